@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import { registerDemo } from './demo.js';
+
+/**
+ * Every subcommand of `coattail`. A package that adds a command exports a `register*` function
+ * and gets one line here.
+ */
+export function registerCommands(program: Command): void {
+  registerDemo(program);
+}

@@ -1,0 +1,55 @@
+/** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
+export type ErrorDomain = 'user' | 'external' | 'internal';
+
+export interface RuntimeErrorOptions {
+  domain?: ErrorDomain;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+/**
+ * Base error of the runtime: a stable `code` for programs, a `domain` for triage and a
+ * `retryable` hint for supervisors (restart the task, or page someone).
+ */
+export class RuntimeError extends Error {
+  readonly code: string;
+  readonly domain: ErrorDomain;
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, options: RuntimeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.domain = options.domain ?? 'internal';
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** An operation was called in a lifecycle state that does not allow it; the message names the state. */
+export class IllegalStateError extends RuntimeError {
+  constructor(message: string) {
+    super('ILLEGAL_STATE', message, { domain: 'user' });
+  }
+}
+
+/** The job graph or its options are wrong; the message says what to change. */
+export class JobDefinitionError extends RuntimeError {
+  constructor(message: string) {
+    super('JOB_DEFINITION', message, { domain: 'user' });
+  }
+}
+
+/** A checkpoint could not be written or read. Usually transient (object store down). */
+export class CheckpointError extends RuntimeError {
+  constructor(message: string, options: RuntimeErrorOptions = {}) {
+    super('CHECKPOINT', message, { domain: 'external', retryable: true, ...options });
+  }
+}
+
+/** A user function threw while processing a record or a timer. */
+export class UserFunctionError extends RuntimeError {
+  constructor(operator: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super('USER_FUNCTION', `operator '${operator}' threw: ${detail}`, { domain: 'user', cause });
+  }
+}

@@ -1,0 +1,44 @@
+import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { SplitDescriptor } from '../source/source.js';
+import type { KeyValue } from '../types.js';
+
+/** How a job runs in this worker. Every field but `jobId` has a default. */
+export interface JobOptions {
+  /** Identity of the job in checkpoints and metrics; keep it stable across restarts. */
+  jobId: string;
+  /** Where checkpoints go. Without one the job keeps no state across restarts. */
+  checkpointStore?: CheckpointStore;
+  /** Processing time between periodic checkpoints of a task; 0 takes only final ones. @default 10_000 */
+  checkpointIntervalMs?: number;
+  /** Complete checkpoints kept per task. @default 3 */
+  retainCheckpoints?: number;
+  /**
+   * `per-split`: one task per split, the unit that leases move between workers; a child split's
+   * task is seeded from its parents' final state. `single`: one task reads every split, its
+   * watermark the minimum over them. @default 'per-split'
+   */
+  tasks?: 'per-split' | 'single';
+  /** Splits this worker reads (the lease coordinator's answer). @default every split */
+  splitFilter?: (split: SplitDescriptor) => boolean;
+  /**
+   * Which keys of a parent's state a child split takes. Needed when a split ends with several
+   * children; for Kinesis it maps a key to the child whose hash-key range holds it.
+   */
+  stateKeyFilter?: (key: KeyValue, child: SplitDescriptor) => boolean;
+  /** Most records taken from one split per poll. @default 1000 */
+  maxBatchSize?: number;
+  /** Records in flight to asynchronous sinks above which a task stops polling. @default 10_000 */
+  inFlightBudget?: number;
+  /** First back-off after an empty poll, doubled up to `maxIdlePollDelayMs`. @default 20 */
+  idlePollDelayMs?: number;
+  /** @default 1_000 */
+  maxIdlePollDelayMs?: number;
+  /** Times a failed task is restarted from its last checkpoint before the job fails. @default 3 */
+  restartAttempts?: number;
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: Metrics;
+}

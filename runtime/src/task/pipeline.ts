@@ -1,0 +1,121 @@
+import type { GraphNode, JobGraph } from '../api/graph.js';
+import type { Clock } from '../clock.js';
+import { RuntimeError, UserFunctionError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { BatchOutput, type BatchReceiver } from '../operators/batch-output.js';
+import type { InFlightTracker } from '../operators/in-flight-tracker.js';
+import type { StreamOperator } from '../operators/operator.js';
+import type { SinkOperator } from '../operators/sink-operator.js';
+import type { Json, KeyValue, Timestamp } from '../types.js';
+
+export interface PipelineContext {
+  jobId: string;
+  taskId: string;
+  clock: Clock;
+  metrics: Metrics;
+  logger: Logger;
+  inFlight: InFlightTracker;
+  currentWatermark(): Timestamp;
+}
+
+interface Stage {
+  node: GraphNode;
+  operator: StreamOperator;
+  output: BatchOutput;
+}
+
+/**
+ * One task's instance of the job graph: operators wired output-to-input, records pushed through
+ * them as batches. Watermarks and processing time visit operators in topological order, so
+ * whatever an upstream operator emits on a watermark reaches downstream before the watermark.
+ */
+export class Pipeline {
+  readonly #stages: Stage[] = [];
+  readonly #sourceOutputs = new Map<string, BatchOutput>();
+
+  constructor(graph: JobGraph, ctx: PipelineContext) {
+    const outputs = new Map<string, BatchOutput>();
+    for (const node of graph.nodes) {
+      const tags = { job: ctx.jobId, task: ctx.taskId, operator: node.id };
+      const output = new BatchOutput(ctx.metrics.counter('recordsOut', tags));
+      outputs.set(node.id, output);
+      if (node.source !== undefined) {
+        this.#sourceOutputs.set(node.id, output);
+        continue;
+      }
+      if (node.create === undefined) throw new RuntimeError('GRAPH', `node '${node.id}' has neither a source nor an operator`);
+      const operator = node.create({
+        jobId: ctx.jobId,
+        taskId: ctx.taskId,
+        operatorId: node.id,
+        output,
+        clock: ctx.clock,
+        metrics: ctx.metrics,
+        logger: ctx.logger.child({ operator: node.id }),
+        inFlight: ctx.inFlight,
+        currentWatermark: ctx.currentWatermark,
+      });
+      const recordsIn = ctx.metrics.counter('recordsIn', tags);
+      const receive: BatchReceiver = (values, timestamps) => {
+        recordsIn.inc(values.length);
+        try {
+          operator.processBatch(values, timestamps);
+        } catch (error) {
+          throw error instanceof RuntimeError ? error : new UserFunctionError(node.name, error);
+        }
+        output.flush();
+      };
+      for (const input of node.inputs) outputs.get(input.node.id)!.connect(receive, input.tag);
+      this.#stages.push({ node, operator, output });
+    }
+  }
+
+  /** Feeds a batch read by a source node into the pipeline. */
+  push(sourceNodeId: string, values: readonly unknown[], timestamps: readonly Timestamp[]): void {
+    this.#sourceOutputs.get(sourceNodeId)!.emitBatch(values, timestamps);
+  }
+
+  advanceWatermark(watermark: Timestamp): void {
+    for (const stage of this.#stages) {
+      stage.operator.processWatermark?.(watermark);
+      stage.output.flush();
+    }
+  }
+
+  advanceProcessingTime(now: number): void {
+    for (const stage of this.#stages) {
+      if (stage.operator.onProcessingTime === undefined) continue;
+      stage.operator.onProcessingTime(now);
+      stage.output.flush();
+    }
+  }
+
+  endInput(): void {
+    for (const stage of this.#stages) {
+      stage.operator.endInput?.();
+      stage.output.flush();
+    }
+  }
+
+  sinks(): { id: string; operator: SinkOperator }[] {
+    return this.#stages.filter((s) => s.node.isSink).map((s) => ({ id: s.node.id, operator: s.operator as SinkOperator }));
+  }
+
+  snapshot(): Record<string, Json> {
+    const states: Record<string, Json> = {};
+    for (const { node, operator } of this.#stages) {
+      const state = operator.snapshotState?.();
+      if (state !== undefined) states[node.id] = state;
+    }
+    return states;
+  }
+
+  /** Restores operator states: one set on restart, or several (a child's parents) through `keep`. */
+  restore(states: readonly Record<string, Json>[], keep?: (key: KeyValue) => boolean): void {
+    for (const { node, operator } of this.#stages) {
+      const snapshots = states.map((s) => s[node.id]).filter((s): s is Json => s !== undefined);
+      if (snapshots.length > 0) operator.restoreState?.(snapshots, keep);
+    }
+  }
+}

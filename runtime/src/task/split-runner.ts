@@ -1,0 +1,42 @@
+import type { SourceBinding } from '../api/graph.js';
+import type { SplitBatch, SplitDescriptor, SplitPosition, SplitReader } from '../source/source.js';
+import type { Timestamp } from '../types.js';
+import type { WatermarkGenerator } from '../watermarks/watermark-strategy.js';
+
+/** A split being read by a task. */
+export interface ActiveSplit {
+  readonly source: string;
+  readonly descriptor: SplitDescriptor;
+  readonly binding: SourceBinding;
+  readonly reader: SplitReader<unknown>;
+  position: SplitPosition | null;
+}
+
+export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * Event times for a batch: from the strategy's assigner, else the source's own timestamps, else
+ * ingestion time. Feeds each to the split's watermark generator.
+ */
+export function assignTimestamps(split: ActiveSplit, batch: SplitBatch<unknown>, generator: WatermarkGenerator, now: number): Timestamp[] {
+  const { records, timestamps: sourceTimes } = batch;
+  const assigner = split.binding.strategy.timestampAssigner;
+  const n = records.length;
+  const out = new Array<Timestamp>(n);
+  if (assigner !== undefined) {
+    for (let i = 0; i < n; i++) {
+      const ts = assigner(records[i], sourceTimes?.[i]);
+      out[i] = ts;
+      generator.onEvent(ts);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const ts = sourceTimes?.[i] ?? now;
+      out[i] = ts;
+      generator.onEvent(ts);
+    }
+  }
+  return out;
+}

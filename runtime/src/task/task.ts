@@ -1,0 +1,312 @@
+import type { JobGraph } from '../api/graph.js';
+import type { TaskCheckpoints } from '../checkpoint/checkpoint-storage.js';
+import type { AssignedSplit, TaskCheckpoint } from '../checkpoint/task-checkpoint.js';
+import type { Clock } from '../clock.js';
+import { IllegalStateError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { Counter, Gauge, Metrics } from '../observability/metrics.js';
+import { InFlightTracker } from '../operators/in-flight-tracker.js';
+import type { SplitPosition } from '../source/source.js';
+import { MAX_WATERMARK, MIN_WATERMARK, type KeyValue, type Timestamp } from '../types.js';
+import { SplitWatermarks } from '../watermarks/split-watermarks.js';
+import { Pipeline } from './pipeline.js';
+import { SinkCommitter } from './sink-committer.js';
+import { assignTimestamps, isPromise, type ActiveSplit } from './split-runner.js';
+
+/** A task's lifecycle. Done states: FINISHED (input exhausted), HANDED_OFF (splits passed to children), STOPPED. */
+export type TaskStatus = 'CREATED' | 'RUNNING' | 'FINISHED' | 'HANDED_OFF' | 'STOPPED' | 'FAILED';
+
+export interface TaskOptions {
+  jobId: string;
+  taskId: string;
+  graph: JobGraph;
+  splits: readonly AssignedSplit[];
+  checkpoints?: TaskCheckpoints;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Most records taken from one split per poll. */
+  maxBatchSize: number;
+  /** Records in flight to asynchronous sinks above which sources stop polling. */
+  inFlightBudget: number;
+  /** Children of ended splits are read by this task (true) or handed to the runner for tasks of their own. */
+  adoptChildren: boolean;
+  /** For a child split's first start: its parents' final checkpoints and which keys to take. */
+  seed?: { parents: readonly TaskCheckpoint[]; keep: (key: KeyValue) => boolean };
+}
+
+/**
+ * Runs the job graph over a set of splits: polls them in a fixed order, assigns timestamps,
+ * tracks per-split watermarks, fires timers, and checkpoints positions, state and sink
+ * pre-commits together. Single-threaded; many tasks share one event loop.
+ */
+export class Task {
+  #status: TaskStatus = 'CREATED';
+  #pipeline!: Pipeline;
+  #committer!: SinkCommitter;
+  readonly #inFlight = new InFlightTracker();
+  readonly #watermarks = new SplitWatermarks();
+  #emitted: Timestamp = MIN_WATERMARK;
+  #active: ActiveSplit[] = [];
+  #pending: AssignedSplit[] = [];
+  #handedOff: AssignedSplit[] = [];
+  readonly #ended = new Set<string>();
+  #checkpointId = 1;
+  #lastCheckpoint: TaskCheckpoint | undefined;
+  readonly #log: Logger;
+  readonly #m: { lag: Gauge; duration: Gauge; bytes: Gauge; completed: Counter; failed: Counter };
+
+  constructor(private readonly options: TaskOptions) {
+    this.#log = options.logger.child({ task: options.taskId });
+    const tags = { job: options.jobId, task: options.taskId };
+    const { metrics } = options;
+    this.#m = {
+      lag: metrics.gauge('watermarkLagMs', tags),
+      duration: metrics.gauge('checkpointDurationMs', tags),
+      bytes: metrics.gauge('checkpointBytes', tags),
+      completed: metrics.counter('checkpointsCompleted', tags),
+      failed: metrics.counter('checkpointsFailed', tags),
+    };
+  }
+
+  get id(): string {
+    return this.options.taskId;
+  }
+  get status(): TaskStatus {
+    return this.#status;
+  }
+  get watermark(): Timestamp {
+    return this.#emitted;
+  }
+  get done(): boolean {
+    return this.#status === 'FINISHED' || this.#status === 'HANDED_OFF' || this.#status === 'STOPPED';
+  }
+  /** Children of this task's ended splits, for the runner to start elsewhere. */
+  get handedOff(): readonly AssignedSplit[] {
+    return this.#handedOff;
+  }
+  /** The last checkpoint taken (in memory, whether or not a store is configured). */
+  get lastCheckpoint(): TaskCheckpoint | undefined {
+    return this.#lastCheckpoint;
+  }
+
+  /** Builds the pipeline and restores the newest checkpoint, or seeds a child from its parents. */
+  async open(): Promise<void> {
+    this.#expect('open', 'CREATED');
+    const { graph, jobId, taskId, clock, metrics, seed } = this.options;
+    this.#pipeline = new Pipeline(graph, {
+      jobId,
+      taskId,
+      clock,
+      metrics,
+      logger: this.#log,
+      inFlight: this.#inFlight,
+      currentWatermark: () => this.#emitted,
+    });
+    this.#committer = new SinkCommitter(this.#pipeline.sinks(), this.#log);
+    const restored = await this.options.checkpoints?.latest();
+    if (restored !== undefined) {
+      this.#log.info({ checkpointId: restored.checkpointId, status: restored.status }, 'restoring from checkpoint');
+      this.#committer.restore(restored.committables);
+      await this.#committer.commitAll();
+      this.#checkpointId = restored.checkpointId + 1;
+      this.#lastCheckpoint = restored;
+      this.#handedOff = restored.handedOff;
+      if (restored.status !== 'running') {
+        this.#status = restored.status === 'finished' ? 'FINISHED' : 'HANDED_OFF';
+        return;
+      }
+      this.#pipeline.restore([restored.operators]);
+      this.#advanceTo(restored.watermark);
+      restored.endedSplits.forEach((id) => this.#ended.add(id));
+      this.#pending = restored.pendingSplits;
+      for (const s of restored.splits) this.#start(s, s.position ?? undefined, s.watermark);
+    } else {
+      if (seed !== undefined && seed.parents.length > 0) {
+        this.#pipeline.restore(
+          seed.parents.map((p) => p.operators),
+          seed.keep,
+        );
+        this.#advanceTo(Math.min(...seed.parents.map((p) => p.watermark)));
+      }
+      const ids = new Set(this.options.splits.map((s) => s.descriptor.id));
+      for (const split of this.options.splits) {
+        if ((split.descriptor.parents ?? []).some((p) => ids.has(p))) this.#pending.push(split);
+        else this.#start(split, undefined);
+      }
+    }
+    this.#status = 'RUNNING';
+  }
+
+  /** One round: poll every active split once, then advance the watermark and processing time. */
+  async step(): Promise<'progress' | 'idle' | 'done'> {
+    if (this.done) return 'done';
+    this.#expect('step', 'RUNNING');
+    const { clock, maxBatchSize, inFlightBudget } = this.options;
+    await this.#inFlight.waitBelow(inFlightBudget);
+    let progressed = false;
+    for (const split of [...this.#active]) {
+      const polled = split.reader.poll(maxBatchSize);
+      const batch = isPromise(polled) ? await polled : polled;
+      const now = clock.now();
+      if (batch.records.length > 0) {
+        const generator = this.#watermarks.generator(split.descriptor.id)!;
+        const timestamps = assignTimestamps(split, batch, generator, now);
+        this.#watermarks.touch(split.descriptor.id, now);
+        this.#pipeline.push(split.source, batch.records, timestamps);
+        progressed = true;
+      }
+      if (batch.position !== undefined) split.position = batch.position;
+      if (batch.end !== undefined) {
+        await this.#endSplit(split, batch.end.children);
+        progressed = true;
+      }
+    }
+    this.#startReadyChildren();
+    const now = clock.now();
+    const watermark = this.#watermarks.update(now);
+    if (watermark > this.#emitted) this.#advanceTo(watermark);
+    this.#pipeline.advanceProcessingTime(now);
+    if (this.#emitted > MIN_WATERMARK) this.#m.lag.set(now - this.#emitted);
+    if (this.#active.length === 0 && this.#pending.length === 0) {
+      await this.#finish();
+      return 'done';
+    }
+    return progressed ? 'progress' : 'idle';
+  }
+
+  /**
+   * Takes a checkpoint: waits for in-flight writes, pre-commits sinks, writes state then
+   * manifest, then commits sinks. Returns false (and keeps the pre-commits for next time) when
+   * the store cannot be written.
+   */
+  async checkpoint(status: TaskCheckpoint['status'] = 'running'): Promise<boolean> {
+    const { clock, checkpoints, jobId, taskId } = this.options;
+    const started = clock.now();
+    const checkpointId = this.#checkpointId++;
+    await this.#inFlight.drain();
+    await this.#committer.prepare(checkpointId);
+    const checkpoint: TaskCheckpoint = {
+      version: 1,
+      jobId,
+      taskId,
+      checkpointId,
+      createdAt: started,
+      watermark: this.#emitted,
+      splits: this.#active.map((s) => ({
+        source: s.source,
+        descriptor: s.descriptor,
+        position: s.position,
+        watermark: this.#watermarks.splitWatermark(s.descriptor.id),
+      })),
+      endedSplits: [...this.#ended],
+      pendingSplits: this.#pending,
+      handedOff: this.#handedOff,
+      operators: this.#pipeline.snapshot(),
+      committables: this.#committer.snapshot(),
+      status,
+    };
+    if (checkpoints !== undefined) {
+      try {
+        this.#m.bytes.set(await checkpoints.write(checkpoint));
+      } catch (error) {
+        this.#m.failed.inc();
+        this.#log.warn({ checkpointId, err: error }, 'checkpoint failed; pre-commits are kept for the next one');
+        return false;
+      }
+    }
+    this.#lastCheckpoint = checkpoint;
+    await this.#committer.commitAll();
+    this.#m.completed.inc();
+    this.#m.duration.set(clock.now() - started);
+    await checkpoints?.prune().catch((error: unknown) => this.#log.warn({ err: error }, 'pruning old checkpoints failed'));
+    return true;
+  }
+
+  /** Stops reading: takes a last checkpoint so a restart resumes here, and closes. */
+  async stop(): Promise<void> {
+    if (this.done || this.#status === 'CREATED') return;
+    await this.#checkpointUntilDurable('running');
+    this.#status = 'STOPPED';
+    await this.#close();
+  }
+
+  #start(split: AssignedSplit, position: SplitPosition | undefined, watermark?: Timestamp): void {
+    const node = this.options.graph.nodes.find((n) => n.id === split.source);
+    if (node?.source === undefined) throw new IllegalStateError(`split '${split.descriptor.id}' names source '${split.source}', which the job does not have`);
+    const reader = node.source.source.createReader(split.descriptor, position);
+    const strategy = node.source.strategy;
+    this.#watermarks.add(
+      split.descriptor.id,
+      strategy.createGenerator(),
+      strategy.idleTimeoutMs,
+      this.options.clock.now(),
+      watermark === undefined ? undefined : { watermark },
+    );
+    this.#active.push({ ...split, binding: node.source, reader, position: position ?? null });
+  }
+
+  async #endSplit(split: ActiveSplit, children: readonly AssignedSplit['descriptor'][]): Promise<void> {
+    this.#active = this.#active.filter((s) => s !== split);
+    this.#watermarks.remove(split.descriptor.id);
+    this.#ended.add(split.descriptor.id);
+    await split.reader.close?.();
+    this.#log.info({ split: split.descriptor.id, children: children.map((c) => c.id) }, 'split ended');
+    for (const child of children) {
+      const assigned = { source: split.source, descriptor: child };
+      if (!this.options.adoptChildren) {
+        if (!this.#handedOff.some((s) => s.descriptor.id === child.id)) this.#handedOff.push(assigned);
+      } else if (!this.#knows(child.id)) this.#pending.push(assigned);
+    }
+  }
+
+  #knows(id: string): boolean {
+    return this.#ended.has(id) || this.#active.some((s) => s.descriptor.id === id) || this.#pending.some((s) => s.descriptor.id === id);
+  }
+
+  #startReadyChildren(): void {
+    if (this.#pending.length === 0) return;
+    const ready = this.#pending.filter((s) => (s.descriptor.parents ?? []).every((p) => this.#ended.has(p) || !this.#knows(p)));
+    if (ready.length === 0) return;
+    this.#pending = this.#pending.filter((s) => !ready.includes(s));
+    for (const split of ready) this.#start(split, undefined);
+  }
+
+  #advanceTo(watermark: Timestamp): void {
+    this.#watermarks.advanceTo(watermark);
+    if (watermark <= this.#emitted) return;
+    this.#emitted = watermark;
+    this.#pipeline.advanceWatermark(watermark);
+  }
+
+  async #finish(): Promise<void> {
+    const handingOff = this.#handedOff.length > 0;
+    if (!handingOff) {
+      // End of input: like Flink, a final watermark fires every window and event-time timer.
+      this.#advanceTo(MAX_WATERMARK);
+      this.#pipeline.endInput();
+    }
+    await this.#checkpointUntilDurable(handingOff ? 'handed-off' : 'finished');
+    this.#status = handingOff ? 'HANDED_OFF' : 'FINISHED';
+    await this.#close();
+  }
+
+  async #checkpointUntilDurable(status: TaskCheckpoint['status']): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (await this.checkpoint(status)) return;
+      if (attempt >= 10) throw new IllegalStateError(`task '${this.id}' could not write its final checkpoint after ${attempt} attempts`);
+      await this.options.clock.sleep(Math.min(200 * 2 ** attempt, 5_000));
+    }
+  }
+
+  async #close(): Promise<void> {
+    for (const split of this.#active) await split.reader.close?.();
+    await this.#committer.close();
+  }
+
+  #expect(action: string, status: TaskStatus): void {
+    if (this.#status !== status) {
+      throw new IllegalStateError(`cannot ${action} task '${this.id}': it is ${this.#status}, expected ${status}${status === 'RUNNING' && this.#status === 'CREATED' ? ' (call open() first)' : ''}`);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    exclude: ['**/node_modules/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results.json' },
+    coverage: {
+      provider: 'v8',
+      include: ['*/src/**/*.ts'],
+      exclude: ['**/*.test.ts', '**/index.ts', 'cli/src/main.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+      thresholds: {
+        // The issue's gate: the runtime must stay at or above 85 % line coverage.
+        'runtime/src/**': { lines: 85 },
+      },
+    },
+  },
+});
