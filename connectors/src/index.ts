@@ -1,11 +1,32 @@
 /**
- * @coattail/connectors — the runtime's connections to the outside: object stores (local, S3),
- * and (as they land) Kinesis, Kafka, DynamoDB, the DLQ writer and the local AWS stack.
+ * @coattail/connectors — the runtime's connections to the outside: object stores (local folder,
+ * S3), the S3 checkpoint store, Kinesis (source, writer, KPL aggregation, leases), DynamoDB (the
+ * idempotent sink), the DLQ writer, Kafka, and the in-process local AWS stack.
  *
  * @example
- * import { LocalObjectStore } from '@coattail/connectors';
- * const store = new LocalObjectStore('.coattail/objects');
+ * import { startLocalStack, S3ObjectStore } from '@coattail/connectors';
+ * const stack = await startLocalStack();
+ * const store = new S3ObjectStore({ client: stack.clients.s3, bucket: 'coattail-checkpoints' });
  * await store.put('raw/dt=2026-11-21/part-0.parquet', bytes);
+ * await stack.stop();
  */
 export type { ObjectStore } from './object-store/object-store.js';
 export { LocalObjectStore } from './object-store/local-object-store.js';
+
+export { ConnectorError, ConnectorConfigError, PeerUnavailableError, LeaseLostError, type ErrorDomain } from './errors.js';
+export { withRetry, backoffDelay, type RetryOptions } from './retry.js';
+export { isTransientAwsError, isThrottlingError, awsErrorName } from './aws/aws-errors.js';
+export {
+  createKinesisClient,
+  createDynamoDbClient,
+  createS3Client,
+  endpointsFromEnv,
+  LOCAL_CREDENTIALS,
+  type AwsClientOptions,
+  type AwsEndpoints,
+  type StaticCredentials,
+} from './aws/aws-clients.js';
+
+export { startLocalStack, DEFAULT_STREAMS, DEFAULT_BUCKETS, type LocalStack, type LocalStackOptions } from './local-stack/local-stack.js';
+export { ensureStream, ensureBucket, type StreamSpec } from './local-stack/platform-resources.js';
+export { loadTableDefinitions, ensureTable, tableDefinitionSchema, DEFAULT_DDL_DIR, type TableDefinition } from './dynamodb/table-definitions.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDemo } from './demo.js';
+import { registerLocalStack } from './local-stack.js';
 
 /**
  * Every subcommand of `coattail`. A package that adds a command exports a `register*` function
@@ -7,4 +8,5 @@ import { registerDemo } from './demo.js';
  */
 export function registerCommands(program: Command): void {
   registerDemo(program);
+  registerLocalStack(program);
 }
