@@ -12,6 +12,7 @@
  */
 export type { ObjectStore } from './object-store/object-store.js';
 export { LocalObjectStore } from './object-store/local-object-store.js';
+export { S3ObjectStore, type S3ObjectStoreOptions } from './object-store/s3-object-store.js';
 
 export { ConnectorError, ConnectorConfigError, PeerUnavailableError, LeaseLostError, type ErrorDomain } from './errors.js';
 export { withRetry, backoffDelay, type RetryOptions } from './retry.js';
