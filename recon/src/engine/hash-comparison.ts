@@ -1,0 +1,74 @@
+import type { HashResult, MismatchCell } from '../result/types.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { toCount, toText, type JsonRow } from './duck-session.js';
+import { differsExpr, normalizedExpr, recordKeyExpr } from './expressions.js';
+import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases, keyedSelect } from './key-stage.js';
+import { primaryKeyMismatch } from './primary-key.js';
+import { SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
+
+/** Cell-level mismatches: (record_key, column_name, source_value, target_value). */
+export const MISMATCH_TABLE = '__recon_mismatches';
+const DIFF_TABLE = '__recon_diff';
+
+/**
+ * Layer 5b — hash comparison of all non-key columns, then per-column attribution.
+ *
+ * Pairs whose row hashes are equal match (the hash covers normalized values, so it is
+ * type-insensitive and NULL-safe). Only pairs whose hashes differ are read again, joined on
+ * the key, and each column is tested with its tolerance and normalization; a pair is a
+ * mismatch when at least one column differs. Cells that differ land in {@link MISMATCH_TABLE}.
+ *
+ * @param sampleSize how many mismatch cells to return as a sample.
+ */
+export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promise<HashResult> {
+  await ensureKeyStage(ctx);
+  const k = keyAliases(ctx);
+  const cols = ctx.plan.compared;
+  const norm = (view: string): string =>
+    keyedSelect(
+      ctx,
+      view,
+      cols.flatMap((c, i) => [`${normalizedExpr(c, ctx.config.normalize)} AS v${i}`, `CAST(${quoteIdent(c.name)} AS VARCHAR) AS r${i}`]),
+    );
+  const candidates = `SELECT ${k.join(', ')} FROM ${KEY_ISSUES_TABLE} WHERE sn = 1 AND tn = 1 AND hash_differs`;
+  const using = `USING (${k.join(', ')})`;
+  const diffCols = cols.flatMap((c, i) => [`${differsExpr(c, `s.v${i}`, `t.v${i}`)} AS d${i}`, `s.r${i} AS rs${i}`, `t.r${i} AS rt${i}`]);
+  const started = Date.now();
+  await ctx.session.run(
+    `CREATE OR REPLACE TEMP TABLE ${DIFF_TABLE} AS
+     WITH c AS (${candidates}),
+       s AS (SELECT * FROM (${norm(SOURCE_VIEW)}) SEMI JOIN c ${using}),
+       t AS (SELECT * FROM (${norm(TARGET_VIEW)}) SEMI JOIN c ${using})
+     SELECT ${[...k.map((a) => `s.${a} AS ${a}`), ...diffCols].join(', ')} FROM s JOIN t ${using}`,
+  );
+  const key = recordKeyExpr(k);
+  const cells = cols.map(
+    (c, i) => `SELECT ${key} AS record_key, ${quoteLiteral(c.name)} AS column_name, rs${i} AS source_value, rt${i} AS target_value FROM ${DIFF_TABLE} WHERE d${i}`,
+  );
+  const empty = `SELECT NULL::VARCHAR AS record_key, NULL::VARCHAR AS column_name, NULL::VARCHAR AS source_value, NULL::VARCHAR AS target_value WHERE false`;
+  await ctx.session.run(`CREATE OR REPLACE TEMP TABLE ${MISMATCH_TABLE} AS ${cells.length === 0 ? empty : cells.join(' UNION ALL ')}`);
+
+  const any = cols.length === 0 ? 'false' : cols.map((_, i) => `d${i}`).join(' OR ');
+  const perColumn = cols.map((_, i) => `count(*) FILTER (WHERE d${i}) AS m${i}`);
+  const counts = await ctx.session.one(`SELECT ${['count(*) AS candidates', `count(*) FILTER (WHERE ${any}) AS mismatched`, ...perColumn].join(', ')} FROM ${DIFF_TABLE}`);
+  const hashCandidates = toCount(counts.candidates);
+  const mismatchedRows = toCount(counts.mismatched);
+  const { pairedKeys } = await primaryKeyMismatch(ctx, 0);
+  const sample = sampleSize === 0 ? [] : await ctx.session.rows(`SELECT * FROM ${MISMATCH_TABLE} ORDER BY record_key, column_name LIMIT ${Math.floor(sampleSize)}`);
+  ctx.logger.debug({ ms: Date.now() - started, hashCandidates, mismatchedRows }, 'hash comparison done');
+  return {
+    status: mismatchedRows === 0 ? 'PASS' : 'FAIL',
+    detail: `${mismatchedRows} of the paired rows differ in at least one column (${hashCandidates - mismatchedRows} hash differences were within tolerance)`,
+    pairedRows: pairedKeys,
+    hashCandidates,
+    mismatchedRows,
+    matchedRows: pairedKeys - mismatchedRows,
+    toleratedRows: hashCandidates - mismatchedRows,
+    byColumn: cols.map((c, i) => ({ column: c.name, mismatches: toCount(counts[`m${i}`]) })),
+    sample: sample.map(toCell),
+  };
+}
+
+function toCell(r: JsonRow): MismatchCell {
+  return { recordKey: toText(r.record_key) ?? '', column: toText(r.column_name) ?? '', sourceValue: toText(r.source_value), targetValue: toText(r.target_value) };
+}

@@ -1,0 +1,83 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { InputConfig } from '../config/recon-config.js';
+import { ReconError } from '../errors.js';
+import { quoteLiteral } from '../sql/quote.js';
+
+/** A concrete file format DuckDB reads. */
+export type ResolvedFormat = 'csv' | 'parquet';
+
+/**
+ * Turns one side's input config into a DuckDB table expression (`read_parquet(...)`, a table
+ * function of an extension, ...). This is the extension point for Iceberg: when
+ * `@coattail/iceberg` exists, register a resolver for `format: 'iceberg'` that plans the
+ * snapshot's data files and returns `read_parquet([...files])`.
+ */
+export interface InputResolver {
+  /** The SQL table expression to select from; every path in it must be quoted. */
+  relationSql(input: InputConfig): Promise<string>;
+}
+
+const resolvers = new Map<string, InputResolver>();
+
+/**
+ * Registers a resolver for a config `format` (today only 'iceberg' is open for it).
+ *
+ * @example
+ * registerInputResolver('iceberg', { relationSql: async (input) => `read_parquet(${filesOf(input.path)})` });
+ */
+export function registerInputResolver(format: 'iceberg', resolver: InputResolver): void {
+  resolvers.set(format, resolver);
+}
+
+/** Builds the DuckDB table expression for an input, detecting the format when asked to. */
+export async function relationSql(input: InputConfig): Promise<string> {
+  if (input.format === 'iceberg') {
+    const resolver = resolvers.get('iceberg');
+    if (!resolver) {
+      throw new ReconError(
+        'INPUT_UNSUPPORTED',
+        `Iceberg input '${input.path}' is not supported yet: register an InputResolver for 'iceberg' (registerInputResolver) once @coattail/iceberg is available, or point at the table's Parquet files.`,
+        { domain: 'user' },
+      );
+    }
+    return resolver.relationSql(input);
+  }
+  const { format, location } = await resolveLocation(input);
+  if (format === 'parquet') return `read_parquet(${quoteLiteral(location)}, union_by_name = true)`;
+  const header = input.csv.header ? 'true' : 'false';
+  return `read_csv(${quoteLiteral(location)}, header = ${header}, delim = ${quoteLiteral(input.csv.delimiter)}, union_by_name = true)`;
+}
+
+/** Maps a file, folder or glob to a readable location and a concrete format. */
+export async function resolveLocation(input: InputConfig): Promise<{ format: ResolvedFormat; location: string }> {
+  const explicit = input.format === 'csv' || input.format === 'parquet' ? input.format : undefined;
+  const info = await stat(input.path).catch(() => undefined);
+  if (info?.isDirectory()) {
+    const format = explicit ?? (await detectInFolder(input.path));
+    return { format, location: join(input.path, '**', format === 'csv' ? '*.csv' : '*.parquet') };
+  }
+  const format = explicit ?? formatOfExtension(input.path);
+  if (!format) {
+    throw new ReconError('INPUT_UNSUPPORTED', `cannot tell the format of '${input.path}': set format: csv or parquet in the config`, {
+      domain: 'user',
+    });
+  }
+  return { format, location: input.path };
+}
+
+function formatOfExtension(path: string): ResolvedFormat | undefined {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  return undefined;
+}
+
+async function detectInFolder(folder: string): Promise<ResolvedFormat> {
+  const entries = await readdir(folder, { recursive: true });
+  for (const entry of entries) {
+    const format = formatOfExtension(String(entry));
+    if (format) return format;
+  }
+  throw new ReconError('INPUT_UNSUPPORTED', `folder '${folder}' holds no .csv or .parquet file`, { domain: 'user' });
+}

@@ -1,0 +1,69 @@
+import type { KeyIssueKind, KeyResult } from '../result/types.js';
+import { quoteLiteral } from '../sql/quote.js';
+import { toCount, toText } from './duck-session.js';
+import { recordKeyExpr } from './expressions.js';
+import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases } from './key-stage.js';
+import { profileOf } from './profile.js';
+import type { ReconContext } from './recon-context.js';
+
+/** SQL listing every key issue as (kind, record_key, source_rows, target_rows); a key can be in several kinds. */
+export function keyIssuesSql(ctx: ReconContext): string {
+  const key = recordKeyExpr(keyAliases(ctx));
+  const kind = (k: KeyIssueKind, where: string): string =>
+    `SELECT ${quoteLiteral(k)} AS kind, ${key} AS record_key, sn AS source_rows, tn AS target_rows FROM ${KEY_ISSUES_TABLE} WHERE ${where}`;
+  return [kind('source_only', 'tn = 0'), kind('target_only', 'sn = 0'), kind('duplicate_source', 'sn > 1'), kind('duplicate_target', 'tn > 1')].join(
+    ' UNION ALL ',
+  );
+}
+
+/**
+ * Layer 5a — orphans (keys only in source, only in target) and duplicate keys on either side.
+ * Duplicates are reported, and their rows are left out of the hash comparison because a 1:1
+ * pairing is undefined for them. NULL keys never match (SQL equality).
+ *
+ * @param sampleSize how many key issues to return as a sample.
+ */
+export async function primaryKeyMismatch(ctx: ReconContext, sampleSize = 100): Promise<KeyResult> {
+  await ensureKeyStage(ctx);
+  const [sourceProfile, counts] = await Promise.all([
+    profileOf(ctx, 'source'),
+    ctx.session.one(
+      `SELECT count(*) FILTER (WHERE tn = 0) AS source_only, count(*) FILTER (WHERE sn = 0) AS target_only,
+        count(*) FILTER (WHERE sn > 1) AS dup_keys_s, coalesce(sum(sn) FILTER (WHERE sn > 1), 0) AS dup_rows_s,
+        count(*) FILTER (WHERE tn > 1) AS dup_keys_t, coalesce(sum(tn) FILTER (WHERE tn > 1), 0) AS dup_rows_t,
+        count(*) FILTER (WHERE sn > 0 AND tn > 0 AND (sn > 1 OR tn > 1)) AS paired_dups
+       FROM ${KEY_ISSUES_TABLE}`,
+    ),
+  ]);
+  const sourceOnly = toCount(counts.source_only);
+  const targetOnly = toCount(counts.target_only);
+  const duplicateKeysSource = toCount(counts.dup_keys_s);
+  const duplicateRowsSource = toCount(counts.dup_rows_s);
+  const duplicateKeysTarget = toCount(counts.dup_keys_t);
+  const duplicateRowsTarget = toCount(counts.dup_rows_t);
+  const pairedWithDuplicates = toCount(counts.paired_dups);
+  const distinctSource = sourceProfile.rows - (duplicateRowsSource - duplicateKeysSource);
+  const pairedKeys = distinctSource - sourceOnly - pairedWithDuplicates;
+  const sampleRows =
+    sampleSize === 0 ? [] : await ctx.session.rows(`SELECT * FROM (${keyIssuesSql(ctx)}) ORDER BY kind, record_key LIMIT ${Math.floor(sampleSize)}`);
+  const issues = sourceOnly + targetOnly + duplicateKeysSource + duplicateKeysTarget;
+  if (issues > 0) ctx.logger.warn({ sourceOnly, targetOnly, duplicateKeysSource, duplicateKeysTarget }, 'key mismatches found');
+  return {
+    status: issues === 0 ? 'PASS' : 'FAIL',
+    detail: `${sourceOnly} keys only in source, ${targetOnly} only in target, ${duplicateKeysSource} duplicated in source, ${duplicateKeysTarget} duplicated in target`,
+    sourceOnly,
+    targetOnly,
+    duplicateKeysSource,
+    duplicateRowsSource,
+    duplicateKeysTarget,
+    duplicateRowsTarget,
+    pairedKeys,
+    pairedWithDuplicates,
+    sample: sampleRows.map((r) => ({
+      kind: toText(r.kind) as KeyIssueKind,
+      recordKey: toText(r.record_key) ?? '',
+      sourceRows: toCount(r.source_rows),
+      targetRows: toCount(r.target_rows),
+    })),
+  };
+}

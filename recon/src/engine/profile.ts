@@ -1,0 +1,54 @@
+import { quoteIdent } from '../sql/quote.js';
+import type { ColumnPair } from './column-plan.js';
+import { toCount, toNumber } from './duck-session.js';
+import { SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
+
+/** Counts, null counts and numeric aggregates of one side, from a single scan. */
+export interface SideProfile {
+  rows: number;
+  nulls: Map<string, number>;
+  aggregates: Map<string, { sum: number | null; min: number | null; max: number | null; avg: number | null }>;
+}
+
+/** Columns whose aggregates are compared: numeric on both sides. */
+export function numericColumns(ctx: ReconContext): ColumnPair[] {
+  return ctx.plan.compared.filter((c) => c.compareAs === 'numeric' || c.compareAs === 'integer');
+}
+
+/**
+ * The profile of a side, computed once per reconciliation: every layer that needs counts reads
+ * this instead of rescanning the input (what `cache()` did in the Spark version).
+ */
+export function profileOf(ctx: ReconContext, side: 'source' | 'target'): Promise<SideProfile> {
+  const cached = ctx.profiles[side];
+  if (cached) return cached;
+  const promise = computeProfile(ctx, side);
+  ctx.profiles[side] = promise;
+  return promise;
+}
+
+async function computeProfile(ctx: ReconContext, side: 'source' | 'target'): Promise<SideProfile> {
+  const view = side === 'source' ? SOURCE_VIEW : TARGET_VIEW;
+  const columns = ctx.plan.compared;
+  const numeric = numericColumns(ctx);
+  // Positional aliases keep user column names out of the SQL text except inside quoteIdent.
+  const parts = ['count(*) AS n'];
+  columns.forEach((c, i) => parts.push(`count(*) - count(${quoteIdent(c.name)}) AS nulls_${i}`));
+  numeric.forEach((c, i) => {
+    const col = `CAST(${quoteIdent(c.name)} AS DOUBLE)`;
+    parts.push(`sum(${col}) AS sum_${i}`, `min(${col}) AS min_${i}`, `max(${col}) AS max_${i}`, `avg(${col}) AS avg_${i}`);
+  });
+  const started = Date.now();
+  const row = await ctx.session.one(`SELECT ${parts.join(', ')} FROM ${view}`);
+  ctx.logger.debug({ side, ms: Date.now() - started }, 'profiled');
+  return {
+    rows: toCount(row.n),
+    nulls: new Map(columns.map((c, i) => [c.name, toCount(row[`nulls_${i}`])])),
+    aggregates: new Map(
+      numeric.map((c, i) => [
+        c.name,
+        { sum: toNumber(row[`sum_${i}`]), min: toNumber(row[`min_${i}`]), max: toNumber(row[`max_${i}`]), avg: toNumber(row[`avg_${i}`]) },
+      ]),
+    ),
+  };
+}

@@ -1,0 +1,75 @@
+import type { Logger } from '@coattail/runtime';
+import type { InputConfig, ReconConfig } from '../config/recon-config.js';
+import { ReconError, ReconInputError } from '../errors.js';
+import { quoteIdent } from '../sql/quote.js';
+import { buildColumnPlan, type ColumnInfo, type ColumnPlan } from './column-plan.js';
+import { toText, type DuckSession } from './duck-session.js';
+import { relationSql } from './inputs.js';
+import type { SideProfile } from './profile.js';
+
+/** The views every check reads; the target view already carries source column names. */
+export const SOURCE_VIEW = '__recon_source';
+export const TARGET_VIEW = '__recon_target';
+
+/** What every engine function receives: the session, the parsed config and the column plan. */
+export interface ReconContext {
+  session: DuckSession;
+  config: ReconConfig;
+  plan: ColumnPlan;
+  logger: Logger;
+  /** One scan per side computes counts, nulls and aggregates; memoized here (the seed's cache()). */
+  profiles: Partial<Record<'source' | 'target', Promise<SideProfile>>>;
+  /** The key-classification table, built once and shared by the key and hash layers. */
+  keyStage?: Promise<void>;
+}
+
+/**
+ * Registers the source and target as views (filters applied, mapped target columns renamed)
+ * and derives the column plan. Unreadable inputs throw {@link ReconInputError}.
+ */
+export async function prepareRecon(session: DuckSession, config: ReconConfig, logger: Logger): Promise<ReconContext> {
+  const source = await registerSide(session, 'source', config.source, SOURCE_VIEW, {});
+  const target = await registerSide(session, 'target', config.target, TARGET_VIEW, config.columns.map);
+  const plan = buildColumnPlan(config, source, target);
+  const log = logger.child({ component: 'recon', recon: config.name });
+  for (const c of plan.schema) {
+    if (c.issue === 'type_mismatch') log.warn({ column: c.column, sourceType: c.sourceType, targetType: c.targetType }, 'type mismatch: compared as text');
+    if (c.issue === 'type_compatible') log.info({ column: c.column, sourceType: c.sourceType, targetType: c.targetType }, 'type differs within its family');
+  }
+  return { session, config, plan, logger: log, profiles: {} };
+}
+
+async function registerSide(
+  session: DuckSession,
+  side: 'source' | 'target',
+  input: InputConfig,
+  view: string,
+  map: Record<string, string>,
+): Promise<ColumnInfo[]> {
+  const relation = await relationSql(input);
+  let filtered = `SELECT * FROM ${relation}`;
+  if (input.filter !== undefined) {
+    const probe = `SELECT * FROM (SELECT 1) WHERE (${input.filter})`;
+    const count = await session.statementCount(probe).catch((error: unknown) => {
+      throw new ReconError('FILTER_INVALID', `${side} filter is not valid SQL: ${String(error)}`, { domain: 'user', cause: error });
+    });
+    if (count !== 1) throw new ReconError('FILTER_INVALID', `${side} filter must be one SQL expression, not several statements`, { domain: 'user' });
+    filtered += ` WHERE (${input.filter})`;
+  }
+  let raw: ColumnInfo[];
+  try {
+    raw = await describe(session, filtered);
+  } catch (error) {
+    throw new ReconInputError(side, input.path, error);
+  }
+  const present = new Set(raw.map((c) => c.name));
+  const renames = Object.entries(map).filter(([, targetName]) => present.has(targetName));
+  const rename = renames.length === 0 ? '' : ` RENAME (${renames.map(([s, t]) => `${quoteIdent(t)} AS ${quoteIdent(s)}`).join(', ')})`;
+  await session.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *${rename} FROM (${filtered})`);
+  return describe(session, `SELECT * FROM ${view}`);
+}
+
+async function describe(session: DuckSession, query: string): Promise<ColumnInfo[]> {
+  const rows = await session.rows(`DESCRIBE ${query}`);
+  return rows.map((r) => ({ name: toText(r.column_name) ?? '', type: toText(r.column_type) ?? '' }));
+}

@@ -1,0 +1,69 @@
+import type { CheckStatus, ReconResult, SummaryRow } from './types.js';
+
+type Parts = Pick<ReconResult, 'rowCount' | 'schema' | 'nulls' | 'aggregates' | 'keys' | 'hash'>;
+
+/** The worst of several statuses (ERROR > FAIL > WARN > PASS > SKIPPED). */
+export function worst(statuses: readonly CheckStatus[]): CheckStatus {
+  const order: CheckStatus[] = ['ERROR', 'FAIL', 'WARN', 'PASS', 'SKIPPED'];
+  for (const s of order) if (statuses.includes(s)) return s;
+  return 'PASS';
+}
+
+const pct = (part: number, whole: number): number | null => (whole === 0 ? null : (100 * part) / whole);
+
+/** One summary row per check, in the order of the five layers. */
+export function buildSummary(r: Parts): SummaryRow[] {
+  const failedNulls = r.nulls.columns.filter((c) => c.status !== 'PASS');
+  const failedAggs = r.aggregates.rows.filter((a) => a.status !== 'PASS');
+  const schemaIssues = r.schema.missingInTarget.length + r.schema.extraInTarget.length + r.schema.typeFailures.length;
+  const compared = r.schema.columns.filter((c) => c.issue !== 'excluded').length;
+  const k = r.keys;
+  const distinctSource = r.rowCount.source - (k.duplicateRowsSource - k.duplicateKeysSource);
+  const distinctTarget = r.rowCount.target - (k.duplicateRowsTarget - k.duplicateKeysTarget);
+  return [
+    {
+      check: 'row_count',
+      status: r.rowCount.status,
+      sourceCount: r.rowCount.source,
+      targetCount: r.rowCount.target,
+      difference: r.rowCount.difference,
+      matchRate: pct(Math.min(r.rowCount.source, r.rowCount.target), Math.max(r.rowCount.source, r.rowCount.target)),
+      detail: `target has ${r.rowCount.difference >= 0 ? '+' : ''}${r.rowCount.difference} rows`,
+    },
+    {
+      check: 'schema',
+      status: r.schema.status,
+      sourceCount: null,
+      targetCount: null,
+      difference: schemaIssues,
+      matchRate: pct(compared - schemaIssues, compared),
+      detail: `missing in target: [${r.schema.missingInTarget.join(', ')}]; extra in target: [${r.schema.extraInTarget.join(', ')}]; type mismatches: [${r.schema.typeFailures.join(', ')}]; compatible type changes: [${r.schema.typeWarnings.join(', ')}]`,
+    },
+    {
+      check: 'null_profile',
+      status: r.nulls.status,
+      sourceCount: sum(r.nulls.columns.map((c) => c.sourceNulls)),
+      targetCount: sum(r.nulls.columns.map((c) => c.targetNulls)),
+      difference: failedNulls.length,
+      matchRate: pct(r.nulls.columns.length - failedNulls.length, r.nulls.columns.length),
+      detail: failedNulls.length === 0 ? 'null counts equal in every column' : `null counts differ in: ${failedNulls.map((c) => `${c.column} (${c.delta >= 0 ? '+' : ''}${c.delta})`).join(', ')}`,
+    },
+    {
+      check: 'aggregates',
+      status: r.aggregates.status,
+      sourceCount: null,
+      targetCount: null,
+      difference: failedAggs.length,
+      matchRate: pct(r.aggregates.rows.length - failedAggs.length, r.aggregates.rows.length),
+      detail: failedAggs.length === 0 ? 'sum/min/max/avg within tolerance' : `outside tolerance: ${failedAggs.map((a) => `${a.column}.${a.metric}`).join(', ')}`,
+    },
+    { check: 'orphans_source_only', status: k.status === 'ERROR' ? 'ERROR' : k.sourceOnly > 0 ? 'FAIL' : 'PASS', sourceCount: distinctSource, targetCount: null, difference: k.sourceOnly, matchRate: pct(distinctSource - k.sourceOnly, distinctSource), detail: 'keys present only in the source' },
+    { check: 'orphans_target_only', status: k.status === 'ERROR' ? 'ERROR' : k.targetOnly > 0 ? 'FAIL' : 'PASS', sourceCount: null, targetCount: distinctTarget, difference: k.targetOnly, matchRate: pct(distinctTarget - k.targetOnly, distinctTarget), detail: 'keys present only in the target' },
+    { check: 'duplicate_keys', status: k.status === 'ERROR' ? 'ERROR' : k.duplicateKeysSource + k.duplicateKeysTarget > 0 ? 'FAIL' : 'PASS', sourceCount: k.duplicateKeysSource, targetCount: k.duplicateKeysTarget, difference: k.duplicateKeysSource + k.duplicateKeysTarget, matchRate: null, detail: `duplicate rows: ${k.duplicateRowsSource} in source, ${k.duplicateRowsTarget} in target (excluded from row comparison)` },
+    { check: 'row_hash', status: r.hash.status, sourceCount: r.hash.pairedRows, targetCount: r.hash.pairedRows, difference: r.hash.mismatchedRows, matchRate: pct(r.hash.matchedRows, r.hash.pairedRows), detail: r.hash.detail },
+  ];
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
