@@ -84,7 +84,7 @@ export class DataStream<T> {
   getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
     const node = this.builder.add({
       kind: `side-output-${tag.id}`,
-      inputs: [{ node: this.node, tag: tag as OutputTag<unknown> }],
+      inputs: [{ node: this.node, tag: tag }],
       create: (init) => unionOperator(init),
     });
     return new DataStream<X>(this.builder, node);

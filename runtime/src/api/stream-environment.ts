@@ -29,7 +29,7 @@ export class StreamEnvironment {
   fromSource<T>(source: Source<T>, strategy: WatermarkStrategy<T>, name = source.name): DataStream<T> {
     const node = this.#builder.add({
       kind: 'source',
-      source: { source: source as Source<unknown>, strategy: strategy as WatermarkStrategy<unknown> },
+      source: { source: source, strategy: strategy as WatermarkStrategy<unknown> },
     });
     node.name = name;
     return new DataStream<T>(this.#builder, node);

@@ -1,5 +1,5 @@
 import type { Json, Timestamp } from '../types.js';
-import type { Sink, SinkWriter } from './sink.js';
+import type { Sink, SinkContext, SinkWriter } from './sink.js';
 
 export interface CollectedRecord<T> {
   value: T;
@@ -31,14 +31,14 @@ export class CollectSink<T> implements Sink<T> {
 /**
  * An exactly-once in-memory sink: records are staged per task and become visible in `committed`
  * only when the checkpoint that covers them completes. A commit repeated after a restore is a
- * no-op, because each (task, checkpoint) is committed at most once.
+ * no-op, because each (task, sink operator, checkpoint) is committed at most once.
  */
 export class TransactionalCollectSink<T extends Json> implements Sink<T> {
   readonly name = 'transactional-collect';
   readonly committed: T[] = [];
   readonly #done = new Set<string>();
 
-  createWriter({ taskId }: { taskId: string }): SinkWriter<T> {
+  createWriter({ taskId, operatorId }: SinkContext): SinkWriter<T> {
     let staged: T[] = [];
     return {
       write: (values) => {
@@ -50,7 +50,8 @@ export class TransactionalCollectSink<T extends Json> implements Sink<T> {
         return committable;
       },
       commit: (committables, checkpointId) => {
-        const id = `${taskId}/${checkpointId}`;
+        // One sink object may back several sink operators of a task: each commits its own data.
+        const id = `${taskId}/${operatorId}/${checkpointId}`;
         if (this.#done.has(id)) return;
         this.#done.add(id);
         for (const v of committables as T[]) this.committed.push(v);

@@ -54,7 +54,7 @@ export class Pipeline {
         metrics: ctx.metrics,
         logger: ctx.logger.child({ operator: node.id }),
         inFlight: ctx.inFlight,
-        currentWatermark: ctx.currentWatermark,
+        currentWatermark: () => ctx.currentWatermark(),
       });
       const recordsIn = ctx.metrics.counter('recordsIn', tags);
       const receive: BatchReceiver = (values, timestamps) => {

@@ -1,4 +1,7 @@
-import type { SourceBinding } from '../api/graph.js';
+import type { JobGraph, SourceBinding } from '../api/graph.js';
+import type { AssignedSplit } from '../checkpoint/task-checkpoint.js';
+import { IllegalStateError } from '../errors.js';
+import type { SplitWatermarks } from '../watermarks/split-watermarks.js';
 import type { SplitBatch, SplitDescriptor, SplitPosition, SplitReader } from '../source/source.js';
 import type { Timestamp } from '../types.js';
 import type { WatermarkGenerator } from '../watermarks/watermark-strategy.js';
@@ -39,4 +42,21 @@ export function assignTimestamps(split: ActiveSplit, batch: SplitBatch<unknown>,
     }
   }
   return out;
+}
+
+/** Opens a reader for a split at `position` and registers its watermark generator. */
+export function openSplit(
+  graph: JobGraph,
+  split: AssignedSplit,
+  position: SplitPosition | undefined,
+  watermarks: SplitWatermarks,
+  now: number,
+  restoredWatermark?: Timestamp,
+): ActiveSplit {
+  const binding = graph.nodes.find((n) => n.id === split.source)?.source;
+  if (binding === undefined) throw new IllegalStateError(`split '${split.descriptor.id}' names source '${split.source}', which the job does not have`);
+  const reader = binding.source.createReader(split.descriptor, position);
+  const { strategy } = binding;
+  watermarks.add(split.descriptor.id, strategy.createGenerator(), strategy.idleTimeoutMs, now, restoredWatermark === undefined ? undefined : { watermark: restoredWatermark });
+  return { ...split, binding, reader, position: position ?? null };
 }

@@ -4,14 +4,15 @@ import type { AssignedSplit, TaskCheckpoint } from '../checkpoint/task-checkpoin
 import type { Clock } from '../clock.js';
 import { IllegalStateError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import type { Counter, Gauge, Metrics } from '../observability/metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { SplitPosition } from '../source/source.js';
 import { MAX_WATERMARK, MIN_WATERMARK, type KeyValue, type Timestamp } from '../types.js';
 import { SplitWatermarks } from '../watermarks/split-watermarks.js';
 import { Pipeline } from './pipeline.js';
 import { SinkCommitter } from './sink-committer.js';
-import { assignTimestamps, isPromise, type ActiveSplit } from './split-runner.js';
+import { assignTimestamps, isPromise, openSplit, type ActiveSplit } from './split-runner.js';
+import { taskMetrics, type TaskMetrics } from './task-metrics.js';
 
 /** A task's lifecycle. Done states: FINISHED (input exhausted), HANDED_OFF (splits passed to children), STOPPED. */
 export type TaskStatus = 'CREATED' | 'RUNNING' | 'FINISHED' | 'HANDED_OFF' | 'STOPPED' | 'FAILED';
@@ -54,19 +55,11 @@ export class Task {
   #checkpointId = 1;
   #lastCheckpoint: TaskCheckpoint | undefined;
   readonly #log: Logger;
-  readonly #m: { lag: Gauge; duration: Gauge; bytes: Gauge; completed: Counter; failed: Counter };
+  readonly #m: TaskMetrics;
 
   constructor(private readonly options: TaskOptions) {
     this.#log = options.logger.child({ task: options.taskId });
-    const tags = { job: options.jobId, task: options.taskId };
-    const { metrics } = options;
-    this.#m = {
-      lag: metrics.gauge('watermarkLagMs', tags),
-      duration: metrics.gauge('checkpointDurationMs', tags),
-      bytes: metrics.gauge('checkpointBytes', tags),
-      completed: metrics.counter('checkpointsCompleted', tags),
-      failed: metrics.counter('checkpointsFailed', tags),
-    };
+    this.#m = taskMetrics(options.metrics, { job: options.jobId, task: options.taskId });
   }
 
   get id(): string {
@@ -232,18 +225,7 @@ export class Task {
   }
 
   #start(split: AssignedSplit, position: SplitPosition | undefined, watermark?: Timestamp): void {
-    const node = this.options.graph.nodes.find((n) => n.id === split.source);
-    if (node?.source === undefined) throw new IllegalStateError(`split '${split.descriptor.id}' names source '${split.source}', which the job does not have`);
-    const reader = node.source.source.createReader(split.descriptor, position);
-    const strategy = node.source.strategy;
-    this.#watermarks.add(
-      split.descriptor.id,
-      strategy.createGenerator(),
-      strategy.idleTimeoutMs,
-      this.options.clock.now(),
-      watermark === undefined ? undefined : { watermark },
-    );
-    this.#active.push({ ...split, binding: node.source, reader, position: position ?? null });
+    this.#active.push(openSplit(this.options.graph, split, position, this.#watermarks, this.options.clock.now(), watermark));
   }
 
   async #endSplit(split: ActiveSplit, children: readonly AssignedSplit['descriptor'][]): Promise<void> {

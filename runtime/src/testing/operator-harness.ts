@@ -119,7 +119,7 @@ export class OperatorHarness<IN, OUT> {
   }
 
   sideOutput<X>(tag: OutputTag<X>): HarnessRecord<X>[] {
-    const sink = this.#side.get(tag as OutputTag<unknown>);
+    const sink = this.#side.get(tag);
     if (sink === undefined) throw new RangeError(`side output '${tag.id}' is not captured: pass it in options.sideOutputs`);
     return sink.records.map(({ value, timestamp }) => ({ value: value as X, timestamp }));
   }

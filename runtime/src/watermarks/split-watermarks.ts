@@ -31,7 +31,8 @@ export class SplitWatermarks {
   add(splitId: string, generator: WatermarkGenerator, idleTimeoutMs: number | undefined, now: number, restored?: SplitWatermarkState): void {
     if (restored !== undefined && restored.watermark > MIN_WATERMARK) {
       // Seed the generator so the split starts where it left off rather than at -infinity.
-      generator.onEvent(restored.watermark);
+      if (generator.restore) generator.restore(restored.watermark);
+      else generator.onEvent(restored.watermark);
     }
     this.#splits.set(splitId, { generator, idleTimeoutMs, lastActiveAt: now, idle: false });
   }

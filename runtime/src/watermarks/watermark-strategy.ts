@@ -11,6 +11,8 @@ export type TimestampAssigner<T> = (record: T, sourceTimestamp: Timestamp | unde
 export interface WatermarkGenerator {
   onEvent(timestamp: Timestamp): void;
   currentWatermark(): Timestamp;
+  /** Resumes from a checkpointed watermark. Without it the runtime replays the watermark as an event (conservative). */
+  restore?(watermark: Timestamp): void;
 }
 
 class BoundedOutOfOrdernessGenerator implements WatermarkGenerator {
@@ -20,6 +22,10 @@ class BoundedOutOfOrdernessGenerator implements WatermarkGenerator {
 
   onEvent(timestamp: Timestamp): void {
     if (timestamp > this.#maxTimestamp) this.#maxTimestamp = timestamp;
+  }
+
+  restore(watermark: Timestamp): void {
+    if (watermark > MIN_WATERMARK) this.#maxTimestamp = Math.max(this.#maxTimestamp, watermark + this.boundMs + 1);
   }
 
   currentWatermark(): Timestamp {

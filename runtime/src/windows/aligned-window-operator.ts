@@ -95,7 +95,7 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
           if (fireAt + lateness <= watermark) continue; // this window is gone
           assigned = true;
           let windows = state.get(key);
-          if (windows === undefined) state.set(key, (windows = new Map()));
+          if (windows === undefined) state.set(key, (windows = new Map<Timestamp, ACC>()));
           let acc = windows.get(start);
           if (acc === undefined) {
             acc = agg.createAccumulator();
@@ -137,7 +137,7 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
         for (const [key, entries] of raw.windows) {
           if (!keep(key)) continue;
           let windows = state.get(key);
-          if (windows === undefined) state.set(key, (windows = new Map()));
+          if (windows === undefined) state.set(key, (windows = new Map<Timestamp, ACC>()));
           for (const [start, acc] of entries) {
             const existing = windows.get(start);
             windows.set(start, existing !== undefined && agg.merge ? agg.merge(existing, acc as ACC) : (acc as ACC));
