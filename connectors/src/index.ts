@@ -31,3 +31,6 @@ export {
 export { startLocalStack, DEFAULT_STREAMS, DEFAULT_BUCKETS, type LocalStack, type LocalStackOptions } from './local-stack/local-stack.js';
 export { ensureStream, ensureBucket, type StreamSpec } from './local-stack/platform-resources.js';
 export { loadTableDefinitions, ensureTable, tableDefinitionSchema, DEFAULT_DDL_DIR, type TableDefinition } from './dynamodb/table-definitions.js';
+
+export { KinesisWriter, KINESIS_LIMITS, type KinesisWriterOptions } from './kinesis/kinesis-writer.js';
+export { encodeAggregated, deaggregate, looksAggregated, KPL_MAGIC, type UserRecord } from './kinesis/kpl-aggregation.js';
