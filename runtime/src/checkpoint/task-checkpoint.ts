@@ -28,7 +28,7 @@ export interface TaskCheckpoint {
   createdAt: number;
   watermark: Timestamp;
   splits: SplitCheckpoint[];
-  /** Splits this task has read to their end: their children may start. */
+  /** Splits this task has read to their end, as `{source node}/{split id}`: their children may start. */
   endedSplits: string[];
   /** Children waiting in this task for parents to end. */
   pendingSplits: AssignedSplit[];

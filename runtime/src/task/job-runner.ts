@@ -6,6 +6,7 @@ import { JobDefinitionError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { noopMetrics } from '../observability/metrics.js';
 import type { JobOptions } from './job-options.js';
+import { parentUids, splitUid } from './split-runner.js';
 import { Task, type TaskStatus } from './task.js';
 
 export interface JobResult {
@@ -37,12 +38,12 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
   const siblings = new Map<string, number>();
   const launched = new Set<string>();
   const sources = graph.nodes.filter((n) => n.source !== undefined);
-  const taskIdOf = (s: AssignedSplit): string => (sources.length > 1 ? `${s.source}/${s.descriptor.id}` : s.descriptor.id);
+  const taskIdOf = (s: AssignedSplit): string => (sources.length > 1 ? splitUid(s) : s.descriptor.id);
 
   function createTask(taskId: string, splits: AssignedSplit[], seed?: Task['lastCheckpoint'][]): Task {
     const child = splits[0]?.descriptor;
     const keep = options.stateKeyFilter;
-    if (seed !== undefined && child !== undefined && keep === undefined && (child.parents ?? []).some((p) => (siblings.get(p) ?? 0) > 1)) {
+    if (seed !== undefined && child !== undefined && keep === undefined && parentUids(splits[0]!).some((p) => (siblings.get(p) ?? 0) > 1)) {
       throw new JobDefinitionError(
         `split '${child.id}' has siblings, so its parents' state must be divided by key. Did you forget to set the stateKeyFilter job option?`,
       );
@@ -106,7 +107,7 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
   }
 
   function launch(taskId: string, splits: AssignedSplit[], seed?: Task['lastCheckpoint'][]): void {
-    for (const s of splits) launched.add(s.descriptor.id);
+    for (const s of splits) launched.add(splitUid(s));
     const make = (): Task => createTask(taskId, splits, seed);
     const task = make();
     tasks.set(taskId, task);
@@ -120,24 +121,24 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
     const parentIds = task.lastCheckpoint?.endedSplits ?? [];
     for (const id of parentIds) {
       ended.add(id);
-      siblings.set(id, task.handedOff.filter((c) => (c.descriptor.parents ?? []).includes(id)).length);
+      siblings.set(id, task.handedOff.filter((c) => parentUids(c).includes(id)).length);
     }
-    for (const child of task.handedOff) if (!waiting.some((w) => w.descriptor.id === child.descriptor.id) && !tasks.has(taskIdOf(child))) waiting.push(child);
+    for (const child of task.handedOff) if (!waiting.some((w) => splitUid(w) === splitUid(child)) && !tasks.has(taskIdOf(child))) waiting.push(child);
     startReady();
   }
 
   function startReady(): void {
     for (const split of [...waiting]) {
-      const parents = split.descriptor.parents ?? [];
+      const parents = parentUids(split);
       if (!parents.every((p) => ended.has(p) || !isKnown(p))) continue;
       waiting.splice(waiting.indexOf(split), 1);
-      const seed = parents.map((p) => tasks.get(sources.length > 1 ? `${split.source}/${p}` : p)?.lastCheckpoint);
+      const seed = (split.descriptor.parents ?? []).map((p) => tasks.get(taskIdOf({ source: split.source, descriptor: { id: p } }))?.lastCheckpoint);
       launch(taskIdOf(split), [split], seed);
     }
   }
 
-  function isKnown(splitId: string): boolean {
-    return launched.has(splitId) || waiting.some((w) => w.descriptor.id === splitId);
+  function isKnown(uid: string): boolean {
+    return launched.has(uid) || waiting.some((w) => splitUid(w) === uid);
   }
 
   async function execute(): Promise<JobResult> {

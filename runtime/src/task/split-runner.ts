@@ -15,6 +15,19 @@ export interface ActiveSplit {
   position: SplitPosition | null;
 }
 
+/**
+ * A split's identity within a task: split ids are unique only within their source (two
+ * collections both have 'split-0'), so the task keys watermarks and lineage by source and id.
+ */
+export function splitUid(split: { source: string; descriptor: SplitDescriptor }): string {
+  return `${split.source}/${split.descriptor.id}`;
+}
+
+/** The uids of a split's parents, which belong to the same source. */
+export function parentUids(split: { source: string; descriptor: SplitDescriptor }): string[] {
+  return (split.descriptor.parents ?? []).map((p) => `${split.source}/${p}`);
+}
+
 export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
@@ -57,6 +70,6 @@ export function openSplit(
   if (binding === undefined) throw new IllegalStateError(`split '${split.descriptor.id}' names source '${split.source}', which the job does not have`);
   const reader = binding.source.createReader(split.descriptor, position);
   const { strategy } = binding;
-  watermarks.add(split.descriptor.id, strategy.createGenerator(), strategy.idleTimeoutMs, now, restoredWatermark === undefined ? undefined : { watermark: restoredWatermark });
+  watermarks.add(splitUid(split), strategy.createGenerator(), strategy.idleTimeoutMs, now, restoredWatermark === undefined ? undefined : { watermark: restoredWatermark });
   return { ...split, binding, reader, position: position ?? null };
 }

@@ -11,7 +11,7 @@ import { MAX_WATERMARK, MIN_WATERMARK, type KeyValue, type Timestamp } from '../
 import { SplitWatermarks } from '../watermarks/split-watermarks.js';
 import { Pipeline } from './pipeline.js';
 import { SinkCommitter } from './sink-committer.js';
-import { assignTimestamps, isPromise, openSplit, type ActiveSplit } from './split-runner.js';
+import { assignTimestamps, isPromise, openSplit, parentUids, splitUid, type ActiveSplit } from './split-runner.js';
 import { taskMetrics, type TaskMetrics } from './task-metrics.js';
 
 /** A task's lifecycle. Done states: FINISHED (input exhausted), HANDED_OFF (splits passed to children), STOPPED. */
@@ -122,9 +122,9 @@ export class Task {
         );
         this.#advanceTo(Math.min(...seed.parents.map((p) => p.watermark)));
       }
-      const ids = new Set(this.options.splits.map((s) => s.descriptor.id));
+      const ids = new Set(this.options.splits.map(splitUid));
       for (const split of this.options.splits) {
-        if ((split.descriptor.parents ?? []).some((p) => ids.has(p))) this.#pending.push(split);
+        if (parentUids(split).some((p) => ids.has(p))) this.#pending.push(split);
         else this.#start(split, undefined);
       }
     }
@@ -143,9 +143,9 @@ export class Task {
       const batch = isPromise(polled) ? await polled : polled;
       const now = clock.now();
       if (batch.records.length > 0) {
-        const generator = this.#watermarks.generator(split.descriptor.id)!;
+        const generator = this.#watermarks.generator(splitUid(split))!;
         const timestamps = assignTimestamps(split, batch, generator, now);
-        this.#watermarks.touch(split.descriptor.id, now);
+        this.#watermarks.touch(splitUid(split), now);
         this.#pipeline.push(split.source, batch.records, timestamps);
         progressed = true;
       }
@@ -190,7 +190,7 @@ export class Task {
         source: s.source,
         descriptor: s.descriptor,
         position: s.position,
-        watermark: this.#watermarks.splitWatermark(s.descriptor.id),
+        watermark: this.#watermarks.splitWatermark(splitUid(s)),
       })),
       endedSplits: [...this.#ended],
       pendingSplits: this.#pending,
@@ -230,25 +230,25 @@ export class Task {
 
   async #endSplit(split: ActiveSplit, children: readonly AssignedSplit['descriptor'][]): Promise<void> {
     this.#active = this.#active.filter((s) => s !== split);
-    this.#watermarks.remove(split.descriptor.id);
-    this.#ended.add(split.descriptor.id);
+    this.#watermarks.remove(splitUid(split));
+    this.#ended.add(splitUid(split));
     await split.reader.close?.();
     this.#log.info({ split: split.descriptor.id, children: children.map((c) => c.id) }, 'split ended');
     for (const child of children) {
       const assigned = { source: split.source, descriptor: child };
       if (!this.options.adoptChildren) {
-        if (!this.#handedOff.some((s) => s.descriptor.id === child.id)) this.#handedOff.push(assigned);
-      } else if (!this.#knows(child.id)) this.#pending.push(assigned);
+        if (!this.#handedOff.some((s) => splitUid(s) === splitUid(assigned))) this.#handedOff.push(assigned);
+      } else if (!this.#knows(splitUid(assigned))) this.#pending.push(assigned);
     }
   }
 
-  #knows(id: string): boolean {
-    return this.#ended.has(id) || this.#active.some((s) => s.descriptor.id === id) || this.#pending.some((s) => s.descriptor.id === id);
+  #knows(uid: string): boolean {
+    return this.#ended.has(uid) || this.#active.some((s) => splitUid(s) === uid) || this.#pending.some((s) => splitUid(s) === uid);
   }
 
   #startReadyChildren(): void {
     if (this.#pending.length === 0) return;
-    const ready = this.#pending.filter((s) => (s.descriptor.parents ?? []).every((p) => this.#ended.has(p) || !this.#knows(p)));
+    const ready = this.#pending.filter((s) => parentUids(s).every((p) => this.#ended.has(p) || !this.#knows(p)));
     if (ready.length === 0) return;
     this.#pending = this.#pending.filter((s) => !ready.includes(s));
     for (const split of ready) this.#start(split, undefined);

@@ -84,29 +84,36 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
   return {
     processBatch(values, timestamps) {
       watermark = init.currentWatermark();
-      for (let i = 0; i < values.length; i++) {
+      const n = values.length;
+      for (let i = 0; i < n; i++) {
         const value = values[i] as IN;
         const ts = timestamps[i]!;
         const key = keySelector(value);
         let start = assigner.lastStart(ts);
-        let assigned = false;
+        // The key's windows, looked up once per record rather than once per window it falls in,
+        // and created only when the record has a live window.
+        let windows: Map<Timestamp, ACC> | undefined;
         for (let w = 0; w < windowsPerElement; w++, start -= slide) {
           const fireAt = start + size - 1;
           if (fireAt + lateness <= watermark) continue; // this window is gone
-          assigned = true;
-          let windows = state.get(key);
-          if (windows === undefined) state.set(key, (windows = new Map<Timestamp, ACC>()));
-          let acc = windows.get(start);
+          if (windows === undefined) {
+            windows = state.get(key);
+            if (windows === undefined) state.set(key, (windows = new Map()));
+          }
+          const acc = windows.get(start);
           if (acc === undefined) {
-            acc = agg.createAccumulator();
+            const created = agg.add(value, agg.createAccumulator());
+            windows.set(start, created);
             if (fireAt > watermark) fire.add(fireAt, key, start);
             if (lateness > 0) cleanup.add(fireAt + lateness, key, start);
+            if (fireAt <= watermark) emit(key, start, created); // late but allowed: fire again with the update
+            continue;
           }
-          acc = agg.add(value, acc);
-          windows.set(start, acc);
-          if (fireAt <= watermark) emit(key, start, acc); // late but allowed: fire again with the update
+          const added = agg.add(value, acc);
+          if (added !== acc) windows.set(start, added); // immutable accumulators (numbers) return a new value
+          if (fireAt <= watermark) emit(key, start, added);
         }
-        if (!assigned) late(value, ts);
+        if (windows === undefined) late(value, ts);
       }
     },
 
