@@ -36,7 +36,7 @@ describe('stateless operators', () => {
         s.process<number>({
           processElement: (n, ctx, out) => (n % 2 === 0 ? out.collect(n) : ctx.output(odd, n * 100 + ctx.timestamp)),
         }),
-      { sideOutputs: [odd as OutputTag<unknown>] },
+      { sideOutputs: [odd] },
     );
     h.processElement(1, 5).processElement(2, 6).processElement(3, 7);
     expect(h.outputValues()).toEqual([2]);
