@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDemo } from './demo.js';
 import { registerLocalStack } from './local-stack.js';
+import { registerRecon } from './recon.js';
 
 /**
  * Every subcommand of `coattail`. A package that adds a command exports a `register*` function
@@ -9,4 +10,5 @@ import { registerLocalStack } from './local-stack.js';
 export function registerCommands(program: Command): void {
   registerDemo(program);
   registerLocalStack(program);
+  registerRecon(program);
 }

@@ -3,7 +3,7 @@ import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { toCount, toText, type JsonRow } from './duck-session.js';
 import { differsExpr, normalizedExpr, recordKeyExpr } from './expressions.js';
 import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases, keyedSelect } from './key-stage.js';
-import { primaryKeyMismatch } from './primary-key.js';
+import { keyCounts } from './primary-key.js';
 import { SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
 
 /** Cell-level mismatches: (record_key, column_name, source_value, target_value). */
@@ -53,7 +53,7 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   const counts = await ctx.session.one(`SELECT ${['count(*) AS candidates', `count(*) FILTER (WHERE ${any}) AS mismatched`, ...perColumn].join(', ')} FROM ${DIFF_TABLE}`);
   const hashCandidates = toCount(counts.candidates);
   const mismatchedRows = toCount(counts.mismatched);
-  const { pairedKeys } = await primaryKeyMismatch(ctx, 0);
+  const { pairedKeys } = await keyCounts(ctx);
   const sample = sampleSize === 0 ? [] : await ctx.session.rows(`SELECT * FROM ${MISMATCH_TABLE} ORDER BY record_key, column_name LIMIT ${Math.floor(sampleSize)}`);
   ctx.logger.debug({ ms: Date.now() - started, hashCandidates, mismatchedRows }, 'hash comparison done');
   return {

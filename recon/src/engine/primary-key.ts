@@ -16,14 +16,8 @@ export function keyIssuesSql(ctx: ReconContext): string {
   );
 }
 
-/**
- * Layer 5a — orphans (keys only in source, only in target) and duplicate keys on either side.
- * Duplicates are reported, and their rows are left out of the hash comparison because a 1:1
- * pairing is undefined for them. NULL keys never match (SQL equality).
- *
- * @param sampleSize how many key issues to return as a sample.
- */
-export async function primaryKeyMismatch(ctx: ReconContext, sampleSize = 100): Promise<KeyResult> {
+/** Key-level counts without samples or logs; shared by the key and hash layers. */
+export async function keyCounts(ctx: ReconContext): Promise<Omit<KeyResult, 'status' | 'detail' | 'sample'>> {
   await ensureKeyStage(ctx);
   const [sourceProfile, counts] = await Promise.all([
     profileOf(ctx, 'source'),
@@ -36,14 +30,32 @@ export async function primaryKeyMismatch(ctx: ReconContext, sampleSize = 100): P
     ),
   ]);
   const sourceOnly = toCount(counts.source_only);
-  const targetOnly = toCount(counts.target_only);
   const duplicateKeysSource = toCount(counts.dup_keys_s);
   const duplicateRowsSource = toCount(counts.dup_rows_s);
-  const duplicateKeysTarget = toCount(counts.dup_keys_t);
-  const duplicateRowsTarget = toCount(counts.dup_rows_t);
   const pairedWithDuplicates = toCount(counts.paired_dups);
   const distinctSource = sourceProfile.rows - (duplicateRowsSource - duplicateKeysSource);
-  const pairedKeys = distinctSource - sourceOnly - pairedWithDuplicates;
+  return {
+    sourceOnly,
+    targetOnly: toCount(counts.target_only),
+    duplicateKeysSource,
+    duplicateRowsSource,
+    duplicateKeysTarget: toCount(counts.dup_keys_t),
+    duplicateRowsTarget: toCount(counts.dup_rows_t),
+    pairedKeys: distinctSource - sourceOnly - pairedWithDuplicates,
+    pairedWithDuplicates,
+  };
+}
+
+/**
+ * Layer 5a — orphans (keys only in source, only in target) and duplicate keys on either side.
+ * Duplicates are reported, and their rows are left out of the hash comparison because a 1:1
+ * pairing is undefined for them. NULL keys never match (SQL equality).
+ *
+ * @param sampleSize how many key issues to return as a sample.
+ */
+export async function primaryKeyMismatch(ctx: ReconContext, sampleSize = 100): Promise<KeyResult> {
+  const counts = await keyCounts(ctx);
+  const { sourceOnly, targetOnly, duplicateKeysSource, duplicateKeysTarget } = counts;
   const sampleRows =
     sampleSize === 0 ? [] : await ctx.session.rows(`SELECT * FROM (${keyIssuesSql(ctx)}) ORDER BY kind, record_key LIMIT ${Math.floor(sampleSize)}`);
   const issues = sourceOnly + targetOnly + duplicateKeysSource + duplicateKeysTarget;
@@ -51,14 +63,7 @@ export async function primaryKeyMismatch(ctx: ReconContext, sampleSize = 100): P
   return {
     status: issues === 0 ? 'PASS' : 'FAIL',
     detail: `${sourceOnly} keys only in source, ${targetOnly} only in target, ${duplicateKeysSource} duplicated in source, ${duplicateKeysTarget} duplicated in target`,
-    sourceOnly,
-    targetOnly,
-    duplicateKeysSource,
-    duplicateRowsSource,
-    duplicateKeysTarget,
-    duplicateRowsTarget,
-    pairedKeys,
-    pairedWithDuplicates,
+    ...counts,
     sample: sampleRows.map((r) => ({
       kind: toText(r.kind) as KeyIssueKind,
       recordKey: toText(r.record_key) ?? '',

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import { formatSummary, generateGoldenDataset, loadReconConfig, runReconciliation, serveDashboard } from '@coattail/recon';
+import { positiveNumber } from '../options.js';
+
+interface GenOptions {
+  dir: string;
+  rows: number;
+  rate: number;
+  format: 'parquet' | 'csv';
+  drift: boolean;
+}
+
+function logger(): pino.Logger {
+  return pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+}
+
+/** `coattail recon run|gen|serve`: reconcile a source against a target, make a golden dataset, browse results. */
+export function registerRecon(program: Command): void {
+  const recon = program.command('recon').description('source-vs-target reconciliation on DuckDB (CSV/Parquet), reports and dashboard');
+
+  recon
+    .command('run')
+    .description('reconcile per a YAML/JSON config; exit code 2 when the data does not reconcile')
+    .requiredOption('-c, --config <file>', 'reconciliation config (YAML or JSON)')
+    .option('-o, --out <dir>', 'output folder (overrides output.dir of the config)')
+    .action(async (options: { config: string; out?: string }) => {
+      const config = await loadReconConfig(options.config);
+      if (options.out !== undefined) config.output.dir = options.out;
+      const result = await runReconciliation(config, { logger: logger() });
+      console.log(formatSummary(result, config.output.dir));
+      process.exitCode = result.reconciled ? 0 : 2;
+    });
+
+  recon
+    .command('gen')
+    .description('write a golden dataset: source, target with induced errors, recon.yaml and expected.json')
+    .option('-d, --dir <dir>', 'output folder', 'recon-golden')
+    .option('-n, --rows <rows>', 'source rows', positiveNumber, 100_000)
+    .option('-r, --rate <fraction>', 'fraction of rows per induced error kind (at most 1/13)', positiveNumber, 0.001)
+    .option('-f, --format <format>', 'parquet or csv', 'parquet')
+    .option('--no-drift', 'keep the schemas identical (no missing/extra column, no type change)')
+    .action(async (options: GenOptions) => {
+      const format = options.format === 'csv' ? 'csv' : 'parquet';
+      const golden = await generateGoldenDataset({ dir: options.dir, rows: Math.floor(options.rows), rate: options.rate, format, schemaDrift: options.drift });
+      console.log(`golden dataset in ${options.dir}: ${golden.sourcePath}, ${golden.targetPath}`);
+      console.log(`expected findings: ${golden.expectedPath}; run it with: coattail recon run --config ${golden.configPath}`);
+    });
+
+  recon
+    .command('serve')
+    .description('serve the reconciliation dashboard for an output folder')
+    .option('-d, --dir <dir>', 'output folder holding result.json', 'recon-output')
+    .option('-p, --port <port>', 'port on 127.0.0.1 (0 = any free port)', (v) => Number.parseInt(v, 10), 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .action(async (options: { dir: string; port: number; host: string }) => {
+      const server = await serveDashboard({ dir: options.dir, port: options.port, host: options.host, logger: logger() });
+      console.log(`recon dashboard: ${server.url} (Ctrl-C to stop)`);
+      const stop = (): void => void server.close();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

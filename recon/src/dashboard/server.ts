@@ -1,0 +1,101 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { silentLogger, type Logger } from '@coattail/runtime';
+import { describeError } from '../errors.js';
+import { REPORT_FILES } from '../reports/write-reports.js';
+import type { ReconResult } from '../result/types.js';
+import { MismatchPages, pageQuerySchema } from './mismatch-pages.js';
+import { dashboardHtml } from './page-html.js';
+
+/** Options of {@link serveDashboard}. */
+export interface DashboardOptions {
+  /** Output folder of a reconciliation (holds result.json). */
+  dir: string;
+  /** @default 8787; 0 picks a free port */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  logger?: Logger;
+}
+
+/** A running dashboard. */
+export interface DashboardServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the reconciliation dashboard: one self-contained page (inline SVG charts, no
+ * framework, no CDN), the result JSON, server-side pages of the mismatch table and downloads
+ * of the artifacts the result lists (nothing else on disk is reachable).
+ *
+ * @example
+ * const server = await serveDashboard({ dir: 'recon-output', port: 0 });
+ * console.log(server.url);
+ */
+export async function serveDashboard(options: DashboardOptions): Promise<DashboardServer> {
+  const log = (options.logger ?? silentLogger).child({ component: 'recon-dashboard' });
+  const pages = await MismatchPages.open(options.dir);
+  const loadResult = async (): Promise<ReconResult> => JSON.parse(await readFile(join(options.dir, REPORT_FILES.result), 'utf8')) as ReconResult;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed');
+    if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', dashboardHtml());
+    if (url.pathname === '/api/result') return send(res, 200, 'application/json', JSON.stringify(await loadResult()));
+    if (url.pathname === '/api/mismatches') {
+      const query = pageQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+      if (!query.success) return send(res, 400, 'application/json', JSON.stringify({ error: query.error.issues }));
+      return send(res, 200, 'application/json', JSON.stringify(await pages.page(query.data)));
+    }
+    if (url.pathname.startsWith('/download/')) {
+      const name = decodeURIComponent(url.pathname.slice('/download/'.length));
+      const allowed = Object.values((await loadResult()).artifacts);
+      if (!allowed.includes(name)) return send(res, 404, 'text/plain', 'no such report');
+      const file = join(options.dir, name);
+      const size = (await stat(file)).size;
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': size,
+        'content-disposition': `attachment; filename="${name.replaceAll('"', '')}"`,
+      });
+      createReadStream(file).pipe(res);
+      return;
+    }
+    send(res, 404, 'text/plain', 'not found');
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error({ err: error, url: req.url }, 'dashboard request failed');
+      if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: describeError(error) }));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
+  log.info({ url, dir: options.dir }, 'dashboard listening');
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          pages.close();
+          resolve();
+        });
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
