@@ -34,3 +34,6 @@ export { loadTableDefinitions, ensureTable, tableDefinitionSchema, DEFAULT_DDL_D
 
 export { KinesisWriter, KINESIS_LIMITS, type KinesisWriterOptions } from './kinesis/kinesis-writer.js';
 export { encodeAggregated, deaggregate, looksAggregated, KPL_MAGIC, type UserRecord } from './kinesis/kpl-aggregation.js';
+export { KinesisSource, type KinesisSourceOptions } from './kinesis/kinesis-source.js';
+export type { KinesisRecord, KinesisStart, KinesisPosition } from './kinesis/shard-reader.js';
+export { kinesisHashKey, shardHoldsKey, kinesisStateKeyFilter, listAllShards, type ShardMeta } from './kinesis/shards.js';

@@ -1,0 +1,158 @@
+import { DescribeStreamSummaryCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import { CollectSink, StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, type AggregateFunction } from '@coattail/runtime';
+import { InMemoryMetrics } from '@coattail/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureStream } from '../local-stack/platform-resources.js';
+import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { KinesisSource } from './kinesis-source.js';
+import { KinesisWriter } from './kinesis-writer.js';
+import type { KinesisRecord } from './shard-reader.js';
+import { kinesisHashKey, kinesisStateKeyFilter } from './shards.js';
+
+let stack: LocalStack;
+let n = 0;
+beforeAll(async () => {
+  stack = await startLocalStack({ streams: [], tables: [], buckets: [] });
+});
+afterAll(() => stack.stop());
+
+interface Trade {
+  key: string;
+  i: number;
+}
+const KEYS = Array.from({ length: 16 }, (_, i) => `SYM${i}`);
+
+async function write(stream: string, from: number, count: number, aggregation: boolean): Promise<void> {
+  const writer = new KinesisWriter({ client: stack.clients.kinesis, streamName: stream, aggregation, strictOrder: true });
+  await writer.write(
+    Array.from({ length: count }, (_, j) => {
+      const i = from + j;
+      const key = KEYS[i % KEYS.length]!;
+      return { partitionKey: key, data: Buffer.from(JSON.stringify({ key, i })) };
+    }),
+  );
+  await writer.close();
+}
+
+const fast = { minPollIntervalMs: 0, idleDelayMs: 5, maxIdleDelayMs: 20 };
+const parse = (r: KinesisRecord): Trade & { shardId: string } => ({ ...(JSON.parse(Buffer.from(r.data).toString()) as Trade), shardId: r.shardId });
+
+/** Counts records per key: the window's state must pass from the parent shard's task to the child that owns the key. */
+const countPerKey: AggregateFunction<Trade, { count: number; last: number }, { count: number; last: number }> = {
+  createAccumulator: () => ({ count: 0, last: -1 }),
+  add: (t, acc) => ({ count: acc.count + 1, last: Math.max(acc.last, t.i) }),
+  getResult: (acc) => acc,
+  merge: (a, b) => ({ count: a.count + b.count, last: Math.max(a.last, b.last) }),
+};
+
+describe('KinesisSource in a runtime job', () => {
+  it('reads every record once across a shard split: children start after the parent and continue its keyed state', async () => {
+    const stream = `e2e-${n++}`;
+    await ensureStream(stack.clients.kinesis, { name: stream, shards: 1 });
+    await write(stream, 0, 300, false);
+    await write(stream, 300, 300, true);
+    await stack.clients.kinesis.send(new SplitShardCommand({ StreamName: stream, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: String(2n ** 127n) }));
+    for (;;) {
+      const s = await stack.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+      if (s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await write(stream, 600, 400, true);
+
+    const metrics = new InMemoryMetrics();
+    const sink = new CollectSink<Trade & { shardId: string }>();
+    const counts = new CollectSink<{ key: string; count: number; last: number; task: string }>();
+    const env = StreamEnvironment.create();
+    const trades = env.fromSource(
+      new KinesisSource({ client: stack.clients.kinesis, streamName: stream, deserialize: parse, stopAtLatest: true, metrics, ...fast }),
+      WatermarkStrategy.forBoundedOutOfOrderness<Trade & { shardId: string }>(0).withTimestampAssigner((t) => t.i),
+    );
+    trades.sinkTo(sink);
+    trades
+      .keyBy((t) => t.key)
+      .window(TumblingEventTimeWindows.of(1_000_000))
+      .aggregate(countPerKey, (key, _ctx, [acc], out) => out.collect({ key, ...acc!, task: '' }))
+      .sinkTo(counts);
+    const result = await env.execute({ jobId: 'kinesis-e2e', stateKeyFilter: kinesisStateKeyFilter(), idlePollDelayMs: 5, maxIdlePollDelayMs: 20 });
+
+    expect(result.tasks.map((t) => [t.id, t.status]).sort()).toEqual([
+      ['shardId-000000000000', 'HANDED_OFF'],
+      ['shardId-000000000001', 'FINISHED'],
+      ['shardId-000000000002', 'FINISHED'],
+    ]);
+    const out = sink.values;
+    expect(out.map((r) => r.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    const lastParent = out.map((r) => r.shardId).lastIndexOf('shardId-000000000000');
+    expect(out.slice(0, lastParent + 1).every((r) => r.i < 600)).toBe(true);
+    expect(out.slice(lastParent + 1).every((r) => r.i >= 600)).toBe(true);
+    for (const key of KEYS) {
+      const mine = out.filter((r) => r.key === key);
+      expect(mine.map((r) => r.i)).toEqual([...mine.map((r) => r.i)].sort((a, b) => a - b));
+      const child = kinesisHashKey(key) < 2n ** 127n ? 'shardId-000000000001' : 'shardId-000000000002';
+      expect(mine.filter((r) => r.i >= 600).every((r) => r.shardId === child)).toBe(true);
+    }
+    // One window result per key, from the child owning the key, counting the parent's records too.
+    const byKey = new Map(counts.records.map((r) => [r.value.key, { ...r.value, task: r.taskId }]));
+    expect(counts.records).toHaveLength(KEYS.length);
+    for (const key of KEYS) {
+      const child = kinesisHashKey(key) < 2n ** 127n ? 'shardId-000000000001' : 'shardId-000000000002';
+      expect(byKey.get(key)).toEqual({ key, count: out.filter((r) => r.key === key).length, last: Math.max(...out.filter((r) => r.key === key).map((r) => r.i)), task: child });
+    }
+    expect(metrics.total('kinesisRecordsRead')).toBe(1000);
+    expect(metrics.gaugeValue('millisBehindLatest', { shard: 'shardId-000000000001' })).toBe(0);
+  });
+
+  it('resumes after the checkpointed sequence number, and re-acquires an expired iterator without loss', async () => {
+    const stream = `resume-${n++}`;
+    await ensureStream(stack.clients.kinesis, { name: stream, shards: 1 });
+    await write(stream, 0, 50, false);
+    const metrics = new InMemoryMetrics();
+    const source = new KinesisSource({ client: stack.clients.kinesis, streamName: stream, deserialize: parse, metrics, ...fast });
+    const [split] = await source.listSplits();
+    const reader = source.createReader(split!, undefined);
+    const first = await reader.poll(20);
+    expect(first.records.map((r) => r.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+
+    const rest: number[] = [];
+    for (let k = 0; k < 10 && rest.length < 30; k++) rest.push(...(await reader.poll(100)).records.map((r) => r.i));
+    expect(rest).toEqual(Array.from({ length: 30 }, (_, i) => i + 20));
+
+    // kinesalite runs in this process: moving Date six minutes ahead expires the iterator it issued.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 6 * 60_000);
+      await write(stream, 50, 5, false);
+      const late: number[] = [];
+      for (let k = 0; k < 10 && late.length < 5; k++) late.push(...(await reader.poll(100)).records.map((r) => r.i));
+      expect(late).toEqual([50, 51, 52, 53, 54]);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(metrics.total('kinesisIteratorsExpired')).toBe(1);
+
+    const resumed = source.createReader(split!, first.position);
+    const again: number[] = [];
+    for (let k = 0; k < 10 && again.length < 35; k++) again.push(...(await resumed.poll(100)).records.map((r) => r.i));
+    expect(again).toEqual(Array.from({ length: 35 }, (_, i) => i + 20));
+  });
+
+  it('starts at LATEST or AT_TIMESTAMP when there is no checkpoint', async () => {
+    const stream = `start-${n++}`;
+    await ensureStream(stack.clients.kinesis, { name: stream, shards: 1 });
+    await write(stream, 0, 10, false);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const cut = Date.now();
+    await new Promise((r) => setTimeout(r, 1_100));
+    await write(stream, 10, 10, false);
+    const read = async (start: 'LATEST' | { atTimestamp: number }): Promise<number[]> => {
+      const source = new KinesisSource({ client: stack.clients.kinesis, streamName: stream, deserialize: parse, start, ...fast });
+      const reader = source.createReader((await source.listSplits())[0]!, undefined);
+      const got = (await reader.poll(100)).records.map((r) => r.i);
+      if (start === 'LATEST') await write(stream, 20, 3, false);
+      for (let k = 0; k < 5; k++) got.push(...(await reader.poll(100)).records.map((r) => r.i));
+      return got;
+    };
+    expect(await read({ atTimestamp: cut })).toEqual(Array.from({ length: 10 }, (_, i) => i + 10));
+    expect(await read('LATEST')).toEqual([20, 21, 22]);
+  });
+});
