@@ -98,7 +98,7 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
           if (fireAt + lateness <= watermark) continue; // this window is gone
           if (windows === undefined) {
             windows = state.get(key);
-            if (windows === undefined) state.set(key, (windows = new Map()));
+            if (windows === undefined) state.set(key, (windows = new Map<Timestamp, ACC>()));
           }
           const acc = windows.get(start);
           if (acc === undefined) {
