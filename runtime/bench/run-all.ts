@@ -3,7 +3,7 @@
  * section with the figures and machine info appended to docs/benchmarks.md.
  *
  * Environment: BENCH_EVENTS (trades, default 10 M), NEXMARK_EVENTS (per query, default 10 M),
- * BENCH_BATCH (maxBatchSize, default 4096), BENCH_STATE_KEYS / BENCH_STATE_MINUTES (state
+ * BENCH_BATCH (maxBatchSize, default 4096), BENCH_REPEAT (best of N runs, default 3), BENCH_STATE_KEYS / BENCH_STATE_MINUTES (state
  * benchmark, default 10 000 keys / 70 min), BENCH_NOTE (a remark for the section, e.g. that the
  * machine was shared), BENCH_NO_DOCS=1 to print without appending (development runs).
  */
@@ -50,7 +50,7 @@ const load = loadavg()
   .join(' / ');
 console.log(`machine: ${machineInfo()}; load average at start ${load}`);
 
-const trades = await tradesVwapBenchmark(events, batch);
+const trades = await tradesVwapBenchmark(events, batch, envInt('BENCH_REPEAT', 3));
 const nexmark = await nexmarkBenchmark(nexmarkEvents, batch);
 
 const note = process.env.BENCH_NOTE;

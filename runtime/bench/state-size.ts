@@ -72,6 +72,7 @@ class StateTradesSource implements Source<Trade> {
             price: 100 + rand(),
             quantity: 1 + rand() * 10,
             eventTime: BASE_TIME + Math.floor((next * WINDOW_MS) / perWindow),
+            instrumentId: k,
           };
         }
         if (next >= this.total) this.drained = true;

@@ -10,6 +10,8 @@ export interface Trade {
   price: number;
   quantity: number;
   eventTime: number;
+  /** A numeric id of (symbol, exchange), as normalized feeds often carry: lets a job key by a number. */
+  instrumentId: number;
 }
 
 /** One window of one (symbol, exchange): what all three contenders must agree on. */
@@ -63,12 +65,14 @@ export function generateTrades(n: number, symbolCount = 50, seed = 42): Trade[] 
     const s = Math.floor(rand() * syms.length);
     const price = prices[s]! * (1 + (rand() - 0.5) * 0.002);
     prices[s] = price;
+    const e = Math.floor(rand() * EXCHANGES.length);
     trades[i] = {
       symbol: syms[s]!,
-      exchange: EXCHANGES[Math.floor(rand() * EXCHANGES.length)]!,
+      exchange: EXCHANGES[e]!,
       price,
       quantity: Math.round(-Math.log(1 - rand()) * 1000) / 1000 + 0.001,
       eventTime: BASE_TIME + Math.floor(i * EVENT_SPACING_MS) - Math.floor(rand() * JITTER_MS),
+      instrumentId: s * EXCHANGES.length + e,
     };
   }
   return trades;
