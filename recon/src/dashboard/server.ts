@@ -45,6 +45,7 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed');
     if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', dashboardHtml());
+    if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
     if (url.pathname === '/api/result') return send(res, 200, 'application/json', JSON.stringify(await loadResult()));
     if (url.pathname === '/api/mismatches') {
       const query = pageQuerySchema.safeParse(Object.fromEntries(url.searchParams));
