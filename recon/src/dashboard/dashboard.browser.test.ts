@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)(title, () => {
   it('filters the table by clicking a bar of the mismatches chart', async () => {
     const index = result.hash.byColumn.findIndex((c) => c.column === 'price');
     await page.locator('#chart-mismatches svg rect.bar').nth(index).click();
-    await page.waitForFunction(() => document.querySelector('#mismatch-body tr td:nth-child(2)')?.textContent === 'price');
+    await expect.poll(() => page.locator('#mismatch-body tr td:nth-child(2)').first().textContent()).toBe('price');
     const columns = await page.locator('#mismatch-body tr td:nth-child(2)').allTextContents();
     expect(new Set(columns)).toEqual(new Set(['price']));
     expect(await page.inputValue('#column-filter')).toBe('price');
@@ -81,10 +81,10 @@ describe.skipIf(!hasChromium)(title, () => {
   it('downloads the summary CSV and the Excel workbook', async () => {
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('a[data-artifact="summary"]')]);
     expect(csv.suggestedFilename()).toBe('summary.csv');
-    expect((await readFile((await csv.path())!, 'utf8')).split('\n')[0]).toBe('check,status,source_count,target_count,difference,match_rate_pct,detail');
+    expect((await readFile(await csv.path(), 'utf8')).split('\n')[0]).toBe('check,status,source_count,target_count,difference,match_rate_pct,detail');
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('a[data-artifact="excel"]')]);
     expect(xlsx.suggestedFilename()).toBe('recon-report.xlsx');
     // An .xlsx is a zip: it starts with PK.
-    expect((await readFile((await xlsx.path())!)).subarray(0, 2).toString()).toBe('PK');
+    expect((await readFile(await xlsx.path())).subarray(0, 2).toString()).toBe('PK');
   });
 });
