@@ -72,9 +72,14 @@ type RawMetadata = z.output<typeof rawMetadataSchema>;
 export type SnapshotRef = z.output<typeof snapshotRefSchema>;
 
 /** Table metadata in its v2 shape, with every list present. */
-export interface TableMetadata extends Omit<RawMetadata, 'schema' | 'partition-spec'> {
+export interface TableMetadata {
   'format-version': 1 | 2;
   'table-uuid': string;
+  location: string;
+  'last-updated-ms': number;
+  'last-column-id': number;
+  /** Fields this library does not model (statistics, ...) are kept when metadata is rewritten. */
+  [unmodelled: string]: unknown;
   'last-sequence-number': number;
   schemas: Schema[];
   'current-schema-id': number;

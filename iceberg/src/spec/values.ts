@@ -118,6 +118,9 @@ export function toBinary(type: IcebergType, value: IcebergValue): Uint8Array {
 export function fromBinary(type: IcebergType, bytes: Uint8Array): IcebergValue {
   if (typeof type !== 'string') throw new IcebergUsageError('nested types have no single-value serialization');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Bounds written before a promotion (int → long, float → double) keep their narrower width.
+  if (type === 'long' && bytes.length === 4) return BigInt(dv.getInt32(0, true));
+  if (type === 'double' && bytes.length === 4) return dv.getFloat32(0, true);
   switch (type) {
     case 'boolean':
       return bytes[0] !== 0;

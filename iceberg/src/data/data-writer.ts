@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { IcebergUsageError } from '../errors.js';
+import type { FileIO } from '../io/file-io.js';
+import type { DataFile } from '../manifest/manifest.js';
+import type { Schema } from '../schema/types.js';
+import { bindPartitionSpec, partitionPath, type PartitionSpec } from '../spec/partition-spec.js';
+import { applyTransform } from '../spec/transforms.js';
+import { normalizeValue, type IcebergValue } from '../spec/values.js';
+import { computeMetrics } from './column-stats.js';
+import { withDuckDB } from './duckdb.js';
+import { writeParquetFiles, type ParquetFileRequest, type ParquetOptions } from './parquet-writer.js';
+
+/** A row as callers hand it in: column name → value (see `IcebergValue` for accepted forms). */
+export type Row = Readonly<Record<string, unknown>>;
+
+/** Options of {@link writeDataFiles}. */
+export interface DataWriterOptions extends ParquetOptions {
+  /** Target size of each data file; a partition's rows roll over to a new file past it. @default 134217728 (128 MiB) */
+  targetFileSizeBytes?: number;
+  /** Compressed bytes per row assumed before any file was written. @default derived from the rows' in-memory size / 4 */
+  bytesPerRowHint?: number;
+}
+
+export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
+
+function estimateRowBytes(columns: readonly (readonly (IcebergValue | null)[])[], sample: number): number {
+  let bytes = 0;
+  for (const col of columns) {
+    for (let r = 0; r < sample; r++) {
+      const v = col[r];
+      bytes += typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.length : 8;
+    }
+  }
+  return Math.max(1, bytes / Math.max(1, sample) / 4);
+}
+
+function partitionKey(tuple: readonly (IcebergValue | null)[]): string {
+  return JSON.stringify(tuple, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+}
+
+/**
+ * Writes rows as Parquet data files of a table: normalizes values per column, groups rows by
+ * partition tuple, rolls each partition into files of about the target size, and returns the
+ * `DataFile` entries (partition tuple, counts and bounds) ready to be committed.
+ * Nothing is visible in the table until those files are committed.
+ */
+export async function writeDataFiles(io: FileIO, tableLocation: string, schema: Schema, spec: PartitionSpec, rows: readonly Row[], options: DataWriterOptions = {}): Promise<DataFile[]> {
+  if (rows.length === 0) return [];
+  const fields = schema.fields;
+  const columns = fields.map((field) =>
+    rows.map((row) => {
+      const v = normalizeValue(field.type, row[field.name], field.name);
+      if (v === null && field.required) throw new IcebergUsageError(`column '${field.name}' is required but a row has no value for it`);
+      return v;
+    }),
+  );
+  const bound = bindPartitionSpec(spec, schema);
+  const sourceIndex = bound.map((b) => fields.findIndex((f) => f.id === b.field['source-id']));
+  const groups = new Map<string, { tuple: (IcebergValue | null)[]; rows: number[] }>();
+  for (let r = 0; r < rows.length; r++) {
+    const tuple = bound.map((b, i) => applyTransform(b.transform, b.sourceType, columns[sourceIndex[i]!]![r] ?? null));
+    const key = partitionKey(tuple);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { tuple, rows: [] }));
+    group.rows.push(r);
+  }
+
+  const target = options.targetFileSizeBytes ?? DEFAULT_TARGET_FILE_SIZE;
+  const bytesPerRow = options.bytesPerRowHint ?? estimateRowBytes(columns, Math.min(rows.length, 1000));
+  const maxRows = Math.max(1, Math.floor(target / bytesPerRow));
+  const requests: (ParquetFileRequest & { tuple: (IcebergValue | null)[] })[] = [];
+  const batch = randomUUID();
+  for (const group of groups.values()) {
+    const dir = bound.length > 0 ? `${partitionPath(bound, group.tuple)}/` : '';
+    for (let start = 0, n = 0; start < group.rows.length; start += maxRows, n++) {
+      requests.push({ uri: `${tableLocation}/data/${dir}${batch}-${String(requests.length).padStart(5, '0')}.parquet`, rows: group.rows.slice(start, start + maxRows), tuple: group.tuple });
+    }
+  }
+  const written = await withDuckDB((c) => writeParquetFiles(c, io, fields, columns, requests, options));
+  return requests.map((req, i) => {
+    const file = written[i]!;
+    const metrics = computeMetrics(fields, columns.map((col) => req.rows.map((r) => col[r] ?? null)));
+    return {
+      content: 0,
+      filePath: file.uri,
+      fileFormat: 'PARQUET',
+      partition: req.tuple,
+      recordCount: req.rows.length,
+      fileSizeInBytes: file.fileSizeInBytes,
+      columnSizes: file.columnSizes,
+      ...metrics,
+      splitOffsets: file.splitOffsets,
+      sortOrderId: 0,
+    };
+  });
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBDataChunk, INTEGER, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import type { FileIO } from '../io/file-io.js';
+import type { NestedField } from '../schema/types.js';
+import type { IcebergValue } from '../spec/values.js';
+import { duckdbType, quoteIdent, quoteLiteral, toDuckDBValue } from './duckdb-types.js';
+
+/** One Parquet file to write: its URI and the row indices (into the column arrays) it holds. */
+export interface ParquetFileRequest {
+  uri: string;
+  rows: readonly number[];
+}
+
+/** What the writer learned about a written file. */
+export interface WrittenParquetFile {
+  uri: string;
+  fileSizeInBytes: number;
+  columnSizes: Map<number, number>;
+  splitOffsets: number[];
+}
+
+/** Parquet options. */
+export interface ParquetOptions {
+  /** @default 'zstd' */
+  compression?: 'zstd' | 'snappy' | 'gzip' | 'uncompressed';
+  /** Rows per row group. @default 122880 (DuckDB's default) */
+  rowGroupSize?: number;
+}
+
+const VECTOR_SIZE = 2048;
+
+/**
+ * Writes Parquet files with DuckDB: rows go into a temp table through the appender (2048-row
+ * chunks), then `COPY ... (FIELD_IDS {...})` writes each file with the Iceberg field id on every
+ * column, which is what lets readers resolve columns by id after renames. Chosen over parquet-wasm
+ * because DuckDB writes field ids, zstd and statistics natively and is already our reader.
+ */
+export async function writeParquetFiles(
+  connection: DuckDBConnection,
+  io: FileIO,
+  fields: readonly NestedField[],
+  columns: readonly (readonly (IcebergValue | null)[])[],
+  files: readonly ParquetFileRequest[],
+  options: ParquetOptions = {},
+): Promise<WrittenParquetFile[]> {
+  const table = `w_${randomUUID().replace(/-/g, '')}`;
+  const colDefs = fields.map((f) => `${quoteIdent(f.name)} ${duckdbType(f.type)}`).join(', ');
+  await connection.run(`CREATE TABLE ${table} (${colDefs}, "__file" INTEGER)`);
+  const dir = await mkdtemp(join(tmpdir(), 'coattail-parquet-'));
+  try {
+    const appender = await connection.createAppender(table);
+    const types: DuckDBType[] = [...fields.map((_, c) => appender.columnType(c)), INTEGER];
+    for (const [fileIndex, file] of files.entries()) {
+      for (let start = 0; start < file.rows.length; start += VECTOR_SIZE) {
+        const slice = file.rows.slice(start, start + VECTOR_SIZE);
+        const chunk = DuckDBDataChunk.create(types, slice.length);
+        chunk.setColumns([
+          ...fields.map((f, c) => slice.map((r) => toDuckDBValue(f.type, columns[c]![r] ?? null))),
+          slice.map(() => fileIndex),
+        ]);
+        appender.appendDataChunk(chunk);
+      }
+    }
+    appender.flushSync();
+    appender.closeSync();
+
+    const select = fields.map((f) => quoteIdent(f.name)).join(', ');
+    const fieldIds = fields.map((f) => `${quoteLiteral(f.name)}: ${f.id}`).join(', ');
+    const compression = options.compression ?? 'zstd';
+    const rowGroupSize = options.rowGroupSize ?? 122_880;
+    const written: WrittenParquetFile[] = [];
+    for (const [fileIndex, file] of files.entries()) {
+      const path = join(dir, `${fileIndex}.parquet`);
+      await connection.run(
+        `COPY (SELECT ${select} FROM ${table} WHERE "__file" = ${fileIndex}) TO ${quoteLiteral(path)} ` +
+          `(FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupSize}, FIELD_IDS {${fieldIds}})`,
+      );
+      const meta = await connection.runAndReadAll(
+        `SELECT row_group_id, column_id, total_compressed_size, data_page_offset, dictionary_page_offset FROM parquet_metadata(${quoteLiteral(path)})`,
+      );
+      const columnSizes = new Map<number, number>();
+      const groupStarts = new Map<number, number>();
+      for (const row of meta.getRowObjects()) {
+        const field = fields[Number(row.column_id)];
+        if (field) columnSizes.set(field.id, (columnSizes.get(field.id) ?? 0) + Number(row.total_compressed_size));
+        const offset = Math.min(...[row.dictionary_page_offset, row.data_page_offset].filter((o) => o !== null).map(Number));
+        const group = Number(row.row_group_id);
+        groupStarts.set(group, Math.min(groupStarts.get(group) ?? Infinity, offset));
+      }
+      const bytes = await readFile(path);
+      await io.write(file.uri, bytes);
+      await rm(path, { force: true });
+      written.push({ uri: file.uri, fileSizeInBytes: bytes.byteLength, columnSizes, splitOffsets: [...groupStarts.values()].sort((a, b) => a - b) });
+    }
+    return written;
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${table}`);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
