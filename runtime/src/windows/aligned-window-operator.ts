@@ -121,10 +121,15 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
       watermark = wm;
       for (let due = fire.pollDue(wm); due !== undefined; due = fire.pollDue(wm)) {
         for (const [key, start] of due.windows) {
-          const acc = state.get(key)?.get(start);
+          const windows = state.get(key);
+          const acc = windows?.get(start);
           if (acc === undefined) continue;
           emit(key, start, acc);
-          if (lateness === 0) drop(key, start);
+          if (lateness === 0) {
+            // As drop(), reusing the lookup: one map access per fired window instead of two.
+            windows!.delete(start);
+            if (windows!.size === 0) state.delete(key);
+          }
         }
       }
       for (let due = cleanup.pollDue(wm); due !== undefined; due = cleanup.pollDue(wm)) {
