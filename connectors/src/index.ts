@@ -37,3 +37,7 @@ export { encodeAggregated, deaggregate, looksAggregated, KPL_MAGIC, type UserRec
 export { KinesisSource, type KinesisSourceOptions } from './kinesis/kinesis-source.js';
 export type { KinesisRecord, KinesisStart, KinesisPosition } from './kinesis/shard-reader.js';
 export { kinesisHashKey, shardHoldsKey, kinesisStateKeyFilter, listAllShards, type ShardMeta } from './kinesis/shards.js';
+
+export { DynamoDbIdempotentSink, type DynamoDbIdempotentSinkOptions } from './dynamodb/idempotent-sink.js';
+export { toItem, toAttribute, fromItem, fromAttribute } from './dynamodb/marshal.js';
+export { DlqWriter, DlqSink, dlqKey, sanitizeKeySegment, type DlqEntry, type DlqWriterOptions, type DlqSinkOptions } from './dlq/dlq-writer.js';
