@@ -2,7 +2,7 @@ import type { HashResult, MismatchCell } from '../result/types.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { toCount, toText, type JsonRow } from './duck-session.js';
 import { differsExpr, normalizedExpr, recordKeyExpr } from './expressions.js';
-import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases, keyedSelect } from './key-stage.js';
+import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases } from './key-stage.js';
 import { keyCounts } from './primary-key.js';
 import { SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
 
@@ -24,12 +24,14 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   await ensureKeyStage(ctx);
   const k = keyAliases(ctx);
   const cols = ctx.plan.compared;
+  // Filter to the candidate keys first, then normalize and render: the expensive expressions
+  // run on a few thousand rows, not on every row of the input.
+  const keyExprs = ctx.plan.keys.map((key, i) => `${normalizedExpr(key, ctx.config.normalize, 'x')} AS __recon_k${i}`);
+  const values = cols.flatMap((c, i) => [`${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`, `CAST(y.${quoteIdent(c.name)} AS VARCHAR) AS r${i}`]);
   const norm = (view: string): string =>
-    keyedSelect(
-      ctx,
-      view,
-      cols.flatMap((c, i) => [`${normalizedExpr(c, ctx.config.normalize)} AS v${i}`, `CAST(${quoteIdent(c.name)} AS VARCHAR) AS r${i}`]),
-    );
+    `SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values].join(', ')}
+     FROM (SELECT x.*, ${keyExprs.join(', ')} FROM ${view} x) y
+     SEMI JOIN c ON ${k.map((a, i) => `y.__recon_k${i} = c.${a}`).join(' AND ')}`;
   const candidates = `SELECT ${k.join(', ')} FROM ${KEY_ISSUES_TABLE} WHERE sn = 1 AND tn = 1 AND hash_differs`;
   const using = `USING (${k.join(', ')})`;
   const diffCols = cols.flatMap((c, i) => [`${differsExpr(c, `s.v${i}`, `t.v${i}`)} AS d${i}`, `s.r${i} AS rs${i}`, `t.r${i} AS rt${i}`]);
@@ -37,8 +39,8 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   await ctx.session.run(
     `CREATE OR REPLACE TEMP TABLE ${DIFF_TABLE} AS
      WITH c AS (${candidates}),
-       s AS (SELECT * FROM (${norm(SOURCE_VIEW)}) SEMI JOIN c ${using}),
-       t AS (SELECT * FROM (${norm(TARGET_VIEW)}) SEMI JOIN c ${using})
+       s AS (${norm(SOURCE_VIEW)}),
+       t AS (${norm(TARGET_VIEW)})
      SELECT ${[...k.map((a) => `s.${a} AS ${a}`), ...diffCols].join(', ')} FROM s JOIN t ${using}`,
   );
   const key = recordKeyExpr(k);
