@@ -1,0 +1,125 @@
+import { CommitConflictError, IcebergError, NoSuchTableError, TableAlreadyExistsError } from '../errors.js';
+import { formatIdentifier, type MetadataPointerStore, type TableIdentifier } from './pointer-store.js';
+
+/** The table fields of Glue's API this store reads and writes. */
+export interface GlueTableInput {
+  Name: string;
+  TableType?: string;
+  Parameters?: Record<string, string>;
+  StorageDescriptor?: { Location?: string };
+}
+
+/**
+ * The slice of the AWS Glue API the catalog needs, in the SDK's own shapes: the aggregated
+ * `Glue` client of `@aws-sdk/client-glue` satisfies it as is (`new Glue({ region })`).
+ */
+export interface GlueClient {
+  getTable(input: { DatabaseName: string; Name: string }): Promise<{ Table?: GlueTableInput & { VersionId?: string } }>;
+  createTable(input: { DatabaseName: string; TableInput: GlueTableInput }): Promise<unknown>;
+  updateTable(input: { DatabaseName: string; TableInput: GlueTableInput; VersionId?: string; SkipArchive?: boolean }): Promise<unknown>;
+  getTables(input: { DatabaseName: string; NextToken?: string }): Promise<{ TableList?: (GlueTableInput & { VersionId?: string })[]; NextToken?: string }>;
+  deleteTable(input: { DatabaseName: string; Name: string }): Promise<unknown>;
+}
+
+const METADATA_LOCATION = 'metadata_location';
+const PREVIOUS_METADATA_LOCATION = 'previous_metadata_location';
+
+function errorName(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string' ? error.name : undefined;
+}
+
+function tableLocationOf(metadataLocation: string): string {
+  return metadataLocation.replace(/\/metadata\/[^/]+$/, '');
+}
+
+/**
+ * AWS Glue as the catalog Athena reads: a Glue table per Iceberg table with `table_type=ICEBERG`
+ * and `metadata_location` parameters (the layout of Iceberg's own GlueCatalog). A swap checks the
+ * current `metadata_location` and then updates with Glue's `VersionId`, so a concurrent update in
+ * between fails with `ConcurrentModificationException` → {@link CommitConflictError}.
+ */
+export class GluePointerStore implements MetadataPointerStore {
+  constructor(
+    private readonly glue: GlueClient,
+    /** Keep Glue's table version archive small, as Iceberg's GlueCatalog does by default. @default true */
+    private readonly skipArchive = true,
+  ) {}
+
+  private async getTable(id: TableIdentifier): Promise<(GlueTableInput & { VersionId?: string }) | undefined> {
+    try {
+      return (await this.glue.getTable({ DatabaseName: id.namespace, Name: id.name })).Table;
+    } catch (error) {
+      if (errorName(error) === 'EntityNotFoundException') return undefined;
+      throw new IcebergError('GLUE', `Glue GetTable failed for ${formatIdentifier(id)}`, { domain: 'external', retryable: true, cause: error });
+    }
+  }
+
+  async get(id: TableIdentifier): Promise<string | undefined> {
+    const table = await this.getTable(id);
+    if (!table) return undefined;
+    const location = table.Parameters?.[METADATA_LOCATION];
+    if (table.Parameters?.table_type?.toUpperCase() !== 'ICEBERG' || !location) {
+      throw new IcebergError('NOT_ICEBERG', `Glue table ${formatIdentifier(id)} is not an Iceberg table (no table_type=ICEBERG / metadata_location)`, { domain: 'user' });
+    }
+    return location;
+  }
+
+  async create(id: TableIdentifier, metadataLocation: string): Promise<void> {
+    try {
+      await this.glue.createTable({
+        DatabaseName: id.namespace,
+        TableInput: {
+          Name: id.name,
+          TableType: 'EXTERNAL_TABLE',
+          Parameters: { table_type: 'ICEBERG', [METADATA_LOCATION]: metadataLocation },
+          StorageDescriptor: { Location: tableLocationOf(metadataLocation) },
+        },
+      });
+    } catch (error) {
+      if (errorName(error) === 'AlreadyExistsException') throw new TableAlreadyExistsError(formatIdentifier(id));
+      throw new IcebergError('GLUE', `Glue CreateTable failed for ${formatIdentifier(id)}`, { domain: 'external', retryable: true, cause: error });
+    }
+  }
+
+  async swap(id: TableIdentifier, expected: string, next: string): Promise<void> {
+    const table = await this.getTable(id);
+    if (!table) throw new NoSuchTableError(formatIdentifier(id));
+    const current = table.Parameters?.[METADATA_LOCATION];
+    if (current !== expected) throw new CommitConflictError(`Glue table ${formatIdentifier(id)} points at ${current ?? 'nothing'}, not ${expected}`);
+    try {
+      await this.glue.updateTable({
+        DatabaseName: id.namespace,
+        TableInput: {
+          Name: id.name,
+          TableType: table.TableType ?? 'EXTERNAL_TABLE',
+          Parameters: { ...table.Parameters, table_type: 'ICEBERG', [METADATA_LOCATION]: next, [PREVIOUS_METADATA_LOCATION]: expected },
+          StorageDescriptor: { ...table.StorageDescriptor, Location: tableLocationOf(next) },
+        },
+        ...(table.VersionId !== undefined ? { VersionId: table.VersionId } : {}),
+        SkipArchive: this.skipArchive,
+      });
+    } catch (error) {
+      if (errorName(error) === 'ConcurrentModificationException') throw new CommitConflictError(`Glue table ${formatIdentifier(id)} changed during the commit`, error);
+      throw new IcebergError('GLUE', `Glue UpdateTable failed for ${formatIdentifier(id)}; the commit state is unknown, refresh before retrying`, { domain: 'external', retryable: false, cause: error });
+    }
+  }
+
+  async list(namespace: string): Promise<TableIdentifier[]> {
+    const out: TableIdentifier[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.glue.getTables({ DatabaseName: namespace, ...(token ? { NextToken: token } : {}) });
+      for (const t of page.TableList ?? []) if (t.Parameters?.table_type?.toUpperCase() === 'ICEBERG') out.push({ namespace, name: t.Name });
+      token = page.NextToken;
+    } while (token);
+    return out;
+  }
+
+  async drop(id: TableIdentifier): Promise<void> {
+    try {
+      await this.glue.deleteTable({ DatabaseName: id.namespace, Name: id.name });
+    } catch (error) {
+      if (errorName(error) !== 'EntityNotFoundException') throw error;
+    }
+  }
+}

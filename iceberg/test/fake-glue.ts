@@ -1,0 +1,55 @@
+import type { GlueClient, GlueTableInput } from '../src/catalog/glue-pointer-store.js';
+
+function awsError(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/**
+ * An in-memory stand-in for AWS Glue's table API. Nothing emulates Glue on this machine (no
+ * moto/LocalStack Glue here), so the Glue catalog is tested against this fake, which keeps Glue's
+ * documented semantics: a VersionId per table, UpdateTable with a stale VersionId fails with
+ * ConcurrentModificationException, missing tables with EntityNotFoundException.
+ */
+export class FakeGlue implements GlueClient {
+  readonly tables = new Map<string, GlueTableInput & { VersionId: string }>();
+  updates = 0;
+
+  private key(db: string, name: string): string {
+    return `${db}.${name}`;
+  }
+
+  getTable(input: { DatabaseName: string; Name: string }): Promise<{ Table?: GlueTableInput & { VersionId?: string } }> {
+    const t = this.tables.get(this.key(input.DatabaseName, input.Name));
+    if (!t) return Promise.reject(awsError('EntityNotFoundException', `Table ${input.Name} not found`));
+    return Promise.resolve({ Table: structuredClone(t) });
+  }
+
+  createTable(input: { DatabaseName: string; TableInput: GlueTableInput }): Promise<unknown> {
+    const k = this.key(input.DatabaseName, input.TableInput.Name);
+    if (this.tables.has(k)) return Promise.reject(awsError('AlreadyExistsException', 'Table already exists'));
+    this.tables.set(k, { ...structuredClone(input.TableInput), VersionId: '1' });
+    return Promise.resolve({});
+  }
+
+  updateTable(input: { DatabaseName: string; TableInput: GlueTableInput; VersionId?: string }): Promise<unknown> {
+    const k = this.key(input.DatabaseName, input.TableInput.Name);
+    const t = this.tables.get(k);
+    if (!t) return Promise.reject(awsError('EntityNotFoundException', 'Table not found'));
+    if (input.VersionId !== undefined && input.VersionId !== t.VersionId) return Promise.reject(awsError('ConcurrentModificationException', 'Version mismatch'));
+    this.updates++;
+    this.tables.set(k, { ...structuredClone(input.TableInput), VersionId: String(Number(t.VersionId) + 1) });
+    return Promise.resolve({});
+  }
+
+  getTables(input: { DatabaseName: string; NextToken?: string }): Promise<{ TableList?: (GlueTableInput & { VersionId?: string })[]; NextToken?: string }> {
+    const list = [...this.tables.entries()].filter(([k]) => k.startsWith(`${input.DatabaseName}.`)).map(([, t]) => structuredClone(t));
+    return Promise.resolve({ TableList: list });
+  }
+
+  deleteTable(input: { DatabaseName: string; Name: string }): Promise<unknown> {
+    this.tables.delete(this.key(input.DatabaseName, input.Name));
+    return Promise.resolve({});
+  }
+}
