@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureLines, fixturesPresent } from '../testing/fixtures.js';
+import { SymbolMap } from '../symbols.js';
+import { binanceProtocol, parseBinanceMessage } from './binance.js';
+import { coinbaseProtocol, parseCoinbaseMessage } from './coinbase.js';
+import type { ParsedMessage } from './protocol.js';
+
+const symbols = new SymbolMap(['BTC-USDT', 'BNB-BTC', 'ETC-GBP'], { 'ETC-GBP': 'ETC-GBP' });
+const NOW = 1_800_000_000_000;
+const kinds = (msgs: ParsedMessage[]): string[] => msgs.map((m) => (m.kind === 'ignored' ? `ignored:${m.type}` : m.kind));
+
+describe.skipIf(!fixturesPresent)('Binance messages (recorded shapes from shared/fixtures/exchange)', () => {
+  it('normalizes every recorded trade, old and current field sets, raw and combined', () => {
+    const parsed = fixtureLines('binance_ws_trade_samples.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
+    expect(kinds(parsed)).toEqual(['trade', 'trade', 'trade', 'trade']);
+    const first = parsed[0];
+    if (first?.kind !== 'trade') throw new Error('expected a trade');
+    expect(first.trade).toEqual({
+      event_id: 'binance:BTC-USDT:343719861',
+      exchange: 'binance',
+      symbol: 'BTC-USDT',
+      price: 9302,
+      quantity: 0.001019,
+      quote_volume: 9.478738,
+      side: 'buy', // m=false: the buyer took liquidity
+      trade_id: 343719861,
+      event_time: 1592591955765,
+      ingest_time: NOW,
+    });
+    const third = parsed[2];
+    expect(third?.kind === 'trade' && third.trade.side).toBe('sell'); // m=true: the seller took liquidity
+  });
+
+  it('recognizes acks, errors and serverShutdown, and never mistakes them for trades', () => {
+    const parsed = fixtureLines('binance_ws_control_messages.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
+    expect(parsed).toHaveLength(17);
+    expect(parsed.filter((p) => p.kind === 'shutdown')).toHaveLength(2);
+    expect(parsed.filter((p) => p.kind === 'ack')).toHaveLength(6);
+    expect(parsed.filter((p) => p.kind === 'error')).toHaveLength(9);
+    expect(parsed.find((p) => p.kind === 'error')).toEqual({ kind: 'error', message: '0: Unknown property' });
+  });
+
+  it('ignores every other documented payload by name, including untyped ones', () => {
+    const parsed = fixtureLines('binance_ws_docs_payload_examples.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
+    const k = kinds(parsed);
+    expect(k.filter((x) => x === 'trade')).toHaveLength(1);
+    expect(k).toContain('ignored:aggTrade');
+    expect(k).toContain('ignored:kline');
+    expect(k).toContain('ignored:depthUpdate');
+    expect(k).toContain('ignored:untyped'); // bookTicker and depth snapshots carry no `e`
+    expect(k).not.toContain('malformed');
+    const agg = fixtureLines('binance_ws_aggtrade_samples.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
+    expect(kinds(agg)).toEqual(['ignored:aggTrade', 'ignored:aggTrade', 'ignored:aggTrade']);
+  });
+});
+
+describe('Binance malformed input', () => {
+  const trade = (over: Record<string, unknown>): string => JSON.stringify({ stream: 'btcusdt@trade', data: { e: 'trade', E: 1, s: 'BTCUSDT', t: 1, p: '1.0', q: '2.0', T: 1, m: false, ...over } });
+
+  it.each([
+    ['a NaN price', trade({ p: 'NaN' }), 'price is NaN'],
+    ['a zero size', trade({ q: '0.00000000' }), "quantity '0.00000000' is zero"],
+    ['a negative size', trade({ q: '-3' }), "quantity '-3' is negative"],
+    ['a missing trade id', trade({ t: undefined }), 'trade payload: t'],
+    ['an unknown symbol', trade({ s: 'ZZZ' }), "unknown Binance symbol 'ZZZ'"],
+    ['garbage', '\u0000{not json', 'not JSON'],
+    ['a JSON array', '[1,2]', 'not a JSON object'],
+  ])('reports %s as malformed with a reason', (_name, text, reason) => {
+    const r = parseBinanceMessage(text, NOW, symbols);
+    expect(r.kind).toBe('malformed');
+    if (r.kind === 'malformed') expect(r.reason).toContain(reason);
+  });
+
+  it('subscribes through the combined-stream URL', () => {
+    expect(binanceProtocol(new SymbolMap(['BTC-USDT', 'ETH-USDT']), 'ws://127.0.0.1:9/binance/').url()).toBe('ws://127.0.0.1:9/binance/stream?streams=btcusdt@trade/ethusdt@trade');
+  });
+});
+
+describe.skipIf(!fixturesPresent)('Coinbase messages (recorded shapes from shared/fixtures/exchange)', () => {
+  it('normalizes a recorded match with the taker side opposite to the maker side', () => {
+    const [line] = fixtureLines('coinbase_ws_exchange_match_samples.jsonl');
+    const r = parseCoinbaseMessage(line!, NOW, symbols);
+    if (r.kind !== 'trade') throw new Error(`expected a trade, got ${r.kind}`);
+    expect(r.trade).toEqual({
+      event_id: 'coinbase:ETC-GBP:216544',
+      exchange: 'coinbase',
+      symbol: 'ETC-GBP',
+      price: 4.978,
+      quantity: 0.97133855,
+      quote_volume: 4.8353233019,
+      side: 'sell', // maker side 'buy' means the taker sold
+      trade_id: 216544,
+      event_time: Date.UTC(2019, 7, 1, 0, 0, 3, 816),
+      ingest_time: NOW,
+    });
+  });
+
+  it('recognizes subscription acks, errors and heartbeats', () => {
+    const parsed = fixtureLines('coinbase_ws_exchange_control_messages.jsonl').map((l) => parseCoinbaseMessage(l, NOW, symbols));
+    expect(kinds(parsed)).toEqual(['ack', 'ack', 'ack', 'error', 'error', 'error', 'heartbeat']);
+    expect(parsed[4]).toEqual({ kind: 'error', message: 'Failed to subscribe: GIBBERISH-USD is not a valid product' });
+    expect(parsed[6]).toEqual({ kind: 'heartbeat', symbol: 'BTC-USDT', lastTradeId: 20 });
+  });
+
+  it('ignores messages it does not use, including the client-side subscribe shape', () => {
+    const parsed = fixtureLines('coinbase_ws_exchange_client_subscribe_requests_2021-04-17.jsonl').map((l) => parseCoinbaseMessage(l, NOW, symbols));
+    expect(kinds(parsed)).toEqual(['ignored:subscribe', 'ignored:subscribe', 'ignored:subscribe']);
+  });
+});
+
+describe('Coinbase malformed input and subscription', () => {
+  const match = (over: Record<string, unknown>): string =>
+    JSON.stringify({ type: 'match', trade_id: 1, product_id: 'BTC-USD', side: 'buy', size: '1', price: '2', time: '2024-01-01T00:00:00.123456Z', sequence: 5, ...over });
+
+  it('reads last_match like match and maps the product to the canonical symbol', () => {
+    const r = parseCoinbaseMessage(match({ type: 'last_match' }), NOW, symbols);
+    expect(r.kind === 'trade' && r.trade.symbol).toBe('BTC-USDT');
+  });
+
+  it.each([
+    ['an infinite price', match({ price: 'Infinity' }), 'infinite'],
+    ['a bad time', match({ time: 'yesterday' }), 'not ISO-8601'],
+    ['a numeric size', match({ size: 1 }), 'decimal string'],
+  ])('reports %s as malformed', (_n, text, reason) => {
+    const r = parseCoinbaseMessage(text, NOW, symbols);
+    expect(r.kind === 'malformed' && r.reason).toContain(reason);
+  });
+
+  it('ignores a frame without a type field', () => {
+    expect(parseCoinbaseMessage('{"product_id":"BTC-USD"}', NOW, symbols)).toEqual({ kind: 'ignored', type: 'untyped' });
+  });
+
+  it('subscribes to matches and heartbeat for every mapped product', () => {
+    const [msg] = coinbaseProtocol(new SymbolMap(['BTC-USDT', 'ETH-USDT'])).subscribeMessages();
+    expect(JSON.parse(msg!)).toEqual({ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['matches', 'heartbeat'] });
+  });
+});

@@ -1,0 +1,88 @@
+import { canonicalSymbolSchema } from './models.js';
+
+/** Quote assets tried, longest first, when splitting a Binance symbol we were not told about. */
+const KNOWN_QUOTES = ['FDUSD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'USD', 'EUR', 'GBP', 'TRY', 'BRL', 'BTC', 'ETH', 'BNB'];
+
+/**
+ * Maps between canonical symbols (`BTC-USDT`), Binance symbols (`BTCUSDT`, streams in lower case)
+ * and Coinbase products (`BTC-USD`). Coinbase lists few USDT markets, so by default a canonical
+ * `X-USDT` reads Coinbase's `X-USD`: both exchanges' trades of one asset then share a partition
+ * key and the spread job compares them. `coinbaseProducts` overrides that per symbol.
+ *
+ * @example
+ * const map = new SymbolMap(['BTC-USDT', 'ETH-USDT'], { 'ETH-USDT': 'ETH-USDC' });
+ * map.coinbaseProduct('BTC-USDT'); // 'BTC-USD'
+ * map.fromCoinbase('ETH-USDC');     // 'ETH-USDT'
+ */
+export class SymbolMap {
+  readonly symbols: readonly string[];
+  readonly #binance = new Map<string, string>();
+  readonly #toCoinbase = new Map<string, string>();
+  readonly #fromCoinbase = new Map<string, string>();
+
+  constructor(symbols: readonly string[], coinbaseProducts: Readonly<Record<string, string>> = {}) {
+    for (const s of symbols) canonicalSymbolSchema.parse(s);
+    this.symbols = [...symbols];
+    for (const s of symbols) {
+      this.#binance.set(binanceSymbol(s), s);
+      const product = coinbaseProducts[s] ?? defaultCoinbaseProduct(s);
+      this.#toCoinbase.set(s, product);
+      this.#fromCoinbase.set(product, s);
+    }
+  }
+
+  /** The Binance stream name of a canonical symbol: `btcusdt`. */
+  binanceStream(symbol: string): string {
+    return binanceSymbol(symbol).toLowerCase();
+  }
+
+  /** Canonical symbol of a Binance symbol (`BTCUSDT` → `BTC-USDT`), or undefined if unknown. */
+  fromBinance(symbol: string): string | undefined {
+    const known = this.#binance.get(symbol.toUpperCase());
+    if (known !== undefined) return known;
+    const upper = symbol.toUpperCase();
+    const quote = KNOWN_QUOTES.find((q) => upper.endsWith(q) && upper.length > q.length + 1);
+    return quote === undefined ? undefined : `${upper.slice(0, -quote.length)}-${quote}`;
+  }
+
+  /** The Coinbase product a canonical symbol reads. */
+  coinbaseProduct(symbol: string): string {
+    return this.#toCoinbase.get(symbol) ?? defaultCoinbaseProduct(symbol);
+  }
+
+  /** Canonical symbol of a Coinbase product; products outside the map keep their own name. */
+  fromCoinbase(product: string): string {
+    return this.#fromCoinbase.get(product) ?? product;
+  }
+
+  /** Every Coinbase product to subscribe to. */
+  coinbaseProducts(): string[] {
+    return this.symbols.map((s) => this.coinbaseProduct(s));
+  }
+}
+
+function binanceSymbol(canonical: string): string {
+  return canonical.replace('-', '');
+}
+
+function defaultCoinbaseProduct(canonical: string): string {
+  return canonical.endsWith('-USDT') ? `${canonical.slice(0, -5)}-USD` : canonical;
+}
+
+/**
+ * Parses `BTC-USDT=BTC-USD,ETH-USDT=ETH-USD` (the `COINBASE_PRODUCT_MAP` variable) into a map.
+ * Returns the problems instead of throwing so config parsing can list them all.
+ */
+export function parseProductMap(text: string): { map: Record<string, string>; problems: string[] } {
+  const map: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const [canonical, product, extra] = part.split('=').map((p) => p.trim());
+    if (canonical === undefined || product === undefined || extra !== undefined || !canonicalSymbolSchema.safeParse(canonical).success || !/^[A-Z0-9]+-[A-Z0-9]+$/.test(product)) {
+      problems.push(`'${part}' is not SYMBOL=PRODUCT (e.g. BTC-USDT=BTC-USD)`);
+      continue;
+    }
+    map[canonical] = product;
+  }
+  return { map, problems };
+}
