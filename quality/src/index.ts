@@ -1,0 +1,54 @@
+/**
+ * @coattail/quality — data quality for the platform.
+ *
+ * File level (`./file`): the checks, proportional deductions, score and profile payload of the
+ * file data-quality service (seed 001). Pure functions of what a parser measured (`FileFacts`,
+ * `ProfileFacts`): no file, no database. The record-level `DataQualityChecker` will live in
+ * `./record` and be exported here beside it.
+ *
+ * @example
+ * import { assessFile, buildProfilePayload, parseSchemaDefinition } from '@coattail/quality';
+ * const definition = parseSchemaDefinition(row.definition);
+ * const quality = assessFile(facts, definition); // { score, passed, metrics, deductions, ... }
+ * const payload = buildProfilePayload(profileFacts, facts, definition, { sampleRows: 25 });
+ */
+
+// File level: scoring, deductions, profiling.
+export { assessFile, assessParseFailure, type AssessOptions, type QualityAssessment } from './file/assess.js';
+export { type CheckMetric, type FailedRule } from './file/checks.js';
+export { cleanColumn, type ColumnFacts, type FileFacts, type KeyFacts } from './file/file-facts.js';
+export {
+  buildProfilePayload,
+  profileOptionsSchema,
+  type ColumnProfileFacts,
+  type ProfileFacts,
+  type ProfileOptions,
+  type ProfilePayload,
+  type ProfileValue,
+} from './file/profile.js';
+export {
+  COLUMN_TYPES,
+  EMPTY_SCHEMA_DEFINITION,
+  parseSchemaDefinition,
+  schemaDefinitionSchema,
+  type ColumnDefinition,
+  type ColumnType,
+  type SchemaDefinition,
+} from './file/schema-definition.js';
+export {
+  CHECK_DEDUCTION,
+  DEDUCTION_WEIGHTS,
+  PASS_SCORE,
+  fractionDeduction,
+  passedScore,
+  percentText,
+  proportionalDeduction,
+  scoreOf,
+  type CheckName,
+  type DeductionKey,
+  type Deductions,
+} from './file/scoring.js';
+
+// Record level: the DataQualityChecker goes here (quality/src/record/).
+
+export { QualityError, SchemaDefinitionError, type QualityErrorCode, type QualityErrorDomain } from './errors.js';
