@@ -50,3 +50,5 @@ export { TableScan, type ScanOptions, type FileScanTask, type PlanStats, type Re
 export type { Predicate } from './scan/predicates.js';
 export { FileIO } from './io/file-io.js';
 export type { Row, DataWriterOptions } from './data/data-writer.js';
+export { compactTable, type CompactionOptions, type CompactionResult } from './maintenance/compaction.js';
+export { expireSnapshots, removeOrphanFiles, type ExpireOptions, type OrphanOptions } from './maintenance/snapshot-expiry.js';

@@ -58,6 +58,12 @@ export class FileIO {
     return keys.map((k) => this.uri(k));
   }
 
+  /** Last-modified time of a file of a local store; undefined when the store cannot tell (S3 through `ObjectStore`). */
+  async lastModified(uri: string): Promise<number | undefined> {
+    if (!this.base.startsWith('file:')) return undefined;
+    return stat(join(fileURLToPath(this.base), this.key(uri))).then((s) => s.mtimeMs, () => undefined);
+  }
+
   /** A local filesystem path DuckDB can open for this URI. */
   async localPath(uri: string): Promise<string> {
     if (this.base.startsWith('file:')) return join(fileURLToPath(this.base), this.key(uri));

@@ -137,6 +137,21 @@ export class TableScan {
   }
 }
 
+/** Reads whole data files with a schema (columns resolved by field id), e.g. to rewrite them. */
+export async function readDataFiles(io: FileIO, schema: Schema, files: readonly DataFile[]): Promise<ResultRow[]> {
+  if (files.length === 0) return [];
+  const paths = await Promise.all(files.map((f) => io.localPath(f.filePath)));
+  const mapping = schema.fields.map((f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckdbType(f.type))}, default_value: NULL}`).join(', ');
+  return withDuckDB(async (connection) => {
+    const result = await connection.runAndReadAll(`SELECT * FROM read_parquet([${paths.map(quoteLiteral).join(', ')}], schema = MAP {${mapping}})`);
+    return result.getRowObjects().map((row) => {
+      const out: ResultRow = {};
+      for (const f of schema.fields) out[f.name] = fromDuckDBValue(f.type, row[f.name] ?? null);
+      return out;
+    });
+  });
+}
+
 function resolveSnapshot(metadata: TableMetadata, options: ScanOptions): Snapshot | undefined {
   if (options.snapshotId !== undefined) {
     const s = snapshotById(metadata, options.snapshotId);
