@@ -52,3 +52,5 @@ export { FileIO } from './io/file-io.js';
 export type { Row, DataWriterOptions } from './data/data-writer.js';
 export { compactTable, type CompactionOptions, type CompactionResult } from './maintenance/compaction.js';
 export { expireSnapshots, removeOrphanFiles, type ExpireOptions, type OrphanOptions } from './maintenance/snapshot-expiry.js';
+export { TABLES, tableSchema, tablePartitionSpec, type TableDefinition, type TableName } from './tables/definitions.js';
+export { athenaCreateTable, athenaDdlFiles, athenaType, DEFAULT_ATHENA_WAREHOUSE } from './tables/athena-ddl.js';
