@@ -40,4 +40,7 @@ export { kinesisHashKey, shardHoldsKey, kinesisStateKeyFilter, listAllShards, ty
 
 export { DynamoDbIdempotentSink, type DynamoDbIdempotentSinkOptions } from './dynamodb/idempotent-sink.js';
 export { toItem, toAttribute, fromItem, fromAttribute } from './dynamodb/marshal.js';
+export { LeaseCoordinator, type LeaseCoordinatorOptions } from './leases/lease-coordinator.js';
+export { LeaseTable, SHARD_END, type Lease, type LeaseShard } from './leases/lease-table.js';
+export { kinesisLeaseShards, leaseSplitFilter, FencedCheckpointStore } from './leases/lease-integration.js';
 export { DlqWriter, DlqSink, dlqKey, sanitizeKeySegment, type DlqEntry, type DlqWriterOptions, type DlqSinkOptions } from './dlq/dlq-writer.js';

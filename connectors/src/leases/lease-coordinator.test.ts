@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeaseLostError } from '../errors.js';
+import { ensureTable, loadTableDefinitions } from '../dynamodb/table-definitions.js';
+import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { LeaseCoordinator } from './lease-coordinator.js';
+import { SHARD_END, type LeaseShard } from './lease-table.js';
+
+let stack: LocalStack;
+let n = 0;
+beforeAll(async () => {
+  stack = await startLocalStack({ streams: [], tables: [], buckets: [] });
+});
+afterAll(() => stack.stop());
+
+async function leaseTable(): Promise<string> {
+  const def = (await loadTableDefinitions()).find((t) => t.TableName === 'coattail-leases')!;
+  const name = `leases-${n++}`;
+  await ensureTable(stack.clients.dynamodb, def, name);
+  return name;
+}
+
+const shards = (...ids: string[]): LeaseShard[] => ids.map((shardId) => ({ shardId, parentShardIds: [] }));
+const worker = (tableName: string, workerId: string, list: LeaseShard[], failoverTimeMs = 60_000): LeaseCoordinator =>
+  new LeaseCoordinator({ client: stack.clients.dynamodb, tableName, workerId, listShards: () => Promise.resolve(list), failoverTimeMs, shardSyncIntervalMs: 0 });
+
+describe('LeaseCoordinator', () => {
+  it('shares shards evenly: a second worker steals until both hold their fair share', async () => {
+    const table = await leaseTable();
+    const list = shards('s0', 's1', 's2', 's3');
+    const a = worker(table, 'a', list);
+    const b = worker(table, 'b', list);
+    await a.runRound();
+    expect(a.held().size).toBe(4);
+    await b.runRound();
+    await b.runRound();
+    await a.runRound();
+    expect(b.held().size).toBe(2);
+    expect(a.held().size).toBe(2);
+    expect([...a.held(), ...b.held()].sort()).toEqual(['s0', 's1', 's2', 's3']);
+  });
+
+  it('fences checkpoints: a worker whose lease was taken can no longer record progress', async () => {
+    const table = await leaseTable();
+    const a = worker(table, 'a', shards('s0'), 200);
+    const b = worker(table, 'b', shards('s0'), 200);
+    await a.runRound();
+    await a.checkpoint('s0', '100');
+    await b.runRound();
+    await new Promise((r) => setTimeout(r, 300));
+    await b.runRound(); // a has not renewed for longer than the failover time: b takes over
+    expect(b.holds('s0')).toBe(true);
+    await expect(a.checkpoint('s0', '200')).rejects.toBeInstanceOf(LeaseLostError);
+    await b.checkpoint('s0', '150');
+    const [lease] = await b.table.list();
+    expect(lease).toMatchObject({ leaseKey: 's0', leaseOwner: 'b', checkpoint: '150' });
+  });
+
+  it('takes a child shard only after every parent reached SHARD_END', async () => {
+    const table = await leaseTable();
+    const list: LeaseShard[] = [
+      { shardId: 'p', parentShardIds: [] },
+      { shardId: 'c1', parentShardIds: ['p'] },
+      { shardId: 'c2', parentShardIds: ['p'] },
+    ];
+    const a = worker(table, 'a', list);
+    await a.runRound();
+    expect([...a.held()]).toEqual(['p']);
+    await a.checkpoint('p', SHARD_END);
+    await a.runRound();
+    expect([...a.held()].sort()).toEqual(['c1', 'c2']);
+  });
+
+  it('gives its leases back on stop so another worker takes them at once', async () => {
+    const table = await leaseTable();
+    const a = worker(table, 'a', shards('s0', 's1'));
+    const b = worker(table, 'b', shards('s0', 's1'));
+    await a.runRound();
+    await a.stop();
+    await b.runRound();
+    expect(b.held().size).toBe(2);
+  });
+});

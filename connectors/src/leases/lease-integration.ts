@@ -1,0 +1,65 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { CheckpointStore, SplitDescriptor } from '@coattail/runtime';
+import { listAllShards } from '../kinesis/shards.js';
+import type { LeaseCoordinator } from './lease-coordinator.js';
+import { SHARD_END, type LeaseShard } from './lease-table.js';
+
+/** The shards of a Kinesis stream, for {@link LeaseCoordinator}'s `listShards`. */
+export function kinesisLeaseShards(client: KinesisClient, streamName: string): () => Promise<LeaseShard[]> {
+  return async () =>
+    (await listAllShards(client, streamName)).map((s) => ({
+      shardId: s.ShardId!,
+      parentShardIds: [s.ParentShardId, s.AdjacentParentShardId].filter((p): p is string => p !== undefined),
+      ...(s.HashKeyRange?.StartingHashKey !== undefined ? { startingHashKey: s.HashKeyRange.StartingHashKey } : {}),
+      ...(s.HashKeyRange?.EndingHashKey !== undefined ? { endingHashKey: s.HashKeyRange.EndingHashKey } : {}),
+    }));
+}
+
+/** The runtime's `splitFilter` for a leased worker: read the shards this worker holds. */
+export function leaseSplitFilter(coordinator: LeaseCoordinator): (split: SplitDescriptor) => boolean {
+  return (split) => coordinator.holds(split.id);
+}
+
+/**
+ * A `CheckpointStore` that fences every task checkpoint on the shard's lease: before a task's
+ * manifest (the object that makes a checkpoint complete) is written, the lease's checkpoint is
+ * updated conditionally on its `leaseCounter`. A worker that lost the lease gets `LeaseLostError`
+ * from `put`, so its checkpoint never completes and the new owner's progress cannot be
+ * overwritten. Every task of a leased job must read a shard this worker holds.
+ */
+export class FencedCheckpointStore implements CheckpointStore {
+  readonly #status = new Map<string, string>();
+
+  constructor(
+    private readonly inner: CheckpointStore,
+    private readonly coordinator: LeaseCoordinator,
+  ) {}
+
+  async put(key: string, body: Uint8Array): Promise<void> {
+    const match = /^[^/]+\/([^/]+)\/chk-(\d+)\/(state|_manifest)\.json$/.exec(key);
+    if (match !== null) {
+      const shardId = decodeURIComponent(match[1]!);
+      if (match[3] === 'state') {
+        const { status } = JSON.parse(Buffer.from(body).toString()) as { status?: string };
+        this.#status.set(shardId, status ?? 'running');
+      } else {
+        // Not held (never taken, or lost): checkpoint() refuses with LeaseLostError.
+        const ended = this.#status.get(shardId) === 'handed-off' || this.#status.get(shardId) === 'finished';
+        await this.coordinator.checkpoint(shardId, ended ? SHARD_END : `chk-${match[2]}`);
+      }
+    }
+    await this.inner.put(key, body);
+  }
+
+  get(key: string): Promise<Uint8Array | undefined> {
+    return this.inner.get(key);
+  }
+
+  list(prefix: string): Promise<string[]> {
+    return this.inner.list(prefix);
+  }
+
+  delete(keys: readonly string[]): Promise<void> {
+    return this.inner.delete(keys);
+  }
+}
