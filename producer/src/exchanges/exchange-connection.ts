@@ -1,0 +1,309 @@
+import { backoffDelay } from '@coattail/connectors';
+import { noopMetrics, silentLogger, type Counter, type Logger, type Metrics } from '@coattail/runtime';
+import WebSocket from 'ws';
+import type { UnifiedTrade } from '../models.js';
+import { GapDetector } from '../resilience/gap-detector.js';
+import { RecentIds } from '../resilience/recent-ids.js';
+import type { ExchangeProtocol, ParsedMessage } from './protocol.js';
+
+/** Lifecycle of an {@link ExchangeConnection}. */
+export type ConnectionStatus = 'IDLE' | 'CONNECTING' | 'OPEN' | 'BACKOFF' | 'STOPPED';
+
+/** Options of an {@link ExchangeConnection}; every number has a default. */
+export interface ExchangeConnectionOptions {
+  protocol: ExchangeProtocol;
+  /** Receives every new (not duplicate) valid trade, in arrival order. */
+  onTrade: (trade: UnifiedTrade) => void;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** First back-off ceiling; doubles per failed attempt (full jitter). @default 500 */
+  reconnectBaseMs?: number;
+  /** Largest back-off. @default 30_000 */
+  reconnectMaxMs?: number;
+  /** No frame (message, ping or pong) for this long means the connection is dead. @default 30_000 */
+  staleAfterMs?: number;
+  /** Trade ids remembered per symbol to drop replays. @default 10_000 */
+  recentIdsPerSymbol?: number;
+  /** Replaces the protocol's connection age limit (tests). */
+  maxConnectionAgeMs?: number;
+}
+
+const MAX_IGNORED_TYPES = 32;
+
+/**
+ * One exchange's WebSocket feed kept alive: connects, subscribes (again after every reconnect),
+ * reconnects with capped exponential back-off and full jitter, pings an idle socket and replaces
+ * a stale one, hands over to a fresh socket before the exchange's connection age limit (or on a
+ * `serverShutdown`), drops trades replayed after a reconnect, and reports id gaps as metrics.
+ *
+ * @example
+ * const conn = new ExchangeConnection({ protocol: binanceProtocol(symbols), onTrade: (t) => buffer.push(t), logger, metrics });
+ * conn.start();
+ * await conn.stop();
+ */
+export class ExchangeConnection {
+  readonly #p: ExchangeProtocol;
+  readonly #o: Required<Omit<ExchangeConnectionOptions, 'protocol' | 'onTrade' | 'logger' | 'metrics' | 'maxConnectionAgeMs'>>;
+  readonly #onTrade: (trade: UnifiedTrade) => void;
+  readonly #log: Logger;
+  readonly #metrics: Metrics;
+  readonly #c: Record<
+    'received' | 'duplicates' | 'malformed' | 'acks' | 'heartbeats' | 'errors' | 'reconnects' | 'stale' | 'gapEvents' | 'missing' | 'outOfOrder' | 'handovers' | 'subscribes',
+    Counter
+  >;
+  readonly #ignored = new Map<string, Counter>();
+  readonly #recent: RecentIds;
+  readonly #gaps = new GapDetector();
+  readonly #maxAgeMs: number | undefined;
+  #status: ConnectionStatus = 'IDLE';
+  #socket: WebSocket | undefined;
+  #successor: WebSocket | undefined;
+  #attempt = 0;
+  #lastFrameAt = 0;
+  #pinged = false;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #ageTimer: NodeJS.Timeout | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+  #malformedSeen = 0;
+
+  constructor(options: ExchangeConnectionOptions) {
+    this.#p = options.protocol;
+    this.#o = {
+      reconnectBaseMs: options.reconnectBaseMs ?? 500,
+      reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
+      staleAfterMs: options.staleAfterMs ?? 30_000,
+      recentIdsPerSymbol: options.recentIdsPerSymbol ?? 10_000,
+    };
+    this.#maxAgeMs = options.maxConnectionAgeMs ?? options.protocol.maxConnectionAgeMs;
+    this.#onTrade = options.onTrade;
+    this.#log = (options.logger ?? silentLogger).child({ component: 'exchange-connection', exchange: this.#p.exchange });
+    this.#metrics = options.metrics ?? noopMetrics;
+    const tags = { exchange: this.#p.exchange };
+    const c = (name: string): Counter => this.#metrics.counter(name, tags);
+    this.#c = {
+      received: c('tradesReceived'),
+      duplicates: c('tradesDuplicate'),
+      malformed: c('tradesMalformed'),
+      acks: c('subscriptionAcks'),
+      heartbeats: c('heartbeats'),
+      errors: c('exchangeErrors'),
+      reconnects: c('reconnects'),
+      stale: c('staleConnections'),
+      gapEvents: c('gapEvents'),
+      missing: c('tradesMissing'),
+      outOfOrder: c('tradesOutOfOrder'),
+      handovers: c('connectionHandovers'),
+      subscribes: c('subscribesSent'),
+    };
+    this.#recent = new RecentIds(this.#o.recentIdsPerSymbol);
+  }
+
+  /** Where the connection is in its lifecycle. */
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** Milliseconds since the last frame from the exchange (Infinity before the first). */
+  idleMs(): number {
+    return this.#lastFrameAt === 0 ? Infinity : Date.now() - this.#lastFrameAt;
+  }
+
+  /** Opens the first connection; reconnects on its own from then on until {@link stop}. */
+  start(): void {
+    if (this.#status !== 'IDLE') throw new Error(`cannot start an exchange connection in state ${this.#status}`);
+    const tick = Math.max(10, Math.min(1_000, Math.floor(this.#o.staleAfterMs / 4)));
+    this.#watchdog = setInterval(() => this.#checkStale(), tick);
+    this.#connect(false);
+  }
+
+  /** Stops reading: closes the socket(s) and never reconnects. Resolves once they are closed. */
+  async stop(): Promise<void> {
+    if (this.#status === 'STOPPED') return;
+    this.#status = 'STOPPED';
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#ageTimer);
+    clearInterval(this.#watchdog);
+    const sockets = [this.#socket, this.#successor].filter((s): s is WebSocket => s !== undefined);
+    this.#socket = this.#successor = undefined;
+    await Promise.all(sockets.map(closeSocket));
+    this.#log.info({}, 'exchange connection stopped');
+  }
+
+  #connect(handover: boolean): void {
+    if (this.#status === 'STOPPED') return;
+    if (!handover) this.#status = 'CONNECTING';
+    const ws = new WebSocket(this.#p.url(), { handshakeTimeout: Math.max(1_000, this.#o.staleAfterMs) });
+    if (handover) this.#successor = ws;
+    else this.#socket = ws;
+    let first = true;
+    ws.on('open', () => {
+      if (this.#status === 'STOPPED') return;
+      for (const m of this.#p.subscribeMessages()) {
+        ws.send(m);
+        this.#c.subscribes.inc();
+      }
+      if (!handover) this.#opened(ws);
+      this.#log.info({ handover }, 'exchange connected');
+    });
+    ws.on('message', (data: WebSocket.RawData) => {
+      if (this.#status === 'STOPPED') return;
+      this.#lastFrameAt = Date.now();
+      this.#pinged = false;
+      if (first) {
+        first = false;
+        this.#attempt = 0;
+        if (handover && this.#successor === ws) this.#promote(ws);
+      }
+      this.#handle(rawText(data));
+    });
+    const alive = (): void => {
+      if (ws === this.#socket) {
+        this.#lastFrameAt = Date.now();
+        this.#pinged = false;
+      }
+    };
+    ws.on('ping', alive);
+    ws.on('pong', alive);
+    ws.on('error', (error) => this.#log.warn({ err: error, url: this.#p.url() }, 'exchange socket error'));
+    ws.on('close', (code: number, reason: Buffer) => {
+      if (ws === this.#successor) this.#successor = undefined;
+      if (ws !== this.#socket || this.#status === 'STOPPED') return;
+      this.#socket = undefined;
+      clearTimeout(this.#ageTimer);
+      this.#log.warn({ code, reason: reason.toString().slice(0, 120) }, 'exchange connection closed; reconnecting');
+      this.#scheduleReconnect();
+    });
+  }
+
+  #opened(ws: WebSocket): void {
+    this.#status = 'OPEN';
+    this.#lastFrameAt = Date.now();
+    this.#pinged = false;
+    clearTimeout(this.#ageTimer);
+    if (this.#maxAgeMs !== undefined) this.#ageTimer = setTimeout(() => this.#handover('connection age limit'), this.#maxAgeMs);
+    void ws;
+  }
+
+  /** The successor delivered its first frame: it becomes the connection, the old one is closed. */
+  #promote(ws: WebSocket): void {
+    const old = this.#socket;
+    this.#successor = undefined;
+    this.#socket = ws;
+    this.#opened(ws);
+    if (old !== undefined) void closeSocket(old);
+    this.#c.handovers.inc();
+    this.#log.info({}, 'handed over to a fresh connection');
+  }
+
+  #handover(why: string): void {
+    if (this.#status !== 'OPEN' || this.#successor !== undefined) return;
+    this.#log.info({ why }, 'opening a fresh connection before the exchange closes this one');
+    this.#connect(true);
+  }
+
+  #scheduleReconnect(): void {
+    this.#status = 'BACKOFF';
+    this.#c.reconnects.inc();
+    const delay = backoffDelay(this.#attempt++, this.#o.reconnectBaseMs, this.#o.reconnectMaxMs);
+    this.#log.info({ delayMs: delay, attempt: this.#attempt }, 'reconnect scheduled');
+    this.#reconnectTimer = setTimeout(() => this.#connect(false), delay);
+  }
+
+  #checkStale(): void {
+    const ws = this.#socket;
+    if (ws === undefined || this.#status !== 'OPEN') return;
+    const idle = Date.now() - this.#lastFrameAt;
+    if (idle > this.#o.staleAfterMs) {
+      this.#c.stale.inc();
+      this.#log.warn({ idleMs: idle }, 'no frame from the exchange; dropping the stale connection');
+      ws.terminate();
+    } else if (idle > this.#o.staleAfterMs / 2 && !this.#pinged && ws.readyState === WebSocket.OPEN) {
+      this.#pinged = true;
+      ws.ping();
+    }
+  }
+
+  #handle(text: string): void {
+    const msg: ParsedMessage = this.#p.parse(text, Date.now());
+    switch (msg.kind) {
+      case 'trade': {
+        const t = msg.trade;
+        this.#c.received.inc();
+        if (!this.#recent.add(t.symbol, t.trade_id)) {
+          this.#c.duplicates.inc();
+          return;
+        }
+        const gap = this.#gaps.observe(t.symbol, t.trade_id);
+        if (gap.kind === 'gap') this.#gap(t.symbol, gap.missing, gap.after);
+        else if (gap.kind === 'out-of-order') this.#c.outOfOrder.inc();
+        this.#onTrade(t);
+        return;
+      }
+      case 'ack':
+        this.#c.acks.inc();
+        this.#log.info({ detail: msg.detail }, 'subscription acknowledged');
+        return;
+      case 'heartbeat': {
+        this.#c.heartbeats.inc();
+        const missed = msg.lastTradeId === undefined ? 0 : this.#gaps.heartbeat(msg.symbol, msg.lastTradeId);
+        if (missed > 0) this.#gap(msg.symbol, missed, msg.lastTradeId! - missed);
+        return;
+      }
+      case 'error':
+        this.#c.errors.inc();
+        this.#log.error({ message: msg.message }, 'the exchange reported an error');
+        return;
+      case 'shutdown':
+        this.#handover('server shutdown announced');
+        return;
+      case 'ignored':
+        this.#ignoredCounter(msg.type).inc();
+        return;
+      case 'malformed':
+        this.#c.malformed.inc();
+        // The first few in full, then one in a thousand: a broken feed must not flood the log.
+        if (this.#malformedSeen++ < 5 || this.#malformedSeen % 1_000 === 0) {
+          this.#log.warn({ reason: msg.reason, sample: text.slice(0, 200), seen: this.#malformedSeen }, 'malformed exchange message dropped');
+        }
+        return;
+    }
+  }
+
+  #gap(symbol: string, missing: number, after: number): void {
+    this.#c.gapEvents.inc();
+    this.#c.missing.inc(missing);
+    this.#log.warn({ symbol, missing, after }, 'trade id gap');
+  }
+
+  #ignoredCounter(type: string): Counter {
+    // Message types come from outside: cap the distinct series.
+    const key = this.#ignored.has(type) || this.#ignored.size < MAX_IGNORED_TYPES ? type : 'other';
+    let c = this.#ignored.get(key);
+    if (c === undefined) {
+      c = this.#metrics.counter('messagesIgnored', { exchange: this.#p.exchange, type: key });
+      this.#ignored.set(key, c);
+    }
+    return c;
+  }
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+async function closeSocket(ws: WebSocket): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      ws.terminate();
+      resolve();
+    }, 1_000);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+    else ws.close(1000, 'client closing');
+  });
+}

@@ -1,0 +1,265 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { Exchange } from '../models.js';
+import { SymbolMap } from '../symbols.js';
+import { binanceTradeFrame, coinbaseMatchFrame } from './encode.js';
+import { Market, type MarketOptions, type SimTrade } from './market.js';
+
+/** Options of {@link startExchangeSimulator}; every field has a default. */
+export interface ExchangeSimulatorOptions extends MarketOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+  /** Coinbase products per canonical symbol (as the producer's map). */
+  coinbaseProducts?: Record<string, string>;
+  /** Generation tick. @default 10 */
+  tickMs?: number;
+  /** Binance server pings. @default 20_000 */
+  pingIntervalMs?: number;
+  /** Binance drops a connection whose pong is this late. @default 60_000 */
+  pongTimeoutMs?: number;
+  /** Coinbase heartbeat channel period. @default 1_000 */
+  heartbeatMs?: number;
+  /** Trades per symbol resent to every new session (duplicates after a reconnect). @default 0 */
+  replayOnConnect?: number;
+}
+
+interface Session {
+  ws: WebSocket;
+  exchange: Exchange;
+  /** Canonical symbols subscribed (trades). */
+  symbols: Set<string>;
+  heartbeats: Set<string>;
+  silentUntil: number;
+  lastPong: number;
+  inbound: number[];
+}
+
+/** Scripted faults, applied to every open session of the exchange named. */
+export interface SimulatorFaults {
+  /** Cuts the connections without a close frame. */
+  drop(exchange: Exchange): void;
+  /** Sends nothing (no trades, pings or pongs) for `ms`. */
+  silence(exchange: Exchange, ms: number): void;
+  /** Sends a non-JSON frame and a trade with an invalid price or size. */
+  garbage(exchange: Exchange): void;
+  /** Sends the exchange's error frame. */
+  errorFrame(exchange: Exchange): void;
+  /** Skips `n` trade ids of one symbol. */
+  gap(exchange: Exchange, symbol: string, n: number): void;
+  /** Sends the last `n` trades of every symbol again. */
+  duplicate(exchange: Exchange, n: number): void;
+  /** Sends recorded frames (e.g. lines of a JSONL capture) as they are. */
+  replay(exchange: Exchange, frames: readonly string[]): void;
+}
+
+/** A running simulator. */
+export interface ExchangeSimulator {
+  /** Base URL for the Binance adapter (it appends `/stream?streams=...`). */
+  readonly binanceUrl: string;
+  /** URL for the Coinbase adapter. */
+  readonly coinbaseUrl: string;
+  readonly market: Market;
+  readonly faults: SimulatorFaults;
+  /** Trades generated per exchange so far. */
+  readonly generated: Record<Exchange, number>;
+  /** Open sessions of an exchange. */
+  sessions(exchange: Exchange): number;
+  /** Stops or restarts trade generation (sessions stay open). */
+  setGenerating(on: boolean): void;
+  close(): Promise<void>;
+}
+
+const HISTORY = 1_000;
+
+/**
+ * A local WebSocket server speaking Binance's combined-stream protocol (`/binance/stream?streams=
+ * btcusdt@trade/...`, server pings, `SUBSCRIBE` acks, 5 messages/s inbound limit) and Coinbase
+ * Exchange's feed (`/coinbase`: subscribe → `subscriptions` ack, `last_match`, `match`,
+ * heartbeats, `error` for unknown products), fed by a synthetic {@link Market}. The production
+ * adapters connect to it unchanged; only the URL differs.
+ *
+ * @example
+ * const sim = await startExchangeSimulator({ symbols: ['BTC-USDT'], tradesPerSecond: 1_000 });
+ * const protocol = binanceProtocol(symbols, sim.binanceUrl);
+ * sim.faults.drop('binance');
+ * await sim.close();
+ */
+export async function startExchangeSimulator(options: ExchangeSimulatorOptions = {}): Promise<ExchangeSimulator> {
+  const market = new Market(options);
+  const map = new SymbolMap(market.symbols, options.coinbaseProducts ?? {});
+  const tickMs = options.tickMs ?? 10;
+  const pingMs = options.pingIntervalMs ?? 20_000;
+  const pongTimeoutMs = options.pongTimeoutMs ?? 60_000;
+  const sessions = new Set<Session>();
+  const history = { binance: new Map<string, SimTrade[]>(), coinbase: new Map<string, SimTrade[]>() };
+  const generated: Record<Exchange, number> = { binance: 0, coinbase: 0 };
+  const byProduct = new Map(market.symbols.map((s) => [map.coinbaseProduct(s), s]));
+
+  const frame = (t: SimTrade, type: 'match' | 'last_match' = 'match'): string =>
+    t.exchange === 'binance' ? binanceTradeFrame(t, `${map.binanceStream(t.symbol)}@trade`) : coinbaseMatchFrame(t, map.coinbaseProduct(t.symbol), type);
+  const send = (s: Session, text: string): void => {
+    if (s.ws.readyState === WebSocket.OPEN && Date.now() >= s.silentUntil) s.ws.send(text);
+  };
+  const recent = (exchange: Exchange, symbol: string, n: number): SimTrade[] => (history[exchange].get(symbol) ?? []).slice(-n);
+  const replayTo = (s: Session, n: number): void => {
+    for (const symbol of s.symbols) for (const t of recent(s.exchange, symbol, n)) send(s, frame(t));
+  };
+
+  const wss = new WebSocketServer({ noServer: true, autoPong: false });
+  const server = createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const exchange: Exchange | undefined = url.pathname === '/binance/stream' ? 'binance' : url.pathname === '/coinbase' ? 'coinbase' : undefined;
+    if (exchange === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const s: Session = { ws, exchange, symbols: new Set(), heartbeats: new Set(), silentUntil: 0, lastPong: Date.now(), inbound: [] };
+      sessions.add(s);
+      ws.on('close', () => sessions.delete(s));
+      ws.on('error', () => sessions.delete(s));
+      ws.on('ping', (data) => {
+        if (Date.now() >= s.silentUntil) ws.pong(data);
+      });
+      ws.on('pong', () => (s.lastPong = Date.now()));
+      ws.on('message', (data: Buffer) => (exchange === 'binance' ? onBinanceMessage(s, data.toString()) : onCoinbaseMessage(s, data.toString())));
+      if (exchange === 'binance') {
+        for (const stream of (url.searchParams.get('streams') ?? '').split('/')) {
+          const symbol = stream.endsWith('@trade') ? map.fromBinance(stream.slice(0, -6)) : undefined;
+          if (symbol !== undefined) s.symbols.add(symbol);
+        }
+        if (options.replayOnConnect) replayTo(s, options.replayOnConnect);
+      }
+    });
+  });
+
+  function onBinanceMessage(s: Session, text: string): void {
+    const now = Date.now();
+    s.inbound = s.inbound.filter((t) => now - t < 1_000);
+    s.inbound.push(now);
+    if (s.inbound.length > 5) return s.ws.close(1008, 'too many messages per second');
+    let req: { method?: unknown; params?: unknown; id?: unknown };
+    try {
+      req = JSON.parse(text) as typeof req;
+    } catch {
+      return send(s, '{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}');
+    }
+    if (req.method !== 'SUBSCRIBE' && req.method !== 'UNSUBSCRIBE') return send(s, JSON.stringify({ code: 2, msg: 'Invalid request: unknown variant', id: req.id }));
+    for (const p of Array.isArray(req.params) ? req.params : []) {
+      const symbol = typeof p === 'string' && p.endsWith('@trade') ? map.fromBinance(p.slice(0, -6)) : undefined;
+      if (symbol === undefined) continue;
+      if (req.method === 'SUBSCRIBE') s.symbols.add(symbol);
+      else s.symbols.delete(symbol);
+    }
+    send(s, JSON.stringify({ result: null, id: req.id }));
+  }
+
+  function onCoinbaseMessage(s: Session, text: string): void {
+    let req: { type?: unknown; product_ids?: unknown; channels?: unknown };
+    try {
+      req = JSON.parse(text) as typeof req;
+    } catch {
+      return send(s, JSON.stringify({ type: 'error', message: 'Malformed JSON', reason: 'invalid character' }));
+    }
+    if (req.type !== 'subscribe') return send(s, JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: `${String(req.type)} is not a valid message type` }));
+    const products = Array.isArray(req.product_ids) ? req.product_ids.filter((p): p is string => typeof p === 'string') : [];
+    const channels = Array.isArray(req.channels) ? req.channels.map((c: unknown) => (typeof c === 'string' ? c : (c as { name?: string }).name)) : [];
+    if (channels.length === 0) return send(s, '{"type":"error","message":"Failed to subscribe","reason":"No channels provided"}');
+    const bad = products.find((p) => !byProduct.has(p));
+    if (bad !== undefined) return send(s, JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: `${bad} is not a valid product` }));
+    const symbols = products.map((p) => byProduct.get(p)!);
+    if (channels.includes('heartbeat')) for (const sym of symbols) s.heartbeats.add(sym);
+    send(s, JSON.stringify({ type: 'subscriptions', channels: channels.map((name) => ({ name, product_ids: products })) }));
+    if (!channels.includes('matches')) return;
+    for (const sym of symbols) {
+      s.symbols.add(sym);
+      const last = recent('coinbase', sym, 1)[0];
+      if (last !== undefined) send(s, frame(last, 'last_match'));
+    }
+    if (options.replayOnConnect) replayTo(s, options.replayOnConnect);
+  }
+
+  let generating = true;
+  let lastTick = Date.now();
+  const ticker = setInterval(() => {
+    const now = Date.now();
+    const dt = now - lastTick;
+    lastTick = now;
+    if (!generating) return;
+    for (const t of market.tick(now, dt)) {
+      generated[t.exchange]++;
+      const h = history[t.exchange].get(t.symbol) ?? [];
+      h.push(t);
+      if (h.length > HISTORY) h.splice(0, h.length - HISTORY);
+      history[t.exchange].set(t.symbol, h);
+      let text: string | undefined;
+      for (const s of sessions) if (s.exchange === t.exchange && s.symbols.has(t.symbol)) send(s, (text ??= frame(t)));
+    }
+  }, tickMs);
+  const pinger = setInterval(() => {
+    for (const s of sessions) {
+      if (s.exchange !== 'binance' || Date.now() < s.silentUntil) continue;
+      if (Date.now() - s.lastPong > pongTimeoutMs) s.ws.terminate();
+      else if (s.ws.readyState === WebSocket.OPEN) s.ws.ping();
+    }
+  }, pingMs);
+  const heartbeat = setInterval(() => {
+    const time = new Date().toISOString();
+    for (const s of sessions) {
+      for (const sym of s.heartbeats) {
+        send(s, JSON.stringify({ type: 'heartbeat', sequence: market.sequence(sym), last_trade_id: market.lastTradeId('coinbase', sym), product_id: map.coinbaseProduct(sym), time }));
+      }
+    }
+  }, options.heartbeatMs ?? 1_000);
+
+  const of = (exchange: Exchange): Session[] => [...sessions].filter((s) => s.exchange === exchange);
+  const faults: SimulatorFaults = {
+    drop: (exchange) => of(exchange).forEach((s) => s.ws.terminate()),
+    silence: (exchange, ms) => of(exchange).forEach((s) => (s.silentUntil = Date.now() + ms)),
+    garbage: (exchange) =>
+      of(exchange).forEach((s) => {
+        send(s, '\u0000{garbage');
+        const sym = [...s.symbols][0] ?? market.symbols[0]!;
+        const fake: SimTrade = { exchange, symbol: sym, tradeId: 1, sequence: 1, price: 'NaN', size: '-1', takerSide: 'buy', time: Date.now() };
+        send(s, frame(fake));
+      }),
+    errorFrame: (exchange) =>
+      of(exchange).forEach((s) =>
+        send(s, exchange === 'binance' ? '{"code":2,"msg":"Invalid request: simulated error"}' : '{"type":"error","message":"Failed to subscribe","reason":"simulated error"}'),
+      ),
+    gap: (exchange, symbol, n) => market.skipIds(exchange, symbol, n),
+    duplicate: (exchange, n) => of(exchange).forEach((s) => replayTo(s, n)),
+    replay: (exchange, frames) => of(exchange).forEach((s) => frames.forEach((f) => send(s, f))),
+  };
+
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { address, port } = server.address() as AddressInfo;
+  const base = `ws://${address}:${port}`;
+  return {
+    binanceUrl: `${base}/binance`,
+    coinbaseUrl: `${base}/coinbase`,
+    market,
+    faults,
+    generated,
+    sessions: (exchange) => of(exchange).length,
+    setGenerating: (on) => {
+      generating = on;
+    },
+    close: async () => {
+      clearInterval(ticker);
+      clearInterval(pinger);
+      clearInterval(heartbeat);
+      for (const s of sessions) s.ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
