@@ -31,7 +31,7 @@ export interface VolumeAggregate {
 /** Fields every alert shares; `alert_id` is deterministic so a replay rewrites the same item. */
 export interface AlertBase {
   alert_id: string;
-  alert_type: 'VOLUME_ANOMALY' | 'WHALE_TRADE' | 'SPREAD';
+  alert_type: 'VOLUME_ANOMALY' | 'WHALE' | 'SPREAD';
   symbol: string;
   /** Event time the alert is about (window end, or the trade's time): deterministic, unlike a wall clock. */
   event_time: number;
@@ -53,7 +53,7 @@ export interface AnomalyAlert extends AlertBase {
 
 /** A trade above the whale threshold, with context from its symbol's recent trading. */
 export interface WhaleAlert extends AlertBase {
-  alert_type: 'WHALE_TRADE';
+  alert_type: 'WHALE';
   event_id: string;
   exchange: string;
   side: 'buy' | 'sell' | null;

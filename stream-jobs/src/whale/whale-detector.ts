@@ -45,7 +45,7 @@ export function whaleDetector(options: WhaleOptions): KeyedProcessFunction<strin
         const vwap = vwapQty > 0 ? vwapQuote / vwapQty : null;
         out.collect({
           alert_id: `whale:${trade.event_id}`,
-          alert_type: 'WHALE_TRADE',
+          alert_type: 'WHALE',
           event_id: trade.event_id,
           symbol: trade.symbol,
           exchange: trade.exchange,
