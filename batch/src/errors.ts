@@ -1,0 +1,63 @@
+/** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
+export type BatchErrorDomain = 'user' | 'external' | 'internal';
+
+/** Stable codes programs can switch on. */
+export type BatchErrorCode =
+  | 'CONFIG_INVALID'
+  | 'EVENT_INVALID'
+  | 'KEY_UNMATCHED'
+  | 'MONITORING_FILE_UNKNOWN'
+  | 'OBJECT_UNAVAILABLE'
+  | 'DATABASE_FAILED'
+  | 'MIGRATION_FAILED'
+  | 'PARSER_UNKNOWN';
+
+export interface BatchErrorOptions {
+  domain?: BatchErrorDomain;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+/**
+ * Base error of @coattail/batch: a stable `code`, a `domain` for triage, a `retryable` hint (an
+ * SQS consumer leaves retryable failures on the queue) and the native `cause`.
+ */
+export class BatchError extends Error {
+  readonly code: BatchErrorCode;
+  readonly domain: BatchErrorDomain;
+  readonly retryable: boolean;
+
+  constructor(code: BatchErrorCode, message: string, options: BatchErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.domain = options.domain ?? 'internal';
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Configuration (environment or options) is invalid; the message lists every issue. */
+export class BatchConfigError extends BatchError {
+  constructor(message: string, cause?: unknown) {
+    super('CONFIG_INVALID', message, { domain: 'user', cause });
+  }
+}
+
+/** An event body is not an S3 event notification of a shape we know. */
+export class EventFormatError extends BatchError {
+  constructor(message: string, cause?: unknown) {
+    super('EVENT_INVALID', message, { domain: 'user', cause });
+  }
+}
+
+/** Postgres failed or is unreachable; retryable. */
+export class DatabaseError extends BatchError {
+  constructor(message: string, cause?: unknown) {
+    super('DATABASE_FAILED', message, { domain: 'external', retryable: true, cause });
+  }
+}
+
+/** Turns anything thrown into a message for logs and rows. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
