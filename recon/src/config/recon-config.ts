@@ -71,9 +71,14 @@ export const reconConfigSchema = z
         /** DuckDB memory limit, e.g. '2GB'. @default '75%' of RAM (DuckDB's own default) */
         memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i).optional(),
         /** Where DuckDB spills when over the limit. */ tempDirectory: z.string().optional(),
+        /**
+         * Materialize inputs once in DuckDB before the checks: 'auto' does it for CSV only
+         * (parsing is the cost), Parquet is rescanned. @default 'auto'
+         */
+        cache: z.enum(['auto', 'always', 'never']).default('auto'),
       })
       .strict()
-      .default({}),
+      .default({ cache: 'auto' }),
     output: z
       .object({
         /** @default 'recon-output' (relative to the config file) */ dir: z.string().min(1).default('recon-output'),

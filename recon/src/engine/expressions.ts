@@ -10,19 +10,29 @@ type Normalize = ReconConfig['normalize'];
  */
 export function normalizedExpr(pair: ColumnPair, normalize: Normalize, alias?: string): string {
   const col = alias === undefined ? quoteIdent(pair.name) : `${alias}.${quoteIdent(pair.name)}`;
+  // A cast to the type both sides already have is left out: the bare column lets DuckDB push
+  // join filters into the Parquet scan.
+  const cast = (type: string): string => (pair.sourceType === type && pair.targetType === type ? col : `CAST(${col} AS ${type})`);
   switch (pair.compareAs) {
     case 'integer':
-      return `CAST(${col} AS HUGEINT)`;
+      // BIGINT hashes and joins faster than HUGEINT; only the widest types need HUGEINT.
+      return cast(fitsBigint(pair.sourceType) && fitsBigint(pair.targetType) ? 'BIGINT' : 'HUGEINT');
     case 'numeric':
-      return `CAST(${col} AS DOUBLE)`;
-    case 'timestamp':
-      return `date_trunc('${normalize.timestampPrecision}', CAST(${col} AS TIMESTAMP))`;
+      return cast('DOUBLE');
+    case 'timestamp': {
+      const ts = cast('TIMESTAMP');
+      return normalize.timestampPrecision === 'microseconds' ? ts : `date_trunc('${normalize.timestampPrecision}', ${ts})`;
+    }
     case 'boolean':
-      return `CAST(${col} AS BOOLEAN)`;
+      return cast('BOOLEAN');
     case 'string':
     case 'text':
-      return stringExpr(`CAST(${col} AS VARCHAR)`, normalize);
+      return stringExpr(cast('VARCHAR'), normalize);
   }
+}
+
+function fitsBigint(type: string): boolean {
+  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/i.test(type);
 }
 
 function stringExpr(expr: string, normalize: Normalize): string {

@@ -30,8 +30,14 @@ export function registerInputResolver(format: 'iceberg', resolver: InputResolver
   resolvers.set(format, resolver);
 }
 
+/** A DuckDB table expression and the format behind it. */
+export interface Relation {
+  sql: string;
+  format: ResolvedFormat | 'iceberg';
+}
+
 /** Builds the DuckDB table expression for an input, detecting the format when asked to. */
-export async function relationSql(input: InputConfig): Promise<string> {
+export async function resolveRelation(input: InputConfig): Promise<Relation> {
   if (input.format === 'iceberg') {
     const resolver = resolvers.get('iceberg');
     if (!resolver) {
@@ -41,12 +47,12 @@ export async function relationSql(input: InputConfig): Promise<string> {
         { domain: 'user' },
       );
     }
-    return resolver.relationSql(input);
+    return { sql: await resolver.relationSql(input), format: 'iceberg' };
   }
   const { format, location } = await resolveLocation(input);
-  if (format === 'parquet') return `read_parquet(${quoteLiteral(location)}, union_by_name = true)`;
+  if (format === 'parquet') return { sql: `read_parquet(${quoteLiteral(location)}, union_by_name = true)`, format };
   const header = input.csv.header ? 'true' : 'false';
-  return `read_csv(${quoteLiteral(location)}, header = ${header}, delim = ${quoteLiteral(input.csv.delimiter)}, union_by_name = true)`;
+  return { sql: `read_csv(${quoteLiteral(location)}, header = ${header}, delim = ${quoteLiteral(input.csv.delimiter)}, union_by_name = true)`, format };
 }
 
 /** Maps a file, folder or glob to a readable location and a concrete format. */

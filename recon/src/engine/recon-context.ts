@@ -4,7 +4,7 @@ import { ReconError, ReconInputError } from '../errors.js';
 import { quoteIdent } from '../sql/quote.js';
 import { buildColumnPlan, type ColumnInfo, type ColumnPlan } from './column-plan.js';
 import { toText, type DuckSession } from './duck-session.js';
-import { relationSql } from './inputs.js';
+import { resolveRelation } from './inputs.js';
 import type { SideProfile } from './profile.js';
 
 /** The views every check reads; the target view already carries source column names. */
@@ -28,8 +28,9 @@ export interface ReconContext {
  * and derives the column plan. Unreadable inputs throw {@link ReconInputError}.
  */
 export async function prepareRecon(session: DuckSession, config: ReconConfig, logger: Logger): Promise<ReconContext> {
-  const source = await registerSide(session, 'source', config.source, SOURCE_VIEW, {});
-  const target = await registerSide(session, 'target', config.target, TARGET_VIEW, config.columns.map);
+  const cache = config.engine.cache;
+  const source = await registerSide(session, 'source', config.source, SOURCE_VIEW, {}, cache);
+  const target = await registerSide(session, 'target', config.target, TARGET_VIEW, config.columns.map, cache);
   const plan = buildColumnPlan(config, source, target);
   const log = logger.child({ component: 'recon', recon: config.name });
   for (const c of plan.schema) {
@@ -45,9 +46,10 @@ async function registerSide(
   input: InputConfig,
   view: string,
   map: Record<string, string>,
+  cache: ReconConfig['engine']['cache'],
 ): Promise<ColumnInfo[]> {
-  const relation = await relationSql(input);
-  let filtered = `SELECT * FROM ${relation}`;
+  const relation = await resolveRelation(input);
+  let filtered = `SELECT * FROM ${relation.sql}`;
   if (input.filter !== undefined) {
     const probe = `SELECT * FROM (SELECT 1) WHERE (${input.filter})`;
     const count = await session.statementCount(probe).catch((error: unknown) => {
@@ -65,7 +67,15 @@ async function registerSide(
   const present = new Set(raw.map((c) => c.name));
   const renames = Object.entries(map).filter(([, targetName]) => present.has(targetName));
   const rename = renames.length === 0 ? '' : ` RENAME (${renames.map(([s, t]) => `${quoteIdent(t)} AS ${quoteIdent(s)}`).join(', ')})`;
-  await session.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *${rename} FROM (${filtered})`);
+  // The layers read each side three times. Parquet rescans are cheaper than a copy (measured, see
+  // README); CSV parsing is not, so 'auto' materializes CSV once (the seed's cache()).
+  const materialize = cache === 'always' || (cache === 'auto' && relation.format === 'csv');
+  const kind = materialize ? 'TABLE' : 'VIEW';
+  try {
+    await session.run(`CREATE OR REPLACE TEMP ${kind} ${view} AS SELECT *${rename} FROM (${filtered})`);
+  } catch (error) {
+    throw new ReconInputError(side, input.path, error);
+  }
   return describe(session, `SELECT * FROM ${view}`);
 }
 

@@ -71,4 +71,12 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
     expect([...columns].sort()).toEqual(['price', 'quantity', 'quote_volume', 'trade_count']);
     expect(result.aggregates.rows).toHaveLength(16);
   });
+
+  it('finds the same when the inputs are materialized first (engine.cache: always)', async () => {
+    const config = await loadReconConfig(golden.configPath);
+    const cached = await reconcile({ ...config, engine: { ...config.engine, cache: 'always' } });
+    expect(cached.keys).toEqual(result.keys);
+    expect(cached.hash).toEqual(result.hash);
+    expect(cached.nulls).toEqual(result.nulls);
+  });
 });

@@ -89,14 +89,14 @@ export async function generateGoldenDataset(options: GoldenOptions): Promise<Gol
   const targetPath = join(options.dir, `target.${format}`);
   const session = await DuckSession.open(options.engine);
   try {
-    const base = baseSelect(rows, period);
+    // Materialized once: every copy below reads it instead of recomputing the expressions.
+    await session.run(`CREATE TEMP TABLE b AS ${baseSelect(rows, period)}`);
     const slot = (k: InducedKind): number => slotOf(k);
-    const source = `WITH b AS (${base}) SELECT ${SOURCE_COLUMNS} FROM b UNION ALL SELECT ${SOURCE_COLUMNS} FROM b WHERE slot = ${slot('duplicate_in_source')}`;
-    const tcols = targetColumns(drift);
-    const target = `WITH b AS (${base}), t AS (SELECT ${tcols} FROM b WHERE slot <> ${slot('missing_in_target')})
-      SELECT * FROM t
-      UNION ALL SELECT * REPLACE (trade_id + ${rows} AS trade_id) FROM t WHERE (trade_id * ${SLOT_MULTIPLIER}) % ${period} = ${slot('extra_in_target')}
-      UNION ALL SELECT * FROM t WHERE (trade_id * ${SLOT_MULTIPLIER}) % ${period} = ${slot('duplicate_in_target')}`;
+    const source = `SELECT ${SOURCE_COLUMNS} FROM b UNION ALL SELECT ${SOURCE_COLUMNS} FROM b WHERE slot = ${slot('duplicate_in_source')}`;
+    const target = `WITH t AS (SELECT slot, ${targetColumns(drift)} FROM b WHERE slot <> ${slot('missing_in_target')})
+      SELECT * EXCLUDE (slot) FROM t
+      UNION ALL SELECT * EXCLUDE (slot) REPLACE (trade_id + ${rows} AS trade_id) FROM t WHERE slot = ${slot('extra_in_target')}
+      UNION ALL SELECT * EXCLUDE (slot) FROM t WHERE slot = ${slot('duplicate_in_target')}`;
     const copy = format === 'parquet' ? '(FORMAT parquet, COMPRESSION zstd)' : '(FORMAT csv, HEADER true)';
     await session.run(`COPY (${source}) TO ${quoteLiteral(sourcePath)} ${copy}`);
     await session.run(`COPY (${target}) TO ${quoteLiteral(targetPath)} ${copy}`);
