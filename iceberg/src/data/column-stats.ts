@@ -47,8 +47,19 @@ export function computeMetrics(fields: readonly NestedField[], columns: readonly
         nans++;
         continue;
       }
-      if (min === undefined || compareValues(v, min) < 0) min = v;
-      if (max === undefined || compareValues(v, max) > 0) max = v;
+      if (min === undefined) {
+        min = v;
+        max = v;
+      } else if (typeof v === 'number' || typeof v === 'bigint') {
+        // hot path: native comparison; -0.0 sorts before +0.0 as the spec's bounds require
+        const lo = min as number | bigint;
+        const hi = max as number | bigint;
+        if (v < lo || (v === 0 && lo === 0 && Object.is(v, -0))) min = v;
+        if (v > hi || (v === 0 && hi === 0 && Object.is(hi, -0))) max = v;
+      } else {
+        if (compareValues(v, min) < 0) min = v;
+        if (compareValues(v, max!) > 0) max = v;
+      }
     }
     m.valueCounts.set(field.id, values.length);
     m.nullValueCounts.set(field.id, nulls);

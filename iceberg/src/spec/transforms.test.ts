@@ -79,3 +79,23 @@ describe('binary single-value serialization', () => {
     expect(compareValues('\uffff', '😀')).toBeLessThan(0);
   });
 });
+
+describe('column metrics', () => {
+  it('bounds floats with -0.0 below +0.0 and skips NaN and nulls', async () => {
+    const { computeMetrics } = await import('../data/column-stats.js');
+    const m = computeMetrics([{ id: 1, name: 'x', required: false, type: 'double' }], [[0, -0, Number.NaN, null, 2]]);
+    expect(Object.is(fromBinary('double', m.lowerBounds.get(1)!), -0)).toBe(true);
+    expect(fromBinary('double', m.upperBounds.get(1)!)).toBe(2);
+    expect([m.nullValueCounts.get(1), m.nanValueCounts.get(1), m.valueCounts.get(1)]).toEqual([1, 1, 5]);
+  });
+
+  it('truncates string bounds to 16 code points and rounds the upper bound up', async () => {
+    const { computeMetrics } = await import('../data/column-stats.js');
+    const long = 'abcdefghijklmnopqrstuvwxyz';
+    const m = computeMetrics([{ id: 1, name: 's', required: false, type: 'string' }], [[long, 'b']]);
+    expect(fromBinary('string', m.lowerBounds.get(1)!)).toBe('abcdefghijklmnop');
+    expect(fromBinary('string', m.upperBounds.get(1)!)).toBe('b');
+    const m2 = computeMetrics([{ id: 1, name: 's', required: false, type: 'string' }], [[long]]);
+    expect(fromBinary('string', m2.upperBounds.get(1)!)).toBe('abcdefghijklmnoq');
+  });
+});

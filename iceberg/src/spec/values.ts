@@ -12,37 +12,39 @@ export type IcebergValue = boolean | number | bigint | string | Uint8Array;
 
 const MICROS_TYPES = new Set(['long', 'time', 'timestamp', 'timestamptz']);
 
+function badValue(type: string, column: string, value: unknown): never {
+  throw new IcebergUsageError(`column '${column}' (${type}) cannot take a ${typeof value} value`);
+}
+
 /** Normalizes an input value to the representation of {@link IcebergValue} for the type; null stays null. */
 export function normalizeValue(type: IcebergType, value: unknown, column: string): IcebergValue | null {
   if (value === null || value === undefined) return null;
   if (typeof type !== 'string') throw new IcebergUsageError(`column '${column}': nested types are not supported by the writer`);
-  const bad = (): never => {
-    throw new IcebergUsageError(`column '${column}' (${type}) cannot take a ${typeof value} value`);
-  };
+  // Hot path (called per value): plain checks, no closures.
+  switch (type) {
+    case 'string':
+    case 'uuid':
+      return typeof value === 'string' ? value : badValue(type, column, value);
+    case 'double':
+    case 'float':
+      return typeof value === 'number' ? value : badValue(type, column, value);
+    case 'boolean':
+      return typeof value === 'boolean' ? value : badValue(type, column, value);
+    case 'int':
+    case 'date':
+      return typeof value === 'number' && Number.isInteger(value) ? value : badValue(type, column, value);
+    case 'binary':
+      return value instanceof Uint8Array ? value : badValue(type, column, value);
+  }
   if (MICROS_TYPES.has(type)) {
     if (typeof value === 'bigint') return value;
     if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
     if (value instanceof Date && type.startsWith('timestamp')) return BigInt(value.getTime()) * 1000n;
-    return bad();
+    return badValue(type, column, value);
   }
-  switch (type) {
-    case 'boolean':
-      return typeof value === 'boolean' ? value : bad();
-    case 'int':
-    case 'date':
-      return typeof value === 'number' && Number.isInteger(value) ? value : bad();
-    case 'float':
-    case 'double':
-      return typeof value === 'number' ? value : bad();
-    case 'string':
-    case 'uuid':
-      return typeof value === 'string' ? value : bad();
-    case 'binary':
-      return value instanceof Uint8Array ? value : bad();
-  }
-  if (fixedLengthOf(type) !== undefined) return value instanceof Uint8Array ? value : bad();
-  if (decimalOf(type)) return typeof value === 'bigint' ? value : bad();
-  return bad();
+  if (fixedLengthOf(type) !== undefined) return value instanceof Uint8Array ? value : badValue(type, column, value);
+  if (decimalOf(type)) return typeof value === 'bigint' ? value : badValue(type, column, value);
+  return badValue(type, column, value);
 }
 
 const encoder = new TextEncoder();
