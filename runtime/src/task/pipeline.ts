@@ -7,7 +7,7 @@ import { BatchOutput, type BatchReceiver } from '../operators/batch-output.js';
 import type { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { StreamOperator } from '../operators/operator.js';
 import type { SinkOperator } from '../operators/sink-operator.js';
-import type { Json, KeyValue, Timestamp } from '../types.js';
+import { MIN_WATERMARK, type Json, type KeyValue, type Timestamp } from '../types.js';
 
 export interface PipelineContext {
   jobId: string;
@@ -16,19 +16,22 @@ export interface PipelineContext {
   metrics: Metrics;
   logger: Logger;
   inFlight: InFlightTracker;
-  currentWatermark(): Timestamp;
 }
 
 interface Stage {
   node: GraphNode;
   operator: StreamOperator;
   output: BatchOutput;
+  /** The last watermark this operator received. */
+  watermark: Timestamp;
 }
 
 /**
  * One task's instance of the job graph: operators wired output-to-input, records pushed through
  * them as batches. Watermarks and processing time visit operators in topological order, so
  * whatever an upstream operator emits on a watermark reaches downstream before the watermark.
+ * Each operator sees its own current watermark, as in Flink: while a window fires on watermark W,
+ * the window downstream still has the previous one, so the fired results are not late there.
  */
 export class Pipeline {
   readonly #stages: Stage[] = [];
@@ -45,7 +48,8 @@ export class Pipeline {
         continue;
       }
       if (node.create === undefined) throw new RuntimeError('GRAPH', `node '${node.id}' has neither a source nor an operator`);
-      const operator = node.create({
+      const stage = { node, output, watermark: MIN_WATERMARK } as Stage;
+      stage.operator = node.create({
         jobId: ctx.jobId,
         taskId: ctx.taskId,
         operatorId: node.id,
@@ -54,8 +58,9 @@ export class Pipeline {
         metrics: ctx.metrics,
         logger: ctx.logger.child({ operator: node.id }),
         inFlight: ctx.inFlight,
-        currentWatermark: () => ctx.currentWatermark(),
+        currentWatermark: () => stage.watermark,
       });
+      const operator = stage.operator;
       const recordsIn = ctx.metrics.counter('recordsIn', tags);
       const receive: BatchReceiver = (values, timestamps) => {
         recordsIn.inc(values.length);
@@ -67,7 +72,7 @@ export class Pipeline {
         output.flush();
       };
       for (const input of node.inputs) outputs.get(input.node.id)!.connect(receive, input.tag);
-      this.#stages.push({ node, operator, output });
+      this.#stages.push(stage);
     }
   }
 
@@ -78,6 +83,7 @@ export class Pipeline {
 
   advanceWatermark(watermark: Timestamp): void {
     for (const stage of this.#stages) {
+      stage.watermark = watermark;
       stage.operator.processWatermark?.(watermark);
       stage.output.flush();
     }

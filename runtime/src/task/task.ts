@@ -94,7 +94,6 @@ export class Task {
       metrics,
       logger: this.#log,
       inFlight: this.#inFlight,
-      currentWatermark: () => this.#emitted,
     });
     this.#committer = new SinkCommitter(this.#pipeline.sinks(), this.#log);
     const restored = await this.options.checkpoints?.latest();

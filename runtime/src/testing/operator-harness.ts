@@ -62,7 +62,6 @@ export class OperatorHarness<IN, OUT> {
       metrics: this.metrics,
       logger: silentLogger,
       inFlight: new InFlightTracker(),
-      currentWatermark: () => this.#watermark,
     });
   }
 

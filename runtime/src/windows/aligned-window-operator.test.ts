@@ -2,6 +2,7 @@ import type { DataStream } from '../api/data-stream.js';
 import { describe, expect, it } from 'vitest';
 import { OutputTag } from '../api/output-tag.js';
 import type { AggregateFunction } from '../api/functions.js';
+import type { Collector } from '../types.js';
 import { OperatorHarness } from '../testing/operator-harness.js';
 import { SlidingEventTimeWindows, TumblingEventTimeWindows } from './window-assigners.js';
 
@@ -182,6 +183,27 @@ describe('sliding event-time windows', () => {
 
   it('rejects a size that is not a multiple of the slide', () => {
     expect(() => SlidingEventTimeWindows.of(10_000, 3_000)).toThrow(/multiple of its slide/);
+  });
+});
+
+describe('chained windows', () => {
+  it('feeds one window’s results into a downstream window without making them late', () => {
+    // Per-symbol counts per 10 s, then the total of those counts per 10 s.
+    const h = OperatorHarness.of<Trade, number>((s) =>
+      s
+        .keyBy((x) => x.symbol)
+        .window(TumblingEventTimeWindows.of(10_000))
+        .aggregate(sum, (_k, _c, [r], out: Collector<number>) => out.collect(r!.n))
+        .keyBy(() => 'all')
+        .window(TumblingEventTimeWindows.of(10_000))
+        .reduce((a, b) => a + b),
+    );
+    h.processElement(t('A'), 1_000).processElement(t('B'), 2_000).processElement(t('A'), 3_000).processElement(t('B'), 12_000);
+    h.processWatermark(9_999);
+    expect(h.outputValues()).toEqual([3]);
+    h.processWatermark(30_000);
+    expect(h.outputValues()).toEqual([3, 1]);
+    expect(h.metrics.total('lateRecords')).toBe(0);
   });
 });
 
