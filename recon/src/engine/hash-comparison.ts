@@ -6,8 +6,17 @@ import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases } from './key-stage.js';
 import { keyCounts } from './primary-key.js';
 import { SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
 
-/** Cell-level mismatches: (record_key, column_name, source_value, target_value). */
+/** Cell-level mismatches: (k0.., record_key, column_name, source_value, target_value); k0.. order the exports. */
 export const MISMATCH_TABLE = '__recon_mismatches';
+
+/** The user-facing columns of {@link MISMATCH_TABLE}. */
+export const MISMATCH_COLUMNS = 'record_key, column_name, source_value, target_value';
+
+/** `SELECT` of the mismatch table in key order (typed keys: 2 before 10), grouped by column when asked. */
+export function orderedMismatchesSql(ctx: ReconContext, byColumnFirst: boolean): string {
+  const keys = keyAliases(ctx).join(', ');
+  return `SELECT ${MISMATCH_COLUMNS} FROM ${MISMATCH_TABLE} ORDER BY ${byColumnFirst ? `column_name, ${keys}` : `${keys}, column_name`}`;
+}
 const DIFF_TABLE = '__recon_diff';
 
 /**
@@ -45,9 +54,9 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   );
   const key = recordKeyExpr(k);
   const cells = cols.map(
-    (c, i) => `SELECT ${key} AS record_key, ${quoteLiteral(c.name)} AS column_name, rs${i} AS source_value, rt${i} AS target_value FROM ${DIFF_TABLE} WHERE d${i}`,
+    (c, i) => `SELECT ${k.join(', ')}, ${key} AS record_key, ${quoteLiteral(c.name)} AS column_name, rs${i} AS source_value, rt${i} AS target_value FROM ${DIFF_TABLE} WHERE d${i}`,
   );
-  const empty = `SELECT NULL::VARCHAR AS record_key, NULL::VARCHAR AS column_name, NULL::VARCHAR AS source_value, NULL::VARCHAR AS target_value WHERE false`;
+  const empty = `SELECT ${k.map((a) => `NULL AS ${a}`).join(', ')}, NULL::VARCHAR AS record_key, NULL::VARCHAR AS column_name, NULL::VARCHAR AS source_value, NULL::VARCHAR AS target_value WHERE false`;
   await ctx.session.run(`CREATE OR REPLACE TEMP TABLE ${MISMATCH_TABLE} AS ${cells.length === 0 ? empty : cells.join(' UNION ALL ')}`);
 
   const any = cols.length === 0 ? 'false' : cols.map((_, i) => `d${i}`).join(' OR ');
@@ -56,7 +65,7 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   const hashCandidates = toCount(counts.candidates);
   const mismatchedRows = toCount(counts.mismatched);
   const { pairedKeys } = await keyCounts(ctx);
-  const sample = sampleSize === 0 ? [] : await ctx.session.rows(`SELECT * FROM ${MISMATCH_TABLE} ORDER BY record_key, column_name LIMIT ${Math.floor(sampleSize)}`);
+  const sample = sampleSize === 0 ? [] : await ctx.session.rows(`${orderedMismatchesSql(ctx, false)} LIMIT ${Math.floor(sampleSize)}`);
   ctx.logger.debug({ ms: Date.now() - started, hashCandidates, mismatchedRows }, 'hash comparison done');
   return {
     status: mismatchedRows === 0 ? 'PASS' : 'FAIL',

@@ -6,14 +6,17 @@ import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases } from './key-stage.js';
 import { profileOf } from './profile.js';
 import type { ReconContext } from './recon-context.js';
 
-/** SQL listing every key issue as (kind, record_key, source_rows, target_rows); a key can be in several kinds. */
+/**
+ * SQL listing every key issue as (kind, record_key, source_rows, target_rows) in kind and key
+ * order; a key can be in several kinds (an orphan that is also duplicated).
+ */
 export function keyIssuesSql(ctx: ReconContext): string {
-  const key = recordKeyExpr(keyAliases(ctx));
-  const kind = (k: KeyIssueKind, where: string): string =>
-    `SELECT ${quoteLiteral(k)} AS kind, ${key} AS record_key, sn AS source_rows, tn AS target_rows FROM ${KEY_ISSUES_TABLE} WHERE ${where}`;
-  return [kind('source_only', 'tn = 0'), kind('target_only', 'sn = 0'), kind('duplicate_source', 'sn > 1'), kind('duplicate_target', 'tn > 1')].join(
-    ' UNION ALL ',
-  );
+  const k = keyAliases(ctx);
+  const key = recordKeyExpr(k);
+  const kind = (name: KeyIssueKind, where: string): string =>
+    `SELECT ${quoteLiteral(name)} AS kind, ${k.join(', ')}, ${key} AS record_key, sn AS source_rows, tn AS target_rows FROM ${KEY_ISSUES_TABLE} WHERE ${where}`;
+  const all = [kind('source_only', 'tn = 0'), kind('target_only', 'sn = 0'), kind('duplicate_source', 'sn > 1'), kind('duplicate_target', 'tn > 1')];
+  return `SELECT kind, record_key, source_rows, target_rows FROM (${all.join(' UNION ALL ')}) ORDER BY kind, ${k.join(', ')}`;
 }
 
 /** Key-level counts without samples or logs; shared by the key and hash layers. */
@@ -57,7 +60,7 @@ export async function primaryKeyMismatch(ctx: ReconContext, sampleSize = 100): P
   const counts = await keyCounts(ctx);
   const { sourceOnly, targetOnly, duplicateKeysSource, duplicateKeysTarget } = counts;
   const sampleRows =
-    sampleSize === 0 ? [] : await ctx.session.rows(`SELECT * FROM (${keyIssuesSql(ctx)}) ORDER BY kind, record_key LIMIT ${Math.floor(sampleSize)}`);
+    sampleSize === 0 ? [] : await ctx.session.rows(`${keyIssuesSql(ctx)} LIMIT ${Math.floor(sampleSize)}`);
   const issues = sourceOnly + targetOnly + duplicateKeysSource + duplicateKeysTarget;
   if (issues > 0) ctx.logger.warn({ sourceOnly, targetOnly, duplicateKeysSource, duplicateKeysTarget }, 'key mismatches found');
   return {

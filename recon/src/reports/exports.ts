@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ReconContext } from '../engine/recon-context.js';
-import { MISMATCH_TABLE } from '../engine/hash-comparison.js';
+import { orderedMismatchesSql } from '../engine/hash-comparison.js';
 import { keyIssuesSql } from '../engine/primary-key.js';
 import { quoteLiteral } from '../sql/quote.js';
 
@@ -26,8 +26,8 @@ export async function writeFullExports(ctx: ReconContext, dir: string, rowLevelR
     await ctx.session.run(`COPY (${select}) TO ${quoteLiteral(join(dir, file))} ${options}`);
     written[name] = file;
   };
-  const mismatches = `SELECT * FROM ${MISMATCH_TABLE} ORDER BY column_name, record_key`;
-  const keyIssues = `SELECT * FROM (${keyIssuesSql(ctx)}) ORDER BY kind, record_key`;
+  const mismatches = orderedMismatchesSql(ctx, true);
+  const keyIssues = keyIssuesSql(ctx);
   // The dashboard pages the Parquet export, so it is always written.
   await copy('mismatchesParquet', mismatches, EXPORT_FILES.mismatchesParquet, 'parquet');
   await copy('keyIssuesParquet', keyIssues, EXPORT_FILES.keyIssuesParquet, 'parquet');
