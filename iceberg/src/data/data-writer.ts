@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Table as ArrowTable } from 'apache-arrow';
 import { IcebergUsageError } from '../errors.js';
 import type { FileIO } from '../io/file-io.js';
 import type { DataFile } from '../manifest/manifest.js';
@@ -6,6 +7,7 @@ import type { Schema } from '../schema/types.js';
 import { bindPartitionSpec, partitionPath, type PartitionSpec } from '../spec/partition-spec.js';
 import { applyTransform } from '../spec/transforms.js';
 import { normalizeValue, type IcebergValue } from '../spec/values.js';
+import { columnsFromArrow } from './arrow-input.js';
 import { computeMetrics } from './column-stats.js';
 import { withDuckDB } from './duckdb.js';
 import { writeParquetFiles, type ParquetFileRequest, type ParquetOptions } from './parquet-writer.js';
@@ -42,25 +44,23 @@ function partitionKey(tuple: readonly (IcebergValue | null)[]): string {
 }
 
 /**
- * Writes rows as Parquet data files of a table: normalizes values per column, groups rows by
+ * Writes rows (objects, or an Arrow table matched by column name) as Parquet data files of a table: normalizes values per column, groups rows by
  * partition tuple, rolls each partition into files of about the target size, and returns the
  * `DataFile` entries (partition tuple, counts and bounds) ready to be committed.
  * Nothing is visible in the table until those files are committed.
  */
-export async function writeDataFiles(io: FileIO, tableLocation: string, schema: Schema, spec: PartitionSpec, rows: readonly Row[], options: DataWriterOptions = {}): Promise<DataFile[]> {
-  if (rows.length === 0) return [];
+export async function writeDataFiles(io: FileIO, tableLocation: string, schema: Schema, spec: PartitionSpec, input: readonly Row[] | ArrowTable, options: DataWriterOptions = {}): Promise<DataFile[]> {
   const fields = schema.fields;
-  const columns = fields.map((field) =>
-    rows.map((row) => {
-      const v = normalizeValue(field.type, row[field.name], field.name);
-      if (v === null && field.required) throw new IcebergUsageError(`column '${field.name}' is required but a row has no value for it`);
-      return v;
-    }),
-  );
+  const columns = input instanceof ArrowTable ? columnsFromArrow(schema, input) : fields.map((field) => input.map((row) => normalizeValue(field.type, row[field.name], field.name)));
+  const rowCount = columns[0]?.length ?? 0;
+  if (rowCount === 0) return [];
+  fields.forEach((field, c) => {
+    if (field.required && columns[c]!.includes(null)) throw new IcebergUsageError(`column '${field.name}' is required but a row has no value for it`);
+  });
   const bound = bindPartitionSpec(spec, schema);
   const sourceIndex = bound.map((b) => fields.findIndex((f) => f.id === b.field['source-id']));
   const groups = new Map<string, { tuple: (IcebergValue | null)[]; rows: number[] }>();
-  for (let r = 0; r < rows.length; r++) {
+  for (let r = 0; r < rowCount; r++) {
     const tuple = bound.map((b, i) => applyTransform(b.transform, b.sourceType, columns[sourceIndex[i]!]![r] ?? null));
     const key = partitionKey(tuple);
     let group = groups.get(key);
@@ -69,7 +69,7 @@ export async function writeDataFiles(io: FileIO, tableLocation: string, schema: 
   }
 
   const target = options.targetFileSizeBytes ?? DEFAULT_TARGET_FILE_SIZE;
-  const bytesPerRow = options.bytesPerRowHint ?? estimateRowBytes(columns, Math.min(rows.length, 1000));
+  const bytesPerRow = options.bytesPerRowHint ?? estimateRowBytes(columns, Math.min(rowCount, 1000));
   const maxRows = Math.max(1, Math.floor(target / bytesPerRow));
   const requests: (ParquetFileRequest & { tuple: (IcebergValue | null)[] })[] = [];
   const batch = randomUUID();

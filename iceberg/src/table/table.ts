@@ -1,4 +1,5 @@
 import { silentLogger, type Logger } from '@coattail/runtime';
+import type { Table as ArrowTable } from 'apache-arrow';
 import { formatIdentifier } from '../catalog/pointer-store.js';
 import { writeDataFiles, type DataWriterOptions, type Row } from '../data/data-writer.js';
 import type { DataFile } from '../manifest/manifest.js';
@@ -90,13 +91,13 @@ export class Table {
     return { ...(target ? { targetFileSizeBytes: Number(target) } : {}), ...options };
   }
 
-  /** Writes rows as data files with the current schema and spec; they join the table only once committed. */
-  async writeDataFiles(rows: readonly Row[], options: DataWriterOptions = {}): Promise<DataFile[]> {
+  /** Writes rows (objects or an Arrow table) as data files with the current schema and spec; they join the table only once committed. */
+  async writeDataFiles(rows: readonly Row[] | ArrowTable, options: DataWriterOptions = {}): Promise<DataFile[]> {
     return writeDataFiles(this.ops.io, this.metadata.location, this.schema(), this.spec(), rows, this.writerOptions(options));
   }
 
   /** Writes and commits rows in one `append` snapshot. */
-  async append(rows: readonly Row[], options: CommitOptions & DataWriterOptions = {}): Promise<CommitResult> {
+  async append(rows: readonly Row[] | ArrowTable, options: CommitOptions & DataWriterOptions = {}): Promise<CommitResult> {
     return this.commitAppend(await this.writeDataFiles(rows, options), options);
   }
 
