@@ -44,3 +44,6 @@ export { LeaseCoordinator, type LeaseCoordinatorOptions } from './leases/lease-c
 export { LeaseTable, SHARD_END, type Lease, type LeaseShard } from './leases/lease-table.js';
 export { kinesisLeaseShards, leaseSplitFilter, FencedCheckpointStore } from './leases/lease-integration.js';
 export { DlqWriter, DlqSink, dlqKey, sanitizeKeySegment, type DlqEntry, type DlqWriterOptions, type DlqSinkOptions } from './dlq/dlq-writer.js';
+
+export { KafkaSource, type KafkaSourceOptions, type KafkaRecord } from './kafka/kafka-source.js';
+export { KafkaWriter, KafkaSink, type KafkaWriterOptions, type KafkaOutRecord } from './kafka/kafka-writer.js';
