@@ -3,8 +3,8 @@
  *
  * File level (`./file`): the checks, proportional deductions, score and profile payload of the
  * file data-quality service (seed 001). Pure functions of what a parser measured (`FileFacts`,
- * `ProfileFacts`): no file, no database. The record-level `DataQualityChecker` will live in
- * `./record` and be exported here beside it.
+ * `ProfileFacts`): no file, no database. Record level (`./record`): the `DataQualityChecker` with
+ * the seed's eleven trade checks, the gate in front of every stream job.
  *
  * @example
  * import { assessFile, buildProfilePayload, parseSchemaDefinition } from '@coattail/quality';
@@ -49,6 +49,24 @@ export {
   type Deductions,
 } from './file/scoring.js';
 
-// Record level: the DataQualityChecker goes here (quality/src/record/).
+// Record level: the stream jobs' quality gate (seed 002, task 6).
+export {
+  DataQualityChecker,
+  tradeChecks,
+  tradeCheckSuite,
+  emfQualityPublisher,
+  QUALITY_NAMESPACE,
+  type CheckContext,
+  type CheckSuite,
+  type EmfEnvironment,
+  type InvalidRecord,
+  type QualityCheck,
+  type QualityMetrics,
+  type QualityMetricsPublisher,
+  type RawTradeRecord,
+  type Severity,
+  type TradeCheckOptions,
+  type ValidationResult,
+} from './record/index.js';
 
 export { QualityError, SchemaDefinitionError, type QualityErrorCode, type QualityErrorDomain } from './errors.js';

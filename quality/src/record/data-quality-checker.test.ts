@@ -93,6 +93,14 @@ describe('DataQualityChecker with the seed\u2019s trade checks', () => {
     expect(result.warned[0]!.warnings).toEqual(['timeliness_recent']);
   });
 
+  it('inspects one record: nothing for a clean one, the failed rules otherwise', () => {
+    expect(checker().inspect(trade())).toBeUndefined();
+    expect(checker().inspect(trade({ symbol: 'DOGE-USDT', event_time: NOW - 600_000 }))).toEqual({
+      failed: ['validity_symbol_allowed'],
+      warnings: ['timeliness_recent'],
+    });
+  });
+
   it('scores an empty batch 100 and refuses duplicate check names', () => {
     expect(checker().validate([]).metrics).toMatchObject({ RecordsProcessed: 0, QualityScore: 100 });
     expect(() => checker().addCheck({ name: 'completeness_symbol', check: () => true })).toThrow(/already registered/);

@@ -100,6 +100,18 @@ export class DataQualityChecker<T> {
     return [...this.#errors.map((c) => ({ name: c.name, severity: 'ERROR' as const })), ...this.#warns.map((c) => ({ name: c.name, severity: 'WARN' as const }))];
   }
 
+  /**
+   * Checks one record: undefined when it passes everything (nothing allocated), else the ERROR
+   * and WARN rules it failed. For per-record gates inside a stream operator.
+   */
+  inspect(record: T, now: number = this.clock.now()): { failed: string[]; warnings: string[] } | undefined {
+    const context: CheckContext = { now };
+    for (const gate of this.#gates) {
+      if (!gate(record, context)) return { failed: failures(this.#errors, record, context), warnings: failures(this.#warns, record, context) };
+    }
+    return undefined;
+  }
+
   validate(batch: readonly T[]): ValidationResult<T> {
     const context: CheckContext = { now: this.clock.now() };
     const gates = this.#gates;

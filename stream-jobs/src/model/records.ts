@@ -10,6 +10,7 @@ export interface JobTrade {
   readonly quantity: number;
   readonly quote_volume: number;
   readonly side?: 'buy' | 'sell';
+  readonly trade_id?: number;
   /** Exchange trade time, epoch ms: the event time of every job. */
   readonly event_time: number;
 }
@@ -55,6 +56,7 @@ export interface AnomalyAlert extends AlertBase {
 export interface WhaleAlert extends AlertBase {
   alert_type: 'WHALE';
   event_id: string;
+  trade_id: number | null;
   exchange: string;
   side: 'buy' | 'sell' | null;
   price: number;

@@ -47,6 +47,7 @@ export function whaleDetector(options: WhaleOptions): KeyedProcessFunction<strin
           alert_id: `whale:${trade.event_id}`,
           alert_type: 'WHALE',
           event_id: trade.event_id,
+          trade_id: trade.trade_id ?? null,
           symbol: trade.symbol,
           exchange: trade.exchange,
           side: trade.side ?? null,

@@ -1,0 +1,89 @@
+import type { DlqEntry } from '@coattail/connectors';
+import type { Row, TableName } from '@coattail/iceberg';
+import type { QualityMetricsPublisher } from '@coattail/quality';
+import { OutputTag, StreamEnvironment, WatermarkStrategy, type Clock, type Sink, type Source } from '@coattail/runtime';
+import type { AlertBase, JobTrade } from '../model/records.js';
+import { spreadPipeline } from '../spread/spread-calculator.js';
+import { volumeAnomalyPipeline } from '../volume-anomaly/volume-anomaly-job.js';
+import { whalePipeline } from '../whale/whale-detector.js';
+import type { JobConfig } from './job-config.js';
+import { dlqTag, lateEntry, qualityGate, type Envelope } from './quality-gate.js';
+import { rows } from './table-rows.js';
+
+export const JOB_NAMES = ['volume-anomaly', 'whale-detector', 'spread-calculator'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** Where a job reads and writes; production passes Kinesis/DynamoDB/Iceberg/S3, tests pass memory. */
+export interface JobIo {
+  source: Source<Envelope>;
+  /** The alerts table (conditional puts on alert_id). */
+  alerts: () => Sink<AlertBase>;
+  /** An Iceberg table, exactly once per checkpoint. */
+  table: <T>(name: TableName, toRow: (value: T) => Row) => Sink<T>;
+  dlq: () => Sink<DlqEntry>;
+  clock: Clock;
+  publisher?: QualityMetricsPublisher;
+}
+
+/**
+ * Builds one stream job: source → quality gate (bad records to the DLQ) → the job's logic →
+ * alerts to DynamoDB, results to Iceberg, late records to the DLQ with reason `late`. Operator
+ * uids are stable, so checkpoints survive code changes that keep them.
+ */
+export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnvironment {
+  const env = StreamEnvironment.create();
+  const strategy = WatermarkStrategy.forBoundedOutOfOrderness<Envelope>(config.OUT_OF_ORDERNESS_MS)
+    .withTimestampAssigner((e, arrival) => eventTime(e) ?? arrival ?? e.arrival)
+    .withIdleness(config.IDLENESS_MS);
+  const gated = env
+    .fromSource(io.source, strategy, 'trades')
+    .process(
+      qualityGate({
+        job: name,
+        clock: io.clock,
+        allowedSymbols: config.ALLOWED_SYMBOLS,
+        allowedExchanges: config.ALLOWED_EXCHANGES,
+        ...(io.publisher ? { publisher: io.publisher } : {}),
+      }),
+    )
+    .uid('quality-gate');
+  const dlq = gated.getSideOutput(dlqTag);
+  const late = new OutputTag<JobTrade>('late');
+  switch (name) {
+    case 'volume-anomaly': {
+      const job = volumeAnomalyPipeline(gated, {
+        threshold: config.ANOMALY_Z_THRESHOLD,
+        windowMs: config.ANOMALY_WINDOW_MS,
+        historyWindows: Math.round(3_600_000 / config.ANOMALY_WINDOW_MS),
+        minHistory: config.ANOMALY_MIN_HISTORY,
+        lateTag: late,
+      });
+      job.aggregates.sinkTo(io.table('volume_aggregates', rows.volumeAggregate)).uid('iceberg-volume-aggregates');
+      job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
+      job.alerts.sinkTo(io.table('alerts', rows.anomaly)).uid('iceberg-alerts');
+      dlq.union(job.late.map(lateEntry)).sinkTo(io.dlq()).uid('dlq');
+      break;
+    }
+    case 'whale-detector': {
+      const job = whalePipeline(gated, { threshold: config.WHALE_THRESHOLD, recentTrades: 100, vwapWindowMs: 60_000 });
+      job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
+      job.alerts.sinkTo(io.table('whale_trades', rows.whale)).uid('iceberg-whale-trades');
+      dlq.sinkTo(io.dlq()).uid('dlq');
+      break;
+    }
+    case 'spread-calculator': {
+      const job = spreadPipeline(gated, { windowMs: config.SPREAD_WINDOW_MS, thresholdPct: config.SPREAD_THRESHOLD_PCT, lateTag: late });
+      job.spreads.sinkTo(io.table('spreads', rows.spread)).uid('iceberg-spreads');
+      job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
+      dlq.union(job.late.map(lateEntry)).sinkTo(io.dlq()).uid('dlq');
+      break;
+    }
+  }
+  return env;
+}
+
+/** The trade's event time when the payload has a usable one; bad records fall back to arrival time. */
+function eventTime(e: Envelope): number | undefined {
+  const t = (e.value as { event_time?: unknown } | undefined)?.event_time;
+  return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+}

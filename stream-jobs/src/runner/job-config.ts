@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const ms = z.coerce.number().int().positive();
+
+/**
+ * Configuration of a stream job, from the environment. Every field has a default that matches the
+ * embedded local stack, so `coattail job <name>` runs with nothing set.
+ */
+export const jobConfigSchema = z.object({
+  /** Kinesis stream the producer writes. */
+  STREAM_NAME: z.string().default('coattail-trades'),
+  /** Where a shard without a checkpoint starts: TRIM_HORIZON (everything kept) or LATEST. */
+  STREAM_START: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
+  ALERTS_TABLE: z.string().default('coattail-alerts'),
+  /** Bucket of the DLQ (`dlq/{reason}/dt=…`). */
+  RAW_BUCKET: z.string().default('coattail-raw'),
+  WAREHOUSE_BUCKET: z.string().default('coattail-warehouse'),
+  CHECKPOINT_BUCKET: z.string().default('coattail-checkpoints'),
+  CHECKPOINT_INTERVAL_MS: ms.default(30_000),
+  /** Out-of-orderness bound of the watermarks. */
+  OUT_OF_ORDERNESS_MS: z.coerce.number().int().nonnegative().default(5_000),
+  /** A shard silent this long stops holding the watermark back. */
+  IDLENESS_MS: ms.default(30_000),
+  ALLOWED_SYMBOLS: list.default(['BTC-USDT', 'ETH-USDT', 'SOL-USDT']),
+  ALLOWED_EXCHANGES: list.default(['binance', 'coinbase']),
+  ANOMALY_WINDOW_MS: ms.default(60_000),
+  ANOMALY_Z_THRESHOLD: z.coerce.number().positive().default(2.5),
+  ANOMALY_MIN_HISTORY: z.coerce.number().int().positive().default(10),
+  WHALE_THRESHOLD: z.coerce.number().positive().default(100_000),
+  SPREAD_WINDOW_MS: ms.default(30_000),
+  SPREAD_THRESHOLD_PCT: z.coerce.number().positive().default(0.5),
+});
+
+export type JobConfig = z.infer<typeof jobConfigSchema>;
+
+/** Parses the environment, failing with every problem listed (variable, value, what is wrong). */
+export function parseJobConfig(env: Record<string, string | undefined>): JobConfig {
+  const known = Object.fromEntries(Object.keys(jobConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = jobConfigSchema.safeParse(known);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+  throw new Error(`invalid job configuration:\n${problems.join('\n')}`);
+}
+
+/** Help text: each variable and its default. */
+export function describeJobConfig(): string {
+  const defaults = jobConfigSchema.parse({});
+  return Object.entries(defaults)
+    .map(([k, v]) => `  ${k.padEnd(24)} default ${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .join('\n');
+}
