@@ -30,6 +30,6 @@ export { writeExcelReport, EXCEL_SHEETS } from './reports/excel.js';
 export { summaryCsv } from './reports/csv.js';
 export { EXPORT_FILES } from './reports/exports.js';
 export { serveDashboard, type DashboardOptions, type DashboardServer } from './dashboard/server.js';
-export { quoteIdent, quoteLiteral } from './sql/quote.js';
+export { quoteIdent, quoteLiteral, quoteLiteralList } from './sql/quote.js';
 export type * from './result/types.js';
 export { ReconError, ReconConfigError, ReconInputError, type ReconErrorCode, type ReconErrorDomain } from './errors.js';

@@ -69,6 +69,15 @@ describe('reconcile edge cases', () => {
     expect(result.hash.toleratedRows).toBe(1);
   });
 
+  it('leaves excluded columns out of every value check and marks them in the schema', async () => {
+    const s = await write('ex-s.parquet', `SELECT i AS id, i AS kept, now() AS loaded_at FROM range(5) r(i)`);
+    const t = await write('ex-t.parquet', `SELECT i AS id, i AS kept, now() + INTERVAL 1 DAY AS loaded_at FROM range(5) r(i)`);
+    const result = await run({ source: { path: s }, target: { path: t }, primaryKey: 'id', columns: { exclude: ['loaded_at'] } });
+    expect(result.reconciled).toBe(true);
+    expect(result.schema.columns.find((c) => c.column === 'loaded_at')?.issue).toBe('excluded');
+    expect(result.hash.byColumn.map((c) => c.column)).toEqual(['kept']);
+  });
+
   it('reports a key column missing on one side and still runs the other layers', async () => {
     const s = await write('nokey-s.parquet', `SELECT i AS id, i AS v FROM range(5) r(i)`);
     const t = await write('nokey-t.parquet', `SELECT i AS other_id, i AS v FROM range(5) r(i)`);
