@@ -1,0 +1,85 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { DlqSink, DynamoDbIdempotentSink, KinesisSource, S3ObjectStore, kinesisStateKeyFilter } from '@coattail/connectors';
+import { IcebergCatalog, LocalPointerStore, TABLES, tablePartitionSpec, tableSchema, type Table, type TableName } from '@coattail/iceberg';
+import { emfQualityPublisher } from '@coattail/quality';
+import { systemClock, type Clock, type JobClient, type Logger, type Metrics } from '@coattail/runtime';
+import type { AlertBase } from '../model/records.js';
+import { IcebergSink } from '../sinks/iceberg-sink.js';
+import { buildJob, type JobName } from './build-job.js';
+import type { JobConfig } from './job-config.js';
+import { decodeEnvelope } from './quality-gate.js';
+import { ALERT_TTL_MS, alertItem } from './table-rows.js';
+
+export interface StreamJobDeps {
+  clients: { kinesis: KinesisClient; dynamodb: DynamoDBClient; s3: S3Client };
+  /** Folder of the local Iceberg catalog's pointers (the embedded default). */
+  catalogDir: string;
+  logger: Logger;
+  metrics?: Metrics;
+  clock?: Clock;
+}
+
+/** Opens the platform's Iceberg tables in the warehouse bucket, creating missing ones from their definitions. */
+export function platformTables(deps: Pick<StreamJobDeps, 'clients' | 'catalogDir' | 'logger'>, config: JobConfig): (name: TableName) => Promise<Table> {
+  const catalog = new IcebergCatalog({
+    pointers: new LocalPointerStore(deps.catalogDir),
+    store: new S3ObjectStore({ client: deps.clients.s3, bucket: config.WAREHOUSE_BUCKET, logger: deps.logger }),
+    logger: deps.logger,
+  });
+  const open = new Map<TableName, Promise<Table>>();
+  return (name) => {
+    let table = open.get(name);
+    if (table === undefined) {
+      const def = TABLES[name];
+      table = catalog.loadOrCreateTable(`${def.namespace}.${def.name}`, { schema: tableSchema(def), spec: tablePartitionSpec(def) });
+      open.set(name, table);
+    }
+    return table;
+  };
+}
+
+/**
+ * Runs a stream job against Kinesis, DynamoDB and S3 (real AWS, or the local stack when the
+ * clients point at it): one task per shard, checkpoints in the checkpoint bucket, alerts with
+ * conditional puts, results in Iceberg once per checkpoint, failures in the DLQ.
+ */
+export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDeps): JobClient {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger.child({ job: name });
+  const tables = platformTables(deps, config);
+  const env = buildJob(name, config, {
+    source: new KinesisSource({
+      client: deps.clients.kinesis,
+      streamName: config.STREAM_NAME,
+      start: config.STREAM_START,
+      deserialize: decodeEnvelope,
+      logger: log,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    }),
+    alerts: () =>
+      new DynamoDbIdempotentSink<AlertBase>({
+        client: deps.clients.dynamodb,
+        tableName: config.ALERTS_TABLE,
+        toItem: (a) => alertItem(a as Parameters<typeof alertItem>[0]),
+        ttl: { attribute: 'expires_at', afterMs: ALERT_TTL_MS, from: (a) => a.event_time },
+        logger: log,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      }),
+    table: (table, toRow) => new IcebergSink({ name: `iceberg:${table}`, table: () => tables(table), toRow }),
+    dlq: () => new DlqSink({ store: new S3ObjectStore({ client: deps.clients.s3, bucket: config.RAW_BUCKET, logger: log }), logger: log }),
+    clock,
+    publisher: emfQualityPublisher(),
+  });
+  return env.executeAsync({
+    jobId: name,
+    checkpointStore: new S3ObjectStore({ client: deps.clients.s3, bucket: config.CHECKPOINT_BUCKET, prefix: 'jobs', logger: log }),
+    checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+    // Keys start with the symbol, the producer's partition key: a reshard hands each child its symbols.
+    stateKeyFilter: kinesisStateKeyFilter((key) => String(key).split('|')[0]!),
+    clock,
+    logger: log,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+  });
+}
