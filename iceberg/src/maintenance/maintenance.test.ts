@@ -74,6 +74,20 @@ describe('snapshot expiry and orphan removal', () => {
     expect(await (await env.catalog.loadTable('market.trades')).scan().toRows()).toHaveLength(27);
   });
 
+  it('keeps the newest snapshot of each streaming writer so exactly-once state survives expiry', async () => {
+    const table = await env.catalog.createTable('market.trades', { schema: tradeSchema, spec: tradeSpec });
+    const job = { jobId: 'whale-alerts', operatorId: 'sink' };
+    await table.append(trades(9, 3, 0), { checkpoint: { ...job, checkpointId: 1 } });
+    await table.append(trades(9, 3, 9), { checkpoint: { ...job, checkpointId: 2 } });
+    await table.append(trades(9, 3, 18)); // another writer
+    await compactTable(table, { targetFileSizeBytes: 1024 * 1024 });
+    const { expired } = await expireSnapshots(table, { olderThanMs: Date.now() + 1, retainLast: 1 });
+    expect(expired).toHaveLength(2);
+    expect(table.snapshots().map((s) => s.summary['coattail.max-committed-checkpoint-id'] ?? '-')).toEqual(['2', '-']);
+    expect(await table.maxCommittedCheckpointId(job.jobId, job.operatorId)).toBe(2);
+    expect(await table.scan().toRows()).toHaveLength(27);
+  });
+
   it('removes files left by a crashed writer once they are old enough, never fresh ones', async () => {
     const table = await env.catalog.createTable('market.trades', { schema: tradeSchema });
     await table.append(trades(5));

@@ -3,7 +3,7 @@ import { parseTableMetadata, type Snapshot, type TableMetadata } from '../metada
 import { readManifest } from '../manifest/manifest.js';
 import { readManifestList } from '../manifest/manifest-list.js';
 import type { FileIO } from '../io/file-io.js';
-import { ancestors } from '../table/checkpoint-ancestry.js';
+import { ancestors, JOB_ID_PROP, OPERATOR_ID_PROP } from '../table/checkpoint-ancestry.js';
 import type { Table } from '../table/table.js';
 
 /** Every file a set of snapshots references: manifest lists, manifests, live and deleted data files. */
@@ -42,6 +42,15 @@ export async function expireSnapshots(table: Table, options: ExpireOptions = {})
   const plan = (base: TableMetadata): Set<bigint> => {
     const kept = new Set([...ancestors(base)].slice(0, retainLast).map((s) => s['snapshot-id']));
     for (const ref of Object.values(base.refs)) kept.add(ref['snapshot-id']);
+    // Exactly-once state lives in snapshot summaries: never expire the newest snapshot of a
+    // (job, operator), or a restarted job could no longer tell what it already committed.
+    const newestPerWriter = new Map<string, bigint>();
+    for (const s of [...base.snapshots].sort((a, b) => b['sequence-number'] - a['sequence-number'])) {
+      const job = s.summary[JOB_ID_PROP];
+      const key = `${job ?? ''}\u0000${s.summary[OPERATOR_ID_PROP] ?? ''}`;
+      if (job !== undefined && !newestPerWriter.has(key)) newestPerWriter.set(key, s['snapshot-id']);
+    }
+    for (const id of newestPerWriter.values()) kept.add(id);
     return new Set(base.snapshots.filter((s) => !kept.has(s['snapshot-id']) && s['timestamp-ms'] < olderThan).map((s) => s['snapshot-id']));
   };
   const expired = await table.ops.commitWithRetry<Set<bigint>>((base) => {

@@ -99,7 +99,8 @@ export function withoutSnapshots(base: TableMetadata, baseLocation: string, remo
   return {
     ...base,
     'last-updated-ms': now,
-    snapshots: snapshots.map((s) => (s['parent-snapshot-id'] !== undefined && removed.has(s['parent-snapshot-id']) ? { ...s, 'parent-snapshot-id': undefined } : s)),
+    // Parent ids keep pointing at expired snapshots, as Java does: lineage stays truthful.
+    snapshots,
     'snapshot-log': log.slice(cut),
     'metadata-log': withMetadataLog(base, baseLocation, now),
   };

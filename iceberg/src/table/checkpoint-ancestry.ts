@@ -24,10 +24,25 @@ export function* ancestors(metadata: TableMetadata, from: Snapshot | undefined =
  * because a restarted job got a new id and no longer found its own commits.
  */
 export function maxCommittedCheckpointId(metadata: TableMetadata, jobId: string, operatorId: string): number {
+  const matches = (s: Snapshot): number | undefined => {
+    if (s.summary[JOB_ID_PROP] !== jobId || s.summary[OPERATOR_ID_PROP] !== operatorId) return undefined;
+    const value = Number(s.summary[MAX_CHECKPOINT_PROP]);
+    return Number.isSafeInteger(value) ? value : undefined;
+  };
+  let oldest: Snapshot | undefined;
   for (const s of ancestors(metadata)) {
-    if (s.summary[JOB_ID_PROP] === jobId && s.summary[OPERATOR_ID_PROP] === operatorId) {
-      const value = Number(s.summary[MAX_CHECKPOINT_PROP]);
-      if (Number.isSafeInteger(value)) return value;
+    const found = matches(s);
+    if (found !== undefined) return found;
+    oldest = s;
+  }
+  // Expiry can cut the parent chain. Our tables have one linear `main` history, so retained
+  // snapshots older than the cut are still ancestors: keep looking there, newest first
+  // (expireSnapshots always retains the newest snapshot of every job/operator for this).
+  if (oldest?.['parent-snapshot-id'] !== undefined) {
+    const older = metadata.snapshots.filter((s) => s['sequence-number'] < oldest['sequence-number']).sort((a, b) => b['sequence-number'] - a['sequence-number']);
+    for (const s of older) {
+      const found = matches(s);
+      if (found !== undefined) return found;
     }
   }
   return NO_CHECKPOINT;
