@@ -1,4 +1,4 @@
-import { DescribeStreamSummaryCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, GetRecordsCommand, KinesisClient, SplitShardCommand, type GetRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { CollectSink, StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, type AggregateFunction } from '@coattail/runtime';
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -157,5 +157,34 @@ describe('KinesisSource in a runtime job', () => {
     };
     expect(await read({ atTimestamp: cut })).toEqual(Array.from({ length: 10 }, (_, i) => i + 10));
     expect(await read('LATEST')).toEqual([20, 21, 22]);
+  });
+
+  it('backs off when GetRecords is throttled and then reads on', async () => {
+    const stream = `throttled-${n++}`;
+    await ensureStream(stack.clients.kinesis, { name: stream, shards: 1 });
+    await write(stream, 0, 10, false);
+    /** kinesalite never throttles reads, so this client (a fake by necessity) refuses the first two GetRecords. */
+    class Throttled extends KinesisClient {
+      refusals = 2;
+      constructor(private readonly real: KinesisClient) {
+        super({});
+      }
+      override send(command: GetRecordsCommand): Promise<GetRecordsCommandOutput> {
+        if (command instanceof GetRecordsCommand && this.refusals-- > 0) {
+          return Promise.reject(Object.assign(new Error('Rate exceeded for shard'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+        }
+        return this.real.send(command);
+      }
+    }
+    const metrics = new InMemoryMetrics();
+    const source = new KinesisSource({ client: new Throttled(stack.clients.kinesis), streamName: stream, deserialize: parse, metrics, ...fast, retryBaseMs: 20 });
+    const reader = source.createReader((await source.listSplits())[0]!, undefined);
+    const got: number[] = [];
+    for (let k = 0; k < 100 && got.length < 10; k++) {
+      got.push(...(await reader.poll(100)).records.map((r) => r.i));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(got).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(metrics.total('kinesisReadThrottled')).toBe(2);
   });
 });
