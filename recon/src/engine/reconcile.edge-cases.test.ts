@@ -78,6 +78,17 @@ describe('reconcile edge cases', () => {
     expect(result.hash.byColumn.map((c) => c.column)).toEqual(['kept']);
   });
 
+  it('reads a folder of Parquet files on one side and a glob of CSV files on the other', async () => {
+    await mkdir(join(dir, 'parts'), { recursive: true });
+    await write('parts/a.parquet', `SELECT i AS id, i * 10 AS v FROM range(0, 50) r(i)`);
+    await write('parts/b.parquet', `SELECT i AS id, i * 10 AS v FROM range(50, 100) r(i)`);
+    await write('csv-1.csv', `SELECT i AS id, i * 10 AS v FROM range(0, 60) r(i)`);
+    await write('csv-2.csv', `SELECT i AS id, i * 10 AS v FROM range(60, 100) r(i)`);
+    const result = await run({ source: { path: 'parts' }, target: { path: 'csv-*.csv', format: 'csv' }, primaryKey: 'id' });
+    expect(result.rowCount).toMatchObject({ source: 100, target: 100 });
+    expect(result.reconciled).toBe(true);
+  });
+
   it('reports a key column missing on one side and still runs the other layers', async () => {
     const s = await write('nokey-s.parquet', `SELECT i AS id, i AS v FROM range(5) r(i)`);
     const t = await write('nokey-t.parquet', `SELECT i AS other_id, i AS v FROM range(5) r(i)`);
