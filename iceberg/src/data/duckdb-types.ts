@@ -74,7 +74,7 @@ export function fromDuckDBValue(type: IcebergType, v: DuckDBValue): IcebergValue
   if (v === null) return null;
   if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue || v instanceof DuckDBTimeValue) return v.micros;
   if (v instanceof DuckDBDateValue) return v.days;
-  if (v instanceof DuckDBBlobValue) return v.bytes;
+  if (v instanceof DuckDBBlobValue) return new Uint8Array(v.bytes);
   if (v instanceof DuckDBDecimalValue) return v.value;
   if (v instanceof DuckDBUUIDValue) return v.toString();
   if (type === 'long' && typeof v === 'number') return BigInt(v);
