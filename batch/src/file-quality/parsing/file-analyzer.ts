@@ -57,6 +57,7 @@ function toProfileValue(value: Json | undefined): ProfileValue {
  */
 export async function analyzeFile(instance: DuckDBInstance, path: string, parser: FileParser, definition: SchemaDefinition, options: AnalyzeOptions = {}): Promise<FileAnalysis> {
   const conn = await instance.connect();
+  await conn.run(`SET TimeZone = 'UTC'`);
   const table = `dq_${randomUUID().replaceAll('-', '')}`;
   try {
     let source: string;
