@@ -98,6 +98,11 @@ export class ExchangeConnection {
     this.#recent = new RecentIds(this.#o.recentIdsPerSymbol);
   }
 
+  /** The exchange this connection reads. */
+  get exchange(): ExchangeProtocol['exchange'] {
+    return this.#p.exchange;
+  }
+
   /** Where the connection is in its lifecycle. */
   get status(): ConnectionStatus {
     return this.#status;

@@ -10,6 +10,8 @@ export interface PublisherOptions {
   maxBatch?: number;
   /** Trades held before new ones are dropped (and counted): memory is bounded. @default 200_000 */
   maxBuffered?: number;
+  /** Group-commit window: wait this long before each publish to gather more trades. @default 0 */
+  lingerMs?: number;
   logger?: Logger;
   metrics?: Metrics;
   /** Called once when the sink failed for good; the process should exit non-zero. */
@@ -32,6 +34,8 @@ export class Publisher {
   readonly #sink: TradeSink;
   readonly #maxBatch: number;
   readonly #maxBuffered: number;
+  readonly #lingerMs: number;
+  #lingerWake: (() => void) | undefined;
   readonly #log: Logger;
   readonly #onFatal: (error: Error) => void;
   readonly #published: Record<Exchange, Counter>;
@@ -49,6 +53,7 @@ export class Publisher {
     this.#sink = options.sink;
     this.#maxBatch = options.maxBatch ?? 5_000;
     this.#maxBuffered = options.maxBuffered ?? 200_000;
+    this.#lingerMs = options.lingerMs ?? 0;
     this.#log = (options.logger ?? silentLogger).child({ component: 'publisher', sink: options.sink.kind });
     this.#onFatal = options.onFatal ?? (() => undefined);
     const m = options.metrics ?? noopMetrics;
@@ -94,6 +99,7 @@ export class Publisher {
     this.#closing = true;
     this.start();
     this.#wake?.();
+    this.#lingerWake?.();
     await this.#loop;
     if (this.#failure !== undefined) throw this.#failure;
     await this.#sink.close();
@@ -105,6 +111,16 @@ export class Publisher {
         if (this.#closing) return;
         await new Promise<void>((resolve) => (this.#wake = resolve));
         continue;
+      }
+      if (this.#lingerMs > 0 && !this.#closing) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.#lingerMs);
+          this.#lingerWake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#lingerWake = undefined;
       }
       let batch: UnifiedTrade[];
       if (this.#buffer.length <= this.#maxBatch) {

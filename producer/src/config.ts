@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { BINANCE_WS_URL } from './exchanges/binance.js';
+import { COINBASE_WS_URL } from './exchanges/coinbase.js';
+import { ProducerConfigError } from './errors.js';
+import { EXCHANGES, canonicalSymbolSchema, type Exchange } from './models.js';
+import { parseProductMap } from './symbols.js';
+
+const csv = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+const wsUrl = (def: string) => z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' }).default(def);
+
+/**
+ * The producer's environment. Every variable is optional except `KAFKA_BROKERS` with
+ * `SINK=kafka`; credentials never appear here (the ECS task role or the default AWS chain).
+ */
+const envSchema = z
+  .object({
+    /** `kinesis` or `kafka`. @default 'kinesis' */
+    SINK: z.enum(['kinesis', 'kafka']).default('kinesis'),
+    /** @default 'coattail-trades' */
+    STREAM_NAME: z.string().min(1).max(128).default('coattail-trades'),
+    /** @default 'coattail-trades' */
+    KAFKA_TOPIC: z.string().min(1).default('coattail-trades'),
+    KAFKA_BROKERS: z.string().optional(),
+    /** Canonical symbols. @default 'BTC-USDT,ETH-USDT,SOL-USDT' */
+    SYMBOLS: z
+      .string()
+      .default('BTC-USDT,ETH-USDT,SOL-USDT')
+      .transform(csv)
+      .pipe(z.array(canonicalSymbolSchema).min(1, 'name at least one symbol').max(1024)),
+    /** @default 'binance,coinbase' */
+    EXCHANGES: z.string().default('binance,coinbase').transform(csv).pipe(z.array(z.enum(EXCHANGES)).min(1, 'name at least one exchange')),
+    /** `BTC-USDT=BTC-USD,...`; unlisted X-USDT symbols read Coinbase's X-USD. */
+    COINBASE_PRODUCT_MAP: z.string().default(''),
+    /** @default 'us-east-1' */
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    /** Kinesis endpoint override (the local stack); unset means real AWS. */
+    COATTAIL_KINESIS_ENDPOINT: z.url().optional(),
+    AWS_ENDPOINT_URL: z.url().optional(),
+    BINANCE_WS_URL: wsUrl(BINANCE_WS_URL),
+    COINBASE_WS_URL: wsUrl(COINBASE_WS_URL),
+    /** KPL aggregation of records per symbol. @default true */
+    KINESIS_AGGREGATION: bool(true),
+    /** @default 5000 */
+    PUBLISH_BATCH_MAX: int(5_000, 1, 100_000),
+    /** Group-commit window before each publish. @default 0 */
+    PUBLISH_LINGER_MS: int(0, 0, 60_000),
+    /** @default 200000 */
+    BUFFER_MAX_TRADES: int(200_000, 1_000, 10_000_000),
+    /** @default 500 */
+    RECONNECT_BASE_MS: int(500, 1, 60_000),
+    /** @default 30000 */
+    RECONNECT_MAX_MS: int(30_000, 1, 600_000),
+    /** @default 30000 */
+    STALE_AFTER_MS: int(30_000, 100, 600_000),
+    /** @default 10000 */
+    DEDUP_IDS_PER_SYMBOL: int(10_000, 1, 1_000_000),
+    /** Below the ECS task's stopTimeout (30 s in infra/producer). @default 20000 */
+    SHUTDOWN_DEADLINE_MS: int(20_000, 100, 110_000),
+    /** `/healthz` and `/metrics`; 0 turns the server off. @default 8080 */
+    HEALTH_PORT: int(8_080, 0, 65_535),
+    /** CloudWatch embedded-metric documents to stdout every N ms; 0 turns them off. @default 60000 */
+    EMF_INTERVAL_MS: int(60_000, 0, 3_600_000),
+    /** @default 'info' */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SINK === 'kafka' && (env.KAFKA_BROKERS === undefined || csv(env.KAFKA_BROKERS).length === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'required with SINK=kafka (host:port,host:port)' });
+    }
+    if (env.RECONNECT_BASE_MS > env.RECONNECT_MAX_MS) ctx.addIssue({ code: 'custom', path: ['RECONNECT_BASE_MS'], message: 'must not exceed RECONNECT_MAX_MS' });
+    for (const problem of parseProductMap(env.COINBASE_PRODUCT_MAP).problems) ctx.addIssue({ code: 'custom', path: ['COINBASE_PRODUCT_MAP'], message: problem });
+  });
+
+/** The producer's parsed configuration. */
+export interface ProducerConfig {
+  sink: 'kinesis' | 'kafka';
+  streamName: string;
+  kafkaTopic: string;
+  kafkaBrokers: string[];
+  symbols: string[];
+  exchanges: Exchange[];
+  coinbaseProducts: Record<string, string>;
+  region: string;
+  kinesisEndpoint: string | undefined;
+  binanceUrl: string;
+  coinbaseUrl: string;
+  aggregation: boolean;
+  publishBatchMax: number;
+  publishLingerMs: number;
+  bufferMaxTrades: number;
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+  staleAfterMs: number;
+  dedupIdsPerSymbol: number;
+  shutdownDeadlineMs: number;
+  healthPort: number;
+  emfIntervalMs: number;
+  logLevel: string;
+}
+
+/**
+ * Reads the producer's configuration from the environment, once, at the process boundary.
+ * Throws {@link ProducerConfigError} listing every problem (`VARIABLE: what is wrong`).
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): ProducerConfig {
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) throw new ProducerConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  const e = parsed.data;
+  return {
+    sink: e.SINK,
+    streamName: e.STREAM_NAME,
+    kafkaTopic: e.KAFKA_TOPIC,
+    kafkaBrokers: csv(e.KAFKA_BROKERS ?? ''),
+    symbols: e.SYMBOLS,
+    exchanges: [...new Set(e.EXCHANGES)],
+    coinbaseProducts: parseProductMap(e.COINBASE_PRODUCT_MAP).map,
+    region: e.AWS_REGION,
+    kinesisEndpoint: e.COATTAIL_KINESIS_ENDPOINT ?? e.AWS_ENDPOINT_URL,
+    binanceUrl: e.BINANCE_WS_URL,
+    coinbaseUrl: e.COINBASE_WS_URL,
+    aggregation: e.KINESIS_AGGREGATION,
+    publishBatchMax: e.PUBLISH_BATCH_MAX,
+    publishLingerMs: e.PUBLISH_LINGER_MS,
+    bufferMaxTrades: e.BUFFER_MAX_TRADES,
+    reconnectBaseMs: e.RECONNECT_BASE_MS,
+    reconnectMaxMs: e.RECONNECT_MAX_MS,
+    staleAfterMs: e.STALE_AFTER_MS,
+    dedupIdsPerSymbol: e.DEDUP_IDS_PER_SYMBOL,
+    shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+    healthPort: e.HEALTH_PORT,
+    emfIntervalMs: e.EMF_INTERVAL_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
