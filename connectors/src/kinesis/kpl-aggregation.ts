@@ -27,15 +27,23 @@ export function looksAggregated(data: Uint8Array): boolean {
 export function encodeAggregated(records: readonly UserRecord[]): Uint8Array {
   const keys = new Map<string, number>();
   const hashKeys = new Map<string, number>();
-  const w = new ProtoWriter(1024);
   for (const r of records) if (!keys.has(r.partitionKey)) keys.set(r.partitionKey, keys.size);
   for (const r of records) if (r.explicitHashKey !== undefined && !hashKeys.has(r.explicitHashKey)) hashKeys.set(r.explicitHashKey, hashKeys.size);
+  let estimate = 64;
+  for (const r of records) estimate += r.data.length + 24;
+  for (const k of keys.keys()) estimate += Buffer.byteLength(k) + 8;
+  for (const k of hashKeys.keys()) estimate += k.length + 8;
+  const w = new ProtoWriter(estimate);
   for (const k of keys.keys()) w.string(1, k);
   for (const k of hashKeys.keys()) w.string(2, k);
   for (const r of records) {
-    const inner = new ProtoWriter(r.data.length + 16).uint(1, keys.get(r.partitionKey)!);
-    if (r.explicitHashKey !== undefined) inner.uint(2, hashKeys.get(r.explicitHashKey)!);
-    w.bytes(3, inner.bytes(3, r.data).finish());
+    // Record { 1: key index, 2: hash key index?, 3: data } written in place: its length first.
+    const keyIndex = keys.get(r.partitionKey)!;
+    const hashIndex = r.explicitHashKey === undefined ? undefined : hashKeys.get(r.explicitHashKey)!;
+    const inner = 1 + varintSize(keyIndex) + (hashIndex === undefined ? 0 : 1 + varintSize(hashIndex)) + 1 + varintSize(r.data.length) + r.data.length;
+    w.varint((3 << 3) | 2).varint(inner).uint(1, keyIndex);
+    if (hashIndex !== undefined) w.uint(2, hashIndex);
+    w.bytes(3, r.data);
   }
   const body = w.finish();
   const out = new Uint8Array(KPL_MAGIC.length + body.length + DIGEST_BYTES);
