@@ -5,6 +5,7 @@ import { IcebergCatalog } from '../catalog/catalog.js';
 import { LocalPointerStore } from '../catalog/local-pointer-store.js';
 import { ValidationError } from '../errors.js';
 import { tempCatalog, tradeSchema, trades, tradeSpec } from '../../test/temp-catalog.js';
+import { readManifestList } from '../manifest/manifest-list.js';
 import { compactTable } from './compaction.js';
 import { expireSnapshots, removeOrphanFiles } from './snapshot-expiry.js';
 
@@ -28,6 +29,12 @@ describe('compaction', () => {
     expect(await table.scan().planFiles()).toHaveLength(9);
     expect(ids(await table.scan().toRows())).toEqual(before);
     expect(table.currentSnapshot()!.summary).toMatchObject({ operation: 'replace', 'deleted-data-files': '45', 'added-data-files': '9', 'total-records': '225', 'total-data-files': '9' });
+    const snap = table.currentSnapshot()!;
+    const listed = await readManifestList(await env.catalog.io.read(snap['manifest-list']!));
+    expect(listed.map((m) => [m.addedFilesCount, m.deletedFilesCount, m.sequenceNumber])).toEqual([
+      [9, 0, snap['sequence-number']],
+      ...Array.from({ length: 5 }, () => [0, 9, snap['sequence-number']]),
+    ]);
     // the pre-compaction snapshot still reads the small files
     const previous = table.snapshots().at(-2)!;
     expect(await table.scan({ snapshotId: previous['snapshot-id'] }).planFiles()).toHaveLength(45);

@@ -63,7 +63,7 @@ export async function writeManifestFile(io: FileIO, tableLocation: string, schem
   };
 }
 
-/** Gives a freshly written manifest the sequence number of the snapshot being committed. */
+/** Gives a manifest a sequence number; -1 marks one whose number the commit attempt assigns. */
 export function sequenced(m: UnsequencedManifest, sequenceNumber: number): ManifestFile {
-  return { ...m, sequenceNumber, minSequenceNumber: Math.min(sequenceNumber, m.minSequenceNumber ?? sequenceNumber) };
+  return { ...m, sequenceNumber, minSequenceNumber: m.minSequenceNumber ?? sequenceNumber };
 }

@@ -29,7 +29,10 @@ interface SnapshotParts {
 export async function buildSnapshot<T>(io: FileIO, base: TableMetadata, baseLocation: string, parts: SnapshotParts, attempt: number, result: T): Promise<AttemptResult<T>> {
   const parent = currentSnapshot(base);
   const sequenceNumber = base['last-sequence-number'] + 1;
-  const manifests = parts.manifests.map((m) => (m.addedSnapshotId === parts.snapshotId && m.sequenceNumber < 0 ? { ...m, sequenceNumber, minSequenceNumber: sequenceNumber } : m));
+  // Manifests written by this snapshot carry -1 until the attempt's sequence number is known.
+  const manifests = parts.manifests.map((m) =>
+    m.sequenceNumber < 0 ? { ...m, sequenceNumber, minSequenceNumber: m.minSequenceNumber < 0 ? sequenceNumber : Math.min(m.minSequenceNumber, sequenceNumber) } : m,
+  );
   const listUri = `${base.location}/metadata/snap-${parts.snapshotId}-${attempt + 1}-${randomUUID()}.avro`;
   await io.write(listUri, await writeManifestList({ snapshotId: parts.snapshotId, parentSnapshotId: parent?.['snapshot-id'], sequenceNumber }, manifests));
   const now = Math.max(Date.now(), parent ? parent['timestamp-ms'] : 0);
@@ -78,7 +81,9 @@ export async function rewriteForRemoval(io: FileIO, base: TableMetadata, snapsho
     const rewritten = await writeManifestFile(io, base.location, currentSchema(base), spec, snapshotId, entries);
     written.push(rewritten.manifestPath);
     const liveSeqs = entries.filter((e) => e.status === 0).map((e) => e.sequenceNumber!);
-    out.push({ ...rewritten, sequenceNumber: m.sequenceNumber, minSequenceNumber: liveSeqs.length > 0 ? Math.min(...liveSeqs) : m.sequenceNumber });
+    // A rewritten manifest is added by this snapshot (its sequence number is assigned per attempt);
+    // its entries keep their original sequence numbers explicitly.
+    out.push({ ...rewritten, sequenceNumber: -1, minSequenceNumber: liveSeqs.length > 0 ? Math.min(...liveSeqs) : -1 });
   }
   if (removedFiles.length !== removed.size) {
     const found = new Set(removedFiles.map((f) => f.filePath));
