@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDemo } from './demo.js';
+import { registerDq } from './dq.js';
 import { registerJob } from './job.js';
 import { registerLocalStack } from './local-stack.js';
 import { registerRecon } from './recon.js';
@@ -10,6 +11,7 @@ import { registerRecon } from './recon.js';
  */
 export function registerCommands(program: Command): void {
   registerDemo(program);
+  registerDq(program);
   registerJob(program);
   registerLocalStack(program);
   registerRecon(program);
