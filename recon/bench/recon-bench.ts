@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { generateGoldenDataset } from '../src/index.js';
@@ -72,7 +72,7 @@ try {
       '',
       `### Recon, ${new Date().toISOString().slice(0, 10)} — ${rows.toLocaleString('en-US')} rows × 12 columns, 0.1 % per induced kind`,
       '',
-      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), DuckDB threads ${threads}, Node ${process.version}. Command: \`npm run bench -w @coattail/recon\`.`,
+      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), DuckDB threads ${threads}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end (the cores are shared). Command: \`npm run bench -w @coattail/recon\`.`,
       `Generation of both Parquet files by DuckDB: ${s(genMs)} (not in the figures below). Each run is its own process.`,
       '',
       ...lines,
