@@ -139,26 +139,36 @@ export class KeyedStream<T, K extends KeyValue> {
     return new WindowedStream<T, K>(this.builder, this.parent, this.keySelector, assigner);
   }
 
-  process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
+  /**
+   * Per-record logic with keyed state and timers. Every task runs its own operator instance; a
+   * function that keeps state handles (from `open`) in a closure or field must therefore be given
+   * as a factory, called once per task — as Flink gives each parallel instance its own function.
+   *
+   * @example
+   * keyed.process(() => { let total: ValueState<number>; return { open: (ctx) => { total = ctx.getState(d); }, processElement: ... }; });
+   */
+  process<R>(fn: KeyedProcessFunction<K, T, R> | (() => KeyedProcessFunction<K, T, R>)): DataStream<R> {
     const node = this.builder.add({
       kind: 'keyed-process',
       inputs: [{ node: this.parent }],
-      create: (init) => keyedProcessOperator(this.keySelector, fn, init),
+      create: (init) => keyedProcessOperator(this.keySelector, typeof fn === 'function' ? fn() : fn, init),
     });
     return new DataStream<R>(this.builder, node);
   }
 
   /** A rolling reduce: emits the running result per key on every record. */
   reduce(fn: ReduceFunction<T>): DataStream<T> {
-    let state: ValueState<T> | undefined;
-    return this.process<T>({
-      open: (ctx) => void (state = ctx.getState(new ValueStateDescriptor<T>('reduce'))),
-      processElement: (value, _ctx, out) => {
-        const previous = state!.value();
-        const next = previous === undefined ? value : fn(previous, value);
-        state!.update(next);
-        out.collect(next);
-      },
+    return this.process<T>(() => {
+      let state: ValueState<T> | undefined;
+      return {
+        open: (ctx) => void (state = ctx.getState(new ValueStateDescriptor<T>('reduce'))),
+        processElement: (value, _ctx, out) => {
+          const previous = state!.value();
+          const next = previous === undefined ? value : fn(previous, value);
+          state!.update(next);
+          out.collect(next);
+        },
+      };
     });
   }
 }

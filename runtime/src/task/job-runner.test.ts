@@ -14,6 +14,7 @@ import type { Source, SplitDescriptor } from '../source/source.js';
 import { InMemorySource, type InMemorySplit } from '../source/in-memory-source.js';
 import { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
 import { TumblingEventTimeWindows } from '../windows/window-assigners.js';
+import { ValueStateDescriptor, type ValueState } from '../state/state-descriptors.js';
 
 interface Ev {
   key: string;
@@ -172,5 +173,28 @@ describe('runJob lifecycle', () => {
     expect(() => env.getJobGraph()).toThrow(/Did you forget to call sinkTo/);
     const s = env.fromCollection([1]).uid('dup');
     expect(() => s.map((x) => x).uid('dup')).toThrow(/already used/);
+  });
+});
+
+describe('user functions across tasks', () => {
+  it('gives every task its own keyed process function when given a factory', async () => {
+    const sink = new CollectSink<string>();
+    const env = StreamEnvironment.create();
+    env
+      .fromSource(new InMemorySource([{ id: 'a', records: evs('A', 1, 2, 3) }, { id: 'b', records: evs('B', 1, 2) }]), WatermarkStrategy.noWatermarks<Ev>())
+      .keyBy((e) => e.key)
+      .process<string>(() => {
+        let n: ValueState<number>;
+        return {
+          open: (ctx) => void (n = ctx.getState(new ValueStateDescriptor<number>('n', 0))),
+          processElement: (e, _ctx, out) => {
+            n.update(n.value()! + 1);
+            out.collect(`${e.key}${n.value()}`);
+          },
+        };
+      })
+      .sinkTo(sink);
+    await env.execute({ jobId: 'factory' }); // one task per split
+    expect(sink.values.sort()).toEqual(['A1', 'A2', 'A3', 'B1', 'B2']);
   });
 });

@@ -24,7 +24,7 @@ export function volumeAnomalyPipeline(
     .uid('volume-windows');
   const alerts = aggregates
     .keyBy(symbolExchangeKey)
-    .process(rollingZScore(options))
+    .process(() => rollingZScore(options)) // a factory: one function (and state handle) per task
     .uid('volume-zscore');
   return { aggregates, alerts, late: aggregates.getSideOutput(options.lateTag) };
 }
