@@ -1,5 +1,5 @@
 import type { NestedField } from '../schema/types.js';
-import { compareValues, toBinary, type IcebergValue } from '../spec/values.js';
+import { compareStrings, compareValues, toBinary, type IcebergValue } from '../spec/values.js';
 
 /** Per-column metrics of one data file, as manifests carry them. */
 export interface FileMetrics {
@@ -56,6 +56,9 @@ export function computeMetrics(fields: readonly NestedField[], columns: readonly
         const hi = max as number | bigint;
         if (v < lo || (v === 0 && lo === 0 && Object.is(v, -0))) min = v;
         if (v > hi || (v === 0 && hi === 0 && Object.is(hi, -0))) max = v;
+      } else if (typeof v === 'string') {
+        if (compareStrings(v, min as string) < 0) min = v;
+        else if (compareStrings(v, max as string) > 0) max = v;
       } else {
         if (compareValues(v, min) < 0) min = v;
         if (compareValues(v, max!) > 0) max = v;

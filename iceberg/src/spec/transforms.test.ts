@@ -77,6 +77,9 @@ describe('binary single-value serialization', () => {
     expect(compareValues(-0, 0)).toBeLessThan(0);
     expect(compareValues(0, -0)).toBeGreaterThan(0);
     expect(compareValues('\uffff', '😀')).toBeLessThan(0);
+    expect(compareValues('😀', '\uffff')).toBeGreaterThan(0);
+    expect(compareValues('ab', 'abc')).toBeLessThan(0);
+    expect(compareValues('😀a', '😀b')).toBeLessThan(0);
   });
 });
 

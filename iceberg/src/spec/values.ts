@@ -159,18 +159,28 @@ export function fromBinary(type: IcebergType, bytes: Uint8Array): IcebergValue {
   throw new IcebergUsageError(`type ${type} has no single-value serialization`);
 }
 
+/**
+ * Orders strings by code point (= UTF-8 byte order, as Iceberg does). UTF-16 code-unit order
+ * differs only where a surrogate (a code point above U+FFFF) meets a BMP character above it.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      return xs === ys ? x - y : xs ? 1 : -1;
+    }
+  }
+  return a.length - b.length;
+}
+
 /** Compares two non-null values of the same type (strings by UTF-8 bytes, as Iceberg does). */
 export function compareValues(a: IcebergValue, b: IcebergValue): number {
-  if (typeof a === 'string' && typeof b === 'string') {
-    // UTF-16 order differs from UTF-8 byte order only for surrogate pairs; compare code points.
-    const ca = Array.from(a);
-    const cb = Array.from(b);
-    for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-      const d = ca[i]!.codePointAt(0)! - cb[i]!.codePointAt(0)!;
-      if (d !== 0) return d;
-    }
-    return ca.length - cb.length;
-  }
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if (a instanceof Uint8Array && b instanceof Uint8Array) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
     return a.length - b.length;
