@@ -3,6 +3,7 @@ import { registerDemo } from './demo.js';
 import { registerDq } from './dq.js';
 import { registerJob } from './job.js';
 import { registerLocalStack } from './local-stack.js';
+import { registerProducer } from './producer.js';
 import { registerRecon } from './recon.js';
 
 /**
@@ -14,5 +15,6 @@ export function registerCommands(program: Command): void {
   registerDq(program);
   registerJob(program);
   registerLocalStack(program);
+  registerProducer(program);
   registerRecon(program);
 }
