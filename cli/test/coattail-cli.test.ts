@@ -36,10 +36,10 @@ describe('the coattail command', () => {
     expect(stderr).toMatch(/--window <seconds>.*'soon' is invalid/);
   });
 
-  it('runs the demo job (what npm start runs): windowed results, then a checkpoint on stop', async () => {
+  it('runs the runtime demo job: windowed results, then a checkpoint on stop', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'coattail-demo-'));
     dirs.push(stateDir);
-    const { stdout, code } = await coattail('up', '--duration', '4', '--window', '1', '--rate', '300', '--state-dir', stateDir);
+    const { stdout, code } = await coattail('demo', '--duration', '4', '--window', '1', '--rate', '300', '--state-dir', stateDir);
     expect(code).toBe(0);
     const rows = stdout.split('\n').filter((l) => /trades=\s*\d+/.test(l));
     expect(rows.length).toBeGreaterThan(0);
@@ -47,4 +47,17 @@ describe('the coattail command', () => {
     expect(stdout).toMatch(/coattail demo: stopped; state checkpointed/);
     expect(await readdir(join(stateDir, 'checkpoints', 'runtime-demo', 'task-0'))).not.toHaveLength(0);
   }, 60_000);
+
+  it('runs the whole pipeline (what npm start runs) and summarizes what reached DynamoDB and Iceberg', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'coattail-up-'));
+    dirs.push(stateDir);
+    const { stdout, code } = await coattail('up', '--duration', '15', '--rate', '300', '--state-dir', stateDir);
+    expect(code).toBe(0);
+    const published = Number(/published (\d+)/.exec(stdout.slice(stdout.indexOf('summary')))?.[1]);
+    expect(published).toBeGreaterThan(1_000);
+    const whales = Number(/whales (\d+)/.exec(stdout.slice(stdout.indexOf('summary')))?.[1]);
+    expect(whales).toBeGreaterThan(0);
+    const aggregates = Number(/volume_aggregates (\d+)/.exec(stdout.slice(stdout.indexOf('summary')))?.[1]);
+    expect(aggregates).toBeGreaterThan(0);
+  }, 90_000);
 });

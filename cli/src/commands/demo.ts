@@ -61,9 +61,4 @@ export function registerDemo(program: Command): void {
       .option('--state-dir <dir>', 'where checkpoints go', '.coattail')
       .action((options: DemoOptions) => runDemo(options));
   configure(program.command('demo').description('run the runtime demo job over simulated trades and print windowed results'));
-  configure(
-    program
-      .command('up')
-      .description('run the platform on the embedded default (today: the runtime demo job; the full pipeline lands with the stream jobs)'),
-  );
 }

@@ -5,6 +5,7 @@ import { registerJob } from './job.js';
 import { registerLocalStack } from './local-stack.js';
 import { registerProducer } from './producer.js';
 import { registerRecon } from './recon.js';
+import { registerUp } from './up.js';
 
 /**
  * Every subcommand of `coattail`. A package that adds a command exports a `register*` function
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerLocalStack(program);
   registerProducer(program);
   registerRecon(program);
+  registerUp(program);
 }

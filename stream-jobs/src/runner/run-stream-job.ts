@@ -3,7 +3,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DlqSink, DynamoDbIdempotentSink, KinesisSource, S3ObjectStore, kinesisStateKeyFilter } from '@coattail/connectors';
 import { IcebergCatalog, LocalPointerStore, TABLES, tablePartitionSpec, tableSchema, type Table, type TableName } from '@coattail/iceberg';
-import { emfQualityPublisher } from '@coattail/quality';
+import { emfQualityPublisher, type QualityMetricsPublisher } from '@coattail/quality';
 import { systemClock, type Clock, type JobClient, type Logger, type Metrics } from '@coattail/runtime';
 import type { AlertBase } from '../model/records.js';
 import { IcebergSink } from '../sinks/iceberg-sink.js';
@@ -19,6 +19,8 @@ export interface StreamJobDeps {
   logger: Logger;
   metrics?: Metrics;
   clock?: Clock;
+  /** Where quality metrics go. @default CloudWatch embedded metrics (stdout locally); false for none */
+  qualityMetrics?: QualityMetricsPublisher | false;
 }
 
 /** Opens the platform's Iceberg tables in the warehouse bucket, creating missing ones from their definitions. */
@@ -70,7 +72,7 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     table: (table, toRow) => new IcebergSink({ name: `iceberg:${table}`, table: () => tables(table), toRow }),
     dlq: () => new DlqSink({ store: new S3ObjectStore({ client: deps.clients.s3, bucket: config.RAW_BUCKET, logger: log }), logger: log }),
     clock,
-    publisher: emfQualityPublisher(),
+    ...(deps.qualityMetrics === false ? {} : { publisher: deps.qualityMetrics ?? emfQualityPublisher() }),
   });
   return env.executeAsync({
     jobId: name,

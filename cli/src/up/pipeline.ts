@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { startLocalStack, type LocalStack } from '@coattail/connectors';
+import { createSink, loadConfig, Producer, startExchangeSimulator, type ExchangeSimulator } from '@coattail/producer';
+import { InMemoryMetrics, type JobClient, type Logger } from '@coattail/runtime';
+import { JOB_NAMES, parseJobConfig, platformTables, runStreamJob, type JobName } from '@coattail/stream-jobs';
+
+/**
+ * Timings of the embedded demo, so a one-minute run shows every kind of alert: 2 s volume windows
+ * with 10 windows of history, 5 s spread windows, checkpoints every 5 s. Production defaults are
+ * in `coattail job --help`.
+ */
+export const DEMO_JOB_ENV: Record<string, string> = {
+  ANOMALY_WINDOW_MS: '2000',
+  ANOMALY_MIN_HISTORY: '10',
+  SPREAD_WINDOW_MS: '5000',
+  CHECKPOINT_INTERVAL_MS: '5000',
+  OUT_OF_ORDERNESS_MS: '2000',
+  IDLENESS_MS: '5000',
+  STREAM_START: 'TRIM_HORIZON',
+};
+
+export interface PipelineStats {
+  tradesGenerated: number;
+  tradesPublished: number;
+  alerts: Record<string, number>;
+  tables: Record<string, number>;
+  dlqObjects: number;
+  checkpoints: number;
+  watermarkLagMs: number | undefined;
+}
+
+export interface RunningPipeline {
+  stats(): Promise<PipelineStats>;
+  /** Stops reading, lets every job take its final checkpoint, and returns the final figures. */
+  stop(): Promise<PipelineStats>;
+}
+
+/** Starts the local stack, the exchange simulator, the producer and the three stream jobs, in this process. */
+export async function startPipeline(options: { stateDir: string; tradesPerSecond: number; logger: Logger }): Promise<RunningPipeline> {
+  const { logger, stateDir } = options;
+  const stack: LocalStack = await startLocalStack({ dataDir: join(stateDir, 'local-stack'), logger });
+  process.env.AWS_ACCESS_KEY_ID ??= stack.credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= stack.credentials.secretAccessKey;
+  const simulator: ExchangeSimulator = await startExchangeSimulator({
+    symbols: ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'],
+    tradesPerSecond: options.tradesPerSecond,
+    seed: Date.now() % 1_000_000,
+    // Scripted events often enough that a minute shows them all.
+    whaleProbability: 0.003,
+    burstProbabilityPerSecond: 0.02,
+    dislocationProbabilityPerSecond: 0.03,
+  });
+  const producerConfig = loadConfig({
+    SYMBOLS: 'BTC-USDT,ETH-USDT,SOL-USDT',
+    BINANCE_WS_URL: simulator.binanceUrl,
+    COINBASE_WS_URL: simulator.coinbaseUrl,
+    COATTAIL_KINESIS_ENDPOINT: stack.endpoints.kinesis,
+    AWS_REGION: stack.region,
+    HEALTH_PORT: '0',
+    EMF_INTERVAL_MS: '0',
+    LOG_LEVEL: 'warn',
+  });
+  const producerMetrics = new InMemoryMetrics();
+  const producer = new Producer({
+    settings: producerConfig,
+    sink: await createSink(producerConfig, logger, producerMetrics),
+    logger,
+    metrics: producerMetrics,
+    onFatal: (error) => logger.error({ err: error }, 'producer failed'),
+  });
+  producer.start();
+
+  const config = parseJobConfig({ ...DEMO_JOB_ENV, ...process.env });
+  const jobMetrics = new InMemoryMetrics();
+  // Quality metrics stay off stdout here: the live view owns the terminal.
+  const deps = { clients: stack.clients, catalogDir: join(stateDir, 'catalog'), logger, metrics: jobMetrics, qualityMetrics: false as const };
+  const jobs = new Map<JobName, JobClient>(JOB_NAMES.map((name) => [name, runStreamJob(name, config, deps)]));
+  const tables = platformTables(deps, config);
+
+  const pipeline: RunningPipeline = {
+    async stats() {
+      const items = (await stack.clients.dynamodb.send(new ScanCommand({ TableName: config.ALERTS_TABLE, ProjectionExpression: 'alert_type' }))).Items ?? [];
+      const alerts: Record<string, number> = { VOLUME_ANOMALY: 0, WHALE: 0, SPREAD: 0 };
+      for (const item of items) {
+        const type = item.alert_type?.S ?? 'unknown';
+        alerts[type] = (alerts[type] ?? 0) + 1;
+      }
+      const counts: Record<string, number> = {};
+      for (const name of ['volume_aggregates', 'alerts', 'whale_trades', 'spreads'] as const) {
+        const snapshot = (await (await tables(name)).refresh()).currentSnapshot();
+        counts[name] = Number(snapshot?.summary['total-records'] ?? 0);
+      }
+      const dlq = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: config.RAW_BUCKET, Prefix: 'dlq/' }));
+      const watermarks = [...jobs.values()].flatMap((j) => [...j.tasks().values()].map((t) => t.watermark)).filter((w) => w > 0);
+      return {
+        tradesGenerated: simulator.generated.binance + simulator.generated.coinbase,
+        tradesPublished: producer.received,
+        alerts,
+        tables: counts,
+        dlqObjects: dlq.KeyCount ?? 0,
+        checkpoints: jobMetrics.total('checkpointsCompleted'),
+        watermarkLagMs: watermarks.length > 0 ? Date.now() - Math.min(...watermarks) : undefined,
+      };
+    },
+    async stop() {
+      await producer.stop(10_000).catch((error: unknown) => logger.warn({ err: error }, 'producer stop'));
+      await Promise.all([...jobs.values()].map((j) => j.stop()));
+      const final = await pipeline.stats();
+      await simulator.close();
+      await stack.stop();
+      return final;
+    },
+  };
+  return pipeline;
+}
