@@ -1,0 +1,106 @@
+/**
+ * Producer benchmark: simulator → producer → kinesalite. Sustained trades/s and p50/p99 latency
+ * from the simulated trade time to the acknowledged put, with KPL aggregation on and off, beside
+ * a baseline measured in the same run: the same producer with a sink that acknowledges at once
+ * (the ceiling of receive + parse + normalize without Kinesis).
+ *
+ *   npm run bench -w @coattail/producer                               # 20 000 trades/s, 20 s per case
+ *   BENCH_RATE=5000 BENCH_SECONDS=5 BENCH_NO_DOCS=1 npm run bench -w @coattail/producer
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createKinesisClient } from '@coattail/connectors';
+import { InMemoryMetrics } from '@coattail/runtime';
+import { loadConfig } from '../src/config.js';
+import { Producer } from '../src/producer.js';
+import { KinesisTradeSink, type TradeSink } from '../src/publish/trade-sink.js';
+
+const RATE = Number(process.env.BENCH_RATE ?? 20_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const WARMUP_S = Math.min(5, Math.max(1, SECONDS / 4));
+const SYMBOLS = 'BTC-USDT,ETH-USDT,SOL-USDT,BNB-USDT';
+const PEERS = fileURLToPath(new URL('./peer-process.ts', import.meta.url));
+
+interface Result {
+  name: string;
+  offered: number;
+  received: number;
+  published: number;
+  p50: number;
+  p99: number;
+  max: number;
+  dropped: number;
+}
+
+async function runCase(name: string, sinkFor: (kinesis: string) => TradeSink): Promise<Result> {
+  const peers = spawn(process.execPath, ['--import', 'tsx', PEERS, String(RATE), SYMBOLS], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: peers.stdout });
+  let generated = 0;
+  const urls = await new Promise<{ binanceUrl: string; coinbaseUrl: string; kinesis: string }>((resolve) =>
+    lines.on('line', (line) => {
+      const msg = JSON.parse(line) as { binanceUrl?: string; coinbaseUrl: string; kinesis: string; generated?: number };
+      if (msg.generated !== undefined) generated = msg.generated;
+      else if (msg.binanceUrl !== undefined) resolve({ binanceUrl: msg.binanceUrl, coinbaseUrl: msg.coinbaseUrl, kinesis: msg.kinesis });
+    }),
+  );
+  const settings = loadConfig({ SYMBOLS, BINANCE_WS_URL: urls.binanceUrl, COINBASE_WS_URL: urls.coinbaseUrl, BUFFER_MAX_TRADES: '2000000' });
+  const metrics = new InMemoryMetrics();
+  const producer = new Producer({ settings, sink: sinkFor(urls.kinesis), metrics });
+  producer.start();
+  await sleep(WARMUP_S * 1_000);
+  producer.publisher.latency.reset();
+  const [p0, r0, g0, t0] = [producer.publisher.published, producer.received, generated, performance.now()];
+  await sleep(SECONDS * 1_000);
+  const secs = (performance.now() - t0) / 1_000;
+  const l = producer.publisher.latency;
+  const result: Result = {
+    name,
+    offered: (generated - g0) / secs,
+    received: (producer.received - r0) / secs,
+    published: (producer.publisher.published - p0) / secs,
+    p50: l.percentile(0.5),
+    p99: l.percentile(0.99),
+    max: l.max,
+    dropped: metrics.total('tradesDropped'),
+  };
+  await producer.stop(30_000);
+  peers.kill('SIGTERM');
+  await new Promise((r) => peers.once('exit', r));
+  return result;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const kinesisSink = (aggregation: boolean) => (endpoint: string) => new KinesisTradeSink({ client: createKinesisClient({ endpoint }), streamName: 'bench-trades', aggregation });
+const ackAtOnce = (): TradeSink => ({ kind: 'null', publish: () => Promise.resolve(), close: () => Promise.resolve() });
+
+console.log(`producer bench: ${RATE} trades/s offered over ${SYMBOLS.split(',').length} symbols × 2 exchanges, ${WARMUP_S}s warm-up, ${SECONDS}s measured per case`);
+const results: Result[] = [];
+for (const [name, sink] of [
+  ['baseline: null sink (no Kinesis)', ackAtOnce],
+  ['Kinesis, aggregation on', kinesisSink(true)],
+  ['Kinesis, aggregation off', kinesisSink(false)],
+] as const) {
+  const r = await runCase(name, sink);
+  results.push(r);
+  console.log(`  ${name.padEnd(34)} offered ${r.offered.toFixed(0)}/s  received ${r.received.toFixed(0)}/s  published ${r.published.toFixed(0)}/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  dropped ${r.dropped}`);
+}
+
+if (process.env.BENCH_NO_DOCS !== '1') {
+  const docs = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+  const rows = results.map((r) => `| ${r.name} | ${r.offered.toFixed(0)} | ${r.received.toFixed(0)} | ${r.published.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.dropped} |`);
+  appendFileSync(
+    docs,
+    [
+      '',
+      `### Producer run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${RATE} trades/s offered, ${SECONDS} s measured per case, node ${process.version})`,
+      '',
+      '| case | offered/s | received/s | published/s | p50 ms | p99 ms | max ms | dropped |',
+      '|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+  console.log(`appended to ${docs}`);
+}
