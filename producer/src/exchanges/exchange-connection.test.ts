@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { UnifiedTrade } from '../models.js';
 import { startExchangeSimulator, type ExchangeSimulator, type ExchangeSimulatorOptions } from '../simulator/exchange-simulator.js';
 import { SymbolMap } from '../symbols.js';
+import { fixtureLines, fixturesPresent } from '../testing/fixtures.js';
 import { waitFor } from '../testing/wait.js';
 import { binanceProtocol } from './binance.js';
 import { coinbaseProtocol } from './coinbase.js';
@@ -117,5 +118,19 @@ describe('reconnect back-off', () => {
     await waitFor(() => metrics.total('reconnects') >= 10, 'ten attempts', 5_000);
     await conn.stop();
     expect(conn.status).toBe('STOPPED');
+  });
+});
+
+describe.skipIf(!fixturesPresent)('replay of recorded messages through the simulator', () => {
+  it('delivers the recorded Binance and Coinbase frames to the adapters as trades and control messages', async () => {
+    const { simulator, trades, count } = await setup('binance');
+    simulator.setGenerating(false);
+    await new Promise((r) => setTimeout(r, 30));
+    simulator.faults.replay('binance', fixtureLines('binance_ws_trade_samples.jsonl'));
+    simulator.faults.replay('binance', fixtureLines('binance_ws_docs_payload_examples.jsonl'));
+    await waitFor(() => trades.some((t) => t.event_id === 'binance:BTC-USDT:343719861'), 'the recorded BTC trade');
+    await waitFor(() => count('messagesIgnored') >= 10, 'the non-trade payloads');
+    expect(trades.filter((t) => t.symbol === 'BNB-BTC')).toHaveLength(3); // the docs' trade repeats id 12345: dropped as a duplicate
+    expect(count('tradesMalformed')).toBe(0);
   });
 });
