@@ -38,77 +38,80 @@ async function fresh(stack: LocalStack): Promise<string> {
   return name;
 }
 
-const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')}/s`;
-
-async function main(): Promise<void> {
+/** Runs a contender on a fresh, empty local stack (kinesalite's in-memory store slows as it fills) and returns seconds. */
+async function isolated(run: (stack: LocalStack, stream: string) => Promise<void>, keep?: (stack: LocalStack, stream: string) => Promise<void>): Promise<number> {
   const stack = await startLocalStack({ streams: [], tables: [], buckets: [] });
-  const kinesis = stack.clients.kinesis;
-  const input = trades(N);
-  const rows: [string, number, number, string][] = [];
   try {
-    const naiveStream = await fresh(stack);
-    const naive = await time(async () => {
-      for (const r of input.slice(0, NAIVE_N)) await kinesis.send(new PutRecordCommand({ StreamName: naiveStream, PartitionKey: r.partitionKey, Data: r.data }));
-    });
-    rows.push(['plain SDK loop, PutRecord per trade', NAIVE_N, naive, 'one call per trade, awaited in turn']);
-
-    const sdkStream = await fresh(stack);
-    const sdk = await time(async () => {
-      for (let i = 0; i < N; i += 500) {
-        const out = await kinesis.send(new PutRecordsCommand({ StreamName: sdkStream, Records: input.slice(i, i + 500).map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })) }));
-        if ((out.FailedRecordCount ?? 0) > 0) throw new Error('PutRecords failed entries (baseline has no retry)');
-      }
-    });
-    rows.push(['plain SDK loop, PutRecords × 500 (baseline)', N, sdk, 'no retries, no ordering guarantees']);
-
-    const plainStream = await fresh(stack);
-    const plain = await time(async () => {
-      const writer = new KinesisWriter({ client: kinesis, streamName: plainStream });
-      for (let i = 0; i < N; i += 1_000) await writer.write(input.slice(i, i + 1_000));
-      await writer.close();
-    });
-    rows.push(['KinesisWriter, no aggregation', N, plain, 'batches of 500, retries failed entries']);
-
-    const aggStream = await fresh(stack);
-    const agg = await time(async () => {
-      const writer = new KinesisWriter({ client: kinesis, streamName: aggStream, aggregation: true });
-      for (let i = 0; i < N; i += 1_000) await writer.write(input.slice(i, i + 1_000));
-      await writer.close();
-    });
-    rows.push(['KinesisWriter, KPL aggregation', N, agg, 'one aggregate per symbol up to 50 KiB']);
-
-    // Reads: the aggregated stream through the source in a runtime job, against a plain GetRecords loop.
-    const readSdk = await time(async () => {
-      let count = 0;
-      for (const shard of await listAllShards(kinesis, aggStream)) {
-        let it = (await kinesis.send(new GetShardIteratorCommand({ StreamName: aggStream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-        while (it !== undefined) {
-          const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: it }));
-          if ((out.Records ?? []).length === 0) break;
-          for (const r of out.Records ?? []) for (const u of deaggregate(r.Data!, r.PartitionKey!)) count += JSON.parse(Buffer.from(u.data).toString()) === null ? 0 : 1;
-          it = out.NextShardIterator;
-        }
-      }
-      if (count !== N) throw new Error(`plain read saw ${count} of ${N}`);
-    });
-    rows.push(['plain SDK GetRecords loop + JSON.parse (read baseline)', N, readSdk, 'shard after shard, de-aggregated']);
-
-    const sink = new CountingSink<unknown>();
-    const readSource = await time(async () => {
-      const env = StreamEnvironment.create();
-      env
-        .fromSource(
-          new KinesisSource({ client: kinesis, streamName: aggStream, stopAtLatest: true, minPollIntervalMs: 0, idleDelayMs: 5, deserialize: (r) => JSON.parse(Buffer.from(r.data).toString()) as unknown }),
-          WatermarkStrategy.noWatermarks(),
-        )
-        .sinkTo(sink);
-      await env.execute({ jobId: 'bench-read', maxBatchSize: 10_000, idlePollDelayMs: 5 });
-    });
-    if (sink.count !== N) throw new Error(`source read ${sink.count} of ${N}`);
-    rows.push(['KinesisSource in a runtime job (4 shard tasks)', N, readSource, 'GetRecords, de-aggregation, JSON.parse, CountingSink']);
+    const stream = await fresh(stack);
+    const seconds = await time(() => run(stack, stream));
+    await keep?.(stack, stream);
+    return seconds;
   } finally {
     await stack.stop();
   }
+}
+
+const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')}/s`;
+
+async function main(): Promise<void> {
+  const input = trades(N);
+  const rows: [string, number, number, string][] = [];
+  const naive = await isolated(async ({ clients: { kinesis } }, stream) => {
+    for (const r of input.slice(0, NAIVE_N)) await kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: r.partitionKey, Data: r.data }));
+  });
+  rows.push(['plain SDK loop, PutRecord per trade', NAIVE_N, naive, 'one call per trade, awaited in turn']);
+
+  const sdk = await isolated(async ({ clients: { kinesis } }, stream) => {
+    for (let i = 0; i < N; i += 500) {
+      const out = await kinesis.send(new PutRecordsCommand({ StreamName: stream, Records: input.slice(i, i + 500).map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })) }));
+      if ((out.FailedRecordCount ?? 0) > 0) throw new Error('PutRecords failed entries (baseline has no retry)');
+    }
+  });
+  rows.push(['plain SDK loop, PutRecords × 500 (baseline)', N, sdk, 'no retries, no ordering guarantees']);
+
+  const writeAll = async (writer: KinesisWriter): Promise<void> => {
+    for (let i = 0; i < N; i += 1_000) await writer.write(input.slice(i, i + 1_000));
+    await writer.close();
+  };
+  const plain = await isolated((stack, stream) => writeAll(new KinesisWriter({ client: stack.clients.kinesis, streamName: stream })));
+  rows.push(['KinesisWriter, no aggregation', N, plain, 'batches of 500, retries failed entries']);
+
+  let readSdk = 0;
+  let readSource = 0;
+  const agg = await isolated(
+    (stack, stream) => writeAll(new KinesisWriter({ client: stack.clients.kinesis, streamName: stream, aggregation: true })),
+    async ({ clients: { kinesis } }, stream) => {
+      // Reads of the aggregated stream: the source in a runtime job, against a plain GetRecords loop.
+      readSdk = await time(async () => {
+        let count = 0;
+        for (const shard of await listAllShards(kinesis, stream)) {
+          let it = (await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+          while (it !== undefined) {
+            const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: it }));
+            if ((out.Records ?? []).length === 0) break;
+            for (const r of out.Records ?? []) for (const u of deaggregate(r.Data!, r.PartitionKey!)) count += JSON.parse(Buffer.from(u.data).toString()) === null ? 0 : 1;
+            it = out.NextShardIterator;
+          }
+        }
+        if (count !== N) throw new Error(`plain read saw ${count} of ${N}`);
+      });
+      const sink = new CountingSink<unknown>();
+      readSource = await time(async () => {
+        const env = StreamEnvironment.create();
+        env
+          .fromSource(
+            new KinesisSource({ client: kinesis, streamName: stream, stopAtLatest: true, minPollIntervalMs: 0, idleDelayMs: 5, deserialize: (r) => JSON.parse(Buffer.from(r.data).toString()) as unknown }),
+            WatermarkStrategy.noWatermarks(),
+          )
+          .sinkTo(sink);
+        await env.execute({ jobId: 'bench-read', maxBatchSize: 10_000, idlePollDelayMs: 5 });
+      });
+      if (sink.count !== N) throw new Error(`source read ${sink.count} of ${N}`);
+    },
+  );
+  rows.push(['KinesisWriter, KPL aggregation', N, agg, 'one aggregate per symbol up to 50 KiB']);
+  rows.push(['plain SDK GetRecords loop + JSON.parse (read baseline)', N, readSdk, 'shard after shard, de-aggregated']);
+  rows.push(['KinesisSource in a runtime job (4 shard tasks)', N, readSource, 'GetRecords, de-aggregation, JSON.parse, CountingSink; includes job start and the empty poll that ends each shard']);
 
   const table = [
     '| contender | trades | seconds | trades/s | notes |',
@@ -130,7 +133,7 @@ async function main(): Promise<void> {
     `\n### Connectors: Kinesis writer and source on kinesalite (@coattail/connectors) — ${when} UTC\n\n` +
       `\`npm run bench -w @coattail/connectors\` (BENCH_TRADES=${N}); in-process kinesalite on loopback, ${SHARDS} shards, ` +
       `trades of ~190 bytes JSON over ${SYMBOLS.length} symbols (partition key = symbol), Node ${process.version}, the same process runs kinesalite, ` +
-      `so these figures measure the client side and kinesalite's per-record cost together; real Kinesis costs per record and per call differently.\n\n${table}\n\n${summary}\n`,
+      `each contender on a fresh stack; these figures measure the client side and kinesalite's per-record cost together (real Kinesis prices records and calls differently), on a 2-core machine shared with other work.\n\n${table}\n\n${summary}\n`,
   );
 }
 

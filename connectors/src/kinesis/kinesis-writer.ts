@@ -115,6 +115,8 @@ export class KinesisWriter {
     if (this.#queuedRecords() >= KINESIS_LIMITS.recordsPerCall || this.#queuedBytes >= KINESIS_LIMITS.bytesPerCall) this.#kick();
     else this.#timer ??= setTimeout(() => this.#onLinger(), this.#o.lingerMs);
     while (this.#buffered >= this.#o.maxBufferedRecords && this.#failure === undefined) {
+      // A full buffer will not wait out the linger: seal what is open and send it now.
+      this.#sealAll();
       this.#kick();
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }

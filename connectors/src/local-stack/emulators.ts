@@ -31,6 +31,8 @@ export interface S3rverOptions {
 
 export interface S3rverServer {
   run(): Promise<AddressInfo>;
+  /** The HTTP server once running. */
+  httpServer?: Server;
   close(): Promise<void>;
 }
 

@@ -130,7 +130,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stopS3: async () => {
       if (!s3Running) return;
       s3Running = false;
-      await s3.close();
+      // Drop open connections too: close() alone waits for in-flight requests, and an outage does not.
+      const closing = s3.close();
+      s3.httpServer?.closeAllConnections();
+      await closing;
     },
     startS3: async () => {
       if (s3Running) return;
@@ -142,7 +145,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (stopped) return;
       stopped = true;
       for (const client of Object.values(clients)) client.destroy();
-      await Promise.allSettled([close(kinesisServer), close(dynamoServer), s3Running ? s3.close() : Promise.resolve()]);
+      const s3Closing = s3Running ? s3.close() : Promise.resolve();
+      s3.httpServer?.closeAllConnections();
+      await Promise.allSettled([close(kinesisServer), close(dynamoServer), s3Closing]);
       if (ephemeral) await rm(root, { recursive: true, force: true });
       log.info({}, 'local stack stopped');
     },
