@@ -15,7 +15,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 const run = promisify(execFile);
 const FULL = 1_000_000;
-const rows = Number(process.env.DQ_BENCH_ROWS ?? FULL);
+const rows = Number(process.env.DQ_BENCH_ROWS || FULL);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const which = process.argv.slice(2).filter((a) => a !== '--');
 if (which.length > 0 && !which.includes('dq')) {

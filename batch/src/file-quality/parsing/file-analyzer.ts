@@ -12,8 +12,6 @@ export interface AnalyzeOptions {
   distributionItems?: number;
   /** Columns given a distribution (each costs a scan). @default 50 */
   maxDistributionColumns?: number;
-  /** Offending values kept per failing column. @default 5 */
-  examples?: number;
 }
 
 /** What one file measured: the checks' facts and the profile's. */
@@ -50,7 +48,7 @@ function toProfileValue(value: Json | undefined): ProfileValue {
 
 /**
  * Measures one local file with DuckDB: reads it through `parser` (into a table first for row
- * formats), then one aggregate scan for every column's counts, one for the unique keys, one
+ * formats), then one aggregate scan for every column's counts and example offenders, one for the unique keys, one
  * small scan per distribution and a LIMIT for the sample. Only aggregates come back to
  * JavaScript, so memory stays flat in the file's size. Throws {@link ParseFailure} when the
  * file cannot be read.
@@ -102,10 +100,15 @@ async function measure(
   select.push(required.length === 0 ? '0::DOUBLE AS missing_required' : `count(*) FILTER (${required.map((c) => `${c.raw} IS NULL`).join(' OR ')})::DOUBLE AS missing_required`);
   cols.forEach((c, i) => {
     select.push(`count(${c.raw})::DOUBLE AS c${i}_nn`, `approx_count_distinct(${c.raw})::DOUBLE AS c${i}_d`);
-    if (c.typeMismatch !== undefined) select.push(`count(*) FILTER (${c.typeMismatch})::DOUBLE AS c${i}_tm`);
-    if (c.formatMismatch !== undefined) select.push(`count(*) FILTER (${c.formatMismatch})::DOUBLE AS c${i}_fm`);
-    if (c.belowMin !== undefined) select.push(`count(*) FILTER (${c.belowMin})::DOUBLE AS c${i}_lo`);
-    if (c.aboveMax !== undefined) select.push(`count(*) FILTER (${c.aboveMax})::DOUBLE AS c${i}_hi`);
+    // Counts, and the smallest and largest offending text as examples, in the same scan.
+    const failing = (condition: string | undefined, alias: string): void => {
+      if (condition === undefined || condition === 'false') return;
+      select.push(`count(*) FILTER (${condition})::DOUBLE AS c${i}_${alias}`, `min(${c.text}) FILTER (${condition}) AS c${i}_${alias}_a`, `max(${c.text}) FILTER (${condition}) AS c${i}_${alias}_b`);
+    };
+    failing(c.typeMismatch, 'tm');
+    failing(c.formatMismatch, 'fm');
+    failing(c.belowMin, 'lo');
+    failing(c.aboveMax, 'hi');
     if (c.numeric) {
       select.push(`min(${c.typed})::DOUBLE AS c${i}_min`, `max(${c.typed})::DOUBLE AS c${i}_max`, `avg(${c.typed})::DOUBLE AS c${i}_avg`, `stddev_samp(${c.typed})::DOUBLE AS c${i}_sd`);
     } else {
@@ -114,11 +117,13 @@ async function measure(
   });
   const [agg = {}] = await rows(conn, `SELECT ${select.join(', ')} FROM ${source}`);
   const rowCount = num(agg.n);
-  const exampleLimit = options.examples ?? 5;
-  const examplesOf = async (c: ColumnSql, condition: string | undefined, count: number): Promise<string[] | undefined> => {
-    if (condition === undefined || count === 0) return undefined;
-    const found = await rows(conn, `SELECT DISTINCT ${c.text} AS v FROM ${source} WHERE ${condition} LIMIT ${exampleLimit}`);
-    return found.map((r) => str(r.v));
+  const examplesOf = (i: number, ...aliases: string[]): string[] | undefined => {
+    const found = new Set<string>();
+    for (const alias of aliases) for (const end of ['a', 'b']) {
+      const value = agg[`c${i}_${alias}_${end}`];
+      if (value !== null && value !== undefined) found.add(str(value));
+    }
+    return found.size === 0 ? undefined : [...found];
   };
 
   const facts: ColumnFacts[] = [];
@@ -129,10 +134,9 @@ async function measure(
     const formatMismatches = num(agg[`c${i}_fm`]);
     const belowMin = num(agg[`c${i}_lo`]);
     const aboveMax = num(agg[`c${i}_hi`]);
-    const bounds = [c.belowMin, c.aboveMax].filter((x) => x !== undefined).join(' OR ');
-    const typeEx = await examplesOf(c, c.typeMismatch, typeMismatches);
-    const formatEx = await examplesOf(c, c.formatMismatch, formatMismatches);
-    const boundsEx = await examplesOf(c, bounds === '' ? undefined : bounds, belowMin + aboveMax);
+    const typeEx = examplesOf(i, 'tm');
+    const formatEx = examplesOf(i, 'fm');
+    const boundsEx = examplesOf(i, 'lo', 'hi');
     facts.push({
       name: c.name,
       physicalType: c.physicalType,
@@ -182,26 +186,51 @@ async function measureKeys(conn: DuckDBConnection, source: string, definition: S
   return keys.map((key, i) => ({ columns: key, rowsWithKey: num(agg[`k${i}_n`]), distinctKeys: num(agg[`k${i}_d`]) }));
 }
 
-/** Histograms for numeric columns, top values for the others (skipped for near-unique ones). */
+/** Categorical columns with more distinct values than this get no top-value list (ids, free text). */
+const TOP_VALUES_MAX_DISTINCT = 1000;
+
+type MapEntries = { key: Json; value: Json }[];
+
+/**
+ * Histograms for numeric columns (equal-width bins) and top values for categorical ones, all in
+ * one scan: DuckDB's `histogram()` per column, bounded by the approximate distinct count measured
+ * in the first pass (near-unique columns get none).
+ */
 async function addDistributions(conn: DuckDBConnection, source: string, cols: ColumnSql[], profiles: ColumnProfileFacts[], options: AnalyzeOptions): Promise<void> {
   const items = options.distributionItems ?? 10;
   const limit = options.maxDistributionColumns ?? 50;
+  const select: string[] = [];
+  const planned: ({ i: number; kind: 'bins'; lo: number; width: number } | { i: number; kind: 'top' })[] = [];
   for (const [i, c] of cols.slice(0, limit).entries()) {
     const p = profiles[i] as ColumnProfileFacts;
     if (p.nonNull === 0) continue;
     if (c.numeric && typeof p.min === 'number' && typeof p.max === 'number') {
-      const lo = p.min;
-      const width = (p.max - lo) / items;
+      const width = (p.max - p.min) / items;
       if (width <= 0 || !Number.isFinite(width)) {
-        profiles[i] = { ...p, histogram: [{ lower: lo, upper: lo, count: p.nonNull }] };
+        profiles[i] = { ...p, histogram: [{ lower: p.min, upper: p.min, count: p.nonNull }] };
         continue;
       }
-      const bins = await rows(conn, `SELECT least(floor((${c.typed} - ${lo}) / ${width}), ${items - 1})::INTEGER AS b, count(*)::DOUBLE AS n FROM ${source} WHERE ${c.typed} IS NOT NULL GROUP BY 1 ORDER BY 1`);
-      const counts = new Map(bins.map((b) => [num(b.b), num(b.n)]));
-      profiles[i] = { ...p, histogram: Array.from({ length: items }, (_, b) => ({ lower: lo + b * width, upper: lo + (b + 1) * width, count: counts.get(b) ?? 0 })) };
-    } else if (p.distinct <= Math.max(items, 0.5 * p.nonNull)) {
-      const top = await rows(conn, `SELECT ${c.text} AS v, count(*)::DOUBLE AS n FROM ${source} WHERE ${c.raw} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${items}`);
-      profiles[i] = { ...p, topValues: top.map((t) => ({ value: toProfileValue(t.v), count: num(t.n) })) };
+      select.push(`histogram(least(floor((${c.typed} - ${p.min}) / ${width}), ${items - 1})::INTEGER) FILTER (${c.typed} IS NOT NULL) AS h${i}`);
+      planned.push({ i, kind: 'bins', lo: p.min, width });
+    } else if (p.distinct <= TOP_VALUES_MAX_DISTINCT) {
+      select.push(`histogram(${c.text}) FILTER (${c.raw} IS NOT NULL) AS h${i}`);
+      planned.push({ i, kind: 'top' });
+    }
+  }
+  if (select.length === 0) return;
+  const [row = {}] = await rows(conn, `SELECT ${select.join(', ')} FROM ${source}`);
+  for (const plan of planned) {
+    const p = profiles[plan.i] as ColumnProfileFacts;
+    const entries = (row[`h${plan.i}`] ?? []) as MapEntries;
+    if (plan.kind === 'bins') {
+      const counts = new Map(entries.map((e) => [num(e.key), num(e.value)]));
+      profiles[plan.i] = { ...p, histogram: Array.from({ length: items }, (_, b) => ({ lower: plan.lo + b * plan.width, upper: plan.lo + (b + 1) * plan.width, count: counts.get(b) ?? 0 })) };
+    } else {
+      const top = entries
+        .map((e) => ({ value: toProfileValue(e.key), count: num(e.value) }))
+        .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)))
+        .slice(0, items);
+      profiles[plan.i] = { ...p, topValues: top };
     }
   }
 }
