@@ -5,6 +5,9 @@ import { register } from 'tsx/esm/api';
 register();
 // aws-embedded-metrics resolves its environment when loaded and, left alone, probes the EC2
 // metadata address. Pin it before any package can load it: ECS on an ECS task, else stdout.
+// The SDK's notice about Node 20 support ending in 2027 is on every command otherwise; the
+// platform's Node requirement is in package.json engines.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.AWS_EMF_ENVIRONMENT ??= process.env.ECS_CONTAINER_METADATA_URI_V4 ? 'ECS' : 'Local';
 const { main } = await import('../src/main.ts');
 await main(process.argv);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDemo } from './demo.js';
 import { registerDq } from './dq.js';
+import { registerIceberg } from './iceberg.js';
 import { registerJob } from './job.js';
 import { registerLocalStack } from './local-stack.js';
 import { registerProducer } from './producer.js';
@@ -14,6 +15,7 @@ import { registerUp } from './up.js';
 export function registerCommands(program: Command): void {
   registerDemo(program);
   registerDq(program);
+  registerIceberg(program);
   registerJob(program);
   registerLocalStack(program);
   registerProducer(program);

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import pino from 'pino';
+
+interface IcebergOptions {
+  stateDir: string;
+  snapshot?: string;
+  asOf?: string;
+}
+
+/** Opens the platform catalog the jobs write (the embedded default, or the endpoints in the environment). */
+async function openTable(name: string, options: IcebergOptions) {
+  const [{ createS3Client, endpointsFromEnv, S3ObjectStore }, { IcebergCatalog, LocalPointerStore }, { parseJobConfig }] = await Promise.all([
+    import('@coattail/connectors'),
+    import('@coattail/iceberg'),
+    import('@coattail/stream-jobs'),
+  ]);
+  const endpoint = endpointsFromEnv().s3;
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const config = parseJobConfig(process.env);
+  const catalog = new IcebergCatalog({
+    pointers: new LocalPointerStore(join(options.stateDir, 'catalog')),
+    store: new S3ObjectStore({ client: createS3Client(endpoint ? { endpoint } : {}), bucket: config.WAREHOUSE_BUCKET, logger }),
+    logger,
+  });
+  return { catalog, table: name === '' ? undefined : await catalog.loadTable(name.includes('.') ? name : `coattail.${name}`) };
+}
+
+function scanOptions(options: IcebergOptions): { snapshotId?: bigint; asOfTimestamp?: number } {
+  if (options.snapshot !== undefined) return { snapshotId: BigInt(options.snapshot) };
+  if (options.asOf !== undefined) {
+    const t = Date.parse(options.asOf);
+    if (Number.isNaN(t)) throw new Error(`--as-of '${options.asOf}' is not a date (try 2026-11-21T10:00:00Z)`);
+    return { asOfTimestamp: t };
+  }
+  return {};
+}
+
+const print = (rows: readonly object[]): void => console.table(rows.map((r) => JSON.parse(JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as object));
+
+/** `coattail iceberg`: look into the platform's Iceberg tables. */
+export function registerIceberg(program: Command): void {
+  const iceberg = program
+    .command('iceberg')
+    .description('inspect the platform Iceberg tables: list, snapshots, SQL with time travel')
+    .option('--state-dir <dir>', 'local catalog folder (as for coattail up / job)', '.coattail');
+  iceberg
+    .command('tables')
+    .description('list the tables of the coattail namespace')
+    .action(async () => {
+      const { catalog } = await openTable('', iceberg.opts<IcebergOptions>());
+      for (const t of await catalog.listTables('coattail')) console.log(`${t.namespace}.${t.name}`);
+    });
+  iceberg
+    .command('snapshots <table>')
+    .description('the snapshots of a table: id, time, operation, counters, checkpoint ids')
+    .action(async (name: string) => {
+      const { table } = await openTable(name, iceberg.opts<IcebergOptions>());
+      print(
+        table!.snapshots().map((s) => ({
+          id: s['snapshot-id'],
+          at: new Date(s['timestamp-ms']).toISOString(),
+          operation: s.summary.operation,
+          records: s.summary['total-records'],
+          files: s.summary['total-data-files'],
+          checkpoint: s.summary['coattail.max-committed-checkpoint-id'] ?? '',
+        })),
+      );
+    });
+  iceberg
+    .command('query <table> [sql]')
+    .description("run SQL over a table as view t (default: the first 20 rows), e.g. \"SELECT symbol, count(*) FROM t GROUP BY 1\"")
+    .option('--snapshot <id>', 'read as of this snapshot id')
+    .option('--as-of <time>', 'read as of this time (ISO 8601)')
+    .action(async (name: string, sql: string | undefined, options: IcebergOptions) => {
+      const all = { ...iceberg.opts<IcebergOptions>(), ...options };
+      const { table } = await openTable(name, all);
+      print(await table!.scan(scanOptions(all)).sql(sql ?? 'SELECT * FROM t LIMIT 20'));
+    });
+}
