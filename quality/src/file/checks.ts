@@ -142,7 +142,7 @@ export function checkFormat(facts: FileFacts, definition: SchemaDefinition): Che
 
 function describeFormat(column: ColumnDefinition): string {
   if (column.allowedValues !== undefined) return `allowed values (${column.allowedValues.slice(0, 5).join(', ')})`;
-  return `pattern /${column.pattern ?? ''}/`;
+  return `pattern /${String(column.pattern)}/`;
 }
 
 /** Format when the parser could not read the file: the whole weight (35) and the parser's error. */
@@ -165,7 +165,7 @@ export function checkCompleteness(facts: FileFacts, definition: SchemaDefinition
   if (failedRows === 0) return outcome(true, `All ${facts.rowCount} rows have every required field`, 0, 0, facts.rowCount);
   const rules: FailedRule[] = [];
   for (const column of required) {
-    const nulls = present.get(column.name)?.nulls ?? 0;
+    const { nulls } = present.get(column.name) as ColumnFacts;
     if (nulls > 0) {
       rules.push({ check: 'completeness', rule: 'completeness.required', column: column.name, failedCount: nulls, message: `${nulls} rows have no '${column.name}'` });
     }

@@ -111,6 +111,15 @@ describe('buildProfilePayload', () => {
     expect(payload.boundsAnomalies).toEqual([]);
   });
 
+  it('reports a bounds anomaly without examples and a one-sided bound', () => {
+    const oneSided = parseSchemaDefinition({ columns: [{ name: 'price', type: 'number', min: 0 }] });
+    const payload = buildProfilePayload(profile(), { ...facts, columns: [{ ...cleanColumn('price', 'DOUBLE', 200), belowMin: 2 }] }, oneSided);
+    expect(payload.boundsAnomalies).toEqual([{ column: 'price', min: 0, max: null, belowMin: 2, aboveMax: 0, examples: [] }]);
+    const capOnly = parseSchemaDefinition({ columns: [{ name: 'price', type: 'number', max: 10 }] });
+    const capped = buildProfilePayload(profile(), { ...facts, columns: [{ ...cleanColumn('price', 'DOUBLE', 200), aboveMax: 1 }] }, capOnly);
+    expect(capped.boundsAnomalies[0]).toMatchObject({ min: null, max: 10, aboveMax: 1 });
+  });
+
   it('reports 100% completeness for a file without cells', () => {
     const empty = buildProfilePayload({ rowCount: 0, columns: [], sample: { columns: [], rows: [] } }, { ...facts, columns: [], keys: [] }, definition);
     expect(empty.completenessOverview.completenessPercent).toBe(100);

@@ -28,6 +28,10 @@ describe('parseSchemaDefinition', () => {
     expect(attempt).toThrow(/columns\.0\.name.*columns\.0\.type.*uniqueKeys\.0/);
   });
 
+  it('names the root when the definition is not an object', () => {
+    expect(() => parseSchemaDefinition(42)).toThrow(/\(root\):/);
+  });
+
   it('rejects text that is not JSON and columns declared twice', () => {
     expect(() => parseSchemaDefinition('{nope')).toThrow(/not JSON/);
     expect(() => parseSchemaDefinition({ columns: [{ name: 'a' }, { name: 'a' }] })).toThrow(/declared twice/);
