@@ -8,6 +8,8 @@ import { startExchangeSimulator } from '../src/simulator/exchange-simulator.js';
 
 const rate = Number(process.argv[2] ?? '20000');
 const symbols = (process.argv[3] ?? 'BTC-USDT,ETH-USDT,SOL-USDT,BNB-USDT').split(',');
+// The parent may go first; a closed stdout must not crash the peers.
+process.stdout.on('error', () => process.exit(0));
 const stack = await startLocalStack({ streams: [{ name: 'bench-trades', shards: 4 }], tables: [], buckets: [] });
 const sim = await startExchangeSimulator({ symbols, tradesPerSecond: rate, burstProbabilityPerSecond: 0 });
 process.stdout.write(`${JSON.stringify({ binanceUrl: sim.binanceUrl, coinbaseUrl: sim.coinbaseUrl, kinesis: stack.endpoints.kinesis })}\n`);
