@@ -28,6 +28,21 @@ describe('parseSchemaDefinition', () => {
     expect(attempt).toThrow(/columns\.0\.name.*columns\.0\.type.*uniqueKeys\.0/);
   });
 
+  it('rejects patterns that do not compile and bounds that do not fit the column type', () => {
+    const attempt = (): unknown =>
+      parseSchemaDefinition({
+        columns: [
+          { name: 'a', pattern: '([' },
+          { name: 'b', type: 'number', min: 'low' },
+          { name: 'c', type: 'date', max: 'someday' },
+          { name: 'd', type: 'boolean', min: 0 },
+          { name: 'e', type: 'integer', min: '5', max: 10 },
+        ],
+      });
+    expect(attempt).toThrow(/columns\.0\.pattern: not a regular expression.*columns\.1\.min: expected a number.*columns\.2\.max: expected an ISO date.*columns\.3\.min: boolean columns take no bounds/);
+    expect(parseSchemaDefinition({ columns: [{ name: 'e', type: 'integer', min: '5', max: 10 }] }).columns[0]?.min).toBe('5');
+  });
+
   it('names the root when the definition is not an object', () => {
     expect(() => parseSchemaDefinition(42)).toThrow(/\(root\):/);
   });

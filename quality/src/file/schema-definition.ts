@@ -24,6 +24,24 @@ const columnSchema = z.object({
   /** Values of this column alone must be unique (a one-column key). @default false */
   unique: z.boolean().default(false),
   description: z.string().optional(),
+}).superRefine((column, ctx) => {
+  // Caught here rather than by the reader: a bad pattern or bound is a definition error, not a parse failure.
+  if (column.pattern !== undefined) {
+    try {
+      new RegExp(column.pattern);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a regular expression: ${(error as Error).message}` });
+    }
+  }
+  for (const key of ['min', 'max'] as const) {
+    const value = column[key];
+    if (value === undefined) continue;
+    const numeric = column.type === 'integer' || column.type === 'number';
+    const temporal = column.type === 'date' || column.type === 'timestamp';
+    if (numeric && !Number.isFinite(Number(value))) ctx.addIssue({ code: 'custom', path: [key], message: `expected a number for a ${column.type} column` });
+    if (temporal && Number.isNaN(Date.parse(String(value)))) ctx.addIssue({ code: 'custom', path: [key], message: `expected an ISO date for a ${column.type} column` });
+    if (column.type === 'boolean') ctx.addIssue({ code: 'custom', path: [key], message: 'boolean columns take no bounds' });
+  }
 });
 
 /**

@@ -35,7 +35,8 @@ export interface ColumnSql {
 }
 
 function boundLiteral(value: number | string, duckType: string): string {
-  return `CAST(${sqlLiteral(String(value))} AS ${duckType})`;
+  // Integer columns compare against DOUBLE bounds so `min: 0.5` is a valid bound, not a cast error.
+  return `CAST(${sqlLiteral(String(value))} AS ${duckType === 'BIGINT' ? 'DOUBLE' : duckType})`;
 }
 
 /** Builds the check expressions of one column from its declaration (if any). */
