@@ -38,3 +38,7 @@ export { ReportingRepository, type MonitoringFileRow, type RunInput, type RunRes
 export { FileQualityMetrics, emfLine, scoreBucket, EMF_NAMESPACE, type FileObservation, type FileOutcome } from './file-quality/observability/file-quality-metrics.js';
 
 export { BatchError, BatchConfigError, EventFormatError, DatabaseError, describeError, type BatchErrorCode, type BatchErrorDomain } from './errors.js';
+
+// Historical loader: Binance REST aggTrades/historicalTrades → raw_trades, incremental and resumable.
+export { BinanceRestClient, BINANCE_REST_URL, MAX_PAGE_SIZE, ENDPOINT_WEIGHT, tradePages, mergeRanges, missingRanges, readCoverage, coverageKey, formatRange, planHistoricalLoad, runHistoricalLoad, rawTradeRow, progressReporter, silentProgress, BatchJobError, BinanceApiError } from './historical/index.js';
+export type { AggTrade, HistoricalTrade, BinanceRestClientOptions, RestStats, TradeEndpoint, FetchedTrade, TimeRange, HistoricalLoadOptions, SymbolPlan, SymbolLoadResult, ProgressReporter, LoadProgress, BatchJobErrorCode, BatchJobDomain } from './historical/index.js';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBatch } from './batch.js';
 import { registerDemo } from './demo.js';
 import { registerDq } from './dq.js';
 import { registerIceberg } from './iceberg.js';
@@ -13,6 +14,7 @@ import { registerUp } from './up.js';
  * and gets one line here.
  */
 export function registerCommands(program: Command): void {
+  registerBatch(program);
   registerDemo(program);
   registerDq(program);
   registerIceberg(program);
