@@ -10,7 +10,8 @@ export type BatchErrorCode =
   | 'OBJECT_UNAVAILABLE'
   | 'DATABASE_FAILED'
   | 'MIGRATION_FAILED'
-  | 'PARSER_UNKNOWN';
+  | 'PARSER_UNKNOWN'
+  | 'ANALYSIS_FAILED';
 
 export interface BatchErrorOptions {
   domain?: BatchErrorDomain;

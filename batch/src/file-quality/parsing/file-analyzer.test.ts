@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { assessFile, parseSchemaDefinition } from '@coattail/quality';
+import { EMPTY_SCHEMA_DEFINITION, assessFile, parseSchemaDefinition } from '@coattail/quality';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParseFailure, analyzeFile } from './file-analyzer.js';
 import { ParserRegistry, csvParser, jsonlParser, parquetParser, sqlLiteral } from './parser-registry.js';
@@ -96,6 +96,36 @@ describe('analyzeFile', () => {
     const { facts } = await analyzeFile(duck, path, csvParser, definition);
     const quality = assessFile(facts, definition);
     expect(quality.metrics.schemaValidation.details).toContain("column 'id' (VARCHAR) holds no integer value");
+  });
+});
+
+describe('files larger than memory', () => {
+  it('measures CSV and JSONL (62 and 84 MB) under a 48 MB DuckDB memory limit, streaming and spilling to disk', { timeout: 60_000 }, async () => {
+    const small = await DuckDBInstance.create(':memory:', { memory_limit: '48MB', threads: '1', temp_directory: join(dir, 'spill') });
+    const gen = await duck.connect();
+    const rows = 800_000;
+    const select = `SELECT i AS id, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS payload, (i % 1000)::DOUBLE AS price FROM range(${rows}) t(i)`;
+    const csv = join(dir, 'big.csv');
+    const jsonl = join(dir, 'big.jsonl');
+    await gen.run(`COPY (${select}) TO ${sqlLiteral(csv)} (FORMAT csv, HEADER)`);
+    await gen.run(`COPY (${select}) TO ${sqlLiteral(jsonl)} (FORMAT json)`);
+    gen.closeSync();
+    const big = parseSchemaDefinition({ columns: [{ name: 'id', type: 'integer', unique: true }, { name: 'payload', pattern: '[0-9a-f]{64}' }, { name: 'price', type: 'number', max: 998 }] });
+    for (const [path, parser] of [[csv, csvParser], [jsonl, jsonlParser]] as const) {
+      const { facts } = await analyzeFile(small, path, parser, big);
+      expect(facts.rowCount).toBe(rows);
+      expect(facts.keys.map((k) => k.distinctKeys)).toEqual([rows]);
+      expect(facts.columns.find((c) => c.name === 'payload')?.formatMismatches).toBe(0);
+      expect(facts.columns.find((c) => c.name === 'price')?.aboveMax).toBe(rows / 1000);
+    }
+    small.closeSync();
+  });
+
+  it('reports DuckDB running out of memory as a retryable engine failure, not as a broken file', { timeout: 60_000 }, async () => {
+    const tiny = await DuckDBInstance.create(':memory:', { memory_limit: '8MB', threads: '1' });
+    const failure = await analyzeFile(tiny, join(dir, 'big.jsonl'), jsonlParser, EMPTY_SCHEMA_DEFINITION).catch((e: unknown) => e);
+    tiny.closeSync();
+    expect(failure).toMatchObject({ code: 'ANALYSIS_FAILED', retryable: true });
   });
 });
 

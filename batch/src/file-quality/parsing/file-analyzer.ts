@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection, DuckDBInstance, Json } from '@duckdb/node-api';
 import type { ColumnFacts, ColumnProfileFacts, FileFacts, KeyFacts, ProfileFacts, ProfileValue, SchemaDefinition } from '@coattail/quality';
+import { BatchError } from '../../errors.js';
 import { columnSql, type ColumnSql } from './column-sql.js';
 import { sqlIdent, type FileParser } from './parser-registry.js';
 
@@ -33,6 +34,7 @@ export class ParseFailure extends Error {
 }
 
 type Row = Record<string, Json>;
+const ENGINE_FAULT = /^(Out of Memory Error|INTERNAL Error|FATAL Error|Interrupt)/;
 const str = (value: Json | undefined): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
 const num = (value: Json | undefined): number => (value === null || value === undefined ? 0 : Number(value));
 
@@ -71,7 +73,10 @@ export async function analyzeFile(instance: DuckDBInstance, path: string, parser
       return await measure(conn, source, columns, parser, definition, options);
     } catch (error) {
       if (error instanceof ParseFailure) throw error;
-      throw new ParseFailure(parser, cleanDuckMessage(error), { cause: error });
+      const message = cleanDuckMessage(error);
+      // Resource exhaustion and engine faults say nothing about the file: retry, don't score it.
+      if (ENGINE_FAULT.test(message)) throw new BatchError('ANALYSIS_FAILED', `DuckDB could not analyze ${path}: ${message}`, { domain: 'internal', retryable: true, cause: error });
+      throw new ParseFailure(parser, message, { cause: error });
     }
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
@@ -172,18 +177,23 @@ async function measure(
   };
 }
 
-/** Exact distinct counts of every declared key whose columns all exist: one scan. */
+/**
+ * Exact distinct counts of every declared key whose columns all exist: one GROUP BY per key,
+ * because DuckDB's grouped hash aggregate spills to disk past the memory limit (an ungrouped
+ * `count(DISTINCT …)` does not).
+ */
 async function measureKeys(conn: DuckDBConnection, source: string, definition: SchemaDefinition, present: Set<string>): Promise<KeyFacts[]> {
   const keys = definition.keys.filter((k) => k.every((c) => present.has(c)));
-  if (keys.length === 0) return [];
-  const select = keys.flatMap((key, i) => {
+  const out: KeyFacts[] = [];
+  for (const key of keys) {
     const cols = key.map(sqlIdent);
-    const all = cols.map((c) => `${c} IS NOT NULL`).join(' AND ');
-    const value = cols.length === 1 ? (cols[0] as string) : `(${cols.join(', ')})`;
-    return [`count(*) FILTER (${all})::DOUBLE AS k${i}_n`, `count(DISTINCT ${value}) FILTER (${all})::DOUBLE AS k${i}_d`];
-  });
-  const [agg = {}] = await rows(conn, `SELECT ${select.join(', ')} FROM ${source}`);
-  return keys.map((key, i) => ({ columns: key, rowsWithKey: num(agg[`k${i}_n`]), distinctKeys: num(agg[`k${i}_d`]) }));
+    const [agg = {}] = await rows(
+      conn,
+      `SELECT count(*)::DOUBLE AS d, coalesce(sum(n), 0)::DOUBLE AS n FROM (SELECT count(*) AS n FROM ${source} WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')} GROUP BY ${cols.join(', ')})`,
+    );
+    out.push({ columns: key, rowsWithKey: num(agg.n), distinctKeys: num(agg.d) });
+  }
+  return out;
 }
 
 /** Categorical columns with more distinct values than this get no top-value list (ids, free text). */
