@@ -134,3 +134,13 @@ describe.skipIf(!fixturesPresent)('replay of recorded messages through the simul
     expect(count('tradesMalformed')).toBe(0);
   });
 });
+
+describe('quiet markets', () => {
+  it('keeps a connection with no trades alive through pings instead of calling it stale', async () => {
+    const { simulator, count } = await setup('binance', {}, { staleAfterMs: 300 });
+    simulator.setGenerating(false);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(count('staleConnections')).toBe(0);
+    expect(count('reconnects')).toBe(0);
+  });
+});
