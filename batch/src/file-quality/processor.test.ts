@@ -10,7 +10,10 @@ import { migrateReporting } from './db/migrate.js';
 import { createTestDatabase, type TestDatabase } from './db/test-database.js';
 import { s3ObjectFetcher } from './input/object-fetcher.js';
 import { replayEventsFile } from './input/replay.js';
+import { startWebhookServer } from './input/webhook-server.js';
+import { loadFileQualityConfig } from './config.js';
 import { FileQualityProcessor } from './processor.js';
+import { createFileQualityService } from './service.js';
 
 // End to end against the real peers: PostgreSQL on 127.0.0.1:5432 (a fresh database per run)
 // and s3rver (the local S3 of @coattail/connectors).
@@ -200,4 +203,32 @@ describe('file data-quality service, end to end', () => {
     await p.close();
     expect(metrics.total('dq_files_processed', { outcome: 'failed' })).toBeGreaterThanOrEqual(1);
   });
+
+  it('serves the webhook with the real processor: POST an S3 notification, get the score back', async () => {
+    const key = 'agency/tenant-d/files/orders/2026-01-06/10/orders.jsonl';
+    await put(key, '{"id": 1}\n{"id": 2}\n');
+    const p = processor();
+    const server = await startWebhookServer({ processor: p, port: 0 });
+    try {
+      const body = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } }] };
+      const response = await fetch(`${server.url}/events`, { method: 'POST', body: JSON.stringify(body) });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ scored: 1, outcomes: [{ status: 'scored', score: 100, rows: 2 }] });
+    } finally {
+      await server.close();
+      await p.close();
+    }
+  });
+
+  it('wires the service from environment variables (DATABASE_URL, S3_ENDPOINT, S3 keys)', async () => {
+    const config = loadFileQualityConfig({ DATABASE_URL: pg.url, S3_ENDPOINT: stack.endpoints.s3, S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', DQ_LATEST_SCORE: 'rolling:3', DQ_WORK_DIR: dir });
+    const service = await createFileQualityService(config, { migrate: true });
+    try {
+      const result = await service.processor.process({ bucket: BUCKET, key: TRADES_KEY });
+      expect(result).toMatchObject({ status: 'scored', score: 100 });
+      expect(() => service.sqsConsumer()).toThrow(/POLL_QUEUE_URL is not set/);
+    } finally {
+      await service.close();
+    }
+  }, 30_000);
 });
