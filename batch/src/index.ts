@@ -42,3 +42,7 @@ export { BatchError, BatchConfigError, EventFormatError, DatabaseError, describe
 // Historical loader: Binance REST aggTrades/historicalTrades → raw_trades, incremental and resumable.
 export { BinanceRestClient, BINANCE_REST_URL, MAX_PAGE_SIZE, ENDPOINT_WEIGHT, tradePages, mergeRanges, missingRanges, readCoverage, coverageKey, formatRange, planHistoricalLoad, runHistoricalLoad, rawTradeRow, progressReporter, silentProgress, BatchJobError, BinanceApiError } from './historical/index.js';
 export type { AggTrade, HistoricalTrade, BinanceRestClientOptions, RestStats, TradeEndpoint, FetchedTrade, TimeRange, HistoricalLoadOptions, SymbolPlan, SymbolLoadResult, ProgressReporter, LoadProgress, BatchJobErrorCode, BatchJobDomain } from './historical/index.js';
+
+// Reprocessing: raw_trades as of a snapshot/time → the stream job's anomaly operators → anomalies_reprocessed + comparison.
+export { reprocessAnomalies, originalAnomalies, resolveSnapshot, reprocessedRow, compareAnomalies, comparisonCsv, comparisonWorkbook, writeComparisonReports, comparisonSummary, COMPARISON_SHEETS } from './reprocess/index.js';
+export type { ReprocessOptions, ReprocessResult, AnomalyComparison, ComparedAnomaly, MatchedAnomaly } from './reprocess/index.js';
