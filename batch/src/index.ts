@@ -46,3 +46,7 @@ export type { AggTrade, HistoricalTrade, BinanceRestClientOptions, RestStats, Tr
 // Reprocessing: raw_trades as of a snapshot/time → the stream job's anomaly operators → anomalies_reprocessed + comparison.
 export { reprocessAnomalies, originalAnomalies, resolveSnapshot, reprocessedRow, compareAnomalies, comparisonCsv, comparisonWorkbook, writeComparisonReports, comparisonSummary, COMPARISON_SHEETS } from './reprocess/index.js';
 export type { ReprocessOptions, ReprocessResult, AnomalyComparison, ComparedAnomaly, MatchedAnomaly } from './reprocess/index.js';
+
+// Schema evolution demo: add a column, old rows read NULL, no Parquet file rewritten.
+export { runSchemaEvolutionDemo, storedDataFiles } from './schema-evolution/index.js';
+export type { SchemaEvolutionOptions, SchemaEvolutionReport, StoredFile } from './schema-evolution/index.js';

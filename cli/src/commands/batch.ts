@@ -98,6 +98,11 @@ async function reprocess(o: ReprocessCliOptions): Promise<void> {
   console.log(`report: ${files.csv}, ${files.xlsx}`);
 }
 
+async function schemaDemo(o: CatalogOptions & { table?: string; column: string }): Promise<void> {
+  const { runSchemaEvolutionDemo } = await import('@coattail/batch');
+  await runSchemaEvolutionDemo({ catalog: await openCatalog(o), column: o.column, print: (line) => console.log(line), ...(o.table ? { table: o.table } : {}) });
+}
+
 /** `coattail batch`: the batch jobs (historical load, reprocessing, schema evolution demo). */
 export function registerBatch(program: Command): void {
   const batch = program.command('batch').description('batch jobs: historical trade load, anomaly reprocessing with time travel, schema evolution demo');
@@ -129,4 +134,12 @@ export function registerBatch(program: Command): void {
       .option('--run-id <id>', 'id of this run (default a UUID)')
       .addHelpText('after', '\nThe anomaly settings are the stream job\'s: ANOMALY_Z_THRESHOLD, ANOMALY_WINDOW_MS, ANOMALY_MIN_HISTORY, OUT_OF_ORDERNESS_MS.\n'),
   ).action((o: ReprocessCliOptions) => reprocess(o));
+
+  catalogOptions(
+    batch
+      .command('schema-evolution-demo')
+      .description('add a column to a fresh Iceberg table and show: old rows read NULL, new rows fill it, no Parquet file rewritten')
+      .option('--table <name>', 'name of the new demo table (default coattail_demo.schema_evolution_<epoch ms>)')
+      .option('--column <name>', 'the column to add', 'venue'),
+  ).action((o: CatalogOptions & { table?: string; column: string }) => schemaDemo(o));
 }
