@@ -21,8 +21,14 @@ export interface JobOptions {
    * watermark the minimum over them. @default 'per-split'
    */
   tasks?: 'per-split' | 'single';
-  /** Splits this worker reads (the lease coordinator's answer). @default every split */
+  /**
+   * Splits this worker reads (the lease coordinator's answer), asked again at every discovery.
+   * With it, assignment is dynamic: newly owned splits start, tasks of splits no longer owned are
+   * released without a checkpoint, and the job runs until stopped. @default every split, listed once
+   */
   splitFilter?: (split: SplitDescriptor) => boolean;
+  /** How often splits are listed again and ownership re-checked, with a `splitFilter`. @default 5_000 */
+  splitDiscoveryIntervalMs?: number;
   /**
    * Which keys of a parent's state a child split takes. Needed when a split ends with several
    * children; for Kinesis it maps a key to the child whose hash-key range holds it.

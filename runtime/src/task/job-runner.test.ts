@@ -198,3 +198,48 @@ describe('user functions across tasks', () => {
     expect(sink.values.sort()).toEqual(['A1', 'A2', 'A3', 'B1', 'B2']);
   });
 });
+
+describe('dynamic split assignment', () => {
+  it('starts splits it comes to own and releases those it loses, without checkpointing them', async () => {
+    const checkpointStore = await store();
+    const owned = new Set(['a']);
+    const sink = new CollectSink<string>();
+    const source = new InMemorySource([
+      { id: 'a', records: evs('A', 1, 2), open: true },
+      { id: 'b', records: evs('B', 1, 2), open: true },
+    ]);
+    const env = StreamEnvironment.create();
+    env.fromSource(source, WatermarkStrategy.noWatermarks<Ev>()).map((e) => `${e.key}${e.t}`).sinkTo(sink);
+    const job = env.executeAsync({
+      jobId: 'leased',
+      checkpointStore,
+      checkpointIntervalMs: 10,
+      splitFilter: (s) => owned.has(s.id),
+      splitDiscoveryIntervalMs: 20,
+      idlePollDelayMs: 5,
+      maxIdlePollDelayMs: 10,
+    });
+    const until = async (ok: () => boolean): Promise<void> => {
+      for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(ok()).toBe(true);
+    };
+    await until(() => sink.values.includes('A2'));
+    expect(sink.values.some((v) => v.startsWith('B'))).toBe(false);
+
+    owned.add('b'); // the lease of b came to us
+    await until(() => sink.values.includes('B2'));
+
+    owned.delete('a'); // the lease of a was taken
+    await until(() => job.tasks().get('a')?.status === 'RELEASED');
+    const checkpointsOfA = (await checkpointStore.list('leased/a/')).length;
+    source.push('a', { key: 'A', t: 3 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sink.values).not.toContain('A3');
+    expect((await checkpointStore.list('leased/a/')).length).toBe(checkpointsOfA);
+
+    owned.add('a'); // back again: a new task resumes from a's last checkpoint
+    await until(() => sink.values.includes('A3'));
+    expect(sink.values.filter((v) => v === 'A1')).toHaveLength(1);
+    expect((await job.stop()).status).toBe('STOPPED');
+  });
+});

@@ -14,8 +14,11 @@ import { SinkCommitter } from './sink-committer.js';
 import { assignTimestamps, isPromise, openSplit, parentUids, splitUid, type ActiveSplit } from './split-runner.js';
 import { taskMetrics, type TaskMetrics } from './task-metrics.js';
 
-/** A task's lifecycle. Done states: FINISHED (input exhausted), HANDED_OFF (splits passed to children), STOPPED. */
-export type TaskStatus = 'CREATED' | 'RUNNING' | 'FINISHED' | 'HANDED_OFF' | 'STOPPED' | 'FAILED';
+/**
+ * A task's lifecycle. Done states: FINISHED (input exhausted), HANDED_OFF (splits passed to
+ * children), STOPPED (checkpointed on request), RELEASED (its split went to another worker: no checkpoint).
+ */
+export type TaskStatus = 'CREATED' | 'RUNNING' | 'FINISHED' | 'HANDED_OFF' | 'STOPPED' | 'RELEASED' | 'FAILED';
 
 export interface TaskOptions {
   jobId: string;
@@ -72,7 +75,7 @@ export class Task {
     return this.#emitted;
   }
   get done(): boolean {
-    return this.#status === 'FINISHED' || this.#status === 'HANDED_OFF' || this.#status === 'STOPPED';
+    return this.#status === 'FINISHED' || this.#status === 'HANDED_OFF' || this.#status === 'STOPPED' || this.#status === 'RELEASED';
   }
   /** Children of this task's ended splits, for the runner to start elsewhere. */
   get handedOff(): readonly AssignedSplit[] {
@@ -221,6 +224,16 @@ export class Task {
     await this.#checkpointUntilDurable('running');
     this.#status = 'STOPPED';
     await this.#close();
+  }
+
+  /**
+   * Gives the task's splits up without a checkpoint: another worker owns them now (its lease was
+   * taken), so a checkpoint would be refused or, worse, overwrite the new owner's progress.
+   */
+  async release(): Promise<void> {
+    if (this.done) return;
+    this.#status = 'RELEASED';
+    if (this.#pipeline !== undefined) await this.#close();
   }
 
   #start(split: AssignedSplit, position: SplitPosition | undefined, watermark?: Timestamp): void {
