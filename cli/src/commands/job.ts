@@ -1,11 +1,22 @@
 import { join } from 'node:path';
 import { Argument, type Command } from 'commander';
 import pino from 'pino';
-import { createDynamoDbClient, createKinesisClient, createS3Client, endpointsFromEnv } from '@coattail/connectors';
+import { hostname } from 'node:os';
+import {
+  createDynamoDbClient,
+  createKinesisClient,
+  createS3Client,
+  endpointsFromEnv,
+  ensureTable,
+  kinesisLeaseShards,
+  LeaseCoordinator,
+  loadTableDefinitions,
+} from '@coattail/connectors';
 import { describeJobConfig, JOB_NAMES, parseJobConfig, runStreamJob, type JobName } from '@coattail/stream-jobs';
 
 interface JobOptions {
   stateDir: string;
+  leases: boolean;
 }
 
 async function runJob(name: JobName, options: JobOptions): Promise<void> {
@@ -18,7 +29,22 @@ async function runJob(name: JobName, options: JobOptions): Promise<void> {
     s3: createS3Client(endpoints.s3 ? { endpoint: endpoints.s3 } : {}),
   };
   logger.info({ job: name, stream: config.STREAM_NAME, endpoints }, 'starting stream job');
-  const job = runStreamJob(name, config, { clients, catalogDir: join(options.stateDir, 'catalog'), logger });
+  let leases: LeaseCoordinator | undefined;
+  if (options.leases) {
+    // One lease table per job: the lease key is the shard id, which every job shares.
+    const tableName = `coattail-leases-${name}`;
+    const [definition] = (await loadTableDefinitions()).filter((d) => d.TableName === 'coattail-leases');
+    await ensureTable(clients.dynamodb, definition!, tableName);
+    leases = new LeaseCoordinator({
+      client: clients.dynamodb,
+      tableName,
+      workerId: `${hostname()}-${process.pid}`,
+      listShards: kinesisLeaseShards(clients.kinesis, config.STREAM_NAME),
+      logger,
+    });
+    await leases.start();
+  }
+  const job = runStreamJob(name, config, { clients, catalogDir: join(options.stateDir, 'catalog'), logger, ...(leases ? { leases } : {}) });
   // SIGTERM (ECS stopping the task) and Ctrl-C: every task takes a final checkpoint, then we exit 0.
   const stop = (signal: string): void => {
     logger.info({ signal }, 'stopping: final checkpoint');
@@ -27,6 +53,7 @@ async function runJob(name: JobName, options: JobOptions): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   const result = await job.done;
+  await leases?.stop(); // hands the leases over at once instead of after the failover time
   logger.info({ status: result.status, tasks: result.tasks.length }, 'stream job stopped');
 }
 
@@ -37,6 +64,7 @@ export function registerJob(program: Command): void {
     .description('run a stream job (volume-anomaly, whale-detector, spread-calculator) until SIGTERM')
     .addArgument(new Argument('<name>', 'the job').choices(JOB_NAMES))
     .option('--state-dir <dir>', 'local state of the embedded Iceberg catalog', '.coattail')
+    .option('--leases', 'share the shards with other workers of this job through a DynamoDB lease table (coattail-leases-<job>)', false)
     .addHelpText(
       'after',
       `\nEndpoints: COATTAIL_KINESIS_ENDPOINT, COATTAIL_DYNAMODB_ENDPOINT, COATTAIL_S3_ENDPOINT (unset: real AWS),\n` +

@@ -18,6 +18,8 @@ export const jobConfigSchema = z.object({
   WAREHOUSE_BUCKET: z.string().default('coattail-warehouse'),
   CHECKPOINT_BUCKET: z.string().default('coattail-checkpoints'),
   CHECKPOINT_INTERVAL_MS: ms.default(30_000),
+  /** With leases: how often shards are listed again and ownership re-checked. */
+  SPLIT_DISCOVERY_MS: ms.default(5_000),
   /** Out-of-orderness bound of the watermarks. */
   OUT_OF_ORDERNESS_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** A shard silent this long stops holding the watermark back. */

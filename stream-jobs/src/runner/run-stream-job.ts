@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DlqSink, DynamoDbIdempotentSink, KinesisSource, S3ObjectStore, kinesisStateKeyFilter } from '@coattail/connectors';
+import { DlqSink, DynamoDbIdempotentSink, FencedCheckpointStore, KinesisSource, S3ObjectStore, kinesisStateKeyFilter, leaseSplitFilter, type LeaseCoordinator } from '@coattail/connectors';
 import { IcebergCatalog, LocalPointerStore, TABLES, tablePartitionSpec, tableSchema, type Table, type TableName } from '@coattail/iceberg';
 import { emfQualityPublisher, type QualityMetricsPublisher } from '@coattail/quality';
 import { systemClock, type Clock, type JobClient, type Logger, type Metrics } from '@coattail/runtime';
@@ -19,6 +19,12 @@ export interface StreamJobDeps {
   logger: Logger;
   metrics?: Metrics;
   clock?: Clock;
+  /**
+   * Shares the stream's shards with other workers of this job (KCL-style leases): this worker
+   * reads the shards it holds, picks up and gives up shards as leases move, and every checkpoint
+   * is fenced on the lease so a worker that lost one can never record progress. Started by the caller.
+   */
+  leases?: LeaseCoordinator;
   /** Where quality metrics go. @default CloudWatch embedded metrics (stdout locally); false for none */
   qualityMetrics?: QualityMetricsPublisher | false;
 }
@@ -74,9 +80,11 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     clock,
     ...(deps.qualityMetrics === false ? {} : { publisher: deps.qualityMetrics ?? emfQualityPublisher() }),
   });
+  const checkpoints = new S3ObjectStore({ client: deps.clients.s3, bucket: config.CHECKPOINT_BUCKET, prefix: 'jobs', logger: log });
   return env.executeAsync({
     jobId: name,
-    checkpointStore: new S3ObjectStore({ client: deps.clients.s3, bucket: config.CHECKPOINT_BUCKET, prefix: 'jobs', logger: log }),
+    checkpointStore: deps.leases ? new FencedCheckpointStore(checkpoints, deps.leases) : checkpoints,
+    ...(deps.leases ? { splitFilter: leaseSplitFilter(deps.leases), splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS } : {}),
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
     // Keys start with the symbol, the producer's partition key: a reshard hands each child its symbols.
     stateKeyFilter: kinesisStateKeyFilter((key) => String(key).split('|')[0]!),
