@@ -52,6 +52,19 @@ export function registerIceberg(program: Command): void {
       for (const t of await catalog.listTables('coattail')) console.log(`${t.namespace}.${t.name}`);
     });
   iceberg
+    .command('describe <table>')
+    .description('schema (field ids, types), partition spec, location, properties and current snapshot')
+    .action(async (name: string) => {
+      const { table } = await openTable(name, iceberg.opts<IcebergOptions>());
+      const t = table!;
+      console.log(`${name}  format-version ${t.metadata['format-version']}  location ${t.metadata.location}`);
+      print(t.schema().fields.map((f) => ({ id: f.id, name: f.name, type: typeof f.type === 'string' ? f.type : JSON.stringify(f.type), required: f.required })));
+      print(t.spec().fields.map((f) => ({ field: f.name, source: f['source-id'], transform: f.transform })));
+      const current = t.currentSnapshot();
+      console.log(`current snapshot ${current ? `${current['snapshot-id']} (${new Date(current['timestamp-ms']).toISOString()}, ${current.summary['total-records'] ?? '?'} records)` : 'none'}`);
+      console.log(`properties ${JSON.stringify(t.metadata.properties)}`);
+    });
+  iceberg
     .command('snapshots <table>')
     .description('the snapshots of a table: id, time, operation, counters, checkpoint ids')
     .action(async (name: string) => {

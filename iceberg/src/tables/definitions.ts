@@ -4,7 +4,7 @@ import { definePartitionSpec, type PartitionFieldDefinition, type PartitionSpec 
 
 /**
  * One platform table: the single source of truth for its schema and partitioning. The Athena DDL
- * in `ddl/athena/` is generated from these (`npm run ddl -w @coattail/iceberg`) and a test fails
+ * in `ddl/iceberg/` is generated from these (`npm run ddl -w @coattail/iceberg`) and a test fails
  * when the two disagree.
  *
  * Conventions, and why:

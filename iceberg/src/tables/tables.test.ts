@@ -5,7 +5,7 @@ import { tempCatalog } from '../../test/temp-catalog.js';
 import { athenaDdlFiles, athenaType } from './athena-ddl.js';
 import { TABLES, tablePartitionSpec, tableSchema } from './definitions.js';
 
-const ddlDir = fileURLToPath(new URL('../../../ddl/athena/', import.meta.url));
+const ddlDir = fileURLToPath(new URL('../../../ddl/iceberg/', import.meta.url));
 
 /** Reads what a DDL file declares, independently of the generator: columns and partitioning. */
 function parseDdl(sql: string): { table: string; columns: [string, string][]; partitionedBy: string; tableType: string | undefined } {
