@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   symbols: Record<string, EmulatedSymbol>;
   weightLimit?: number;
   windowMs?: number;
+  /** Delay before every answer, to make a load slow enough to kill mid-way. */
+  delayMs?: number;
 }
 
 export interface BinanceEmulator {
@@ -114,7 +116,7 @@ export async function startBinanceEmulator(options: EmulatorOptions): Promise<Bi
     send(res, 200, `[${parts.join(',')}]`);
   };
 
-  const server = createServer(handle);
+  const server = createServer((req, res) => (options.delayMs ? setTimeout(() => handle(req, res), options.delayMs) : handle(req, res)));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
