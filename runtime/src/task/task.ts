@@ -65,26 +65,14 @@ export class Task {
     this.#m = taskMetrics(options.metrics, { job: options.jobId, task: options.taskId });
   }
 
-  get id(): string {
-    return this.options.taskId;
-  }
-  get status(): TaskStatus {
-    return this.#status;
-  }
-  get watermark(): Timestamp {
-    return this.#emitted;
-  }
-  get done(): boolean {
-    return this.#status === 'FINISHED' || this.#status === 'HANDED_OFF' || this.#status === 'STOPPED' || this.#status === 'RELEASED';
-  }
+  get id(): string { return this.options.taskId; }
+  get status(): TaskStatus { return this.#status; }
+  get watermark(): Timestamp { return this.#emitted; }
+  get done(): boolean { return this.#status === 'FINISHED' || this.#status === 'HANDED_OFF' || this.#status === 'STOPPED' || this.#status === 'RELEASED'; }
   /** Children of this task's ended splits, for the runner to start elsewhere. */
-  get handedOff(): readonly AssignedSplit[] {
-    return this.#handedOff;
-  }
+  get handedOff(): readonly AssignedSplit[] { return this.#handedOff; }
   /** The last checkpoint taken (in memory, whether or not a store is configured). */
-  get lastCheckpoint(): TaskCheckpoint | undefined {
-    return this.#lastCheckpoint;
-  }
+  get lastCheckpoint(): TaskCheckpoint | undefined { return this.#lastCheckpoint; }
 
   /** Builds the pipeline and restores the newest checkpoint, or seeds a child from its parents. */
   async open(): Promise<void> {
