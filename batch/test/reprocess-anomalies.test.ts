@@ -41,6 +41,11 @@ describe('reprocess-anomalies', () => {
     expect(latest.trades).toBe(135);
     expect(latest.alerts.map((a) => a.window_start)).toEqual([T0 + 20 * MIN, T0 + 40 * MIN]);
 
+    const otherSymbol = await reprocessAnomalies({ catalog: env.catalog, config, symbols: ['ETH-USDT'], runId: 'run-eth' });
+    expect(otherSymbol).toMatchObject({ trades: 0, alerts: [], range: undefined });
+    expect(await originalAnomalies(env.catalog, latest.range, ['ETH-USDT'])).toEqual([]);
+    expect(await originalAnomalies(env.catalog, latest.range, ['BTC-USDT'])).toHaveLength(2);
+
     const written = await allRows(await env.catalog.loadTable('coattail.anomalies_reprocessed'));
     expect(written.map((r) => [r.run_id, r.source_snapshot_id]).sort()).toEqual([
       ['run-a', first['snapshot-id']],
