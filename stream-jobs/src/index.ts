@@ -21,3 +21,4 @@ export { runStreamJob, platformTables, type StreamJobDeps } from './runner/run-s
 export { parseJobConfig, describeJobConfig, jobConfigSchema, type JobConfig } from './runner/job-config.js';
 export { qualityGate, decodeEnvelope, dlqTag, type Envelope } from './runner/quality-gate.js';
 export { IcebergSink, type IcebergSinkOptions } from './sinks/iceberg-sink.js';
+export { rows as tableRows, alertItem, ALERT_TTL_MS } from './runner/table-rows.js';

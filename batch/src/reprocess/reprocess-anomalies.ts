@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IcebergCatalog, NoSuchTableError, type Predicate, type ResultRow, type Row, type Snapshot, type Table, TABLES, tablePartitionSpec, tableSchema } from '@coattail/iceberg';
 import { CollectSink, OutputTag, silentLogger, StreamEnvironment, WatermarkStrategy, type Logger } from '@coattail/runtime';
-import { type AnomalyAlert, type JobConfig, type JobTrade, volumeAnomalyPipeline } from '@coattail/stream-jobs';
+import { type AnomalyAlert, type JobConfig, type JobTrade, tableRows, volumeAnomalyPipeline } from '@coattail/stream-jobs';
 import { BatchJobError } from '../historical/errors.js';
 
 /** Options of {@link reprocessAnomalies}. */
@@ -50,23 +50,9 @@ export function resolveSnapshot(table: Table, options: Pick<ReprocessOptions, 's
   throw new BatchJobError('SNAPSHOT_NOT_FOUND', `raw_trades has no ${wanted}; snapshots: ${known || 'none'}`, { domain: 'user' });
 }
 
-/** An anomaly as a row of `anomalies_reprocessed`: the stream job's `alerts` row plus the run. */
+/** An anomaly as a row of `anomalies_reprocessed`: the stream job's own `alerts` row plus the run. */
 export function reprocessedRow(a: AnomalyAlert, sourceSnapshotId: bigint, runId: string): Row {
-  return {
-    alert_id: a.alert_id,
-    window_start: new Date(a.window_start),
-    window_end: new Date(a.window_end),
-    symbol: a.symbol,
-    exchange: a.exchange,
-    total_volume: a.volume,
-    mean_volume: a.mean_volume,
-    stddev_volume: a.stddev_volume,
-    z_score: a.z_score,
-    threshold: a.threshold,
-    detected_at: new Date(a.event_time),
-    source_snapshot_id: sourceSnapshotId,
-    run_id: runId,
-  };
+  return { ...tableRows.anomaly(a), source_snapshot_id: sourceSnapshotId, run_id: runId };
 }
 
 function toTrade(r: ResultRow): JobTrade {
