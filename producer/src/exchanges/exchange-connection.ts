@@ -4,29 +4,10 @@ import WebSocket from 'ws';
 import type { UnifiedTrade } from '../models.js';
 import { GapDetector } from '../resilience/gap-detector.js';
 import { RecentIds } from '../resilience/recent-ids.js';
+import type { ConnectionStatus, ExchangeConnectionOptions } from './exchange-connection-options.js';
 import type { ExchangeProtocol, ParsedMessage } from './protocol.js';
 
-/** Lifecycle of an {@link ExchangeConnection}. */
-export type ConnectionStatus = 'IDLE' | 'CONNECTING' | 'OPEN' | 'BACKOFF' | 'STOPPED';
-
-/** Options of an {@link ExchangeConnection}; every number has a default. */
-export interface ExchangeConnectionOptions {
-  protocol: ExchangeProtocol;
-  /** Receives every new (not duplicate) valid trade, in arrival order. */
-  onTrade: (trade: UnifiedTrade) => void;
-  logger?: Logger;
-  metrics?: Metrics;
-  /** First back-off ceiling; doubles per failed attempt (full jitter). @default 500 */
-  reconnectBaseMs?: number;
-  /** Largest back-off. @default 30_000 */
-  reconnectMaxMs?: number;
-  /** No frame (message, ping or pong) for this long means the connection is dead. @default 30_000 */
-  staleAfterMs?: number;
-  /** Trade ids remembered per symbol to drop replays. @default 10_000 */
-  recentIdsPerSymbol?: number;
-  /** Replaces the protocol's connection age limit (tests). */
-  maxConnectionAgeMs?: number;
-}
+export type { ConnectionStatus, ExchangeConnectionOptions } from './exchange-connection-options.js';
 
 const MAX_IGNORED_TYPES = 32;
 
