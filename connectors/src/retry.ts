@@ -1,3 +1,5 @@
+import { systemClock } from '@coattail/runtime';
+
 /** How a failing call is retried. */
 export interface RetryOptions {
   /** Attempts in all, the first included. @default 8 */
@@ -22,18 +24,9 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
   return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30)));
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
+/** Resolves after `ms`, or at once when `signal` aborts (the runtime's wall clock). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  return systemClock.sleep(Math.max(0, ms), signal);
 }
 
 /**

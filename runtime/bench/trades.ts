@@ -2,7 +2,7 @@
  * Synthetic trades and the VWAP aggregate shared by the trades benchmark's three contenders
  * (runtime, hand-written loop, DuckDB), plus the check that they computed the same thing.
  */
-import type { AggregateFunction } from '../src/index.js';
+import { seededRandom, type AggregateFunction } from '../src/index.js';
 
 export interface Trade {
   symbol: string;
@@ -39,17 +39,8 @@ export const JITTER_MS = 2_000;
 export const BASE_TIME = Date.UTC(2026, 0, 1);
 export const EXCHANGES = ['binance', 'coinbase', 'kraken', 'okx'] as const;
 
-/** mulberry32: a small, fast, seedable PRNG so every run sees the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Every run sees the same data. */
+export const prng = seededRandom;
 
 export function symbols(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `SYM${String(i).padStart(4, '0')}USDT`);

@@ -58,6 +58,7 @@ export type { RuntimeContext } from './state/runtime-context.js';
 export type { Source, SplitReader, SplitBatch, SplitDescriptor, SplitPosition } from './source/source.js';
 export { InMemorySource, type InMemorySplit } from './source/in-memory-source.js';
 export { DataGeneratorSource, type DataGeneratorOptions } from './source/data-generator-source.js';
+export { seededRandom } from './source/seeded-random.js';
 export type { Sink, SinkWriter, SinkContext } from './sink/sink.js';
 export { CollectSink, TransactionalCollectSink, CountingSink, type CollectedRecord } from './sink/collect-sink.js';
 

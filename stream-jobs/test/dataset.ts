@@ -1,15 +1,5 @@
+import { seededRandom } from '@coattail/runtime';
 import type { JobTrade } from '../src/index.js';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LEVEL: Record<string, number> = { 'BTC-USDT': 97_000, 'ETH-USDT': 3_400, 'SOL-USDT': 240 };
 
@@ -20,7 +10,7 @@ const LEVEL: Record<string, number> = { 'BTC-USDT': 97_000, 'ETH-USDT': 3_400, '
  * symbol that pushes every shard's watermark past the data, so every window fires.
  */
 export function scriptedTrades(start: number, minutes = 20, seed = 7): (JobTrade & { ingest_time: number })[] {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const out: (JobTrade & { ingest_time: number })[] = [];
   let id = 0;
   for (let minute = 0; minute < minutes; minute++) {

@@ -1,4 +1,4 @@
-import { DataGeneratorSource, type Clock } from '@coattail/runtime';
+import { DataGeneratorSource, seededRandom, type Clock } from '@coattail/runtime';
 
 /** A trade as the demo simulates it; the producer's unified schema replaces this later. */
 export interface DemoTrade {
@@ -15,12 +15,9 @@ const SYMBOLS: readonly [string, number][] = [
   ['SOL-USDT', 240],
 ];
 
-/** Deterministic pseudo-random numbers in [0, 1) from an integer seed (mulberry32). */
+/** A deterministic number in [0, 1) for an integer seed: the first draw of its seeded sequence. */
 export function random(seed: number): number {
-  let t = (seed + 0x6d2b79f5) | 0;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return seededRandom(seed)();
 }
 
 /**

@@ -1,3 +1,4 @@
+import { seededRandom } from '@coattail/runtime';
 import type { Exchange } from '../models.js';
 
 /** One trade the simulated market produced, before it is encoded in an exchange's format. */
@@ -33,18 +34,6 @@ export interface MarketOptions {
 
 const START_PRICES: Record<string, number> = { BTC: 65_000, ETH: 3_200, SOL: 150, BNB: 600, XRP: 0.6 };
 
-/** mulberry32: small, fast, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface SymbolState {
   mid: number;
   burstUntil: number;
@@ -75,7 +64,7 @@ export class Market {
       dislocationProbabilityPerSecond: options.dislocationProbabilityPerSecond ?? 0.005,
     };
     this.symbols = this.#o.symbols;
-    this.#rand = rng(this.#o.seed);
+    this.#rand = seededRandom(this.#o.seed);
     for (const s of this.symbols) {
       const base = s.split('-')[0] ?? s;
       this.#state.set(s, { mid: START_PRICES[base] ?? 100, burstUntil: 0, dislocationUntil: 0, dislocation: 0, ids: { binance: 1_000_000, coinbase: 500_000 }, sequence: 9_000_000 });

@@ -1,0 +1,18 @@
+/**
+ * A small, fast, seedable pseudo-random source (mulberry32): the same seed gives the same
+ * sequence, which generator sources, simulators and benchmarks need to be replayable.
+ *
+ * @example
+ * const random = seededRandom(42);
+ * const price = 100 * (1 + (random() - 0.5) * 0.01);
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
