@@ -1,26 +1,27 @@
 import type { Command } from 'commander';
-import { registerBatch } from './batch.js';
-import { registerDemo } from './demo.js';
-import { registerDq } from './dq.js';
-import { registerIceberg } from './iceberg.js';
-import { registerJob } from './job.js';
-import { registerLocalStack } from './local-stack.js';
-import { registerProducer } from './producer.js';
-import { registerRecon } from './recon.js';
-import { registerUp } from './up.js';
+
+type Register = (program: Command) => void;
 
 /**
- * Every subcommand of `coattail`. A package that adds a command exports a `register*` function
- * and gets one line here.
+ * Every subcommand of `coattail`, loaded on demand: running one command imports only its module
+ * (and the packages behind it), not the AWS SDK, DuckDB and PGlite of every other command. A
+ * package that adds a command exports a `register*` function and gets one line here.
  */
-export function registerCommands(program: Command): void {
-  registerBatch(program);
-  registerDemo(program);
-  registerDq(program);
-  registerIceberg(program);
-  registerJob(program);
-  registerLocalStack(program);
-  registerProducer(program);
-  registerRecon(program);
-  registerUp(program);
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  batch: async () => (await import('./batch.js')).registerBatch,
+  demo: async () => (await import('./demo.js')).registerDemo,
+  dq: async () => (await import('./dq.js')).registerDq,
+  iceberg: async () => (await import('./iceberg.js')).registerIceberg,
+  job: async () => (await import('./job.js')).registerJob,
+  'local-stack': async () => (await import('./local-stack.js')).registerLocalStack,
+  producer: async () => (await import('./producer.js')).registerProducer,
+  recon: async () => (await import('./recon.js')).registerRecon,
+  up: async () => (await import('./up.js')).registerUp,
+};
+
+/** Registers the command named in `argv` (every command when none is, e.g. for `--help`). */
+export async function registerCommands(program: Command, argv: readonly string[] = []): Promise<void> {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  const load = name === undefined ? undefined : COMMANDS[name];
+  for (const register of load ? [load] : Object.values(COMMANDS)) (await register())(program);
 }
