@@ -21,6 +21,7 @@ export { primaryKeyMismatch } from './engine/primary-key.js';
 export { hashComparison } from './engine/hash-comparison.js';
 export { DuckSession, type DuckSessionOptions } from './engine/duck-session.js';
 export { registerInputResolver, type InputResolver } from './engine/inputs.js';
+export { icebergInputResolver, type IcebergInputOptions, type WarehouseStore } from './engine/iceberg-input.js';
 export { typeFamily, typeCompatibility, type TypeFamily } from './engine/type-families.js';
 export { generateGoldenDataset, goldenConfig, type GoldenOptions, type GoldenDataset } from './generator/generate-golden.js';
 export { expectedFindings, INDUCED_KINDS, type ExpectedFindings, type InducedKind } from './generator/golden-plan.js';

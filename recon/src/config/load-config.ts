@@ -17,10 +17,15 @@ export function parseReconConfig(raw: unknown, baseDir = process.cwd()): ReconCo
   }
   const config = parsed.data;
   const abs = (p: string): string => (isAbsolute(p) || /^[a-z0-9]+:\/\//i.test(p) ? p : resolve(baseDir, p));
+  const side = (input: ReconConfig['source']): ReconConfig['source'] => ({
+    ...input,
+    path: abs(input.path),
+    ...(input.warehouse === undefined ? {} : { warehouse: abs(input.warehouse) }),
+  });
   return {
     ...config,
-    source: { ...config.source, path: abs(config.source.path) },
-    target: { ...config.target, path: abs(config.target.path) },
+    source: side(config.source),
+    target: side(config.target),
     output: { ...config.output, dir: abs(config.output.dir) },
   };
 }

@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { checkIcebergInput, icebergInputFields } from './iceberg-input-config.js';
 
 /** Where one side of the comparison lives. */
 export const inputSchema = z
   .object({
-    /** A file, a folder (every file of `format` below it) or a glob. Relative to the config file. */
+    /**
+     * A file, a folder (every file of `format` below it) or a glob. For `format: iceberg`, the
+     * catalog folder: it holds `catalog/` (metadata pointers) and, unless `warehouse` says
+     * otherwise, `objects/` (the table files). Relative to the config file.
+     */
     path: z.string().min(1),
     /** @default 'auto' — from the file extension; a folder or glob without one needs a format. */
     format: z.enum(['auto', 'csv', 'parquet', 'iceberg']).default('auto'),
@@ -17,8 +22,10 @@ export const inputSchema = z
       })
       .strict()
       .default({ delimiter: ',', header: true }),
+    ...icebergInputFields,
   })
-  .strict();
+  .strict()
+  .superRefine(checkIcebergInput);
 
 const toleranceSchema = z
   .object({

@@ -16,11 +16,12 @@ describe('input resolution', () => {
     await expect(resolveRelation(input({ path: '/d/data.bin' }))).rejects.toThrow(/set format: csv or parquet/);
   });
 
-  it('explains that Iceberg needs a resolver, and uses one once registered', async () => {
-    const error = await resolveRelation(input({ path: 's3://lake/trades', format: 'iceberg' })).catch((e: unknown) => e);
+  it('reads Iceberg through the built-in resolver until another one is registered for it', async () => {
+    const missing = input({ path: '/nowhere/lake', format: 'iceberg', table: 'market.trades' });
+    const error = await resolveRelation(missing).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReconError);
-    expect((error as ReconError).code).toBe('INPUT_UNSUPPORTED');
+    expect((error as ReconError).message).toContain(`Iceberg table 'market.trades' in catalog '/nowhere/lake' does not exist`);
     registerInputResolver('iceberg', { relationSql: () => Promise.resolve(`read_parquet(['/lake/a.parquet'])`) });
-    expect(await resolveRelation(input({ path: 's3://lake/trades', format: 'iceberg' }))).toEqual({ sql: `read_parquet(['/lake/a.parquet'])`, format: 'iceberg' });
+    expect(await resolveRelation(missing)).toEqual({ sql: `read_parquet(['/lake/a.parquet'])`, format: 'iceberg' });
   });
 });

@@ -3,15 +3,15 @@ import { extname, join } from 'node:path';
 import type { InputConfig } from '../config/recon-config.js';
 import { ReconError } from '../errors.js';
 import { quoteLiteral } from '../sql/quote.js';
+import { icebergInputResolver } from './iceberg-input.js';
 
 /** A concrete file format DuckDB reads. */
 export type ResolvedFormat = 'csv' | 'parquet';
 
 /**
  * Turns one side's input config into a DuckDB table expression (`read_parquet(...)`, a table
- * function of an extension, ...). This is the extension point for Iceberg: when
- * `@coattail/iceberg` exists, register a resolver for `format: 'iceberg'` that plans the
- * snapshot's data files and returns `read_parquet([...files])`.
+ * function of an extension, ...). `format: 'iceberg'` is served by {@link icebergInputResolver}
+ * unless another resolver is registered for it.
  */
 export interface InputResolver {
   /** The SQL table expression to select from; every path in it must be quoted. */
@@ -19,12 +19,14 @@ export interface InputResolver {
 }
 
 const resolvers = new Map<string, InputResolver>();
+const defaultIceberg = icebergInputResolver();
 
 /**
- * Registers a resolver for a config `format` (today only 'iceberg' is open for it).
+ * Replaces the resolver of a config `format` (today only 'iceberg' is open for it), e.g. to
+ * read an S3 warehouse or to plan files some other way.
  *
  * @example
- * registerInputResolver('iceberg', { relationSql: async (input) => `read_parquet(${filesOf(input.path)})` });
+ * registerInputResolver('iceberg', icebergInputResolver({ openStore: (warehouse) => s3StoreFor(warehouse) }));
  */
 export function registerInputResolver(format: 'iceberg', resolver: InputResolver): void {
   resolvers.set(format, resolver);
@@ -39,20 +41,20 @@ export interface Relation {
 /** Builds the DuckDB table expression for an input, detecting the format when asked to. */
 export async function resolveRelation(input: InputConfig): Promise<Relation> {
   if (input.format === 'iceberg') {
-    const resolver = resolvers.get('iceberg');
-    if (!resolver) {
-      throw new ReconError(
-        'INPUT_UNSUPPORTED',
-        `Iceberg input '${input.path}' is not supported yet: register an InputResolver for 'iceberg' (registerInputResolver) once @coattail/iceberg is available, or point at the table's Parquet files.`,
-        { domain: 'user' },
-      );
-    }
+    const resolver = resolvers.get('iceberg') ?? defaultIceberg;
     return { sql: await resolver.relationSql(input), format: 'iceberg' };
   }
   const { format, location } = await resolveLocation(input);
   if (format === 'parquet') return { sql: `read_parquet(${quoteLiteral(location)}, union_by_name = true)`, format };
   const header = input.csv.header ? 'true' : 'false';
   return { sql: `read_csv(${quoteLiteral(location)}, header = ${header}, delim = ${quoteLiteral(input.csv.delimiter)}, union_by_name = true)`, format };
+}
+
+/** How reports and errors name an input: its path, and for Iceberg the table and the snapshot read. */
+export function inputLocation(input: InputConfig): string {
+  if (input.format !== 'iceberg') return input.path;
+  const at = input.snapshotId !== undefined ? ` @ snapshot ${input.snapshotId}` : input.asOf !== undefined ? ` @ ${input.asOf}` : '';
+  return `${input.path} (Iceberg table ${input.table ?? '?'}${at})`;
 }
 
 /** Maps a file, folder or glob to a readable location and a concrete format. */

@@ -4,7 +4,7 @@ import { ReconError, ReconInputError } from '../errors.js';
 import { quoteIdent } from '../sql/quote.js';
 import { buildColumnPlan, type ColumnInfo, type ColumnPlan } from './column-plan.js';
 import { toText, type DuckSession } from './duck-session.js';
-import { resolveRelation } from './inputs.js';
+import { inputLocation, resolveRelation } from './inputs.js';
 import type { SideProfile } from './profile.js';
 
 /** The views every check reads; the target view already carries source column names. */
@@ -62,7 +62,7 @@ async function registerSide(
   try {
     raw = await describe(session, filtered);
   } catch (error) {
-    throw new ReconInputError(side, input.path, error);
+    throw new ReconInputError(side, inputLocation(input), error);
   }
   const present = new Set(raw.map((c) => c.name));
   const renames = Object.entries(map).filter(([, targetName]) => present.has(targetName));
@@ -74,7 +74,7 @@ async function registerSide(
   try {
     await session.run(`CREATE OR REPLACE TEMP ${kind} ${view} AS SELECT *${rename} FROM (${filtered})`);
   } catch (error) {
-    throw new ReconInputError(side, input.path, error);
+    throw new ReconInputError(side, inputLocation(input), error);
   }
   return describe(session, `SELECT * FROM ${view}`);
 }

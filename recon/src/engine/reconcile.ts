@@ -5,6 +5,7 @@ import { buildSummary, worst } from '../result/summary.js';
 import type { HashResult, KeyResult, ReconResult } from '../result/types.js';
 import { DuckSession } from './duck-session.js';
 import { hashComparison } from './hash-comparison.js';
+import { inputLocation } from './inputs.js';
 import { primaryKeyMismatch } from './primary-key.js';
 import { prepareRecon, type ReconContext } from './recon-context.js';
 import { compareSchema } from './schema-check.js';
@@ -60,8 +61,8 @@ export async function reconcile(config: ReconConfig, options: ReconcileOptions =
       durationMs: 0,
       reconciled: summary.every((s) => s.status === 'PASS' || s.status === 'WARN' || s.status === 'SKIPPED'),
       matchRate: unionKeys === 0 ? (rowCount.source === 0 && rowCount.target === 0 ? 100 : 0) : (100 * hash.matchedRows) / unionKeys,
-      source: { location: config.source.path },
-      target: { location: config.target.path },
+      source: { location: inputLocation(config.source) },
+      target: { location: inputLocation(config.target) },
       primaryKey: config.primaryKey,
       ...parts,
       summary,
