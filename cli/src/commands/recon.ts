@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { formatSummary, generateGoldenDataset, loadReconConfig, runReconciliation, serveDashboard } from '@coattail/recon';
+import {
+  formatSummary,
+  generateGoldenDataset,
+  icebergInputResolver,
+  loadReconConfig,
+  registerInputResolver,
+  runReconciliation,
+  serveDashboard,
+  type ReconConfig,
+} from '@coattail/recon';
 import { positiveNumber } from '../options.js';
 
 interface GenOptions {
@@ -15,19 +24,41 @@ function logger(): pino.Logger {
   return pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
 }
 
+/**
+ * Lets Iceberg inputs read an `s3://bucket/prefix` warehouse (where the platform's jobs write)
+ * through the connectors' S3 store, endpoint from COATTAIL_S3_ENDPOINT / AWS_ENDPOINT_URL.
+ * Loaded only when a config names one, so file-only runs never load the AWS SDK.
+ */
+async function readS3Warehouses(config: ReconConfig, log: pino.Logger): Promise<void> {
+  if (![config.source, config.target].some((i) => i.format === 'iceberg' && i.warehouse?.startsWith('s3://'))) return;
+  const { createS3Client, endpointsFromEnv, S3ObjectStore } = await import('@coattail/connectors');
+  const endpoint = endpointsFromEnv().s3;
+  const client = createS3Client(endpoint ? { endpoint } : {});
+  const openStore = (warehouse: string) => {
+    const [, bucket, prefix] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(warehouse) ?? [];
+    return bucket === undefined ? undefined : new S3ObjectStore({ client, bucket, prefix: (prefix ?? '').replace(/\/+$/, ''), logger: log });
+  };
+  registerInputResolver('iceberg', icebergInputResolver({ openStore }));
+}
+
 /** `coattail recon run|gen|serve`: reconcile a source against a target, make a golden dataset, browse results. */
 export function registerRecon(program: Command): void {
-  const recon = program.command('recon').description('source-vs-target reconciliation on DuckDB (CSV/Parquet), reports and dashboard');
+  const recon = program.command('recon').description('source-vs-target reconciliation on DuckDB (CSV, Parquet, Iceberg tables), reports and dashboard');
 
   recon
     .command('run')
-    .description('reconcile per a YAML/JSON config; exit code 2 when the data does not reconcile')
+    .description(
+      'reconcile per a YAML/JSON config; exit code 2 when the data does not reconcile. Inputs: CSV, Parquet, a folder or glob of either, ' +
+        'or an Iceberg table (format: iceberg, path: <catalog folder>, table: <ns.name>, optional snapshotId/asOf, warehouse: <folder or s3://bucket>)',
+    )
     .requiredOption('-c, --config <file>', 'reconciliation config (YAML or JSON)')
     .option('-o, --out <dir>', 'output folder (overrides output.dir of the config)')
     .action(async (options: { config: string; out?: string }) => {
       const config = await loadReconConfig(options.config);
       if (options.out !== undefined) config.output.dir = options.out;
-      const result = await runReconciliation(config, { logger: logger() });
+      const log = logger();
+      await readS3Warehouses(config, log);
+      const result = await runReconciliation(config, { logger: log });
       console.log(formatSummary(result, config.output.dir));
       process.exitCode = result.reconciled ? 0 : 2;
     });
