@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
-import { silentLogger, type Logger, type Source, type SplitBatch, type SplitDescriptor, type SplitPosition, type SplitReader, type Timestamp } from '@coattail/runtime';
+import { silentLogger, type CheckpointStore, type Logger, type Source, type SplitBatch, type SplitDescriptor, type SplitPosition, type SplitReader, type Timestamp } from '@coattail/runtime';
 import { ConnectorConfigError } from '../errors.js';
+import { fencedByAssignment } from './kafka-fence.js';
 
 /** One Kafka message as the source hands it to `deserialize`. */
 export interface KafkaRecord {
@@ -23,7 +24,11 @@ export interface KafkaSourceOptions<T> {
   groupId: string;
   /** @default the record itself */
   deserialize?: (record: KafkaRecord) => T;
-  /** Where a partition without a checkpointed position starts. @default true (earliest) */
+  /**
+   * Where a partition without a checkpointed position starts: the group's committed offset if
+   * someone committed one (this source never does), else the earliest (true) or latest offset.
+   * @default true
+   */
   fromBeginning?: boolean;
   /** Bounded read: each partition ends at the log-end offset seen when its reader opened. @default false */
   stopAtEnd?: boolean;
@@ -38,10 +43,21 @@ class PartitionBuffer<T> {
   records: T[] = [];
   offsets: bigint[] = [];
   timestamps: Timestamp[] = [];
-  /** Next offset this buffer accepts: drops what a seek or a re-fetch repeats. */
+  /** Next offset this buffer accepts (the reader's position once the buffer is empty): drops what a seek or a re-fetch repeats. -1 = not yet known. */
   next = -1n;
+  /** Paused because the buffer is full. */
   paused = false;
+  /** Paused because nothing may be fetched yet: assigned, but no reader has said where to start. */
+  held = false;
+  reader = false;
   end: bigint | undefined;
+
+  clear(next: bigint): void {
+    this.records = [];
+    this.offsets = [];
+    this.timestamps = [];
+    this.next = next;
+  }
 }
 
 /**
@@ -51,11 +67,23 @@ class PartitionBuffer<T> {
  * auto-committed to Kafka, so the checkpoint is the only truth about progress. One kafkajs
  * consumer feeds per-partition buffers; a partition whose buffer is full is paused.
  *
- * Limitation: the runtime lists splits once, so a rebalance after start (a worker joining or
- * leaving) is handled by restarting the job, which restores every split from its checkpoint.
+ * The source follows the group's rebalances: run the job with `splitFilter: source.owns` (and a
+ * short `splitDiscoveryIntervalMs`) and the checkpoint store wrapped by `source.fence(store)`.
+ * A worker joining or leaving the group moves partitions; the runtime then releases the tasks of
+ * partitions this worker lost (without a checkpoint: the fence refuses them once the partition is
+ * gone, or while the group rebalances) and starts tasks for the ones it gained, each restored from
+ * the last completed checkpoint of that partition's task, whichever worker wrote it. A partition
+ * that never had a checkpoint starts as `fromBeginning` says. The handover is at least once for
+ * records a losing worker read after its last checkpoint; with a two-phase-commit sink those
+ * records were never committed, so the output stays exactly once. Without a `splitFilter` the
+ * runtime lists splits once: lost partitions go idle and gained ones are not read until a restart.
+ *
+ * A worker left with no partitions cannot tell that its job stopped: `close()` the source then.
  *
  * @example
  * const source = new KafkaSource({ kafka, topic: 'coattail-trades', groupId: 'whales', deserialize: (r) => JSON.parse(r.value!.toString()) as Trade });
+ * env.fromSource(source, strategy).sinkTo(sink);
+ * env.executeAsync({ jobId: 'whales', splitFilter: source.owns, splitDiscoveryIntervalMs: 1_000, checkpointStore: source.fence(store) });
  */
 export class KafkaSource<T = KafkaRecord> implements Source<T> {
   readonly name: string;
@@ -63,7 +91,10 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   readonly #buffers = new Map<number, PartitionBuffer<T>>();
   readonly #log: Logger;
   #consumer: Consumer | undefined;
-  #assigned: number[] | undefined;
+  #started: Promise<void> | undefined;
+  /** The partitions of the last completed join; empty before the first. */
+  #assigned = new Set<number>();
+  #rebalancing = false;
   #open = 0;
 
   constructor(options: KafkaSourceOptions<T>) {
@@ -72,42 +103,69 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     this.#log = (options.logger ?? silentLogger).child({ component: 'kafka-source', topic: options.topic, group: options.groupId });
   }
 
+  /** Partitions the group assigns to this worker now, ascending. */
+  get assignment(): number[] {
+    return [...this.#assigned].sort((a, b) => a - b);
+  }
+
+  /** The runtime's `splitFilter`: true for the splits of partitions assigned to this worker. */
+  readonly owns = (split: SplitDescriptor): boolean => {
+    const partition = (split.meta as { partition?: unknown } | undefined)?.partition;
+    return typeof partition === 'number' && this.#assigned.has(partition);
+  };
+
+  /** `store`, refusing to complete checkpoints of partitions this worker does not hold (see the class notes). */
+  fence(store: CheckpointStore): CheckpointStore {
+    return fencedByAssignment(store, this.#o.topic, (p) => this.#assigned.has(p) && !this.#rebalancing);
+  }
+
   /** Joins the group (once) and returns the partitions assigned to this worker as splits. */
   async listSplits(): Promise<readonly SplitDescriptor[]> {
-    if (this.#assigned === undefined) await this.#start();
-    return this.#assigned!.map((p) => ({ id: `${this.#o.topic}-${p}`, meta: { topic: this.#o.topic, partition: p } }));
+    await (this.#started ??= this.#start());
+    return this.assignment.map((p) => ({ id: `${this.#o.topic}-${p}`, meta: { topic: this.#o.topic, partition: p } }));
   }
 
   createReader(split: SplitDescriptor, position: SplitPosition | undefined): SplitReader<T> {
     const partition = (split.meta as { partition?: number } | undefined)?.partition;
-    if (typeof partition !== 'number' || this.#consumer === undefined) throw new ConnectorConfigError(`split ${split.id} is not a partition of ${this.#o.topic} assigned to this worker`);
-    const buffer = this.#buffer(partition);
     const consumer = this.#consumer;
+    if (typeof partition !== 'number' || consumer === undefined) throw new ConnectorConfigError(`split ${split.id} is not a partition of ${this.#o.topic} assigned to this worker`);
+    const b = this.#buffer(partition);
+    let ready: Promise<void> = Promise.resolve();
     if (position !== undefined && position !== null) {
       const offset = (position as { offset?: unknown }).offset;
       if (typeof offset !== 'string') throw new ConnectorConfigError(`checkpointed position of ${split.id} is not a Kafka offset: ${JSON.stringify(position)}`);
-      buffer.records = [];
-      buffer.offsets = [];
-      buffer.timestamps = [];
-      buffer.next = BigInt(offset);
+      b.clear(BigInt(offset));
       consumer.seek({ topic: this.#o.topic, partition, offset });
+    } else if (b.next >= 0n) {
+      // This process read the partition before (for a reader that is gone): go back to the configured start.
+      b.clear(-1n);
+      ready = this.#offsets(partition).then(({ low, high }) => {
+        b.next = this.#o.fromBeginning === false ? high : low;
+        this.#consumer?.seek({ topic: this.#o.topic, partition, offset: String(b.next) });
+      });
     }
-    const ready =
-      this.#o.stopAtEnd === true
-        ? this.#offsets(partition).then(({ low, high }) => {
-            buffer.end = high;
-            // Nothing read yet: the split starts at the earliest (or latest) offset, so an empty range ends at once.
-            if (buffer.next < 0n) buffer.next = this.#o.fromBeginning === false ? high : low;
-          })
-        : Promise.resolve();
+    if (this.#o.stopAtEnd === true) {
+      ready = ready.then(() => this.#offsets(partition)).then(({ low, high }) => {
+        b.end = high;
+        // Nothing read yet: the split starts at the earliest (or latest) offset, so an empty range ends at once.
+        if (b.next < 0n) b.next = this.#o.fromBeginning === false ? high : low;
+      });
+    }
+    b.reader = true;
+    this.#release(partition, b);
     this.#open++;
     return {
       poll: async (max) => {
         await ready;
-        return this.#take(partition, buffer, max);
+        // Between a rebalance's start and its end, and after losing the partition, hand out
+        // nothing: the task idles until the runtime releases it (or the partition comes back).
+        if (this.#rebalancing || !this.#assigned.has(partition)) return { records: [] };
+        return this.#take(partition, b, max);
       },
       close: async () => {
-        if (--this.#open === 0) await this.close();
+        b.reader = false;
+        // A released task (its partition went to another worker) must not take the consumer down.
+        if (--this.#open === 0 && this.#assigned.has(partition)) await this.close();
       },
     };
   }
@@ -126,13 +184,19 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     const offsets = b.offsets.splice(0, n);
     if (b.paused && b.records.length < (this.#o.maxBufferedPerPartition ?? 10_000) / 2) {
       b.paused = false;
-      this.#consumer?.resume([{ topic: this.#o.topic, partitions: [partition] }]);
+      this.#release(partition, b);
     }
     const last = offsets.at(-1);
     const batch: SplitBatch<T> = { records, timestamps, ...(last !== undefined ? { position: { offset: String(last + 1n) } } : {}) };
     const next = last !== undefined ? last + 1n : b.next;
     if (b.end !== undefined && b.records.length === 0 && next >= b.end) batch.end = { children: [] };
     return batch;
+  }
+
+  /** Resumes fetching a partition once nothing holds it back. */
+  #release(partition: number, b: PartitionBuffer<T>): void {
+    b.held = b.held && !b.reader;
+    if (!b.held && !b.paused) this.#consumer?.resume([{ topic: this.#o.topic, partitions: [partition] }]);
   }
 
   #buffer(partition: number): PartitionBuffer<T> {
@@ -156,24 +220,61 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   async #start(): Promise<void> {
     const consumer = this.#o.kafka.consumer({ groupId: this.#o.groupId, maxWaitTimeInMs: 250, ...this.#o.consumer });
     this.#consumer = consumer;
-    const joined = new Promise<number[]>((resolve) => {
+    const joined = new Promise<void>((resolve) => {
+      consumer.on(consumer.events.REBALANCING, () => {
+        this.#rebalancing = true;
+        this.#log.info({ partitions: this.assignment }, 'group rebalancing: handing out nothing until it settles');
+      });
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        const assigned = e.payload.memberAssignment[this.#o.topic] ?? [];
-        if (this.#assigned !== undefined && assigned.join() !== this.#assigned.join()) {
-          this.#log.warn({ before: this.#assigned, after: assigned }, 'partition assignment changed; restart the job to follow it');
-        }
-        resolve(assigned);
+        this.#onAssignment(e.payload.memberAssignment[this.#o.topic] ?? []);
+        resolve();
       });
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning ?? true });
     await consumer.run({ autoCommit: false, eachBatch: (payload) => Promise.resolve(this.#onBatch(payload)) });
-    this.#assigned = [...(await joined)].sort((a, b) => a - b);
-    this.#log.info({ partitions: this.#assigned }, 'joined the consumer group');
+    await joined;
+  }
+
+  /**
+   * A join completed (kafkajs emits this after SyncGroup, before the generation's first fetch).
+   * Lost partitions drop what they buffered, back to what their reader handed out. Kept ones are
+   * sought to where their buffer stands: after a rebalance kafkajs would otherwise start them again
+   * from the group's committed offset. Gained ones are held until a reader says where to start.
+   */
+  #onAssignment(partitions: readonly number[]): void {
+    const next = new Set(partitions);
+    const lost = [...this.#assigned].filter((p) => !next.has(p));
+    const gained = partitions.filter((p) => !this.#assigned.has(p));
+    for (const p of lost) {
+      const b = this.#buffer(p);
+      b.clear(b.offsets[0] ?? b.next);
+      b.paused = false;
+      b.held = true;
+      b.end = undefined;
+    }
+    for (const p of partitions) {
+      const b = this.#buffer(p);
+      if (gained.includes(p) && !b.reader) {
+        b.held = true;
+        this.#consumer?.pause([{ topic: this.#o.topic, partitions: [p] }]);
+        continue;
+      }
+      // Kept, or regained while its old reader is still open: carry on where the reader is.
+      if (b.next >= 0n) this.#consumer?.seek({ topic: this.#o.topic, partition: p, offset: String(b.next) });
+      this.#release(p, b);
+    }
+    if (lost.length > 0) this.#consumer?.pause([{ topic: this.#o.topic, partitions: lost }]);
+    this.#assigned = next;
+    this.#rebalancing = false;
+    this.#log.info({ partitions: this.assignment, gained, lost }, 'joined the consumer group');
   }
 
   #onBatch({ batch }: EachBatchPayload): void {
+    // A fetch that was under way when the partition was lost or handed to a new reader.
+    if (!this.#assigned.has(batch.partition)) return;
     const b = this.#buffer(batch.partition);
+    if (b.held) return;
     const deserialize = this.#o.deserialize ?? ((r: KafkaRecord) => r as T);
     for (const m of batch.messages) {
       const offset = BigInt(m.offset);
