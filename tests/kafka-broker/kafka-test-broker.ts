@@ -3,59 +3,22 @@
  * the machines this repository is built on, so connector tests run kafkajs against this
  * single-node, in-memory stand-in that answers exactly the requests kafkajs makes, at one protocol
  * version each: ApiVersions, Metadata, Produce, Fetch, ListOffsets, FindCoordinator, JoinGroup,
- * SyncGroup, Heartbeat, OffsetCommit, OffsetFetch, LeaveGroup, CreateTopics. Record batches are
- * stored as the producer sent them (only their base offset is rewritten) and fetched back whole.
- * No replication, no persistence, no compaction, no transactions, no security. Production points
- * at Kafka, Amazon MSK or Redpanda.
+ * SyncGroup, Heartbeat, OffsetCommit, OffsetFetch, LeaveGroup, CreateTopics, InitProducerId.
+ * Record batches are stored as the producer sent them (only their base offset is rewritten) and
+ * fetched back whole; an idempotent producer's resent batches are kept once. No replication, no
+ * persistence, no compaction, no transactions, no security. Production points at Kafka, Amazon MSK
+ * or Redpanda.
  */
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ConsumerGroup, ErrorCode } from './group-coordinator.js';
+import { Partition } from './partition-log.js';
 import { WireReader, WireWriter } from './wire.js';
 
-const API = { Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, ApiVersions: 18, CreateTopics: 19 } as const;
+const API = { Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, ApiVersions: 18, CreateTopics: 19, InitProducerId: 22 } as const;
 /** The one version of each API this fixture speaks (ApiVersions itself: 0 to 2). */
-const VERSIONS: Record<number, number> = { 0: 3, 1: 4, 2: 1, 3: 1, 8: 2, 9: 1, 10: 0, 11: 1, 12: 0, 13: 0, 14: 0, 18: 2, 19: 0 };
+const VERSIONS: Record<number, number> = { 0: 3, 1: 4, 2: 1, 3: 1, 8: 2, 9: 1, 10: 0, 11: 1, 12: 0, 13: 0, 14: 0, 18: 2, 19: 0, 22: 0 };
 const OFFSET_OUT_OF_RANGE = 1;
-
-interface Batch {
-  base: bigint;
-  last: bigint;
-  bytes: Buffer;
-}
-
-class Partition {
-  readonly batches: Batch[] = [];
-  next = 0n;
-  readonly waiters = new Set<() => void>();
-
-  append(recordSet: Buffer): bigint {
-    const first = this.next;
-    for (let pos = 0; pos + 12 <= recordSet.length; ) {
-      const size = 12 + recordSet.readInt32BE(pos + 8);
-      const bytes = Buffer.from(recordSet.subarray(pos, pos + size));
-      const lastDelta = bytes.readInt32BE(23);
-      bytes.writeBigInt64BE(this.next, 0);
-      this.batches.push({ base: this.next, last: this.next + BigInt(lastDelta), bytes });
-      this.next += BigInt(lastDelta) + 1n;
-      pos += size;
-    }
-    for (const wake of this.waiters) wake();
-    return first;
-  }
-
-  read(from: bigint, maxBytes: number): Buffer {
-    const out: Buffer[] = [];
-    let size = 0;
-    for (const b of this.batches) {
-      if (b.last < from) continue;
-      if (out.length > 0 && size + b.bytes.length > maxBytes) break;
-      out.push(b.bytes);
-      size += b.bytes.length;
-    }
-    return Buffer.concat(out);
-  }
-}
 
 export interface KafkaTestBrokerOptions {
   /** @default 0 (a free port) */
@@ -74,6 +37,10 @@ export class KafkaTestBroker {
   #server: Server | undefined;
   #port = 0;
   #expiry: NodeJS.Timeout | undefined;
+  #producerIds = 0n;
+  #dropProduceResponses = 0;
+  /** Produce responses lost so far (see {@link loseProduceResponses}). */
+  lostProduceResponses = 0;
 
   constructor(private readonly options: KafkaTestBrokerOptions = {}) {}
 
@@ -109,6 +76,20 @@ export class KafkaTestBroker {
     return (this.#topics.get(topic) ?? []).map((p) => p.next);
   }
 
+  /** Producer ids stamped on a topic's stored batches (-1 for a non-idempotent producer), distinct, ascending. */
+  producerIds(topic: string): bigint[] {
+    const ids = new Set((this.#topics.get(topic) ?? []).flatMap((p) => p.batches.map((b) => b.producerId)));
+    return [...ids].sort((a, b) => (a < b ? -1 : 1));
+  }
+
+  /**
+   * Fault: the next `count` Produce requests are applied, but their connection is closed instead
+   * of answered, as when a broker's response is lost. The client then sends the batch again.
+   */
+  loseProduceResponses(count: number): void {
+    this.#dropProduceResponses += count;
+  }
+
   #serve(socket: Socket): void {
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
@@ -119,7 +100,13 @@ export class KafkaTestBroker {
       while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
         const frame = pending.subarray(4, 4 + pending.readInt32BE(0));
         pending = pending.subarray(4 + frame.length);
+        const isProduce = frame.readInt16BE(0) === API.Produce;
         void this.#handle(frame).then((response) => {
+          if (isProduce && this.#dropProduceResponses > 0) {
+            this.#dropProduceResponses--;
+            this.lostProduceResponses++;
+            return void socket.destroy();
+          }
           if (!socket.destroyed) socket.write(Buffer.concat([int32(response.length), response]));
         });
       }
@@ -228,6 +215,12 @@ export class KafkaTestBroker {
         );
         return;
       }
+      case API.InitProducerId:
+        // Idempotent producers only (no transactions): a fresh id, epoch 0.
+        r.nullableString();
+        r.int32();
+        w.int32(0).int16(0).int64(this.#producerIds++).int16(0);
+        return;
       case API.FindCoordinator:
         r.string();
         w.int16(0).int32(0).string('127.0.0.1').int32(this.#port);

@@ -112,7 +112,8 @@ describe('Publisher', () => {
     expect(errors).toHaveLength(1);
   });
 
-  // No Kafka broker can run here: a recording fake stands in for the kafkajs producer.
+  // The request the sink builds, on a recording fake; tests/kafka-broker/producer-kafka-sink.test.ts
+  // runs the whole SINK=kafka path against the Kafka protocol fixture.
   it('publishes to Kafka keyed by symbol with acks from all replicas', async () => {
     const sent: Parameters<KafkaProducerLike['send']>[0][] = [];
     const sink = new KafkaTradeSink({ send: (r) => Promise.resolve(void sent.push(r)), disconnect: () => Promise.resolve() }, 'trades');

@@ -45,7 +45,8 @@ export class KinesisTradeSink implements TradeSink {
 
 /**
  * The slice of a Kafka producer this sink needs; a connected kafkajs `Producer` satisfies it.
- * Connectors has no Kafka writer yet, so the producer codes against this instead of kafkajs.
+ * Not the connectors' `KafkaWriter`: that one takes a kafkajs `Kafka`, and the producer keeps
+ * kafkajs a lazily loaded module (see `createSink`) that a Kinesis deployment never touches.
  */
 export interface KafkaProducerLike {
   send(record: { topic: string; acks?: number; messages: { key: string; value: string }[] }): Promise<unknown>;
