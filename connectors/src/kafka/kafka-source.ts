@@ -50,6 +50,8 @@ class PartitionBuffer<T> {
   /** Paused because nothing may be fetched yet: assigned, but no reader has said where to start. */
   held = false;
   reader = false;
+  /** kafkajs fetched this partition in this process (and moved its own position past what it fetched). */
+  fetched = false;
   end: bigint | undefined;
 
   clear(next: bigint): void {
@@ -136,7 +138,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       if (typeof offset !== 'string') throw new ConnectorConfigError(`checkpointed position of ${split.id} is not a Kafka offset: ${JSON.stringify(position)}`);
       b.clear(BigInt(offset));
       consumer.seek({ topic: this.#o.topic, partition, offset });
-    } else if (b.next >= 0n) {
+    } else if (b.fetched) {
       // This process read the partition before (for a reader that is gone): go back to the configured start.
       b.clear(-1n);
       ready = this.#offsets(partition).then(({ low, high }) => {
@@ -270,11 +272,13 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     this.#log.info({ partitions: this.assignment, gained, lost }, 'joined the consumer group');
   }
 
-  #onBatch({ batch }: EachBatchPayload): void {
-    // A fetch that was under way when the partition was lost or handed to a new reader.
-    if (!this.#assigned.has(batch.partition)) return;
+  #onBatch(payload: EachBatchPayload): void {
+    const { batch } = payload;
     const b = this.#buffer(batch.partition);
-    if (b.held) return;
+    b.fetched = true;
+    // Fetched before a seek that is not applied yet (it would leave a gap), or for a partition
+    // that was lost or is waiting for its reader: dropped.
+    if (payload.isStale() || !this.#assigned.has(batch.partition) || b.held) return;
     const deserialize = this.#o.deserialize ?? ((r: KafkaRecord) => r as T);
     for (const m of batch.messages) {
       const offset = BigInt(m.offset);
