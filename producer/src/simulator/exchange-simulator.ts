@@ -30,6 +30,8 @@ export interface ExchangeSimulatorOptions extends MarketOptions {
 
 interface Session {
   ws: WebSocket;
+  /** The session's TCP socket: corked while a tick's frames are written, so they leave in one write. */
+  socket: Duplex;
   exchange: Exchange;
   /** Canonical symbols subscribed (trades). */
   symbols: Set<string>;
@@ -120,7 +122,7 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const s: Session = { ws, exchange, symbols: new Set(), heartbeats: new Set(), silentUntil: 0, lastPong: Date.now(), inbound: [] };
+      const s: Session = { ws, socket, exchange, symbols: new Set(), heartbeats: new Set(), silentUntil: 0, lastPong: Date.now(), inbound: [] };
       sessions.add(s);
       ws.on('close', () => sessions.delete(s));
       ws.on('error', () => sessions.delete(s));
@@ -192,14 +194,23 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     const dt = now - lastTick;
     lastTick = now;
     if (!generating) return;
-    for (const t of market.tick(now, dt)) {
-      generated[t.exchange]++;
-      const h = history[t.exchange].get(t.symbol) ?? [];
-      h.push(t);
-      if (h.length > HISTORY) h.splice(0, h.length - HISTORY);
-      history[t.exchange].set(t.symbol, h);
-      let text: string | undefined;
-      for (const s of sessions) if (s.exchange === t.exchange && s.symbols.has(t.symbol)) send(s, (text ??= frame(t)));
+    const trades = market.tick(now, dt);
+    if (trades.length === 0) return;
+    // One frame per trade, as the exchanges send them, but one socket write per tick.
+    for (const s of sessions) s.socket.cork();
+    try {
+      for (const t of trades) {
+        generated[t.exchange]++;
+        const h = history[t.exchange].get(t.symbol) ?? [];
+        h.push(t);
+        // Trim in chunks: a shift per trade would move the whole history every time.
+        if (h.length > 2 * HISTORY) h.splice(0, h.length - HISTORY);
+        history[t.exchange].set(t.symbol, h);
+        let text: string | undefined;
+        for (const s of sessions) if (s.exchange === t.exchange && s.symbols.has(t.symbol)) send(s, (text ??= frame(t)));
+      }
+    } finally {
+      for (const s of sessions) s.socket.uncork();
     }
   }, tickMs);
   const pinger = setInterval(() => {
