@@ -49,9 +49,11 @@ export function decimalToString(d: Decimal): string {
   let digits = d.units.toString();
   if (d.scale === 0) return digits;
   digits = digits.padStart(d.scale + 1, '0');
-  const int = digits.slice(0, digits.length - d.scale);
-  const frac = digits.slice(digits.length - d.scale).replace(/0+$/, '');
-  return frac.length === 0 ? int : `${int}.${frac}`;
+  const point = digits.length - d.scale;
+  let end = digits.length;
+  while (end > point && digits.charCodeAt(end - 1) === 48 /* '0' */) end--;
+  const int = digits.slice(0, point);
+  return end === point ? int : `${int}.${digits.slice(point, end)}`;
 }
 
 /**

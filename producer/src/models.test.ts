@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalToString, multiply, parseDecimal } from './decimal.js';
+import { decimalToNumber, decimalToString, multiply, parseDecimal } from './decimal.js';
 import { normalizeTrade, tradeEventId, unifiedTradeSchema } from './models.js';
 import { parseProductMap, SymbolMap } from './symbols.js';
 
@@ -11,6 +12,23 @@ describe('decimal parsing', () => {
     const q = parseDecimal('0.00101900', 'quantity');
     if (!p.ok || !q.ok) throw new Error('expected valid decimals');
     expect(decimalToString(multiply(p.value, q.value))).toBe('9.478738');
+  });
+
+  it('prints canonical text and converts to the nearest double, for any plain decimal', () => {
+    const plain = fc.tuple(fc.stringMatching(/^\d{1,12}$/), fc.stringMatching(/^\d{0,12}$/)).map(([i, f]) => (f === '' ? i : `${i}.${f}`));
+    fc.assert(
+      fc.property(plain, (text) => {
+        const d = parseDecimal(text, 'price');
+        fc.pre(d.ok);
+        if (!d.ok) return;
+        const canonical = decimalToString(d.value);
+        expect(canonical).toMatch(/^(0|[1-9]\d*)(\.\d*[1-9])?$/);
+        expect(parseDecimal(canonical, 'price')).toEqual({ ok: true, value: expect.anything() as unknown });
+        // normalizeTrade converts prices with Number(text): the same double as the exact route.
+        expect(decimalToNumber(d.value)).toBe(Number(text));
+      }),
+    );
+    expect(['1.50', '0.000100', '120', '007.0'].map((t) => { const d = parseDecimal(t, 'price'); return d.ok ? decimalToString(d.value) : t; })).toEqual(['1.5', '0.0001', '120', '7']);
   });
 
   it.each([

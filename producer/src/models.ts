@@ -73,8 +73,10 @@ export function normalizeTrade(f: RawTradeFields): NormalizeResult {
     return { ok: false, reason: `trade id ${String(f.tradeId)} is not a non-negative integer` };
   }
   if (!Number.isSafeInteger(f.eventTime) || f.eventTime < 0) return { ok: false, reason: `event time ${f.eventTime} is not a valid epoch millisecond` };
-  const p = decimalToNumber(price.value);
-  const q = decimalToNumber(quantity.value);
+  // A validated plain decimal string converts to its nearest double directly (exactly what
+  // decimalToNumber gives); only the product needs the exact decimal arithmetic.
+  const p = Number(f.price);
+  const q = Number(f.quantity);
   const qv = decimalToNumber(multiply(price.value, quantity.value));
   if (!Number.isFinite(p) || !Number.isFinite(q) || !Number.isFinite(qv) || q === 0 || qv === 0) {
     return { ok: false, reason: `price ${String(f.price)} × quantity ${String(f.quantity)} is outside the double range` };
