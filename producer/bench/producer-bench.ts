@@ -1,5 +1,5 @@
 /**
- * Producer benchmark: simulator → producer → kinesalite. Sustained trades/s and p50/p99 latency
+ * Producer benchmark: simulator → producer → kinesalite, each in its own process. Sustained trades/s and p50/p99 latency
  * from the simulated trade time to the acknowledged put, with KPL aggregation on and off, beside
  * a baseline measured in the same run: the same producer with a sink that acknowledges at once
  * (the ceiling of receive + parse + normalize without Kinesis).
@@ -7,8 +7,9 @@
  *   npm run bench -w @coattail/producer                               # 20 000 trades/s, 20 s per case
  *   BENCH_RATE=5000 BENCH_SECONDS=5 BENCH_NO_DOCS=1 npm run bench -w @coattail/producer
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createKinesisClient } from '@coattail/connectors';
@@ -34,19 +35,52 @@ interface Result {
   dropped: number;
   /** Trades received but not yet acknowledged when the measurement ended. */
   backlog: number;
+  /** CPU used over the measurement, in cores: the producer, the simulator, kinesalite. */
+  cpu: { producer: number; simulator: number; kinesis: number };
+}
+
+interface Peer {
+  process: ChildProcess;
+  /** The first JSON line the peer printed (its URLs). */
+  hello: Record<string, string>;
+}
+
+/** Starts one peer process and waits for its URLs; `onLine` sees every later line. */
+async function startPeer(args: string[], onLine: (msg: Record<string, number>) => void = () => undefined): Promise<Peer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', PEERS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const hello = await new Promise<Record<string, string>>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`peer '${args[0]!}' exited with ${String(code)} before it was ready`)));
+    let first = true;
+    lines.on('line', (line) => {
+      const msg = JSON.parse(line) as Record<string, string & number>;
+      if (first) resolve(msg);
+      else onLine(msg);
+      first = false;
+    });
+  });
+  return { process: child, hello };
+}
+
+async function stopPeer(peer: Peer): Promise<void> {
+  const exited = new Promise((r) => peer.process.once('exit', r));
+  peer.process.kill('SIGTERM');
+  await exited;
 }
 
 async function runCase(name: string, sinkFor: (kinesis: string) => TradeSink): Promise<Result> {
-  const peers = spawn(process.execPath, ['--import', 'tsx', PEERS, String(RATE), SYMBOLS], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: peers.stdout });
   let generated = 0;
-  const urls = await new Promise<{ binanceUrl: string; coinbaseUrl: string; kinesis: string }>((resolve) =>
-    lines.on('line', (line) => {
-      const msg = JSON.parse(line) as { binanceUrl?: string; coinbaseUrl: string; kinesis: string; generated?: number };
-      if (msg.generated !== undefined) generated = msg.generated;
-      else if (msg.binanceUrl !== undefined) resolve({ binanceUrl: msg.binanceUrl, coinbaseUrl: msg.coinbaseUrl, kinesis: msg.kinesis });
+  const cpu = { simulator: 0, kinesis: 0 };
+  const [kinesis, sim] = await Promise.all([
+    startPeer(['kinesis'], (msg) => {
+      if (msg.cpu !== undefined) cpu.kinesis = msg.cpu;
     }),
-  );
+    startPeer(['simulator', String(RATE), SYMBOLS], (msg) => {
+      if (msg.generated !== undefined) generated = msg.generated;
+      if (msg.cpu !== undefined) cpu.simulator = msg.cpu;
+    }),
+  ]);
+  const urls = { binanceUrl: sim.hello.binanceUrl!, coinbaseUrl: sim.hello.coinbaseUrl!, kinesis: kinesis.hello.kinesis! };
   const settings = loadConfig({ SYMBOLS, BINANCE_WS_URL: urls.binanceUrl, COINBASE_WS_URL: urls.coinbaseUrl, BUFFER_MAX_TRADES: '2000000' });
   const metrics = new InMemoryMetrics();
   const producer = new Producer({ settings, sink: sinkFor(urls.kinesis), metrics });
@@ -54,8 +88,12 @@ async function runCase(name: string, sinkFor: (kinesis: string) => TradeSink): P
   await sleep(WARMUP_S * 1_000);
   producer.publisher.latency.reset();
   const [p0, r0, g0, t0] = [producer.publisher.published, producer.received, generated, performance.now()];
+  const [c0, cpu0] = [process.cpuUsage(), { ...cpu }];
   await sleep(SECONDS * 1_000);
   const secs = (performance.now() - t0) / 1_000;
+  const own = process.cpuUsage(c0);
+  // The peers report once a second: their figures cover whole seconds near the measured window.
+  const cores = (micros: number): number => micros / 1e6 / secs;
   const l = producer.publisher.latency;
   const result: Result = {
     name,
@@ -67,11 +105,11 @@ async function runCase(name: string, sinkFor: (kinesis: string) => TradeSink): P
     max: l.max,
     dropped: metrics.total('tradesDropped'),
     backlog: producer.publisher.pending,
+    cpu: { producer: cores(own.user + own.system), simulator: cores(cpu.simulator - cpu0.simulator), kinesis: cores(cpu.kinesis - cpu0.kinesis) },
   };
   // A sink that fell behind may not drain in time: the bench reports the backlog instead.
   await producer.stop(15_000).catch((error: unknown) => console.log(`  (${name}: ${error instanceof Error ? error.message : String(error)})`));
-  peers.kill('SIGTERM');
-  await new Promise((r) => peers.once('exit', r));
+  await Promise.all([stopPeer(sim), stopPeer(kinesis)]);
   return result;
 }
 
@@ -81,6 +119,7 @@ const ackAtOnce = (): TradeSink => ({ kind: 'null', publish: () => Promise.resol
 
 console.log(`producer bench: ${RATE} trades/s offered over ${SYMBOLS.split(',').length} symbols × 2 exchanges, ${WARMUP_S}s warm-up, ${SECONDS}s measured per case`);
 const results: Result[] = [];
+const fmtCpu = (r: Result): string => `${r.cpu.producer.toFixed(2)} / ${r.cpu.simulator.toFixed(2)} / ${r.cpu.kinesis.toFixed(2)}`;
 for (const [name, sink] of [
   ['baseline: null sink (no Kinesis)', ackAtOnce],
   ['Kinesis, aggregation on', kinesisSink(true)],
@@ -88,20 +127,20 @@ for (const [name, sink] of [
 ] as const) {
   const r = await runCase(name, sink);
   results.push(r);
-  console.log(`  ${name.padEnd(34)} offered ${r.offered.toFixed(0)}/s  received ${r.received.toFixed(0)}/s  published ${r.published.toFixed(0)}/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  dropped ${r.dropped}  backlog ${r.backlog}`);
+  console.log(`  ${name.padEnd(34)} offered ${r.offered.toFixed(0)}/s  received ${r.received.toFixed(0)}/s  published ${r.published.toFixed(0)}/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  dropped ${r.dropped}  backlog ${r.backlog}  CPU ${fmtCpu(r)}`);
 }
 
 if (process.env.BENCH_NO_DOCS !== '1') {
   const docs = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  const rows = results.map((r) => `| ${r.name} | ${r.offered.toFixed(0)} | ${r.received.toFixed(0)} | ${r.published.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.dropped} | ${r.backlog} |`);
+  const rows = results.map((r) => `| ${r.name} | ${r.offered.toFixed(0)} | ${r.received.toFixed(0)} | ${r.published.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.dropped} | ${r.backlog} | ${fmtCpu(r)} |`);
   appendFileSync(
     docs,
     [
       '',
-      `### Producer run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${RATE} trades/s offered, ${SECONDS} s measured per case, node ${process.version})`,
+      `### Producer run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${RATE} trades/s offered, ${SECONDS} s measured per case, node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end on ${cpus().length} cores)`,
       '',
-      '| case | offered/s | received/s | published/s | p50 ms | p99 ms | max ms | dropped | backlog at end |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| case | offered/s | received/s | published/s | p50 ms | p99 ms | max ms | dropped | backlog at end | CPU cores: producer / simulator / kinesalite |',
+      '|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
     ].join('\n'),
