@@ -1,18 +1,22 @@
 /**
- * Connector benchmarks against in-process kinesalite: trades/s into Kinesis through the
+ * Connector benchmarks against kinesalite in a peer process: trades/s into Kinesis through the
  * KinesisWriter without and with KPL aggregation, against plain SDK loops measured in the same
  * run, and read throughput through the KinesisSource in a runtime job against a plain GetRecords
  * loop. Appends a dated section to docs/benchmarks.md (BENCH_NO_DOCS=1 to skip).
- * Size: BENCH_TRADES (default 50 000); use a small value while developing.
+ * Size: BENCH_TRADES (default 100 000); use a small value while developing.
  */
 import { appendFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CountingSink, StreamEnvironment, WatermarkStrategy } from '@coattail/runtime';
-import { KinesisSource, KinesisWriter, deaggregate, ensureStream, listAllShards, startLocalStack, type LocalStack } from '@coattail/connectors';
+import { KinesisSource, KinesisWriter, createKinesisClient, deaggregate, ensureStream, listAllShards } from '@coattail/connectors';
+import { z } from 'zod';
 
-const N = Number(process.env.BENCH_TRADES ?? 50_000);
+const N = Number(process.env.BENCH_TRADES ?? 100_000);
 const NAIVE_N = Math.min(N, 500);
 const SHARDS = 4;
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'ADAUSDT', 'DOGEUSDT', 'BNBUSDT', 'AVAXUSDT', 'LINKUSDT', 'DOTUSDT', 'BTC-USD', 'ETH-USD', 'SOL-USD', 'LTC-USD', 'BCH-USD', 'UNI-USD'];
@@ -31,23 +35,53 @@ async function time(fn: () => Promise<void>): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
+const PEER = fileURLToPath(new URL('./kinesalite-peer.ts', import.meta.url));
+/** Trades written before each writer contender is timed, to a stream of their own: JIT and sockets warm. */
+const WARMUP = Math.min(N, 20_000);
+
+/** A fresh kinesalite in a peer process (its in-memory store slows as it fills), with a client for it. */
+async function startPeer(): Promise<{ kinesis: KinesisClient; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', PEER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`kinesalite peer exited with ${String(code)}`)));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(z.object({ kinesis: z.string() }).parse(JSON.parse(line)).kinesis));
+  });
+  const kinesis = createKinesisClient({ endpoint });
+  return {
+    kinesis,
+    stop: async () => {
+      kinesis.destroy();
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 let streams = 0;
-async function fresh(stack: LocalStack): Promise<string> {
+async function fresh(kinesis: KinesisClient): Promise<string> {
   const name = `bench-${streams++}`;
-  await ensureStream(stack.clients.kinesis, { name, shards: SHARDS });
+  await ensureStream(kinesis, { name, shards: SHARDS });
   return name;
 }
 
-/** Runs a contender on a fresh, empty local stack (kinesalite's in-memory store slows as it fills) and returns seconds. */
-async function isolated(run: (stack: LocalStack, stream: string) => Promise<void>, keep?: (stack: LocalStack, stream: string) => Promise<void>): Promise<number> {
-  const stack = await startLocalStack({ streams: [], tables: [], buckets: [] });
+/**
+ * Runs a contender against a fresh kinesalite peer and returns seconds; `warm` (if given) first
+ * runs on a throwaway stream of the same peer.
+ */
+async function isolated(
+  run: (kinesis: KinesisClient, stream: string) => Promise<void>,
+  options: { warm?: (kinesis: KinesisClient, stream: string) => Promise<void>; keep?: (kinesis: KinesisClient, stream: string) => Promise<void> } = {},
+): Promise<number> {
+  const peer = await startPeer();
   try {
-    const stream = await fresh(stack);
-    const seconds = await time(() => run(stack, stream));
-    await keep?.(stack, stream);
+    if (options.warm) await options.warm(peer.kinesis, await fresh(peer.kinesis));
+    const stream = await fresh(peer.kinesis);
+    const seconds = await time(() => run(peer.kinesis, stream));
+    await options.keep?.(peer.kinesis, stream);
     return seconds;
   } finally {
-    await stack.stop();
+    await peer.stop();
   }
 }
 
@@ -56,31 +90,35 @@ const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleStri
 async function main(): Promise<void> {
   const input = trades(N);
   const rows: [string, number, number, string][] = [];
-  const naive = await isolated(async ({ clients: { kinesis } }, stream) => {
+  const naive = await isolated(async (kinesis, stream) => {
     for (const r of input.slice(0, NAIVE_N)) await kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: r.partitionKey, Data: r.data }));
   });
   rows.push(['plain SDK loop, PutRecord per trade', NAIVE_N, naive, 'one call per trade, awaited in turn']);
 
-  const sdk = await isolated(async ({ clients: { kinesis } }, stream) => {
-    for (let i = 0; i < N; i += 500) {
-      const out = await kinesis.send(new PutRecordsCommand({ StreamName: stream, Records: input.slice(i, i + 500).map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })) }));
+  const sdkLoop = async (kinesis: KinesisClient, stream: string, records = input): Promise<void> => {
+    for (let i = 0; i < records.length; i += 500) {
+      const out = await kinesis.send(new PutRecordsCommand({ StreamName: stream, Records: records.slice(i, i + 500).map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })) }));
       if ((out.FailedRecordCount ?? 0) > 0) throw new Error('PutRecords failed entries (baseline has no retry)');
     }
-  });
+  };
+  const warmup = input.slice(0, WARMUP);
+  const sdk = await isolated((kinesis, stream) => sdkLoop(kinesis, stream), { warm: (kinesis, stream) => sdkLoop(kinesis, stream, warmup) });
   rows.push(['plain SDK loop, PutRecords × 500 (baseline)', N, sdk, 'no retries, no ordering guarantees']);
 
-  const writeAll = async (writer: KinesisWriter): Promise<void> => {
-    for (let i = 0; i < N; i += 1_000) await writer.write(input.slice(i, i + 1_000));
+  const writeAll = async (writer: KinesisWriter, records = input): Promise<void> => {
+    for (let i = 0; i < records.length; i += 1_000) await writer.write(records.slice(i, i + 1_000));
     await writer.close();
   };
-  const plain = await isolated((stack, stream) => writeAll(new KinesisWriter({ client: stack.clients.kinesis, streamName: stream })));
+  const plainWriter = (kinesis: KinesisClient, stream: string): KinesisWriter => new KinesisWriter({ client: kinesis, streamName: stream });
+  const plain = await isolated((kinesis, stream) => writeAll(plainWriter(kinesis, stream)), { warm: (kinesis, stream) => writeAll(plainWriter(kinesis, stream), warmup) });
   rows.push(['KinesisWriter, no aggregation', N, plain, 'batches of 500, retries failed entries']);
 
   let readSdk = 0;
   let readSource = 0;
-  const agg = await isolated(
-    (stack, stream) => writeAll(new KinesisWriter({ client: stack.clients.kinesis, streamName: stream, aggregation: true })),
-    async ({ clients: { kinesis } }, stream) => {
+  const aggWriter = (kinesis: KinesisClient, stream: string): KinesisWriter => new KinesisWriter({ client: kinesis, streamName: stream, aggregation: true });
+  const agg = await isolated((kinesis, stream) => writeAll(aggWriter(kinesis, stream)), {
+    warm: (kinesis, stream) => writeAll(aggWriter(kinesis, stream), warmup),
+    keep: async (kinesis, stream) => {
       // Reads of the aggregated stream: the source in a runtime job, against a plain GetRecords loop.
       readSdk = await time(async () => {
         let count = 0;
@@ -108,7 +146,7 @@ async function main(): Promise<void> {
       });
       if (sink.count !== N) throw new Error(`source read ${sink.count} of ${N}`);
     },
-  );
+  });
   rows.push(['KinesisWriter, KPL aggregation', N, agg, 'one aggregate per symbol up to 50 KiB']);
   rows.push(['plain SDK GetRecords loop + JSON.parse (read baseline)', N, readSdk, 'shard after shard, de-aggregated']);
   rows.push(['KinesisSource in a runtime job (4 shard tasks)', N, readSource, 'GetRecords, de-aggregation, JSON.parse, CountingSink; includes job start and the empty poll that ends each shard']);
@@ -131,9 +169,9 @@ async function main(): Promise<void> {
   await appendFile(
     doc,
     `\n### Connectors: Kinesis writer and source on kinesalite (@coattail/connectors) — ${when} UTC\n\n` +
-      `\`npm run bench -w @coattail/connectors\` (BENCH_TRADES=${N}); in-process kinesalite on loopback, ${SHARDS} shards, ` +
-      `trades of ~190 bytes JSON over ${SYMBOLS.length} symbols (partition key = symbol), Node ${process.version}, the same process runs kinesalite, ` +
-      `each contender on a fresh stack; these figures measure the client side and kinesalite's per-record cost together (real Kinesis prices records and calls differently), on a 2-core machine shared with other work.\n\n${table}\n\n${summary}\n`,
+      `\`npm run bench -w @coattail/connectors\` (BENCH_TRADES=${N}); kinesalite in its own process on loopback (a fresh one per contender; its in-memory store slows as it fills), ${SHARDS} shards, ` +
+      `trades of ~190 bytes JSON over ${SYMBOLS.length} symbols (partition key = symbol), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end on ${cpus().length} cores; ` +
+      `each writer and the PutRecords loop first write ${WARMUP.toLocaleString('en-US')} trades to a throwaway stream of the same peer (warm JIT and sockets). kinesalite costs far more per record than Kinesis, so these figures are a lower bound for AWS.\n\n${table}\n\n${summary}\n`,
   );
 }
 
