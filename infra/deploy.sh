@@ -2,7 +2,8 @@
 # Registers the stream jobs' task definitions and rolls their ECS services to a new image: the
 # seed's submit.sh, for ECS. Needs the AWS CLI, envsubst and these variables:
 #   AWS_ACCOUNT_ID AWS_REGION IMAGE_TAG CLUSTER RAW_BUCKET WAREHOUSE_BUCKET CHECKPOINT_BUCKET
-# Optional: JOBS (default: all three), DESIRED_COUNT (tasks per job, default 1), DRY_RUN=1.
+# Optional: JOBS (default: all three; `producer` deploys the producer), DESIRED_COUNT (tasks per
+# job, default 1), DRY_RUN=1.
 #
 #   AWS_ACCOUNT_ID=123456789012 AWS_REGION=eu-west-1 IMAGE_TAG=$(git rev-parse --short HEAD) \
 #   CLUSTER=coattail RAW_BUCKET=… WAREHOUSE_BUCKET=… CHECKPOINT_BUCKET=… infra/deploy.sh

@@ -64,7 +64,7 @@ const envSchema = z
     STALE_AFTER_MS: int(30_000, 100, 600_000),
     /** @default 10000 */
     DEDUP_IDS_PER_SYMBOL: int(10_000, 1, 1_000_000),
-    /** Below the ECS task's stopTimeout (30 s in infra/producer). @default 20000 */
+    /** Below the ECS task's stopTimeout (30 s in infra/ecs/producer.task.json). @default 20000 */
     SHUTDOWN_DEADLINE_MS: int(20_000, 100, 110_000),
     /** `/healthz` and `/metrics`; 0 turns the server off. @default 8080 */
     HEALTH_PORT: int(8_080, 0, 65_535),
@@ -82,6 +82,9 @@ const envSchema = z
   });
 
 /** The producer's parsed configuration. */
+/** Every environment variable the producer reads (for deployment checks and docs). */
+export const PRODUCER_ENV_VARS: readonly string[] = Object.keys(envSchema.shape);
+
 export interface ProducerConfig {
   sink: 'kinesis' | 'kafka';
   streamName: string;

@@ -19,7 +19,7 @@
 export { unifiedTradeSchema, canonicalSymbolSchema, normalizeTrade, tradeEventId, EXCHANGES, type UnifiedTrade, type Exchange, type RawTradeFields, type NormalizeResult } from './models.js';
 export { parseDecimal, multiply, decimalToString, decimalToNumber, type Decimal, type DecimalResult } from './decimal.js';
 export { SymbolMap, parseProductMap } from './symbols.js';
-export { loadConfig, type ProducerConfig } from './config.js';
+export { loadConfig, PRODUCER_ENV_VARS, type ProducerConfig } from './config.js';
 export { ProducerError, ProducerConfigError, InvalidTradeError, ShutdownTimeoutError, type ErrorDomain } from './errors.js';
 
 export type { ExchangeProtocol, ParsedMessage } from './exchanges/protocol.js';

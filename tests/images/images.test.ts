@@ -1,0 +1,135 @@
+/**
+ * The container images, built without a Docker engine (none runs on these machines): the
+ * Dockerfiles are built into folders by ./local-build.ts — every COPY (through .dockerignore) and
+ * RUN, the npm install included — and the result is started the way ECS starts it. The base image
+ * is this machine's Node 20 standing in for node:20-slim, and USER/--chown are not applied; what is
+ * checked is that the image's files, dependencies, command, health check and stop signal work.
+ */
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalStack, type LocalStack } from '@coattail/connectors';
+import { startExchangeSimulator, type ExchangeSimulator } from '@coattail/producer';
+import { readTrades } from '@coattail/producer/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLocally, healthcheck, ignorePattern, installedPackages, runImage, type LocalImage } from './local-build.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+// The build's npm install may use this machine's npm cache (CI has just filled it).
+const runEnv = { npm_config_prefer_offline: 'true' };
+const DEV_ONLY = ['vitest', 'typescript', 'eslint', 'turbo', 'fast-check', 'playwright-core'];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const until = async (what: string, ok: () => Promise<boolean> | boolean, ms: number): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+describe('.dockerignore patterns', () => {
+  it('match like Docker: a folder takes its subtree, ** spans folders, * stays in one', () => {
+    expect(ignorePattern('**/node_modules').test('node_modules/x/index.js')).toBe(true);
+    expect(ignorePattern('**/node_modules').test('producer/node_modules/ws')).toBe(true);
+    expect(ignorePattern('.git').test('.git/HEAD')).toBe(true);
+    expect(ignorePattern('.git').test('producer/.git')).toBe(false);
+    expect(ignorePattern('**/*.log').test('a/b/c.log')).toBe(true);
+    expect(ignorePattern('*.log').test('a/c.log')).toBe(false);
+  });
+});
+
+describe('producer/Dockerfile', () => {
+  let image: LocalImage;
+  let stack: LocalStack;
+  let sim: ExchangeSimulator;
+  beforeAll(async () => {
+    [image, stack, sim] = await Promise.all([
+      buildLocally(join(ROOT, 'producer/Dockerfile'), ROOT, { runEnv }),
+      startLocalStack({ streams: [{ name: 'image-trades', shards: 2 }], tables: [], buckets: [] }),
+      startExchangeSimulator({ symbols: ['BTC-USDT', 'ETH-USDT'], tradesPerSecond: 500 }),
+    ]);
+  }, 180_000);
+  afterAll(async () => {
+    await sim?.close();
+    await stack?.stop();
+  });
+
+  it('holds production dependencies only, runs as a non-root user and stops on SIGTERM', async () => {
+    const packages = await installedPackages(image);
+    expect(packages.has('ws') && packages.has('tsx') && packages.has('@aws-sdk/client-kinesis')).toBe(true);
+    expect(DEV_ONLY.filter((p) => packages.has(p))).toEqual([]);
+    expect(image.user).toBe('node');
+    expect(image.stopSignal).toBe('SIGTERM');
+    expect(image.env.NODE_ENV).toBe('production');
+  });
+
+  it('starts from its CMD, passes its HEALTHCHECK, publishes trades and flushes them all on SIGTERM', async () => {
+    const port = String(await freePort());
+    const env = {
+      HEALTH_PORT: port,
+      SYMBOLS: 'BTC-USDT,ETH-USDT',
+      BINANCE_WS_URL: sim.binanceUrl,
+      COINBASE_WS_URL: sim.coinbaseUrl,
+      COATTAIL_KINESIS_ENDPOINT: stack.endpoints.kinesis,
+      STREAM_NAME: 'image-trades',
+      EMF_INTERVAL_MS: '0',
+    };
+    const child = runImage(image, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+    expect(await healthcheck(image, env)).not.toBe(0);
+    await until(`the health check to pass (stderr: ${stderr})`, async () => (await healthcheck(image, env)) === 0, 60_000);
+    await until('trades from both exchanges', () => sim.sessions('binance') === 1 && sim.sessions('coinbase') === 1, 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    child.kill(image.stopSignal);
+    expect(await exited, stderr).toBe(0);
+
+    const summary = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg?: string; received?: number; published?: number })
+      .find((l) => l.msg === 'producer stopped');
+    expect(summary?.received).toBeGreaterThan(0);
+    expect(summary?.published).toBe(summary?.received);
+    const stored = await readTrades(stack.clients.kinesis, 'image-trades');
+    expect(stored.length).toBe(summary?.received);
+    expect(new Set(stored.map((t) => t.event_id)).size).toBe(stored.length);
+  });
+});
+
+describe('infra/jobs/Dockerfile', () => {
+  let image: LocalImage;
+  beforeAll(async () => {
+    image = await buildLocally(join(ROOT, 'infra/jobs/Dockerfile'), ROOT, { runEnv });
+  }, 240_000);
+
+  it('holds production dependencies only, with the native modules the jobs load', async () => {
+    const packages = await installedPackages(image);
+    expect(packages.has('@duckdb/node-api') && packages.has('tsx') && packages.has('@aws-sdk/client-dynamodb')).toBe(true);
+    expect(DEV_ONLY.filter((p) => packages.has(p))).toEqual([]);
+    expect(image.user).toBe('node');
+  });
+
+  it('runs `coattail job` from its entrypoint: the default command lists the jobs', async () => {
+    const child = runImage(image);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('volume-anomaly');
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * Builds a Dockerfile into folders, without a Docker engine (none runs on our development and CI
+ * machines): every stage gets a root folder, COPY copies from the build context (filtered by
+ * .dockerignore) or from an earlier stage's root, RUN runs in the stage's WORKDIR, and the last
+ * stage becomes a runnable image. What this cannot check, and says so: the base image (`node:20-
+ * slim` is stood in for by this machine's Node 20), users and ownership (USER and --chown are
+ * recorded, not applied), and the layer cache.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, posix, relative } from 'node:path';
+import { parseDockerfile, type Instruction } from './dockerfile.js';
+
+/** The last stage of a build: where its files are and how it runs. */
+export interface LocalImage {
+  /** The image's `/`. */
+  root: string;
+  workdir: string;
+  env: Record<string, string>;
+  user: string | undefined;
+  entrypoint: string[];
+  cmd: string[];
+  healthcheck: string[] | undefined;
+  stopSignal: NodeJS.Signals;
+  /** Host path of a path inside the image. */
+  path(inImage: string): string;
+}
+
+interface Stage {
+  root: string;
+  workdir: string;
+  env: Record<string, string>;
+  user?: string;
+  entrypoint: string[];
+  cmd: string[];
+  healthcheck?: string[];
+  stopSignal: NodeJS.Signals;
+}
+
+/** A .dockerignore pattern (`*`, `?`, `**`) as a regular expression; matching a folder matches its subtree. */
+export function ignorePattern(pattern: string): RegExp {
+  const segments = posix.normalize(pattern.replace(/^\/+/, '')).replace(/\/+$/, '').split('/');
+  const body = segments
+    .map((seg, i) => {
+      const last = i === segments.length - 1;
+      if (seg === '**') return last ? '.*' : '(?:[^/]+/)*';
+      return seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + (last ? '' : '/');
+    })
+    .join('');
+  return new RegExp(`^${body}(?:/.*)?$`);
+}
+
+/** `.dockerignore` as a predicate on context-relative paths (`!` re-includes; the last match wins). */
+export async function loadDockerignore(context: string): Promise<(path: string) => boolean> {
+  const text = await readFile(join(context, '.dockerignore'), 'utf8').catch(() => '');
+  const rules = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => ({ negate: l.startsWith('!'), re: ignorePattern(l.replace(/^!/, '')) }));
+  return (path) => rules.reduce((ignored, r) => (r.re.test(path) ? !r.negate : ignored), false);
+}
+
+const inside = (root: string, p: string): string => join(root, p.replace(/^\/+/, ''));
+
+async function copyInto(source: string, dest: string, destIsDir: boolean, filter?: (hostPath: string) => boolean): Promise<void> {
+  const info = await stat(source).catch(() => undefined);
+  if (info === undefined) throw new Error(`COPY source ${source} does not exist`);
+  const target = info.isDirectory() || !destIsDir ? dest : join(dest, source.split('/').at(-1)!);
+  await mkdir(info.isDirectory() ? target : dirname(target), { recursive: true });
+  // Symlinks verbatim, as Docker copies them: npm's workspace links are relative and must stay so.
+  await cp(source, target, { recursive: true, verbatimSymlinks: true, ...(filter ? { filter } : {}) });
+}
+
+/** Builds `dockerfile` with `context` as the build context into a fresh temporary folder. */
+export async function buildLocally(dockerfile: string, context: string, options: { log?: (line: string) => void; runEnv?: Record<string, string> } = {}): Promise<LocalImage> {
+  const instructions: Instruction[] = parseDockerfile(await readFile(dockerfile, 'utf8'), relative(context, dockerfile));
+  const ignored = await loadDockerignore(context);
+  const fromContext = (hostPath: string): boolean => {
+    const rel = relative(context, hostPath).split('\\').join('/');
+    return rel === '' || !ignored(rel);
+  };
+  const out = await mkdtemp(join(tmpdir(), 'coattail-image-'));
+  const stages = new Map<string, Stage>();
+  let stage: Stage | undefined;
+  let index = 0;
+  for (const ins of instructions) {
+    if (ins.op === 'FROM') {
+      const parent = stages.get(ins.image);
+      stage = { root: join(out, `stage-${index}`), workdir: parent?.workdir ?? '/', env: { ...parent?.env }, entrypoint: [], cmd: [], stopSignal: 'SIGTERM' };
+      if (parent) await cp(parent.root, stage.root, { recursive: true, verbatimSymlinks: true });
+      await mkdir(stage.root, { recursive: true });
+      stages.set(ins.alias ?? String(index), stage);
+      stages.set(String(index++), stage);
+      continue;
+    }
+    if (stage === undefined) throw new Error(`${dockerfile}:${ins.line}: ${ins.op} before FROM`);
+    const s = stage;
+    switch (ins.op) {
+      case 'WORKDIR':
+        s.workdir = posix.resolve(s.workdir, ins.path);
+        await mkdir(inside(s.root, s.workdir), { recursive: true });
+        break;
+      case 'ENV':
+        Object.assign(s.env, ins.vars);
+        break;
+      case 'COPY': {
+        const dest = inside(s.root, posix.resolve(s.workdir, ins.dest));
+        const destIsDir = ins.dest.endsWith('/') || ins.sources.length > 1 || ins.dest === '.';
+        for (const src of ins.sources) {
+          if (ins.from !== undefined) {
+            const from = stages.get(ins.from);
+            if (from === undefined) throw new Error(`${dockerfile}:${ins.line}: COPY --from=${ins.from}: no such stage`);
+            await copyInto(inside(from.root, posix.resolve('/', src)), dest, destIsDir);
+          } else {
+            if (isAbsolute(src) || src.split('/').includes('..')) throw new Error(`${dockerfile}:${ins.line}: COPY source ${src} is outside the build context`);
+            await copyInto(join(context, src), dest, destIsDir, fromContext);
+          }
+        }
+        break;
+      }
+      case 'RUN': {
+        options.log?.(`RUN ${ins.command.join(' ')}`);
+        const [cmd, ...args] = ins.command;
+        // A container's RUN sees its image's environment, not ours: PATH and HOME (npm's cache) only.
+        const env = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...s.env, ...options.runEnv };
+        const r = spawnSync(cmd!, args, { cwd: inside(s.root, s.workdir), env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+        if (r.status !== 0) throw new Error(`${dockerfile}:${ins.line}: RUN failed (exit ${String(r.status)}): ${ins.command.join(' ')}\n${r.stdout}\n${r.stderr}`);
+        break;
+      }
+      case 'USER':
+        s.user = ins.user;
+        break;
+      case 'CMD':
+        s.cmd = ins.command;
+        break;
+      case 'ENTRYPOINT':
+        s.entrypoint = ins.command;
+        break;
+      case 'HEALTHCHECK':
+        s.healthcheck = ins.command;
+        break;
+      case 'STOPSIGNAL':
+        s.stopSignal = ins.signal as NodeJS.Signals;
+        break;
+      case 'EXPOSE':
+      case 'ARG':
+      case 'LABEL':
+        break;
+    }
+  }
+  if (stage === undefined) throw new Error(`${dockerfile}: no FROM`);
+  const last = stage;
+  return { ...last, user: last.user, healthcheck: last.healthcheck, path: (p) => inside(last.root, posix.resolve(last.workdir, p)) };
+}
+
+/** Starts the image's entrypoint + command (or `args` in place of CMD) as a child process. */
+export function runImage(image: LocalImage, options: { env?: Record<string, string>; args?: string[] } = {}): ReturnType<typeof spawn> {
+  const [cmd, ...args] = [...image.entrypoint, ...(options.args ?? image.cmd)];
+  if (cmd === undefined) throw new Error('the image has neither ENTRYPOINT nor CMD');
+  return spawn(cmd, args, {
+    cwd: image.path('.'),
+    // Only what a container has: its image's ENV and what the task definition passes.
+    env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: image.root, ...image.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs the HEALTHCHECK command once; resolves its exit code. */
+export function healthcheck(image: LocalImage, env: Record<string, string> = {}): Promise<number | null> {
+  const [cmd, ...args] = image.healthcheck ?? [];
+  if (cmd === undefined) throw new Error('the image has no HEALTHCHECK');
+  const child = spawn(cmd, args, { cwd: image.path('.'), env: { PATH: process.env.PATH ?? '', ...image.env, ...env }, stdio: 'ignore' });
+  return new Promise((resolve) => child.on('exit', resolve));
+}
+
+/** Package folder names under an image's node_modules (scoped ones as `@scope/name`). */
+export async function installedPackages(image: LocalImage): Promise<Set<string>> {
+  const base = image.path('node_modules');
+  const names = new Set<string>();
+  for (const entry of await readdir(base)) {
+    if (entry.startsWith('@')) for (const sub of await readdir(join(base, entry))) names.add(`${entry}/${sub}`);
+    else if (!entry.startsWith('.')) names.add(entry);
+  }
+  return names;
+}
