@@ -72,10 +72,25 @@ describe('Kafka connectors (kafkajs against the protocol fixture)', () => {
     await running.stop();
     expect(first.values).toHaveLength(100);
 
+    // Nothing was committed to the group: positions live only in our checkpoints.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: `g-${n}`, topics: [name] });
+      expect(committed.flatMap((t) => t.partitions.map((p) => [p.partition, p.offset])).sort()).toEqual([
+        [0, '-1'],
+        [1, '-1'],
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
+
     await writer.write(trades(100, 30).map((t) => ({ key: t.symbol, value: JSON.stringify(t) })));
     await writer.close();
+    // A new group, which has no committed offsets and would start at the earliest offset: only the
+    // checkpoint can explain resuming at offset 100.
     const second = new CollectSink<Trade>();
-    await job(name, `g-${n}`, true, second).execute({ jobId: 'kafka-resume', checkpointStore: store, idlePollDelayMs: 5, maxIdlePollDelayMs: 50 });
+    await job(name, `g-${n}-resumed`, true, second).execute({ jobId: 'kafka-resume', checkpointStore: store, idlePollDelayMs: 5, maxIdlePollDelayMs: 50 });
     expect(second.values.map((t) => t.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 100));
   });
 
