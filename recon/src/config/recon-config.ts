@@ -75,7 +75,7 @@ export const reconConfigSchema = z
     engine: z
       .object({
         /** DuckDB worker threads. @default the machine's cores */ threads: z.number().int().positive().optional(),
-        /** DuckDB memory limit, e.g. '2GB'. @default '75%' of RAM (DuckDB's own default) */
+        /** DuckDB memory limit, e.g. '2GB'. @default 80 % of RAM (DuckDB's own default) */
         memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i).optional(),
         /** Where DuckDB spills when over the limit. */ tempDirectory: z.string().optional(),
         /**
