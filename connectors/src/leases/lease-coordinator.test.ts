@@ -70,6 +70,32 @@ describe('LeaseCoordinator', () => {
     expect([...a.held()].sort()).toEqual(['c1', 'c2']);
   });
 
+  it('blocks a merged child until BOTH parents reached SHARD_END', async () => {
+    const table = await leaseTable();
+    const list: LeaseShard[] = [
+      { shardId: 'p1', parentShardIds: [] },
+      { shardId: 'p2', parentShardIds: [] },
+      { shardId: 'c', parentShardIds: ['p1', 'p2'] },
+    ];
+    const a = worker(table, 'a', list);
+    await a.runRound();
+    expect([...a.held()].sort()).toEqual(['p1', 'p2']);
+    await a.checkpoint('p1', SHARD_END);
+    await a.runRound();
+    await a.runRound();
+    expect([...a.held()]).toEqual(['p2']);
+    await a.checkpoint('p2', SHARD_END);
+    await a.runRound();
+    expect([...a.held()]).toEqual(['c']);
+  });
+
+  it('treats a parent without a lease row as ended (as the KCL does: its lease was cleaned up or never made)', async () => {
+    const table = await leaseTable();
+    const a = worker(table, 'a', [{ shardId: 'c', parentShardIds: ['trimmed-parent'] }]);
+    await a.runRound();
+    expect([...a.held()]).toEqual(['c']);
+  });
+
   it('gives its leases back on stop so another worker takes them at once', async () => {
     const table = await leaseTable();
     const a = worker(table, 'a', shards('s0', 's1'));

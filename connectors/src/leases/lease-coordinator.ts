@@ -181,6 +181,11 @@ export class LeaseCoordinator {
       if (this.#held.has(l.leaseKey) && l.leaseOwner !== me) this.#lose(l.leaseKey, `now held by ${l.leaseOwner ?? 'nobody'}`);
     }
     const expired = (l: Lease): boolean => l.leaseOwner === undefined || now - this.#seen.get(l.leaseKey)!.at > this.#failover;
+    // A child is ready once every parent's checkpoint is SHARD_END. A parent with no lease row counts
+    // as ended, as in the KCL (BlockOnParentShardTask): its lease was cleaned up after it ended, or it
+    // fell out of retention before any lease was made, and waiting for it would block the child for
+    // ever. A live parent always has a row first: ListShards lists parents before their children and
+    // createMissing writes leases in that order.
     const ready = (l: Lease): boolean => l.parentShardIds.every((p) => byKey.get(p) === undefined || byKey.get(p)!.checkpoint === SHARD_END);
     const active = leases.filter((l) => l.checkpoint !== SHARD_END && ready(l));
     const owners = new Map<string, Lease[]>([[me, []]]);
