@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, PRODUCER_ENV_VARS } from '../src/index.js';
 
@@ -39,5 +39,33 @@ describe('the producer on ECS (infra/ecs/producer.*.json)', () => {
     expect(policy.Statement).toEqual([
       expect.objectContaining({ Effect: 'Allow', Action: ['kinesis:PutRecords'], Resource: `arn:aws:kinesis:eu-west-1:123456789012:stream/${stream ?? '?'}` }),
     ]);
+  });
+
+  it('lets the execution role create the log group of every task definition that asks the awslogs driver to create one', async () => {
+    type LogOptions = Record<string, string | undefined>;
+    const policy = (await rendered('execution-role-policy.json')) as { Statement: { Effect: string; Action: string[]; Resource: string[] }[] };
+    const creatable = policy.Statement.filter((s) => s.Effect === 'Allow' && s.Action.includes('logs:CreateLogGroup')).flatMap((s) => s.Resource);
+    // An IAM resource pattern: `*` matches any run of characters, `?` any one.
+    const matches = (pattern: string, arn: string): boolean =>
+      new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
+    const files = (await readdir(ecs)).filter((f) => f.endsWith('.task.json'));
+    expect(files).toContain('producer.task.json');
+    const uncovered: string[] = [];
+    let creating = 0;
+    for (const file of files) {
+      const def = (await rendered(file)) as { containerDefinitions: { logConfiguration?: { options?: LogOptions } }[] };
+      for (const c of def.containerDefinitions) {
+        const options = c.logConfiguration?.options ?? {};
+        if (options['awslogs-create-group'] !== 'true') continue;
+        creating++;
+        const arn = `arn:aws:logs:${options['awslogs-region'] ?? '?'}:123456789012:log-group:${options['awslogs-group'] ?? '?'}`;
+        if (!creatable.some((p) => matches(p, arn))) uncovered.push(`${file}: ${arn}`);
+      }
+    }
+    expect(creating).toBeGreaterThan(0);
+    expect(uncovered).toEqual([]);
+    // Least privilege: no wildcard action, no resource outside /coattail/.
+    expect(policy.Statement.flatMap((s) => s.Action)).toEqual(['logs:CreateLogGroup']);
+    expect(creatable.filter((r) => !r.startsWith('arn:aws:logs:eu-west-1:123456789012:log-group:/coattail/'))).toEqual([]);
   });
 });
