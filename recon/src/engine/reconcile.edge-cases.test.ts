@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReconConfig } from '../config/load-config.js';
 import type { ReconConfigInput } from '../config/recon-config.js';
 import { ReconError, ReconInputError } from '../errors.js';
+import type { ReconResult } from '../result/types.js';
 import { quoteLiteral } from '../sql/quote.js';
 import { DuckSession } from './duck-session.js';
 import { reconcile } from './reconcile.js';
@@ -21,6 +22,9 @@ async function write(file: string, select: string): Promise<string> {
   }
   return file;
 }
+
+const aggregates = (r: ReconResult): [string, string, string, number | null][] =>
+  r.aggregates.rows.map((a) => [a.column, a.metric, a.status, a.difference]);
 
 const run = (config: Omit<ReconConfigInput, 'output'>) => reconcile(parseReconConfig({ ...config, output: { dir: 'out' } }, dir));
 
@@ -67,6 +71,41 @@ describe('reconcile edge cases', () => {
       { column: 'b', mismatches: 0 },
     ]);
     expect(result.hash.toleratedRows).toBe(1);
+    // Aggregates use the same tolerance. Differences: sum 2, min 0.5, max 1.5, avg 1 on both columns.
+    // a (abs 0.5): only min is within. b (abs 0.5 + rel 0.001·|t|): sum 2 > 0.5 + 1.102 fails, the rest pass.
+    expect(aggregates(result)).toEqual([
+      ['a', 'sum', 'FAIL', 2],
+      ['a', 'min', 'PASS', 0.5],
+      ['a', 'max', 'FAIL', 1.5],
+      ['a', 'avg', 'FAIL', 1],
+      ['b', 'sum', 'FAIL', 2],
+      ['b', 'min', 'PASS', 0.5],
+      ['b', 'max', 'PASS', 1.5],
+      ['b', 'avg', 'PASS', 1],
+    ]);
+    expect(result.aggregates.status).toBe('FAIL');
+  });
+
+  it('fails every aggregate that differs at tolerance 0 and passes them all above the difference', async () => {
+    const s = await write('agg-s.parquet', `SELECT 1 AS id, 100.0::DOUBLE AS a, 7 AS n UNION ALL SELECT 2, 1000.0, 9`);
+    const t = await write('agg-t.parquet', `SELECT 1 AS id, 100.5::DOUBLE AS a, 7 AS n UNION ALL SELECT 2, 1001.5, 9`);
+    const inputs = { source: { path: s }, target: { path: t }, primaryKey: 'id' };
+    const strict = await run({ ...inputs, tolerance: { absolute: 0 } });
+    const expected = (a: string) => [
+      ['a', 'sum', a, 2],
+      ['a', 'min', a, 0.5],
+      ['a', 'max', a, 1.5],
+      ['a', 'avg', a, 1],
+      ['n', 'sum', 'PASS', 0],
+      ['n', 'min', 'PASS', 0],
+      ['n', 'max', 'PASS', 0],
+      ['n', 'avg', 'PASS', 0],
+    ];
+    expect(aggregates(strict)).toEqual(expected('FAIL'));
+    expect(strict.aggregates.rows.find((r) => r.column === 'a' && r.metric === 'sum')).toMatchObject({ source: 1100, target: 1102 });
+    const loose = await run({ ...inputs, tolerance: { absolute: 2.01 } });
+    expect(aggregates(loose)).toEqual(expected('PASS'));
+    expect(loose.aggregates.status).toBe('PASS');
   });
 
   it('leaves excluded columns out of every value check and marks them in the schema', async () => {
