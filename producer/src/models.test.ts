@@ -80,6 +80,10 @@ describe('normalizeTrade', () => {
     expect(unifiedTradeSchema.safeParse({ ...r.trade, extra: 1 }).success).toBe(false);
     expect(unifiedTradeSchema.safeParse({ ...r.trade, symbol: 'BTCUSDT' }).success).toBe(false);
   });
+
+  it('refuses a non-canonical symbol before building the trade', () => {
+    expect(normalizeTrade({ ...base, symbol: 'btc-usd', price: '1', quantity: '1' })).toEqual({ ok: false, reason: "symbol 'btc-usd' is not canonical (BASE-QUOTE in upper case)" });
+  });
 });
 
 describe('SymbolMap', () => {
@@ -97,6 +101,8 @@ describe('SymbolMap', () => {
     expect(map.fromCoinbase('BTC-USD')).toBe('BTC-USDT');
     expect(map.fromCoinbase('ETH-USDC')).toBe('ETH-USDT');
     expect(map.fromCoinbase('ETC-GBP')).toBe('ETC-GBP');
+    expect(map.mappedFromCoinbase('ETH-USDC')).toBe('ETH-USDT');
+    expect(map.mappedFromCoinbase('ETC-GBP')).toBeUndefined();
   });
 
   it('parses COINBASE_PRODUCT_MAP and lists every bad entry', () => {

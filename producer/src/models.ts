@@ -58,13 +58,15 @@ export interface RawTradeFields {
 export type NormalizeResult = { ok: true; trade: UnifiedTrade } | { ok: false; reason: string };
 
 /**
- * Builds a {@link UnifiedTrade} from an exchange's fields, refusing invalid prices and sizes
- * (NaN, infinite, negative, zero, non-decimal) and bad ids or times with a reason.
+ * Builds a {@link UnifiedTrade} from an exchange's fields, refusing a non-canonical symbol,
+ * invalid prices and sizes (NaN, infinite, negative, zero, non-decimal) and bad ids or times
+ * with a reason.
  *
  * @example
  * normalizeTrade({ exchange: 'binance', symbol: 'BTC-USDT', price: '9302.00', quantity: '0.5', side: 'buy', tradeId: 1, eventTime: 1, ingestTime: 2 });
  */
 export function normalizeTrade(f: RawTradeFields): NormalizeResult {
+  if (!canonicalSymbolSchema.safeParse(f.symbol).success) return { ok: false, reason: `symbol '${f.symbol}' is not canonical (BASE-QUOTE in upper case)` };
   const price = parseDecimal(f.price, 'price');
   if (!price.ok) return price;
   const quantity = parseDecimal(f.quantity, 'quantity');

@@ -55,6 +55,11 @@ export class SymbolMap {
     return this.#fromCoinbase.get(product) ?? product;
   }
 
+  /** Canonical symbol of a Coinbase product we subscribe to, or undefined for any other product. */
+  mappedFromCoinbase(product: string): string | undefined {
+    return this.#fromCoinbase.get(product);
+  }
+
   /** Every Coinbase product to subscribe to. */
   coinbaseProducts(): string[] {
     return this.symbols.map((s) => this.coinbaseProduct(s));

@@ -19,7 +19,8 @@ const matchPayload = z.object({
 const heartbeatPayload = z.object({ type: z.literal('heartbeat'), product_id: z.string(), last_trade_id: z.number().optional() });
 
 /**
- * Reads one Coinbase Exchange frame: `match` and `last_match` become trades; `subscriptions`
+ * Reads one Coinbase Exchange frame: `match` and `last_match` of a mapped product become trades
+ * (any other product is malformed: it has no canonical symbol); `subscriptions`
  * (the ack), `heartbeat` and `error` are recognized; other types are ignored by name, and a frame
  * without `type` is ignored as 'untyped'.
  */
@@ -51,7 +52,9 @@ export function parseCoinbaseMessage(text: string, ingestTime: number, symbols: 
   if (Number.isNaN(eventTime)) return { kind: 'malformed', reason: `match time '${m.time}' is not ISO-8601` };
   // Coinbase's `side` is the maker's order side; the taker traded the other way.
   const side = m.side === 'buy' ? 'sell' : 'buy';
-  const symbol = symbols.fromCoinbase(m.product_id);
+  // Only products of the map: anything else (say `btc-usd`) has no canonical symbol to publish under.
+  const symbol = symbols.mappedFromCoinbase(m.product_id);
+  if (symbol === undefined) return { kind: 'malformed', reason: `unmapped product ${m.product_id}` };
   const result = normalizeTrade({ exchange: 'coinbase', symbol, price: m.price, quantity: m.size, side, tradeId: m.trade_id, eventTime, ingestTime });
   return result.ok ? { kind: 'trade', trade: result.trade } : { kind: 'malformed', reason: result.reason };
 }

@@ -126,6 +126,10 @@ describe('Coinbase malformed input and subscription', () => {
     expect(r.kind === 'malformed' && r.reason).toContain(reason);
   });
 
+  it.each(['btc-usd', 'BTC-EUR'])('refuses a match of the unmapped product %s instead of publishing a symbol outside the map', (product) => {
+    expect(parseCoinbaseMessage(match({ product_id: product }), NOW, symbols)).toEqual({ kind: 'malformed', reason: `unmapped product ${product}` });
+  });
+
   it('ignores a frame without a type field', () => {
     expect(parseCoinbaseMessage('{"product_id":"BTC-USD"}', NOW, symbols)).toEqual({ kind: 'ignored', type: 'untyped' });
   });
