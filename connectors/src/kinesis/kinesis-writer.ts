@@ -22,9 +22,11 @@ export interface KinesisWriterOptions {
   /** User records buffered (not yet acknowledged) above which `write` waits. @default 20_000 */
   maxBufferedRecords?: number;
   /**
-   * Strict per-key order: at most one entry per partition key per PutRecords call, so a failed
-   * entry can never be overtaken by a later entry of its key in the same call. Cheap with
-   * aggregation (one aggregate per key anyway), costly without. @default false
+   * Per-key order under partial failures: at most one entry per partition key per PutRecords
+   * call, so a failed entry can never be overtaken by a later entry of its key that succeeded in
+   * the same call (PutRecords is not atomic; no retry can undo that). Cheap with aggregation (one
+   * aggregate per key per call), costly without when there are few keys: set `false` there if
+   * order within a key does not matter (the plain SDK loop's guarantee). @default true
    */
   strictOrder?: boolean;
   /** Attempts per entry before the writer fails. @default 12 */
@@ -54,8 +56,9 @@ interface Aggregate {
 /**
  * Writes records to a Kinesis stream with `PutRecords`: batches within the limits (500 records,
  * 5 MiB per call, 1 MiB per record), retries only the entries that failed with back-off and
- * jitter, keeps each partition key's order (one call in flight; failed entries go back to the
- * front of the queue, ahead of anything newer), and flushes on `close`.
+ * jitter, keeps each partition key's order (one call in flight, one entry per key per call, and
+ * failed entries go back to the front of the queue, ahead of anything newer), and flushes on
+ * `close`.
  *
  * @example
  * const writer = new KinesisWriter({ client: createKinesisClient(), streamName: 'coattail-trades', aggregation: true });
@@ -81,7 +84,7 @@ export class KinesisWriter {
   readonly #m: { records: Counter; calls: Counter; retried: Counter; throttled: Counter };
 
   constructor(options: KinesisWriterOptions) {
-    this.#o = { lingerMs: 100, maxBufferedRecords: 20_000, strictOrder: false, maxAttempts: 12, retryBaseMs: 100, retryMaxMs: 5_000, ...options };
+    this.#o = { lingerMs: 100, maxBufferedRecords: 20_000, strictOrder: true, maxAttempts: 12, retryBaseMs: 100, retryMaxMs: 5_000, ...options };
     const agg = options.aggregation;
     this.#aggregateMax = agg === undefined || agg === false ? undefined : ((agg === true ? undefined : agg.maxBytes) ?? 50 * 1024);
     if (this.#aggregateMax !== undefined && this.#aggregateMax > KINESIS_LIMITS.bytesPerRecord - KINESIS_LIMITS.partitionKeyChars * 4) {
@@ -232,19 +235,21 @@ export class KinesisWriter {
     const rest: Entry[] = [];
     const keys = new Set<string>();
     let bytes = 0;
-    for (const e of this.#queue) {
+    let i = 0;
+    for (; i < this.#queue.length; i++) {
+      const e = this.#queue[i]!;
       const size = e.data.length + e.partitionKey.length;
-      const full = batch.length >= KINESIS_LIMITS.recordsPerCall || bytes + size > KINESIS_LIMITS.bytesPerCall;
-      if (full || (this.#o.strictOrder && keys.has(e.partitionKey))) {
+      if (batch.length >= KINESIS_LIMITS.recordsPerCall || bytes + size > KINESIS_LIMITS.bytesPerCall) break;
+      // Strict order: a key's next entry waits for the next call, keeping its place in the queue.
+      if (this.#o.strictOrder && keys.has(e.partitionKey)) {
         rest.push(e);
-        if (full && !this.#o.strictOrder) break;
         continue;
       }
       keys.add(e.partitionKey);
       batch.push(e);
       bytes += size;
     }
-    this.#queue = this.#o.strictOrder ? rest : this.#queue.slice(batch.length);
+    this.#queue = rest.length === 0 ? this.#queue.slice(i) : [...rest, ...this.#queue.slice(i)];
     this.#queuedBytes -= bytes;
     return batch;
   }
