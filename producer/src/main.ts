@@ -9,7 +9,7 @@ import { InMemoryMetrics } from '@coattail/runtime';
 import pino from 'pino';
 import { loadConfig, type ProducerConfig } from './config.js';
 import { ProducerConfigError } from './errors.js';
-import { emfDocuments } from './ops/metrics-format.js';
+import { producerEmfDocuments } from './ops/metrics-format.js';
 import { startHealthServer } from './ops/health-server.js';
 import { Producer } from './producer.js';
 import { createSink } from './publish/create-sink.js';
@@ -39,13 +39,11 @@ async function main(): Promise<void> {
   producer.start();
   const health = config.healthPort > 0 ? await startHealthServer(producer, metrics, config.healthPort) : undefined;
   const previous = new Map<string, number>();
-  const emf =
-    config.emfIntervalMs > 0
-      ? setInterval(() => {
-          const l = producer.publisher.latency;
-          for (const doc of emfDocuments(metrics, previous, { PublishLatencyP50Ms: l.percentile(0.5), PublishLatencyP99Ms: l.percentile(0.99) }, Date.now())) process.stdout.write(`${doc}\n`);
-        }, config.emfIntervalMs)
-      : undefined;
+  // stdout is synchronous for files and pipes on Linux, so a batch written before exit is not lost.
+  const emitEmf = (): void => {
+    for (const doc of producerEmfDocuments(metrics, producer.publisher.latency, previous, Date.now())) process.stdout.write(`${doc}\n`);
+  };
+  const emf = config.emfIntervalMs > 0 ? setInterval(emitEmf, config.emfIntervalMs) : undefined;
   logger.info({ sink: config.sink, stream: config.streamName, symbols: config.symbols, exchanges: config.exchanges }, 'producer running');
 
   let stopping = false;
@@ -56,10 +54,13 @@ async function main(): Promise<void> {
     logger.info({ signal, deadlineMs: config.shutdownDeadlineMs }, 'shutting down: no more reads, flushing');
     try {
       const summary = await producer.stop(config.shutdownDeadlineMs);
+      // The final batch: the increments since the last interval, including the shutdown's flush.
+      if (config.emfIntervalMs > 0) emitEmf();
       logger.info(summary, 'producer stopped');
       await health?.close();
       process.exit(0);
     } catch (error) {
+      if (config.emfIntervalMs > 0) emitEmf();
       logger.fatal({ err: error }, 'shutdown failed');
       process.exit(1);
     }

@@ -68,4 +68,45 @@ describe('the producer process on SIGTERM', () => {
     expect(new Set(stored.map((t) => t.event_id)).size).toBe(stored.length);
     expect(new Set(stored.map((t) => t.exchange))).toEqual(new Set(['binance', 'coinbase']));
   });
+
+  it('writes a final CloudWatch embedded-metric batch at SIGTERM, with what the shutdown flushed', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SYMBOLS: 'BTC-USDT',
+        BINANCE_WS_URL: sim.binanceUrl,
+        COINBASE_WS_URL: sim.coinbaseUrl,
+        COATTAIL_KINESIS_ENDPOINT: stack.endpoints.kinesis,
+        STREAM_NAME: 'sigterm-trades',
+        PUBLISH_LINGER_MS: '500',
+        HEALTH_PORT: '0',
+        // An hour: no periodic batch can happen during the test, only the final one.
+        EMF_INTERVAL_MS: '3600000',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(() => stdout.includes('"producer running"'), `the producer running (stderr: ${stderr})`, 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toBe(0);
+
+    const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summary = lines.find((l) => l.msg === 'producer stopped') as { published: number } | undefined;
+    const docs = lines.filter((l) => '_aws' in l);
+    expect(docs.length, stdout).toBeGreaterThan(0);
+    const sum = (name: string): number => docs.reduce((a, d) => a + (typeof d[name] === 'number' ? d[name] : 0), 0);
+    expect(sum('tradesReceived')).toBeGreaterThan(0);
+    // The batch is written after the flush: it counts every trade the shutdown published.
+    expect(sum('tradesPublished')).toBe(summary?.published);
+    for (const exchange of ['binance', 'coinbase']) expect(docs.some((d) => d.exchange === exchange && 'reconnects' in d && 'tradesDropped' in d)).toBe(true);
+    expect(docs.some((d) => typeof d.PublishLatencyP99Ms === 'number')).toBe(true);
+  });
 });

@@ -63,3 +63,13 @@ export function emfDocuments(metrics: InMemoryMetrics, previous: Map<string, num
     }),
   );
 }
+
+/**
+ * The producer's EMF batch: every counter's increment since `previous` plus publish latency
+ * p50/p99 (`PublishLatencyP50Ms`, `PublishLatencyP99Ms`). `main.ts` writes one batch every
+ * `EMF_INTERVAL_MS` and a final one on SIGTERM after the flush, so the last interval's counts
+ * (including what the shutdown itself published) reach CloudWatch.
+ */
+export function producerEmfDocuments(metrics: InMemoryMetrics, latency: { percentile(q: number): number }, previous: Map<string, number>, now: number): string[] {
+  return emfDocuments(metrics, previous, { PublishLatencyP50Ms: latency.percentile(0.5), PublishLatencyP99Ms: latency.percentile(0.99) }, now);
+}

@@ -7,7 +7,7 @@ import type { TradeSink } from '../publish/trade-sink.js';
 import { startExchangeSimulator } from '../simulator/exchange-simulator.js';
 import { waitFor } from '../testing/wait.js';
 import { startHealthServer } from './health-server.js';
-import { emfDocuments, prometheusText } from './metrics-format.js';
+import { emfDocuments, producerEmfDocuments, prometheusText } from './metrics-format.js';
 
 let cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -63,6 +63,23 @@ describe('CloudWatch embedded metrics', () => {
     expect(docs).toContainEqual(expect.objectContaining({ exchange: 'coinbase', tradesReceived: 0 }));
     const latency = docs.find((d) => 'PublishLatencyP99Ms' in d)!;
     expect(latency._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'CoatTail/Producer', Metrics: [{ Name: 'PublishLatencyP99Ms', Unit: 'Milliseconds' }] }] });
+  });
+
+  it("carries every metric the issue names, under the names the producer's own counters use", () => {
+    const metrics = new InMemoryMetrics();
+    // Not started: constructing registers every counter of the publisher and both connections.
+    const producer = new Producer({ settings: loadConfig({ SYMBOLS: 'BTC-USDT' }), sink: memorySink(), metrics });
+    metrics.counter('tradesReceived', { exchange: 'coinbase' }).inc(4);
+    const docs = producerEmfDocuments(metrics, producer.publisher.latency, new Map(), 1).map((d) => JSON.parse(d) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } });
+    const declared = (exchange: string | undefined): Set<string> =>
+      new Set(docs.filter((d) => d.exchange === exchange).flatMap((d) => d._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name))));
+    for (const exchange of ['binance', 'coinbase']) {
+      const names = declared(exchange);
+      for (const metric of ['tradesReceived', 'tradesPublished', 'tradesDropped', 'reconnects', 'gapEvents', 'tradesMissing']) expect(names, `${metric} of ${exchange}`).toContain(metric);
+      expect(docs.find((d) => d.exchange === exchange)?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['exchange']]);
+    }
+    expect(docs).toContainEqual(expect.objectContaining({ exchange: 'coinbase', tradesReceived: 4, tradesPublished: 0 }));
+    expect([...declared(undefined)]).toEqual(expect.arrayContaining(['PublishLatencyP50Ms', 'PublishLatencyP99Ms']));
   });
 
   it('escapes label values in the Prometheus text', () => {
