@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReconConfig } from '../config/load-config.js';
+import { expectedAggregates } from '../generator/golden-aggregates.js';
 import { generateGoldenDataset, type GoldenDataset } from '../generator/generate-golden.js';
 import type { ReconResult } from '../result/types.js';
 import { reconcile } from './reconcile.js';
@@ -54,10 +55,26 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
     expect(Object.fromEntries(result.hash.byColumn.map((c) => [c.column, c.mismatches]))).toEqual(golden.expected.hash.byColumn);
   });
 
-  it('profiles nulls per column, including injected nulls', () => {
-    const byColumn = Object.fromEntries(result.nulls.columns.map((c) => [c.column, { source: c.sourceNulls, target: c.targetNulls }]));
-    expect(byColumn.quantity).toEqual(golden.expected.nulls.quantity);
-    expect(byColumn.note).toEqual(golden.expected.nulls.note);
+  it('profiles nulls per column, including injected nulls, with delta and percentages', () => {
+    const { rowCount, nulls } = golden.expected;
+    // Percentages are of each side's row count (duplicates and orphans included), 0–100.
+    const expected = (column: string, source: number, target: number) => ({
+      column,
+      status: source === target ? 'PASS' : 'FAIL',
+      sourceNulls: source,
+      targetNulls: target,
+      sourceNullPct: (100 * source) / rowCount.source,
+      targetNullPct: (100 * target) / rowCount.target,
+      delta: target - source,
+      deltaPctPoints: (100 * target) / rowCount.target - (100 * source) / rowCount.source,
+    });
+    expect(result.nulls.columns).toEqual(
+      result.nulls.columns.map((c) => {
+        const n = nulls[c.column] ?? { source: 0, target: 0 };
+        return expected(c.column, n.source, n.target);
+      }),
+    );
+    expect(result.nulls.columns.map((c) => c.column)).toEqual(expect.arrayContaining(['quantity', 'note']));
     expect(result.nulls.columns.find((c) => c.column === 'quantity')?.status).toBe('FAIL');
   });
 
@@ -66,10 +83,35 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
     expect(result.reconciled).toBe(false);
   });
 
-  it('compares sum, min, max and avg of every numeric column', () => {
-    const columns = new Set(result.aggregates.rows.map((a) => a.column));
-    expect([...columns].sort()).toEqual(['price', 'quantity', 'quote_volume', 'trade_count']);
-    expect(result.aggregates.rows).toHaveLength(16);
+  it('compares sum, min, max and avg of every numeric column with the expected status and difference', () => {
+    const expected = expectedAggregates(golden.expected.rows, golden.expected.rate);
+    const relTolerance: Record<string, number> = { price: 1e-9 }; // goldenConfig; absolute is 0
+    const near = (actual: number | null, want: number): void => expect(Math.abs((actual ?? NaN) - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
+    const statuses: Record<string, string> = {};
+    for (const row of result.aggregates.rows) {
+      const e = expected[row.column as keyof typeof expected];
+      const [s, t] = [e.source[row.metric], e.target[row.metric]];
+      near(row.source, s);
+      near(row.target, t);
+      near(row.difference, t - s);
+      const allowed = (relTolerance[row.column] ?? 0) * Math.abs(t) + (row.metric === 'sum' || row.metric === 'avg' ? 1e-9 * Math.max(Math.abs(s), Math.abs(t)) : 0);
+      // Every expected difference is either none or far outside the tolerance: no coin flips.
+      expect(t === s || Math.abs(t - s) > 10 * allowed, `${row.column}.${row.metric}`).toBe(true);
+      expect(row.status, `${row.column}.${row.metric}`).toBe(Math.abs(t - s) <= allowed ? 'PASS' : 'FAIL');
+      statuses[`${row.column}.${row.metric}`] = row.status;
+    }
+    // What that derivation gives, spelled out: every column with induced value changes fails its
+    // sum and avg; min/max fail only where a changed or orphaned row held the extreme (id 0, the
+    // smallest quote_volume, is missing in the target). trade_count has no value changes, and its
+    // orphans and duplicates happen to cancel out (−1 + 30 + 9 − 38), so it passes throughout.
+    const fail = (c: string, ...m: string[]) => Object.fromEntries(['sum', 'min', 'max', 'avg'].map((x) => [`${c}.${x}`, m.includes(x) ? 'FAIL' : 'PASS']));
+    expect(statuses).toEqual({
+      ...fail('price', 'sum', 'max', 'avg'),
+      ...fail('quantity', 'sum', 'avg'),
+      ...fail('quote_volume', 'sum', 'min', 'max', 'avg'),
+      ...fail('trade_count'),
+    });
+    expect(result.aggregates.status).toBe('FAIL');
   });
 
   it('finds the same when the inputs are materialized first (engine.cache: always)', async () => {
