@@ -44,6 +44,15 @@ export class FencedCheckpointStore implements CheckpointStore {
         this.#status.set(shardId, status ?? 'running');
       } else {
         // Not held (never taken, or lost): checkpoint() refuses with LeaseLostError.
+        // Race window, accepted: the fence is checked here and the manifest written just after, so
+        // the lease could in principle move in between. The fenced write bumps leaseCounter, which
+        // other workers count as a renewal, so nobody can take the lease until failoverTimeMs
+        // after it; the window is open only if the manifest put (with its retries, e.g. through an
+        // S3 outage) outlasts that. Then the old owner's chk-N completes late: the new owner may have
+        // restored chk-(N-1) and re-reads those records (idempotent sinks absorb them), and a chk-N of
+        // its own cannot be mixed up with the old one because a manifest must match its state's
+        // digest. The old owner's next checkpoint is refused and its task stops. Closing it outright
+        // needs the fence and the manifest in one atomic write, which S3 and DynamoDB cannot share.
         const ended = this.#status.get(shardId) === 'handed-off' || this.#status.get(shardId) === 'finished';
         await this.coordinator.checkpoint(shardId, ended ? SHARD_END : `chk-${match[2]}`);
       }
