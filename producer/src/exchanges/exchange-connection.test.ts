@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { UnifiedTrade } from '../models.js';
 import { startExchangeSimulator, type ExchangeSimulator, type ExchangeSimulatorOptions } from '../simulator/exchange-simulator.js';
 import { SymbolMap } from '../symbols.js';
-import { fixtureLines, fixturesPresent } from '../testing/fixtures.js';
+import { FIXTURE_DIR, fixturesPresent, SAMPLE_DIR } from '../testing/fixtures.js';
 import { waitFor } from '../testing/wait.js';
 import { binanceProtocol } from './binance.js';
 import { coinbaseProtocol } from './coinbase.js';
@@ -121,13 +121,43 @@ describe('reconnect back-off', () => {
   });
 });
 
+describe('replay of JSONL files through the simulator (our sample frames)', () => {
+  it('delivers Binance trade and control frames from a file to the adapter', async () => {
+    const { simulator, trades, count } = await setup('binance');
+    simulator.setGenerating(false);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await simulator.replayFile('binance', `${SAMPLE_DIR}binance-trades.jsonl`)).toBe(4);
+    expect(await simulator.replayFile('binance', `${SAMPLE_DIR}binance-control.jsonl`)).toBe(6);
+    await waitFor(() => count('exchangeErrors') === 2 && count('subscriptionAcks') === 2, 'the replayed acks and errors');
+    const ids = ['binance:BTC-USDT:4100000001', 'binance:BTC-USDT:4100000002', 'binance:ETH-USDT:1900000001', 'binance:ETH-USDT:1900000002'];
+    expect(ids.filter((id) => !trades.some((t) => t.event_id === id))).toEqual([]);
+    simulator.setGenerating(true); // the successor takes over on its first frame
+    await waitFor(() => count('connectionHandovers') >= 1, 'the hand-over serverShutdown asks for');
+    expect(count('tradesMalformed')).toBe(0);
+  });
+
+  it('delivers Coinbase match, last_match, heartbeat and error frames from a file to the adapter', async () => {
+    const { simulator, trades, count } = await setup('coinbase');
+    simulator.setGenerating(false);
+    await new Promise((r) => setTimeout(r, 30));
+    const acks = count('subscriptionAcks');
+    const heartbeats = count('heartbeats');
+    expect(await simulator.replayFile('coinbase', `${SAMPLE_DIR}coinbase-messages.jsonl`)).toBe(5);
+    await waitFor(() => count('exchangeErrors') === 1, 'the replayed error');
+    expect(trades.filter((t) => t.event_id.startsWith('coinbase:BTC-USDT:60000000')).map((t) => t.side)).toEqual(['buy', 'sell']);
+    expect(count('subscriptionAcks')).toBe(acks + 1);
+    expect(count('heartbeats')).toBeGreaterThan(heartbeats);
+    expect(count('tradesMalformed')).toBe(0);
+  });
+});
+
 describe.skipIf(!fixturesPresent)('replay of recorded messages through the simulator', () => {
   it('delivers the recorded Binance and Coinbase frames to the adapters as trades and control messages', async () => {
     const { simulator, trades, count } = await setup('binance');
     simulator.setGenerating(false);
     await new Promise((r) => setTimeout(r, 30));
-    simulator.faults.replay('binance', fixtureLines('binance_ws_trade_samples.jsonl'));
-    simulator.faults.replay('binance', fixtureLines('binance_ws_docs_payload_examples.jsonl'));
+    await simulator.replayFile('binance', `${FIXTURE_DIR}binance_ws_trade_samples.jsonl`);
+    await simulator.replayFile('binance', `${FIXTURE_DIR}binance_ws_docs_payload_examples.jsonl`);
     await waitFor(() => trades.some((t) => t.event_id === 'binance:BTC-USDT:343719861'), 'the recorded BTC trade');
     await waitFor(() => count('messagesIgnored') >= 10, 'the non-trade payloads');
     expect(trades.filter((t) => t.symbol === 'BNB-BTC')).toHaveLength(3); // the docs' trade repeats id 12345: dropped as a duplicate

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureLines, fixturesPresent } from '../testing/fixtures.js';
+import { fixtureLines, fixturesPresent, sampleLines } from '../testing/fixtures.js';
 import { SymbolMap } from '../symbols.js';
 import { binanceProtocol, parseBinanceMessage } from './binance.js';
 import { coinbaseProtocol, parseCoinbaseMessage } from './coinbase.js';
@@ -8,6 +8,65 @@ import type { ParsedMessage } from './protocol.js';
 const symbols = new SymbolMap(['BTC-USDT', 'BNB-BTC', 'ETC-GBP'], { 'ETC-GBP': 'ETC-GBP' });
 const NOW = 1_800_000_000_000;
 const kinds = (msgs: ParsedMessage[]): string[] => msgs.map((m) => (m.kind === 'ignored' ? `ignored:${m.type}` : m.kind));
+
+// Our own frames (producer/test/fixtures/), written from the exchanges' documented field lists:
+// these run everywhere; the shared third-party captures below are an extra when present.
+describe('Binance messages (our sample frames in the documented shapes)', () => {
+  const sample = new SymbolMap(['BTC-USDT', 'ETH-USDT']);
+
+  it('normalizes combined-stream and raw trade frames, with the taker side from m', () => {
+    const parsed = sampleLines('binance-trades.jsonl').map((l) => parseBinanceMessage(l, NOW, sample));
+    expect(kinds(parsed)).toEqual(['trade', 'trade', 'trade', 'trade']);
+    expect(parsed[0]).toEqual({
+      kind: 'trade',
+      trade: {
+        event_id: 'binance:BTC-USDT:4100000001',
+        exchange: 'binance',
+        symbol: 'BTC-USDT',
+        price: 37012.5,
+        quantity: 0.02,
+        quote_volume: 740.25,
+        side: 'buy', // m=false: the buyer took liquidity
+        trade_id: 4100000001,
+        event_time: 1700000000120, // T, the trade time, not E
+        ingest_time: NOW,
+      },
+    });
+    expect(parsed.map((p) => (p.kind === 'trade' ? `${p.trade.symbol}/${p.trade.side}` : p.kind))).toEqual(['BTC-USDT/buy', 'BTC-USDT/sell', 'ETH-USDT/buy', 'ETH-USDT/sell']);
+  });
+
+  it('recognizes subscription acks, error frames and serverShutdown (combined and raw)', () => {
+    const parsed = sampleLines('binance-control.jsonl').map((l) => parseBinanceMessage(l, NOW, sample));
+    expect(kinds(parsed)).toEqual(['ack', 'ack', 'error', 'error', 'shutdown', 'shutdown']);
+    expect(parsed[0]).toEqual({ kind: 'ack', detail: 'id 1' });
+    expect(parsed[2]).toEqual({ kind: 'error', message: '2: Invalid request: unknown variant `SUBSCRIB`' });
+  });
+});
+
+describe('Coinbase messages (our sample frames in the documented shapes)', () => {
+  it('reads the subscription ack, last_match, match, heartbeat and error', () => {
+    const parsed = sampleLines('coinbase-messages.jsonl').map((l) => parseCoinbaseMessage(l, NOW, new SymbolMap(['BTC-USDT', 'ETH-USDT'])));
+    expect(kinds(parsed)).toEqual(['ack', 'trade', 'trade', 'heartbeat', 'error']);
+    expect(parsed[2]).toEqual({
+      kind: 'trade',
+      trade: {
+        event_id: 'coinbase:BTC-USDT:600000002',
+        exchange: 'coinbase',
+        symbol: 'BTC-USDT', // product BTC-USD through the default map
+        price: 37005.1,
+        quantity: 0.25,
+        quote_volume: 9251.275,
+        side: 'sell', // maker side 'buy': the taker sold
+        trade_id: 600000002,
+        event_time: Date.UTC(2023, 10, 14, 22, 13, 20, 250),
+        ingest_time: NOW,
+      },
+    });
+    expect(parsed[1]?.kind === 'trade' && parsed[1].trade.side).toBe('buy'); // last_match, maker 'sell'
+    expect(parsed[3]).toEqual({ kind: 'heartbeat', symbol: 'BTC-USDT', lastTradeId: 600000002 });
+    expect(parsed[4]).toEqual({ kind: 'error', message: 'Failed to subscribe: BTC-XYZ is not a valid product' });
+  });
+});
 
 describe.skipIf(!fixturesPresent)('Binance messages (recorded shapes from shared/fixtures/exchange)', () => {
   it('normalizes every recorded trade, old and current field sets, raw and combined', () => {

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -71,6 +72,8 @@ export interface ExchangeSimulator {
   readonly generated: Record<Exchange, number>;
   /** Open sessions of an exchange. */
   sessions(exchange: Exchange): number;
+  /** Sends every non-empty line of a recorded JSONL file as one frame; resolves to the frame count. */
+  replayFile(exchange: Exchange, path: string): Promise<number>;
   /** Stops or restarts trade generation (sessions stay open). */
   setGenerating(on: boolean): void;
   close(): Promise<void>;
@@ -260,6 +263,11 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     faults,
     generated,
     sessions: (exchange) => of(exchange).length,
+    replayFile: async (exchange, path) => {
+      const frames = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim().length > 0);
+      faults.replay(exchange, frames);
+      return frames.length;
+    },
     setGenerating: (on) => {
       generating = on;
     },
