@@ -14,6 +14,11 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const hasChromium = existsSync(CHROMIUM);
+// CI (.ci/run installs chromium) must run this test, never skip it; a developer machine may skip.
+const inCi = !['', '0', 'false'].includes((process.env.CI ?? '').trim().toLowerCase());
+if (inCi && !hasChromium) {
+  throw new Error(`the dashboard browser test needs ${CHROMIUM} and CI=${process.env.CI} forbids skipping it: install Debian's chromium (apt-get install -y chromium)`);
+}
 const title = hasChromium ? 'dashboard in headless Chromium' : `dashboard in headless Chromium — skipped: ${CHROMIUM} is not installed (apt-get install chromium)`;
 
 // A real browser, not a DOM fake: the charts and the paging run as the user sees them.
