@@ -65,10 +65,10 @@ class FlakyKinesis extends KinesisClient {
 }
 
 describe('KinesisWriter', () => {
-  it('delivers every record once, in order per partition key, in calls of at most 500 (strictOrder off packs a key into one call)', async () => {
+  it('delivers every record once, in order per partition key, in calls of at most 500', async () => {
     const stream = await freshStream();
     const flaky = new FlakyKinesis(stack.clients.kinesis, 0);
-    const writer = new KinesisWriter({ client: flaky, streamName: stream, strictOrder: false });
+    const writer = new KinesisWriter({ client: flaky, streamName: stream });
     const input = trades(1_234, ['BTC', 'ETH', 'SOL', 'XRP']);
     for (let i = 0; i < input.length; i += 100) await writer.write(input.slice(i, i + 100));
     await writer.close();
@@ -89,11 +89,11 @@ describe('KinesisWriter', () => {
 
   // Every 7th entry of a call fails once: 30 keys are not a multiple of 7, so a failed entry
   // shares its call with later entries of its own key (the case that can reorder a key).
-  it('retries only the entries that failed, and keeps per-key order by default', async () => {
+  it('retries only the entries that failed, and keeps per-key order in strict mode', async () => {
     const stream = await freshStream();
     const metrics = new InMemoryMetrics();
     const flaky = new FlakyKinesis(stack.clients.kinesis, 7);
-    const writer = new KinesisWriter({ client: flaky, streamName: stream, retryBaseMs: 1, metrics });
+    const writer = new KinesisWriter({ client: flaky, streamName: stream, retryBaseMs: 1, strictOrder: true, metrics });
     const input = trades(300, Array.from({ length: 30 }, (_, i) => `S${i}`));
     await writer.write(input);
     await writer.close();
@@ -104,7 +104,7 @@ describe('KinesisWriter', () => {
     expect(metrics.total('kinesisEntriesRetried')).toBeLessThan(300);
   });
 
-  it('keeps per-key order with aggregation when aggregates of one key fail part-way', async () => {
+  it('keeps per-key order with aggregation by default when aggregates of one key fail part-way', async () => {
     const stream = await freshStream();
     const flaky = new FlakyKinesis(stack.clients.kinesis, 7);
     const writer = new KinesisWriter({ client: flaky, streamName: stream, retryBaseMs: 1, aggregation: { maxBytes: 200 } });
@@ -116,10 +116,10 @@ describe('KinesisWriter', () => {
     expect(perKeySequence(records)).toEqual(perKeySequence(input));
   });
 
-  it('with strictOrder off, a partial failure reorders keys (why strict order is the default)', async () => {
+  it('without strict order (the default without aggregation), a partial failure can reorder a key', async () => {
     const stream = await freshStream();
     const flaky = new FlakyKinesis(stack.clients.kinesis, 7);
-    const writer = new KinesisWriter({ client: flaky, streamName: stream, retryBaseMs: 1, strictOrder: false });
+    const writer = new KinesisWriter({ client: flaky, streamName: stream, retryBaseMs: 1 });
     const input = trades(300, Array.from({ length: 30 }, (_, i) => `S${i}`));
     await writer.write(input);
     await writer.close();

@@ -25,8 +25,9 @@ export interface KinesisWriterOptions {
    * Per-key order under partial failures: at most one entry per partition key per PutRecords
    * call, so a failed entry can never be overtaken by a later entry of its key that succeeded in
    * the same call (PutRecords is not atomic; no retry can undo that). Cheap with aggregation (one
-   * aggregate per key per call), costly without when there are few keys: set `false` there if
-   * order within a key does not matter (the plain SDK loop's guarantee). @default true
+   * aggregate per key per call), so it is on there by default. Without aggregation it caps a call
+   * at one record per key, so it is off by default there: order then holds except across a
+   * partial failure (the plain SDK loop's guarantee). @default true with aggregation, else false
    */
   strictOrder?: boolean;
   /** Attempts per entry before the writer fails. @default 12 */
@@ -56,9 +57,9 @@ interface Aggregate {
 /**
  * Writes records to a Kinesis stream with `PutRecords`: batches within the limits (500 records,
  * 5 MiB per call, 1 MiB per record), retries only the entries that failed with back-off and
- * jitter, keeps each partition key's order (one call in flight, one entry per key per call, and
- * failed entries go back to the front of the queue, ahead of anything newer), and flushes on
- * `close`.
+ * jitter, keeps each partition key's order (one call in flight; failed entries go back to the
+ * front of the queue, ahead of anything newer; with `strictOrder`, the default with aggregation,
+ * one entry per key per call so that no partial failure can reorder a key), and flushes on `close`.
  *
  * @example
  * const writer = new KinesisWriter({ client: createKinesisClient(), streamName: 'coattail-trades', aggregation: true });
@@ -84,9 +85,10 @@ export class KinesisWriter {
   readonly #m: { records: Counter; calls: Counter; retried: Counter; throttled: Counter };
 
   constructor(options: KinesisWriterOptions) {
-    this.#o = { lingerMs: 100, maxBufferedRecords: 20_000, strictOrder: true, maxAttempts: 12, retryBaseMs: 100, retryMaxMs: 5_000, ...options };
     const agg = options.aggregation;
     this.#aggregateMax = agg === undefined || agg === false ? undefined : ((agg === true ? undefined : agg.maxBytes) ?? 50 * 1024);
+    const strictOrder = this.#aggregateMax !== undefined;
+    this.#o = { lingerMs: 100, maxBufferedRecords: 20_000, strictOrder, maxAttempts: 12, retryBaseMs: 100, retryMaxMs: 5_000, ...options };
     if (this.#aggregateMax !== undefined && this.#aggregateMax > KINESIS_LIMITS.bytesPerRecord - KINESIS_LIMITS.partitionKeyChars * 4) {
       throw new ConnectorConfigError(`aggregation.maxBytes ${this.#aggregateMax} exceeds the 1 MiB Kinesis record limit`);
     }
