@@ -5,6 +5,7 @@ import { renderStats } from '../up/live-view.js';
 import { startPipeline, type PipelineStats } from '../up/pipeline.js';
 
 interface UpOptions {
+  live?: boolean;
   duration?: number;
   rate: number;
   stateDir: string;
@@ -12,8 +13,9 @@ interface UpOptions {
 
 async function up(options: UpOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
-  console.log('coattail up: local Kinesis/DynamoDB/S3, exchange simulator, producer, volume-anomaly, whale-detector and spread-calculator jobs');
-  const pipeline = await startPipeline({ stateDir: options.stateDir, tradesPerSecond: options.rate, logger });
+  const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
+  console.log(`coattail up: local Kinesis/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector and spread-calculator jobs`);
+  const pipeline = await startPipeline({ stateDir: options.stateDir, tradesPerSecond: options.rate, logger, live: options.live === true });
   const started = Date.now();
   let previous: { stats: PipelineStats; elapsedMs: number } | undefined;
   let stopping = false;
@@ -37,7 +39,7 @@ async function up(options: UpOptions): Promise<void> {
   console.log('coattail up: stopping — final checkpoints');
   const summary = await pipeline.stop();
   console.log(`\ncoattail up: summary after ${Math.round((Date.now() - started) / 1000)} s`);
-  console.log(`  trades generated ${summary.tradesGenerated}, published ${summary.tradesPublished}`);
+  console.log(`  trades ${options.live === true ? 'received' : 'generated'} ${summary.tradesGenerated}, published ${summary.tradesPublished}`);
   console.log(`  alerts written to DynamoDB: anomalies ${summary.alerts.VOLUME_ANOMALY ?? 0}, whales ${summary.alerts.WHALE ?? 0}, spreads ${summary.alerts.SPREAD ?? 0}`);
   console.log(`  Iceberg rows: ${Object.entries(summary.tables).map(([t, n]) => `${t} ${n}`).join(', ')}`);
   console.log(`  DLQ objects ${summary.dlqObjects}; state kept in ${options.stateDir} (delete it to start fresh)`);
@@ -48,6 +50,7 @@ export function registerUp(program: Command): void {
   program
     .command('up')
     .description('run the whole pipeline on the embedded default: local AWS emulators, exchange simulator, producer and the three stream jobs')
+    .option('--live', 'read the real Binance and Coinbase feeds instead of the exchange simulator (needs network access; --rate is ignored)')
     .option('--duration <seconds>', 'stop after this many seconds and print a summary (default: until Ctrl-C)', positiveNumber)
     .option('--rate <trades>', 'simulated trades per second over all symbols and exchanges', positiveNumber, 200)
     .option('--state-dir <dir>', 'where the emulators, catalog and checkpoints keep their data', '.coattail')

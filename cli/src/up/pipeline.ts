@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, type LocalStack } from '@coattail/connectors';
-import { createSink, loadConfig, Producer, startExchangeSimulator, type ExchangeSimulator } from '@coattail/producer';
+import { createSink, loadConfig, Producer, startExchangeSimulator, type ExchangeSimulator, type ExchangeSimulatorOptions } from '@coattail/producer';
 import { InMemoryMetrics, type JobClient, type Logger } from '@coattail/runtime';
 import { JOB_NAMES, parseJobConfig, platformTables, runStreamJob, type JobName } from '@coattail/stream-jobs';
 
@@ -37,31 +37,60 @@ export interface RunningPipeline {
   stop(): Promise<PipelineStats>;
 }
 
-/** Starts the local stack, the exchange simulator, the producer and the three stream jobs, in this process. */
-export async function startPipeline(options: { stateDir: string; tradesPerSecond: number; logger: Logger }): Promise<RunningPipeline> {
-  const { logger, stateDir } = options;
-  const stack: LocalStack = await startLocalStack({ dataDir: join(stateDir, 'local-stack'), logger });
-  process.env.AWS_ACCESS_KEY_ID ??= stack.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= stack.credentials.secretAccessKey;
-  const simulator: ExchangeSimulator = await startExchangeSimulator({
-    symbols: ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'],
+const PIPELINE_SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'];
+
+/** Options of {@link startPipeline}. */
+export interface PipelineOptions {
+  stateDir: string;
+  tradesPerSecond: number;
+  logger: Logger;
+  /** Read the real Binance and Coinbase feeds (the config's default URLs): no simulator. */
+  live?: boolean;
+}
+
+/** The exchange simulator `up` starts, or undefined with `live` (the real exchanges instead). */
+export function pipelineSimulatorOptions(options: Pick<PipelineOptions, 'live' | 'tradesPerSecond'>): ExchangeSimulatorOptions | undefined {
+  if (options.live === true) return undefined;
+  return {
+    symbols: PIPELINE_SYMBOLS,
     tradesPerSecond: options.tradesPerSecond,
     seed: Date.now() % 1_000_000,
     // Scripted events often enough that a minute shows them all.
     whaleProbability: 0.003,
     burstProbabilityPerSecond: 0.02,
     dislocationProbabilityPerSecond: 0.03,
-  });
-  const producerConfig = loadConfig({
-    SYMBOLS: 'BTC-USDT,ETH-USDT,SOL-USDT',
-    BINANCE_WS_URL: simulator.binanceUrl,
-    COINBASE_WS_URL: simulator.coinbaseUrl,
-    COATTAIL_KINESIS_ENDPOINT: stack.endpoints.kinesis,
+  };
+}
+
+/**
+ * The producer's environment inside `up`: the local stack's Kinesis, and the simulator's URLs when
+ * one runs; without a simulator no exchange URL is set, so the config's defaults (the public
+ * Binance and Coinbase endpoints) apply.
+ */
+export function pipelineProducerEnv(simulator: Pick<ExchangeSimulator, 'binanceUrl' | 'coinbaseUrl'> | undefined, stack: { kinesisEndpoint: string; region: string }): Record<string, string> {
+  return {
+    SYMBOLS: PIPELINE_SYMBOLS.join(','),
+    ...(simulator !== undefined ? { BINANCE_WS_URL: simulator.binanceUrl, COINBASE_WS_URL: simulator.coinbaseUrl } : {}),
+    COATTAIL_KINESIS_ENDPOINT: stack.kinesisEndpoint,
     AWS_REGION: stack.region,
     HEALTH_PORT: '0',
     EMF_INTERVAL_MS: '0',
     LOG_LEVEL: 'warn',
-  });
+  };
+}
+
+/**
+ * Starts the local stack, the exchange simulator (unless `live`), the producer and the three
+ * stream jobs, in this process.
+ */
+export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+  const { logger, stateDir } = options;
+  const stack: LocalStack = await startLocalStack({ dataDir: join(stateDir, 'local-stack'), logger });
+  process.env.AWS_ACCESS_KEY_ID ??= stack.credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= stack.credentials.secretAccessKey;
+  const simulatorOptions = pipelineSimulatorOptions(options);
+  const simulator: ExchangeSimulator | undefined = simulatorOptions !== undefined ? await startExchangeSimulator(simulatorOptions) : undefined;
+  const producerConfig = loadConfig(pipelineProducerEnv(simulator, { kinesisEndpoint: stack.endpoints.kinesis, region: stack.region }));
   const producerMetrics = new InMemoryMetrics();
   const producer = new Producer({
     settings: producerConfig,
@@ -95,7 +124,8 @@ export async function startPipeline(options: { stateDir: string; tradesPerSecond
       const dlq = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: config.RAW_BUCKET, Prefix: 'dlq/' }));
       const watermarks = [...jobs.values()].flatMap((j) => [...j.tasks().values()].map((t) => t.watermark)).filter((w) => w > 0);
       return {
-        tradesGenerated: simulator.generated.binance + simulator.generated.coinbase,
+        // Live: what the exchanges sent us is what was "generated".
+        tradesGenerated: simulator !== undefined ? simulator.generated.binance + simulator.generated.coinbase : producer.received,
         tradesPublished: producer.received,
         alerts,
         tables: counts,
@@ -108,7 +138,7 @@ export async function startPipeline(options: { stateDir: string; tradesPerSecond
       await producer.stop(10_000).catch((error: unknown) => logger.warn({ err: error }, 'producer stop'));
       await Promise.all([...jobs.values()].map((j) => j.stop()));
       const final = await pipeline.stats();
-      await simulator.close();
+      await simulator?.close();
       await stack.stop();
       return final;
     },
