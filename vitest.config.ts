@@ -19,6 +19,7 @@ export default defineConfig({
       thresholds: {
         // The issue's gate: the runtime must stay at or above 85 % line coverage.
         'runtime/src/**': { lines: 85 },
+        'recon/src/**': { lines: 80 },
       },
     },
   },
