@@ -130,6 +130,12 @@ describe('Binance malformed input', () => {
     if (r.kind === 'malformed') expect(r.reason).toContain(reason);
   });
 
+  it('refuses more than the 1024 streams Binance allows on one connection', () => {
+    const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `S${String(i).padStart(4, '0')}-USDT`);
+    expect(() => binanceProtocol(new SymbolMap(names(1024)))).not.toThrow();
+    expect(() => binanceProtocol(new SymbolMap(names(1025)))).toThrow(new RangeError('Binance allows 1024 streams per connection, got 1025'));
+  });
+
   it('subscribes through the combined-stream URL', () => {
     expect(binanceProtocol(new SymbolMap(['BTC-USDT', 'ETH-USDT']), 'ws://127.0.0.1:9/binance/').url()).toBe('ws://127.0.0.1:9/binance/stream?streams=btcusdt@trade/ethusdt@trade');
   });

@@ -45,4 +45,22 @@ describe('the simulated market', () => {
     const bursty = run(new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 200, burstProbabilityPerSecond: 1 }), 20).length;
     expect(bursty).toBeGreaterThan(base * 3);
   });
+
+  it('moves prices as a random walk: never constant, small steps, wandering well beyond one step', () => {
+    const market = new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 400, burstProbabilityPerSecond: 0, dislocationProbabilityPerSecond: 0 });
+    // The mean Binance price of each simulated second stands in for the mid.
+    const mids: number[] = [];
+    for (let second = 1; second <= 600; second++) {
+      const prices = market.tick(second * 1_000, 1_000).filter((t) => t.exchange === 'binance').map((t) => Number(t.price));
+      mids.push(prices.reduce((a, b) => a + b, 0) / prices.length);
+    }
+    const steps = mids.slice(1).map((m, i) => Math.abs(Math.log(m / mids[i]!)));
+    const maxStep = Math.max(...steps);
+    expect(new Set(mids.map((m) => m.toFixed(2))).size).toBeGreaterThan(500);
+    expect(maxStep).toBeLessThan(0.003); // 0.04 % a second of volatility, plus trade noise
+    expect(steps.filter((x) => x > 0).length).toBe(steps.length);
+    // A walk drifts: over ten minutes the range spans many single steps (a constant or a
+    // mean-reverting noise around one level would stay within about one step).
+    expect(Math.log(Math.max(...mids) / Math.min(...mids))).toBeGreaterThan(3 * maxStep);
+  });
 });
