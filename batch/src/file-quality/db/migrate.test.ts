@@ -46,7 +46,8 @@ describe('migrateReporting on PostgreSQL', () => {
 });
 
 describe('migrateReporting on PGlite (the embedded default)', () => {
-  it('applies the same DDL', { timeout: 30_000 }, async () => {
+  // PGlite boots a WebAssembly PostgreSQL: ~5 s on an idle core, several times that on a loaded CI machine.
+  it('applies the same DDL', { timeout: 120_000 }, async () => {
     const db = pgliteDatabase(await PGlite.create());
     try {
       expect((await migrateReporting(db)).applied).toEqual(['001_reporting_schema.sql']);
