@@ -60,6 +60,7 @@ describe('producer/Dockerfile', () => {
   afterAll(async () => {
     await sim?.close();
     await stack?.stop();
+    await image?.remove();
   });
 
   it('holds production dependencies only, runs as a non-root user and stops on SIGTERM', async () => {
@@ -114,6 +115,7 @@ describe('infra/jobs/Dockerfile', () => {
   beforeAll(async () => {
     image = await buildLocally(join(ROOT, 'infra/jobs/Dockerfile'), ROOT, { runEnv });
   }, 240_000);
+  afterAll(() => image?.remove());
 
   it('holds production dependencies only, with the native modules the jobs load', async () => {
     const packages = await installedPackages(image);

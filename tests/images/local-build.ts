@@ -7,7 +7,7 @@
  * recorded, not applied), and the layer cache.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { parseDockerfile, type Instruction } from './dockerfile.js';
@@ -25,6 +25,8 @@ export interface LocalImage {
   stopSignal: NodeJS.Signals;
   /** Host path of a path inside the image. */
   path(inImage: string): string;
+  /** Deletes the build folder (every stage). */
+  remove(): Promise<void>;
 }
 
 interface Stage {
@@ -73,15 +75,30 @@ async function copyInto(source: string, dest: string, destIsDir: boolean, filter
   await cp(source, target, { recursive: true, verbatimSymlinks: true, ...(filter ? { filter } : {}) });
 }
 
-/** Builds `dockerfile` with `context` as the build context into a fresh temporary folder. */
-export async function buildLocally(dockerfile: string, context: string, options: { log?: (line: string) => void; runEnv?: Record<string, string> } = {}): Promise<LocalImage> {
+interface BuildOptions {
+  log?: (line: string) => void;
+  /** Extra environment for RUN steps (e.g. npm settings). */
+  runEnv?: Record<string, string>;
+}
+
+/** Builds `dockerfile` with `context` as the build context into a fresh temporary folder; a failed build leaves nothing behind. */
+export async function buildLocally(dockerfile: string, context: string, options: BuildOptions = {}): Promise<LocalImage> {
+  const out = await mkdtemp(join(tmpdir(), 'coattail-image-'));
+  try {
+    return await buildInto(out, dockerfile, context, options);
+  } catch (error) {
+    await rm(out, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function buildInto(out: string, dockerfile: string, context: string, options: BuildOptions): Promise<LocalImage> {
   const instructions: Instruction[] = parseDockerfile(await readFile(dockerfile, 'utf8'), relative(context, dockerfile));
   const ignored = await loadDockerignore(context);
   const fromContext = (hostPath: string): boolean => {
     const rel = relative(context, hostPath).split('\\').join('/');
     return rel === '' || !ignored(rel);
   };
-  const out = await mkdtemp(join(tmpdir(), 'coattail-image-'));
   const stages = new Map<string, Stage>();
   let stage: Stage | undefined;
   let index = 0;
@@ -152,7 +169,13 @@ export async function buildLocally(dockerfile: string, context: string, options:
   }
   if (stage === undefined) throw new Error(`${dockerfile}: no FROM`);
   const last = stage;
-  return { ...last, user: last.user, healthcheck: last.healthcheck, path: (p) => inside(last.root, posix.resolve(last.workdir, p)) };
+  return {
+    ...last,
+    user: last.user,
+    healthcheck: last.healthcheck,
+    path: (p) => inside(last.root, posix.resolve(last.workdir, p)),
+    remove: () => rm(out, { recursive: true, force: true }),
+  };
 }
 
 /** Starts the image's entrypoint + command (or `args` in place of CMD) as a child process. */
