@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReconConfig } from '../config/load-config.js';
 import type { ReconConfigInput } from '../config/recon-config.js';
 import { ReconConfigError, ReconError } from '../errors.js';
-import { quoteLiteral } from '../sql/quote.js';
-import { DuckSession } from './duck-session.js';
 import { reconcile } from './reconcile.js';
+import { writeTable } from '../testing/write-table.js';
 
 /** The catalog layout recon reads: `<dir>/catalog` pointers, `<dir>/objects` table files. */
 class FolderStore extends LocalCheckpointStore {
@@ -34,15 +33,7 @@ let firstSnapshot: { id: bigint; at: number };
 const run = (config: Omit<ReconConfigInput, 'output'>) => reconcile(parseReconConfig({ ...config, output: { dir: 'out' } }, dir));
 const iceberg = (table: string, extra: Record<string, unknown> = {}) => ({ path: 'lake', format: 'iceberg' as const, table, ...extra });
 
-async function writeFile(file: string, select: string): Promise<string> {
-  const session = await DuckSession.open({ threads: 1 });
-  try {
-    await session.run(`COPY (${select}) TO ${quoteLiteral(join(dir, file))} (FORMAT ${file.endsWith('.csv') ? 'csv' : 'parquet'})`);
-  } finally {
-    session.close();
-  }
-  return file;
-}
+const writeFile = (file: string, select: string): Promise<string> => writeTable(dir, file, select);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'recon-iceberg-'));

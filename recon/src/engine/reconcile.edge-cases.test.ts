@@ -6,22 +6,12 @@ import { parseReconConfig } from '../config/load-config.js';
 import type { ReconConfigInput } from '../config/recon-config.js';
 import { ReconError, ReconInputError } from '../errors.js';
 import type { ReconResult } from '../result/types.js';
-import { quoteLiteral } from '../sql/quote.js';
-import { DuckSession } from './duck-session.js';
 import { reconcile } from './reconcile.js';
+import { writeTable } from '../testing/write-table.js';
 
 let dir: string;
 
-async function write(file: string, select: string): Promise<string> {
-  const session = await DuckSession.open({ threads: 1 });
-  try {
-    const format = file.endsWith('.csv') ? 'csv' : 'parquet';
-    await session.run(`COPY (${select}) TO ${quoteLiteral(join(dir, file))} (FORMAT ${format})`);
-  } finally {
-    session.close();
-  }
-  return file;
-}
+const write = (file: string, select: string): Promise<string> => writeTable(dir, file, select);
 
 const aggregates = (r: ReconResult): [string, string, string, number | null][] =>
   r.aggregates.rows.map((a) => [a.column, a.metric, a.status, a.difference]);

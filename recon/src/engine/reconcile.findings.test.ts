@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReconConfig, parseReconConfig } from '../config/load-config.js';
 import type { ReconConfigInput } from '../config/recon-config.js';
 import { generateGoldenDataset, type GoldenDataset } from '../generator/generate-golden.js';
-import { quoteLiteral } from '../sql/quote.js';
-import { DuckSession } from './duck-session.js';
 import { reconcile } from './reconcile.js';
+import { writeTable } from '../testing/write-table.js';
 
 interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -24,15 +23,7 @@ function capturingLogger(lines: LogLine[], bindings: Record<string, unknown> = {
 
 let dir: string;
 
-async function write(file: string, select: string): Promise<string> {
-  const session = await DuckSession.open({ threads: 1 });
-  try {
-    await session.run(`COPY (${select}) TO ${quoteLiteral(join(dir, file))} (FORMAT ${file.endsWith('.csv') ? 'csv' : 'parquet'})`);
-  } finally {
-    session.close();
-  }
-  return file;
-}
+const write = (file: string, select: string): Promise<string> => writeTable(dir, file, select);
 
 const config = (input: Omit<ReconConfigInput, 'output'>) => parseReconConfig({ ...input, output: { dir: 'out' } }, dir);
 
