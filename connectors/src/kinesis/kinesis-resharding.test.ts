@@ -1,12 +1,12 @@
-import { DescribeStreamSummaryCommand, MergeShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { CollectSink, StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, type AggregateFunction } from '@coattail/runtime';
+import { MergeShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureStream } from '../local-stack/platform-resources.js';
+import { ensureStream, waitForStreamActive } from '../local-stack/platform-resources.js';
 import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
 import { KinesisSource } from './kinesis-source.js';
 import type { KinesisRecord } from './shard-reader.js';
-import { kinesisHashKey, kinesisStateKeyFilter } from './shards.js';
+import { kinesisHashKey } from './shards.js';
+import { runKeyedCountJob, type KeyedTrade } from './kinesis-test-support.js';
 
 let stack: LocalStack;
 beforeAll(async () => {
@@ -14,11 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-interface Trade {
-  key: string;
-  i: number;
-  shardId: string;
-}
 const HALF = 2n ** 127n;
 const ALL_KEYS = Array.from({ length: 64 }, (_, i) => `SYM${i}`);
 /** Keys of the lower and upper half of the hash range, i.e. of shard 0 and shard 1 of a 2-shard stream. */
@@ -39,12 +34,6 @@ async function put(client: KinesisClient, stream: string, from: number, count: n
   }
 }
 
-const countPerKey: AggregateFunction<Trade, { count: number }, { count: number }> = {
-  createAccumulator: () => ({ count: 0 }),
-  add: (_t, acc) => ({ count: acc.count + 1 }),
-  getResult: (acc) => acc,
-  merge: (a, b) => ({ count: a.count + b.count }),
-};
 
 describe('KinesisSource across a shard merge (kinesalite)', () => {
   it('reads the merged child only after BOTH parents ended, and the child continues both parents’ keyed state', async () => {
@@ -56,34 +45,18 @@ describe('KinesisSource across a shard merge (kinesalite)', () => {
     await put(kinesis, stream, 0, 20, LOW);
     await put(kinesis, stream, 20, 400, HIGH);
     await kinesis.send(new MergeShardsCommand({ StreamName: stream, ShardToMerge: 'shardId-000000000000', AdjacentShardToMerge: 'shardId-000000000001' }));
-    for (;;) {
-      const s = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
-      if (s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForStreamActive(kinesis, stream);
     await put(kinesis, stream, 420, 200, [...LOW, ...HIGH]);
 
     const metrics = new InMemoryMetrics();
-    const sink = new CollectSink<Trade>();
-    const counts = new CollectSink<{ key: string; count: number }>();
-    const env = StreamEnvironment.create();
-    const parse = (r: KinesisRecord): Trade => ({ ...(JSON.parse(Buffer.from(r.data).toString()) as Omit<Trade, 'shardId'>), shardId: r.shardId });
+    const parse = (r: KinesisRecord): KeyedTrade => ({ ...(JSON.parse(Buffer.from(r.data).toString()) as Omit<KeyedTrade, 'shardId'>), shardId: r.shardId });
     const source = new KinesisSource({ client: kinesis, streamName: stream, deserialize: parse, stopAtLatest: true, metrics, maxRecordsPerCall: 10, minPollIntervalMs: 0, idleDelayMs: 5, maxIdleDelayMs: 20 });
-    const trades = env.fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<Trade>(0).withTimestampAssigner((t) => t.i));
-    trades.sinkTo(sink);
-    trades
-      .keyBy((t) => t.key)
-      .window(TumblingEventTimeWindows.of(1_000_000))
-      .aggregate(countPerKey, (key, _ctx, [acc], out) => out.collect({ key, ...acc! }))
-      .sinkTo(counts);
-    const result = await env.execute({ jobId: 'kinesis-merge', stateKeyFilter: kinesisStateKeyFilter(), idlePollDelayMs: 5, maxIdlePollDelayMs: 20 });
-
+    const { result, out, counts, emitted } = await runKeyedCountJob(source, 'kinesis-merge');
     expect(result.tasks.map((t) => [t.id, t.status]).sort()).toEqual([
       ['shardId-000000000000', 'HANDED_OFF'],
       ['shardId-000000000001', 'HANDED_OFF'],
       ['shardId-000000000002', 'FINISHED'],
     ]);
-    const out = sink.values;
     expect(out.map((r) => r.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 620 }, (_, i) => i));
     const firstChild = out.findIndex((r) => r.shardId === 'shardId-000000000002');
     const lastOf = (shard: string): number => out.map((r) => r.shardId).lastIndexOf(shard);
@@ -93,10 +66,9 @@ describe('KinesisSource across a shard merge (kinesalite)', () => {
     expect(out.slice(0, firstChild).every((r) => r.i < 420)).toBe(true);
 
     // Each key's window result comes once, from the child, counting both parents' records too.
-    const byKey = new Map(counts.records.map((r) => [r.value.key, { count: r.value.count, task: r.taskId }]));
-    expect(counts.records).toHaveLength(LOW.length + HIGH.length);
+    expect(emitted).toBe(LOW.length + HIGH.length);
     for (const key of [...LOW, ...HIGH]) {
-      expect(byKey.get(key)).toEqual({ count: out.filter((r) => r.key === key).length, task: 'shardId-000000000002' });
+      expect(counts.get(key)).toMatchObject({ count: out.filter((r) => r.key === key).length, task: 'shardId-000000000002' });
     }
 
     // millisBehindLatest per shard: kinesalite reports 0 for an open shard and, on the last

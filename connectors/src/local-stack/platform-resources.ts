@@ -18,8 +18,13 @@ export async function ensureStream(kinesis: KinesisClient, spec: StreamSpec): Pr
   } catch (error) {
     if (awsErrorName(error) !== 'ResourceInUseException') throw error;
   }
+  await waitForStreamActive(kinesis, spec.name);
+}
+
+/** Waits until a stream is ACTIVE again (after create, split or merge); gives up after about 12 s. */
+export async function waitForStreamActive(kinesis: KinesisClient, name: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const { StreamDescriptionSummary: s } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: spec.name }));
+    const { StreamDescriptionSummary: s } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
     if (s?.StreamStatus === 'ACTIVE') return;
     await sleep(20);
   }
