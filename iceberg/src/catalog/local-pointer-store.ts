@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -12,7 +13,11 @@ const pointerSchema = z.object({ metadataLocation: z.string(), previousMetadataL
 export interface LocalPointerStoreOptions {
   /** How long to wait for another process's lock before giving up. @default 10000 */
   lockTimeoutMs?: number;
-  /** A lock older than this is considered left behind by a crashed process and broken. @default 30000 */
+  /**
+   * A lock older than this is considered left behind by a crashed process and broken. A lock whose
+   * owner (pid on this host, written into the lock) is no longer alive is broken at once.
+   * @default 30000
+   */
   staleLockMs?: number;
 }
 
@@ -62,13 +67,12 @@ export class LocalPointerStore implements MetadataPointerStore {
     for (let attempt = 0; ; attempt++) {
       try {
         const handle = await open(lock, 'wx');
-        await handle.writeFile(`${process.pid} ${new Date().toISOString()}`);
+        await handle.writeFile(`${hostname()} ${process.pid} ${new Date().toISOString()}`);
         await handle.close();
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-        if (age > this.staleLockMs) await rm(lock, { force: true });
+        if (await this.isStale(lock)) await rm(lock, { force: true });
         else if (Date.now() > deadline) throw new IcebergError('CATALOG_LOCKED', `table '${formatIdentifier(id)}' stayed locked for ${this.lockTimeoutMs} ms; remove ${lock} if no writer is running`, { domain: 'external', retryable: true });
         else await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
       }
@@ -78,6 +82,19 @@ export class LocalPointerStore implements MetadataPointerStore {
     } finally {
       await rm(lock, { force: true });
     }
+  }
+
+  /**
+   * Left behind by a crashed writer: older than `staleLockMs`, or owned by a process of this host
+   * that no longer runs (a SIGKILLed job must not block its own restart for `staleLockMs`).
+   */
+  private async isStale(lock: string): Promise<boolean> {
+    const [info, text] = await Promise.all([stat(lock).catch(() => undefined), readFile(lock, 'utf8').catch(() => '')]);
+    if (info === undefined) return false;
+    if (Date.now() - info.mtimeMs > this.staleLockMs) return true;
+    // Empty while its owner is still writing it: not stale.
+    const [host, pid] = text.split(' ');
+    return host === hostname() && pid !== undefined && /^\d+$/.test(pid) && !processAlive(Number(pid));
   }
 
   async get(id: TableIdentifier): Promise<string | undefined> {
@@ -116,5 +133,15 @@ export class LocalPointerStore implements MetadataPointerStore {
     await this.withLock(id, async () => {
       await rm(this.path(id), { force: true });
     });
+  }
+}
+
+/** Whether a process of this host runs (signal 0 checks without signalling; EPERM means it runs as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

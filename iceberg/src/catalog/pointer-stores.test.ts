@@ -1,5 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalObjectStore } from '@coattail/connectors';
@@ -32,5 +33,33 @@ describe('GluePointerStore', () => {
     expect(glueTable.Parameters?.previous_metadata_location).toMatch(/\.metadata\.json$/);
     expect(glueTable.StorageDescriptor?.Location).toBe(table.metadata.location);
     expect(glue.updates).toBe(3);
+  });
+});
+
+describe('LocalPointerStore locks', () => {
+  const id = { namespace: 'market', name: 'trades' };
+  async function lockedBy(owner: string): Promise<LocalPointerStore> {
+    const root = await mkdtemp(join(tmpdir(), 'pointers-lock-'));
+    await mkdir(join(root, 'market'), { recursive: true });
+    await writeFile(join(root, 'market', 'trades.json.lock'), `${owner} ${new Date().toISOString()}`);
+    return new LocalPointerStore(root, { lockTimeoutMs: 300 });
+  }
+  const deadPid = async (): Promise<number> => {
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((r) => child.once('exit', r));
+    return child.pid!;
+  };
+
+  it('breaks at once a lock whose owner process on this host is gone (a SIGKILLed writer)', async () => {
+    const store = await lockedBy(`${hostname()} ${await deadPid()}`);
+    await store.create(id, 'file:///m/00001.metadata.json');
+    expect(await store.get(id)).toBe('file:///m/00001.metadata.json');
+  });
+
+  it('waits for a live owner, and for an owner on another host it cannot check, then reports the lock', async () => {
+    for (const owner of [`${hostname()} ${process.pid}`, `another-host ${await deadPid()}`]) {
+      const store = await lockedBy(owner);
+      await expect(store.create(id, 'file:///m/00001.metadata.json')).rejects.toMatchObject({ code: 'CATALOG_LOCKED' });
+    }
   });
 });
