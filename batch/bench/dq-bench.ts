@@ -56,12 +56,17 @@ async function generate(dir: string): Promise<{ csv: string; parquet: string }> 
 }
 
 async function measure(mode: string, file: string): Promise<Measure> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', join(here, 'dq-measure.ts'), mode, file], { maxBuffer: 1 << 20, cwd: join(here, '..') });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', '--max-old-space-size=8192', join(here, 'dq-measure.ts'), mode, file],
+    { maxBuffer: 1 << 20, cwd: join(here, '..') },
+  );
   const line = stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as Measure;
 }
 
-const fmt = (m: Measure): string => `${(m.ms / 1000).toFixed(2)} s, ${Math.round(m.rows / (m.ms / 1000)).toLocaleString('en-US')} rows/s, peak RSS ${Math.round(m.maxRssMb)} MB`;
+const fmt = (m: Measure): string =>
+  `${(m.ms / 1000).toFixed(2)} s, ${Math.round(m.rows / (m.ms / 1000)).toLocaleString('en-US')} rows/s, peak RSS ${Math.round(m.maxRssMb)} MB`;
 
 const dir = await mkdtemp(join(tmpdir(), 'dq-bench-'));
 try {
@@ -81,11 +86,15 @@ try {
   }
   const get = (i: number): Measure => (results[i] as [string, Measure])[1];
   const csvOk = get(0).ms < 10_000 && get(0).maxRssMb < 500;
-  console.log(`CSV target (< 10 s, < 500 MB RSS): ${csvOk ? 'met' : 'NOT met'}; speed-up over naive: CSV ${(get(1).ms / get(0).ms).toFixed(2)}×, Parquet ${(get(3).ms / get(2).ms).toFixed(2)}×`);
+  console.log(
+    `CSV target (< 10 s, < 500 MB RSS): ${csvOk ? 'met' : 'NOT met'}; speed-up over naive: CSV ${(get(1).ms / get(0).ms).toFixed(2)}×, Parquet ${(get(3).ms / get(2).ms).toFixed(2)}×`,
+  );
   if (rows === FULL && process.env.DQ_BENCH_WRITE !== '0') {
     const docs = join(here, '..', '..', 'docs', 'benchmarks.md');
     const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
-    const load = loadavg().map((l) => l.toFixed(2)).join(' / ');
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ');
     const section = [
       '',
       `### File data-quality scoring (@coattail/batch) — ${stamp} UTC`,
@@ -94,7 +103,10 @@ try {
       '',
       '| measure | wall time | rows/s | peak RSS |',
       '| --- | --- | --- | --- |',
-      ...results.map(([label, m]) => `| ${label} | ${(m.ms / 1000).toFixed(2)} s | ${Math.round(m.rows / (m.ms / 1000)).toLocaleString('en-US')} | ${Math.round(m.maxRssMb)} MB |`),
+      ...results.map(
+        ([label, m]) =>
+          `| ${label} | ${(m.ms / 1000).toFixed(2)} s | ${Math.round(m.rows / (m.ms / 1000)).toLocaleString('en-US')} | ${Math.round(m.maxRssMb)} MB |`,
+      ),
       '',
       `- CSV target (< 10 s and < 500 MB RSS): ${csvOk ? 'met' : '**not met**'}. Speed-up over the naive baseline: CSV ${(get(1).ms / get(0).ms).toFixed(2)}×, Parquet ${(get(3).ms / get(2).ms).toFixed(2)}×; the naive CSV baseline only counts (no profile) and holds the whole file in the JS heap.`,
       `- The service path = checks, score (${get(0).score} for this data) and the capped profile payload; download and Postgres writes are not included.`,

@@ -34,7 +34,11 @@ interface Result {
 }
 
 async function dq(file: string): Promise<{ rows: number; score: number }> {
-  const duck = await DuckDBInstance.create(':memory:', { memory_limit: process.env.DQ_BENCH_MEMORY ?? '256MB', threads: '2', temp_directory: `${file}.spill` });
+  const duck = await DuckDBInstance.create(':memory:', {
+    memory_limit: process.env.DQ_BENCH_MEMORY ?? '256MB',
+    threads: '2',
+    temp_directory: `${file}.spill`,
+  });
   const parser = ParserRegistry.withDefaults().require(file);
   const analysis = await analyzeFile(duck, file, parser, BENCH_DEFINITION);
   const quality = assessFile(analysis.facts, BENCH_DEFINITION);
@@ -47,7 +51,16 @@ async function dq(file: string): Promise<{ rows: number; score: number }> {
 /** The same counts in plain JS over rows of strings: nulls, types, formats, bounds, key duplicates. */
 function naiveChecks(rows: Iterable<(string | null)[]>, columns: string[]): { rows: number; bad: number } {
   const idx = (name: string): number => columns.indexOf(name);
-  const [id, sym, ex, side, price, qty, qv, ts] = ['trade_id', 'symbol', 'exchange', 'side', 'price', 'quantity', 'quote_volume', 'traded_at'].map<number | undefined>(idx);
+  const [id, sym, ex, side, price, qty, qv, ts] = [
+    'trade_id',
+    'symbol',
+    'exchange',
+    'side',
+    'price',
+    'quantity',
+    'quote_volume',
+    'traded_at',
+  ].map<number | undefined>(idx);
   const seen = new Set<string>();
   const symbolRe = /^[A-Z]+USDT$/;
   let n = 0;
@@ -99,9 +112,16 @@ async function naiveParquet(file: string): Promise<{ rows: number; score: number
 }
 
 const [mode, file] = process.argv.slice(2);
-if (mode === undefined || file === undefined) throw new Error('usage: dq-measure.ts <dq|naive-csv|naive-parquet> <file>');
+if (mode === undefined || file === undefined)
+  throw new Error('usage: dq-measure.ts <dq|naive-csv|naive-parquet> <file>');
 const started = performance.now();
 const run = mode === 'dq' ? dq : mode === 'naive-csv' ? naiveCsv : naiveParquet;
 const { rows, score } = await run(file);
-const result: Result = { mode, rows, score, ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+const result: Result = {
+  mode,
+  rows,
+  score,
+  ms: performance.now() - started,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+};
 console.log(JSON.stringify(result));

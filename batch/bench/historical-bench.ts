@@ -40,13 +40,30 @@ const START = Date.UTC(2026, 0, 5, 0, 0, 0);
 const PER_SECOND = 1000;
 // Weight limit lifted: this measures the loader; the real API allows 6000 weight/min, i.e. at most
 // 1500 aggTrades pages (1.5 M trades) a minute, 25 000 trades/s.
-const emulator = await startBinanceEmulator({ symbols: { BTCUSDT: { startTime: START, tradesPerSecond: PER_SECOND, count: trades } }, weightLimit: 1e12 });
+const emulator = await startBinanceEmulator({
+  symbols: { BTCUSDT: { startTime: START, tradesPerSecond: PER_SECOND, count: trades } },
+  weightLimit: 1e12,
+});
 
 async function measure(mode: 'load' | 'download', count: number): Promise<Measure> {
   const dir = await mkdtemp(join(tmpdir(), 'coattail-hist-bench-'));
   try {
     const end = START + Math.ceil((count * 1000) / PER_SECOND) - 1;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', `--max-old-space-size=${HEAP_MB}`, join(here, 'historical-measure.ts'), mode, emulator.url, String(START), String(end), dir], { maxBuffer: 1 << 20, cwd: join(here, '..') });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        `--max-old-space-size=${HEAP_MB}`,
+        join(here, 'historical-measure.ts'),
+        mode,
+        emulator.url,
+        String(START),
+        String(end),
+        dir,
+      ],
+      { maxBuffer: 1 << 20, cwd: join(here, '..') },
+    );
     return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Measure;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -55,19 +72,34 @@ async function measure(mode: 'load' | 'download', count: number): Promise<Measur
 
 const fifth = Math.round(trades / 5);
 const results = [
-  { label: `baseline: download + JSON parse only, ${trades.toLocaleString('en-US')} trades`, m: await measure('download', trades) },
+  {
+    label: `baseline: download + JSON parse only, ${trades.toLocaleString('en-US')} trades`,
+    m: await measure('download', trades),
+  },
   { label: `historical-load, ${fifth.toLocaleString('en-US')} trades`, m: await measure('load', fifth) },
   { label: `historical-load, ${trades.toLocaleString('en-US')} trades`, m: await measure('load', trades) },
 ];
 await emulator.close();
 
 const load = loadavg()[0]!.toFixed(1);
-const rows = results.map(({ label, m }) => `| ${label} | ${m.rows} | ${m.requests} | ${(m.ms / 1000).toFixed(1)} | ${Math.round((m.rows * 1000) / m.ms)} | ${Math.round(m.maxRssMb)} |`);
-const table = ['| case | rows | requests | seconds | rows/s | peak RSS MB |', '|---|---|---|---|---|---|', ...rows].join('\n');
+const rows = results.map(
+  ({ label, m }) =>
+    `| ${label} | ${m.rows} | ${m.requests} | ${(m.ms / 1000).toFixed(1)} | ${Math.round((m.rows * 1000) / m.ms)} | ${Math.round(m.maxRssMb)} |`,
+);
+const table = [
+  '| case | rows | requests | seconds | rows/s | peak RSS MB |',
+  '|---|---|---|---|---|---|',
+  ...rows,
+].join('\n');
 console.log(table);
-console.log(`load average ${load}, ${cpus().length} cores, node ${process.version}, heap capped at ${HEAP_MB} MB per measurement`);
+console.log(
+  `load average ${load}, ${cpus().length} cores, node ${process.version}, heap capped at ${HEAP_MB} MB per measurement`,
+);
 if (trades === FULL) {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  await appendFile(join(here, '../../docs/benchmarks.md'), `\n### Historical load run ${when} UTC (5 M aggTrades from the loopback emulator, node ${process.version}, load average ${load}, heap capped at ${HEAP_MB} MB per measurement)\n\n${table}\n`);
+  await appendFile(
+    join(here, '../../docs/benchmarks.md'),
+    `\n### Historical load run ${when} UTC (5 M aggTrades from the loopback emulator, node ${process.version}, load average ${load}, heap capped at ${HEAP_MB} MB per measurement)\n\n${table}\n`,
+  );
   console.log('appended to docs/benchmarks.md');
 }

@@ -11,7 +11,8 @@ import { runHistoricalLoad } from '../src/historical/historical-loader.js';
 import { tradePages } from '../src/historical/trade-pages.js';
 
 const [mode, url, start, end, dir] = process.argv.slice(2);
-if (!url || !start || !end || !dir) throw new Error('usage: historical-measure.ts <load|download> <url> <startTime> <endTime> <dir>');
+if (!url || !start || !end || !dir)
+  throw new Error('usage: historical-measure.ts <load|download> <url> <startTime> <endTime> <dir>');
 const client = new BinanceRestClient({ baseUrl: url, weightLimit: 1e12 });
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
@@ -21,8 +22,17 @@ if (mode === 'download') {
   // Baseline: the same requests and JSON/schema parsing, nothing normalized or written.
   for await (const page of tradePages(client, 'aggTrades', 'BTCUSDT', Number(start), Number(end))) rows += page.length;
 } else {
-  const catalog = new IcebergCatalog({ pointers: new LocalPointerStore(join(dir, 'catalog')), store: new LocalObjectStore(join(dir, 'objects')) });
-  const [r] = await runHistoricalLoad({ catalog, client, symbols: ['BTC-USDT'], startTime: Number(start), endTime: Number(end) });
+  const catalog = new IcebergCatalog({
+    pointers: new LocalPointerStore(join(dir, 'catalog')),
+    store: new LocalObjectStore(join(dir, 'objects')),
+  });
+  const [r] = await runHistoricalLoad({
+    catalog,
+    client,
+    symbols: ['BTC-USDT'],
+    startTime: Number(start),
+    endTime: Number(end),
+  });
   rows = r?.rows ?? 0;
 }
 const ms = performance.now() - started;

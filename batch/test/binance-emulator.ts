@@ -52,20 +52,37 @@ export async function startBinanceEmulator(options: EmulatorOptions): Promise<Bi
   const windowMs = options.windowMs ?? 60_000;
   let window = -1;
   let used = 0;
-  const state: Omit<BinanceEmulator, 'url' | 'close'> = { requests: [], served: new Map(), rejectedForWeight: 0, faults: [] };
+  const state: Omit<BinanceEmulator, 'url' | 'close'> = {
+    requests: [],
+    served: new Map(),
+    rejectedForWeight: 0,
+    faults: [],
+  };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'x-mbx-used-weight': String(used), 'x-mbx-used-weight-1m': String(used), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json;charset=UTF-8',
+      'x-mbx-used-weight': String(used),
+      'x-mbx-used-weight-1m': String(used),
+      ...headers,
+    });
     res.end(text);
   };
-  const error = (res: ServerResponse, status: number, code: number, msg: string): void => send(res, status, { code, msg });
+  const error = (res: ServerResponse, status: number, code: number, msg: string): void =>
+    send(res, status, { code, msg });
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');
     state.requests.push(`${url.pathname}${url.search}`);
     const fault = state.faults.shift();
-    if (fault) return send(res, fault.status, fault.body ?? '', fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) });
+    if (fault)
+      return send(
+        res,
+        fault.status,
+        fault.body ?? '',
+        fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) },
+      );
     const weight = WEIGHTS[url.pathname];
     if (weight === undefined) return error(res, 404, -1000, 'An unknown error occurred while processing the request.');
     const w = Math.floor(Date.now() / windowMs);
@@ -74,15 +91,25 @@ export async function startBinanceEmulator(options: EmulatorOptions): Promise<Bi
     if (used > limitWeight) {
       state.rejectedForWeight++;
       const retryAfter = Math.ceil(((w + 1) * windowMs - Date.now()) / 1000);
-      return send(res, 429, { code: -1003, msg: `Too much request weight used; current limit is ${limitWeight} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.` }, { 'retry-after': String(retryAfter) });
+      return send(
+        res,
+        429,
+        {
+          code: -1003,
+          msg: `Too much request weight used; current limit is ${limitWeight} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`,
+        },
+        { 'retry-after': String(retryAfter) },
+      );
     }
     const q = url.searchParams;
     const symbolName = q.get('symbol');
-    if (!symbolName) return error(res, 400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+    if (!symbolName)
+      return error(res, 400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
     const sym = options.symbols[symbolName];
     if (!sym) return error(res, 400, -1121, 'Invalid symbol.');
     const limit = q.has('limit') ? Number(q.get('limit')) : 500;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return error(res, 400, -1130, "Data sent for parameter 'limit' is not valid.");
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      return error(res, 400, -1130, "Data sent for parameter 'limit' is not valid.");
     const firstId = sym.firstId ?? 1_000_000;
     const firstAgg = sym.firstAggId ?? 500_000;
     const timeOf = (i: number): number => sym.startTime + Math.floor((i * 1000) / sym.tradesPerSecond);
@@ -96,8 +123,10 @@ export async function startBinanceEmulator(options: EmulatorOptions): Promise<Bi
     if (fromId !== undefined) from = fromId - (agg ? firstAgg : firstId);
     else if (startTime !== undefined) from = Math.ceil(((startTime - sym.startTime) * sym.tradesPerSecond) / 1000);
     else from = sym.count - limit;
-    if (!agg && (startTime !== undefined || endTime !== undefined)) return error(res, 400, -1104, "Not all sent parameters were read; read '3' parameter(s) but was sent '4'.");
-    if (endTime !== undefined) to = Math.min(to, Math.ceil(((endTime + 1 - sym.startTime) * sym.tradesPerSecond) / 1000) - 1);
+    if (!agg && (startTime !== undefined || endTime !== undefined))
+      return error(res, 400, -1104, "Not all sent parameters were read; read '3' parameter(s) but was sent '4'.");
+    if (endTime !== undefined)
+      to = Math.min(to, Math.ceil(((endTime + 1 - sym.startTime) * sym.tradesPerSecond) / 1000) - 1);
     from = Math.max(0, from);
     const last = Math.min(to, from + limit - 1);
     const parts: string[] = [];
@@ -116,7 +145,9 @@ export async function startBinanceEmulator(options: EmulatorOptions): Promise<Bi
     send(res, 200, `[${parts.join(',')}]`);
   };
 
-  const server = createServer((req, res) => (options.delayMs ? setTimeout(() => handle(req, res), options.delayMs) : handle(req, res)));
+  const server = createServer((req, res) =>
+    options.delayMs ? setTimeout(() => handle(req, res), options.delayMs) : handle(req, res),
+  );
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

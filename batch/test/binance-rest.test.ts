@@ -8,7 +8,8 @@ import { T0 } from './historical-helpers.js';
 const FIXTURES = new URL('../../../shared/fixtures/exchange/', import.meta.url);
 const fixturesPresent = existsSync(FIXTURES);
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
-const TOO_MUCH_WEIGHT = '{"code":-1003,"msg":"Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API."}';
+const TOO_MUCH_WEIGHT =
+  '{"code":-1003,"msg":"Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API."}';
 
 describe('BinanceRestClient', () => {
   let emulator: BinanceEmulator;
@@ -19,12 +20,23 @@ describe('BinanceRestClient', () => {
   };
   beforeEach(async () => {
     sleeps.length = 0;
-    emulator = await startBinanceEmulator({ symbols: { BTCUSDT: { startTime: T0, tradesPerSecond: 10, count: 5000 } }, weightLimit: 40, windowMs: 400 });
+    emulator = await startBinanceEmulator({
+      symbols: { BTCUSDT: { startTime: T0, tradesPerSecond: 10, count: 5000 } },
+      weightLimit: 40,
+      windowMs: 400,
+    });
   });
   afterEach(() => emulator.close());
 
   it('waits Retry-After seconds on 429 and on 418, then succeeds', async () => {
-    emulator.faults.push({ status: 429, retryAfter: 3, body: TOO_MUCH_WEIGHT }, { status: 418, retryAfter: 7, body: '{"code":-1003,"msg":"Way too much request weight used; IP banned until 1634944096633."}' });
+    emulator.faults.push(
+      { status: 429, retryAfter: 3, body: TOO_MUCH_WEIGHT },
+      {
+        status: 418,
+        retryAfter: 7,
+        body: '{"code":-1003,"msg":"Way too much request weight used; IP banned until 1634944096633."}',
+      },
+    );
     const client = new BinanceRestClient({ baseUrl: emulator.url, sleep, weightLimit: 1e6 });
     expect(await client.aggTrades({ symbol: 'BTCUSDT', startTime: T0, limit: 5 })).toHaveLength(5);
     expect(sleeps).toEqual([3000, 7000]);
@@ -32,7 +44,11 @@ describe('BinanceRestClient', () => {
   });
 
   it('gives up with a clear error when Retry-After is longer than it may wait', async () => {
-    emulator.faults.push({ status: 418, retryAfter: 7200, body: '{"code":-1003,"msg":"Way too much request weight used; IP banned until 1634951296633."}' });
+    emulator.faults.push({
+      status: 418,
+      retryAfter: 7200,
+      body: '{"code":-1003,"msg":"Way too much request weight used; IP banned until 1634951296633."}',
+    });
     const client = new BinanceRestClient({ baseUrl: emulator.url, sleep });
     const error = await client.aggTrades({ symbol: 'BTCUSDT', limit: 5 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BinanceApiError);
@@ -41,28 +57,43 @@ describe('BinanceRestClient', () => {
   });
 
   it('retries 5xx and network-level garbage with growing backoff, and fails after maxRetries', async () => {
-    emulator.faults.push({ status: 503, body: 'Service Unavailable' }, { status: 500, body: '{"code":-1000,"msg":"An unknown error occurred while processing the request."}' });
+    emulator.faults.push(
+      { status: 503, body: 'Service Unavailable' },
+      { status: 500, body: '{"code":-1000,"msg":"An unknown error occurred while processing the request."}' },
+    );
     const client = new BinanceRestClient({ baseUrl: emulator.url, sleep, backoffMs: 100, weightLimit: 1e6 });
     expect(await client.aggTrades({ symbol: 'BTCUSDT', limit: 1 })).toHaveLength(1);
     expect(sleeps).toHaveLength(2);
     expect(sleeps[1]!).toBeGreaterThanOrEqual(100);
     emulator.faults.push(...Array.from({ length: 3 }, () => ({ status: 502 })));
     const failing = new BinanceRestClient({ baseUrl: emulator.url, sleep, maxRetries: 2 });
-    await expect(failing.aggTrades({ symbol: 'BTCUSDT', limit: 1 })).rejects.toMatchObject({ code: 'EXCHANGE_UNAVAILABLE', retryable: true });
+    await expect(failing.aggTrades({ symbol: 'BTCUSDT', limit: 1 })).rejects.toMatchObject({
+      code: 'EXCHANGE_UNAVAILABLE',
+      retryable: true,
+    });
   });
 
-  it.skipIf(!fixturesPresent)('(needs shared/fixtures) surfaces the documented error bodies as errors naming the request, without retrying', async () => {
-    const examples = (fixture('binance_rest_errors.json') as { examples: { http_status: number; body?: { code: number; msg: string } }[] }).examples.filter((e) => e.http_status === 400 && e.body);
-    const client = new BinanceRestClient({ baseUrl: emulator.url, sleep, weightLimit: 1e6 });
-    for (const example of examples) {
-      emulator.faults.push({ status: 400, body: JSON.stringify(example.body) });
-      const error = await client.aggTrades({ symbol: 'BTCUSDT', limit: 1 }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(BinanceApiError);
-      expect((error as Error).message).toBe(`Binance refused GET /api/v3/aggTrades?symbol=BTCUSDT&limit=1: ${example.body!.code} ${example.body!.msg} (HTTP 400)`);
-      expect(error).toMatchObject({ domain: 'user', retryable: false });
-    }
-    expect(sleeps).toEqual([]);
-  });
+  it.skipIf(!fixturesPresent)(
+    '(needs shared/fixtures) surfaces the documented error bodies as errors naming the request, without retrying',
+    async () => {
+      const examples = (
+        fixture('binance_rest_errors.json') as {
+          examples: { http_status: number; body?: { code: number; msg: string } }[];
+        }
+      ).examples.filter((e) => e.http_status === 400 && e.body);
+      const client = new BinanceRestClient({ baseUrl: emulator.url, sleep, weightLimit: 1e6 });
+      for (const example of examples) {
+        emulator.faults.push({ status: 400, body: JSON.stringify(example.body) });
+        const error = await client.aggTrades({ symbol: 'BTCUSDT', limit: 1 }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(BinanceApiError);
+        expect((error as Error).message).toBe(
+          `Binance refused GET /api/v3/aggTrades?symbol=BTCUSDT&limit=1: ${example.body!.code} ${example.body!.msg} (HTTP 400)`,
+        );
+        expect(error).toMatchObject({ domain: 'user', retryable: false });
+      }
+      expect(sleeps).toEqual([]);
+    },
+  );
 
   it('refuses a payload whose shape is not the documented one', async () => {
     emulator.faults.push({ status: 200, body: '[{"a":1,"p":60000.5}]' });
@@ -73,19 +104,41 @@ describe('BinanceRestClient', () => {
   });
 
   it('reads the used-weight header and waits for the next window before crossing the limit, so the server never answers 429', async () => {
-    const client = new BinanceRestClient({ baseUrl: emulator.url, weightLimit: 40, weightWindowMs: 400, slowDownRatio: 0.8 });
+    const client = new BinanceRestClient({
+      baseUrl: emulator.url,
+      weightLimit: 40,
+      weightWindowMs: 400,
+      slowDownRatio: 0.8,
+    });
     for (let i = 0; i < 20; i++) await client.aggTrades({ symbol: 'BTCUSDT', fromId: 500_000 + i, limit: 1 });
     expect(emulator.rejectedForWeight).toBe(0);
     expect(client.stats.throttledMs).toBeGreaterThan(0);
     expect(client.stats.lastUsedWeight).toBeLessThanOrEqual(32);
   });
 
-  it.skipIf(!fixturesPresent)('(needs shared/fixtures) parses the recorded aggTrades and historicalTrades responses', async () => {
-    const agg = JSON.stringify(fixture('binance_rest_aggTrades_response_BTCUSDT_2021-10-22.json'));
-    const hist = JSON.stringify(fixture('binance_rest_historicalTrades_response_BTCUSDT_2021-10-22.json'));
-    emulator.faults.push({ status: 200, body: agg }, { status: 200, body: hist });
-    const client = new BinanceRestClient({ baseUrl: emulator.url, sleep });
-    expect((await client.aggTrades({ symbol: 'BTCUSDT' }))[0]).toEqual({ a: 966492862, p: '60759.60000000', q: '0.00841000', f: 1111480471, l: 1111480471, T: 1634944096633, m: false });
-    expect((await client.historicalTrades({ symbol: 'BTCUSDT' }))[0]).toEqual({ id: 1111471896, price: '60814.78000000', qty: '0.00034000', time: 1634943219887, isBuyerMaker: true });
-  });
+  it.skipIf(!fixturesPresent)(
+    '(needs shared/fixtures) parses the recorded aggTrades and historicalTrades responses',
+    async () => {
+      const agg = JSON.stringify(fixture('binance_rest_aggTrades_response_BTCUSDT_2021-10-22.json'));
+      const hist = JSON.stringify(fixture('binance_rest_historicalTrades_response_BTCUSDT_2021-10-22.json'));
+      emulator.faults.push({ status: 200, body: agg }, { status: 200, body: hist });
+      const client = new BinanceRestClient({ baseUrl: emulator.url, sleep });
+      expect((await client.aggTrades({ symbol: 'BTCUSDT' }))[0]).toEqual({
+        a: 966492862,
+        p: '60759.60000000',
+        q: '0.00841000',
+        f: 1111480471,
+        l: 1111480471,
+        T: 1634944096633,
+        m: false,
+      });
+      expect((await client.historicalTrades({ symbol: 'BTCUSDT' }))[0]).toEqual({
+        id: 1111471896,
+        price: '60814.78000000',
+        qty: '0.00034000',
+        time: 1634943219887,
+        isBuyerMaker: true,
+      });
+    },
+  );
 });

@@ -13,7 +13,10 @@ describe('coattail batch historical-load killed with SIGKILL', () => {
   let emulator: BinanceEmulator;
   let env: Awaited<ReturnType<typeof tempCatalog>>;
   beforeAll(async () => {
-    emulator = await startBinanceEmulator({ symbols: { BTCUSDT: { startTime: T0, tradesPerSecond: 10, count: 6000 } }, delayMs: 150 });
+    emulator = await startBinanceEmulator({
+      symbols: { BTCUSDT: { startTime: T0, tradesPerSecond: 10, count: 6000 } },
+      delayMs: 150,
+    });
     env = await tempCatalog();
   });
   afterAll(async () => {
@@ -22,7 +25,23 @@ describe('coattail batch historical-load killed with SIGKILL', () => {
   });
 
   it('resumes after the kill from its last commit and ends with every trade exactly once', async () => {
-    const args = [CLI, 'batch', 'historical-load', '--base-url', emulator.url, '--state-dir', env.dir, '--warehouse', join(env.dir, 'objects'), '--from', String(T0), '--to', String(T0 + 599_999), '--chunk-rows', '1000'];
+    const args = [
+      CLI,
+      'batch',
+      'historical-load',
+      '--base-url',
+      emulator.url,
+      '--state-dir',
+      env.dir,
+      '--warehouse',
+      join(env.dir, 'objects'),
+      '--from',
+      String(T0),
+      '--to',
+      String(T0 + 599_999),
+      '--chunk-rows',
+      '1000',
+    ];
     const child = spawn(process.execPath, args, { stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'warn' } });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // Kill it once a few pages are in, i.e. after at least one commit and before the end.

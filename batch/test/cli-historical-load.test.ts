@@ -12,7 +12,12 @@ describe('coattail batch historical-load (process)', () => {
   let emulator: BinanceEmulator;
   let env: Awaited<ReturnType<typeof tempCatalog>>;
   beforeAll(async () => {
-    emulator = await startBinanceEmulator({ symbols: { BTCUSDT: { startTime: T0, tradesPerSecond: 20, count: 3000 }, SOLUSDT: { startTime: T0, tradesPerSecond: 2, count: 300 } } });
+    emulator = await startBinanceEmulator({
+      symbols: {
+        BTCUSDT: { startTime: T0, tradesPerSecond: 20, count: 3000 },
+        SOLUSDT: { startTime: T0, tradesPerSecond: 2, count: 300 },
+      },
+    });
     env = await tempCatalog();
   });
   afterAll(async () => {
@@ -20,10 +25,33 @@ describe('coattail batch historical-load (process)', () => {
     await env.cleanup();
   });
   const cli = (...args: string[]) =>
-    run(process.execPath, [CLI, 'batch', 'historical-load', '--base-url', emulator.url, '--state-dir', env.dir, '--warehouse', join(env.dir, 'objects'), '--from', new Date(T0).toISOString(), ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    run(
+      process.execPath,
+      [
+        CLI,
+        'batch',
+        'historical-load',
+        '--base-url',
+        emulator.url,
+        '--state-dir',
+        env.dir,
+        '--warehouse',
+        join(env.dir, 'objects'),
+        '--from',
+        new Date(T0).toISOString(),
+        ...args,
+      ],
+      { env: { ...process.env, LOG_LEVEL: 'warn' } },
+    );
 
   it('prints the plan and downloads nothing with --dry-run', async () => {
-    const { stdout } = await cli('--to', new Date(T0 + 99_999).toISOString(), '--symbols', 'BTC-USDT,SOL-USDT', '--dry-run');
+    const { stdout } = await cli(
+      '--to',
+      new Date(T0 + 99_999).toISOString(),
+      '--symbols',
+      'BTC-USDT,SOL-USDT',
+      '--dry-run',
+    );
     expect(stdout).toContain('BTC-USDT (BTCUSDT via /api/v3/aggTrades');
     expect(stdout).toContain('  download 2021-10-22T23:00:00.000Z .. 2021-10-22T23:01:39.999Z');
     expect(stdout).toContain('dry run: nothing downloaded or written');

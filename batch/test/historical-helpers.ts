@@ -7,7 +7,10 @@ import { IcebergCatalog, LocalPointerStore, type ResultRow, type Row, type Table
 /** A throwaway Iceberg catalog on the local disk (pointer folder + object folder). */
 export async function tempCatalog(): Promise<{ catalog: IcebergCatalog; dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'coattail-batch-'));
-  const catalog = new IcebergCatalog({ pointers: new LocalPointerStore(join(dir, 'catalog')), store: new LocalObjectStore(join(dir, 'objects')) });
+  const catalog = new IcebergCatalog({
+    pointers: new LocalPointerStore(join(dir, 'catalog')),
+    store: new LocalObjectStore(join(dir, 'objects')),
+  });
   return { catalog, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -29,9 +32,19 @@ export function minuteTrades(from: number, to: number, spikes: readonly number[]
     const volume = spikes.includes(m) ? 12 : 1 + (m % 3) * 0.1;
     for (let k = 0; k < 3; k++) {
       const id = m * 10 + k;
-      out.push({ event_id: `binance:BTC-USDT:${id}`, exchange: 'binance', symbol: 'BTC-USDT', trade_id: String(id), price: 60_000, quantity: volume / 3, quote_volume: 20_000 * volume, side: 'buy', event_time: new Date(T0 + m * MIN + k * 1000), ingest_time: new Date(T0 + m * MIN + k * 1000) });
+      out.push({
+        event_id: `binance:BTC-USDT:${id}`,
+        exchange: 'binance',
+        symbol: 'BTC-USDT',
+        trade_id: String(id),
+        price: 60_000,
+        quantity: volume / 3,
+        quote_volume: 20_000 * volume,
+        side: 'buy',
+        event_time: new Date(T0 + m * MIN + k * 1000),
+        ingest_time: new Date(T0 + m * MIN + k * 1000),
+      });
     }
   }
   return out;
 }
-

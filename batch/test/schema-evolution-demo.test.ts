@@ -31,11 +31,27 @@ describe('schema-evolution-demo', () => {
     expect(r.filesAfterAppend.length).toBeGreaterThan(r.filesBefore.length);
     // Claim: time travel to the first snapshot still works.
     expect(r.firstSnapshotRows).toBe(3);
-    expect(r.walkthrough.at(-1)).toBe('No Parquet file was rewritten: adding a column is a new schema in the table metadata, matched to old files by field id.');
+    expect(r.walkthrough.at(-1)).toBe(
+      'No Parquet file was rewritten: adding a column is a new schema in the table metadata, matched to old files by field id.',
+    );
   });
 
   it('prints the walkthrough from the CLI', async () => {
-    const { stdout } = await run(process.execPath, [CLI, 'batch', 'schema-evolution-demo', '--state-dir', env.dir, '--warehouse', join(env.dir, 'objects'), '--table', 'demo.cli'], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        CLI,
+        'batch',
+        'schema-evolution-demo',
+        '--state-dir',
+        env.dir,
+        '--warehouse',
+        join(env.dir, 'objects'),
+        '--table',
+        'demo.cli',
+      ],
+      { env: { ...process.env, LOG_LEVEL: 'warn' } },
+    );
     expect(stdout).toContain("3. Added the optional column 'venue'");
     expect(stdout).toContain('4. The 3 earlier rows read venue = null, null, null');
     expect(stdout).toContain('Every earlier file is still there with the same bytes: yes');

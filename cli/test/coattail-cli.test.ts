@@ -13,7 +13,10 @@ afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force:
 
 async function coattail(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'error' } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      timeout: 60_000,
+      env: { ...process.env, LOG_LEVEL: 'error' },
+    });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };
@@ -39,7 +42,17 @@ describe('the coattail command', () => {
   it('runs the runtime demo job: windowed results, then a checkpoint on stop', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'coattail-demo-'));
     dirs.push(stateDir);
-    const { stdout, code } = await coattail('demo', '--duration', '4', '--window', '1', '--rate', '300', '--state-dir', stateDir);
+    const { stdout, code } = await coattail(
+      'demo',
+      '--duration',
+      '4',
+      '--window',
+      '1',
+      '--rate',
+      '300',
+      '--state-dir',
+      stateDir,
+    );
     expect(code).toBe(0);
     const rows = stdout.split('\n').filter((l) => /trades=\s*\d+/.test(l));
     expect(rows.length).toBeGreaterThan(0);

@@ -11,9 +11,22 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  PutRecordCommand,
+  PutRecordsCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { CountingSink, StreamEnvironment, WatermarkStrategy } from '@coattail/runtime';
-import { KinesisSource, KinesisWriter, createKinesisClient, deaggregate, ensureStream, listAllShards } from '@coattail/connectors';
+import {
+  KinesisSource,
+  KinesisWriter,
+  createKinesisClient,
+  deaggregate,
+  ensureStream,
+  listAllShards,
+} from '@coattail/connectors';
 import { z } from 'zod';
 
 const N = Number(process.env.BENCH_TRADES ?? 100_000);
@@ -21,12 +34,37 @@ const NAIVE_N = Math.min(N, 500);
 /** The strict-order writer without aggregation sends one record per key per call: slow, so fewer trades. */
 const STRICT_N = Math.min(N, 5_000);
 const SHARDS = 4;
-const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'ADAUSDT', 'DOGEUSDT', 'BNBUSDT', 'AVAXUSDT', 'LINKUSDT', 'DOTUSDT', 'BTC-USD', 'ETH-USD', 'SOL-USD', 'LTC-USD', 'BCH-USD', 'UNI-USD'];
+const SYMBOLS = [
+  'BTCUSDT',
+  'ETHUSDT',
+  'SOLUSDT',
+  'XRPUSDT',
+  'ADAUSDT',
+  'DOGEUSDT',
+  'BNBUSDT',
+  'AVAXUSDT',
+  'LINKUSDT',
+  'DOTUSDT',
+  'BTC-USD',
+  'ETH-USD',
+  'SOL-USD',
+  'LTC-USD',
+  'BCH-USD',
+  'UNI-USD',
+];
 
 function trades(n: number): { partitionKey: string; data: Uint8Array }[] {
   return Array.from({ length: n }, (_, i) => {
     const symbol = SYMBOLS[i % SYMBOLS.length]!;
-    const t = { event_id: `bench-${i}`, exchange: symbol.includes('-') ? 'coinbase' : 'binance', symbol, price: 50_000 + (i % 1000), quantity: 0.01 + (i % 7) / 100, side: i % 2 === 0 ? 'buy' : 'sell', event_time: 1_763_700_000_000 + i };
+    const t = {
+      event_id: `bench-${i}`,
+      exchange: symbol.includes('-') ? 'coinbase' : 'binance',
+      symbol,
+      price: 50_000 + (i % 1000),
+      quantity: 0.01 + (i % 7) / 100,
+      side: i % 2 === 0 ? 'buy' : 'sell',
+      event_time: 1_763_700_000_000 + i,
+    };
     return { partitionKey: symbol, data: Buffer.from(JSON.stringify(t)) };
   });
 }
@@ -46,7 +84,9 @@ async function startPeer(): Promise<{ kinesis: KinesisClient; stop: () => Promis
   const child = spawn(process.execPath, ['--import', 'tsx', PEER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`kinesalite peer exited with ${String(code)}`)));
-    createInterface({ input: child.stdout }).once('line', (line) => resolve(z.object({ kinesis: z.string() }).parse(JSON.parse(line)).kinesis));
+    createInterface({ input: child.stdout }).once('line', (line) =>
+      resolve(z.object({ kinesis: z.string() }).parse(JSON.parse(line)).kinesis),
+    );
   });
   const kinesis = createKinesisClient({ endpoint });
   return {
@@ -73,7 +113,10 @@ async function fresh(kinesis: KinesisClient): Promise<string> {
  */
 async function isolated(
   run: (kinesis: KinesisClient, stream: string) => Promise<void>,
-  options: { warm?: (kinesis: KinesisClient, stream: string) => Promise<void>; keep?: (kinesis: KinesisClient, stream: string) => Promise<void> } = {},
+  options: {
+    warm?: (kinesis: KinesisClient, stream: string) => Promise<void>;
+    keep?: (kinesis: KinesisClient, stream: string) => Promise<void>;
+  } = {},
 ): Promise<number> {
   const peer = await startPeer();
   try {
@@ -93,36 +136,58 @@ async function main(): Promise<void> {
   const input = trades(N);
   const rows: [string, number, number, string][] = [];
   const naive = await isolated(async (kinesis, stream) => {
-    for (const r of input.slice(0, NAIVE_N)) await kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: r.partitionKey, Data: r.data }));
+    for (const r of input.slice(0, NAIVE_N))
+      await kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: r.partitionKey, Data: r.data }));
   });
   rows.push(['plain SDK loop, PutRecord per trade', NAIVE_N, naive, 'one call per trade, awaited in turn']);
 
   const sdkLoop = async (kinesis: KinesisClient, stream: string, records = input): Promise<void> => {
     for (let i = 0; i < records.length; i += 500) {
-      const out = await kinesis.send(new PutRecordsCommand({ StreamName: stream, Records: records.slice(i, i + 500).map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })) }));
+      const out = await kinesis.send(
+        new PutRecordsCommand({
+          StreamName: stream,
+          Records: records.slice(i, i + 500).map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })),
+        }),
+      );
       if ((out.FailedRecordCount ?? 0) > 0) throw new Error('PutRecords failed entries (baseline has no retry)');
     }
   };
   const warmup = input.slice(0, WARMUP);
-  const sdk = await isolated((kinesis, stream) => sdkLoop(kinesis, stream), { warm: (kinesis, stream) => sdkLoop(kinesis, stream, warmup) });
+  const sdk = await isolated((kinesis, stream) => sdkLoop(kinesis, stream), {
+    warm: (kinesis, stream) => sdkLoop(kinesis, stream, warmup),
+  });
   rows.push(['plain SDK loop, PutRecords × 500 (baseline)', N, sdk, 'no retries, no ordering guarantees']);
 
   const writeAll = async (writer: KinesisWriter, records = input): Promise<void> => {
     for (let i = 0; i < records.length; i += 1_000) await writer.write(records.slice(i, i + 1_000));
     await writer.close();
   };
-  const plainWriter = (kinesis: KinesisClient, stream: string, strictOrder?: boolean): KinesisWriter => new KinesisWriter({ client: kinesis, streamName: stream, ...(strictOrder !== undefined ? { strictOrder } : {}) });
-  const plain = await isolated((kinesis, stream) => writeAll(plainWriter(kinesis, stream)), { warm: (kinesis, stream) => writeAll(plainWriter(kinesis, stream), warmup) });
-  rows.push(['KinesisWriter, no aggregation (default: strictOrder off)', N, plain, "batches of 500, retries failed entries; the SDK loop's ordering"]);
+  const plainWriter = (kinesis: KinesisClient, stream: string, strictOrder?: boolean): KinesisWriter =>
+    new KinesisWriter({ client: kinesis, streamName: stream, ...(strictOrder !== undefined ? { strictOrder } : {}) });
+  const plain = await isolated((kinesis, stream) => writeAll(plainWriter(kinesis, stream)), {
+    warm: (kinesis, stream) => writeAll(plainWriter(kinesis, stream), warmup),
+  });
+  rows.push([
+    'KinesisWriter, no aggregation (default: strictOrder off)',
+    N,
+    plain,
+    "batches of 500, retries failed entries; the SDK loop's ordering",
+  ]);
   const strictInput = input.slice(0, STRICT_N);
   const strict = await isolated((kinesis, stream) => writeAll(plainWriter(kinesis, stream, true), strictInput), {
     warm: (kinesis, stream) => writeAll(plainWriter(kinesis, stream, true), warmup.slice(0, STRICT_N)),
   });
-  rows.push(['KinesisWriter, no aggregation, strictOrder: true', STRICT_N, strict, `one record per key per call (${SYMBOLS.length} keys): per-key order survives partial failures`]);
+  rows.push([
+    'KinesisWriter, no aggregation, strictOrder: true',
+    STRICT_N,
+    strict,
+    `one record per key per call (${SYMBOLS.length} keys): per-key order survives partial failures`,
+  ]);
 
   let readSdk = 0;
   let readSource = 0;
-  const aggWriter = (kinesis: KinesisClient, stream: string): KinesisWriter => new KinesisWriter({ client: kinesis, streamName: stream, aggregation: true });
+  const aggWriter = (kinesis: KinesisClient, stream: string): KinesisWriter =>
+    new KinesisWriter({ client: kinesis, streamName: stream, aggregation: true });
   const agg = await isolated((kinesis, stream) => writeAll(aggWriter(kinesis, stream)), {
     warm: (kinesis, stream) => writeAll(aggWriter(kinesis, stream), warmup),
     keep: async (kinesis, stream) => {
@@ -130,11 +195,21 @@ async function main(): Promise<void> {
       readSdk = await time(async () => {
         let count = 0;
         for (const shard of await listAllShards(kinesis, stream)) {
-          let it = (await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+          let it = (
+            await kinesis.send(
+              new GetShardIteratorCommand({
+                StreamName: stream,
+                ShardId: shard.ShardId!,
+                ShardIteratorType: 'TRIM_HORIZON',
+              }),
+            )
+          ).ShardIterator;
           while (it !== undefined) {
             const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: it }));
             if ((out.Records ?? []).length === 0) break;
-            for (const r of out.Records ?? []) for (const u of deaggregate(r.Data!, r.PartitionKey!)) count += JSON.parse(Buffer.from(u.data).toString()) === null ? 0 : 1;
+            for (const r of out.Records ?? [])
+              for (const u of deaggregate(r.Data!, r.PartitionKey!))
+                count += JSON.parse(Buffer.from(u.data).toString()) === null ? 0 : 1;
             it = out.NextShardIterator;
           }
         }
@@ -145,7 +220,14 @@ async function main(): Promise<void> {
         const env = StreamEnvironment.create();
         env
           .fromSource(
-            new KinesisSource({ client: kinesis, streamName: stream, stopAtLatest: true, minPollIntervalMs: 0, idleDelayMs: 5, deserialize: (r) => JSON.parse(Buffer.from(r.data).toString()) as unknown }),
+            new KinesisSource({
+              client: kinesis,
+              streamName: stream,
+              stopAtLatest: true,
+              minPollIntervalMs: 0,
+              idleDelayMs: 5,
+              deserialize: (r) => JSON.parse(Buffer.from(r.data).toString()) as unknown,
+            }),
             WatermarkStrategy.noWatermarks(),
           )
           .sinkTo(sink);
@@ -154,14 +236,27 @@ async function main(): Promise<void> {
       if (sink.count !== N) throw new Error(`source read ${sink.count} of ${N}`);
     },
   });
-  rows.push(['KinesisWriter, KPL aggregation (strict order, the default)', N, agg, 'one aggregate per symbol up to 50 KiB, one per key per call']);
+  rows.push([
+    'KinesisWriter, KPL aggregation (strict order, the default)',
+    N,
+    agg,
+    'one aggregate per symbol up to 50 KiB, one per key per call',
+  ]);
   rows.push(['plain SDK GetRecords loop + JSON.parse (read baseline)', N, readSdk, 'shard after shard, de-aggregated']);
-  rows.push(['KinesisSource in a runtime job (4 shard tasks)', N, readSource, 'GetRecords, de-aggregation, JSON.parse, CountingSink; includes job start and the empty poll that ends each shard']);
+  rows.push([
+    'KinesisSource in a runtime job (4 shard tasks)',
+    N,
+    readSource,
+    'GetRecords, de-aggregation, JSON.parse, CountingSink; includes job start and the empty poll that ends each shard',
+  ]);
 
   const table = [
     '| contender | trades | seconds | trades/s | notes |',
     '| --- | --- | --- | --- | --- |',
-    ...rows.map(([name, n, s, notes]) => `| ${name} | ${n.toLocaleString('en-US')} | ${s.toFixed(2)} | ${rate(n, s)} | ${notes} |`),
+    ...rows.map(
+      ([name, n, s, notes]) =>
+        `| ${name} | ${n.toLocaleString('en-US')} | ${s.toFixed(2)} | ${rate(n, s)} | ${notes} |`,
+    ),
   ].join('\n');
   const per = (i: number): number => rows[i]![1] / rows[i]![2];
   const summary = [

@@ -36,13 +36,20 @@ export class ConnectorConfigError extends ConnectorError {
 export class PeerUnavailableError extends ConnectorError {
   constructor(peer: string, operation: string, cause: unknown) {
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super('PEER_UNAVAILABLE', `${peer} ${operation} failed after retries (${detail})`, { domain: 'external', retryable: true, cause });
+    super('PEER_UNAVAILABLE', `${peer} ${operation} failed after retries (${detail})`, {
+      domain: 'external',
+      retryable: true,
+      cause,
+    });
   }
 }
 
 /** A lease this worker held was taken by another worker; its checkpoint write was refused. */
 export class LeaseLostError extends ConnectorError {
   constructor(leaseKey: string, owner: string) {
-    super('LEASE_LOST', `lease '${leaseKey}' is no longer held by '${owner}'; stop processing the shard`, { domain: 'external', retryable: false });
+    super('LEASE_LOST', `lease '${leaseKey}' is no longer held by '${owner}'; stop processing the shard`, {
+      domain: 'external',
+      retryable: false,
+    });
   }
 }

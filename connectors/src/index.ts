@@ -14,7 +14,13 @@ export type { ObjectStore } from './object-store/object-store.js';
 export { LocalObjectStore } from './object-store/local-object-store.js';
 export { S3ObjectStore, type S3ObjectStoreOptions } from './object-store/s3-object-store.js';
 
-export { ConnectorError, ConnectorConfigError, PeerUnavailableError, LeaseLostError, type ErrorDomain } from './errors.js';
+export {
+  ConnectorError,
+  ConnectorConfigError,
+  PeerUnavailableError,
+  LeaseLostError,
+  type ErrorDomain,
+} from './errors.js';
 export { withRetry, backoffDelay, type RetryOptions } from './retry.js';
 export { isTransientAwsError, isThrottlingError, awsErrorName } from './aws/aws-errors.js';
 export {
@@ -28,22 +34,54 @@ export {
   type StaticCredentials,
 } from './aws/aws-clients.js';
 
-export { startLocalStack, DEFAULT_STREAMS, DEFAULT_BUCKETS, type LocalStack, type LocalStackOptions } from './local-stack/local-stack.js';
+export {
+  startLocalStack,
+  DEFAULT_STREAMS,
+  DEFAULT_BUCKETS,
+  type LocalStack,
+  type LocalStackOptions,
+} from './local-stack/local-stack.js';
 export { ensureStream, ensureBucket, type StreamSpec } from './local-stack/platform-resources.js';
-export { loadTableDefinitions, ensureTable, tableDefinitionSchema, DEFAULT_DDL_DIR, type TableDefinition } from './dynamodb/table-definitions.js';
+export {
+  loadTableDefinitions,
+  ensureTable,
+  tableDefinitionSchema,
+  DEFAULT_DDL_DIR,
+  type TableDefinition,
+} from './dynamodb/table-definitions.js';
 
 export { KinesisWriter, KINESIS_LIMITS, type KinesisWriterOptions } from './kinesis/kinesis-writer.js';
-export { encodeAggregated, deaggregate, looksAggregated, KPL_MAGIC, type UserRecord } from './kinesis/kpl-aggregation.js';
+export {
+  encodeAggregated,
+  deaggregate,
+  looksAggregated,
+  KPL_MAGIC,
+  type UserRecord,
+} from './kinesis/kpl-aggregation.js';
 export { KinesisSource, type KinesisSourceOptions } from './kinesis/kinesis-source.js';
 export type { KinesisRecord, KinesisStart, KinesisPosition } from './kinesis/shard-reader.js';
-export { kinesisHashKey, shardHoldsKey, kinesisStateKeyFilter, listAllShards, type ShardMeta } from './kinesis/shards.js';
+export {
+  kinesisHashKey,
+  shardHoldsKey,
+  kinesisStateKeyFilter,
+  listAllShards,
+  type ShardMeta,
+} from './kinesis/shards.js';
 
 export { DynamoDbIdempotentSink, type DynamoDbIdempotentSinkOptions } from './dynamodb/idempotent-sink.js';
 export { toItem, toAttribute, fromItem, fromAttribute } from './dynamodb/marshal.js';
 export { LeaseCoordinator, type LeaseCoordinatorOptions } from './leases/lease-coordinator.js';
 export { LeaseTable, SHARD_END, type Lease, type LeaseShard } from './leases/lease-table.js';
 export { kinesisLeaseShards, leaseSplitFilter, FencedCheckpointStore } from './leases/lease-integration.js';
-export { DlqWriter, DlqSink, dlqKey, sanitizeKeySegment, type DlqEntry, type DlqWriterOptions, type DlqSinkOptions } from './dlq/dlq-writer.js';
+export {
+  DlqWriter,
+  DlqSink,
+  dlqKey,
+  sanitizeKeySegment,
+  type DlqEntry,
+  type DlqWriterOptions,
+  type DlqSinkOptions,
+} from './dlq/dlq-writer.js';
 
 export { KafkaSource, type KafkaSourceOptions, type KafkaRecord } from './kafka/kafka-source.js';
 export { KafkaWriter, KafkaSink, type KafkaWriterOptions, type KafkaOutRecord } from './kafka/kafka-writer.js';

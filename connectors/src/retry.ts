@@ -20,7 +20,12 @@ export interface RetryOptions {
  * The "full jitter" back-off of AWS's architecture blog: a uniform random delay up to
  * `min(max, base * 2^attempt)`, so many clients that failed together do not retry together.
  */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30)));
 }
 

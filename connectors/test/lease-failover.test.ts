@@ -18,7 +18,11 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   stack = await startLocalStack({ streams: [{ name: 'failover', shards: 6 }], tables: [], buckets: [] });
-  await ensureTable(stack.clients.dynamodb, (await loadTableDefinitions()).find((t) => t.TableName === 'coattail-leases')!, 'failover-leases');
+  await ensureTable(
+    stack.clients.dynamodb,
+    (await loadTableDefinitions()).find((t) => t.TableName === 'coattail-leases')!,
+    'failover-leases',
+  );
 });
 afterAll(() => stack.stop());
 
@@ -55,7 +59,8 @@ async function until(what: string, predicate: () => boolean, timeoutMs: number):
   return Date.now() - start;
 }
 
-const heldBy = (lines: Line[], worker: string): string[] => lines.filter((l) => l.worker === worker && l.type === 'held').at(-1)?.shards ?? [];
+const heldBy = (lines: Line[], worker: string): string[] =>
+  lines.filter((l) => l.worker === worker && l.type === 'held').at(-1)?.shards ?? [];
 
 describe('lease fail-over across worker processes (DynamoDB lease table on dynalite)', () => {
   it('moves a killed worker’s shards to the others within the lease expiry, never letting two workers write one shard', async () => {
@@ -69,7 +74,10 @@ describe('lease fail-over across worker processes (DynamoDB lease table on dynal
       const killedAt = Date.now();
       const tookMs = await until(
         'the orphaned shards to be written by survivors',
-        () => orphaned.every((s) => lines.some((l) => l.type === 'write' && l.shard === s && l.worker !== victim && l.at > killedAt)),
+        () =>
+          orphaned.every((s) =>
+            lines.some((l) => l.type === 'write' && l.shard === s && l.worker !== victim && l.at > killedAt),
+          ),
         FAILOVER_MS * 6,
       );
       // Expiry is judged on the survivors' clocks: failover time plus up to two renew rounds.
@@ -77,7 +85,11 @@ describe('lease fail-over across worker processes (DynamoDB lease table on dynal
       await until('a 3/3 split', () => heldBy(lines, 'w1').length === 3 && heldBy(lines, 'w2').length === 3, 10_000);
     } finally {
       for (const w of workers.values()) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM');
-      await Promise.all([...workers.values()].map((w) => (w.exitCode !== null || w.signalCode !== null ? Promise.resolve() : new Promise((r) => w.once('exit', r)))));
+      await Promise.all(
+        [...workers.values()].map((w) =>
+          w.exitCode !== null || w.signalCode !== null ? Promise.resolve() : new Promise((r) => w.once('exit', r)),
+        ),
+      );
     }
 
     const writes = lines.filter((l) => l.type === 'write');

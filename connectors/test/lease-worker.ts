@@ -4,7 +4,13 @@
  * write that succeeded (with the fencing counter it used) and per lease it lost.
  * Configured by environment: DYNAMODB_ENDPOINT, KINESIS_ENDPOINT, STREAM, TABLE, WORKER_ID, FAILOVER_MS.
  */
-import { LeaseCoordinator, LeaseLostError, createDynamoDbClient, createKinesisClient, kinesisLeaseShards } from '@coattail/connectors';
+import {
+  LeaseCoordinator,
+  LeaseLostError,
+  createDynamoDbClient,
+  createKinesisClient,
+  kinesisLeaseShards,
+} from '@coattail/connectors';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -13,7 +19,8 @@ const env = (name: string): string => {
 };
 
 const workerId = env('WORKER_ID');
-const print = (line: object): void => void process.stdout.write(`${JSON.stringify({ worker: workerId, at: Date.now(), ...line })}\n`);
+const print = (line: object): void =>
+  void process.stdout.write(`${JSON.stringify({ worker: workerId, at: Date.now(), ...line })}\n`);
 const coordinator = new LeaseCoordinator({
   client: createDynamoDbClient({ endpoint: env('DYNAMODB_ENDPOINT') }),
   tableName: env('TABLE'),

@@ -33,7 +33,10 @@ async function dirSize(path: string): Promise<number> {
 const root = await mkdtemp(join(tmpdir(), 'iceberg-bench-'));
 const def = TABLES.raw_trades;
 const schema = tableSchema(def);
-const catalog = new IcebergCatalog({ pointers: new LocalPointerStore(join(root, 'catalog')), store: new LocalObjectStore(join(root, 'objects')) });
+const catalog = new IcebergCatalog({
+  pointers: new LocalPointerStore(join(root, 'catalog')),
+  store: new LocalObjectStore(join(root, 'objects')),
+});
 const table = await catalog.createTable('coattail.raw_trades', { schema, spec: tablePartitionSpec(def) });
 console.log(`appending ${fmt(ROWS)} trades over ${DAYS} days in batches of ${fmt(BATCH)} to ${root}`);
 
@@ -53,7 +56,9 @@ for (let from = 0; from < ROWS; from += BATCH) {
 }
 const icebergMs = performance.now() - t0;
 for (let from = 0; from < ROWS; from += BATCH) {
-  for (const r of tradeBatch(from, Math.min(BATCH, ROWS - from), ROWS, DAYS)) jsonBytes += Buffer.byteLength(JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) + 1;
+  for (const r of tradeBatch(from, Math.min(BATCH, ROWS - from), ROWS, DAYS))
+    jsonBytes +=
+      Buffer.byteLength(JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) + 1;
 }
 const snapshot = table.currentSnapshot()!;
 const dataBytes = Number(snapshot.summary['total-files-size']);
@@ -64,7 +69,9 @@ commitMs.sort((a, b) => a - b);
 const plainPath = join(root, 'plain.parquet');
 const b0 = performance.now();
 await withDuckDB(async (c) => {
-  await c.run(`CREATE TABLE plain (${schema.fields.map((f) => `${quoteIdent(f.name)} ${duckdbType(f.type)}`).join(', ')})`);
+  await c.run(
+    `CREATE TABLE plain (${schema.fields.map((f) => `${quoteIdent(f.name)} ${duckdbType(f.type)}`).join(', ')})`,
+  );
   const appender = await c.createAppender('plain');
   const types: DuckDBType[] = schema.fields.map((_, i) => appender.columnType(i));
   for (let from = 0; from < ROWS; from += BATCH) {
@@ -72,10 +79,14 @@ await withDuckDB(async (c) => {
     for (let s = 0; s < rows.length; s += 2048) {
       const slice = rows.slice(s, s + 2048);
       const chunk = DuckDBDataChunk.create(types, slice.length);
-      chunk.setColumns(schema.fields.map((f) => slice.map((r) => {
-        const v = r[f.name as keyof BenchTrade];
-        return typeof v === 'bigint' ? new DuckDBTimestampValue(v) : v;
-      })));
+      chunk.setColumns(
+        schema.fields.map((f) =>
+          slice.map((r) => {
+            const v = r[f.name as keyof BenchTrade];
+            return typeof v === 'bigint' ? new DuckDBTimestampValue(v) : v;
+          }),
+        ),
+      );
       appender.appendDataChunk(chunk);
     }
   }
@@ -90,8 +101,18 @@ const plainBytes = (await stat(plainPath)).size;
 // 3. A 1-day query over the daily partitions
 const day = BigInt(Math.floor(DAYS / 2));
 const q0 = performance.now();
-const scan = table.scan({ filter: [{ column: 'event_time', op: '>=', value: START_US + day * DAY_US }, { column: 'event_time', op: '<', value: START_US + (day + 1n) * DAY_US }] });
-const dayRows = await scan.sql('SELECT count(*) AS n, sum(quote_volume) AS v FROM t WHERE epoch_us(event_time) >= ' + String(START_US + day * DAY_US) + ' AND epoch_us(event_time) < ' + String(START_US + (day + 1n) * DAY_US));
+const scan = table.scan({
+  filter: [
+    { column: 'event_time', op: '>=', value: START_US + day * DAY_US },
+    { column: 'event_time', op: '<', value: START_US + (day + 1n) * DAY_US },
+  ],
+});
+const dayRows = await scan.sql(
+  'SELECT count(*) AS n, sum(quote_volume) AS v FROM t WHERE epoch_us(event_time) >= ' +
+    String(START_US + day * DAY_US) +
+    ' AND epoch_us(event_time) < ' +
+    String(START_US + (day + 1n) * DAY_US),
+);
 const queryMs = performance.now() - q0;
 const p = (q: number): number => commitMs[Math.min(commitMs.length - 1, Math.floor(q * commitMs.length))]!;
 
@@ -118,7 +139,9 @@ if (process.env.BENCH_NO_DOCS !== '1') {
     `### Iceberg append (@coattail/iceberg) — ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Command: \`BENCH_ROWS=${ROWS} BENCH_BATCH=${BATCH} BENCH_DAYS=${DAYS} npm run bench -w @coattail/iceberg\`. ` +
-      `node ${process.version}, ${cpus().length} cores, load average at end ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (cores shared with other agents). ` +
+      `node ${process.version}, ${cpus().length} cores, load average at end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' / ')} (cores shared with other agents). ` +
       `Table: coattail.raw_trades (10 columns, partitioned by day(event_time), symbol), local object store, local catalog; ${fmt(ROWS / BATCH)} appends of ${fmt(BATCH)} rows, one snapshot each.`,
     '',
     ...lines,

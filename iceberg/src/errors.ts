@@ -52,14 +52,18 @@ export class CommitConflictError extends IcebergError {
 /** A table or namespace is missing from the catalog. */
 export class NoSuchTableError extends IcebergError {
   constructor(identifier: string) {
-    super('NO_SUCH_TABLE', `table '${identifier}' does not exist; create it first with catalog.createTable(...)`, { domain: 'user' });
+    super('NO_SUCH_TABLE', `table '${identifier}' does not exist; create it first with catalog.createTable(...)`, {
+      domain: 'user',
+    });
   }
 }
 
 /** A table with that identifier already exists. */
 export class TableAlreadyExistsError extends IcebergError {
   constructor(identifier: string) {
-    super('TABLE_EXISTS', `table '${identifier}' already exists; load it with catalog.loadTable(...)`, { domain: 'user' });
+    super('TABLE_EXISTS', `table '${identifier}' already exists; load it with catalog.loadTable(...)`, {
+      domain: 'user',
+    });
   }
 }
 

@@ -23,34 +23,74 @@
  * await table.append([{ symbol: 'BTCUSDT', price: 97000.5, event_time: new Date() }]);
  * const rows = await table.scan({ filter: [{ column: 'symbol', op: '=', value: 'BTCUSDT' }] }).toRows();
  */
-export { IcebergError, InvalidMetadataError, IcebergUsageError, CommitConflictError, NoSuchTableError, TableAlreadyExistsError, ValidationError, type ErrorDomain } from './errors.js';
+export {
+  IcebergError,
+  InvalidMetadataError,
+  IcebergUsageError,
+  CommitConflictError,
+  NoSuchTableError,
+  TableAlreadyExistsError,
+  ValidationError,
+  type ErrorDomain,
+} from './errors.js';
 
 export { defineSchema, fieldById, fieldByName, type ColumnDefinition } from './schema/schema.js';
 export type { IcebergType, NestedField, Schema, PrimitiveType, StructType, ListType, MapType } from './schema/types.js';
 export { evolveSchema, type SchemaChange } from './schema/schema-update.js';
 
-export { definePartitionSpec, type PartitionSpec, type PartitionField, type PartitionFieldDefinition } from './spec/partition-spec.js';
+export {
+  definePartitionSpec,
+  type PartitionSpec,
+  type PartitionField,
+  type PartitionFieldDefinition,
+} from './spec/partition-spec.js';
 export { applyTransform, parseTransform, type Transform } from './spec/transforms.js';
 export { murmur3Hash, murmur3HashLong } from './spec/murmur3.js';
 export { toBinary, fromBinary, type IcebergValue } from './spec/values.js';
 
-export { parseTableMetadata, serializeTableMetadata, currentSchema, currentSnapshot, type TableMetadata, type Snapshot, type SnapshotRef, type SortOrder } from './metadata/table-metadata.js';
+export {
+  parseTableMetadata,
+  serializeTableMetadata,
+  currentSchema,
+  currentSnapshot,
+  type TableMetadata,
+  type Snapshot,
+  type SnapshotRef,
+  type SortOrder,
+} from './metadata/table-metadata.js';
 export { readManifest, writeManifest, type DataFile, type ManifestEntry, type Manifest } from './manifest/manifest.js';
 export { readManifestList, writeManifestList, type ManifestFile, type FieldSummary } from './manifest/manifest-list.js';
 
 export { IcebergCatalog, type IcebergCatalogOptions, type CreateTableOptions } from './catalog/catalog.js';
-export { parseIdentifier, formatIdentifier, type MetadataPointerStore, type TableIdentifier } from './catalog/pointer-store.js';
+export {
+  parseIdentifier,
+  formatIdentifier,
+  type MetadataPointerStore,
+  type TableIdentifier,
+} from './catalog/pointer-store.js';
 export { LocalPointerStore, type LocalPointerStoreOptions } from './catalog/local-pointer-store.js';
 export { GluePointerStore, type GlueClient, type GlueTableInput } from './catalog/glue-pointer-store.js';
 
 export { Table, type CommitOptions, type CommitResult, type CheckpointCommit } from './table/table.js';
 export type { CommitRetryOptions } from './table/table-operations.js';
-export { maxCommittedCheckpointId, ancestors, JOB_ID_PROP, OPERATOR_ID_PROP, MAX_CHECKPOINT_PROP, NO_CHECKPOINT } from './table/checkpoint-ancestry.js';
+export {
+  maxCommittedCheckpointId,
+  ancestors,
+  JOB_ID_PROP,
+  OPERATOR_ID_PROP,
+  MAX_CHECKPOINT_PROP,
+  NO_CHECKPOINT,
+} from './table/checkpoint-ancestry.js';
 export { TableScan, type ScanOptions, type FileScanTask, type PlanStats, type ResultRow } from './scan/table-scan.js';
 export type { Predicate } from './scan/predicates.js';
 export { FileIO } from './io/file-io.js';
 export type { Row, DataWriterOptions } from './data/data-writer.js';
 export { compactTable, type CompactionOptions, type CompactionResult } from './maintenance/compaction.js';
-export { expireSnapshots, removeOrphanFiles, type ExpireOptions, type OrphanOptions } from './maintenance/snapshot-expiry.js';
+export {
+  expireSnapshots,
+  removeOrphanFiles,
+  type ExpireOptions,
+  type OrphanOptions,
+} from './maintenance/snapshot-expiry.js';
 export { TABLES, tableSchema, tablePartitionSpec, type TableDefinition, type TableName } from './tables/definitions.js';
 export { athenaCreateTable, athenaDdlFiles, athenaType, DEFAULT_ATHENA_WAREHOUSE } from './tables/athena-ddl.js';

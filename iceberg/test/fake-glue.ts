@@ -20,7 +20,10 @@ export class FakeGlue implements GlueClient {
     return `${db}.${name}`;
   }
 
-  getTable(input: { DatabaseName: string; Name: string }): Promise<{ Table?: GlueTableInput & { VersionId?: string } }> {
+  getTable(input: {
+    DatabaseName: string;
+    Name: string;
+  }): Promise<{ Table?: GlueTableInput & { VersionId?: string } }> {
     const t = this.tables.get(this.key(input.DatabaseName, input.Name));
     if (!t) return Promise.reject(awsError('EntityNotFoundException', `Table ${input.Name} not found`));
     return Promise.resolve({ Table: structuredClone(t) });
@@ -37,14 +40,20 @@ export class FakeGlue implements GlueClient {
     const k = this.key(input.DatabaseName, input.TableInput.Name);
     const t = this.tables.get(k);
     if (!t) return Promise.reject(awsError('EntityNotFoundException', 'Table not found'));
-    if (input.VersionId !== undefined && input.VersionId !== t.VersionId) return Promise.reject(awsError('ConcurrentModificationException', 'Version mismatch'));
+    if (input.VersionId !== undefined && input.VersionId !== t.VersionId)
+      return Promise.reject(awsError('ConcurrentModificationException', 'Version mismatch'));
     this.updates++;
     this.tables.set(k, { ...structuredClone(input.TableInput), VersionId: String(Number(t.VersionId) + 1) });
     return Promise.resolve({});
   }
 
-  getTables(input: { DatabaseName: string; NextToken?: string }): Promise<{ TableList?: (GlueTableInput & { VersionId?: string })[]; NextToken?: string }> {
-    const list = [...this.tables.entries()].filter(([k]) => k.startsWith(`${input.DatabaseName}.`)).map(([, t]) => structuredClone(t));
+  getTables(input: {
+    DatabaseName: string;
+    NextToken?: string;
+  }): Promise<{ TableList?: (GlueTableInput & { VersionId?: string })[]; NextToken?: string }> {
+    const list = [...this.tables.entries()]
+      .filter(([k]) => k.startsWith(`${input.DatabaseName}.`))
+      .map(([, t]) => structuredClone(t));
     return Promise.resolve({ TableList: list });
   }
 

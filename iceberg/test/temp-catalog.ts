@@ -8,7 +8,12 @@ import { defineSchema } from '../src/schema/schema.js';
 import { definePartitionSpec } from '../src/spec/partition-spec.js';
 
 /** A catalog in a fresh temp folder: local pointers + local object store. */
-export async function tempCatalog(): Promise<{ catalog: IcebergCatalog; root: string; store: LocalObjectStore; cleanup: () => Promise<void> }> {
+export async function tempCatalog(): Promise<{
+  catalog: IcebergCatalog;
+  root: string;
+  store: LocalObjectStore;
+  cleanup: () => Promise<void>;
+}> {
   const root = await mkdtemp(join(tmpdir(), 'iceberg-test-'));
   const store = new LocalObjectStore(join(root, 'objects'));
   const catalog = new IcebergCatalog({ pointers: new LocalPointerStore(join(root, 'catalog')), store });

@@ -46,11 +46,16 @@ interface Peer {
 }
 
 /** Starts one peer process and waits for its URLs; `onLine` sees every later line. */
-async function startPeer(args: string[], onLine: (msg: Record<string, number>) => void = () => undefined): Promise<Peer> {
+async function startPeer(
+  args: string[],
+  onLine: (msg: Record<string, number>) => void = () => undefined,
+): Promise<Peer> {
   const child = spawn(process.execPath, ['--import', 'tsx', PEERS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const hello = await new Promise<Record<string, string>>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`peer '${args[0]!}' exited with ${String(code)} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`peer '${args[0]!}' exited with ${String(code)} before it was ready`)),
+    );
     let first = true;
     lines.on('line', (line) => {
       const msg = JSON.parse(line) as Record<string, string & number>;
@@ -80,8 +85,17 @@ async function runCase(name: string, sinkFor: (kinesis: string) => TradeSink): P
       if (msg.cpu !== undefined) cpu.simulator = msg.cpu;
     }),
   ]);
-  const urls = { binanceUrl: sim.hello.binanceUrl!, coinbaseUrl: sim.hello.coinbaseUrl!, kinesis: kinesis.hello.kinesis! };
-  const settings = loadConfig({ SYMBOLS, BINANCE_WS_URL: urls.binanceUrl, COINBASE_WS_URL: urls.coinbaseUrl, BUFFER_MAX_TRADES: '2000000' });
+  const urls = {
+    binanceUrl: sim.hello.binanceUrl!,
+    coinbaseUrl: sim.hello.coinbaseUrl!,
+    kinesis: kinesis.hello.kinesis!,
+  };
+  const settings = loadConfig({
+    SYMBOLS,
+    BINANCE_WS_URL: urls.binanceUrl,
+    COINBASE_WS_URL: urls.coinbaseUrl,
+    BUFFER_MAX_TRADES: '2000000',
+  });
   const metrics = new InMemoryMetrics();
   const producer = new Producer({ settings, sink: sinkFor(urls.kinesis), metrics });
   producer.start();
@@ -105,21 +119,31 @@ async function runCase(name: string, sinkFor: (kinesis: string) => TradeSink): P
     max: l.max,
     dropped: metrics.total('tradesDropped'),
     backlog: producer.publisher.pending,
-    cpu: { producer: cores(own.user + own.system), simulator: cores(cpu.simulator - cpu0.simulator), kinesis: cores(cpu.kinesis - cpu0.kinesis) },
+    cpu: {
+      producer: cores(own.user + own.system),
+      simulator: cores(cpu.simulator - cpu0.simulator),
+      kinesis: cores(cpu.kinesis - cpu0.kinesis),
+    },
   };
   // A sink that fell behind may not drain in time: the bench reports the backlog instead.
-  await producer.stop(15_000).catch((error: unknown) => console.log(`  (${name}: ${error instanceof Error ? error.message : String(error)})`));
+  await producer
+    .stop(15_000)
+    .catch((error: unknown) => console.log(`  (${name}: ${error instanceof Error ? error.message : String(error)})`));
   await Promise.all([stopPeer(sim), stopPeer(kinesis)]);
   return result;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const kinesisSink = (aggregation: boolean) => (endpoint: string) => new KinesisTradeSink({ client: createKinesisClient({ endpoint }), streamName: 'bench-trades', aggregation });
+const kinesisSink = (aggregation: boolean) => (endpoint: string) =>
+  new KinesisTradeSink({ client: createKinesisClient({ endpoint }), streamName: 'bench-trades', aggregation });
 const ackAtOnce = (): TradeSink => ({ kind: 'null', publish: () => Promise.resolve(), close: () => Promise.resolve() });
 
-console.log(`producer bench: ${RATE} trades/s offered over ${SYMBOLS.split(',').length} symbols × 2 exchanges, ${WARMUP_S}s warm-up, ${SECONDS}s measured per case`);
+console.log(
+  `producer bench: ${RATE} trades/s offered over ${SYMBOLS.split(',').length} symbols × 2 exchanges, ${WARMUP_S}s warm-up, ${SECONDS}s measured per case`,
+);
 const results: Result[] = [];
-const fmtCpu = (r: Result): string => `${r.cpu.producer.toFixed(2)} / ${r.cpu.simulator.toFixed(2)} / ${r.cpu.kinesis.toFixed(2)}`;
+const fmtCpu = (r: Result): string =>
+  `${r.cpu.producer.toFixed(2)} / ${r.cpu.simulator.toFixed(2)} / ${r.cpu.kinesis.toFixed(2)}`;
 for (const [name, sink] of [
   ['baseline: null sink (no Kinesis)', ackAtOnce],
   ['Kinesis, aggregation on', kinesisSink(true)],
@@ -127,12 +151,17 @@ for (const [name, sink] of [
 ] as const) {
   const r = await runCase(name, sink);
   results.push(r);
-  console.log(`  ${name.padEnd(34)} offered ${r.offered.toFixed(0)}/s  received ${r.received.toFixed(0)}/s  published ${r.published.toFixed(0)}/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  dropped ${r.dropped}  backlog ${r.backlog}  CPU ${fmtCpu(r)}`);
+  console.log(
+    `  ${name.padEnd(34)} offered ${r.offered.toFixed(0)}/s  received ${r.received.toFixed(0)}/s  published ${r.published.toFixed(0)}/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  dropped ${r.dropped}  backlog ${r.backlog}  CPU ${fmtCpu(r)}`,
+  );
 }
 
 if (process.env.BENCH_NO_DOCS !== '1') {
   const docs = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  const rows = results.map((r) => `| ${r.name} | ${r.offered.toFixed(0)} | ${r.received.toFixed(0)} | ${r.published.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.dropped} | ${r.backlog} | ${fmtCpu(r)} |`);
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.offered.toFixed(0)} | ${r.received.toFixed(0)} | ${r.published.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.dropped} | ${r.backlog} | ${fmtCpu(r)} |`,
+  );
   appendFileSync(
     docs,
     [

@@ -38,7 +38,11 @@ const envSchema = z
       .transform(csv)
       .pipe(z.array(canonicalSymbolSchema).min(1, 'name at least one symbol').max(1024)),
     /** @default 'binance,coinbase' */
-    EXCHANGES: z.string().default('binance,coinbase').transform(csv).pipe(z.array(z.enum(EXCHANGES)).min(1, 'name at least one exchange')),
+    EXCHANGES: z
+      .string()
+      .default('binance,coinbase')
+      .transform(csv)
+      .pipe(z.array(z.enum(EXCHANGES)).min(1, 'name at least one exchange')),
     /** `BTC-USDT=BTC-USD,...`; unlisted X-USDT symbols read Coinbase's X-USD. */
     COINBASE_PRODUCT_MAP: z.string().default(''),
     /** @default 'us-east-1' */
@@ -75,10 +79,16 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.SINK === 'kafka' && (env.KAFKA_BROKERS === undefined || csv(env.KAFKA_BROKERS).length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'required with SINK=kafka (host:port,host:port)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_BROKERS'],
+        message: 'required with SINK=kafka (host:port,host:port)',
+      });
     }
-    if (env.RECONNECT_BASE_MS > env.RECONNECT_MAX_MS) ctx.addIssue({ code: 'custom', path: ['RECONNECT_BASE_MS'], message: 'must not exceed RECONNECT_MAX_MS' });
-    for (const problem of parseProductMap(env.COINBASE_PRODUCT_MAP).problems) ctx.addIssue({ code: 'custom', path: ['COINBASE_PRODUCT_MAP'], message: problem });
+    if (env.RECONNECT_BASE_MS > env.RECONNECT_MAX_MS)
+      ctx.addIssue({ code: 'custom', path: ['RECONNECT_BASE_MS'], message: 'must not exceed RECONNECT_MAX_MS' });
+    for (const problem of parseProductMap(env.COINBASE_PRODUCT_MAP).problems)
+      ctx.addIssue({ code: 'custom', path: ['COINBASE_PRODUCT_MAP'], message: problem });
   });
 
 /** The producer's parsed configuration. */
@@ -121,7 +131,8 @@ export interface ProducerConfig {
 export function loadConfig(env: NodeJS.ProcessEnv): ProducerConfig {
   const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = envSchema.safeParse(known);
-  if (!parsed.success) throw new ProducerConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  if (!parsed.success)
+    throw new ProducerConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
   const e = parsed.data;
   return {
     sink: e.SINK,

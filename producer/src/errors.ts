@@ -10,7 +10,11 @@ export class ProducerError extends Error {
   readonly domain: ErrorDomain;
   readonly retryable: boolean;
 
-  constructor(code: string, message: string, options: { domain?: ErrorDomain; retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { domain?: ErrorDomain; retryable?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -38,9 +42,13 @@ export class InvalidTradeError extends ProducerError {
 /** Graceful shutdown did not finish flushing before its deadline. */
 export class ShutdownTimeoutError extends ProducerError {
   constructor(deadlineMs: number, pending: number) {
-    super('SHUTDOWN_TIMEOUT', `shutdown did not flush within ${deadlineMs} ms; ${pending} trades were still unacknowledged`, {
-      domain: 'external',
-      retryable: true,
-    });
+    super(
+      'SHUTDOWN_TIMEOUT',
+      `shutdown did not flush within ${deadlineMs} ms; ${pending} trades were still unacknowledged`,
+      {
+        domain: 'external',
+        retryable: true,
+      },
+    );
   }
 }

@@ -16,26 +16,76 @@
  * // ... on SIGTERM:
  * await producer.stop(20_000);
  */
-export { unifiedTradeSchema, canonicalSymbolSchema, normalizeTrade, tradeEventId, EXCHANGES, type UnifiedTrade, type Exchange, type RawTradeFields, type NormalizeResult } from './models.js';
-export { parseDecimal, multiply, decimalToString, decimalToNumber, type Decimal, type DecimalResult } from './decimal.js';
+export {
+  unifiedTradeSchema,
+  canonicalSymbolSchema,
+  normalizeTrade,
+  tradeEventId,
+  EXCHANGES,
+  type UnifiedTrade,
+  type Exchange,
+  type RawTradeFields,
+  type NormalizeResult,
+} from './models.js';
+export {
+  parseDecimal,
+  multiply,
+  decimalToString,
+  decimalToNumber,
+  type Decimal,
+  type DecimalResult,
+} from './decimal.js';
 export { SymbolMap, parseProductMap } from './symbols.js';
 export { loadConfig, PRODUCER_ENV_VARS, type ProducerConfig } from './config.js';
-export { ProducerError, ProducerConfigError, InvalidTradeError, ShutdownTimeoutError, type ErrorDomain } from './errors.js';
+export {
+  ProducerError,
+  ProducerConfigError,
+  InvalidTradeError,
+  ShutdownTimeoutError,
+  type ErrorDomain,
+} from './errors.js';
 
 export type { ExchangeProtocol, ParsedMessage } from './exchanges/protocol.js';
-export { binanceProtocol, parseBinanceMessage, BINANCE_WS_URL, BINANCE_MAX_CONNECTION_AGE_MS, BINANCE_MAX_STREAMS } from './exchanges/binance.js';
+export {
+  binanceProtocol,
+  parseBinanceMessage,
+  BINANCE_WS_URL,
+  BINANCE_MAX_CONNECTION_AGE_MS,
+  BINANCE_MAX_STREAMS,
+} from './exchanges/binance.js';
 export { coinbaseProtocol, parseCoinbaseMessage, COINBASE_WS_URL } from './exchanges/coinbase.js';
-export { ExchangeConnection, type ExchangeConnectionOptions, type ConnectionStatus } from './exchanges/exchange-connection.js';
+export {
+  ExchangeConnection,
+  type ExchangeConnectionOptions,
+  type ConnectionStatus,
+} from './exchanges/exchange-connection.js';
 export { RecentIds } from './resilience/recent-ids.js';
 export { GapDetector, type GapObservation } from './resilience/gap-detector.js';
 
 export { Publisher, type PublisherOptions } from './publish/publisher.js';
 export { LatencyRecorder } from './publish/latency-recorder.js';
-export { KinesisTradeSink, KafkaTradeSink, encodeTrade, type TradeSink, type KafkaProducerLike } from './publish/trade-sink.js';
+export {
+  KinesisTradeSink,
+  KafkaTradeSink,
+  encodeTrade,
+  type TradeSink,
+  type KafkaProducerLike,
+} from './publish/trade-sink.js';
 export { createSink } from './publish/create-sink.js';
-export { Producer, type ProducerStatus, type ProducerSettings, type ShutdownSummary, type ProducerHealth } from './producer.js';
+export {
+  Producer,
+  type ProducerStatus,
+  type ProducerSettings,
+  type ShutdownSummary,
+  type ProducerHealth,
+} from './producer.js';
 export { startHealthServer, type HealthServer } from './ops/health-server.js';
 export { prometheusText, emfDocuments } from './ops/metrics-format.js';
 
-export { startExchangeSimulator, type ExchangeSimulator, type ExchangeSimulatorOptions, type SimulatorFaults } from './simulator/exchange-simulator.js';
+export {
+  startExchangeSimulator,
+  type ExchangeSimulator,
+  type ExchangeSimulatorOptions,
+  type SimulatorFaults,
+} from './simulator/exchange-simulator.js';
 export { Market, type MarketOptions, type SimTrade } from './simulator/market.js';

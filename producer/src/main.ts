@@ -41,10 +41,14 @@ async function main(): Promise<void> {
   const previous = new Map<string, number>();
   // stdout is synchronous for files and pipes on Linux, so a batch written before exit is not lost.
   const emitEmf = (): void => {
-    for (const doc of producerEmfDocuments(metrics, producer.publisher.latency, previous, Date.now())) process.stdout.write(`${doc}\n`);
+    for (const doc of producerEmfDocuments(metrics, producer.publisher.latency, previous, Date.now()))
+      process.stdout.write(`${doc}\n`);
   };
   const emf = config.emfIntervalMs > 0 ? setInterval(emitEmf, config.emfIntervalMs) : undefined;
-  logger.info({ sink: config.sink, stream: config.streamName, symbols: config.symbols, exchanges: config.exchanges }, 'producer running');
+  logger.info(
+    { sink: config.sink, stream: config.streamName, symbols: config.symbols, exchanges: config.exchanges },
+    'producer running',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

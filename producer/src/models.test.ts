@@ -4,7 +4,14 @@ import { decimalToNumber, decimalToString, multiply, parseDecimal } from './deci
 import { normalizeTrade, tradeEventId, unifiedTradeSchema } from './models.js';
 import { parseProductMap, SymbolMap } from './symbols.js';
 
-const base = { exchange: 'binance' as const, symbol: 'BTC-USDT', side: 'buy' as const, tradeId: 7, eventTime: 1_700_000_000_000, ingestTime: 1_700_000_000_005 };
+const base = {
+  exchange: 'binance' as const,
+  symbol: 'BTC-USDT',
+  side: 'buy' as const,
+  tradeId: 7,
+  eventTime: 1_700_000_000_000,
+  ingestTime: 1_700_000_000_005,
+};
 
 describe('decimal parsing', () => {
   it('keeps exchange decimals exact and multiplies them exactly', () => {
@@ -15,7 +22,9 @@ describe('decimal parsing', () => {
   });
 
   it('prints canonical text and converts to the nearest double, for any plain decimal', () => {
-    const plain = fc.tuple(fc.stringMatching(/^\d{1,12}$/), fc.stringMatching(/^\d{0,12}$/)).map(([i, f]) => (f === '' ? i : `${i}.${f}`));
+    const plain = fc
+      .tuple(fc.stringMatching(/^\d{1,12}$/), fc.stringMatching(/^\d{0,12}$/))
+      .map(([i, f]) => (f === '' ? i : `${i}.${f}`));
     fc.assert(
       fc.property(plain, (text) => {
         const d = parseDecimal(text, 'price');
@@ -28,7 +37,12 @@ describe('decimal parsing', () => {
         expect(decimalToNumber(d.value)).toBe(Number(text));
       }),
     );
-    expect(['1.50', '0.000100', '120', '007.0'].map((t) => { const d = parseDecimal(t, 'price'); return d.ok ? decimalToString(d.value) : t; })).toEqual(['1.5', '0.0001', '120', '7']);
+    expect(
+      ['1.50', '0.000100', '120', '007.0'].map((t) => {
+        const d = parseDecimal(t, 'price');
+        return d.ok ? decimalToString(d.value) : t;
+      }),
+    ).toEqual(['1.5', '0.0001', '120', '7']);
   });
 
   it.each([
@@ -69,8 +83,14 @@ describe('normalizeTrade', () => {
   });
 
   it('refuses a zero size, a negative price and a non-integer trade id with reasons', () => {
-    expect(normalizeTrade({ ...base, price: '1', quantity: '0.0' })).toEqual({ ok: false, reason: "quantity '0.0' is zero" });
-    expect(normalizeTrade({ ...base, price: '-1', quantity: '1' })).toEqual({ ok: false, reason: "price '-1' is negative" });
+    expect(normalizeTrade({ ...base, price: '1', quantity: '0.0' })).toEqual({
+      ok: false,
+      reason: "quantity '0.0' is zero",
+    });
+    expect(normalizeTrade({ ...base, price: '-1', quantity: '1' })).toEqual({
+      ok: false,
+      reason: "price '-1' is negative",
+    });
     expect(normalizeTrade({ ...base, price: '1', quantity: '1', tradeId: 1.5 }).ok).toBe(false);
   });
 
@@ -82,7 +102,10 @@ describe('normalizeTrade', () => {
   });
 
   it('refuses a non-canonical symbol before building the trade', () => {
-    expect(normalizeTrade({ ...base, symbol: 'btc-usd', price: '1', quantity: '1' })).toEqual({ ok: false, reason: "symbol 'btc-usd' is not canonical (BASE-QUOTE in upper case)" });
+    expect(normalizeTrade({ ...base, symbol: 'btc-usd', price: '1', quantity: '1' })).toEqual({
+      ok: false,
+      reason: "symbol 'btc-usd' is not canonical (BASE-QUOTE in upper case)",
+    });
   });
 });
 
@@ -106,7 +129,10 @@ describe('SymbolMap', () => {
   });
 
   it('parses COINBASE_PRODUCT_MAP and lists every bad entry', () => {
-    expect(parseProductMap('BTC-USDT=BTC-USD, ETH-USDT=ETH-USD')).toEqual({ map: { 'BTC-USDT': 'BTC-USD', 'ETH-USDT': 'ETH-USD' }, problems: [] });
+    expect(parseProductMap('BTC-USDT=BTC-USD, ETH-USDT=ETH-USD')).toEqual({
+      map: { 'BTC-USDT': 'BTC-USD', 'ETH-USDT': 'ETH-USD' },
+      problems: [],
+    });
     expect(parseProductMap('BTC-USDT,x=y=z').problems).toHaveLength(2);
   });
 });

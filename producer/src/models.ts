@@ -6,7 +6,9 @@ export const EXCHANGES = ['binance', 'coinbase'] as const;
 export type Exchange = (typeof EXCHANGES)[number];
 
 /** Canonical symbol: BASE-QUOTE in upper case, e.g. `BTC-USDT`. */
-export const canonicalSymbolSchema = z.string().regex(/^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$/, 'a canonical symbol looks like BTC-USDT');
+export const canonicalSymbolSchema = z
+  .string()
+  .regex(/^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$/, 'a canonical symbol looks like BTC-USDT');
 
 /**
  * The unified trade event every exchange adapter emits and the stream jobs read (one JSON object
@@ -66,7 +68,8 @@ export type NormalizeResult = { ok: true; trade: UnifiedTrade } | { ok: false; r
  * normalizeTrade({ exchange: 'binance', symbol: 'BTC-USDT', price: '9302.00', quantity: '0.5', side: 'buy', tradeId: 1, eventTime: 1, ingestTime: 2 });
  */
 export function normalizeTrade(f: RawTradeFields): NormalizeResult {
-  if (!canonicalSymbolSchema.safeParse(f.symbol).success) return { ok: false, reason: `symbol '${f.symbol}' is not canonical (BASE-QUOTE in upper case)` };
+  if (!canonicalSymbolSchema.safeParse(f.symbol).success)
+    return { ok: false, reason: `symbol '${f.symbol}' is not canonical (BASE-QUOTE in upper case)` };
   const price = parseDecimal(f.price, 'price');
   if (!price.ok) return price;
   const quantity = parseDecimal(f.quantity, 'quantity');
@@ -74,14 +77,18 @@ export function normalizeTrade(f: RawTradeFields): NormalizeResult {
   if (typeof f.tradeId !== 'number' || !Number.isSafeInteger(f.tradeId) || f.tradeId < 0) {
     return { ok: false, reason: `trade id ${String(f.tradeId)} is not a non-negative integer` };
   }
-  if (!Number.isSafeInteger(f.eventTime) || f.eventTime < 0) return { ok: false, reason: `event time ${f.eventTime} is not a valid epoch millisecond` };
+  if (!Number.isSafeInteger(f.eventTime) || f.eventTime < 0)
+    return { ok: false, reason: `event time ${f.eventTime} is not a valid epoch millisecond` };
   // A validated plain decimal string converts to its nearest double directly (exactly what
   // decimalToNumber gives); only the product needs the exact decimal arithmetic.
   const p = Number(f.price);
   const q = Number(f.quantity);
   const qv = decimalToNumber(multiply(price.value, quantity.value));
   if (!Number.isFinite(p) || !Number.isFinite(q) || !Number.isFinite(qv) || q === 0 || qv === 0) {
-    return { ok: false, reason: `price ${String(f.price)} × quantity ${String(f.quantity)} is outside the double range` };
+    return {
+      ok: false,
+      reason: `price ${String(f.price)} × quantity ${String(f.quantity)} is outside the double range`,
+    };
   }
   return {
     ok: true,

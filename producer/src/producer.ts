@@ -62,7 +62,13 @@ export class Producer {
   #status: ProducerStatus = 'IDLE';
   #received = 0;
 
-  constructor(options: { settings: ProducerSettings; sink: TradeSink; logger?: Logger; metrics?: Metrics; onFatal?: (error: Error) => void }) {
+  constructor(options: {
+    settings: ProducerSettings;
+    sink: TradeSink;
+    logger?: Logger;
+    metrics?: Metrics;
+    onFatal?: (error: Error) => void;
+  }) {
     const { settings: s } = options;
     const logger = options.logger ?? silentLogger;
     const metrics = options.metrics ?? noopMetrics;
@@ -85,7 +91,8 @@ export class Producer {
     this.#connections = s.exchanges.map(
       (exchange) =>
         new ExchangeConnection({
-          protocol: exchange === 'binance' ? binanceProtocol(symbols, s.binanceUrl) : coinbaseProtocol(symbols, s.coinbaseUrl),
+          protocol:
+            exchange === 'binance' ? binanceProtocol(symbols, s.binanceUrl) : coinbaseProtocol(symbols, s.coinbaseUrl),
           onTrade: (t) => {
             this.#received++;
             onTrade(t);
@@ -130,7 +137,10 @@ export class Producer {
     this.#log.info({ pending: pendingAtStop }, 'exchanges closed; flushing');
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ShutdownTimeoutError(deadlineMs, this.publisher.pending)), Math.max(0, deadlineMs - (Date.now() - started)));
+      timer = setTimeout(
+        () => reject(new ShutdownTimeoutError(deadlineMs, this.publisher.pending)),
+        Math.max(0, deadlineMs - (Date.now() - started)),
+      );
     });
     try {
       await Promise.race([this.publisher.close(), deadline]);
@@ -138,13 +148,27 @@ export class Producer {
       clearTimeout(timer);
     }
     if (this.#status !== 'FAILED') this.#status = 'STOPPED';
-    return { received: this.#received, published: this.publisher.published, pendingAtStop, durationMs: Date.now() - started };
+    return {
+      received: this.#received,
+      published: this.publisher.published,
+      pendingAtStop,
+      durationMs: Date.now() - started,
+    };
   }
 
   /** Healthy while running with every exchange connected and not stale. */
   health(): ProducerHealth {
     const exchanges = this.#connections.map((c) => ({ exchange: c.exchange, status: c.status, idleMs: c.idleMs() }));
-    const ok = this.#status === 'RUNNING' && exchanges.every((e) => e.status === 'OPEN' && e.idleMs <= this.#staleAfterMs);
-    return { ok, status: this.#status, exchanges: exchanges.map(({ exchange, status, idleMs }) => ({ exchange, status, idleMs: Number.isFinite(idleMs) ? idleMs : -1 })) };
+    const ok =
+      this.#status === 'RUNNING' && exchanges.every((e) => e.status === 'OPEN' && e.idleMs <= this.#staleAfterMs);
+    return {
+      ok,
+      status: this.#status,
+      exchanges: exchanges.map(({ exchange, status, idleMs }) => ({
+        exchange,
+        status,
+        idleMs: Number.isFinite(idleMs) ? idleMs : -1,
+      })),
+    };
   }
 }

@@ -81,9 +81,18 @@ function defaultCoinbaseProduct(canonical: string): string {
 export function parseProductMap(text: string): { map: Record<string, string>; problems: string[] } {
   const map: Record<string, string> = {};
   const problems: string[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)) {
     const [canonical, product, extra] = part.split('=').map((p) => p.trim());
-    if (canonical === undefined || product === undefined || extra !== undefined || !canonicalSymbolSchema.safeParse(canonical).success || !/^[A-Z0-9]+-[A-Z0-9]+$/.test(product)) {
+    if (
+      canonical === undefined ||
+      product === undefined ||
+      extra !== undefined ||
+      !canonicalSymbolSchema.safeParse(canonical).success ||
+      !/^[A-Z0-9]+-[A-Z0-9]+$/.test(product)
+    ) {
       problems.push(`'${part}' is not SYMBOL=PRODUCT (e.g. BTC-USDT=BTC-USD)`);
       continue;
     }

@@ -6,7 +6,12 @@ const ecs = new URL('../../infra/ecs/', import.meta.url);
 const placeholders = { AWS_ACCOUNT_ID: '123456789012', AWS_REGION: 'eu-west-1', IMAGE_TAG: 'test' };
 /** The file as deploy.sh renders it (envsubst of the placeholders). */
 const rendered = async (file: string): Promise<unknown> =>
-  JSON.parse((await readFile(new URL(file, ecs), 'utf8')).replace(/\$\{(\w+)\}/g, (_, name: string) => placeholders[name as keyof typeof placeholders] ?? `<unset ${name}>`));
+  JSON.parse(
+    (await readFile(new URL(file, ecs), 'utf8')).replace(
+      /\$\{(\w+)\}/g,
+      (_, name: string) => placeholders[name as keyof typeof placeholders] ?? `<unset ${name}>`,
+    ),
+  );
 
 interface TaskDefinition {
   containerDefinitions: {
@@ -35,19 +40,34 @@ describe('the producer on ECS (infra/ecs/producer.*.json)', () => {
   it('grants the task only kinesis:PutRecords on the stream it writes', async () => {
     const def = (await rendered('producer.task.json')) as TaskDefinition;
     const stream = def.containerDefinitions[0]!.environment.find((e) => e.name === 'STREAM_NAME')?.value;
-    const policy = (await rendered('producer.task-role-policy.json')) as { Statement: { Effect: string; Action: string[]; Resource: string }[] };
+    const policy = (await rendered('producer.task-role-policy.json')) as {
+      Statement: { Effect: string; Action: string[]; Resource: string }[];
+    };
     expect(policy.Statement).toEqual([
-      expect.objectContaining({ Effect: 'Allow', Action: ['kinesis:PutRecords'], Resource: `arn:aws:kinesis:eu-west-1:123456789012:stream/${stream ?? '?'}` }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['kinesis:PutRecords'],
+        Resource: `arn:aws:kinesis:eu-west-1:123456789012:stream/${stream ?? '?'}`,
+      }),
     ]);
   });
 
   it('lets the execution role create the log group of every task definition that asks the awslogs driver to create one', async () => {
     type LogOptions = Record<string, string | undefined>;
-    const policy = (await rendered('execution-role-policy.json')) as { Statement: { Effect: string; Action: string[]; Resource: string[] }[] };
-    const creatable = policy.Statement.filter((s) => s.Effect === 'Allow' && s.Action.includes('logs:CreateLogGroup')).flatMap((s) => s.Resource);
+    const policy = (await rendered('execution-role-policy.json')) as {
+      Statement: { Effect: string; Action: string[]; Resource: string[] }[];
+    };
+    const creatable = policy.Statement.filter(
+      (s) => s.Effect === 'Allow' && s.Action.includes('logs:CreateLogGroup'),
+    ).flatMap((s) => s.Resource);
     // An IAM resource pattern: `*` matches any run of characters, `?` any one.
     const matches = (pattern: string, arn: string): boolean =>
-      new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ).test(arn);
     const files = (await readdir(ecs)).filter((f) => f.endsWith('.task.json'));
     expect(files).toContain('producer.task.json');
     const uncovered: string[] = [];
@@ -66,6 +86,8 @@ describe('the producer on ECS (infra/ecs/producer.*.json)', () => {
     expect(uncovered).toEqual([]);
     // Least privilege: no wildcard action, no resource outside /coattail/.
     expect(policy.Statement.flatMap((s) => s.Action)).toEqual(['logs:CreateLogGroup']);
-    expect(creatable.filter((r) => !r.startsWith('arn:aws:logs:eu-west-1:123456789012:log-group:/coattail/'))).toEqual([]);
+    expect(creatable.filter((r) => !r.startsWith('arn:aws:logs:eu-west-1:123456789012:log-group:/coattail/'))).toEqual(
+      [],
+    );
   });
 });

@@ -21,7 +21,12 @@ afterAll(async () => {
 });
 
 /** Starts the producer's entry point as ECS would (environment only), collecting its output. */
-function startProducer(env: Record<string, string>): { stdout: () => string; stderr: () => string; exited: Promise<number | null>; kill: () => void } {
+function startProducer(env: Record<string, string>): {
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  kill: () => void;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: ROOT,
     env: {
@@ -55,7 +60,11 @@ describe('the producer process on SIGTERM', () => {
       EMF_INTERVAL_MS: '0',
     });
 
-    await waitFor(() => sim.sessions('binance') === 1 && sim.sessions('coinbase') === 1, `both exchanges connected (stderr: ${run.stderr()})`, 20_000);
+    await waitFor(
+      () => sim.sessions('binance') === 1 && sim.sessions('coinbase') === 1,
+      `both exchanges connected (stderr: ${run.stderr()})`,
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 2_000));
     const signalledAt = Date.now();
     run.kill();
@@ -64,8 +73,13 @@ describe('the producer process on SIGTERM', () => {
 
     expect(code, run.stderr()).toBe(0);
     expect(tookMs).toBeLessThan(10_000);
-    const lines = run.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const summary = lines.find((l) => l.msg === 'producer stopped') as { received: number; published: number; pendingAtStop: number } | undefined;
+    const lines = run
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summary = lines.find((l) => l.msg === 'producer stopped') as
+      { received: number; published: number; pendingAtStop: number } | undefined;
     if (summary === undefined) throw new Error(`no shutdown summary in:\n${run.stdout()}\n${run.stderr()}`);
     expect(summary.received).toBeGreaterThan(500);
     expect(summary.pendingAtStop).toBeGreaterThan(0);
@@ -84,12 +98,20 @@ describe('the producer process on SIGTERM', () => {
       // An hour: no periodic batch can happen during the test, only the final one.
       EMF_INTERVAL_MS: '3600000',
     });
-    await waitFor(() => run.stdout().includes('"producer running"'), `the producer running (stderr: ${run.stderr()})`, 20_000);
+    await waitFor(
+      () => run.stdout().includes('"producer running"'),
+      `the producer running (stderr: ${run.stderr()})`,
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 1_500));
     run.kill();
     expect(await run.exited, run.stderr()).toBe(0);
 
-    const lines = run.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = run
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const summary = lines.find((l) => l.msg === 'producer stopped') as { published: number } | undefined;
     const docs = lines.filter((l) => '_aws' in l);
     expect(docs.length, run.stdout()).toBeGreaterThan(0);
@@ -97,7 +119,8 @@ describe('the producer process on SIGTERM', () => {
     expect(sum('tradesReceived')).toBeGreaterThan(0);
     // The batch is written after the flush: it counts every trade the shutdown published.
     expect(sum('tradesPublished')).toBe(summary?.published);
-    for (const exchange of ['binance', 'coinbase']) expect(docs.some((d) => d.exchange === exchange && 'reconnects' in d && 'tradesDropped' in d)).toBe(true);
+    for (const exchange of ['binance', 'coinbase'])
+      expect(docs.some((d) => d.exchange === exchange && 'reconnects' in d && 'tradesDropped' in d)).toBe(true);
     expect(docs.some((d) => typeof d.PublishLatencyP99Ms === 'number')).toBe(true);
   });
 });

@@ -42,12 +42,19 @@ const checks = suite.checks;
 function naive(batch: readonly RawTradeRecord[]) {
   const now = NOW;
   const results = batch.map((record) => {
-    const outcomes = checks.map((c) => ({ name: c.name, severity: c.severity ?? 'ERROR', ok: c.check(record, { now }) }));
+    const outcomes = checks.map((c) => ({
+      name: c.name,
+      severity: c.severity ?? 'ERROR',
+      ok: c.check(record, { now }),
+    }));
     const failed = outcomes.filter((o) => !o.ok && o.severity === 'ERROR').map((o) => o.name);
     const warnings = outcomes.filter((o) => !o.ok && o.severity === 'WARN').map((o) => o.name);
     return { record, failed, warnings };
   });
-  return { valid: results.filter((r) => r.failed.length === 0).map((r) => r.record), invalid: results.filter((r) => r.failed.length > 0) };
+  return {
+    valid: results.filter((r) => r.failed.length === 0).map((r) => r.record),
+    invalid: results.filter((r) => r.failed.length > 0),
+  };
 }
 
 function time(label: string, run: (b: readonly RawTradeRecord[]) => { valid: readonly unknown[] }): number {
@@ -60,7 +67,9 @@ function time(label: string, run: (b: readonly RawTradeRecord[]) => { valid: rea
     best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9);
   }
   const rate = N / best;
-  console.log(`${label.padEnd(34)} ${(rate / 1e6).toFixed(2).padStart(7)} M records/s   (valid ${valid} of ${N}, best of ${ROUNDS})`);
+  console.log(
+    `${label.padEnd(34)} ${(rate / 1e6).toFixed(2).padStart(7)} M records/s   (valid ${valid} of ${N}, best of ${ROUNDS})`,
+  );
   return rate;
 }
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { DuckSession, parseReconConfig, quoteLiteral, runReconciliation } from '../src/index.js';
 
 const [phase, dir, threadsArg] = process.argv.slice(2);
-if ((phase !== 'except' && phase !== 'recon') || dir === undefined) throw new Error('usage: bench-phase.ts <except|recon> <dir> [threads]');
+if ((phase !== 'except' && phase !== 'recon') || dir === undefined)
+  throw new Error('usage: bench-phase.ts <except|recon> <dir> [threads]');
 const threads = Number(threadsArg ?? 2);
 
 async function exceptBothWays(): Promise<Record<string, number>> {

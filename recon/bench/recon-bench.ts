@@ -28,18 +28,31 @@ interface Phase {
 }
 
 async function runPhase(phase: 'except' | 'recon', dir: string): Promise<Phase> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(here, 'bench-phase.ts'), phase, dir, String(threads)], {
-    maxBuffer: 1 << 20,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'bench-phase.ts'), phase, dir, String(threads)],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Phase;
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'recon-bench-'));
 try {
   const genStart = performance.now();
-  const golden = await generateGoldenDataset({ dir, rows, rate: 0.001, format: 'parquet', schemaDrift: false, engine: { threads } });
+  const golden = await generateGoldenDataset({
+    dir,
+    rows,
+    rate: 0.001,
+    format: 'parquet',
+    schemaDrift: false,
+    engine: { threads },
+  });
   const genMs = performance.now() - genStart;
-  console.log(`generated ${rows.toLocaleString('en-US')} rows × 12 columns per side in ${(genMs / 1000).toFixed(1)} s (${dir})`);
+  console.log(
+    `generated ${rows.toLocaleString('en-US')} rows × 12 columns per side in ${(genMs / 1000).toFixed(1)} s (${dir})`,
+  );
 
   const baseline = await runPhase('except', dir);
   const recon = await runPhase('recon', dir);
@@ -60,7 +73,9 @@ try {
     `| recon: 5 layers + attribution + all reports | ${s(recon.wallMs)} | ${recon.peakRssMb.toFixed(0)} MB | ${recon.mismatchedRows} mismatched rows, ${recon.toleratedRows} tolerated, orphans ${recon.sourceOnly}/${recon.targetOnly}, duplicate keys ${recon.duplicateKeysSource}/${recon.duplicateKeysTarget} — exact vs expected: ${exact ? 'yes' : 'NO'} |`,
   ];
   console.log(lines.join('\n'));
-  console.log(`recon / baseline = ${ratio.toFixed(2)}× (target ≤ 2×); recon ${recon.wallMs < 30_000 ? 'under' : 'OVER'} 30 s`);
+  console.log(
+    `recon / baseline = ${ratio.toFixed(2)}× (target ≤ 2×); recon ${recon.wallMs < 30_000 ? 'under' : 'OVER'} 30 s`,
+  );
   await rm(join(dir, 'bench-report'), { recursive: true, force: true });
   const paging = await measurePaging(dir, rows);
   const ms = (v: number): string => `${v.toFixed(0)} ms`;
@@ -72,7 +87,9 @@ try {
       '',
       `### Recon, ${new Date().toISOString().slice(0, 10)} — ${rows.toLocaleString('en-US')} rows × 12 columns, 0.1 % per induced kind`,
       '',
-      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), DuckDB threads ${threads}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end (the cores are shared). Command: \`npm run bench -w @coattail/recon\`.`,
+      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), DuckDB threads ${threads}, Node ${process.version}, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' / ')} at the end (the cores are shared). Command: \`npm run bench -w @coattail/recon\`.`,
       `Generation of both Parquet files by DuckDB: ${s(genMs)} (not in the figures below). Each run is its own process.`,
       '',
       ...lines,

@@ -2,7 +2,8 @@
 export type ReconErrorDomain = 'user' | 'external' | 'internal';
 
 /** Stable codes programs can switch on. */
-export type ReconErrorCode = 'CONFIG_INVALID' | 'INPUT_UNREADABLE' | 'INPUT_UNSUPPORTED' | 'FILTER_INVALID' | 'ENGINE_FAILED' | 'REPORT_FAILED';
+export type ReconErrorCode =
+  'CONFIG_INVALID' | 'INPUT_UNREADABLE' | 'INPUT_UNSUPPORTED' | 'FILTER_INVALID' | 'ENGINE_FAILED' | 'REPORT_FAILED';
 
 export interface ReconErrorOptions {
   domain?: ReconErrorDomain;
@@ -39,10 +40,14 @@ export class ReconConfigError extends ReconError {
 export class ReconInputError extends ReconError {
   constructor(side: 'source' | 'target', location: string, cause?: unknown) {
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
-    super('INPUT_UNREADABLE', `${side} input '${location}' cannot be read${detail}. Check the path and the format in the config.`, {
-      domain: 'user',
-      cause,
-    });
+    super(
+      'INPUT_UNREADABLE',
+      `${side} input '${location}' cannot be read${detail}. Check the path and the format in the config.`,
+      {
+        domain: 'user',
+        cause,
+      },
+    );
   }
 }
 

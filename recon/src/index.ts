@@ -11,7 +11,13 @@
  * const result = await reconcile(config, { logger });
  * console.log(result.reconciled, result.matchRate);
  */
-export { reconConfigSchema, inputSchema, type ReconConfig, type ReconConfigInput, type InputConfig } from './config/recon-config.js';
+export {
+  reconConfigSchema,
+  inputSchema,
+  type ReconConfig,
+  type ReconConfigInput,
+  type InputConfig,
+} from './config/recon-config.js';
 export { loadReconConfig, parseReconConfig, defineReconConfig } from './config/load-config.js';
 export { reconcile, type ReconcileOptions } from './engine/reconcile.js';
 export { prepareRecon, type ReconContext } from './engine/recon-context.js';
@@ -23,7 +29,12 @@ export { DuckSession, type DuckSessionOptions } from './engine/duck-session.js';
 export { registerInputResolver, type InputResolver } from './engine/inputs.js';
 export { icebergInputResolver, type IcebergInputOptions, type WarehouseStore } from './engine/iceberg-input.js';
 export { typeFamily, typeCompatibility, type TypeFamily } from './engine/type-families.js';
-export { generateGoldenDataset, goldenConfig, type GoldenOptions, type GoldenDataset } from './generator/generate-golden.js';
+export {
+  generateGoldenDataset,
+  goldenConfig,
+  type GoldenOptions,
+  type GoldenDataset,
+} from './generator/generate-golden.js';
 export { expectedFindings, INDUCED_KINDS, type ExpectedFindings, type InducedKind } from './generator/golden-plan.js';
 export { runReconciliation, writeReports, writeResultJson, REPORT_FILES } from './reports/write-reports.js';
 export { formatSummary } from './reports/console-summary.js';

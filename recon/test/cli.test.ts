@@ -10,7 +10,9 @@ const bin = resolve(import.meta.dirname, '../../cli/bin/coattail.js');
 
 async function coattail(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, LOG_LEVEL: 'error' } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'error' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -41,7 +43,12 @@ describe('coattail recon (the process)', () => {
   it('exits 0 and says RECONCILED when source and target hold the same data', async () => {
     await writeFile(join(dir, 'a.csv'), 'id,price,name\n1,1.5,x\n2,2.5,y\n');
     await writeFile(join(dir, 'b.csv'), 'id,name,price\n2,y,2.5\n1,x,1.5\n');
-    const config = { source: { path: 'a.csv' }, target: { path: 'b.csv' }, primaryKey: 'id', output: { dir: 'same', excel: false } };
+    const config = {
+      source: { path: 'a.csv' },
+      target: { path: 'b.csv' },
+      primaryKey: 'id',
+      output: { dir: 'same', excel: false },
+    };
     await writeFile(join(dir, 'same.json'), JSON.stringify(config));
     const result = await coattail(['recon', 'run', '--config', join(dir, 'same.json')]);
     expect(result.code).toBe(0);

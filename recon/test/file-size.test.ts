@@ -11,7 +11,11 @@ async function sources(dir: string): Promise<string[]> {
 
 describe('recon source files', () => {
   it('stay at or under 200 lines each (a requirement of the seed)', async () => {
-    const files = [...(await sources(join(root, 'src'))), ...(await sources(join(root, 'bench'))), ...(await sources(join(root, 'test')))];
+    const files = [
+      ...(await sources(join(root, 'src'))),
+      ...(await sources(join(root, 'bench'))),
+      ...(await sources(join(root, 'test'))),
+    ];
     expect(files.length).toBeGreaterThan(20);
     const tooLong: string[] = [];
     for (const file of files) {

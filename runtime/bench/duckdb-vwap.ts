@@ -22,7 +22,9 @@ export async function duckDbVwap(trades: readonly Trade[], threads = 1): Promise
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
   const connection = await instance.connect();
   try {
-    await connection.run('CREATE TABLE trades (symbol VARCHAR, exchange VARCHAR, price DOUBLE, quantity DOUBLE, event_time BIGINT)');
+    await connection.run(
+      'CREATE TABLE trades (symbol VARCHAR, exchange VARCHAR, price DOUBLE, quantity DOUBLE, event_time BIGINT)',
+    );
     const load = await timed(async () => {
       const appender = await connection.createAppender('trades');
       const types = [VARCHAR, VARCHAR, DOUBLE, DOUBLE, BIGINT];
@@ -54,7 +56,11 @@ export async function duckDbVwap(trades: readonly Trade[], threads = 1): Promise
                    FROM trades GROUP BY ALL)`;
     const query = await timed(async () => (await connection.runAndReadAll(sql)).getRowsJS());
     const results = query.value.map(([key, start, n, volume, quoteVolume]) =>
-      toResult(key as string, Number(start), { count: Number(n), volume: Number(volume), quoteVolume: Number(quoteVolume) }),
+      toResult(key as string, Number(start), {
+        count: Number(n),
+        volume: Number(volume),
+        quoteVolume: Number(quoteVolume),
+      }),
     );
     return { results, loadMs: load.wallMs, queryMs: query.wallMs, queryCpuMs: query.cpuMs, threads };
   } finally {

@@ -76,7 +76,18 @@ const ID_LEAD = 10;
 const CHANNELS = 10_000;
 const HOT_CHANNELS = ['Google', 'Facebook', 'Baidu', 'Apple'];
 const US_STATES = ['AZ', 'CA', 'ID', 'OR', 'WA', 'WY'];
-const US_CITIES = ['Phoenix', 'Los Angeles', 'San Francisco', 'Boise', 'Portland', 'Bend', 'Redmond', 'Seattle', 'Kent', 'Cheyenne'];
+const US_CITIES = [
+  'Phoenix',
+  'Los Angeles',
+  'San Francisco',
+  'Boise',
+  'Portland',
+  'Bend',
+  'Redmond',
+  'Seattle',
+  'Kent',
+  'Cheyenne',
+];
 const FIRST_NAMES = ['Peter', 'Paul', 'Luke', 'John', 'Saul', 'Vicky', 'Kate', 'Julie', 'Sarah', 'Deiter', 'Walter'];
 const LAST_NAMES = ['Shultz', 'Abrams', 'Spencer', 'White', 'Bartels', 'Walton', 'Smith', 'Jones', 'Noris'];
 
@@ -164,18 +175,31 @@ export class NexmarkGenerator {
     const state = US_STATES[this.#int(US_STATES.length)]!;
     const size = 8 + name.length + emailAddress.length + creditCard.length + city.length + state.length;
     const id = lastBase0PersonId(n) + NEXMARK.firstPersonId;
-    return { type: 0, id, name, emailAddress, creditCard, city, state, dateTime: time, extra: this.#extra(size, NEXMARK.avgPersonByteSize) };
+    return {
+      type: 0,
+      id,
+      name,
+      emailAddress,
+      creditCard,
+      city,
+      state,
+      dateTime: time,
+      extra: this.#extra(size, NEXMARK.avgPersonByteSize),
+    };
   }
 
   #auction(n: number, time: number): Auction {
     const id = lastBase0AuctionId(n) + NEXMARK.firstAuctionId;
     const seller =
-      (this.#int(NEXMARK.hotSellersRatio) > 0 ? Math.floor(lastBase0PersonId(n) / HOT_RATIO) * HOT_RATIO : this.#nextBase0PersonId(n)) +
-      NEXMARK.firstPersonId;
+      (this.#int(NEXMARK.hotSellersRatio) > 0
+        ? Math.floor(lastBase0PersonId(n) / HOT_RATIO) * HOT_RATIO
+        : this.#nextBase0PersonId(n)) + NEXMARK.firstPersonId;
     const category = NEXMARK.firstCategoryId + this.#int(NEXMARK.numCategories);
     const initialBid = this.#price();
     // nextAuctionLengthMs: on average the time until numInFlightAuctions more auctions exist.
-    const eventsForAuctions = Math.floor((NEXMARK.numInFlightAuctions * NEXMARK.totalProportion) / NEXMARK.auctionProportion);
+    const eventsForAuctions = Math.floor(
+      (NEXMARK.numInFlightAuctions * NEXMARK.totalProportion) / NEXMARK.auctionProportion,
+    );
     const horizonMs = this.timestampFor(n + eventsForAuctions) - time;
     const expires = time + 1 + this.#int(Math.max(horizonMs * 2, 1));
     const itemName = this.#string(20);
@@ -183,16 +207,30 @@ export class NexmarkGenerator {
     const reserve = initialBid + this.#price();
     const size = 8 + itemName.length + description.length + 40;
     const extra = this.#extra(size, NEXMARK.avgAuctionByteSize);
-    return { type: 1, id, itemName, description, initialBid, reserve, dateTime: time, expires, seller, category, extra };
+    return {
+      type: 1,
+      id,
+      itemName,
+      description,
+      initialBid,
+      reserve,
+      dateTime: time,
+      expires,
+      seller,
+      category,
+      extra,
+    };
   }
 
   #bid(n: number, time: number): Bid {
     const auction =
-      (this.#int(NEXMARK.hotAuctionRatio) > 0 ? Math.floor(lastBase0AuctionId(n) / HOT_RATIO) * HOT_RATIO : this.#nextBase0AuctionId(n)) +
-      NEXMARK.firstAuctionId;
+      (this.#int(NEXMARK.hotAuctionRatio) > 0
+        ? Math.floor(lastBase0AuctionId(n) / HOT_RATIO) * HOT_RATIO
+        : this.#nextBase0AuctionId(n)) + NEXMARK.firstAuctionId;
     let bidder =
-      (this.#int(NEXMARK.hotBiddersRatio) > 0 ? Math.floor(lastBase0PersonId(n) / HOT_RATIO) * HOT_RATIO + 1 : this.#nextBase0PersonId(n)) +
-      NEXMARK.firstPersonId;
+      (this.#int(NEXMARK.hotBiddersRatio) > 0
+        ? Math.floor(lastBase0PersonId(n) / HOT_RATIO) * HOT_RATIO + 1
+        : this.#nextBase0PersonId(n)) + NEXMARK.firstPersonId;
     const price = this.#price();
     let channel: string;
     let url: string;
@@ -205,7 +243,16 @@ export class NexmarkGenerator {
     }
     // BidGenerator adds FIRST_PERSON_ID to the bidder a second time; kept for fidelity.
     bidder += NEXMARK.firstPersonId;
-    return { type: 2, auction, bidder, price, channel, url, dateTime: time, extra: this.#extra(32, NEXMARK.avgBidByteSize) };
+    return {
+      type: 2,
+      auction,
+      bidder,
+      price,
+      channel,
+      url,
+      dateTime: time,
+      extra: this.#extra(32, NEXMARK.avgBidByteSize),
+    };
   }
 
   /** StringsGenerator.nextString: 3..max-1 random letters, some replaced by `special`, trimmed. */

@@ -22,7 +22,13 @@ export type QueryName = 'q0' | 'q1' | 'q2' | 'q5' | 'q7';
 export const QUERIES: readonly QueryName[] = ['q0', 'q1', 'q2', 'q5', 'q7'];
 
 /** Flink 1.13 on 8 × 8-core nodes, from the nexmark/nexmark README (throughput per core, 100 M events). */
-export const FLINK_PER_CORE: Record<QueryName, number> = { q0: 155_020, q1: 157_940, q2: 175_210, q5: 22_140, q7: 12_330 };
+export const FLINK_PER_CORE: Record<QueryName, number> = {
+  q0: 155_020,
+  q1: 157_940,
+  q2: 175_210,
+  q5: 22_140,
+  q7: 12_330,
+};
 
 export interface HotItem {
   auction: number;
@@ -88,10 +94,20 @@ export function buildQuery(name: QueryName, events: DataStream<NexmarkEvent>, si
   const bids = events.filter(isBid) as DataStream<unknown> as DataStream<Bid>;
   switch (name) {
     case 'q0':
-      bids.map((b) => ({ auction: b.auction, bidder: b.bidder, price: b.price, dateTime: b.dateTime, extra: b.extra })).sinkTo(sink);
+      bids
+        .map((b) => ({ auction: b.auction, bidder: b.bidder, price: b.price, dateTime: b.dateTime, extra: b.extra }))
+        .sinkTo(sink);
       return;
     case 'q1':
-      bids.map((b) => ({ auction: b.auction, bidder: b.bidder, price: 0.908 * b.price, dateTime: b.dateTime, extra: b.extra })).sinkTo(sink);
+      bids
+        .map((b) => ({
+          auction: b.auction,
+          bidder: b.bidder,
+          price: 0.908 * b.price,
+          dateTime: b.dateTime,
+          extra: b.extra,
+        }))
+        .sinkTo(sink);
       return;
     case 'q2':
       events
@@ -123,14 +139,25 @@ export function buildQuery(name: QueryName, events: DataStream<NexmarkEvent>, si
 }
 
 /** Runs one query over `count` freshly generated events; resolves with what reached the sink. */
-export async function runQuery<T>(name: QueryName, count: number, sink: Sink<T>, eventsPerSecond?: number, maxBatchSize = 4096): Promise<void> {
+export async function runQuery<T>(
+  name: QueryName,
+  count: number,
+  sink: Sink<T>,
+  eventsPerSecond?: number,
+  maxBatchSize = 4096,
+): Promise<void> {
   const generator = new NexmarkGenerator(1, eventsPerSecond);
   const env = StreamEnvironment.create();
   const events = env.fromSource(
-    new DataGeneratorSource<NexmarkEvent>({ generate: (i) => generator.next(i), countPerSplit: count, name: 'nexmark' }),
-    WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS).withTimestampAssigner((e) => e.dateTime),
+    new DataGeneratorSource<NexmarkEvent>({
+      generate: (i) => generator.next(i),
+      countPerSplit: count,
+      name: 'nexmark',
+    }),
+    WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS).withTimestampAssigner(
+      (e) => e.dateTime,
+    ),
   );
   buildQuery(name, events, sink);
   await env.execute({ jobId: `nexmark-${name}`, tasks: 'single', maxBatchSize });
 }
-

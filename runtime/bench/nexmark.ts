@@ -114,7 +114,9 @@ export async function nexmarkBenchmark(events: number, maxBatchSize: number): Pr
     return bids;
   });
   const baselinePerCore = (events / generatorOnly.cpuMs) * 1000;
-  log(`generator alone: ${rate((events / generatorOnly.wallMs) * 1000)} wall, ${rate(baselinePerCore)} per core (${generatorOnly.value} bids)`);
+  log(
+    `generator alone: ${rate((events / generatorOnly.wallMs) * 1000)} wall, ${rate(baselinePerCore)} per core (${generatorOnly.value} bids)`,
+  );
   const figures: QueryFigure[] = [];
   for (const query of QUERIES) {
     gc();
@@ -129,16 +131,39 @@ export async function nexmarkBenchmark(events: number, maxBatchSize: number): Pr
       perCore: (events / run.cpuMs) * 1000,
     };
     figures.push(figure);
-    log(`${query}: ${rate(figure.eventsPerSec)} wall, ${rate(figure.perCore)} per core (Flink 1.13: ${rate(FLINK_PER_CORE[query])}), ${sink.count} outputs, peak RSS so far ${mb(peakRss())}`);
+    log(
+      `${query}: ${rate(figure.eventsPerSec)} wall, ${rate(figure.perCore)} per core (Flink 1.13: ${rate(FLINK_PER_CORE[query])}), ${sink.count} outputs, peak RSS so far ${mb(peakRss())}`,
+    );
   }
   const markdown = [
     `Nexmark: ${events.toLocaleString('en')} events per query (persons:auctions:bids = 1:3:46, ${(10_000_000).toLocaleString('en')} events per second of event time as in the 100 M suite), one task, maxBatchSize ${maxBatchSize}, generator inside the source.`,
     '',
     table(
-      ['query', 'ours events/s (wall)', 'ours per core (events ÷ CPU s)', 'Flink 1.13 per core', 'ours ÷ Flink', 'outputs'],
       [
-        ['generator alone (baseline)', rate((events / generatorOnly.wallMs) * 1000), rate(baselinePerCore), '', '', `${generatorOnly.value.toLocaleString('en')} bids`],
-        ...figures.map((f) => [f.query, rate(f.eventsPerSec), rate(f.perCore), rate(FLINK_PER_CORE[f.query]), `${(f.perCore / FLINK_PER_CORE[f.query]).toFixed(1)}×`, f.outputs.toLocaleString('en')]),
+        'query',
+        'ours events/s (wall)',
+        'ours per core (events ÷ CPU s)',
+        'Flink 1.13 per core',
+        'ours ÷ Flink',
+        'outputs',
+      ],
+      [
+        [
+          'generator alone (baseline)',
+          rate((events / generatorOnly.wallMs) * 1000),
+          rate(baselinePerCore),
+          '',
+          '',
+          `${generatorOnly.value.toLocaleString('en')} bids`,
+        ],
+        ...figures.map((f) => [
+          f.query,
+          rate(f.eventsPerSec),
+          rate(f.perCore),
+          rate(FLINK_PER_CORE[f.query]),
+          `${(f.perCore / FLINK_PER_CORE[f.query]).toFixed(1)}×`,
+          f.outputs.toLocaleString('en'),
+        ]),
       ],
     ),
     '',

@@ -18,7 +18,20 @@ import {
   type SplitBatch,
 } from '../src/index.js';
 import { envInt, heapUsedAfterGc } from './measure.js';
-import { BASE_TIME, EXCHANGES, OUT_OF_ORDERNESS_MS, WINDOW_MS, keyOf, prng, symbols, toResult, vwapAggregate, type Trade, type VwapAcc, type WindowResult } from './trades.js';
+import {
+  BASE_TIME,
+  EXCHANGES,
+  OUT_OF_ORDERNESS_MS,
+  WINDOW_MS,
+  keyOf,
+  prng,
+  symbols,
+  toResult,
+  vwapAggregate,
+  type Trade,
+  type VwapAcc,
+  type WindowResult,
+} from './trades.js';
 
 export interface StateSizeResult {
   keys: number;
@@ -146,7 +159,10 @@ export async function measureStateSize(log: (line: string) => void): Promise<Sta
 
   const env = StreamEnvironment.create();
   env
-    .fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<Trade>(OUT_OF_ORDERNESS_MS).withTimestampAssigner((t) => t.eventTime))
+    .fromSource(
+      source,
+      WatermarkStrategy.forBoundedOutOfOrderness<Trade>(OUT_OF_ORDERNESS_MS).withTimestampAssigner((t) => t.eventTime),
+    )
     .keyBy(keyOf)
     .window(TumblingEventTimeWindows.of(WINDOW_MS))
     .aggregate<VwapAcc, VwapAcc, WindowResult>(vwapAggregate, (key, ctx, results, out) => {
@@ -155,7 +171,13 @@ export async function measureStateSize(log: (line: string) => void): Promise<Sta
     .keyBy((w) => w.key)
     .process(rollingHour(counter))
     .sinkTo(new CountingSink<string>());
-  const client = env.executeAsync({ jobId: 'bench-state-size', tasks: 'single', maxBatchSize: 4096, checkpointStore: store, checkpointIntervalMs: 0 });
+  const client = env.executeAsync({
+    jobId: 'bench-state-size',
+    tasks: 'single',
+    maxBatchSize: 4096,
+    checkpointStore: store,
+    checkpointIntervalMs: 0,
+  });
   while (!source.drained) await new Promise((resolve) => setTimeout(resolve, 50));
   await new Promise((resolve) => setTimeout(resolve, 200));
   const heapBytes = heapUsedAfterGc() - baseline;

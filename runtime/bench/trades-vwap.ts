@@ -54,7 +54,12 @@ export interface TradesVwapReport {
 }
 
 /** The runtime job over pre-generated trades, one split read by one task, into `sink`. */
-export async function runtimeVwap(trades: Trade[], maxBatchSize: number, keyBy: 'composite' | 'numeric', sink: Sink<WindowResult>): Promise<void> {
+export async function runtimeVwap(
+  trades: Trade[],
+  maxBatchSize: number,
+  keyBy: 'composite' | 'numeric',
+  sink: Sink<WindowResult>,
+): Promise<void> {
   const env = StreamEnvironment.create();
   const input = env.fromSource(
     new InMemorySource([{ id: 'trades', records: trades }], 'trades'),
@@ -78,14 +83,22 @@ export async function runtimeVwap(trades: Trade[], maxBatchSize: number, keyBy: 
  * Times the runtime into a CountingSink (best of `repeat`), after one untimed run into a
  * CollectSink whose results are checked: the timed job is the one the issue names.
  */
-async function timeRuntime(trades: Trade[], maxBatchSize: number, keyBy: 'composite' | 'numeric', repeat: number): Promise<Timed<WindowResult[]>> {
+async function timeRuntime(
+  trades: Trade[],
+  maxBatchSize: number,
+  keyBy: 'composite' | 'numeric',
+  repeat: number,
+): Promise<Timed<WindowResult[]>> {
   const collect = new CollectSink<WindowResult>();
   await runtimeVwap(trades, maxBatchSize, keyBy, collect);
   const results = collect.values;
   const run = await best(repeat, async () => {
     const sink = new CountingSink<WindowResult>();
     await runtimeVwap(trades, maxBatchSize, keyBy, sink);
-    if (sink.count !== results.length) throw new Error(`runtime (${keyBy} key) emitted ${sink.count} windows into the CountingSink, ${results.length} into the CollectSink`);
+    if (sink.count !== results.length)
+      throw new Error(
+        `runtime (${keyBy} key) emitted ${sink.count} windows into the CountingSink, ${results.length} into the CollectSink`,
+      );
   });
   return { ...run, value: results };
 }
@@ -114,7 +127,8 @@ export function loopVwap(trades: readonly Trade[]): WindowResult[] {
   }
   const results: WindowResult[] = [];
   for (const [symbol, byExchange] of bySymbol) {
-    for (const [exchange, windows] of byExchange) for (const [start, acc] of windows) results.push(toResult(`${symbol}|${exchange}`, start, acc));
+    for (const [exchange, windows] of byExchange)
+      for (const [start, acc] of windows) results.push(toResult(`${symbol}|${exchange}`, start, acc));
   }
   return results;
 }
@@ -150,33 +164,60 @@ async function best<T>(repeat: number, fn: () => T | Promise<T>): Promise<Timed<
   return winner!;
 }
 
-export async function tradesVwapBenchmark(events: number, maxBatchSize: number, repeat: number): Promise<TradesVwapReport> {
+export async function tradesVwapBenchmark(
+  events: number,
+  maxBatchSize: number,
+  repeat: number,
+): Promise<TradesVwapReport> {
   const log = (line: string): void => console.log(`[trades-vwap] ${line}`);
   log(`generating ${events.toLocaleString('en')} trades`);
   const trades = generateTrades(events);
   gc();
   const contenders: Contender[] = [];
   const add = (name: string, run: { wallMs: number; cpuMs: number }, note: string): void => {
-    contenders.push({ name, eventsPerSec: (events / run.wallMs) * 1000, wallMs: run.wallMs, cpuMs: run.cpuMs, peakRssAfter: peakRss(), note });
-    log(`${name}: ${rate((events / run.wallMs) * 1000)} (${run.wallMs.toFixed(0)} ms wall, ${run.cpuMs.toFixed(0)} ms cpu), peak RSS so far ${mb(peakRss())}`);
+    contenders.push({
+      name,
+      eventsPerSec: (events / run.wallMs) * 1000,
+      wallMs: run.wallMs,
+      cpuMs: run.cpuMs,
+      peakRssAfter: peakRss(),
+      note,
+    });
+    log(
+      `${name}: ${rate((events / run.wallMs) * 1000)} (${run.wallMs.toFixed(0)} ms wall, ${run.cpuMs.toFixed(0)} ms cpu), peak RSS so far ${mb(peakRss())}`,
+    );
   };
 
   const runtime = await timeRuntime(trades, maxBatchSize, 'composite', repeat);
-  add('runtime', runtime, `env.execute into a CountingSink, tasks: 'single', maxBatchSize ${maxBatchSize}, keyBy \`\${symbol}|\${exchange}\``);
+  add(
+    'runtime',
+    runtime,
+    `env.execute into a CountingSink, tasks: 'single', maxBatchSize ${maxBatchSize}, keyBy \`\${symbol}|\${exchange}\``,
+  );
   const loop = await best(repeat, () => loopVwap(trades));
   add('hand-written loop (floor)', loop, 'maps symbol → exchange → window start: no key string built');
   const loopKey = await best(repeat, () => loopVwapCompositeKey(trades));
   add('hand-written loop, same key function', loopKey, 'Map<`symbol|exchange`, Map<window start, acc>>');
   const numeric = await timeRuntime(trades, maxBatchSize, 'numeric', repeat);
-  add('runtime, numeric key (diagnostic)', numeric, 'keyBy(t => t.instrumentId): the runtime without the cost of building a string key');
+  add(
+    'runtime, numeric key (diagnostic)',
+    numeric,
+    'keyBy(t => t.instrumentId): the runtime without the cost of building a string key',
+  );
   gc();
   const duck = await duckDbVwap(trades, 1);
-  add('DuckDB (query only)', { wallMs: duck.queryMs, cpuMs: duck.queryCpuMs }, `threads=1; load via appender took ${duck.loadMs.toFixed(0)} ms, not counted`);
+  add(
+    'DuckDB (query only)',
+    { wallMs: duck.queryMs, cpuMs: duck.queryCpuMs },
+    `threads=1; load via appender took ${duck.loadMs.toFixed(0)} ms, not counted`,
+  );
 
   const others = [runtime.value, loopKey.value, numeric.value, duck.results];
   const problems = others.map((r) => diffResults(loop.value, r)).filter((d) => d !== undefined);
   const verified =
-    problems.length === 0 ? `all five agree: ${loop.value.length} windows, counts equal, sums within 1e-9 relative` : `MISMATCH: ${problems.join('; ')}`;
+    problems.length === 0
+      ? `all five agree: ${loop.value.length} windows, counts equal, sums within 1e-9 relative`
+      : `MISMATCH: ${problems.join('; ')}`;
   log(verified);
   if (problems.length > 0) process.exitCode = 1;
 
@@ -193,7 +234,15 @@ export async function tradesVwapBenchmark(events: number, maxBatchSize: number, 
     '',
     table(
       ['contender', 'events/s (wall)', 'wall ms', 'cpu ms', 'runtime ÷ this (wall)', 'peak RSS after', 'notes'],
-      contenders.map((c) => [c.name, rate(c.eventsPerSec), c.wallMs.toFixed(0), c.cpuMs.toFixed(0), `${(rt.wallMs / c.wallMs).toFixed(2)}×`, mb(c.peakRssAfter), c.note]),
+      contenders.map((c) => [
+        c.name,
+        rate(c.eventsPerSec),
+        c.wallMs.toFixed(0),
+        c.cpuMs.toFixed(0),
+        `${(rt.wallMs / c.wallMs).toFixed(2)}×`,
+        mb(c.peakRssAfter),
+        c.note,
+      ]),
     ),
     '',
     `- Target ≥ 2 M events/s on one core: **${rate(rt.eventsPerSec)}** wall, ${rate(cpuRate)} per CPU-second (${verdict(rt.eventsPerSec >= 2e6)}).`,
@@ -202,10 +251,23 @@ export async function tradesVwapBenchmark(events: number, maxBatchSize: number, 
     `- DuckDB load (appender, data chunks of 2 048 rows): ${duck.loadMs.toFixed(0)} ms; compared on query time only. Peak RSS is of the whole process and only grows, so each row shows the peak up to that contender (the generated input stays on the heap throughout).`,
     `- State, ${state.keys.toLocaleString('en')} keys × ${state.horizonMinutes} min of event time (${state.events.toLocaleString('en')} events; 30 s windows → KeyedProcessFunction keeping 1 h of aggregates per key in ListState): heap used after GC **${mb(state.heapBytes)}** (target < 200 MB: ${verdict(state.heapBytes < 200 * 1024 * 1024)}), checkpoint snapshot ${mb(state.checkpointBytes)} of JSON, ${state.entries.toLocaleString('en')} list entries held.`,
   ].join('\n');
-  return { events, windows: loop.value.length, maxBatchSize, contenders, duckDbLoadMs: duck.loadMs, verified, state, markdown };
+  return {
+    events,
+    windows: loop.value.length,
+    maxBatchSize,
+    contenders,
+    duckDbLoadMs: duck.loadMs,
+    verified,
+    state,
+    markdown,
+  };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const report = await tradesVwapBenchmark(envInt('BENCH_EVENTS', 10_000_000), envInt('BENCH_BATCH', 4096), envInt('BENCH_REPEAT', 3));
+  const report = await tradesVwapBenchmark(
+    envInt('BENCH_EVENTS', 10_000_000),
+    envInt('BENCH_BATCH', 4096),
+    envInt('BENCH_REPEAT', 3),
+  );
   console.log(`\n${report.markdown}`);
 }

@@ -81,7 +81,11 @@ export const vwapAggregate: AggregateFunction<Trade, VwapAcc, VwapAcc> = {
     return acc;
   },
   getResult: (acc) => acc,
-  merge: (a, b) => ({ count: a.count + b.count, volume: a.volume + b.volume, quoteVolume: a.quoteVolume + b.quoteVolume }),
+  merge: (a, b) => ({
+    count: a.count + b.count,
+    volume: a.volume + b.volume,
+    quoteVolume: a.quoteVolume + b.quoteVolume,
+  }),
 };
 
 export function toResult(key: string, windowStart: number, acc: VwapAcc): WindowResult {
@@ -97,7 +101,11 @@ function close(a: number, b: number, relTol: number): boolean {
  * relative tolerance (floating-point sums depend on summation order). Returns the first
  * difference found, or undefined when they agree.
  */
-export function diffResults(expected: readonly WindowResult[], actual: readonly WindowResult[], relTol = 1e-9): string | undefined {
+export function diffResults(
+  expected: readonly WindowResult[],
+  actual: readonly WindowResult[],
+  relTol = 1e-9,
+): string | undefined {
   if (expected.length !== actual.length) return `window count differs: ${expected.length} vs ${actual.length}`;
   const byId = new Map(actual.map((r) => [`${r.key}@${r.windowStart}`, r]));
   for (const e of expected) {
@@ -105,7 +113,8 @@ export function diffResults(expected: readonly WindowResult[], actual: readonly 
     if (a === undefined) return `window ${e.key}@${e.windowStart} missing`;
     if (a.count !== e.count) return `count of ${e.key}@${e.windowStart}: ${e.count} vs ${a.count}`;
     for (const field of ['volume', 'quoteVolume', 'vwap'] as const) {
-      if (!close(e[field], a[field], relTol)) return `${field} of ${e.key}@${e.windowStart}: ${e[field]} vs ${a[field]}`;
+      if (!close(e[field], a[field], relTol))
+        return `${field} of ${e.key}@${e.windowStart}: ${e[field]} vs ${a[field]}`;
     }
   }
   return undefined;

@@ -42,7 +42,12 @@ export type { GraphNode, JobGraph } from './api/graph.js';
 
 export { WatermarkStrategy, type TimestampAssigner, type WatermarkGenerator } from './watermarks/watermark-strategy.js';
 export { SplitWatermarks } from './watermarks/split-watermarks.js';
-export { TumblingEventTimeWindows, SlidingEventTimeWindows, EventTimeSessionWindows, type WindowAssigner } from './windows/window-assigners.js';
+export {
+  TumblingEventTimeWindows,
+  SlidingEventTimeWindows,
+  EventTimeSessionWindows,
+  type WindowAssigner,
+} from './windows/window-assigners.js';
 export { type TimeWindow, maxTimestamp } from './windows/time-window.js';
 
 export {
@@ -65,7 +70,12 @@ export { CollectSink, TransactionalCollectSink, CountingSink, type CollectedReco
 export type { CheckpointStore } from './checkpoint/checkpoint-store.js';
 export { LocalCheckpointStore } from './checkpoint/local-checkpoint-store.js';
 export { TaskCheckpoints } from './checkpoint/checkpoint-storage.js';
-export type { TaskCheckpoint, CheckpointManifest, SplitCheckpoint, AssignedSplit } from './checkpoint/task-checkpoint.js';
+export type {
+  TaskCheckpoint,
+  CheckpointManifest,
+  SplitCheckpoint,
+  AssignedSplit,
+} from './checkpoint/task-checkpoint.js';
 
 export { Task, type TaskStatus, type TaskOptions } from './task/task.js';
 export { runJob, type JobClient, type JobResult } from './task/job-runner.js';
@@ -73,6 +83,20 @@ export type { JobOptions } from './task/job-options.js';
 
 export { type Clock, systemClock, ManualClock } from './clock.js';
 export { type Logger, silentLogger } from './observability/logger.js';
-export { type Metrics, type Counter, type Gauge, type MetricTags, InMemoryMetrics, noopMetrics } from './observability/metrics.js';
-export { RuntimeError, IllegalStateError, JobDefinitionError, CheckpointError, UserFunctionError, type ErrorDomain } from './errors.js';
+export {
+  type Metrics,
+  type Counter,
+  type Gauge,
+  type MetricTags,
+  InMemoryMetrics,
+  noopMetrics,
+} from './observability/metrics.js';
+export {
+  RuntimeError,
+  IllegalStateError,
+  JobDefinitionError,
+  CheckpointError,
+  UserFunctionError,
+  type ErrorDomain,
+} from './errors.js';
 export { type Collector, type Json, type KeyValue, type Timestamp, MIN_WATERMARK, MAX_WATERMARK } from './types.js';

@@ -28,7 +28,13 @@ const records = Array.from({ length: N }, (_, i) => {
   const t = base[i % base.length]!;
   const shift = Math.floor(i / base.length) * 31 * 60_000;
   const trade = { ...t, event_id: `${t.event_id}:${i}`, event_time: t.event_time + shift };
-  return { shardId: 'shard-0', sequenceNumber: String(i), subSequenceNumber: 0, arrivalTime: trade.event_time, data: new Uint8Array(Buffer.from(JSON.stringify(trade))) };
+  return {
+    shardId: 'shard-0',
+    sequenceNumber: String(i),
+    subSequenceNumber: 0,
+    arrivalTime: trade.event_time,
+    data: new Uint8Array(Buffer.from(JSON.stringify(trade))),
+  };
 });
 
 function cpuSeconds(): number {
@@ -61,18 +67,36 @@ async function latency(): Promise<{ p50: number; p99: number; samples: number }>
   const stack = await startLocalStack();
   const dir = await mkdtemp(join(tmpdir(), 'jobs-bench-'));
   const config = parseJobConfig({ CHECKPOINT_INTERVAL_MS: '60000', STREAM_START: 'LATEST' });
-  const client = runStreamJob('whale-detector', config, { clients: stack.clients, catalogDir: join(dir, 'catalog'), logger: silentLogger, qualityMetrics: false });
+  const client = runStreamJob('whale-detector', config, {
+    clients: stack.clients,
+    catalogDir: join(dir, 'catalog'),
+    logger: silentLogger,
+    qualityMetrics: false,
+  });
   await new Promise((r) => setTimeout(r, 2_000)); // let the shards' LATEST iterators open
   const writer = new KinesisWriter({ client: stack.clients.kinesis, streamName: config.STREAM_NAME, lingerMs: 0 });
   const out: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const now = Date.now();
-    const trade = { event_id: `binance:BTC-USDT:lat${i}`, exchange: 'binance', symbol: 'BTC-USDT', price: 100_000, quantity: 2, quote_volume: 200_000, side: 'buy', trade_id: i, event_time: now, ingest_time: now };
+    const trade = {
+      event_id: `binance:BTC-USDT:lat${i}`,
+      exchange: 'binance',
+      symbol: 'BTC-USDT',
+      price: 100_000,
+      quantity: 2,
+      quote_volume: 200_000,
+      side: 'buy',
+      trade_id: i,
+      event_time: now,
+      ingest_time: now,
+    };
     const sent = performance.now();
     await writer.write([{ partitionKey: trade.symbol, data: Buffer.from(JSON.stringify(trade)) }]);
     await writer.flush();
     for (;;) {
-      const item = await stack.clients.dynamodb.send(new GetItemCommand({ TableName: config.ALERTS_TABLE, Key: { alert_id: { S: `whale:${trade.event_id}` } } }));
+      const item = await stack.clients.dynamodb.send(
+        new GetItemCommand({ TableName: config.ALERTS_TABLE, Key: { alert_id: { S: `whale:${trade.event_id}` } } }),
+      );
       if (item.Item !== undefined) break;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -83,7 +107,11 @@ async function latency(): Promise<{ p50: number; p99: number; samples: number }>
   await stack.stop();
   await rm(dir, { recursive: true, force: true });
   out.sort((a, b) => a - b);
-  return { p50: out[Math.floor(out.length * 0.5)]!, p99: out[Math.min(out.length - 1, Math.floor(out.length * 0.99))]!, samples: out.length };
+  return {
+    p50: out[Math.floor(out.length * 0.5)]!,
+    p99: out[Math.min(out.length - 1, Math.floor(out.length * 0.99))]!,
+    samples: out.length,
+  };
 }
 
 const floor = decodeOnly();
@@ -91,13 +119,19 @@ console.log(`decode only (floor)        ${(floor.rate / 1e3).toFixed(0).padStart
 const rates: Record<string, number> = {};
 for (const name of JOB_NAMES) {
   rates[name] = await job(name);
-  console.log(`${name.padEnd(26)} ${(rates[name] / 1e3).toFixed(0).padStart(6)} K events per CPU-second (${(floor.rate / rates[name]).toFixed(2)}x the decode floor)`);
+  console.log(
+    `${name.padEnd(26)} ${(rates[name] / 1e3).toFixed(0).padStart(6)} K events per CPU-second (${(floor.rate / rates[name]).toFixed(2)}x the decode floor)`,
+  );
 }
 const lat = await latency();
-console.log(`trade → whale alert in DynamoDB (kinesalite, dynalite): p50 ${lat.p50.toFixed(0)} ms, p99 ${lat.p99.toFixed(0)} ms over ${lat.samples} trades`);
+console.log(
+  `trade → whale alert in DynamoDB (kinesalite, dynalite): p50 ${lat.p50.toFixed(0)} ms, p99 ${lat.p99.toFixed(0)} ms over ${lat.samples} trades`,
+);
 
 if (process.env.BENCH_NO_DOCS === undefined) {
-  const rows = JOB_NAMES.map((n) => `| ${n} | ${(rates[n]! / 1e3).toFixed(0)} K | ${(floor.rate / rates[n]!).toFixed(2)}× |`);
+  const rows = JOB_NAMES.map(
+    (n) => `| ${n} | ${(rates[n]! / 1e3).toFixed(0)} K | ${(floor.rate / rates[n]!).toFixed(2)}× |`,
+  );
   await appendFile(
     new URL('../../docs/benchmarks.md', import.meta.url),
     [

@@ -10,7 +10,15 @@
  * aggregates.sinkTo(icebergSink).uid('aggregates');
  * alerts.sinkTo(dynamoSink).uid('alerts');
  */
-export type { AlertBase, AnomalyAlert, JobTrade, SpreadAlert, SpreadRecord, VolumeAggregate, WhaleAlert } from './model/records.js';
+export type {
+  AlertBase,
+  AnomalyAlert,
+  JobTrade,
+  SpreadAlert,
+  SpreadRecord,
+  VolumeAggregate,
+  WhaleAlert,
+} from './model/records.js';
 export { volumeAnomalyPipeline, type VolumeAnomalyOptions } from './volume-anomaly/volume-anomaly-job.js';
 export { rollingZScore, meanStd, type ZScoreOptions } from './volume-anomaly/rolling-zscore.js';
 export { volumeStats, symbolExchangeKey } from './volume-anomaly/volume-aggregate.js';

@@ -41,7 +41,18 @@ export function scriptedTrades(start: number, minutes = 20, seed = 7): (JobTrade
   }
   for (const symbol of Object.keys(LEVEL)) {
     id++;
-    out.push({ event_id: `binance:${symbol}:${id}`, exchange: 'binance', symbol, price: LEVEL[symbol]!, quantity: 0.001, quote_volume: LEVEL[symbol]! * 0.001, side: 'buy', trade_id: id, event_time: start + (minutes + 10) * 60_000, ingest_time: start + (minutes + 10) * 60_000 });
+    out.push({
+      event_id: `binance:${symbol}:${id}`,
+      exchange: 'binance',
+      symbol,
+      price: LEVEL[symbol]!,
+      quantity: 0.001,
+      quote_volume: LEVEL[symbol]! * 0.001,
+      side: 'buy',
+      trade_id: id,
+      event_time: start + (minutes + 10) * 60_000,
+      ingest_time: start + (minutes + 10) * 60_000,
+    });
   }
   return out;
 }

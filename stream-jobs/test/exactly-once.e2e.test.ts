@@ -11,12 +11,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ensureBucket, ensureTable, fromItem, KinesisWriter, loadTableDefinitions, startLocalStack, type LocalStack } from '@coattail/connectors';
+import {
+  ensureBucket,
+  ensureTable,
+  fromItem,
+  KinesisWriter,
+  loadTableDefinitions,
+  startLocalStack,
+  type LocalStack,
+} from '@coattail/connectors';
 import type { Row } from '@coattail/iceberg';
 import { CollectSink, InMemorySource, ManualClock, silentLogger, type Sink } from '@coattail/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertItem } from '../src/runner/table-rows.js';
-import { buildJob, JOB_NAMES, parseJobConfig, platformTables, type AlertBase, type Envelope, type JobName } from '../src/index.js';
+import {
+  buildJob,
+  JOB_NAMES,
+  parseJobConfig,
+  platformTables,
+  type AlertBase,
+  type Envelope,
+  type JobName,
+} from '../src/index.js';
 import { scriptedTrades } from './dataset.js';
 
 const KILLS = Number(process.env.EXACTLY_ONCE_KILLS ?? 2);
@@ -63,16 +79,32 @@ async function expected(name: JobName): Promise<{ alerts: string[]; rows: Map<st
     name: tableName,
     createWriter: () => ({
       write: (values) => {
-        const kept = values.map(toRow).filter((r) => !(r.window_start instanceof Date && r.window_start.getTime() >= SENTINEL_WINDOWS));
+        const kept = values
+          .map(toRow)
+          .filter((r) => !(r.window_start instanceof Date && r.window_start.getTime() >= SENTINEL_WINDOWS));
         rows.set(tableName, [...(rows.get(tableName) ?? []), ...kept.map(canon)]);
       },
     }),
   });
   const splits = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'].map((symbol) => ({
     id: symbol,
-    records: trades.filter((t) => t.symbol === symbol).map((t, i): Envelope => ({ split: symbol, seq: String(i), arrival: t.ingest_time, payload: JSON.stringify(t), value: t })),
+    records: trades
+      .filter((t) => t.symbol === symbol)
+      .map((t, i): Envelope => ({
+        split: symbol,
+        seq: String(i),
+        arrival: t.ingest_time,
+        payload: JSON.stringify(t),
+        value: t,
+      })),
   }));
-  const env = buildJob(name, parseJobConfig({}), { source: new InMemorySource(splits), alerts: () => alerts, table, dlq: () => new CollectSink(), clock: new ManualClock(START) });
+  const env = buildJob(name, parseJobConfig({}), {
+    source: new InMemorySource(splits),
+    alerts: () => alerts,
+    table,
+    dlq: () => new CollectSink(),
+    clock: new ManualClock(START),
+  });
   await env.execute({ jobId: name, clock: new ManualClock(START), maxBatchSize: 500 });
   // DynamoDB keeps one item per alert_id: compare the items the alerts become.
   const streamed = alerts.values.filter((a) => a.alert_type === 'WHALE' || a.event_time < SENTINEL_WINDOWS);
@@ -99,20 +131,31 @@ function childEnv(name: JobName): NodeJS.ProcessEnv {
 }
 
 function start(name: JobName): ChildProcess {
-  return spawn(process.execPath, [bin, 'job', name, '--state-dir', join(dir, name)], { env: childEnv(name), stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [bin, 'job', name, '--state-dir', join(dir, name)], {
+    env: childEnv(name),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
 async function actual(name: JobName): Promise<{ alerts: string[]; rows: Map<string, string[]> }> {
   const items = (await stack.clients.dynamodb.send(new ScanCommand({ TableName: `alerts-${name}` }))).Items ?? [];
-  const tables = platformTables({ clients: stack.clients, catalogDir: join(dir, name, 'catalog'), logger: silentLogger }, parseJobConfig(childEnv(name)));
+  const tables = platformTables(
+    { clients: stack.clients, catalogDir: join(dir, name, 'catalog'), logger: silentLogger },
+    parseJobConfig(childEnv(name)),
+  );
   const rows = new Map<string, string[]>();
   for (const t of ['volume_aggregates', 'alerts', 'whale_trades', 'spreads'] as const) {
     const table = await (await tables(t)).refresh();
     if (table.currentSnapshot() === undefined) continue;
-    rows.set(t, (await table.scan().toRows()).map((r) => canon(r)));
+    rows.set(
+      t,
+      (await table.scan().toRows()).map((r) => canon(r)),
+    );
   }
   return { alerts: sorted(items.map((i) => canon(fromItem(i)).replace(/,"expires_at":\d+/, ''))), rows };
 }
@@ -123,7 +166,8 @@ describe('exactly-once under SIGKILL', () => {
       const want = await expected(name);
       const [definition] = (await loadTableDefinitions()).filter((d) => d.TableName === 'coattail-alerts');
       await ensureTable(stack.clients.dynamodb, definition!, `alerts-${name}`);
-      for (const bucket of ['warehouse', 'checkpoints', 'raw']) await ensureBucket(stack.clients.s3, `${bucket}-${name}`);
+      for (const bucket of ['warehouse', 'checkpoints', 'raw'])
+        await ensureBucket(stack.clients.s3, `${bucket}-${name}`);
 
       for (let k = 0; k < KILLS; k++) {
         const child = start(name);
@@ -137,7 +181,12 @@ describe('exactly-once under SIGKILL', () => {
       const deadline = Date.now() + 45_000;
       let got = await actual(name);
       // At least a few seconds: the restarted job must be up (and past a checkpoint) before SIGTERM.
-      while (Date.now() < deadline && (Date.now() - startedAt < 6_000 || got.alerts.length < want.alerts.length || [...got.rows.values()].reduce((n, r) => n + r.length, 0) < wantRows)) {
+      while (
+        Date.now() < deadline &&
+        (Date.now() - startedAt < 6_000 ||
+          got.alerts.length < want.alerts.length ||
+          [...got.rows.values()].reduce((n, r) => n + r.length, 0) < wantRows)
+      ) {
         await new Promise((r) => setTimeout(r, 500));
         got = await actual(name);
       }

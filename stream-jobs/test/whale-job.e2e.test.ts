@@ -42,9 +42,15 @@ describe('whale detector on the local stack', () => {
     await writer.close();
 
     const config = parseJobConfig({ CHECKPOINT_INTERVAL_MS: '500' });
-    const deps = { clients: stack.clients, catalogDir: join(dir, 'catalog'), logger: silentLogger, metrics: new InMemoryMetrics() };
+    const deps = {
+      clients: stack.clients,
+      catalogDir: join(dir, 'catalog'),
+      logger: silentLogger,
+      metrics: new InMemoryMetrics(),
+    };
     const job = runStreamJob('whale-detector', config, deps);
-    const alerts = async () => (await stack.clients.dynamodb.send(new ScanCommand({ TableName: 'coattail-alerts' }))).Items ?? [];
+    const alerts = async () =>
+      (await stack.clients.dynamodb.send(new ScanCommand({ TableName: 'coattail-alerts' }))).Items ?? [];
     const deadline = Date.now() + 20_000;
     while ((await alerts()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 1_200)); // one more checkpoint: the Iceberg commit and the DLQ flush
@@ -52,14 +58,23 @@ describe('whale detector on the local stack', () => {
 
     const items = (await alerts()).map((i) => fromItem(i));
     expect(items.map((i) => i.alert_id).sort()).toEqual(['whale:binance:BTC-USDT:2', 'whale:binance:ETH-USDT:3']);
-    expect(items.find((i) => i.alert_id === 'whale:binance:BTC-USDT:2')).toMatchObject({ alert_type: 'WHALE', symbol: 'BTC-USDT', quote_volume: 194_000, alert_time: now - 10_000 + 2 });
+    expect(items.find((i) => i.alert_id === 'whale:binance:BTC-USDT:2')).toMatchObject({
+      alert_type: 'WHALE',
+      symbol: 'BTC-USDT',
+      quote_volume: 194_000,
+      alert_time: now - 10_000 + 2,
+    });
 
     const whales = await (await (await platformTables(deps, config)('whale_trades')).refresh()).scan().toRows();
     expect(whales.map((r) => r.event_id).sort()).toEqual(['binance:BTC-USDT:2', 'binance:ETH-USDT:3']);
 
-    const dlq = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: 'coattail-raw', Prefix: 'dlq/parse_error/' }));
+    const dlq = await stack.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: 'coattail-raw', Prefix: 'dlq/parse_error/' }),
+    );
     expect(dlq.Contents?.length).toBe(1);
-    const line = Buffer.from((await new S3ObjectStore({ client: stack.clients.s3, bucket: 'coattail-raw' }).get(dlq.Contents![0]!.Key!))!).toString();
+    const line = Buffer.from(
+      (await new S3ObjectStore({ client: stack.clients.s3, bucket: 'coattail-raw' }).get(dlq.Contents![0]!.Key!))!,
+    ).toString();
     expect(JSON.parse(line.trim().split('\n')[0]!)).toMatchObject({ reason: 'parse_error', payload: '{"oops": ' });
   }, 60_000);
 });

@@ -34,7 +34,10 @@ function logicalLines(text: string): { line: number; text: string }[] {
     if (pending !== undefined && trimmed.startsWith('#')) return;
     const continued = trimmed.endsWith('\\');
     const part = continued ? trimmed.slice(0, -1).trim() : trimmed;
-    pending = pending === undefined ? { line: i + 1, text: part } : { line: pending.line, text: `${pending.text} ${part}`.trim() };
+    pending =
+      pending === undefined
+        ? { line: i + 1, text: part }
+        : { line: pending.line, text: `${pending.text} ${part}`.trim() };
     if (!continued) {
       out.push(pending);
       pending = undefined;
@@ -53,7 +56,8 @@ function commandOf(text: string, fail: (m: string) => never): string[] {
   } catch {
     fail(`exec form is not a JSON array of strings: ${text}`);
   }
-  if (!Array.isArray(parsed) || !parsed.every((p): p is string => typeof p === 'string')) fail(`exec form must be an array of strings: ${text}`);
+  if (!Array.isArray(parsed) || !parsed.every((p): p is string => typeof p === 'string'))
+    fail(`exec form must be an array of strings: ${text}`);
   return parsed;
 }
 
@@ -93,12 +97,20 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Instruction[
         const flags = words.filter((w) => w.startsWith('--'));
         const paths = words.filter((w) => !w.startsWith('--'));
         if (paths.length < 2) fail(`COPY needs a source and a destination: ${rest}`);
-        const flag = (name: string): string | undefined => flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
+        const flag = (name: string): string | undefined =>
+          flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
         const unknown = flags.find((f) => !/^--(from|chown)=/.test(f));
         if (unknown !== undefined) fail(`COPY flag ${unknown} is not supported by the local build`);
         const from = flag('from');
         const chown = flag('chown');
-        return { op, line, sources: paths.slice(0, -1), dest: paths.at(-1)!, ...(from !== undefined ? { from } : {}), ...(chown !== undefined ? { chown } : {}) };
+        return {
+          op,
+          line,
+          sources: paths.slice(0, -1),
+          dest: paths.at(-1)!,
+          ...(from !== undefined ? { from } : {}),
+          ...(chown !== undefined ? { chown } : {}),
+        };
       }
       case 'RUN':
         return { op, line, command: commandOf(rest, fail) };

@@ -12,7 +12,14 @@ import { startLocalStack, type LocalStack } from '@coattail/connectors';
 import { startExchangeSimulator, type ExchangeSimulator } from '@coattail/producer';
 import { readTrades } from '@coattail/producer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLocally, healthcheck, ignorePattern, installedPackages, runImage, type LocalImage } from './local-build.js';
+import {
+  buildLocally,
+  healthcheck,
+  ignorePattern,
+  installedPackages,
+  runImage,
+  type LocalImage,
+} from './local-build.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // The build's npm install may use this machine's npm cache (CI has just filled it).
@@ -91,8 +98,16 @@ describe('producer/Dockerfile', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 
     expect(await healthcheck(image, env)).not.toBe(0);
-    await until(`the health check to pass (stderr: ${stderr})`, async () => (await healthcheck(image, env)) === 0, 60_000);
-    await until('trades from both exchanges', () => sim.sessions('binance') === 1 && sim.sessions('coinbase') === 1, 20_000);
+    await until(
+      `the health check to pass (stderr: ${stderr})`,
+      async () => (await healthcheck(image, env)) === 0,
+      60_000,
+    );
+    await until(
+      'trades from both exchanges',
+      () => sim.sessions('binance') === 1 && sim.sessions('coinbase') === 1,
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 1_500));
     child.kill(image.stopSignal);
     expect(await exited, stderr).toBe(0);
@@ -119,7 +134,9 @@ describe('infra/jobs/Dockerfile', () => {
 
   it('holds production dependencies only, with the native modules the jobs load', async () => {
     const packages = await installedPackages(image);
-    expect(packages.has('@duckdb/node-api') && packages.has('tsx') && packages.has('@aws-sdk/client-dynamodb')).toBe(true);
+    expect(packages.has('@duckdb/node-api') && packages.has('tsx') && packages.has('@aws-sdk/client-dynamodb')).toBe(
+      true,
+    );
     expect(DEV_ONLY.filter((p) => packages.has(p))).toEqual([]);
     expect(image.user).toBe('node');
   });

@@ -47,7 +47,12 @@ export function ignorePattern(pattern: string): RegExp {
     .map((seg, i) => {
       const last = i === segments.length - 1;
       if (seg === '**') return last ? '.*' : '(?:[^/]+/)*';
-      return seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + (last ? '' : '/');
+      return (
+        seg
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]') + (last ? '' : '/')
+      );
     })
     .join('');
   return new RegExp(`^${body}(?:/.*)?$`);
@@ -66,7 +71,12 @@ export async function loadDockerignore(context: string): Promise<(path: string) 
 
 const inside = (root: string, p: string): string => join(root, p.replace(/^\/+/, ''));
 
-async function copyInto(source: string, dest: string, destIsDir: boolean, filter?: (hostPath: string) => boolean): Promise<void> {
+async function copyInto(
+  source: string,
+  dest: string,
+  destIsDir: boolean,
+  filter?: (hostPath: string) => boolean,
+): Promise<void> {
   const info = await stat(source).catch(() => undefined);
   if (info === undefined) throw new Error(`COPY source ${source} does not exist`);
   const target = info.isDirectory() || !destIsDir ? dest : join(dest, source.split('/').at(-1)!);
@@ -82,7 +92,11 @@ interface BuildOptions {
 }
 
 /** Builds `dockerfile` with `context` as the build context into a fresh temporary folder; a failed build leaves nothing behind. */
-export async function buildLocally(dockerfile: string, context: string, options: BuildOptions = {}): Promise<LocalImage> {
+export async function buildLocally(
+  dockerfile: string,
+  context: string,
+  options: BuildOptions = {},
+): Promise<LocalImage> {
   const out = await mkdtemp(join(tmpdir(), 'coattail-image-'));
   try {
     return await buildInto(out, dockerfile, context, options);
@@ -93,7 +107,10 @@ export async function buildLocally(dockerfile: string, context: string, options:
 }
 
 async function buildInto(out: string, dockerfile: string, context: string, options: BuildOptions): Promise<LocalImage> {
-  const instructions: Instruction[] = parseDockerfile(await readFile(dockerfile, 'utf8'), relative(context, dockerfile));
+  const instructions: Instruction[] = parseDockerfile(
+    await readFile(dockerfile, 'utf8'),
+    relative(context, dockerfile),
+  );
   const ignored = await loadDockerignore(context);
   const fromContext = (hostPath: string): boolean => {
     const rel = relative(context, hostPath).split('\\').join('/');
@@ -105,7 +122,14 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
   for (const ins of instructions) {
     if (ins.op === 'FROM') {
       const parent = stages.get(ins.image);
-      stage = { root: join(out, `stage-${index}`), workdir: parent?.workdir ?? '/', env: { ...parent?.env }, entrypoint: [], cmd: [], stopSignal: 'SIGTERM' };
+      stage = {
+        root: join(out, `stage-${index}`),
+        workdir: parent?.workdir ?? '/',
+        env: { ...parent?.env },
+        entrypoint: [],
+        cmd: [],
+        stopSignal: 'SIGTERM',
+      };
       if (parent) await cp(parent.root, stage.root, { recursive: true, verbatimSymlinks: true });
       await mkdir(stage.root, { recursive: true });
       stages.set(ins.alias ?? String(index), stage);
@@ -128,10 +152,12 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
         for (const src of ins.sources) {
           if (ins.from !== undefined) {
             const from = stages.get(ins.from);
-            if (from === undefined) throw new Error(`${dockerfile}:${ins.line}: COPY --from=${ins.from}: no such stage`);
+            if (from === undefined)
+              throw new Error(`${dockerfile}:${ins.line}: COPY --from=${ins.from}: no such stage`);
             await copyInto(inside(from.root, posix.resolve('/', src)), dest, destIsDir);
           } else {
-            if (isAbsolute(src) || src.split('/').includes('..')) throw new Error(`${dockerfile}:${ins.line}: COPY source ${src} is outside the build context`);
+            if (isAbsolute(src) || src.split('/').includes('..'))
+              throw new Error(`${dockerfile}:${ins.line}: COPY source ${src} is outside the build context`);
             await copyInto(join(context, src), dest, destIsDir, fromContext);
           }
         }
@@ -141,9 +167,22 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
         options.log?.(`RUN ${ins.command.join(' ')}`);
         const [cmd, ...args] = ins.command;
         // A container's RUN sees its image's environment, not ours: PATH and HOME (npm's cache) only.
-        const env = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...s.env, ...options.runEnv };
-        const r = spawnSync(cmd!, args, { cwd: inside(s.root, s.workdir), env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-        if (r.status !== 0) throw new Error(`${dockerfile}:${ins.line}: RUN failed (exit ${String(r.status)}): ${ins.command.join(' ')}\n${r.stdout}\n${r.stderr}`);
+        const env = {
+          PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+          HOME: process.env.HOME ?? '/root',
+          ...s.env,
+          ...options.runEnv,
+        };
+        const r = spawnSync(cmd!, args, {
+          cwd: inside(s.root, s.workdir),
+          env,
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        if (r.status !== 0)
+          throw new Error(
+            `${dockerfile}:${ins.line}: RUN failed (exit ${String(r.status)}): ${ins.command.join(' ')}\n${r.stdout}\n${r.stderr}`,
+          );
         break;
       }
       case 'USER':
@@ -179,7 +218,10 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
 }
 
 /** Starts the image's entrypoint + command (or `args` in place of CMD) as a child process. */
-export function runImage(image: LocalImage, options: { env?: Record<string, string>; args?: string[] } = {}): ReturnType<typeof spawn> {
+export function runImage(
+  image: LocalImage,
+  options: { env?: Record<string, string>; args?: string[] } = {},
+): ReturnType<typeof spawn> {
   const [cmd, ...args] = [...image.entrypoint, ...(options.args ?? image.cmd)];
   if (cmd === undefined) throw new Error('the image has neither ENTRYPOINT nor CMD');
   return spawn(cmd, args, {
@@ -194,7 +236,11 @@ export function runImage(image: LocalImage, options: { env?: Record<string, stri
 export function healthcheck(image: LocalImage, env: Record<string, string> = {}): Promise<number | null> {
   const [cmd, ...args] = image.healthcheck ?? [];
   if (cmd === undefined) throw new Error('the image has no HEALTHCHECK');
-  const child = spawn(cmd, args, { cwd: image.path('.'), env: { PATH: process.env.PATH ?? '', ...image.env, ...env }, stdio: 'ignore' });
+  const child = spawn(cmd, args, {
+    cwd: image.path('.'),
+    env: { PATH: process.env.PATH ?? '', ...image.env, ...env },
+    stdio: 'ignore',
+  });
   return new Promise((resolve) => child.on('exit', resolve));
 }
 

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 /** Kafka error codes the group protocol answers with. */
-export const ErrorCode = { NONE: 0, UNKNOWN_TOPIC_OR_PARTITION: 3, ILLEGAL_GENERATION: 22, UNKNOWN_MEMBER_ID: 25, REBALANCE_IN_PROGRESS: 27, TOPIC_ALREADY_EXISTS: 36 } as const;
+export const ErrorCode = {
+  NONE: 0,
+  UNKNOWN_TOPIC_OR_PARTITION: 3,
+  ILLEGAL_GENERATION: 22,
+  UNKNOWN_MEMBER_ID: 25,
+  REBALANCE_IN_PROGRESS: 27,
+  TOPIC_ALREADY_EXISTS: 36,
+} as const;
 
 interface Member {
   id: string;
@@ -38,22 +45,43 @@ export class ConsumerGroup {
   #joinTimer: NodeJS.Timeout | undefined;
   readonly offsets = new Map<string, bigint>();
 
-  constructor(readonly groupId: string, private readonly initialRebalanceDelayMs: number) {}
+  constructor(
+    readonly groupId: string,
+    private readonly initialRebalanceDelayMs: number,
+  ) {}
 
-  join(request: { memberId: string; clientId: string; sessionTimeoutMs: number; rebalanceTimeoutMs: number; protocols: { name: string; metadata: Buffer }[] }): Promise<JoinResult> {
+  join(request: {
+    memberId: string;
+    clientId: string;
+    sessionTimeoutMs: number;
+    rebalanceTimeoutMs: number;
+    protocols: { name: string; metadata: Buffer }[];
+  }): Promise<JoinResult> {
     const id = request.memberId === '' ? `${request.clientId}-${randomUUID()}` : request.memberId;
-    const member: Member = { id, sessionTimeoutMs: request.sessionTimeoutMs, rebalanceTimeoutMs: request.rebalanceTimeoutMs, protocols: request.protocols, lastSeen: Date.now() };
+    const member: Member = {
+      id,
+      sessionTimeoutMs: request.sessionTimeoutMs,
+      rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+      protocols: request.protocols,
+      lastSeen: Date.now(),
+    };
     return new Promise((respond) => {
       this.#joining.set(id, { member, respond });
       this.#prepareRebalance();
-      if ([...this.#members.keys()].every((m) => this.#joining.has(m)) && this.#members.size > 0 && this.#members.has(id)) this.#completeJoin();
+      if (
+        [...this.#members.keys()].every((m) => this.#joining.has(m)) &&
+        this.#members.size > 0 &&
+        this.#members.has(id)
+      )
+        this.#completeJoin();
     });
   }
 
   #prepareRebalance(): void {
     if (this.#state !== 'PreparingRebalance') {
       this.#state = 'PreparingRebalance';
-      for (const respond of this.#syncing.values()) respond({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
+      for (const respond of this.#syncing.values())
+        respond({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
       this.#syncing.clear();
     }
     clearTimeout(this.#joinTimer);
@@ -72,25 +100,44 @@ export class ConsumerGroup {
     this.#protocol = [...this.#members.values()][0]!.protocols[0]?.name ?? '';
     this.#state = 'AwaitingSync';
     this.#assignments.clear();
-    const members = [...this.#members.values()].map((m) => ({ memberId: m.id, metadata: m.protocols.find((p) => p.name === this.#protocol)?.metadata ?? Buffer.alloc(0) }));
+    const members = [...this.#members.values()].map((m) => ({
+      memberId: m.id,
+      metadata: m.protocols.find((p) => p.name === this.#protocol)?.metadata ?? Buffer.alloc(0),
+    }));
     for (const [id, { respond }] of this.#joining) {
-      respond({ errorCode: 0, generationId: this.#generation, protocol: this.#protocol, leaderId: this.#leader, memberId: id, members: id === this.#leader ? members : [] });
+      respond({
+        errorCode: 0,
+        generationId: this.#generation,
+        protocol: this.#protocol,
+        leaderId: this.#leader,
+        memberId: id,
+        members: id === this.#leader ? members : [],
+      });
     }
     this.#joining = new Map();
   }
 
-  sync(request: { generationId: number; memberId: string; assignments: { memberId: string; assignment: Buffer }[] }): Promise<{ errorCode: number; assignment: Buffer }> {
-    if (!this.#members.has(request.memberId)) return Promise.resolve({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) });
-    if (request.generationId !== this.#generation) return Promise.resolve({ errorCode: ErrorCode.ILLEGAL_GENERATION, assignment: Buffer.alloc(0) });
-    if (this.#state === 'PreparingRebalance') return Promise.resolve({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
+  sync(request: {
+    generationId: number;
+    memberId: string;
+    assignments: { memberId: string; assignment: Buffer }[];
+  }): Promise<{ errorCode: number; assignment: Buffer }> {
+    if (!this.#members.has(request.memberId))
+      return Promise.resolve({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) });
+    if (request.generationId !== this.#generation)
+      return Promise.resolve({ errorCode: ErrorCode.ILLEGAL_GENERATION, assignment: Buffer.alloc(0) });
+    if (this.#state === 'PreparingRebalance')
+      return Promise.resolve({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
     this.#touch(request.memberId);
-    if (this.#state === 'Stable') return Promise.resolve({ errorCode: 0, assignment: this.#assignments.get(request.memberId) ?? Buffer.alloc(0) });
+    if (this.#state === 'Stable')
+      return Promise.resolve({ errorCode: 0, assignment: this.#assignments.get(request.memberId) ?? Buffer.alloc(0) });
     return new Promise((respond) => {
       this.#syncing.set(request.memberId, respond);
       if (request.memberId === this.#leader) {
         for (const a of request.assignments) this.#assignments.set(a.memberId, a.assignment);
         this.#state = 'Stable';
-        for (const [id, r] of this.#syncing) r({ errorCode: 0, assignment: this.#assignments.get(id) ?? Buffer.alloc(0) });
+        for (const [id, r] of this.#syncing)
+          r({ errorCode: 0, assignment: this.#assignments.get(id) ?? Buffer.alloc(0) });
         this.#syncing.clear();
       }
     });

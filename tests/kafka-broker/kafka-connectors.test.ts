@@ -14,7 +14,12 @@ let kafka: Kafka;
 let n = 0;
 beforeAll(async () => {
   broker = await new KafkaTestBroker().start();
-  kafka = new Kafka({ clientId: 'connectors-test', brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 50 } });
+  kafka = new Kafka({
+    clientId: 'connectors-test',
+    brokers: broker.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 50 },
+  });
 });
 afterAll(() => broker.stop());
 
@@ -23,7 +28,8 @@ interface Trade {
   i: number;
 }
 const SYMBOLS = ['BTC', 'ETH', 'SOL', 'XRP', 'ADA'];
-const trades = (from: number, count: number): Trade[] => Array.from({ length: count }, (_, j) => ({ symbol: SYMBOLS[(from + j) % SYMBOLS.length]!, i: from + j }));
+const trades = (from: number, count: number): Trade[] =>
+  Array.from({ length: count }, (_, j) => ({ symbol: SYMBOLS[(from + j) % SYMBOLS.length]!, i: from + j }));
 const parse = (r: KafkaRecord): Trade => JSON.parse(r.value!.toString()) as Trade;
 
 function topic(partitions: number): string {
@@ -35,7 +41,17 @@ function topic(partitions: number): string {
 function job(name: string, groupId: string, stopAtEnd: boolean, sink: CollectSink<Trade>): StreamEnvironment {
   const env = StreamEnvironment.create();
   env
-    .fromSource(new KafkaSource({ kafka, topic: name, groupId, deserialize: parse, stopAtEnd, consumer: { maxWaitTimeInMs: 50 } }), WatermarkStrategy.noWatermarks())
+    .fromSource(
+      new KafkaSource({
+        kafka,
+        topic: name,
+        groupId,
+        deserialize: parse,
+        stopAtEnd,
+        consumer: { maxWaitTimeInMs: 50 },
+      }),
+      WatermarkStrategy.noWatermarks(),
+    )
     .sinkTo(sink);
   return env;
 }
@@ -50,11 +66,16 @@ describe('Kafka connectors (kafkajs against the protocol fixture)', () => {
   it('reads what the writer wrote, each partition a split, every record once and in order per key', async () => {
     const name = topic(3);
     const writer = new KafkaWriter({ kafka, topic: name });
-    for (let i = 0; i < 200; i += 50) await writer.write(trades(i, 50).map((t) => ({ key: t.symbol, value: JSON.stringify(t) })));
+    for (let i = 0; i < 200; i += 50)
+      await writer.write(trades(i, 50).map((t) => ({ key: t.symbol, value: JSON.stringify(t) })));
     await writer.close();
 
     const sink = new CollectSink<Trade>();
-    const result = await job(name, `g-${n}`, true, sink).execute({ jobId: 'kafka-read', idlePollDelayMs: 5, maxIdlePollDelayMs: 50 });
+    const result = await job(name, `g-${n}`, true, sink).execute({
+      jobId: 'kafka-read',
+      idlePollDelayMs: 5,
+      maxIdlePollDelayMs: 50,
+    });
     expect(result.tasks.map((t) => t.id).sort()).toEqual([`${name}-0`, `${name}-1`, `${name}-2`]);
     expect(sink.values.map((t) => t.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(perSymbol(sink.values)).toEqual(perSymbol(trades(0, 200)));
@@ -67,7 +88,12 @@ describe('Kafka connectors (kafkajs against the protocol fixture)', () => {
     await writer.write(trades(0, 100).map((t) => ({ key: t.symbol, value: JSON.stringify(t) })));
 
     const first = new CollectSink<Trade>();
-    const running = job(name, `g-${n}`, false, first).executeAsync({ jobId: 'kafka-resume', checkpointStore: store, idlePollDelayMs: 5, maxIdlePollDelayMs: 50 });
+    const running = job(name, `g-${n}`, false, first).executeAsync({
+      jobId: 'kafka-resume',
+      checkpointStore: store,
+      idlePollDelayMs: 5,
+      maxIdlePollDelayMs: 50,
+    });
     for (let k = 0; k < 200 && first.values.length < 100; k++) await new Promise((r) => setTimeout(r, 25));
     await running.stop();
     expect(first.values).toHaveLength(100);
@@ -90,14 +116,23 @@ describe('Kafka connectors (kafkajs against the protocol fixture)', () => {
     // A new group, which has no committed offsets and would start at the earliest offset: only the
     // checkpoint can explain resuming at offset 100.
     const second = new CollectSink<Trade>();
-    await job(name, `g-${n}-resumed`, true, second).execute({ jobId: 'kafka-resume', checkpointStore: store, idlePollDelayMs: 5, maxIdlePollDelayMs: 50 });
+    await job(name, `g-${n}-resumed`, true, second).execute({
+      jobId: 'kafka-resume',
+      checkpointStore: store,
+      idlePollDelayMs: 5,
+      maxIdlePollDelayMs: 50,
+    });
     expect(second.values.map((t) => t.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 100));
   });
 
   it('writes a stream to a topic through the sink', async () => {
     const name = topic(1);
     const env = StreamEnvironment.create();
-    env.fromCollection(trades(0, 25)).sinkTo(new KafkaSink<Trade>({ kafka, topic: name, toRecord: (t) => ({ key: t.symbol, value: JSON.stringify(t) }) }));
+    env
+      .fromCollection(trades(0, 25))
+      .sinkTo(
+        new KafkaSink<Trade>({ kafka, topic: name, toRecord: (t) => ({ key: t.symbol, value: JSON.stringify(t) }) }),
+      );
     await env.execute({ jobId: 'kafka-write' });
     expect(broker.endOffsets(name)).toEqual([25n]);
   });

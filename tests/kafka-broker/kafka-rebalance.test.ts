@@ -15,7 +15,12 @@ let broker: KafkaTestBroker;
 let kafka: Kafka;
 beforeAll(async () => {
   broker = await new KafkaTestBroker().start();
-  kafka = new Kafka({ clientId: 'rebalance-test', brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
+  kafka = new Kafka({
+    clientId: 'rebalance-test',
+    brokers: broker.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5, initialRetryTime: 50 },
+  });
 });
 afterAll(() => broker.stop());
 
@@ -47,7 +52,12 @@ interface Worker {
 }
 
 /** One worker: its own runtime job (same job id, one checkpoint store) and consumer in group `g`. */
-function startWorker(name: string, store: LocalObjectStore, sink: TransactionalCollectSink<Read>, consumed: Consumed[]): Worker {
+function startWorker(
+  name: string,
+  store: LocalObjectStore,
+  sink: TransactionalCollectSink<Read>,
+  consumed: Consumed[],
+): Worker {
   const source = new KafkaSource<Read>({
     kafka,
     topic: TOPIC,
@@ -72,11 +82,16 @@ function startWorker(name: string, store: LocalObjectStore, sink: TransactionalC
     idlePollDelayMs: 5,
     maxIdlePollDelayMs: 50,
   });
-  const tasks = (): { id: string; status: string }[] => [...job.tasks().values()].map((t) => ({ id: t.id, status: t.status }));
+  const tasks = (): { id: string; status: string }[] =>
+    [...job.tasks().values()].map((t) => ({ id: t.id, status: t.status }));
   return {
     source,
     job,
-    running: () => tasks().filter((t) => t.status === 'RUNNING').map((t) => t.id).sort(),
+    running: () =>
+      tasks()
+        .filter((t) => t.status === 'RUNNING')
+        .map((t) => t.id)
+        .sort(),
     status: (id) => tasks().find((t) => t.id === id)?.status,
   };
 }
@@ -114,14 +129,23 @@ describe('Kafka source following consumer-group rebalances (kafkajs against the 
     const b = startWorker('b', store, sink, consumed);
     await waitFor('the partitions to be split between the workers', () => {
       const [pa, pb] = [a.source.assignment, b.source.assignment];
-      return pa.length === 2 && pb.length === 2 && pa.every((p) => !pb.includes(p)) && a.running().join() === ids(pa).join() && b.running().join() === ids(pb).join();
+      return (
+        pa.length === 2 &&
+        pb.length === 2 &&
+        pa.every((p) => !pb.includes(p)) &&
+        a.running().join() === ids(pa).join() &&
+        b.running().join() === ids(pb).join()
+      );
     });
     const moved = b.source.assignment;
     for (const id of ids(moved)) expect(a.status(id)).toBe('RELEASED');
 
     // Settled: from here on, no partition is read by both workers.
     const settled = consumed.length;
-    await waitFor('both workers to read new records', () => new Set(consumed.slice(settled).map((c) => c.worker)).size === 2);
+    await waitFor(
+      'both workers to read new records',
+      () => new Set(consumed.slice(settled).map((c) => c.worker)).size === 2,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const readers = new Map<number, Set<string>>();
     for (const c of consumed.slice(settled)) readers.set(c.p, (readers.get(c.p) ?? new Set()).add(c.worker));
@@ -130,9 +154,14 @@ describe('Kafka source following consumer-group rebalances (kafkajs against the 
     // The second worker leaves (stopping checkpoints its partitions first): the first takes them back.
     await b.job.stop();
     await b.source.close();
-    await waitFor('worker a to read all four partitions again', () => a.source.assignment.length === 4 && a.running().join() === ids(PARTITIONS).join());
+    await waitFor(
+      'worker a to read all four partitions again',
+      () => a.source.assignment.length === 4 && a.running().join() === ids(PARTITIONS).join(),
+    );
     const back = consumed.length;
-    await waitFor('worker a to read the partitions it took back', () => consumed.slice(back).some((c) => moved.includes(c.p)));
+    await waitFor('worker a to read the partitions it took back', () =>
+      consumed.slice(back).some((c) => moved.includes(c.p)),
+    );
     expect(new Set(consumed.slice(back).map((c) => c.worker))).toEqual(new Set(['a']));
 
     producing = false;
@@ -148,7 +177,10 @@ describe('Kafka source following consumer-group rebalances (kafkajs against the 
     expect(sink.committed.map((r) => r.i).sort((x, y) => x - y)).toEqual(Array.from({ length: written }, (_, i) => i));
     // Every partition's offsets, each once: nothing skipped on a handover, nothing committed twice.
     for (const p of PARTITIONS) {
-      const offsets = sink.committed.filter((r) => r.p === p).map((r) => BigInt(r.o)).sort((x, y) => (x < y ? -1 : 1));
+      const offsets = sink.committed
+        .filter((r) => r.p === p)
+        .map((r) => BigInt(r.o))
+        .sort((x, y) => (x < y ? -1 : 1));
       expect(offsets).toEqual(Array.from({ length: Number(ends[p]!) }, (_, o) => BigInt(o)));
     }
   });

@@ -18,7 +18,10 @@ describe('Kafka wire-protocol test fixture', () => {
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: 'trades', messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, value: String(i) })) });
+    await producer.send({
+      topic: 'trades',
+      messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, value: String(i) })),
+    });
     await producer.disconnect();
     expect(broker.endOffsets('trades').reduce((a, b) => a + b, 0n)).toBe(20n);
 

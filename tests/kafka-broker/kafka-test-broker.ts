@@ -15,9 +15,39 @@ import { ConsumerGroup, ErrorCode } from './group-coordinator.js';
 import { Partition } from './partition-log.js';
 import { WireReader, WireWriter } from './wire.js';
 
-const API = { Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, ApiVersions: 18, CreateTopics: 19, InitProducerId: 22 } as const;
+const API = {
+  Produce: 0,
+  Fetch: 1,
+  ListOffsets: 2,
+  Metadata: 3,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  ApiVersions: 18,
+  CreateTopics: 19,
+  InitProducerId: 22,
+} as const;
 /** The one version of each API this fixture speaks (ApiVersions itself: 0 to 2). */
-const VERSIONS: Record<number, number> = { 0: 3, 1: 4, 2: 1, 3: 1, 8: 2, 9: 1, 10: 0, 11: 1, 12: 0, 13: 0, 14: 0, 18: 2, 19: 0, 22: 0 };
+const VERSIONS: Record<number, number> = {
+  0: 3,
+  1: 4,
+  2: 1,
+  3: 1,
+  8: 2,
+  9: 1,
+  10: 0,
+  11: 1,
+  12: 0,
+  13: 0,
+  14: 0,
+  18: 2,
+  19: 0,
+  22: 0,
+};
 const OFFSET_OUT_OF_RANGE = 1;
 
 export interface KafkaTestBrokerOptions {
@@ -67,7 +97,10 @@ export class KafkaTestBroker {
   /** Creates a topic (no-op if it exists). */
   createTopic(name: string, partitions: number): boolean {
     if (this.#topics.has(name)) return false;
-    this.#topics.set(name, Array.from({ length: partitions }, () => new Partition()));
+    this.#topics.set(
+      name,
+      Array.from({ length: partitions }, () => new Partition()),
+    );
     return true;
   }
 
@@ -121,11 +154,17 @@ export class KafkaTestBroker {
     const clientId = r.nullableString() ?? '';
     const w = new WireWriter().int32(correlationId);
     if (apiKey === API.ApiVersions) {
-      w.int16(version <= 2 ? 0 : 35).array(Object.entries(VERSIONS), (o, [key, max]) => o.int16(Number(key)).int16(Number(key) === API.ApiVersions ? 0 : max).int16(max));
+      w.int16(version <= 2 ? 0 : 35).array(Object.entries(VERSIONS), (o, [key, max]) =>
+        o
+          .int16(Number(key))
+          .int16(Number(key) === API.ApiVersions ? 0 : max)
+          .int16(max),
+      );
       if (version >= 1) w.int32(0);
       return w.finish();
     }
-    if (VERSIONS[apiKey] !== version) throw new Error(`kafka test broker: API ${apiKey} v${version} is not implemented`);
+    if (VERSIONS[apiKey] !== version)
+      throw new Error(`kafka test broker: API ${apiKey} v${version} is not implemented`);
     await this.#body(apiKey, r, w, clientId);
     return w.finish();
   }
@@ -149,8 +188,19 @@ export class KafkaTestBroker {
         w.array([0], (o) => o.int32(0).string('127.0.0.1').int32(this.#port).string(null)).int32(0);
         w.array(names, (o, name) => {
           const parts = this.#topics.get(name) ?? [];
-          o.int16(parts.length === 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : 0).string(name).bool(false);
-          o.array(parts.map((_, i) => i), (p, i) => p.int16(0).int32(i).int32(0).array([0], (q, n) => q.int32(n)).array([0], (q, n) => q.int32(n)));
+          o.int16(parts.length === 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : 0)
+            .string(name)
+            .bool(false);
+          o.array(
+            parts.map((_, i) => i),
+            (p, i) =>
+              p
+                .int16(0)
+                .int32(i)
+                .int32(0)
+                .array([0], (q, n) => q.int32(n))
+                .array([0], (q, n) => q.int32(n)),
+          );
         });
         return;
       }
@@ -163,20 +213,32 @@ export class KafkaTestBroker {
           x.array((y) => [y.string(), y.nullableString()]);
           return { name, partitions };
         });
-        w.array(topics ?? [], (o, t) => o.string(t.name).int16(this.createTopic(t.name, Math.max(1, t.partitions)) ? 0 : ErrorCode.TOPIC_ALREADY_EXISTS));
+        w.array(topics ?? [], (o, t) =>
+          o
+            .string(t.name)
+            .int16(this.createTopic(t.name, Math.max(1, t.partitions)) ? 0 : ErrorCode.TOPIC_ALREADY_EXISTS),
+        );
         return;
       }
       case API.Produce: {
         r.nullableString();
         r.int16();
         r.int32();
-        const topics = r.array((x) => ({ name: x.string(), parts: x.array((y) => ({ index: y.int32(), records: y.bytes() })) ?? [] })) ?? [];
+        const topics =
+          r.array((x) => ({
+            name: x.string(),
+            parts: x.array((y) => ({ index: y.int32(), records: y.bytes() })) ?? [],
+          })) ?? [];
         w.array(topics, (o, t) =>
           o.string(t.name).array(t.parts, (p, part) => {
             if (!this.#topics.has(t.name)) this.createTopic(t.name, this.options.defaultPartitions ?? 1);
             const partition = this.#partition(t.name, part.index);
-            if (partition === undefined) return void p.int32(part.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1n).int64(-1n);
-            p.int32(part.index).int16(0).int64(partition.append(part.records ?? Buffer.alloc(0))).int64(-1n);
+            if (partition === undefined)
+              return void p.int32(part.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1n).int64(-1n);
+            p.int32(part.index)
+              .int16(0)
+              .int64(partition.append(part.records ?? Buffer.alloc(0)))
+              .int64(-1n);
           }),
         );
         w.int32(0);
@@ -188,15 +250,33 @@ export class KafkaTestBroker {
         r.int32();
         r.int32();
         r.int8();
-        const topics = r.array((x) => ({ name: x.string(), parts: x.array((y) => ({ index: y.int32(), offset: y.int64(), maxBytes: y.int32() })) ?? [] })) ?? [];
-        const hasData = (): boolean => topics.some((t) => t.parts.some((p) => (this.#partition(t.name, p.index)?.next ?? 0n) > p.offset));
-        if (!hasData() && maxWait > 0) await this.#waitForData(topics.flatMap((t) => t.parts.map((p) => this.#partition(t.name, p.index))), maxWait);
+        const topics =
+          r.array((x) => ({
+            name: x.string(),
+            parts: x.array((y) => ({ index: y.int32(), offset: y.int64(), maxBytes: y.int32() })) ?? [],
+          })) ?? [];
+        const hasData = (): boolean =>
+          topics.some((t) => t.parts.some((p) => (this.#partition(t.name, p.index)?.next ?? 0n) > p.offset));
+        if (!hasData() && maxWait > 0)
+          await this.#waitForData(
+            topics.flatMap((t) => t.parts.map((p) => this.#partition(t.name, p.index))),
+            maxWait,
+          );
         w.int32(0).array(topics, (o, t) =>
           o.string(t.name).array(t.parts, (p, part) => {
             const partition = this.#partition(t.name, part.index);
-            const error = partition === undefined ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : part.offset > partition.next ? OFFSET_OUT_OF_RANGE : 0;
+            const error =
+              partition === undefined
+                ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+                : part.offset > partition.next
+                  ? OFFSET_OUT_OF_RANGE
+                  : 0;
             const hw = partition?.next ?? -1n;
-            p.int32(part.index).int16(error).int64(hw).int64(hw).array([], () => undefined);
+            p.int32(part.index)
+              .int16(error)
+              .int64(hw)
+              .int64(hw)
+              .array([], () => undefined);
             p.bytes(error === 0 ? partition!.read(part.offset, part.maxBytes) : Buffer.alloc(0));
           }),
         );
@@ -204,13 +284,21 @@ export class KafkaTestBroker {
       }
       case API.ListOffsets: {
         r.int32();
-        const topics = r.array((x) => ({ name: x.string(), parts: x.array((y) => ({ index: y.int32(), time: y.int64() })) ?? [] })) ?? [];
+        const topics =
+          r.array((x) => ({
+            name: x.string(),
+            parts: x.array((y) => ({ index: y.int32(), time: y.int64() })) ?? [],
+          })) ?? [];
         w.array(topics, (o, t) =>
           o.string(t.name).array(t.parts, (p, part) => {
             const partition = this.#partition(t.name, part.index);
-            if (partition === undefined) return void p.int32(part.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1n).int64(-1n);
+            if (partition === undefined)
+              return void p.int32(part.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1n).int64(-1n);
             // -1 = latest, -2 = earliest; by-timestamp lookups answer the log end (enough for the fixture).
-            p.int32(part.index).int16(0).int64(-1n).int64(part.time === -2n ? (partition.batches[0]?.base ?? 0n) : partition.next);
+            p.int32(part.index)
+              .int16(0)
+              .int64(-1n)
+              .int64(part.time === -2n ? (partition.batches[0]?.base ?? 0n) : partition.next);
           }),
         );
         return;
@@ -232,7 +320,13 @@ export class KafkaTestBroker {
         const memberId = r.string();
         r.string();
         const protocols = r.array((x) => ({ name: x.string(), metadata: x.bytes() ?? Buffer.alloc(0) })) ?? [];
-        const res = await this.#group(groupId).join({ memberId, clientId, sessionTimeoutMs, rebalanceTimeoutMs, protocols });
+        const res = await this.#group(groupId).join({
+          memberId,
+          clientId,
+          sessionTimeoutMs,
+          rebalanceTimeoutMs,
+          protocols,
+        });
         w.int16(res.errorCode).int32(res.generationId).string(res.protocol).string(res.leaderId).string(res.memberId);
         w.array(res.members, (o, m) => o.string(m.memberId).bytes(m.metadata));
         return;
@@ -262,7 +356,11 @@ export class KafkaTestBroker {
         r.int32();
         r.string();
         r.int64();
-        const topics = r.array((x) => ({ name: x.string(), parts: x.array((y) => ({ index: y.int32(), offset: y.int64(), meta: y.nullableString() })) ?? [] })) ?? [];
+        const topics =
+          r.array((x) => ({
+            name: x.string(),
+            parts: x.array((y) => ({ index: y.int32(), offset: y.int64(), meta: y.nullableString() })) ?? [],
+          })) ?? [];
         for (const t of topics) for (const p of t.parts) group.offsets.set(`${t.name}/${p.index}`, p.offset);
         w.array(topics, (o, t) => o.string(t.name).array(t.parts, (p, part) => p.int32(part.index).int16(0)));
         return;
@@ -270,7 +368,15 @@ export class KafkaTestBroker {
       case API.OffsetFetch: {
         const group = this.#group(r.string());
         const topics = r.array((x) => ({ name: x.string(), parts: x.array((y) => y.int32()) ?? [] })) ?? [];
-        w.array(topics, (o, t) => o.string(t.name).array(t.parts, (p, index) => p.int32(index).int64(group.offsets.get(`${t.name}/${index}`) ?? -1n).string('').int16(0)));
+        w.array(topics, (o, t) =>
+          o.string(t.name).array(t.parts, (p, index) =>
+            p
+              .int32(index)
+              .int64(group.offsets.get(`${t.name}/${index}`) ?? -1n)
+              .string('')
+              .int16(0),
+          ),
+        );
         return;
       }
       default:

@@ -25,7 +25,7 @@ export class Partition {
 
   append(recordSet: Buffer): bigint {
     const first = this.next;
-    for (let pos = 0; pos + 12 <= recordSet.length; ) {
+    for (let pos = 0; pos + 12 <= recordSet.length;) {
       const size = 12 + recordSet.readInt32BE(pos + 8);
       const bytes = Buffer.from(recordSet.subarray(pos, pos + size));
       pos += size;

@@ -1,6 +1,13 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { InMemoryMetrics, silentLogger } from '@coattail/runtime';
-import { Producer, createSink, loadConfig, startExchangeSimulator, type ExchangeSimulator, type UnifiedTrade } from '@coattail/producer';
+import {
+  Producer,
+  createSink,
+  loadConfig,
+  startExchangeSimulator,
+  type ExchangeSimulator,
+  type UnifiedTrade,
+} from '@coattail/producer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaTestBroker } from './kafka-test-broker.js';
 
@@ -35,7 +42,11 @@ async function readTopic(kafka: Kafka, expected: number): Promise<Stored[]> {
   const stored: Stored[] = [];
   await consumer.run({
     eachMessage: ({ partition, message }) => {
-      stored.push({ partition, key: message.key?.toString() ?? '', trade: JSON.parse(message.value!.toString()) as UnifiedTrade });
+      stored.push({
+        partition,
+        key: message.key?.toString() ?? '',
+        trade: JSON.parse(message.value!.toString()) as UnifiedTrade,
+      });
       return Promise.resolve();
     },
   });
@@ -69,7 +80,8 @@ describe('the producer publishing to Kafka (SINK=kafka) against the protocol fix
     // Two batches are stored but their acknowledgements lost: kafkajs sends them again, and only
     // the idempotent producer's sequence numbers let the broker keep them once.
     broker.loseProduceResponses(2);
-    while ((producer.publisher.published < 2_000 || broker.lostProduceResponses < 2) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while ((producer.publisher.published < 2_000 || broker.lostProduceResponses < 2) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
     const summary = await producer.stop(10_000);
     expect(summary.received).toBeGreaterThanOrEqual(2_000);
     expect(summary.published).toBe(summary.received);
@@ -77,7 +89,10 @@ describe('the producer publishing to Kafka (SINK=kafka) against the protocol fix
 
     const ends = broker.endOffsets(TOPIC);
     expect(ends.reduce((a, b) => a + b, 0n)).toBe(BigInt(summary.received));
-    const stored = await readTopic(new Kafka({ clientId: 'reader', brokers: broker.brokers, logLevel: logLevel.NOTHING }), summary.received);
+    const stored = await readTopic(
+      new Kafka({ clientId: 'reader', brokers: broker.brokers, logLevel: logLevel.NOTHING }),
+      summary.received,
+    );
     expect(stored).toHaveLength(summary.received);
     expect(new Set(stored.map((s) => s.trade.event_id)).size).toBe(stored.length);
     expect(stored.every((s) => s.key === s.trade.symbol)).toBe(true);

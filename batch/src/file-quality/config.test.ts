@@ -41,7 +41,11 @@ describe('loadFileQualityConfig', () => {
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
-      s3: { endpoint: 'http://127.0.0.1:4569', region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } },
+      s3: {
+        endpoint: 'http://127.0.0.1:4569',
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      },
       sqs: { queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123/dq', waitTimeSeconds: 5 },
       keyPatterns: ['{agency_slug}/{file_name}/{*}', 'agency/{agency_slug}/files/{file_name}/{*}'],
       monitoringFileMode: 'strict',
@@ -54,7 +58,13 @@ describe('loadFileQualityConfig', () => {
   });
 
   it('lists every invalid variable at once', () => {
-    const attempt = (): unknown => loadFileQualityConfig({ S3_ENDPOINT: 'nope', DQ_SAMPLE_ROWS: '100', DQ_LATEST_SCORE: 'mean', S3_ACCESS_KEY: 'k' });
+    const attempt = (): unknown =>
+      loadFileQualityConfig({
+        S3_ENDPOINT: 'nope',
+        DQ_SAMPLE_ROWS: '100',
+        DQ_LATEST_SCORE: 'mean',
+        S3_ACCESS_KEY: 'k',
+      });
     expect(attempt).toThrow(BatchConfigError);
     expect(attempt).toThrow(/S3_ENDPOINT.*DQ_LATEST_SCORE.*DQ_SAMPLE_ROWS|S3_ENDPOINT/);
     try {

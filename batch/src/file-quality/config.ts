@@ -60,14 +60,27 @@ export const fileQualityEnvSchema = z
     /** Events processed at once. @default 2 */
     DQ_CONCURRENCY: int(1, 64).default(2),
   })
-  .refine((env) => (env.S3_ACCESS_KEY === undefined) === (env.S3_SECRET_KEY === undefined), { message: 'set both S3_ACCESS_KEY and S3_SECRET_KEY, or neither', path: ['S3_SECRET_KEY'] });
+  .refine((env) => (env.S3_ACCESS_KEY === undefined) === (env.S3_SECRET_KEY === undefined), {
+    message: 'set both S3_ACCESS_KEY and S3_SECRET_KEY, or neither',
+    path: ['S3_SECRET_KEY'],
+  });
 
 /** The parsed configuration. */
 export interface FileQualityConfig {
   readonly databaseUrl?: string;
   readonly pgliteDir?: string;
-  readonly s3: { readonly endpoint?: string; readonly region: string; readonly credentials?: { accessKeyId: string; secretAccessKey: string } };
-  readonly sqs: { readonly queueUrl?: string; readonly endpoint?: string; readonly waitTimeSeconds: number; readonly maxMessages: number; readonly visibilityTimeoutSeconds?: number };
+  readonly s3: {
+    readonly endpoint?: string;
+    readonly region: string;
+    readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  };
+  readonly sqs: {
+    readonly queueUrl?: string;
+    readonly endpoint?: string;
+    readonly waitTimeSeconds: number;
+    readonly maxMessages: number;
+    readonly visibilityTimeoutSeconds?: number;
+  };
   readonly logLevel: string;
   readonly keyPatterns: readonly string[];
   readonly monitoringFileMode: 'auto-create' | 'strict';
@@ -89,12 +102,19 @@ export interface FileQualityConfig {
  * const config = loadFileQualityConfig(process.env);
  */
 export function loadFileQualityConfig(env: Record<string, string | undefined> = process.env): FileQualityConfig {
-  const parsed = fileQualityEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  const parsed = fileQualityEnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
   if (!parsed.success) {
-    throw new BatchConfigError(`file-quality configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ')}`, parsed.error);
+    throw new BatchConfigError(
+      `file-quality configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ')}`,
+      parsed.error,
+    );
   }
   const e = parsed.data;
-  const keyPatterns = e.DQ_KEY_PATTERNS.split(';').map((p) => p.trim()).filter((p) => p !== '');
+  const keyPatterns = e.DQ_KEY_PATTERNS.split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   keyPatterns.forEach(compileKeyPattern); // fail now, not at the first event
   return {
     ...(e.DATABASE_URL === undefined ? {} : { databaseUrl: e.DATABASE_URL }),
@@ -102,7 +122,9 @@ export function loadFileQualityConfig(env: Record<string, string | undefined> = 
     s3: {
       region: e.S3_REGION,
       ...(e.S3_ENDPOINT === undefined ? {} : { endpoint: e.S3_ENDPOINT }),
-      ...(e.S3_ACCESS_KEY === undefined || e.S3_SECRET_KEY === undefined ? {} : { credentials: { accessKeyId: e.S3_ACCESS_KEY, secretAccessKey: e.S3_SECRET_KEY } }),
+      ...(e.S3_ACCESS_KEY === undefined || e.S3_SECRET_KEY === undefined
+        ? {}
+        : { credentials: { accessKeyId: e.S3_ACCESS_KEY, secretAccessKey: e.S3_SECRET_KEY } }),
     },
     sqs: {
       waitTimeSeconds: e.SQS_WAIT_SECONDS,
@@ -115,7 +137,10 @@ export function loadFileQualityConfig(env: Record<string, string | undefined> = 
     keyPatterns,
     monitoringFileMode: e.DQ_MONITORING_FILE_MODE,
     timeWindow: e.DQ_TIME_WINDOW,
-    latestScore: e.DQ_LATEST_SCORE === 'latest' ? { kind: 'latest' } : { kind: 'rolling', runs: Number(e.DQ_LATEST_SCORE.split(':')[1]) },
+    latestScore:
+      e.DQ_LATEST_SCORE === 'latest'
+        ? { kind: 'latest' }
+        : { kind: 'rolling', runs: Number(e.DQ_LATEST_SCORE.split(':')[1]) },
     failedValidationRows: e.DQ_FAILED_VALIDATION_ROWS,
     profile: e.DQ_PROFILE ? { sampleRows: e.DQ_SAMPLE_ROWS, distributionItems: e.DQ_DISTRIBUTION_ITEMS } : false,
     ...(e.DQ_WORK_DIR === undefined ? {} : { workDir: e.DQ_WORK_DIR }),

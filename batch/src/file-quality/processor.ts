@@ -76,7 +76,13 @@ export type ProcessResult =
       readonly latestScore: number | null;
       readonly rows: number | null;
     }
-  | { readonly status: 'skipped'; readonly bucket: string; readonly key: string; readonly reason: 'key_unmatched' | 'unknown_file'; readonly message: string };
+  | {
+      readonly status: 'skipped';
+      readonly bucket: string;
+      readonly key: string;
+      readonly reason: 'key_unmatched' | 'unknown_file';
+      readonly message: string;
+    };
 
 /**
  * The seed's processing flow for one object event: parse the key, resolve the monitoring file,
@@ -116,10 +122,23 @@ export class FileQualityProcessor {
     try {
       const result = await this.#process(event, log, (slug) => (agencySlug = slug));
       const score = result.status === 'skipped' ? undefined : result.score;
-      this.#metrics.record({ outcome: result.status, latencyMs: performance.now() - started, bucket: event.bucket, key: event.key, ...(agencySlug === undefined ? {} : { agencySlug }), ...(score === undefined ? {} : { score }) });
+      this.#metrics.record({
+        outcome: result.status,
+        latencyMs: performance.now() - started,
+        bucket: event.bucket,
+        key: event.key,
+        ...(agencySlug === undefined ? {} : { agencySlug }),
+        ...(score === undefined ? {} : { score }),
+      });
       return result;
     } catch (error) {
-      this.#metrics.record({ outcome: 'failed', latencyMs: performance.now() - started, bucket: event.bucket, key: event.key, ...(agencySlug === undefined ? {} : { agencySlug }) });
+      this.#metrics.record({
+        outcome: 'failed',
+        latencyMs: performance.now() - started,
+        bucket: event.bucket,
+        key: event.key,
+        ...(agencySlug === undefined ? {} : { agencySlug }),
+      });
       const retryable = error instanceof BatchError ? error.retryable : true;
       log.error({ error: describeError(error), retryable }, 'file not processed');
       throw error;
@@ -159,7 +178,10 @@ export class FileQualityProcessor {
         agencyId: info.agencyId ?? null,
       });
       const runLog = fileLog.child({ monitoring_file_run_id: run.id });
-      runLog.debug({ run_date: window.runDate, run_hour: window.runHour, decided_by: window.decidedBy, created: run.created }, 'run upserted');
+      runLog.debug(
+        { run_date: window.runDate, run_hour: window.runHour, decided_by: window.decidedBy, created: run.created },
+        'run upserted',
+      );
       const { quality, profile, rows, parseError } = await this.#score(path, event.key, fetched.contentType, file);
       const written = await this.#repo.writeResults(
         { id: run.id, monitoringFileId: file.id, runDate: window.runDate, runHour: window.runHour },
@@ -171,10 +193,29 @@ export class FileQualityProcessor {
         },
       );
       const status = parseError === undefined ? 'scored' : 'parse_failed';
-      const fields = { score: quality.score, passed: quality.passed, rows, deductions: quality.deductions, latest_score: written.latestScore };
+      const fields = {
+        score: quality.score,
+        passed: quality.passed,
+        rows,
+        deductions: quality.deductions,
+        latest_score: written.latestScore,
+      };
       if (parseError === undefined) runLog.info(fields, 'file scored');
       else runLog.warn({ ...fields, error: parseError }, 'file could not be parsed');
-      return { status, bucket: event.bucket, key: event.key, monitoringFileId: file.id, runId: run.id, runCreated: run.created, runDate: window.runDate, runHour: window.runHour, score: quality.score, passed: quality.passed, latestScore: written.latestScore, rows };
+      return {
+        status,
+        bucket: event.bucket,
+        key: event.key,
+        monitoringFileId: file.id,
+        runId: run.id,
+        runCreated: run.created,
+        runDate: window.runDate,
+        runHour: window.runHour,
+        score: quality.score,
+        passed: quality.passed,
+        latestScore: written.latestScore,
+        rows,
+      };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -184,11 +225,20 @@ export class FileQualityProcessor {
     const found = await this.#repo.findMonitoringFile(agencySlug, fileName);
     if (found !== undefined || this.#o.monitoringFileMode === 'strict') return found;
     const { file, created } = await this.#repo.ensureMonitoringFile(agencySlug, fileName);
-    if (created) log.info({ monitoring_file_id: file.id, agency_slug: agencySlug, file_name: fileName }, 'monitoring file created');
+    if (created)
+      log.info(
+        { monitoring_file_id: file.id, agency_slug: agencySlug, file_name: fileName },
+        'monitoring file created',
+      );
     return file;
   }
 
-  async #score(path: string, key: string, contentType: string | undefined, file: MonitoringFileRow): Promise<{ quality: QualityAssessment; profile?: ProfilePayload; rows: number | null; parseError?: string }> {
+  async #score(
+    path: string,
+    key: string,
+    contentType: string | undefined,
+    file: MonitoringFileRow,
+  ): Promise<{ quality: QualityAssessment; profile?: ProfilePayload; rows: number | null; parseError?: string }> {
     const parser = this.#parsers.resolve(key, contentType);
     if (parser === undefined) {
       const error = `no parser for this object (known endings: ${this.#parsers.parsers.flatMap((p) => p.extensions).join(', ')})`;
@@ -204,14 +254,28 @@ export class FileQualityProcessor {
         invalidDefinition = error.message;
       }
     }
-    const profileOptions = this.#o.profile === false ? undefined : this.#o.profile === true || this.#o.profile === undefined ? {} : this.#o.profile;
+    const profileOptions =
+      this.#o.profile === false
+        ? undefined
+        : this.#o.profile === true || this.#o.profile === undefined
+          ? {}
+          : this.#o.profile;
     try {
       const analysis = await analyzeFile(await this.#duckdb(), path, parser, definition, {
         ...(profileOptions?.sampleRows === undefined ? {} : { sampleRows: profileOptions.sampleRows }),
-        ...(profileOptions?.distributionItems === undefined ? {} : { distributionItems: profileOptions.distributionItems }),
+        ...(profileOptions?.distributionItems === undefined
+          ? {}
+          : { distributionItems: profileOptions.distributionItems }),
       });
-      const quality = assessFile(analysis.facts, definition, invalidDefinition === undefined ? {} : { invalidDefinition });
-      const profile = profileOptions === undefined ? undefined : buildProfilePayload(analysis.profile, analysis.facts, definition, profileOptions);
+      const quality = assessFile(
+        analysis.facts,
+        definition,
+        invalidDefinition === undefined ? {} : { invalidDefinition },
+      );
+      const profile =
+        profileOptions === undefined
+          ? undefined
+          : buildProfilePayload(analysis.profile, analysis.facts, definition, profileOptions);
       return { quality, ...(profile === undefined ? {} : { profile }), rows: analysis.facts.rowCount };
     } catch (error) {
       if (!(error instanceof ParseFailure)) throw error;

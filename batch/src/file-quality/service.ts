@@ -35,14 +35,24 @@ export interface FileQualityServiceDeps {
  * await replayEventsFile('events.json', service.processor);
  * await service.close();
  */
-export async function createFileQualityService(config: FileQualityConfig, deps: FileQualityServiceDeps = {}): Promise<FileQualityService> {
+export async function createFileQualityService(
+  config: FileQualityConfig,
+  deps: FileQualityServiceDeps = {},
+): Promise<FileQualityService> {
   const logger = deps.logger ?? silentLogger;
-  const db = await openDatabase({ ...(config.databaseUrl === undefined ? {} : { url: config.databaseUrl }), ...(config.pgliteDir === undefined ? {} : { pgliteDir: config.pgliteDir }) });
+  const db = await openDatabase({
+    ...(config.databaseUrl === undefined ? {} : { url: config.databaseUrl }),
+    ...(config.pgliteDir === undefined ? {} : { pgliteDir: config.pgliteDir }),
+  });
   if (deps.migrate === true || config.databaseUrl === undefined) {
     const { applied } = await migrateReporting(db);
     if (applied.length > 0) logger.info({ applied, database: db.description }, 'reporting schema migrated');
   }
-  const s3 = createS3Client({ region: config.s3.region, ...(config.s3.endpoint === undefined ? {} : { endpoint: config.s3.endpoint }), ...(config.s3.credentials === undefined ? {} : { credentials: config.s3.credentials }) });
+  const s3 = createS3Client({
+    region: config.s3.region,
+    ...(config.s3.endpoint === undefined ? {} : { endpoint: config.s3.endpoint }),
+    ...(config.s3.credentials === undefined ? {} : { credentials: config.s3.credentials }),
+  });
   const processor = new FileQualityProcessor({
     db,
     fetcher: s3ObjectFetcher(s3),
@@ -65,15 +75,21 @@ export async function createFileQualityService(config: FileQualityConfig, deps: 
     processor,
     sqsConsumer() {
       const queueUrl = config.sqs.queueUrl;
-      if (queueUrl === undefined) throw new BatchConfigError('POLL_QUEUE_URL is not set: give the SQS queue that receives the S3 notifications');
-      sqs ??= new SQSClient({ region: config.s3.region, ...(config.sqs.endpoint === undefined ? {} : { endpoint: config.sqs.endpoint }) });
+      if (queueUrl === undefined)
+        throw new BatchConfigError('POLL_QUEUE_URL is not set: give the SQS queue that receives the S3 notifications');
+      sqs ??= new SQSClient({
+        region: config.s3.region,
+        ...(config.sqs.endpoint === undefined ? {} : { endpoint: config.sqs.endpoint }),
+      });
       return new SqsEventConsumer({
         client: sqs,
         queueUrl,
         processor,
         waitTimeSeconds: config.sqs.waitTimeSeconds,
         maxMessages: config.sqs.maxMessages,
-        ...(config.sqs.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: config.sqs.visibilityTimeoutSeconds }),
+        ...(config.sqs.visibilityTimeoutSeconds === undefined
+          ? {}
+          : { visibilityTimeoutSeconds: config.sqs.visibilityTimeoutSeconds }),
         concurrency: config.concurrency,
         logger,
       });

@@ -26,11 +26,19 @@ function fromInstant(instant: Date): { runDate: string; runHour: number } {
  * resolveRunWindow({ agencySlug: 'a', fileName: 'f', date: '2026-01-04', hour: 12 }, new Date('2026-01-04T13:05:00Z'))
  * // { runDate: '2026-01-04', runHour: 13, fileRangeLowerLimit: 2026-01-04T12:00Z, decidedBy: 'last-modified' }
  */
-export function resolveRunWindow(key: KeyInfo, lastModified: Date | undefined, eventTime: Date | undefined, now: Date, source: TimeWindowSource = 'last-modified'): RunWindow {
-  const keyStart = key.date === undefined ? null : new Date(`${key.date}T${String(key.hour ?? 0).padStart(2, '0')}:00:00Z`);
+export function resolveRunWindow(
+  key: KeyInfo,
+  lastModified: Date | undefined,
+  eventTime: Date | undefined,
+  now: Date,
+  source: TimeWindowSource = 'last-modified',
+): RunWindow {
+  const keyStart =
+    key.date === undefined ? null : new Date(`${key.date}T${String(key.hour ?? 0).padStart(2, '0')}:00:00Z`);
   const fromKey = key.date === undefined ? undefined : { runDate: key.date, runHour: key.hour ?? 0 };
   if (source === 'key' && fromKey !== undefined) return { ...fromKey, fileRangeLowerLimit: keyStart, decidedBy: 'key' };
-  if (lastModified !== undefined) return { ...fromInstant(lastModified), fileRangeLowerLimit: keyStart, decidedBy: 'last-modified' };
+  if (lastModified !== undefined)
+    return { ...fromInstant(lastModified), fileRangeLowerLimit: keyStart, decidedBy: 'last-modified' };
   if (fromKey !== undefined) return { ...fromKey, fileRangeLowerLimit: keyStart, decidedBy: 'key' };
   if (eventTime !== undefined) return { ...fromInstant(eventTime), fileRangeLowerLimit: null, decidedBy: 'event-time' };
   return { ...fromInstant(now), fileRangeLowerLimit: null, decidedBy: 'processing-time' };

@@ -11,8 +11,22 @@ export const MAX_PAGE_SIZE = 1000;
 /** Request weights of the endpoints (rest-api.md). */
 export const ENDPOINT_WEIGHT = { aggTrades: 4, historicalTrades: 25 } as const;
 
-const aggTradeSchema = z.object({ a: z.number(), p: z.string(), q: z.string(), f: z.number(), l: z.number(), T: z.number(), m: z.boolean() });
-const historicalTradeSchema = z.object({ id: z.number(), price: z.string(), qty: z.string(), time: z.number(), isBuyerMaker: z.boolean() });
+const aggTradeSchema = z.object({
+  a: z.number(),
+  p: z.string(),
+  q: z.string(),
+  f: z.number(),
+  l: z.number(),
+  T: z.number(),
+  m: z.boolean(),
+});
+const historicalTradeSchema = z.object({
+  id: z.number(),
+  price: z.string(),
+  qty: z.string(),
+  time: z.number(),
+  isBuyerMaker: z.boolean(),
+});
 const errorBodySchema = z.object({ code: z.number(), msg: z.string() });
 
 /** One `/api/v3/aggTrades` record (unknown fields such as `M` are dropped). */
@@ -84,13 +98,27 @@ export class BinanceRestClient {
   }
 
   /** `GET /api/v3/aggTrades`: by `fromId`, or by `startTime`/`endTime` (inclusive), oldest first. */
-  async aggTrades(params: { symbol: string; fromId?: number; startTime?: number; endTime?: number; limit?: number }): Promise<AggTrade[]> {
-    return validate(z.array(aggTradeSchema), await this.#get('/api/v3/aggTrades', params, ENDPOINT_WEIGHT.aggTrades), 'aggTrades');
+  async aggTrades(params: {
+    symbol: string;
+    fromId?: number;
+    startTime?: number;
+    endTime?: number;
+    limit?: number;
+  }): Promise<AggTrade[]> {
+    return validate(
+      z.array(aggTradeSchema),
+      await this.#get('/api/v3/aggTrades', params, ENDPOINT_WEIGHT.aggTrades),
+      'aggTrades',
+    );
   }
 
   /** `GET /api/v3/historicalTrades`: trades from `fromId` (inclusive), oldest first. */
   async historicalTrades(params: { symbol: string; fromId?: number; limit?: number }): Promise<HistoricalTrade[]> {
-    return validate(z.array(historicalTradeSchema), await this.#get('/api/v3/historicalTrades', params, ENDPOINT_WEIGHT.historicalTrades), 'historicalTrades');
+    return validate(
+      z.array(historicalTradeSchema),
+      await this.#get('/api/v3/historicalTrades', params, ENDPOINT_WEIGHT.historicalTrades),
+      'historicalTrades',
+    );
   }
 
   async #get(path: string, params: Record<string, string | number | undefined>, weight: number): Promise<unknown> {
@@ -104,7 +132,16 @@ export class BinanceRestClient {
       try {
         response = await fetch(`${this.#o.baseUrl}${path}?${query.toString()}`);
       } catch (error) {
-        await this.#retry(attempt, request, this.#backoff(attempt), new BatchJobError('EXCHANGE_UNAVAILABLE', `${request} failed: ${String(error)}`, { domain: 'external', retryable: true, cause: error }));
+        await this.#retry(
+          attempt,
+          request,
+          this.#backoff(attempt),
+          new BatchJobError('EXCHANGE_UNAVAILABLE', `${request} failed: ${String(error)}`, {
+            domain: 'external',
+            retryable: true,
+            cause: error,
+          }),
+        );
         continue;
       }
       this.#readWeight(response.headers);
@@ -120,7 +157,12 @@ export class BinanceRestClient {
         if (waitMs > this.#o.maxRetryAfterMs) throw error;
         await this.#retry(attempt, request, waitMs, error);
       } else if (response.status >= 500) {
-        await this.#retry(attempt, request, this.#backoff(attempt), new BinanceApiError(request, response.status, apiCode, apiMsg, 'EXCHANGE_UNAVAILABLE', true));
+        await this.#retry(
+          attempt,
+          request,
+          this.#backoff(attempt),
+          new BinanceApiError(request, response.status, apiCode, apiMsg, 'EXCHANGE_UNAVAILABLE', true),
+        );
       } else {
         throw new BinanceApiError(request, response.status, apiCode, apiMsg);
       }
@@ -154,7 +196,10 @@ export class BinanceRestClient {
     const used = window === this.#usedWindow ? this.stats.lastUsedWeight : 0;
     if (used + weight <= this.#o.weightLimit * this.#o.slowDownRatio) return;
     const waitMs = (window + 1) * this.#o.weightWindowMs - now + 5;
-    this.#log.info({ usedWeight: used, limit: this.#o.weightLimit, waitMs }, 'near the request-weight limit, waiting for the next window');
+    this.#log.info(
+      { usedWeight: used, limit: this.#o.weightLimit, waitMs },
+      'near the request-weight limit, waiting for the next window',
+    );
     this.stats.throttledMs += waitMs;
     await this.#o.sleep(waitMs);
     this.stats.lastUsedWeight = 0;
@@ -178,12 +223,20 @@ function parseJson(text: string, request: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new BatchJobError('INVALID_RESPONSE', `${request} answered with a body that is not JSON: ${text.slice(0, 120)}`, { domain: 'external', cause: error });
+    throw new BatchJobError(
+      'INVALID_RESPONSE',
+      `${request} answered with a body that is not JSON: ${text.slice(0, 120)}`,
+      { domain: 'external', cause: error },
+    );
   }
 }
 
 function validate<T>(schema: z.ZodType<T>, body: unknown, endpoint: string): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  throw new BatchJobError('INVALID_RESPONSE', `${endpoint} answered with an unexpected shape: ${z.prettifyError(parsed.error)}`, { domain: 'external', cause: parsed.error });
+  throw new BatchJobError(
+    'INVALID_RESPONSE',
+    `${endpoint} answered with an unexpected shape: ${z.prettifyError(parsed.error)}`,
+    { domain: 'external', cause: parsed.error },
+  );
 }

@@ -42,7 +42,11 @@ export function readCoverage(table: Table | undefined, symbol: string): TimeRang
   if (table === undefined) return [];
   const key = coverageKey(symbol);
   const byId = new Map(table.snapshots().map((s) => [s['snapshot-id'], s]));
-  for (let s = table.currentSnapshot(); s !== undefined; s = s['parent-snapshot-id'] === undefined ? undefined : byId.get(s['parent-snapshot-id'])) {
+  for (
+    let s = table.currentSnapshot();
+    s !== undefined;
+    s = s['parent-snapshot-id'] === undefined ? undefined : byId.get(s['parent-snapshot-id'])
+  ) {
     const value = s.summary[key];
     if (value !== undefined) return parseRanges(value);
   }
@@ -52,7 +56,9 @@ export function readCoverage(table: Table | undefined, symbol: string): TimeRang
 function parseRanges(value: string): TimeRange[] {
   const parsed: unknown = JSON.parse(value);
   if (!Array.isArray(parsed)) return [];
-  return parsed.filter((r): r is [number, number] => Array.isArray(r) && r.length === 2 && r.every((n) => Number.isSafeInteger(n)));
+  return parsed.filter(
+    (r): r is [number, number] => Array.isArray(r) && r.length === 2 && r.every((n) => Number.isSafeInteger(n)),
+  );
 }
 
 /** Formats a range for humans: ISO times, inclusive. */

@@ -21,7 +21,11 @@ export class BatchJobError extends Error {
   readonly domain: BatchJobDomain;
   readonly retryable: boolean;
 
-  constructor(code: BatchJobErrorCode, message: string, options: { domain?: BatchJobDomain; retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: BatchJobErrorCode,
+    message: string,
+    options: { domain?: BatchJobDomain; retryable?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -44,6 +48,9 @@ export class BinanceApiError extends BatchJobError {
     retryable = false,
   ) {
     const api = apiCode === undefined ? apiMessage : `${apiCode} ${apiMessage}`;
-    super(code, `Binance refused ${request}: ${api} (HTTP ${httpStatus})`, { domain: httpStatus >= 500 || code !== 'EXCHANGE_API_ERROR' ? 'external' : 'user', retryable });
+    super(code, `Binance refused ${request}: ${api} (HTTP ${httpStatus})`, {
+      domain: httpStatus >= 500 || code !== 'EXCHANGE_API_ERROR' ? 'external' : 'user',
+      retryable,
+    });
   }
 }

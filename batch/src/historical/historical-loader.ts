@@ -1,4 +1,12 @@
-import { type IcebergCatalog, NoSuchTableError, type Row, type Table, TABLES, tablePartitionSpec, tableSchema } from '@coattail/iceberg';
+import {
+  type IcebergCatalog,
+  NoSuchTableError,
+  type Row,
+  type Table,
+  TABLES,
+  tablePartitionSpec,
+  tableSchema,
+} from '@coattail/iceberg';
 import { normalizeTrade, SymbolMap, type UnifiedTrade } from '@coattail/producer';
 import { silentLogger, type Logger } from '@coattail/runtime';
 import type { BinanceRestClient } from './binance-rest.js';
@@ -56,25 +64,46 @@ async function existingTable(catalog: IcebergCatalog): Promise<Table | undefined
 
 /** Checks the options and works out, per symbol, what is loaded and what is missing (no download). */
 export async function planHistoricalLoad(options: HistoricalLoadOptions): Promise<SymbolPlan[]> {
-  if (!Number.isSafeInteger(options.startTime) || !Number.isSafeInteger(options.endTime) || options.endTime < options.startTime) {
-    throw new BatchJobError('INVALID_REQUEST', `the time range ${options.startTime}..${options.endTime} is empty or not epoch milliseconds`, { domain: 'user' });
+  if (
+    !Number.isSafeInteger(options.startTime) ||
+    !Number.isSafeInteger(options.endTime) ||
+    options.endTime < options.startTime
+  ) {
+    throw new BatchJobError(
+      'INVALID_REQUEST',
+      `the time range ${options.startTime}..${options.endTime} is empty or not epoch milliseconds`,
+      { domain: 'user' },
+    );
   }
   let map: SymbolMap;
   try {
     map = new SymbolMap(options.symbols);
   } catch (error) {
-    throw new BatchJobError('INVALID_REQUEST', `symbols must look like BTC-USDT, got ${options.symbols.join(', ')}`, { domain: 'user', cause: error });
+    throw new BatchJobError('INVALID_REQUEST', `symbols must look like BTC-USDT, got ${options.symbols.join(', ')}`, {
+      domain: 'user',
+      cause: error,
+    });
   }
   const table = await existingTable(options.catalog);
   return options.symbols.map((symbol) => {
     const covered = readCoverage(table, symbol);
-    return { symbol, binanceSymbol: map.binanceStream(symbol).toUpperCase(), covered, missing: missingRanges([options.startTime, options.endTime], covered) };
+    return {
+      symbol,
+      binanceSymbol: map.binanceStream(symbol).toUpperCase(),
+      covered,
+      missing: missingRanges([options.startTime, options.endTime], covered),
+    };
   });
 }
 
 /** A normalized trade as a `raw_trades` row (timestamps as Dates, trade id as the table's string). */
 export function rawTradeRow(t: UnifiedTrade): Row {
-  return { ...t, trade_id: String(t.trade_id), event_time: new Date(t.event_time), ingest_time: new Date(t.ingest_time) };
+  return {
+    ...t,
+    trade_id: String(t.trade_id),
+    event_time: new Date(t.event_time),
+    ingest_time: new Date(t.ingest_time),
+  };
 }
 
 /**
@@ -90,7 +119,10 @@ export function rawTradeRow(t: UnifiedTrade): Row {
  */
 export async function runHistoricalLoad(options: HistoricalLoadOptions): Promise<SymbolLoadResult[]> {
   const plans = await planHistoricalLoad(options);
-  const table = await options.catalog.loadOrCreateTable(RAW_ID, { schema: tableSchema(RAW), spec: tablePartitionSpec(RAW) });
+  const table = await options.catalog.loadOrCreateTable(RAW_ID, {
+    schema: tableSchema(RAW),
+    spec: tablePartitionSpec(RAW),
+  });
   const results: SymbolLoadResult[] = [];
   for (const plan of plans) results.push(await loadSymbol(table, plan, options));
   return results;
@@ -103,25 +135,54 @@ async function loadSymbol(table: Table, plan: SymbolPlan, o: HistoricalLoadOptio
   const chunkRows = o.chunkRows ?? 200_000;
   const result: SymbolLoadResult = { ...plan, rows: 0, rejected: 0, commits: 0 };
   const requestsAtStart = o.client.stats.requests;
-  const progress: LoadProgress = { symbol: plan.symbol, rows: 0, requests: 0, doneMs: 0, totalMs: plan.missing.reduce((n, [s, e]) => n + e - s + 1, 0), startedAt: now() };
+  const progress: LoadProgress = {
+    symbol: plan.symbol,
+    rows: 0,
+    requests: 0,
+    doneMs: 0,
+    totalMs: plan.missing.reduce((n, [s, e]) => n + e - s + 1, 0),
+    startedAt: now(),
+  };
   let covered = plan.covered;
   let doneBefore = 0;
   const commit = async (rows: Row[], loaded: TimeRange): Promise<void> => {
     covered = mergeRanges([...covered, loaded]);
     const files = rows.length > 0 ? await table.writeDataFiles(rows) : [];
-    await table.commitAppend(files, { summary: { [coverageKey(plan.symbol)]: JSON.stringify(covered), 'coattail.source': 'historical-load' } });
+    await table.commitAppend(files, {
+      summary: { [coverageKey(plan.symbol)]: JSON.stringify(covered), 'coattail.source': 'historical-load' },
+    });
     result.rows += rows.length;
     result.commits++;
     log.debug({ rows: rows.length, loaded }, 'committed a chunk');
   };
   for (const [start, end] of plan.missing) {
     let buffer: Row[] = [];
-    for await (const page of tradePages(o.client, o.endpoint ?? 'aggTrades', plan.binanceSymbol, start, end, o.pageLimit)) {
+    for await (const page of tradePages(
+      o.client,
+      o.endpoint ?? 'aggTrades',
+      plan.binanceSymbol,
+      start,
+      end,
+      o.pageLimit,
+    )) {
       const ingestTime = now();
       for (const t of page) {
-        const n = normalizeTrade({ exchange: 'binance', symbol: plan.symbol, price: t.price, quantity: t.quantity, side: t.buyerIsMaker ? 'sell' : 'buy', tradeId: t.tradeId, eventTime: t.time, ingestTime });
+        const n = normalizeTrade({
+          exchange: 'binance',
+          symbol: plan.symbol,
+          price: t.price,
+          quantity: t.quantity,
+          side: t.buyerIsMaker ? 'sell' : 'buy',
+          tradeId: t.tradeId,
+          eventTime: t.time,
+          ingestTime,
+        });
         if (n.ok) buffer.push(rawTradeRow(n.trade));
-        else if (result.rejected++ === 0) log.warn({ tradeId: t.tradeId, reason: n.reason }, 'skipping a trade that does not normalize (only the first is logged)');
+        else if (result.rejected++ === 0)
+          log.warn(
+            { tradeId: t.tradeId, reason: n.reason },
+            'skipping a trade that does not normalize (only the first is logged)',
+          );
       }
       const lastTime = page.at(-1)?.time ?? start;
       progress.rows = result.rows + buffer.length;
@@ -143,7 +204,10 @@ async function loadSymbol(table: Table, plan: SymbolPlan, o: HistoricalLoadOptio
   progress.rows = result.rows;
   progress.requests = o.client.stats.requests - requestsAtStart;
   progressSink.finish(progress);
-  log.info({ rows: result.rows, rejected: result.rejected, commits: result.commits, ranges: plan.missing.length }, 'symbol loaded');
+  log.info(
+    { rows: result.rows, rejected: result.rejected, commits: result.commits, ranges: plan.missing.length },
+    'symbol loaded',
+  );
   return result;
 }
 

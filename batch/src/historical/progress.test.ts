@@ -19,6 +19,9 @@ describe('progressReporter', () => {
     now += 1000;
     p.update(sample);
     p.finish({ ...sample, rows: 60_000 });
-    expect(out).toEqual(['progress symbol=BTC-USDT pct=50.0 rows=50000 requests=50 rate=5000/s eta=0:10\n', 'progress symbol=BTC-USDT pct=100.0 rows=60000 requests=50 rate=5455/s eta=0:00\n']);
+    expect(out).toEqual([
+      'progress symbol=BTC-USDT pct=50.0 rows=50000 requests=50 rate=5000/s eta=0:10\n',
+      'progress symbol=BTC-USDT pct=100.0 rows=60000 requests=50 rate=5455/s eta=0:00\n',
+    ]);
   });
 });

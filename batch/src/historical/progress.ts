@@ -29,7 +29,11 @@ const fmtDuration = (ms: number): string => {
 function figures(p: LoadProgress, now: number): { pct: number; rate: number; etaMs: number } {
   const pct = p.totalMs > 0 ? Math.min(1, p.doneMs / p.totalMs) : 1;
   const elapsed = Math.max(1, now - p.startedAt);
-  return { pct, rate: (p.rows * 1000) / elapsed, etaMs: pct > 0 ? (elapsed * (1 - pct)) / pct : Number.POSITIVE_INFINITY };
+  return {
+    pct,
+    rate: (p.rows * 1000) / elapsed,
+    etaMs: pct > 0 ? (elapsed * (1 - pct)) / pct : Number.POSITIVE_INFINITY,
+  };
 }
 
 /**
@@ -39,14 +43,18 @@ function figures(p: LoadProgress, now: number): { pct: number; rate: number; eta
  * @example
  * const progress = progressReporter(process.stderr);
  */
-export function progressReporter(out: Out, options: { tty?: boolean; intervalMs?: number; now?: () => number } = {}): ProgressReporter {
+export function progressReporter(
+  out: Out,
+  options: { tty?: boolean; intervalMs?: number; now?: () => number } = {},
+): ProgressReporter {
   const tty = options.tty ?? out.isTTY === true;
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? (tty ? 200 : 5000);
   let last = 0;
   const line = (p: LoadProgress): string => {
     const f = figures(p, now());
-    if (!tty) return `progress symbol=${p.symbol} pct=${(f.pct * 100).toFixed(1)} rows=${p.rows} requests=${p.requests} rate=${Math.round(f.rate)}/s eta=${fmtDuration(f.etaMs)}\n`;
+    if (!tty)
+      return `progress symbol=${p.symbol} pct=${(f.pct * 100).toFixed(1)} rows=${p.rows} requests=${p.requests} rate=${Math.round(f.rate)}/s eta=${fmtDuration(f.etaMs)}\n`;
     const width = 24;
     const filled = Math.round(f.pct * width);
     return `\r${p.symbol} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(f.pct * 100).toFixed(1).padStart(5)}% ${p.rows.toLocaleString('en-US')} rows ${Math.round(f.rate).toLocaleString('en-US')} rows/s ETA ${fmtDuration(f.etaMs)}  `;

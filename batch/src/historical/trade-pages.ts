@@ -27,20 +27,31 @@ export interface FetchedTrade {
  * An aggregate trade's `tradeId` is its first trade id `f`: when `f == l` (one fill, the common
  * case) it is exactly the trade the live `@trade` stream carries and gets the same `event_id`.
  */
-export async function* tradePages(client: BinanceRestClient, endpoint: TradeEndpoint, symbol: string, startTime: number, endTime: number, limit = MAX_PAGE_SIZE): AsyncGenerator<FetchedTrade[]> {
+export async function* tradePages(
+  client: BinanceRestClient,
+  endpoint: TradeEndpoint,
+  symbol: string,
+  startTime: number,
+  endTime: number,
+  limit = MAX_PAGE_SIZE,
+): AsyncGenerator<FetchedTrade[]> {
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, limit));
   if (endpoint === 'aggTrades') {
     let page = await client.aggTrades({ symbol, startTime, endTime, limit: pageSize });
     let seen = -1;
     for (;;) {
       const fresh = page.filter((t) => t.a > seen && t.T >= startTime && t.T <= endTime);
-      if (fresh.length > 0) yield fresh.map((t) => ({ tradeId: t.f, price: t.p, quantity: t.q, time: t.T, buyerIsMaker: t.m }));
+      if (fresh.length > 0)
+        yield fresh.map((t) => ({ tradeId: t.f, price: t.p, quantity: t.q, time: t.T, buyerIsMaker: t.m }));
       const [head, last] = [page[0], page.at(-1)];
       if (head === undefined || last === undefined || page.length < pageSize || last.T >= endTime) return;
       seen = Math.max(seen, last.a);
       // Next page by time (bounded by endTime, so nothing past the range is downloaded), re-reading
       // only the last millisecond's trades; a page that is one millisecond only continues by id.
-      page = head.T === last.T ? await client.aggTrades({ symbol, fromId: seen + 1, limit: pageSize }) : await client.aggTrades({ symbol, startTime: last.T, endTime, limit: pageSize });
+      page =
+        head.T === last.T
+          ? await client.aggTrades({ symbol, fromId: seen + 1, limit: pageSize })
+          : await client.aggTrades({ symbol, startTime: last.T, endTime, limit: pageSize });
     }
   }
   const first = (await client.aggTrades({ symbol, startTime, endTime, limit: 1 }))[0];
@@ -49,7 +60,14 @@ export async function* tradePages(client: BinanceRestClient, endpoint: TradeEndp
   for (;;) {
     const page = await client.historicalTrades({ symbol, fromId, limit: pageSize });
     const inRange = page.filter((t) => t.time >= startTime && t.time <= endTime);
-    if (inRange.length > 0) yield inRange.map((t) => ({ tradeId: t.id, price: t.price, quantity: t.qty, time: t.time, buyerIsMaker: t.isBuyerMaker }));
+    if (inRange.length > 0)
+      yield inRange.map((t) => ({
+        tradeId: t.id,
+        price: t.price,
+        quantity: t.qty,
+        time: t.time,
+        buyerIsMaker: t.isBuyerMaker,
+      }));
     const last = page.at(-1);
     if (last === undefined || page.length < pageSize || last.time >= endTime) return;
     fromId = last.id + 1;

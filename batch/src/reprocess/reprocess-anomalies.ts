@@ -1,7 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { type IcebergCatalog, NoSuchTableError, type Predicate, type ResultRow, type Row, type Snapshot, type Table, TABLES, tablePartitionSpec, tableSchema } from '@coattail/iceberg';
-import { CollectSink, OutputTag, silentLogger, StreamEnvironment, WatermarkStrategy, type Logger } from '@coattail/runtime';
-import { type AnomalyAlert, type JobConfig, type JobTrade, tableRows, volumeAnomalyPipeline } from '@coattail/stream-jobs';
+import {
+  type IcebergCatalog,
+  NoSuchTableError,
+  type Predicate,
+  type ResultRow,
+  type Row,
+  type Snapshot,
+  type Table,
+  TABLES,
+  tablePartitionSpec,
+  tableSchema,
+} from '@coattail/iceberg';
+import {
+  CollectSink,
+  OutputTag,
+  silentLogger,
+  StreamEnvironment,
+  WatermarkStrategy,
+  type Logger,
+} from '@coattail/runtime';
+import {
+  type AnomalyAlert,
+  type JobConfig,
+  type JobTrade,
+  tableRows,
+  volumeAnomalyPipeline,
+} from '@coattail/stream-jobs';
 import { BatchJobError } from '../historical/errors.js';
 
 /** Options of {@link reprocessAnomalies}. */
@@ -35,7 +59,10 @@ const tableId = (name: keyof typeof TABLES): string => `${TABLES[name].namespace
 const micros = (v: unknown): number => (typeof v === 'bigint' ? Number(v / 1000n) : Number(v));
 
 /** The raw_trades snapshot a time-travel request names, with a clear error when there is none. */
-export function resolveSnapshot(table: Table, options: Pick<ReprocessOptions, 'snapshotId' | 'asOfTimestamp'>): Snapshot {
+export function resolveSnapshot(
+  table: Table,
+  options: Pick<ReprocessOptions, 'snapshotId' | 'asOfTimestamp'>,
+): Snapshot {
   const snapshots = table.snapshots();
   let found: Snapshot | undefined;
   if (options.snapshotId !== undefined) found = snapshots.find((s) => s['snapshot-id'] === options.snapshotId);
@@ -45,9 +72,16 @@ export function resolveSnapshot(table: Table, options: Pick<ReprocessOptions, 's
     found = entry && snapshots.find((s) => s['snapshot-id'] === entry['snapshot-id']);
   } else found = table.currentSnapshot();
   if (found) return found;
-  const wanted = options.snapshotId !== undefined ? `snapshot ${options.snapshotId}` : options.asOfTimestamp !== undefined ? `a snapshot at or before ${new Date(options.asOfTimestamp).toISOString()}` : 'a snapshot';
+  const wanted =
+    options.snapshotId !== undefined
+      ? `snapshot ${options.snapshotId}`
+      : options.asOfTimestamp !== undefined
+        ? `a snapshot at or before ${new Date(options.asOfTimestamp).toISOString()}`
+        : 'a snapshot';
   const known = snapshots.map((s) => `${s['snapshot-id']} (${new Date(s['timestamp-ms']).toISOString()})`).join(', ');
-  throw new BatchJobError('SNAPSHOT_NOT_FOUND', `raw_trades has no ${wanted}; snapshots: ${known || 'none'}`, { domain: 'user' });
+  throw new BatchJobError('SNAPSHOT_NOT_FOUND', `raw_trades has no ${wanted}; snapshots: ${known || 'none'}`, {
+    domain: 'user',
+  });
 }
 
 /** An anomaly as a row of `anomalies_reprocessed`: the stream job's own `alerts` row plus the run. */
@@ -56,7 +90,15 @@ export function reprocessedRow(a: AnomalyAlert, sourceSnapshotId: bigint, runId:
 }
 
 function toTrade(r: ResultRow): JobTrade {
-  return { event_id: String(r.event_id), exchange: String(r.exchange), symbol: String(r.symbol), price: Number(r.price), quantity: Number(r.quantity), quote_volume: Number(r.quote_volume), event_time: micros(r.event_time) };
+  return {
+    event_id: String(r.event_id),
+    exchange: String(r.exchange),
+    symbol: String(r.symbol),
+    price: Number(r.price),
+    quantity: Number(r.quantity),
+    quote_volume: Number(r.quote_volume),
+    event_time: micros(r.event_time),
+  };
 }
 
 /**
@@ -74,29 +116,64 @@ export async function reprocessAnomalies(options: ReprocessOptions): Promise<Rep
   const snapshot = resolveSnapshot(raw, options);
   const runId = options.runId ?? randomUUID();
   const filter: Predicate[] = options.symbols ? [{ column: 'symbol', op: 'in', values: [...options.symbols] }] : [];
-  const rows = await raw.scan({ snapshotId: snapshot['snapshot-id'], filter, columns: ['event_id', 'exchange', 'symbol', 'price', 'quantity', 'quote_volume', 'event_time'] }).toRows();
+  const rows = await raw
+    .scan({
+      snapshotId: snapshot['snapshot-id'],
+      filter,
+      columns: ['event_id', 'exchange', 'symbol', 'price', 'quantity', 'quote_volume', 'event_time'],
+    })
+    .toRows();
   const trades = rows.map(toTrade).sort((a, b) => a.event_time - b.event_time);
   log.info({ snapshotId: String(snapshot['snapshot-id']), trades: trades.length }, 'read raw_trades');
 
   const c = options.config;
   const env = StreamEnvironment.create();
-  const stream = env.fromCollection(trades, WatermarkStrategy.forBoundedOutOfOrderness<JobTrade>(c.OUT_OF_ORDERNESS_MS).withTimestampAssigner((t) => t.event_time));
-  const job = volumeAnomalyPipeline(stream, { threshold: c.ANOMALY_Z_THRESHOLD, windowMs: c.ANOMALY_WINDOW_MS, historyWindows: Math.round(3_600_000 / c.ANOMALY_WINDOW_MS), minHistory: c.ANOMALY_MIN_HISTORY, lateTag: new OutputTag<JobTrade>('late') });
+  const stream = env.fromCollection(
+    trades,
+    WatermarkStrategy.forBoundedOutOfOrderness<JobTrade>(c.OUT_OF_ORDERNESS_MS).withTimestampAssigner(
+      (t) => t.event_time,
+    ),
+  );
+  const job = volumeAnomalyPipeline(stream, {
+    threshold: c.ANOMALY_Z_THRESHOLD,
+    windowMs: c.ANOMALY_WINDOW_MS,
+    historyWindows: Math.round(3_600_000 / c.ANOMALY_WINDOW_MS),
+    minHistory: c.ANOMALY_MIN_HISTORY,
+    lateTag: new OutputTag<JobTrade>('late'),
+  });
   const sink = new CollectSink<AnomalyAlert>();
   job.alerts.sinkTo(sink);
   await env.execute({ jobId: `reprocess-anomalies-${runId}`, checkpointIntervalMs: 0 });
   const alerts = sink.values.sort((a, b) => a.window_start - b.window_start || a.alert_id.localeCompare(b.alert_id));
 
-  const out = await options.catalog.loadOrCreateTable(tableId('anomalies_reprocessed'), { schema: tableSchema(TABLES.anomalies_reprocessed), spec: tablePartitionSpec(TABLES.anomalies_reprocessed) });
-  if (alerts.length > 0) await out.append(alerts.map((a) => reprocessedRow(a, snapshot['snapshot-id'], runId)), { summary: { 'coattail.run-id': runId, 'coattail.source-snapshot-id': String(snapshot['snapshot-id']) } });
+  const out = await options.catalog.loadOrCreateTable(tableId('anomalies_reprocessed'), {
+    schema: tableSchema(TABLES.anomalies_reprocessed),
+    spec: tablePartitionSpec(TABLES.anomalies_reprocessed),
+  });
+  if (alerts.length > 0)
+    await out.append(
+      alerts.map((a) => reprocessedRow(a, snapshot['snapshot-id'], runId)),
+      { summary: { 'coattail.run-id': runId, 'coattail.source-snapshot-id': String(snapshot['snapshot-id']) } },
+    );
   log.info({ alerts: alerts.length, runId }, 'wrote anomalies_reprocessed');
   const first = trades[0];
   const last = trades.at(-1);
-  return { runId, sourceSnapshotId: snapshot['snapshot-id'], sourceSnapshotTime: snapshot['timestamp-ms'], trades: trades.length, range: first && last ? [first.event_time, last.event_time] : undefined, alerts };
+  return {
+    runId,
+    sourceSnapshotId: snapshot['snapshot-id'],
+    sourceSnapshotTime: snapshot['timestamp-ms'],
+    trades: trades.length,
+    range: first && last ? [first.event_time, last.event_time] : undefined,
+    alerts,
+  };
 }
 
 /** The original anomalies (the stream job's Iceberg `alerts` table) in a window-start range; empty when the table does not exist. */
-export async function originalAnomalies(catalog: IcebergCatalog, range: readonly [number, number] | undefined, symbols?: readonly string[]): Promise<ResultRow[]> {
+export async function originalAnomalies(
+  catalog: IcebergCatalog,
+  range: readonly [number, number] | undefined,
+  symbols?: readonly string[],
+): Promise<ResultRow[]> {
   if (range === undefined) return [];
   let table: Table;
   try {

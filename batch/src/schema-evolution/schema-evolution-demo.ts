@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { type IcebergCatalog, type ResultRow, type Row, type Table, TABLES, tablePartitionSpec, tableSchema } from '@coattail/iceberg';
+import {
+  type IcebergCatalog,
+  type ResultRow,
+  type Row,
+  type Table,
+  TABLES,
+  tablePartitionSpec,
+  tableSchema,
+} from '@coattail/iceberg';
 
 /** A Parquet data file as stored: path (relative to the table), size and content hash. */
 export interface StoredFile {
@@ -42,7 +50,19 @@ export interface SchemaEvolutionOptions {
 }
 
 function trade(i: number, at: number, extra: Record<string, unknown> = {}): Row {
-  return { event_id: `binance:BTC-USDT:${i}`, exchange: 'binance', symbol: 'BTC-USDT', trade_id: String(i), price: 60_000 + i, quantity: 0.01 * (i + 1), quote_volume: (60_000 + i) * 0.01 * (i + 1), side: i % 2 === 0 ? 'buy' : 'sell', event_time: new Date(at + i * 1000), ingest_time: new Date(at + i * 1000 + 5), ...extra };
+  return {
+    event_id: `binance:BTC-USDT:${i}`,
+    exchange: 'binance',
+    symbol: 'BTC-USDT',
+    trade_id: String(i),
+    price: 60_000 + i,
+    quantity: 0.01 * (i + 1),
+    quote_volume: (60_000 + i) * 0.01 * (i + 1),
+    side: i % 2 === 0 ? 'buy' : 'sell',
+    event_time: new Date(at + i * 1000),
+    ingest_time: new Date(at + i * 1000 + 5),
+    ...extra,
+  };
 }
 
 /** Every data file under the table's `data/` folder, hashed, sorted by path. */
@@ -53,12 +73,17 @@ export async function storedDataFiles(table: Table): Promise<StoredFile[]> {
   for (const uri of await io.list(prefix)) {
     if (!uri.endsWith('.parquet')) continue;
     const bytes = await io.read(uri);
-    files.push({ path: uri.slice(prefix.length - 'data/'.length), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    files.push({
+      path: uri.slice(prefix.length - 'data/'.length),
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
   }
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const fileLines = (files: readonly StoredFile[]): string[] => files.map((f) => `    ${f.path}  ${f.bytes} B  sha256 ${f.sha256.slice(0, 16)}…`);
+const fileLines = (files: readonly StoredFile[]): string[] =>
+  files.map((f) => `    ${f.path}  ${f.bytes} B  sha256 ${f.sha256.slice(0, 16)}…`);
 
 /**
  * Demonstrates Iceberg schema evolution on a fresh table shaped like `raw_trades`: append, add
@@ -80,8 +105,13 @@ export async function runSchemaEvolutionDemo(options: SchemaEvolutionOptions): P
   };
   const at = Date.UTC(2026, 10, 21, 12, 0, 0);
 
-  const table = await options.catalog.createTable(name, { schema: tableSchema(TABLES.raw_trades), spec: tablePartitionSpec(TABLES.raw_trades) });
-  say(`1. Created ${name} with the raw_trades schema (${table.schema().fields.length} columns, schema id ${table.schema()['schema-id']}).`);
+  const table = await options.catalog.createTable(name, {
+    schema: tableSchema(TABLES.raw_trades),
+    spec: tablePartitionSpec(TABLES.raw_trades),
+  });
+  say(
+    `1. Created ${name} with the raw_trades schema (${table.schema().fields.length} columns, schema id ${table.schema()['schema-id']}).`,
+  );
   await table.append([0, 1, 2].map((i) => trade(i, at)));
   const first = table.currentSnapshot()!;
   const filesBefore = await storedDataFiles(table);
@@ -89,30 +119,56 @@ export async function runSchemaEvolutionDemo(options: SchemaEvolutionOptions): P
   fileLines(filesBefore).forEach(say);
 
   const schemaIdBefore = table.schema()['schema-id'];
-  await table.updateSchema([{ kind: 'add-column', name: column, type: 'string', doc: 'trading venue segment, e.g. spot' }]);
+  await table.updateSchema([
+    { kind: 'add-column', name: column, type: 'string', doc: 'trading venue segment, e.g. spot' },
+  ]);
   const schemaIdAfter = table.schema()['schema-id'];
   const filesAfterSchemaChange = await storedDataFiles(table);
-  say(`3. Added the optional column '${column}': schema ${schemaIdBefore} → ${schemaIdAfter}, a metadata-only commit. Data files now (unchanged):`);
+  say(
+    `3. Added the optional column '${column}': schema ${schemaIdBefore} → ${schemaIdAfter}, a metadata-only commit. Data files now (unchanged):`,
+  );
   fileLines(filesAfterSchemaChange).forEach(say);
 
   const oldRows = await table.scan({ columns: ['event_id', column] }).toRows();
-  say(`4. The 3 earlier rows read ${column} = ${oldRows.map((r) => String(r[column])).join(', ')}: files written before the column existed have no such field id, so readers fill NULL.`);
+  say(
+    `4. The 3 earlier rows read ${column} = ${oldRows.map((r) => String(r[column])).join(', ')}: files written before the column existed have no such field id, so readers fill NULL.`,
+  );
 
   await table.append([3, 4].map((i) => trade(i, at, { [column]: 'spot' })));
   const second = table.currentSnapshot()!;
   const all = await table.scan({ columns: ['event_id', column] }).toRows();
   const oldIds = new Set(oldRows.map((r) => String(r.event_id)));
   const newRows = all.filter((r) => !oldIds.has(String(r.event_id)));
-  say(`5. Appended 2 trades with ${column} = 'spot' (snapshot ${second['snapshot-id']}): they read ${newRows.map((r) => String(r[column])).join(', ')}; the old rows still read NULL.`);
+  say(
+    `5. Appended 2 trades with ${column} = 'spot' (snapshot ${second['snapshot-id']}): they read ${newRows.map((r) => String(r[column])).join(', ')}; the old rows still read NULL.`,
+  );
 
   const firstSnapshotRows = (await table.scan({ snapshotId: first['snapshot-id'] }).toRows()).length;
   say(`6. Time travel to snapshot ${first['snapshot-id']} still returns its ${firstSnapshotRows} rows.`);
 
   const filesAfterAppend = await storedDataFiles(table);
   const kept = filesBefore.every((b) => filesAfterAppend.some((a) => a.path === b.path && a.sha256 === b.sha256));
-  say(`7. Data files after: ${filesAfterAppend.length} (${filesBefore.length} before). Every earlier file is still there with the same bytes: ${kept ? 'yes' : 'NO'}; the only new files are the second append's:`);
+  say(
+    `7. Data files after: ${filesAfterAppend.length} (${filesBefore.length} before). Every earlier file is still there with the same bytes: ${kept ? 'yes' : 'NO'}; the only new files are the second append's:`,
+  );
   fileLines(filesAfterAppend.filter((a) => !filesBefore.some((b) => b.path === a.path))).forEach(say);
-  say('No Parquet file was rewritten: adding a column is a new schema in the table metadata, matched to old files by field id.');
+  say(
+    'No Parquet file was rewritten: adding a column is a new schema in the table metadata, matched to old files by field id.',
+  );
 
-  return { table: name, column, firstSnapshotId: first['snapshot-id'], secondSnapshotId: second['snapshot-id'], filesBefore, filesAfterSchemaChange, filesAfterAppend, oldRows, newRows, firstSnapshotRows, schemaIdBefore, schemaIdAfter, walkthrough };
+  return {
+    table: name,
+    column,
+    firstSnapshotId: first['snapshot-id'],
+    secondSnapshotId: second['snapshot-id'],
+    filesBefore,
+    filesAfterSchemaChange,
+    filesAfterAppend,
+    oldRows,
+    newRows,
+    firstSnapshotRows,
+    schemaIdBefore,
+    schemaIdAfter,
+    walkthrough,
+  };
 }

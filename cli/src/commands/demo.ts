@@ -33,8 +33,15 @@ function consoleSink(): Sink<WindowSummary> {
 async function runDemo(options: DemoOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const windowMs = Math.round(options.window * 1000);
-  const env = buildVwapJob(simulatedTrades({ ratePerSecond: options.rate, jitterMs: 1_500, clock: systemClock }), consoleSink(), windowMs, 2_000);
-  console.log(`coattail demo: simulated Binance/Coinbase trades → ${options.window}s tumbling windows per symbol and exchange (Ctrl-C to stop)`);
+  const env = buildVwapJob(
+    simulatedTrades({ ratePerSecond: options.rate, jitterMs: 1_500, clock: systemClock }),
+    consoleSink(),
+    windowMs,
+    2_000,
+  );
+  console.log(
+    `coattail demo: simulated Binance/Coinbase trades → ${options.window}s tumbling windows per symbol and exchange (Ctrl-C to stop)`,
+  );
   const job = env.executeAsync({
     jobId: 'runtime-demo',
     checkpointStore: new LocalCheckpointStore(join(options.stateDir, 'checkpoints')),
@@ -60,5 +67,7 @@ export function registerDemo(program: Command): void {
       .option('--rate <trades>', 'simulated trades per second per split', positiveNumber, 200)
       .option('--state-dir <dir>', 'where checkpoints go', '.coattail')
       .action((options: DemoOptions) => runDemo(options));
-  configure(program.command('demo').description('run the runtime demo job over simulated trades and print windowed results'));
+  configure(
+    program.command('demo').description('run the runtime demo job over simulated trades and print windowed results'),
+  );
 }

@@ -13,7 +13,13 @@ import {
   startWebhookServer,
   type FileQualityConfig,
 } from '@coattail/batch';
-import { EMPTY_SCHEMA_DEFINITION, assessFile, assessParseFailure, buildProfilePayload, parseSchemaDefinition } from '@coattail/quality';
+import {
+  EMPTY_SCHEMA_DEFINITION,
+  assessFile,
+  assessParseFailure,
+  buildProfilePayload,
+  parseSchemaDefinition,
+} from '@coattail/quality';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 /**
@@ -41,38 +47,58 @@ const emfToStdout = (line: string): void => {
 export function registerDq(program: Command): void {
   const dq = program
     .command('dq')
-    .description('file data-quality scoring: S3 object events → checks, score and profile → Postgres reporting.* (env: DATABASE_URL, S3_ENDPOINT, S3_REGION, POLL_QUEUE_URL, LOG_LEVEL, DQ_*)');
+    .description(
+      'file data-quality scoring: S3 object events → checks, score and profile → Postgres reporting.* (env: DATABASE_URL, S3_ENDPOINT, S3_REGION, POLL_QUEUE_URL, LOG_LEVEL, DQ_*)',
+    );
 
   dq.command('migrate')
     .description('create or upgrade the reporting.* tables in DATABASE_URL (idempotent)')
     .action(async () => {
       const config = loadFileQualityConfig();
-      if (config.databaseUrl === undefined) throw new Error('DATABASE_URL is not set: migrate needs the Postgres to create reporting.* in');
+      if (config.databaseUrl === undefined)
+        throw new Error('DATABASE_URL is not set: migrate needs the Postgres to create reporting.* in');
       const db = await openDatabase({ url: config.databaseUrl });
       try {
         const { applied, skipped } = await migrateReporting(db);
-        console.log(applied.length === 0 ? `reporting schema up to date (${skipped.length} migrations)` : `applied: ${applied.join(', ')}`);
+        console.log(
+          applied.length === 0
+            ? `reporting schema up to date (${skipped.length} migrations)`
+            : `applied: ${applied.join(', ')}`,
+        );
       } finally {
         await db.close();
       }
     });
 
   dq.command('replay')
-    .description('process the S3 events of a JSON or JSONL file (the seed shape, S3 notifications, or arrays); exit code 1 when one failed')
+    .description(
+      'process the S3 events of a JSON or JSONL file (the seed shape, S3 notifications, or arrays); exit code 1 when one failed',
+    )
     .argument('<events>', 'events file')
     .option('-c, --concurrency <n>', 'events processed at once', (v) => Number.parseInt(v, 10), 1)
     .option('--migrate', 'apply ddl/postgres first')
     .option('--emf', 'also print one CloudWatch embedded-metric line per file on stdout')
     .action(async (events: string, options: { concurrency: number; migrate?: boolean; emf?: boolean }) => {
       const config = loadFileQualityConfig();
-      const service = await createFileQualityService(config, { logger: logger(config), migrate: options.migrate === true, ...(options.emf === true ? { emitEmf: emfToStdout } : {}) });
+      const service = await createFileQualityService(config, {
+        logger: logger(config),
+        migrate: options.migrate === true,
+        ...(options.emf === true ? { emitEmf: emfToStdout } : {}),
+      });
       try {
         const summary = await replayEventsFile(events, service.processor, { concurrency: options.concurrency });
         for (const o of summary.outcomes) {
-          const detail = o.status === 'failed' ? o.error : o.status === 'skipped' ? o.message : `score ${o.score}${o.passed ? '' : ' (not passed)'}, run ${o.runId}`;
+          const detail =
+            o.status === 'failed'
+              ? o.error
+              : o.status === 'skipped'
+                ? o.message
+                : `score ${o.score}${o.passed ? '' : ' (not passed)'}, run ${o.runId}`;
           console.log(`${o.status.padEnd(12)} s3://${o.bucket}/${o.key}: ${detail}`);
         }
-        console.log(`${summary.scored} scored, ${summary.parseFailed} parse failures, ${summary.skipped} skipped, ${summary.failed} failed`);
+        console.log(
+          `${summary.scored} scored, ${summary.parseFailed} parse failures, ${summary.skipped} skipped, ${summary.failed} failed`,
+        );
         process.exitCode = summary.failed > 0 ? 1 : 0;
       } finally {
         await service.close();
@@ -88,8 +114,18 @@ export function registerDq(program: Command): void {
     .action(async (options: { port: number; host: string; migrate?: boolean; emf: boolean }) => {
       const config = loadFileQualityConfig();
       const log = logger(config);
-      const service = await createFileQualityService(config, { logger: log, migrate: options.migrate === true, ...(options.emf ? { emitEmf: emfToStdout } : {}) });
-      const server = await startWebhookServer({ processor: service.processor, port: options.port, host: options.host, concurrency: config.concurrency, logger: log });
+      const service = await createFileQualityService(config, {
+        logger: log,
+        migrate: options.migrate === true,
+        ...(options.emf ? { emitEmf: emfToStdout } : {}),
+      });
+      const server = await startWebhookServer({
+        processor: service.processor,
+        port: options.port,
+        host: options.host,
+        concurrency: config.concurrency,
+        logger: log,
+      });
       console.error(`file-quality webhook: ${server.url}/events (Ctrl-C to stop)`);
       const stop = (): void => void server.close().then(() => service.close());
       process.once('SIGINT', stop);
@@ -102,7 +138,11 @@ export function registerDq(program: Command): void {
     .option('--no-emf', 'do not print CloudWatch embedded-metric lines on stdout')
     .action(async (options: { migrate?: boolean; emf: boolean }) => {
       const config = loadFileQualityConfig();
-      const service = await createFileQualityService(config, { logger: logger(config), migrate: options.migrate === true, ...(options.emf ? { emitEmf: emfToStdout } : {}) });
+      const service = await createFileQualityService(config, {
+        logger: logger(config),
+        migrate: options.migrate === true,
+        ...(options.emf ? { emitEmf: emfToStdout } : {}),
+      });
       const consumer = service.sqsConsumer();
       process.once('SIGINT', () => consumer.stop());
       process.once('SIGTERM', () => consumer.stop());
@@ -116,10 +156,16 @@ export function registerDq(program: Command): void {
   dq.command('score')
     .description('score one local file without a database: prints the quality row (and profile) as JSON')
     .argument('<file>', 'CSV, TSV, JSONL or Parquet file')
-    .option('-d, --definition <json>', 'schema definition JSON file (the monitoring_file_schema_definition.definition shape)')
+    .option(
+      '-d, --definition <json>',
+      'schema definition JSON file (the monitoring_file_schema_definition.definition shape)',
+    )
     .option('--profile', 'print the profile payload too')
     .action(async (file: string, options: { definition?: string; profile?: boolean }) => {
-      const definition = options.definition === undefined ? EMPTY_SCHEMA_DEFINITION : parseSchemaDefinition(await readFile(options.definition, 'utf8'));
+      const definition =
+        options.definition === undefined
+          ? EMPTY_SCHEMA_DEFINITION
+          : parseSchemaDefinition(await readFile(options.definition, 'utf8'));
       const parser = ParserRegistry.withDefaults().require(file);
       const duck = await DuckDBInstance.create(':memory:');
       try {
@@ -133,7 +179,10 @@ export function registerDq(program: Command): void {
           return;
         }
         const quality = assessFile(analysis.facts, definition);
-        const out = options.profile === true ? { ...quality, profile: buildProfilePayload(analysis.profile, analysis.facts, definition) } : quality;
+        const out =
+          options.profile === true
+            ? { ...quality, profile: buildProfilePayload(analysis.profile, analysis.facts, definition) }
+            : quality;
         console.log(JSON.stringify(out, null, 2));
         process.exitCode = quality.passed ? 0 : 2;
       } finally {

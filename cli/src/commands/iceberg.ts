@@ -10,20 +10,27 @@ interface IcebergOptions {
 
 /** Opens the platform catalog the jobs write (the embedded default, or the endpoints in the environment). */
 async function openTable(name: string, options: IcebergOptions) {
-  const [{ createS3Client, endpointsFromEnv, S3ObjectStore }, { IcebergCatalog, LocalPointerStore }, { parseJobConfig }] = await Promise.all([
-    import('@coattail/connectors'),
-    import('@coattail/iceberg'),
-    import('@coattail/stream-jobs'),
-  ]);
+  const [
+    { createS3Client, endpointsFromEnv, S3ObjectStore },
+    { IcebergCatalog, LocalPointerStore },
+    { parseJobConfig },
+  ] = await Promise.all([import('@coattail/connectors'), import('@coattail/iceberg'), import('@coattail/stream-jobs')]);
   const endpoint = endpointsFromEnv().s3;
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const config = parseJobConfig(process.env);
   const catalog = new IcebergCatalog({
     pointers: new LocalPointerStore(join(options.stateDir, 'catalog')),
-    store: new S3ObjectStore({ client: createS3Client(endpoint ? { endpoint } : {}), bucket: config.WAREHOUSE_BUCKET, logger }),
+    store: new S3ObjectStore({
+      client: createS3Client(endpoint ? { endpoint } : {}),
+      bucket: config.WAREHOUSE_BUCKET,
+      logger,
+    }),
     logger,
   });
-  return { catalog, table: name === '' ? undefined : await catalog.loadTable(name.includes('.') ? name : `coattail.${name}`) };
+  return {
+    catalog,
+    table: name === '' ? undefined : await catalog.loadTable(name.includes('.') ? name : `coattail.${name}`),
+  };
 }
 
 function scanOptions(options: IcebergOptions): { snapshotId?: bigint; asOfTimestamp?: number } {
@@ -36,7 +43,12 @@ function scanOptions(options: IcebergOptions): { snapshotId?: bigint; asOfTimest
   return {};
 }
 
-const print = (rows: readonly object[]): void => console.table(rows.map((r) => JSON.parse(JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as object));
+const print = (rows: readonly object[]): void =>
+  console.table(
+    rows.map(
+      (r) => JSON.parse(JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as object,
+    ),
+  );
 
 /** `coattail iceberg`: look into the platform's Iceberg tables. */
 export function registerIceberg(program: Command): void {
@@ -58,10 +70,19 @@ export function registerIceberg(program: Command): void {
       const { table } = await openTable(name, iceberg.opts<IcebergOptions>());
       const t = table!;
       console.log(`${name}  format-version ${t.metadata['format-version']}  location ${t.metadata.location}`);
-      print(t.schema().fields.map((f) => ({ id: f.id, name: f.name, type: typeof f.type === 'string' ? f.type : JSON.stringify(f.type), required: f.required })));
+      print(
+        t.schema().fields.map((f) => ({
+          id: f.id,
+          name: f.name,
+          type: typeof f.type === 'string' ? f.type : JSON.stringify(f.type),
+          required: f.required,
+        })),
+      );
       print(t.spec().fields.map((f) => ({ field: f.name, source: f['source-id'], transform: f.transform })));
       const current = t.currentSnapshot();
-      console.log(`current snapshot ${current ? `${current['snapshot-id']} (${new Date(current['timestamp-ms']).toISOString()}, ${current.summary['total-records'] ?? '?'} records)` : 'none'}`);
+      console.log(
+        `current snapshot ${current ? `${current['snapshot-id']} (${new Date(current['timestamp-ms']).toISOString()}, ${current.summary['total-records'] ?? '?'} records)` : 'none'}`,
+      );
       console.log(`properties ${JSON.stringify(t.metadata.properties)}`);
     });
   iceberg
@@ -82,7 +103,9 @@ export function registerIceberg(program: Command): void {
     });
   iceberg
     .command('query <table> [sql]')
-    .description("run SQL over a table as view t (default: the first 20 rows), e.g. \"SELECT symbol, count(*) FROM t GROUP BY 1\"")
+    .description(
+      'run SQL over a table as view t (default: the first 20 rows), e.g. "SELECT symbol, count(*) FROM t GROUP BY 1"',
+    )
     .option('--snapshot <id>', 'read as of this snapshot id')
     .option('--as-of <time>', 'read as of this time (ISO 8601)')
     .action(async (name: string, sql: string | undefined, options: IcebergOptions) => {

@@ -44,7 +44,12 @@ async function runJob(name: JobName, options: JobOptions): Promise<void> {
     });
     await leases.start();
   }
-  const job = runStreamJob(name, config, { clients, catalogDir: join(options.stateDir, 'catalog'), logger, ...(leases ? { leases } : {}) });
+  const job = runStreamJob(name, config, {
+    clients,
+    catalogDir: join(options.stateDir, 'catalog'),
+    logger,
+    ...(leases ? { leases } : {}),
+  });
   // SIGTERM (ECS stopping the task) and Ctrl-C: every task takes a final checkpoint, then we exit 0.
   const stop = (signal: string): void => {
     logger.info({ signal }, 'stopping: final checkpoint');
@@ -64,7 +69,11 @@ export function registerJob(program: Command): void {
     .description('run a stream job (volume-anomaly, whale-detector, spread-calculator) until SIGTERM')
     .addArgument(new Argument('<name>', 'the job').choices(JOB_NAMES))
     .option('--state-dir <dir>', 'local state of the embedded Iceberg catalog', '.coattail')
-    .option('--leases', 'share the shards with other workers of this job through a DynamoDB lease table (coattail-leases-<job>)', false)
+    .option(
+      '--leases',
+      'share the shards with other workers of this job through a DynamoDB lease table (coattail-leases-<job>)',
+      false,
+    )
     .addHelpText(
       'after',
       `\nEndpoints: COATTAIL_KINESIS_ENDPOINT, COATTAIL_DYNAMODB_ENDPOINT, COATTAIL_S3_ENDPOINT (unset: real AWS),\n` +

@@ -13,17 +13,23 @@ interface LocalStackCommandOptions {
 
 function port(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`--${name} must be a port number (0 picks a free one), got '${value}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new Error(`--${name} must be a port number (0 picks a free one), got '${value}'`);
   return n;
 }
 
 async function runLocalStack(options: LocalStackCommandOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const shards = Number(options.shards);
-  if (!Number.isInteger(shards) || shards < 1) throw new Error(`--shards must be a positive integer, got '${options.shards}'`);
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new Error(`--shards must be a positive integer, got '${options.shards}'`);
   const stack = await startLocalStack({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-    ports: { kinesis: port(options.kinesisPort, 'kinesis-port'), dynamodb: port(options.dynamodbPort, 'dynamodb-port'), s3: port(options.s3Port, 's3-port') },
+    ports: {
+      kinesis: port(options.kinesisPort, 'kinesis-port'),
+      dynamodb: port(options.dynamodbPort, 'dynamodb-port'),
+      s3: port(options.s3Port, 's3-port'),
+    },
     streams: [{ name: options.stream, shards }],
     logger,
   });
@@ -31,7 +37,9 @@ async function runLocalStack(options: LocalStackCommandOptions): Promise<void> {
   console.log(`  COATTAIL_KINESIS_ENDPOINT=${stack.endpoints.kinesis}`);
   console.log(`  COATTAIL_DYNAMODB_ENDPOINT=${stack.endpoints.dynamodb}`);
   console.log(`  COATTAIL_S3_ENDPOINT=${stack.endpoints.s3}`);
-  console.log(`  AWS_ACCESS_KEY_ID=${stack.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${stack.credentials.secretAccessKey} AWS_REGION=${stack.region}`);
+  console.log(
+    `  AWS_ACCESS_KEY_ID=${stack.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${stack.credentials.secretAccessKey} AWS_REGION=${stack.region}`,
+  );
   console.log(`  streams: ${stack.streams.map((s) => `${s.name} (${s.shards} shards)`).join(', ')}`);
   console.log(`  tables: ${stack.tables.join(', ')}; buckets: ${stack.buckets.join(', ')}`);
   console.log(options.dataDir === undefined ? '  data: in memory (gone on exit)' : `  data: ${options.dataDir}`);

@@ -8,6 +8,14 @@ describe('coattail producer --help', () => {
     registerProducer(program);
     const text = program.commands.find((c) => c.name() === 'producer')!.helpInformation();
     expect(text).toMatch(/--live\s+connect to the real exchanges instead of the simulator/);
-    for (const option of ['--symbols <list>', '--rate <n>', '--duration <seconds>', '--stream <name>', '--no-aggregation', '--health-port <port>']) expect(text).toContain(option);
+    for (const option of [
+      '--symbols <list>',
+      '--rate <n>',
+      '--duration <seconds>',
+      '--stream <name>',
+      '--no-aggregation',
+      '--health-port <port>',
+    ])
+      expect(text).toContain(option);
   });
 });

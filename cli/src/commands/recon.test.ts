@@ -14,7 +14,10 @@ describe('coattail recon run on an Iceberg table in an S3 warehouse (s3rver)', (
   let stack: LocalStack;
   let dir: string;
   beforeAll(async () => {
-    [stack, dir] = await Promise.all([startLocalStack({ streams: [], tables: [] }), mkdtemp(join(tmpdir(), 'recon-s3-'))]);
+    [stack, dir] = await Promise.all([
+      startLocalStack({ streams: [], tables: [] }),
+      mkdtemp(join(tmpdir(), 'recon-s3-')),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([stack.stop(), rm(dir, { recursive: true, force: true })]);

@@ -36,14 +36,18 @@ async function readS3Warehouses(config: ReconConfig, log: pino.Logger): Promise<
   const client = createS3Client(endpoint ? { endpoint } : {});
   const openStore = (warehouse: string) => {
     const [, bucket, prefix] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(warehouse) ?? [];
-    return bucket === undefined ? undefined : new S3ObjectStore({ client, bucket, prefix: (prefix ?? '').replace(/\/+$/, ''), logger: log });
+    return bucket === undefined
+      ? undefined
+      : new S3ObjectStore({ client, bucket, prefix: (prefix ?? '').replace(/\/+$/, ''), logger: log });
   };
   registerInputResolver('iceberg', icebergInputResolver({ openStore }));
 }
 
 /** `coattail recon run|gen|serve`: reconcile a source against a target, make a golden dataset, browse results. */
 export function registerRecon(program: Command): void {
-  const recon = program.command('recon').description('source-vs-target reconciliation on DuckDB (CSV, Parquet, Iceberg tables), reports and dashboard');
+  const recon = program
+    .command('recon')
+    .description('source-vs-target reconciliation on DuckDB (CSV, Parquet, Iceberg tables), reports and dashboard');
 
   recon
     .command('run')
@@ -73,9 +77,17 @@ export function registerRecon(program: Command): void {
     .option('--no-drift', 'keep the schemas identical (no missing/extra column, no type change)')
     .action(async (options: GenOptions) => {
       const format = options.format === 'csv' ? 'csv' : 'parquet';
-      const golden = await generateGoldenDataset({ dir: options.dir, rows: Math.floor(options.rows), rate: options.rate, format, schemaDrift: options.drift });
+      const golden = await generateGoldenDataset({
+        dir: options.dir,
+        rows: Math.floor(options.rows),
+        rate: options.rate,
+        format,
+        schemaDrift: options.drift,
+      });
       console.log(`golden dataset in ${options.dir}: ${golden.sourcePath}, ${golden.targetPath}`);
-      console.log(`expected findings: ${golden.expectedPath}; run it with: coattail recon run --config ${golden.configPath}`);
+      console.log(
+        `expected findings: ${golden.expectedPath}; run it with: coattail recon run --config ${golden.configPath}`,
+      );
     });
 
   recon
@@ -85,7 +97,12 @@ export function registerRecon(program: Command): void {
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 = any free port)', (v) => Number.parseInt(v, 10), 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .action(async (options: { dir: string; port: number; host: string }) => {
-      const server = await serveDashboard({ dir: options.dir, port: options.port, host: options.host, logger: logger() });
+      const server = await serveDashboard({
+        dir: options.dir,
+        port: options.port,
+        host: options.host,
+        logger: logger(),
+      });
       console.log(`recon dashboard: ${server.url} (Ctrl-C to stop)`);
       const stop = (): void => void server.close();
       process.once('SIGINT', stop);

@@ -17,7 +17,9 @@ describe('coattail up --live', () => {
 
   it('starts no simulator and points the producer at the real exchanges', () => {
     expect(pipelineSimulatorOptions({ live: true, tradesPerSecond: 200 })).toBeUndefined();
-    const config = loadConfig(pipelineProducerEnv(undefined, { kinesisEndpoint: 'http://127.0.0.1:4567', region: 'us-east-1' }));
+    const config = loadConfig(
+      pipelineProducerEnv(undefined, { kinesisEndpoint: 'http://127.0.0.1:4567', region: 'us-east-1' }),
+    );
     expect(config.binanceUrl).toBe(BINANCE_WS_URL);
     expect(config.coinbaseUrl).toBe(COINBASE_WS_URL);
     expect(BINANCE_WS_URL).toMatch(/^wss:\/\/stream\.binance\.com/);
@@ -27,9 +29,14 @@ describe('coattail up --live', () => {
   });
 
   it('without --live runs the simulator at the requested rate and points the producer at it', () => {
-    expect(pipelineSimulatorOptions({ tradesPerSecond: 300 })).toMatchObject({ tradesPerSecond: 300, symbols: ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'] });
+    expect(pipelineSimulatorOptions({ tradesPerSecond: 300 })).toMatchObject({
+      tradesPerSecond: 300,
+      symbols: ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'],
+    });
     const sim = { binanceUrl: 'ws://127.0.0.1:9/binance', coinbaseUrl: 'ws://127.0.0.1:9/coinbase' };
-    const config = loadConfig(pipelineProducerEnv(sim, { kinesisEndpoint: 'http://127.0.0.1:4567', region: 'us-east-1' }));
+    const config = loadConfig(
+      pipelineProducerEnv(sim, { kinesisEndpoint: 'http://127.0.0.1:4567', region: 'us-east-1' }),
+    );
     expect([config.binanceUrl, config.coinbaseUrl]).toEqual([sim.binanceUrl, sim.coinbaseUrl]);
   });
 });

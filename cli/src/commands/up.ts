@@ -14,8 +14,15 @@ interface UpOptions {
 async function up(options: UpOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
-  console.log(`coattail up: local Kinesis/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector and spread-calculator jobs`);
-  const pipeline = await startPipeline({ stateDir: options.stateDir, tradesPerSecond: options.rate, logger, live: options.live === true });
+  console.log(
+    `coattail up: local Kinesis/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector and spread-calculator jobs`,
+  );
+  const pipeline = await startPipeline({
+    stateDir: options.stateDir,
+    tradesPerSecond: options.rate,
+    logger,
+    live: options.live === true,
+  });
   const started = Date.now();
   let previous: { stats: PipelineStats; elapsedMs: number } | undefined;
   let stopping = false;
@@ -39,9 +46,17 @@ async function up(options: UpOptions): Promise<void> {
   console.log('coattail up: stopping — final checkpoints');
   const summary = await pipeline.stop();
   console.log(`\ncoattail up: summary after ${Math.round((Date.now() - started) / 1000)} s`);
-  console.log(`  trades ${options.live === true ? 'received' : 'generated'} ${summary.tradesGenerated}, published ${summary.tradesPublished}`);
-  console.log(`  alerts written to DynamoDB: anomalies ${summary.alerts.VOLUME_ANOMALY ?? 0}, whales ${summary.alerts.WHALE ?? 0}, spreads ${summary.alerts.SPREAD ?? 0}`);
-  console.log(`  Iceberg rows: ${Object.entries(summary.tables).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  console.log(
+    `  trades ${options.live === true ? 'received' : 'generated'} ${summary.tradesGenerated}, published ${summary.tradesPublished}`,
+  );
+  console.log(
+    `  alerts written to DynamoDB: anomalies ${summary.alerts.VOLUME_ANOMALY ?? 0}, whales ${summary.alerts.WHALE ?? 0}, spreads ${summary.alerts.SPREAD ?? 0}`,
+  );
+  console.log(
+    `  Iceberg rows: ${Object.entries(summary.tables)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')}`,
+  );
   console.log(`  DLQ objects ${summary.dlqObjects}; state kept in ${options.stateDir} (delete it to start fresh)`);
 }
 
@@ -49,11 +64,23 @@ async function up(options: UpOptions): Promise<void> {
 export function registerUp(program: Command): void {
   program
     .command('up')
-    .description('run the whole pipeline on the embedded default: local AWS emulators, exchange simulator, producer and the three stream jobs')
-    .option('--live', 'read the real Binance and Coinbase feeds instead of the exchange simulator (needs network access; --rate is ignored)')
-    .option('--duration <seconds>', 'stop after this many seconds and print a summary (default: until Ctrl-C)', positiveNumber)
+    .description(
+      'run the whole pipeline on the embedded default: local AWS emulators, exchange simulator, producer and the three stream jobs',
+    )
+    .option(
+      '--live',
+      'read the real Binance and Coinbase feeds instead of the exchange simulator (needs network access; --rate is ignored)',
+    )
+    .option(
+      '--duration <seconds>',
+      'stop after this many seconds and print a summary (default: until Ctrl-C)',
+      positiveNumber,
+    )
     .option('--rate <trades>', 'simulated trades per second over all symbols and exchanges', positiveNumber, 200)
     .option('--state-dir <dir>', 'where the emulators, catalog and checkpoints keep their data', '.coattail')
-    .addHelpText('after', '\nDemo timings (2 s volume windows, 5 s spread windows) make a minute show every alert kind;\nrun `coattail job <name>` for production defaults.')
+    .addHelpText(
+      'after',
+      '\nDemo timings (2 s volume windows, 5 s spread windows) make a minute show every alert kind;\nrun `coattail job <name>` for production defaults.',
+    )
     .action((options: UpOptions) => up(options));
 }

@@ -24,7 +24,11 @@ export function random(seed: number): number {
  * Trades at `ratePerSecond` per split, event time near the wall clock with up to `jitterMs` of
  * disorder, prices on a slow sine around each symbol's level with a small exchange premium.
  */
-export function simulatedTrades(options: { ratePerSecond: number; jitterMs: number; clock: Clock }): DataGeneratorSource<DemoTrade> {
+export function simulatedTrades(options: {
+  ratePerSecond: number;
+  jitterMs: number;
+  clock: Clock;
+}): DataGeneratorSource<DemoTrade> {
   const { ratePerSecond, jitterMs, clock } = options;
   return new DataGeneratorSource<DemoTrade>({
     name: 'simulated-trades',

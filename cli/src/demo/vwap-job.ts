@@ -30,7 +30,13 @@ interface Acc {
 }
 
 export const tradeStats: AggregateFunction<DemoTrade, Acc, Acc> = {
-  createAccumulator: () => ({ trades: 0, volume: 0, quoteVolume: 0, minPrice: Number.MAX_VALUE, maxPrice: -Number.MAX_VALUE }),
+  createAccumulator: () => ({
+    trades: 0,
+    volume: 0,
+    quoteVolume: 0,
+    minPrice: Number.MAX_VALUE,
+    maxPrice: -Number.MAX_VALUE,
+  }),
   add: (t, acc) => {
     acc.trades++;
     acc.volume += t.quantity;
@@ -50,7 +56,12 @@ export const tradeStats: AggregateFunction<DemoTrade, Acc, Acc> = {
 };
 
 /** The runtime demo job: per symbol and exchange, tumbling-window trade count, volume and VWAP. */
-export function buildVwapJob(source: Source<DemoTrade>, sink: Sink<WindowSummary>, windowMs: number, outOfOrdernessMs: number): StreamEnvironment {
+export function buildVwapJob(
+  source: Source<DemoTrade>,
+  sink: Sink<WindowSummary>,
+  windowMs: number,
+  outOfOrdernessMs: number,
+): StreamEnvironment {
   const env = StreamEnvironment.create();
   env
     .fromSource(

@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, type LocalStack } from '@coattail/connectors';
-import { createSink, loadConfig, Producer, startExchangeSimulator, type ExchangeSimulator, type ExchangeSimulatorOptions } from '@coattail/producer';
+import {
+  createSink,
+  loadConfig,
+  Producer,
+  startExchangeSimulator,
+  type ExchangeSimulator,
+  type ExchangeSimulatorOptions,
+} from '@coattail/producer';
 import { InMemoryMetrics, type JobClient, type Logger } from '@coattail/runtime';
 import { JOB_NAMES, parseJobConfig, platformTables, runStreamJob, type JobName } from '@coattail/stream-jobs';
 
@@ -49,7 +56,9 @@ export interface PipelineOptions {
 }
 
 /** The exchange simulator `up` starts, or undefined with `live` (the real exchanges instead). */
-export function pipelineSimulatorOptions(options: Pick<PipelineOptions, 'live' | 'tradesPerSecond'>): ExchangeSimulatorOptions | undefined {
+export function pipelineSimulatorOptions(
+  options: Pick<PipelineOptions, 'live' | 'tradesPerSecond'>,
+): ExchangeSimulatorOptions | undefined {
   if (options.live === true) return undefined;
   return {
     symbols: PIPELINE_SYMBOLS,
@@ -67,10 +76,15 @@ export function pipelineSimulatorOptions(options: Pick<PipelineOptions, 'live' |
  * one runs; without a simulator no exchange URL is set, so the config's defaults (the public
  * Binance and Coinbase endpoints) apply.
  */
-export function pipelineProducerEnv(simulator: Pick<ExchangeSimulator, 'binanceUrl' | 'coinbaseUrl'> | undefined, stack: { kinesisEndpoint: string; region: string }): Record<string, string> {
+export function pipelineProducerEnv(
+  simulator: Pick<ExchangeSimulator, 'binanceUrl' | 'coinbaseUrl'> | undefined,
+  stack: { kinesisEndpoint: string; region: string },
+): Record<string, string> {
   return {
     SYMBOLS: PIPELINE_SYMBOLS.join(','),
-    ...(simulator !== undefined ? { BINANCE_WS_URL: simulator.binanceUrl, COINBASE_WS_URL: simulator.coinbaseUrl } : {}),
+    ...(simulator !== undefined
+      ? { BINANCE_WS_URL: simulator.binanceUrl, COINBASE_WS_URL: simulator.coinbaseUrl }
+      : {}),
     COATTAIL_KINESIS_ENDPOINT: stack.kinesisEndpoint,
     AWS_REGION: stack.region,
     HEALTH_PORT: '0',
@@ -89,8 +103,11 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   process.env.AWS_ACCESS_KEY_ID ??= stack.credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY ??= stack.credentials.secretAccessKey;
   const simulatorOptions = pipelineSimulatorOptions(options);
-  const simulator: ExchangeSimulator | undefined = simulatorOptions !== undefined ? await startExchangeSimulator(simulatorOptions) : undefined;
-  const producerConfig = loadConfig(pipelineProducerEnv(simulator, { kinesisEndpoint: stack.endpoints.kinesis, region: stack.region }));
+  const simulator: ExchangeSimulator | undefined =
+    simulatorOptions !== undefined ? await startExchangeSimulator(simulatorOptions) : undefined;
+  const producerConfig = loadConfig(
+    pipelineProducerEnv(simulator, { kinesisEndpoint: stack.endpoints.kinesis, region: stack.region }),
+  );
   const producerMetrics = new InMemoryMetrics();
   const producer = new Producer({
     settings: producerConfig,
@@ -104,13 +121,24 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const config = parseJobConfig({ ...DEMO_JOB_ENV, ...process.env });
   const jobMetrics = new InMemoryMetrics();
   // Quality metrics stay off stdout here: the live view owns the terminal.
-  const deps = { clients: stack.clients, catalogDir: join(stateDir, 'catalog'), logger, metrics: jobMetrics, qualityMetrics: false as const };
+  const deps = {
+    clients: stack.clients,
+    catalogDir: join(stateDir, 'catalog'),
+    logger,
+    metrics: jobMetrics,
+    qualityMetrics: false as const,
+  };
   const jobs = new Map<JobName, JobClient>(JOB_NAMES.map((name) => [name, runStreamJob(name, config, deps)]));
   const tables = platformTables(deps, config);
 
   const pipeline: RunningPipeline = {
     async stats() {
-      const items = (await stack.clients.dynamodb.send(new ScanCommand({ TableName: config.ALERTS_TABLE, ProjectionExpression: 'alert_type' }))).Items ?? [];
+      const items =
+        (
+          await stack.clients.dynamodb.send(
+            new ScanCommand({ TableName: config.ALERTS_TABLE, ProjectionExpression: 'alert_type' }),
+          )
+        ).Items ?? [];
       const alerts: Record<string, number> = { VOLUME_ANOMALY: 0, WHALE: 0, SPREAD: 0 };
       for (const item of items) {
         const type = item.alert_type?.S ?? 'unknown';
@@ -122,10 +150,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         counts[name] = Number(snapshot?.summary['total-records'] ?? 0);
       }
       const dlq = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: config.RAW_BUCKET, Prefix: 'dlq/' }));
-      const watermarks = [...jobs.values()].flatMap((j) => [...j.tasks().values()].map((t) => t.watermark)).filter((w) => w > 0);
+      const watermarks = [...jobs.values()]
+        .flatMap((j) => [...j.tasks().values()].map((t) => t.watermark))
+        .filter((w) => w > 0);
       return {
         // Live: what the exchanges sent us is what was "generated".
-        tradesGenerated: simulator !== undefined ? simulator.generated.binance + simulator.generated.coinbase : producer.received,
+        tradesGenerated:
+          simulator !== undefined ? simulator.generated.binance + simulator.generated.coinbase : producer.received,
         tradesPublished: producer.received,
         alerts,
         tables: counts,

@@ -12,7 +12,9 @@ describe('createKinesisClient', () => {
     const client = createKinesisClient();
     expect(client.config.endpoint).toBeUndefined();
     expect(await client.config.region()).toBe('eu-west-1');
-    expect(client.config.endpointProvider({ Region: 'eu-west-1' }).url.href).toBe('https://kinesis.eu-west-1.amazonaws.com/');
+    expect(client.config.endpointProvider({ Region: 'eu-west-1' }).url.href).toBe(
+      'https://kinesis.eu-west-1.amazonaws.com/',
+    );
     // The Kinesis client would default to HTTP/2; we always hand it the HTTP/1.1 handler.
     expect(client.config.requestHandler).toBeInstanceOf(NodeHttpHandler);
     const credentials = await client.config.credentials();

@@ -43,8 +43,12 @@ function common(options: AwsClientOptions): {
     maxAttempts: options.maxAttempts ?? 3,
     // HTTP/1.1 always: kinesalite cannot speak the HTTP/2 the Kinesis client would otherwise try.
     requestHandler: new NodeHttpHandler({ connectionTimeout: timeout, requestTimeout: timeout }),
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint, credentials: options.credentials ?? LOCAL_CREDENTIALS } : {}),
-    ...(options.endpoint === undefined && options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    ...(options.endpoint !== undefined
+      ? { endpoint: options.endpoint, credentials: options.credentials ?? LOCAL_CREDENTIALS }
+      : {}),
+    ...(options.endpoint === undefined && options.credentials !== undefined
+      ? { credentials: options.credentials }
+      : {}),
   };
 }
 

@@ -26,7 +26,11 @@ describe('DlqWriter', () => {
       'dlq/missing_price/dt=2026-11-21/whales-shardId-000000000001-1001-1002.jsonl',
       'dlq/not_json/dt=2026-11-22/whales-shardId-000000000001-1003-1003.jsonl',
     ]);
-    const lines = Buffer.from((await store.get(keys.sort()[0]!))!).toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = Buffer.from((await store.get(keys.sort()[0]!))!)
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toEqual({
       job: 'whales',
@@ -56,6 +60,8 @@ describe('DlqSink', () => {
     const env = StreamEnvironment.create();
     env.fromCollection([entry(1), entry(2)]).sinkTo(new DlqSink({ store }));
     await env.execute({ jobId: 'anomalies' });
-    expect(await store.list('dlq/')).toEqual(['dlq/missing_price/dt=2026-11-21/anomalies-shardId-000000000001-1001-1002.jsonl']);
+    expect(await store.list('dlq/')).toEqual([
+      'dlq/missing_price/dt=2026-11-21/anomalies-shardId-000000000001-1001-1002.jsonl',
+    ]);
   });
 });

@@ -50,7 +50,15 @@ export function utcDate(ms: number): string {
  * The DLQ object key of a group of failures: `{prefix}/{reason}/dt={yyyy-mm-dd}/{job}-{split}-{firstSeq}-{lastSeq}.jsonl`.
  * Deterministic, so rewriting the same failures (a replay) overwrites rather than duplicates.
  */
-export function dlqKey(prefix: string, job: string, reason: string, date: string, split: string, firstSeq: string, lastSeq: string): string {
+export function dlqKey(
+  prefix: string,
+  job: string,
+  reason: string,
+  date: string,
+  split: string,
+  firstSeq: string,
+  lastSeq: string,
+): string {
   const p = prefix.replace(/^\/+|\/+$/g, '');
   return `${p === '' ? '' : `${p}/`}${sanitizeKeySegment(reason)}/dt=${date}/${safeName(job)}-${safeName(split)}-${safeName(firstSeq)}-${safeName(lastSeq)}.jsonl`;
 }
@@ -96,7 +104,15 @@ export class DlqWriter {
     const keys: string[] = [];
     for (const group of groups.values()) {
       const first = group[0]!;
-      const key = dlqKey(this.#o.prefix ?? 'dlq', this.#o.job, first.reason, utcDate(first.ingestTime), first.split, first.sequenceNumber, group.at(-1)!.sequenceNumber);
+      const key = dlqKey(
+        this.#o.prefix ?? 'dlq',
+        this.#o.job,
+        first.reason,
+        utcDate(first.ingestTime),
+        first.split,
+        first.sequenceNumber,
+        group.at(-1)!.sequenceNumber,
+      );
       const lines = group.map((e) =>
         JSON.stringify({
           job: this.#o.job,
@@ -115,13 +131,17 @@ export class DlqWriter {
       await this.#o.store.put(key, Buffer.from(`${lines.join('\n')}\n`));
       keys.push(key);
     }
-    if (keys.length > 0) this.#log.info({ objects: keys.length, records: entries.length }, 'wrote failed records to the DLQ');
+    if (keys.length > 0)
+      this.#log.info({ objects: keys.length, records: entries.length }, 'wrote failed records to the DLQ');
     return keys;
   }
 }
 
 /** Options of {@link DlqSink}: those of the writer (its `job` defaults to the running job's id). */
-export type DlqSinkOptions = Omit<DlqWriterOptions, 'job'> & { job?: string; /** Entries buffered before an early flush. @default 5_000 */ maxBuffered?: number };
+export type DlqSinkOptions = Omit<DlqWriterOptions, 'job'> & {
+  job?: string;
+  /** Entries buffered before an early flush. @default 5_000 */ maxBuffered?: number;
+};
 
 /**
  * The DLQ as a runtime sink: buffers failures and writes them when a checkpoint is taken (and at

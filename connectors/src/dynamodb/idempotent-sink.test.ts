@@ -28,12 +28,29 @@ async function alertsTable(): Promise<string> {
   return name;
 }
 
-const alerts = (n: number): Alert[] => Array.from({ length: n }, (_, i) => ({ id: `vol-BTC-${i}`, symbol: i % 2 === 0 ? 'BTC' : 'ETH', time: 1_000 + i, zScore: 2.5 + i / 100 }));
-const sinkFor = (client: DynamoDBClient, tableName: string, metrics: InMemoryMetrics, concurrency = 16): DynamoDbIdempotentSink<Alert> =>
+const alerts = (n: number): Alert[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `vol-BTC-${i}`,
+    symbol: i % 2 === 0 ? 'BTC' : 'ETH',
+    time: 1_000 + i,
+    zScore: 2.5 + i / 100,
+  }));
+const sinkFor = (
+  client: DynamoDBClient,
+  tableName: string,
+  metrics: InMemoryMetrics,
+  concurrency = 16,
+): DynamoDbIdempotentSink<Alert> =>
   new DynamoDbIdempotentSink<Alert>({
     client,
     tableName,
-    toItem: (a) => ({ alert_id: a.id, symbol: a.symbol, alert_time: a.time, alert_type: 'VOLUME_ANOMALY', z_score: a.zScore }),
+    toItem: (a) => ({
+      alert_id: a.id,
+      symbol: a.symbol,
+      alert_time: a.time,
+      alert_type: 'VOLUME_ANOMALY',
+      z_score: a.zScore,
+    }),
     ttl: { attribute: 'expires_at', afterMs: 86_400_000, from: (a) => a.time },
     concurrency,
     metrics,
@@ -58,7 +75,11 @@ class ThrottlingDynamo extends DynamoDBClient {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       await new Promise((r) => setTimeout(r, 2));
-      if (this.#calls++ % 2 === 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+      if (this.#calls++ % 2 === 0)
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'ProvisionedThroughputExceededException',
+          $metadata: { httpStatusCode: 400 },
+        });
       return (await this.real.send(command)) as never;
     } finally {
       this.inFlight--;

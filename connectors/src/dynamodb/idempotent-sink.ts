@@ -1,5 +1,14 @@
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { noopMetrics, silentLogger, type Json, type Logger, type Metrics, type Sink, type SinkContext, type SinkWriter } from '@coattail/runtime';
+import {
+  noopMetrics,
+  silentLogger,
+  type Json,
+  type Logger,
+  type Metrics,
+  type Sink,
+  type SinkContext,
+  type SinkWriter,
+} from '@coattail/runtime';
 import { awsErrorName, isTransientAwsError } from '../aws/aws-errors.js';
 import { ConnectorConfigError, PeerUnavailableError } from '../errors.js';
 import { withRetry } from '../retry.js';
@@ -68,10 +77,18 @@ class IdempotentWriter<T> implements SinkWriter<T> {
     this.#o = options;
     this.#id = options.idAttribute ?? 'alert_id';
     this.#limit = options.concurrency ?? 16;
-    this.#log = (options.logger ?? silentLogger).child({ component: 'dynamodb-sink', table: options.tableName, task: context.taskId });
+    this.#log = (options.logger ?? silentLogger).child({
+      component: 'dynamodb-sink',
+      table: options.tableName,
+      task: context.taskId,
+    });
     const m = options.metrics ?? noopMetrics;
     const tags = { table: options.tableName, task: context.taskId };
-    this.#m = { written: m.counter('dynamoItemsWritten', tags), duplicates: m.counter('dynamoDuplicates', tags), throttled: m.counter('dynamoThrottled', tags) };
+    this.#m = {
+      written: m.counter('dynamoItemsWritten', tags),
+      duplicates: m.counter('dynamoDuplicates', tags),
+      throttled: m.counter('dynamoThrottled', tags),
+    };
   }
 
   async write(values: readonly T[]): Promise<void> {
@@ -93,7 +110,9 @@ class IdempotentWriter<T> implements SinkWriter<T> {
     const item = this.#o.toItem(value);
     const id = item[this.#id];
     if (typeof id !== 'string' && typeof id !== 'number') {
-      throw new ConnectorConfigError(`item for ${this.#o.tableName} has no '${this.#id}' (the deterministic id the conditional put needs)`);
+      throw new ConnectorConfigError(
+        `item for ${this.#o.tableName} has no '${this.#id}' (the deterministic id the conditional put needs)`,
+      );
     }
     const ttl = this.#o.ttl;
     if (ttl !== undefined) item[ttl.attribute] = Math.floor(((ttl.from?.(value) ?? Date.now()) + ttl.afterMs) / 1000);
@@ -120,7 +139,8 @@ class IdempotentWriter<T> implements SinkWriter<T> {
         this.#m.duplicates.inc();
         return;
       }
-      if (isTransientAwsError(error)) throw new PeerUnavailableError(`DynamoDB (${this.#o.tableName})`, 'PutItem', error);
+      if (isTransientAwsError(error))
+        throw new PeerUnavailableError(`DynamoDB (${this.#o.tableName})`, 'PutItem', error);
       throw error;
     }
   }

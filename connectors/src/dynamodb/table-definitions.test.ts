@@ -1,4 +1,10 @@
-import { DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type UpdateTimeToLiveCommandInput, type UpdateTimeToLiveCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  type UpdateTimeToLiveCommandInput,
+  type UpdateTimeToLiveCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
 import { ensureTable, loadTableDefinitions } from './table-definitions.js';
@@ -41,7 +47,9 @@ describe('DynamoDB table definitions', () => {
     const client = new RecordingTtl(stack.clients.dynamodb);
     const name = `alerts-ttl-${n++}`;
     expect(await ensureTable(client, await alertsDefinition(), name)).toBe(true);
-    expect(client.ttlCalls).toEqual([{ TableName: name, TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true } }]);
+    expect(client.ttlCalls).toEqual([
+      { TableName: name, TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true } },
+    ]);
     const { Table } = await stack.clients.dynamodb.send(new DescribeTableCommand({ TableName: name }));
     expect(Table?.TableStatus).toBe('ACTIVE');
   });

@@ -27,7 +27,10 @@ export const tableDefinitionSchema = z
         z.object({
           IndexName: z.string(),
           KeySchema: keySchema,
-          Projection: z.object({ ProjectionType: z.enum(['ALL', 'KEYS_ONLY', 'INCLUDE']), NonKeyAttributes: z.array(z.string()).optional() }),
+          Projection: z.object({
+            ProjectionType: z.enum(['ALL', 'KEYS_ONLY', 'INCLUDE']),
+            NonKeyAttributes: z.array(z.string()).optional(),
+          }),
         }),
       )
       .optional(),
@@ -56,7 +59,11 @@ export async function loadTableDefinitions(dir: string = DEFAULT_DDL_DIR): Promi
  * Creates a table (or leaves an existing one alone), waits for it to be ACTIVE and applies its TTL.
  * Returns true if it was created now.
  */
-export async function ensureTable(client: DynamoDBClient, definition: TableDefinition, renameTo?: string): Promise<boolean> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  definition: TableDefinition,
+  renameTo?: string,
+): Promise<boolean> {
   const { TimeToLiveSpecification: ttl, ...create } = definition;
   const TableName = renameTo ?? create.TableName;
   let created = true;

@@ -11,7 +11,11 @@ const TASK_MANIFEST = /^[^/]+\/([^/]+)\/chk-\d+\/_manifest\.json$/;
  * partition cannot complete a checkpoint that the new owner might restore, or overwrite one the
  * new owner wrote. The runtime keeps a refused checkpoint's pre-commits for the next attempt.
  */
-export function fencedByAssignment(inner: CheckpointStore, topic: string, holds: (partition: number) => boolean): CheckpointStore {
+export function fencedByAssignment(
+  inner: CheckpointStore,
+  topic: string,
+  holds: (partition: number) => boolean,
+): CheckpointStore {
   const partitionOf = (key: string): number | undefined => {
     const match = TASK_MANIFEST.exec(key);
     if (match === null) return undefined;
@@ -26,7 +30,11 @@ export function fencedByAssignment(inner: CheckpointStore, topic: string, holds:
     put: async (key, body) => {
       const partition = partitionOf(key);
       if (partition !== undefined && !holds(partition)) {
-        throw new ConnectorError('KAFKA_PARTITION_NOT_ASSIGNED', `partition ${partition} of ${topic} is not assigned to this worker, or its group is rebalancing: checkpoint refused`, { retryable: true });
+        throw new ConnectorError(
+          'KAFKA_PARTITION_NOT_ASSIGNED',
+          `partition ${partition} of ${topic} is not assigned to this worker, or its group is rebalancing: checkpoint refused`,
+          { retryable: true },
+        );
       }
       await inner.put(key, body);
     },

@@ -1,5 +1,15 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
-import { silentLogger, type CheckpointStore, type Logger, type Source, type SplitBatch, type SplitDescriptor, type SplitPosition, type SplitReader, type Timestamp } from '@coattail/runtime';
+import {
+  silentLogger,
+  type CheckpointStore,
+  type Logger,
+  type Source,
+  type SplitBatch,
+  type SplitDescriptor,
+  type SplitPosition,
+  type SplitReader,
+  type Timestamp,
+} from '@coattail/runtime';
 import { ConnectorConfigError } from '../errors.js';
 import { fencedByAssignment } from './kafka-fence.js';
 
@@ -102,7 +112,11 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   constructor(options: KafkaSourceOptions<T>) {
     this.#o = options;
     this.name = `kafka:${options.topic}`;
-    this.#log = (options.logger ?? silentLogger).child({ component: 'kafka-source', topic: options.topic, group: options.groupId });
+    this.#log = (options.logger ?? silentLogger).child({
+      component: 'kafka-source',
+      topic: options.topic,
+      group: options.groupId,
+    });
   }
 
   /** Partitions the group assigns to this worker now, ascending. */
@@ -130,12 +144,18 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   createReader(split: SplitDescriptor, position: SplitPosition | undefined): SplitReader<T> {
     const partition = (split.meta as { partition?: number } | undefined)?.partition;
     const consumer = this.#consumer;
-    if (typeof partition !== 'number' || consumer === undefined) throw new ConnectorConfigError(`split ${split.id} is not a partition of ${this.#o.topic} assigned to this worker`);
+    if (typeof partition !== 'number' || consumer === undefined)
+      throw new ConnectorConfigError(
+        `split ${split.id} is not a partition of ${this.#o.topic} assigned to this worker`,
+      );
     const b = this.#buffer(partition);
     let ready: Promise<void> = Promise.resolve();
     if (position !== undefined && position !== null) {
       const offset = (position as { offset?: unknown }).offset;
-      if (typeof offset !== 'string') throw new ConnectorConfigError(`checkpointed position of ${split.id} is not a Kafka offset: ${JSON.stringify(position)}`);
+      if (typeof offset !== 'string')
+        throw new ConnectorConfigError(
+          `checkpointed position of ${split.id} is not a Kafka offset: ${JSON.stringify(position)}`,
+        );
       b.clear(BigInt(offset));
       consumer.seek({ topic: this.#o.topic, partition, offset });
     } else if (b.fetched) {
@@ -147,11 +167,13 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       });
     }
     if (this.#o.stopAtEnd === true) {
-      ready = ready.then(() => this.#offsets(partition)).then(({ low, high }) => {
-        b.end = high;
-        // Nothing read yet: the split starts at the earliest (or latest) offset, so an empty range ends at once.
-        if (b.next < 0n) b.next = this.#o.fromBeginning === false ? high : low;
-      });
+      ready = ready
+        .then(() => this.#offsets(partition))
+        .then(({ low, high }) => {
+          b.end = high;
+          // Nothing read yet: the split starts at the earliest (or latest) offset, so an empty range ends at once.
+          if (b.next < 0n) b.next = this.#o.fromBeginning === false ? high : low;
+        });
     }
     b.reader = true;
     this.#release(partition, b);
@@ -189,7 +211,11 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       this.#release(partition, b);
     }
     const last = offsets.at(-1);
-    const batch: SplitBatch<T> = { records, timestamps, ...(last !== undefined ? { position: { offset: String(last + 1n) } } : {}) };
+    const batch: SplitBatch<T> = {
+      records,
+      timestamps,
+      ...(last !== undefined ? { position: { offset: String(last + 1n) } } : {}),
+    };
     const next = last !== undefined ? last + 1n : b.next;
     if (b.end !== undefined && b.records.length === 0 && next >= b.end) batch.end = { children: [] };
     return batch;
@@ -285,8 +311,19 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       if (offset < b.next) continue;
       b.next = offset + 1n;
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-      b.records.push(deserialize({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: Number(m.timestamp), headers }));
+      for (const [k, v] of Object.entries(m.headers ?? {}))
+        if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+      b.records.push(
+        deserialize({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key,
+          value: m.value,
+          timestamp: Number(m.timestamp),
+          headers,
+        }),
+      );
       b.offsets.push(offset);
       b.timestamps.push(Number(m.timestamp));
     }

@@ -33,7 +33,11 @@ export class KafkaWriter {
   #connected: Promise<void> | undefined;
 
   constructor(private readonly options: KafkaWriterOptions) {
-    this.#producer = options.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, ...options.producer });
+    this.#producer = options.kafka.producer({
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      ...options.producer,
+    });
   }
 
   async write(records: readonly KafkaOutRecord[]): Promise<void> {
@@ -62,9 +66,7 @@ export class KafkaWriter {
 export class KafkaSink<T> implements Sink<T> {
   readonly name: string;
 
-  constructor(
-    private readonly options: KafkaWriterOptions & { toRecord: (value: T) => KafkaOutRecord },
-  ) {
+  constructor(private readonly options: KafkaWriterOptions & { toRecord: (value: T) => KafkaOutRecord }) {
     this.name = `kafka:${options.topic}`;
   }
 

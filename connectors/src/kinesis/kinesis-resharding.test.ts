@@ -34,7 +34,6 @@ async function put(client: KinesisClient, stream: string, from: number, count: n
   }
 }
 
-
 describe('KinesisSource across a shard merge (kinesalite)', () => {
   it('reads the merged child only after BOTH parents ended, and the child continues both parents’ keyed state', async () => {
     const stream = 'merge-0';
@@ -44,13 +43,32 @@ describe('KinesisSource across a shard merge (kinesalite)', () => {
     // parent 0, so a child started after the first parent alone would interleave with parent 1.
     await put(kinesis, stream, 0, 20, LOW);
     await put(kinesis, stream, 20, 400, HIGH);
-    await kinesis.send(new MergeShardsCommand({ StreamName: stream, ShardToMerge: 'shardId-000000000000', AdjacentShardToMerge: 'shardId-000000000001' }));
+    await kinesis.send(
+      new MergeShardsCommand({
+        StreamName: stream,
+        ShardToMerge: 'shardId-000000000000',
+        AdjacentShardToMerge: 'shardId-000000000001',
+      }),
+    );
     await waitForStreamActive(kinesis, stream);
     await put(kinesis, stream, 420, 200, [...LOW, ...HIGH]);
 
     const metrics = new InMemoryMetrics();
-    const parse = (r: KinesisRecord): KeyedTrade => ({ ...(JSON.parse(Buffer.from(r.data).toString()) as Omit<KeyedTrade, 'shardId'>), shardId: r.shardId });
-    const source = new KinesisSource({ client: kinesis, streamName: stream, deserialize: parse, stopAtLatest: true, metrics, maxRecordsPerCall: 10, minPollIntervalMs: 0, idleDelayMs: 5, maxIdleDelayMs: 20 });
+    const parse = (r: KinesisRecord): KeyedTrade => ({
+      ...(JSON.parse(Buffer.from(r.data).toString()) as Omit<KeyedTrade, 'shardId'>),
+      shardId: r.shardId,
+    });
+    const source = new KinesisSource({
+      client: kinesis,
+      streamName: stream,
+      deserialize: parse,
+      stopAtLatest: true,
+      metrics,
+      maxRecordsPerCall: 10,
+      minPollIntervalMs: 0,
+      idleDelayMs: 5,
+      maxIdleDelayMs: 20,
+    });
     const { result, out, counts, emitted } = await runKeyedCountJob(source, 'kinesis-merge');
     expect(result.tasks.map((t) => [t.id, t.status]).sort()).toEqual([
       ['shardId-000000000000', 'HANDED_OFF'],
@@ -68,7 +86,10 @@ describe('KinesisSource across a shard merge (kinesalite)', () => {
     // Each key's window result comes once, from the child, counting both parents' records too.
     expect(emitted).toBe(LOW.length + HIGH.length);
     for (const key of [...LOW, ...HIGH]) {
-      expect(counts.get(key)).toMatchObject({ count: out.filter((r) => r.key === key).length, task: 'shardId-000000000002' });
+      expect(counts.get(key)).toMatchObject({
+        count: out.filter((r) => r.key === key).length,
+        task: 'shardId-000000000002',
+      });
     }
 
     // millisBehindLatest per shard: kinesalite reports 0 for an open shard and, on the last

@@ -1,4 +1,9 @@
-import { GetRecordsCommand, KinesisClient, SplitShardCommand, type GetRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  KinesisClient,
+  SplitShardCommand,
+  type GetRecordsCommandOutput,
+} from '@aws-sdk/client-kinesis';
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureStream, waitForStreamActive } from '../local-stack/platform-resources.js';
@@ -23,7 +28,12 @@ interface Trade {
 const KEYS = Array.from({ length: 16 }, (_, i) => `SYM${i}`);
 
 async function write(stream: string, from: number, count: number, aggregation: boolean): Promise<void> {
-  const writer = new KinesisWriter({ client: stack.clients.kinesis, streamName: stream, aggregation, strictOrder: true });
+  const writer = new KinesisWriter({
+    client: stack.clients.kinesis,
+    streamName: stream,
+    aggregation,
+    strictOrder: true,
+  });
   await writer.write(
     Array.from({ length: count }, (_, j) => {
       const i = from + j;
@@ -35,8 +45,10 @@ async function write(stream: string, from: number, count: number, aggregation: b
 }
 
 const fast = { minPollIntervalMs: 0, idleDelayMs: 5, maxIdleDelayMs: 20 };
-const parse = (r: KinesisRecord): KeyedTrade => ({ ...(JSON.parse(Buffer.from(r.data).toString()) as Trade), shardId: r.shardId });
-
+const parse = (r: KinesisRecord): KeyedTrade => ({
+  ...(JSON.parse(Buffer.from(r.data).toString()) as Trade),
+  shardId: r.shardId,
+});
 
 describe('KinesisSource in a runtime job', () => {
   it('reads every record once across a shard split: children start after the parent and continue its keyed state', async () => {
@@ -44,12 +56,25 @@ describe('KinesisSource in a runtime job', () => {
     await ensureStream(stack.clients.kinesis, { name: stream, shards: 1 });
     await write(stream, 0, 300, false);
     await write(stream, 300, 300, true);
-    await stack.clients.kinesis.send(new SplitShardCommand({ StreamName: stream, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: String(2n ** 127n) }));
+    await stack.clients.kinesis.send(
+      new SplitShardCommand({
+        StreamName: stream,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: String(2n ** 127n),
+      }),
+    );
     await waitForStreamActive(stack.clients.kinesis, stream);
     await write(stream, 600, 400, true);
 
     const metrics = new InMemoryMetrics();
-    const source = new KinesisSource({ client: stack.clients.kinesis, streamName: stream, deserialize: parse, stopAtLatest: true, metrics, ...fast });
+    const source = new KinesisSource({
+      client: stack.clients.kinesis,
+      streamName: stream,
+      deserialize: parse,
+      stopAtLatest: true,
+      metrics,
+      ...fast,
+    });
     const { result, out, counts: byKey, emitted } = await runKeyedCountJob(source, 'kinesis-e2e');
     expect(result.tasks.map((t) => [t.id, t.status]).sort()).toEqual([
       ['shardId-000000000000', 'HANDED_OFF'],
@@ -70,7 +95,12 @@ describe('KinesisSource in a runtime job', () => {
     expect(emitted).toBe(KEYS.length);
     for (const key of KEYS) {
       const child = kinesisHashKey(key) < 2n ** 127n ? 'shardId-000000000001' : 'shardId-000000000002';
-      expect(byKey.get(key)).toEqual({ key, count: out.filter((r) => r.key === key).length, last: Math.max(...out.filter((r) => r.key === key).map((r) => r.i)), task: child });
+      expect(byKey.get(key)).toEqual({
+        key,
+        count: out.filter((r) => r.key === key).length,
+        last: Math.max(...out.filter((r) => r.key === key).map((r) => r.i)),
+        task: child,
+      });
     }
     expect(metrics.total('kinesisRecordsRead')).toBe(1000);
     expect(metrics.gaugeValue('millisBehindLatest', { shard: 'shardId-000000000001' })).toBe(0);
@@ -81,7 +111,13 @@ describe('KinesisSource in a runtime job', () => {
     await ensureStream(stack.clients.kinesis, { name: stream, shards: 1 });
     await write(stream, 0, 50, false);
     const metrics = new InMemoryMetrics();
-    const source = new KinesisSource({ client: stack.clients.kinesis, streamName: stream, deserialize: parse, metrics, ...fast });
+    const source = new KinesisSource({
+      client: stack.clients.kinesis,
+      streamName: stream,
+      deserialize: parse,
+      metrics,
+      ...fast,
+    });
     const [split] = await source.listSplits();
     const reader = source.createReader(split!, undefined);
     const first = await reader.poll(20);
@@ -119,7 +155,13 @@ describe('KinesisSource in a runtime job', () => {
     await new Promise((r) => setTimeout(r, 600));
     await write(stream, 10, 10, false);
     const read = async (start: 'LATEST' | { atTimestamp: number }): Promise<number[]> => {
-      const source = new KinesisSource({ client: stack.clients.kinesis, streamName: stream, deserialize: parse, start, ...fast });
+      const source = new KinesisSource({
+        client: stack.clients.kinesis,
+        streamName: stream,
+        deserialize: parse,
+        start,
+        ...fast,
+      });
       const reader = source.createReader((await source.listSplits())[0]!, undefined);
       const got = (await reader.poll(100)).records.map((r) => r.i);
       if (start === 'LATEST') await write(stream, 20, 3, false);
@@ -145,13 +187,25 @@ describe('KinesisSource in a runtime job', () => {
       }
       override send(command: GetRecordsCommand): Promise<GetRecordsCommandOutput> {
         if (command instanceof GetRecordsCommand && this.refusals-- > 0) {
-          return Promise.reject(Object.assign(new Error('Rate exceeded for shard'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+          return Promise.reject(
+            Object.assign(new Error('Rate exceeded for shard'), {
+              name: 'ProvisionedThroughputExceededException',
+              $metadata: { httpStatusCode: 400 },
+            }),
+          );
         }
         return this.real.send(command);
       }
     }
     const metrics = new InMemoryMetrics();
-    const source = new KinesisSource({ client: new Throttled(stack.clients.kinesis), streamName: stream, deserialize: parse, metrics, ...fast, retryBaseMs: 20 });
+    const source = new KinesisSource({
+      client: new Throttled(stack.clients.kinesis),
+      streamName: stream,
+      deserialize: parse,
+      metrics,
+      ...fast,
+      retryBaseMs: 20,
+    });
     const reader = source.createReader((await source.listSplits())[0]!, undefined);
     const got: number[] = [];
     for (let k = 0; k < 100 && got.length < 10; k++) {

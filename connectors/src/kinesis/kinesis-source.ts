@@ -1,5 +1,14 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { noopMetrics, silentLogger, type Logger, type Metrics, type Source, type SplitDescriptor, type SplitPosition, type SplitReader } from '@coattail/runtime';
+import {
+  noopMetrics,
+  silentLogger,
+  type Logger,
+  type Metrics,
+  type Source,
+  type SplitDescriptor,
+  type SplitPosition,
+  type SplitReader,
+} from '@coattail/runtime';
 import { ConnectorConfigError } from '../errors.js';
 import { ShardReader, type KinesisPosition, type KinesisRecord, type KinesisStart } from './shard-reader.js';
 import { listAllShards, shardToSplit } from './shards.js';
@@ -91,6 +100,9 @@ export class KinesisSource<T = KinesisRecord> implements Source<T> {
 
 function parsePosition(position: SplitPosition | undefined, shardId: string): KinesisPosition | undefined {
   if (position === undefined || position === null) return undefined;
-  if (typeof position === 'object' && !Array.isArray(position) && typeof position.sequenceNumber === 'string') return { sequenceNumber: position.sequenceNumber };
-  throw new ConnectorConfigError(`checkpointed position of shard ${shardId} is not a Kinesis position: ${JSON.stringify(position)}`);
+  if (typeof position === 'object' && !Array.isArray(position) && typeof position.sequenceNumber === 'string')
+    return { sequenceNumber: position.sequenceNumber };
+  throw new ConnectorConfigError(
+    `checkpointed position of shard ${shardId} is not a Kinesis position: ${JSON.stringify(position)}`,
+  );
 }

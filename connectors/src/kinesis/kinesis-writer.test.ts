@@ -21,7 +21,10 @@ async function freshStream(shards = 2): Promise<string> {
 }
 
 const trades = (n: number, keys: string[]): { partitionKey: string; data: Uint8Array }[] =>
-  Array.from({ length: n }, (_, i) => ({ partitionKey: keys[i % keys.length]!, data: Buffer.from(JSON.stringify({ key: keys[i % keys.length], i })) }));
+  Array.from({ length: n }, (_, i) => ({
+    partitionKey: keys[i % keys.length]!,
+    data: Buffer.from(JSON.stringify({ key: keys[i % keys.length], i })),
+  }));
 
 function perKeySequence(records: { partitionKey: string; data: Uint8Array }[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
@@ -39,7 +42,10 @@ function perKeySequence(records: { partitionKey: string; data: Uint8Array }[]): 
 class FlakyKinesis extends KinesisClient {
   calls: number[] = [];
   #seen = new Set<string>();
-  constructor(private readonly real: KinesisClient, private readonly n: number) {
+  constructor(
+    private readonly real: KinesisClient,
+    private readonly n: number,
+  ) {
     super({});
   }
   override send(command: PutRecordsCommand): Promise<PutRecordsCommandOutput> {
@@ -53,14 +59,20 @@ class FlakyKinesis extends KinesisClient {
       if (!fail) pass.push(i);
       return fail;
     });
-    return this.real.send(new PutRecordsCommand({ ...command.input, Records: pass.map((i) => entries[i]!) })).then((out) => {
-      const real = [...(out.Records ?? [])];
-      return {
-        ...out,
-        FailedRecordCount: verdict.filter(Boolean).length,
-        Records: verdict.map((fail) => (fail ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded' } : real.shift()!)),
-      };
-    });
+    return this.real
+      .send(new PutRecordsCommand({ ...command.input, Records: pass.map((i) => entries[i]!) }))
+      .then((out) => {
+        const real = [...(out.Records ?? [])];
+        return {
+          ...out,
+          FailedRecordCount: verdict.filter(Boolean).length,
+          Records: verdict.map((fail) =>
+            fail
+              ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded' }
+              : real.shift()!,
+          ),
+        };
+      });
   }
 }
 
@@ -82,7 +94,9 @@ describe('KinesisWriter', () => {
     const stream = await freshStream(1);
     const flaky = new FlakyKinesis(stack.clients.kinesis, 0);
     const writer = new KinesisWriter({ client: flaky, streamName: stream });
-    await writer.write(Array.from({ length: 8 }, (_, i) => ({ partitionKey: `k${i}`, data: new Uint8Array(700 * 1024) })));
+    await writer.write(
+      Array.from({ length: 8 }, (_, i) => ({ partitionKey: `k${i}`, data: new Uint8Array(700 * 1024) })),
+    );
     await writer.close();
     expect(flaky.calls).toEqual([7, 1]);
   });
@@ -94,7 +108,10 @@ describe('KinesisWriter', () => {
     const metrics = new InMemoryMetrics();
     const flaky = new FlakyKinesis(stack.clients.kinesis, 7);
     const writer = new KinesisWriter({ client: flaky, streamName: stream, retryBaseMs: 1, strictOrder: true, metrics });
-    const input = trades(300, Array.from({ length: 30 }, (_, i) => `S${i}`));
+    const input = trades(
+      300,
+      Array.from({ length: 30 }, (_, i) => `S${i}`),
+    );
     await writer.write(input);
     await writer.close();
     const { records } = await readWholeStream(stack.clients.kinesis, stream);
@@ -107,8 +124,16 @@ describe('KinesisWriter', () => {
   it('keeps per-key order with aggregation by default when aggregates of one key fail part-way', async () => {
     const stream = await freshStream();
     const flaky = new FlakyKinesis(stack.clients.kinesis, 7);
-    const writer = new KinesisWriter({ client: flaky, streamName: stream, retryBaseMs: 1, aggregation: { maxBytes: 200 } });
-    const input = trades(600, Array.from({ length: 30 }, (_, i) => `S${i}`));
+    const writer = new KinesisWriter({
+      client: flaky,
+      streamName: stream,
+      retryBaseMs: 1,
+      aggregation: { maxBytes: 200 },
+    });
+    const input = trades(
+      600,
+      Array.from({ length: 30 }, (_, i) => `S${i}`),
+    );
     await writer.write(input);
     await writer.close();
     const { records } = await readWholeStream(stack.clients.kinesis, stream);
@@ -120,7 +145,10 @@ describe('KinesisWriter', () => {
     const stream = await freshStream();
     const flaky = new FlakyKinesis(stack.clients.kinesis, 7);
     const writer = new KinesisWriter({ client: flaky, streamName: stream, retryBaseMs: 1 });
-    const input = trades(300, Array.from({ length: 30 }, (_, i) => `S${i}`));
+    const input = trades(
+      300,
+      Array.from({ length: 30 }, (_, i) => `S${i}`),
+    );
     await writer.write(input);
     await writer.close();
     const { records } = await readWholeStream(stack.clients.kinesis, stream);
@@ -131,7 +159,11 @@ describe('KinesisWriter', () => {
 
   it('aggregates many small records per Kinesis record, readable record by record', async () => {
     const stream = await freshStream();
-    const writer = new KinesisWriter({ client: stack.clients.kinesis, streamName: stream, aggregation: { maxBytes: 4096 } });
+    const writer = new KinesisWriter({
+      client: stack.clients.kinesis,
+      streamName: stream,
+      aggregation: { maxBytes: 4096 },
+    });
     const input = trades(2_000, ['BTC', 'ETH', 'SOL']);
     await writer.write(input);
     await writer.close();
@@ -143,7 +175,9 @@ describe('KinesisWriter', () => {
 
   it('rejects a record over the 1 MiB limit with an error that names its key', async () => {
     const writer = new KinesisWriter({ client: stack.clients.kinesis, streamName: 'unused' });
-    await expect(writer.write([{ partitionKey: 'BIG', data: new Uint8Array(1024 * 1024) }])).rejects.toThrow(ConnectorConfigError);
+    await expect(writer.write([{ partitionKey: 'BIG', data: new Uint8Array(1024 * 1024) }])).rejects.toThrow(
+      ConnectorConfigError,
+    );
     await expect(writer.write([{ partitionKey: 'BIG', data: new Uint8Array(1) }])).resolves.toBeUndefined();
   });
 });

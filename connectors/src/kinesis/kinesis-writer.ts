@@ -6,7 +6,12 @@ import { backoffDelay, sleep } from '../retry.js';
 import { AGGREGATE_OVERHEAD, aggregatedRecordSize, encodeAggregated, type UserRecord } from './kpl-aggregation.js';
 
 /** PutRecords limits: records per call, bytes per call, bytes per record (data plus key). */
-export const KINESIS_LIMITS = { recordsPerCall: 500, bytesPerCall: 5 * 1024 * 1024, bytesPerRecord: 1024 * 1024, partitionKeyChars: 256 } as const;
+export const KINESIS_LIMITS = {
+  recordsPerCall: 500,
+  bytesPerCall: 5 * 1024 * 1024,
+  bytesPerRecord: 1024 * 1024,
+  partitionKeyChars: 256,
+} as const;
 
 /** How a {@link KinesisWriter} batches and retries. */
 export interface KinesisWriterOptions {
@@ -67,7 +72,12 @@ interface Aggregate {
  * process.once('SIGTERM', () => void writer.close());
  */
 export class KinesisWriter {
-  readonly #o: Required<Pick<KinesisWriterOptions, 'lingerMs' | 'maxBufferedRecords' | 'strictOrder' | 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs'>> &
+  readonly #o: Required<
+    Pick<
+      KinesisWriterOptions,
+      'lingerMs' | 'maxBufferedRecords' | 'strictOrder' | 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs'
+    >
+  > &
     KinesisWriterOptions;
   readonly #aggregateMax: number | undefined;
   readonly #aggregates = new Map<string, Aggregate>();
@@ -86,11 +96,25 @@ export class KinesisWriter {
 
   constructor(options: KinesisWriterOptions) {
     const agg = options.aggregation;
-    this.#aggregateMax = agg === undefined || agg === false ? undefined : ((agg === true ? undefined : agg.maxBytes) ?? 50 * 1024);
+    this.#aggregateMax =
+      agg === undefined || agg === false ? undefined : ((agg === true ? undefined : agg.maxBytes) ?? 50 * 1024);
     const strictOrder = this.#aggregateMax !== undefined;
-    this.#o = { lingerMs: 100, maxBufferedRecords: 20_000, strictOrder, maxAttempts: 12, retryBaseMs: 100, retryMaxMs: 5_000, ...options };
-    if (this.#aggregateMax !== undefined && this.#aggregateMax > KINESIS_LIMITS.bytesPerRecord - KINESIS_LIMITS.partitionKeyChars * 4) {
-      throw new ConnectorConfigError(`aggregation.maxBytes ${this.#aggregateMax} exceeds the 1 MiB Kinesis record limit`);
+    this.#o = {
+      lingerMs: 100,
+      maxBufferedRecords: 20_000,
+      strictOrder,
+      maxAttempts: 12,
+      retryBaseMs: 100,
+      retryMaxMs: 5_000,
+      ...options,
+    };
+    if (
+      this.#aggregateMax !== undefined &&
+      this.#aggregateMax > KINESIS_LIMITS.bytesPerRecord - KINESIS_LIMITS.partitionKeyChars * 4
+    ) {
+      throw new ConnectorConfigError(
+        `aggregation.maxBytes ${this.#aggregateMax} exceeds the 1 MiB Kinesis record limit`,
+      );
     }
     this.#log = (options.logger ?? silentLogger).child({ component: 'kinesis-writer', stream: options.streamName });
     const m = options.metrics ?? noopMetrics;
@@ -117,7 +141,8 @@ export class KinesisWriter {
     if (this.#closed) throw new ConnectorConfigError('write after close: the Kinesis writer is closed');
     for (const r of records) this.#add(r);
     this.#buffered += records.length;
-    if (this.#queuedRecords() >= KINESIS_LIMITS.recordsPerCall || this.#queuedBytes >= KINESIS_LIMITS.bytesPerCall) this.#kick();
+    if (this.#queuedRecords() >= KINESIS_LIMITS.recordsPerCall || this.#queuedBytes >= KINESIS_LIMITS.bytesPerCall)
+      this.#kick();
     else this.#timer ??= setTimeout(() => this.#onLinger(), this.#o.lingerMs);
     while (this.#buffered >= this.#o.maxBufferedRecords && this.#failure === undefined) {
       // A full buffer will not wait out the linger: seal what is open and send it now.
@@ -158,7 +183,9 @@ export class KinesisWriter {
       throw new ConnectorConfigError(`partition key must be 1..256 characters, got ${r.partitionKey.length}`);
     }
     if (r.data.length + keyBytes > KINESIS_LIMITS.bytesPerRecord) {
-      throw new ConnectorConfigError(`record of ${r.data.length + keyBytes} bytes exceeds the 1 MiB Kinesis record limit (key '${r.partitionKey}')`);
+      throw new ConnectorConfigError(
+        `record of ${r.data.length + keyBytes} bytes exceeds the 1 MiB Kinesis record limit (key '${r.partitionKey}')`,
+      );
     }
     if (this.#aggregateMax === undefined) return this.#enqueue({ ...r, count: 1, attempts: 0 });
     const size = aggregatedRecordSize(r);
@@ -180,7 +207,13 @@ export class KinesisWriter {
     const first = agg.records[0]!;
     // Like the KPL, a lone record travels plain: smaller, and readable by anything.
     const data = agg.records.length === 1 ? first.data : encodeAggregated(agg.records);
-    this.#enqueue({ partitionKey: key, data, count: agg.records.length, attempts: 0, ...(first.explicitHashKey !== undefined ? { explicitHashKey: first.explicitHashKey } : {}) });
+    this.#enqueue({
+      partitionKey: key,
+      data,
+      count: agg.records.length,
+      attempts: 0,
+      ...(first.explicitHashKey !== undefined ? { explicitHashKey: first.explicitHashKey } : {}),
+    });
   }
 
   #sealAll(): void {
@@ -213,7 +246,8 @@ export class KinesisWriter {
   }
 
   #wake(): void {
-    if (this.#buffered < this.#o.maxBufferedRecords || this.#failure !== undefined) for (const w of this.#waiters.splice(0)) w();
+    if (this.#buffered < this.#o.maxBufferedRecords || this.#failure !== undefined)
+      for (const w of this.#waiters.splice(0)) w();
   }
 
   async #drain(): Promise<void> {
@@ -225,7 +259,12 @@ export class KinesisWriter {
         this.#queue = [...failed, ...this.#queue];
         for (const e of failed) this.#queuedBytes += e.data.length + e.partitionKey.length;
         const attempt = Math.max(...failed.map((e) => e.attempts));
-        if (attempt >= this.#o.maxAttempts) throw new PeerUnavailableError('Kinesis', `PutRecords to ${this.#o.streamName}`, new Error(`${failed.length} entries still failing after ${attempt} attempts`));
+        if (attempt >= this.#o.maxAttempts)
+          throw new PeerUnavailableError(
+            'Kinesis',
+            `PutRecords to ${this.#o.streamName}`,
+            new Error(`${failed.length} entries still failing after ${attempt} attempts`),
+          );
         await sleep(backoffDelay(attempt, this.#o.retryBaseMs, this.#o.retryMaxMs));
       }
       this.#wake();
@@ -282,7 +321,10 @@ export class KinesisWriter {
       this.#acknowledge(done);
       if (failed.length > 0) {
         this.#m.retried.inc(failed.length);
-        this.#log.debug({ failed: failed.length, of: batch.length }, 'PutRecords partially failed; retrying the failed entries');
+        this.#log.debug(
+          { failed: failed.length, of: batch.length },
+          'PutRecords partially failed; retrying the failed entries',
+        );
       }
       return failed;
     } catch (error) {

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AGGREGATE_OVERHEAD, aggregatedRecordSize, deaggregate, encodeAggregated, KPL_MAGIC, type UserRecord } from './kpl-aggregation.js';
+import {
+  AGGREGATE_OVERHEAD,
+  aggregatedRecordSize,
+  deaggregate,
+  encodeAggregated,
+  KPL_MAGIC,
+  type UserRecord,
+} from './kpl-aggregation.js';
 
 const rec = (partitionKey: string, text: string): UserRecord => ({ partitionKey, data: Buffer.from(text) });
 
@@ -28,9 +35,13 @@ describe('KPL aggregation', () => {
     });
     fc.assert(
       fc.property(fc.array(record, { minLength: 1, maxLength: 40 }), (records) => {
-        const clean = records.map((r) => (r.explicitHashKey === undefined ? { partitionKey: r.partitionKey, data: r.data } : r));
+        const clean = records.map((r) =>
+          r.explicitHashKey === undefined ? { partitionKey: r.partitionKey, data: r.data } : r,
+        );
         const back = deaggregate(encodeAggregated(clean), 'outer');
-        expect(back.map((r) => ({ ...r, data: Buffer.from(r.data) }))).toEqual(clean.map((r) => ({ ...r, data: Buffer.from(r.data) })));
+        expect(back.map((r) => ({ ...r, data: Buffer.from(r.data) }))).toEqual(
+          clean.map((r) => ({ ...r, data: Buffer.from(r.data) })),
+        );
       }),
       { numRuns: 200 },
     );

@@ -28,7 +28,9 @@ export function encodeAggregated(records: readonly UserRecord[]): Uint8Array {
   const keys = new Map<string, number>();
   const hashKeys = new Map<string, number>();
   for (const r of records) if (!keys.has(r.partitionKey)) keys.set(r.partitionKey, keys.size);
-  for (const r of records) if (r.explicitHashKey !== undefined && !hashKeys.has(r.explicitHashKey)) hashKeys.set(r.explicitHashKey, hashKeys.size);
+  for (const r of records)
+    if (r.explicitHashKey !== undefined && !hashKeys.has(r.explicitHashKey))
+      hashKeys.set(r.explicitHashKey, hashKeys.size);
   let estimate = 64;
   for (const r of records) estimate += r.data.length + 24;
   for (const k of keys.keys()) estimate += Buffer.byteLength(k) + 8;
@@ -40,8 +42,16 @@ export function encodeAggregated(records: readonly UserRecord[]): Uint8Array {
     // Record { 1: key index, 2: hash key index?, 3: data } written in place: its length first.
     const keyIndex = keys.get(r.partitionKey)!;
     const hashIndex = r.explicitHashKey === undefined ? undefined : hashKeys.get(r.explicitHashKey)!;
-    const inner = 1 + varintSize(keyIndex) + (hashIndex === undefined ? 0 : 1 + varintSize(hashIndex)) + 1 + varintSize(r.data.length) + r.data.length;
-    w.varint((3 << 3) | 2).varint(inner).uint(1, keyIndex);
+    const inner =
+      1 +
+      varintSize(keyIndex) +
+      (hashIndex === undefined ? 0 : 1 + varintSize(hashIndex)) +
+      1 +
+      varintSize(r.data.length) +
+      r.data.length;
+    w.varint((3 << 3) | 2)
+      .varint(inner)
+      .uint(1, keyIndex);
     if (hashIndex !== undefined) w.uint(2, hashIndex);
     w.bytes(3, r.data);
   }
@@ -72,7 +82,9 @@ export const AGGREGATE_OVERHEAD = KPL_MAGIC.length + DIGEST_BYTES;
  * plain record, as the KPL's own de-aggregator does.
  */
 export function deaggregate(data: Uint8Array, partitionKey: string, explicitHashKey?: string): UserRecord[] {
-  const plain = (): UserRecord[] => [{ partitionKey, data, ...(explicitHashKey !== undefined ? { explicitHashKey } : {}) }];
+  const plain = (): UserRecord[] => [
+    { partitionKey, data, ...(explicitHashKey !== undefined ? { explicitHashKey } : {}) },
+  ];
   if (!looksAggregated(data)) return plain();
   const body = data.subarray(KPL_MAGIC.length, data.length - DIGEST_BYTES);
   const digest = createHash('md5').update(body).digest();
@@ -95,7 +107,11 @@ export function deaggregate(data: Uint8Array, partitionKey: string, explicitHash
           else if (g.field === 3 && g.wire === 2) payload = g.value;
         }
         const hashKey = hashIndex === undefined ? undefined : hashKeys[hashIndex];
-        out.push({ partitionKey: keys[keyIndex] ?? partitionKey, data: payload, ...(hashKey !== undefined ? { explicitHashKey: hashKey } : {}) });
+        out.push({
+          partitionKey: keys[keyIndex] ?? partitionKey,
+          data: payload,
+          ...(hashKey !== undefined ? { explicitHashKey: hashKey } : {}),
+        });
       }
     }
     return out;

@@ -1,4 +1,9 @@
-import { GetRecordsCommand, KinesisClient, PutRecordsCommand, type GetRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  KinesisClient,
+  PutRecordsCommand,
+  type GetRecordsCommandOutput,
+} from '@aws-sdk/client-kinesis';
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureStream } from '../local-stack/platform-resources.js';
@@ -63,7 +68,10 @@ describe('ShardReader pacing', () => {
     await put(stream, 0, 10);
     // kinesalite never answers 5xx, so this client (a fake by necessity) fails the first two GetRecords
     // with an error that is transient only by its status code.
-    const unavailable = Object.assign(new Error('Service Unavailable'), { name: 'UnknownError', $metadata: { httpStatusCode: 503 } });
+    const unavailable = Object.assign(new Error('Service Unavailable'), {
+      name: 'UnknownError',
+      $metadata: { httpStatusCode: 503 },
+    });
     const clock = { t: 0 };
     const client = new Recorded(stack.clients.kinesis, clock, 2, unavailable);
     const metrics = new InMemoryMetrics();

@@ -1,4 +1,10 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type GetShardIteratorCommandInput, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type GetShardIteratorCommandInput,
+  type KinesisClient,
+  type _Record,
+} from '@aws-sdk/client-kinesis';
 import type { Counter, Gauge, Logger, SplitBatch, SplitDescriptor, SplitReader, Timestamp } from '@coattail/runtime';
 import { awsErrorName, isThrottlingError, isTransientAwsError } from '../aws/aws-errors.js';
 import { backoffDelay, withRetry } from '../retry.js';
@@ -78,7 +84,8 @@ export class ShardReader<T> implements SplitReader<T> {
   }
 
   async poll(maxRecords: number): Promise<SplitBatch<T>> {
-    if (this.#buffer.length === 0 && this.#ended === undefined && this.s.now() >= this.#nextFetchAt) await this.#fetch();
+    if (this.#buffer.length === 0 && this.#ended === undefined && this.s.now() >= this.#nextFetchAt)
+      await this.#fetch();
     if (this.#buffer.length > 0) return this.#emit(maxRecords);
     if (this.#ended !== undefined) return { records: [], end: { children: this.#ended } };
     return { records: [] };
@@ -88,20 +95,29 @@ export class ShardReader<T> implements SplitReader<T> {
     const records: T[] = [];
     const timestamps: Timestamp[] = [];
     let last: Fetched<T> | undefined;
-    while (this.#buffer.length > 0 && (records.length === 0 || records.length + this.#buffer[0]!.records.length <= maxRecords)) {
+    while (
+      this.#buffer.length > 0 &&
+      (records.length === 0 || records.length + this.#buffer[0]!.records.length <= maxRecords)
+    ) {
       last = this.#buffer.shift()!;
       for (const r of last.records) {
         records.push(r);
         timestamps.push(last.arrival);
       }
     }
-    return { records, timestamps, ...(last !== undefined ? { position: { sequenceNumber: last.sequenceNumber } satisfies KinesisPosition } : {}) };
+    return {
+      records,
+      timestamps,
+      ...(last !== undefined ? { position: { sequenceNumber: last.sequenceNumber } satisfies KinesisPosition } : {}),
+    };
   }
 
   #iteratorRequest(): GetShardIteratorCommandInput {
     const base = { StreamName: this.s.streamName, ShardId: this.split.id };
-    if (this.#lastSequence !== undefined) return { ...base, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: this.#lastSequence };
-    const start = (this.split.meta as Partial<ShardMeta> | undefined)?.afterParent === true ? 'TRIM_HORIZON' : this.s.start;
+    if (this.#lastSequence !== undefined)
+      return { ...base, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: this.#lastSequence };
+    const start =
+      (this.split.meta as Partial<ShardMeta> | undefined)?.afterParent === true ? 'TRIM_HORIZON' : this.s.start;
     if (start === 'TRIM_HORIZON' || start === 'LATEST') return { ...base, ShardIteratorType: start };
     return { ...base, ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(start.atTimestamp) };
   }
@@ -113,7 +129,9 @@ export class ShardReader<T> implements SplitReader<T> {
         this.#iterator = (await this.s.client.send(new GetShardIteratorCommand(request))).ShardIterator;
         if (this.#iterator === undefined) return this.#end();
       }
-      const out = await this.s.client.send(new GetRecordsCommand({ ShardIterator: this.#iterator, Limit: this.s.maxRecordsPerCall }));
+      const out = await this.s.client.send(
+        new GetRecordsCommand({ ShardIterator: this.#iterator, Limit: this.s.maxRecordsPerCall }),
+      );
       this.#failures = 0;
       this.#iterator = out.NextShardIterator;
       const behind = out.MillisBehindLatest ?? 0;
@@ -173,8 +191,12 @@ export class ShardReader<T> implements SplitReader<T> {
   }
 
   async #end(): Promise<void> {
-    const shards = await withRetry(() => listAllShards(this.s.client, this.s.streamName), { retryable: isTransientAwsError });
-    const children = shards.filter((s) => s.ParentShardId === this.split.id || s.AdjacentParentShardId === this.split.id).map((s) => shardToSplit(s, true));
+    const shards = await withRetry(() => listAllShards(this.s.client, this.s.streamName), {
+      retryable: isTransientAwsError,
+    });
+    const children = shards
+      .filter((s) => s.ParentShardId === this.split.id || s.AdjacentParentShardId === this.split.id)
+      .map((s) => shardToSplit(s, true));
     this.#log.info({ children: children.map((c) => c.id) }, 'shard reached SHARD_END');
     this.#ended = children;
   }

@@ -19,9 +19,12 @@ export async function listAllShards(client: KinesisClient, streamName: string): 
   let next: string | undefined;
   do {
     const token = next;
-    const out = await withRetry(() => client.send(new ListShardsCommand(token === undefined ? { StreamName: streamName } : { NextToken: token })), {
-      retryable: isTransientAwsError,
-    });
+    const out = await withRetry(
+      () => client.send(new ListShardsCommand(token === undefined ? { StreamName: streamName } : { NextToken: token })),
+      {
+        retryable: isTransientAwsError,
+      },
+    );
     shards.push(...(out.Shards ?? []));
     next = out.NextToken;
   } while (next !== undefined);
@@ -31,7 +34,10 @@ export async function listAllShards(client: KinesisClient, streamName: string): 
 /** A shard as a runtime split: parents from ParentShardId/AdjacentParentShardId, hash range in meta. */
 export function shardToSplit(shard: Shard, afterParent = false): SplitDescriptor {
   const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter((p): p is string => p !== undefined);
-  const meta: ShardMeta = { startingHashKey: shard.HashKeyRange?.StartingHashKey ?? '0', endingHashKey: shard.HashKeyRange?.EndingHashKey ?? String(2n ** 128n - 1n) };
+  const meta: ShardMeta = {
+    startingHashKey: shard.HashKeyRange?.StartingHashKey ?? '0',
+    endingHashKey: shard.HashKeyRange?.EndingHashKey ?? String(2n ** 128n - 1n),
+  };
   if (afterParent) meta.afterParent = true;
   return { id: shard.ShardId!, ...(parents.length > 0 ? { parents } : {}), meta: meta as SplitDescriptor['meta'] };
 }
@@ -57,6 +63,8 @@ export function shardHoldsKey(split: SplitDescriptor, partitionKey: string): boo
  * @example
  * env.execute({ jobId, stateKeyFilter: kinesisStateKeyFilter((key) => String(key).split('|')[0]!) });
  */
-export function kinesisStateKeyFilter(partitionKeyOf: (key: KeyValue) => string = String): (key: KeyValue, child: SplitDescriptor) => boolean {
+export function kinesisStateKeyFilter(
+  partitionKeyOf: (key: KeyValue) => string = String,
+): (key: KeyValue, child: SplitDescriptor) => boolean {
   return (key, child) => shardHoldsKey(child, partitionKeyOf(key));
 }

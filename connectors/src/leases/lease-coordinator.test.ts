@@ -21,7 +21,14 @@ async function leaseTable(): Promise<string> {
 
 const shards = (...ids: string[]): LeaseShard[] => ids.map((shardId) => ({ shardId, parentShardIds: [] }));
 const worker = (tableName: string, workerId: string, list: LeaseShard[], failoverTimeMs = 60_000): LeaseCoordinator =>
-  new LeaseCoordinator({ client: stack.clients.dynamodb, tableName, workerId, listShards: () => Promise.resolve(list), failoverTimeMs, shardSyncIntervalMs: 0 });
+  new LeaseCoordinator({
+    client: stack.clients.dynamodb,
+    tableName,
+    workerId,
+    listShards: () => Promise.resolve(list),
+    failoverTimeMs,
+    shardSyncIntervalMs: 0,
+  });
 
 describe('LeaseCoordinator', () => {
   it('shares shards evenly: a second worker steals until both hold their fair share', async () => {

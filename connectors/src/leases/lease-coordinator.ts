@@ -103,7 +103,11 @@ export class LeaseCoordinator {
     if (this.#timer) clearTimeout(this.#timer);
     await this.#round;
     if (release) {
-      await Promise.allSettled([...this.#held].map(([key, h]) => this.#serial(key, () => this.table.release(key, this.#o.workerId, h.counter))));
+      await Promise.allSettled(
+        [...this.#held].map(([key, h]) =>
+          this.#serial(key, () => this.table.release(key, this.#o.workerId, h.counter)),
+        ),
+      );
     }
     this.#held.clear();
   }
@@ -139,7 +143,11 @@ export class LeaseCoordinator {
     await this.#renewAll();
     if (this.#now() - this.#lastSync >= (this.#o.shardSyncIntervalMs ?? 60_000)) {
       const leases = await this.table.list();
-      await this.table.createMissing(await this.#o.listShards(), new Set(leases.map((l) => l.leaseKey)), this.#o.initialCheckpoint);
+      await this.table.createMissing(
+        await this.#o.listShards(),
+        new Set(leases.map((l) => l.leaseKey)),
+        this.#o.initialCheckpoint,
+      );
       this.#lastSync = this.#now();
     }
     await this.#takeAndBalance(await this.table.list());
@@ -177,19 +185,24 @@ export class LeaseCoordinator {
     const byKey = new Map(leases.map((l) => [l.leaseKey, l]));
     for (const l of leases) {
       const seen = this.#seen.get(l.leaseKey);
-      if (seen === undefined || seen.counter !== l.leaseCounter) this.#seen.set(l.leaseKey, { counter: l.leaseCounter, at: now });
-      if (this.#held.has(l.leaseKey) && l.leaseOwner !== me) this.#lose(l.leaseKey, `now held by ${l.leaseOwner ?? 'nobody'}`);
+      if (seen === undefined || seen.counter !== l.leaseCounter)
+        this.#seen.set(l.leaseKey, { counter: l.leaseCounter, at: now });
+      if (this.#held.has(l.leaseKey) && l.leaseOwner !== me)
+        this.#lose(l.leaseKey, `now held by ${l.leaseOwner ?? 'nobody'}`);
     }
-    const expired = (l: Lease): boolean => l.leaseOwner === undefined || now - this.#seen.get(l.leaseKey)!.at > this.#failover;
+    const expired = (l: Lease): boolean =>
+      l.leaseOwner === undefined || now - this.#seen.get(l.leaseKey)!.at > this.#failover;
     // A child is ready once every parent's checkpoint is SHARD_END. A parent with no lease row counts
     // as ended, as in the KCL (BlockOnParentShardTask): its lease was cleaned up after it ended, or it
     // fell out of retention before any lease was made, and waiting for it would block the child for
     // ever. A live parent always has a row first: ListShards lists parents before their children and
     // createMissing writes leases in that order.
-    const ready = (l: Lease): boolean => l.parentShardIds.every((p) => byKey.get(p) === undefined || byKey.get(p)!.checkpoint === SHARD_END);
+    const ready = (l: Lease): boolean =>
+      l.parentShardIds.every((p) => byKey.get(p) === undefined || byKey.get(p)!.checkpoint === SHARD_END);
     const active = leases.filter((l) => l.checkpoint !== SHARD_END && ready(l));
     const owners = new Map<string, Lease[]>([[me, []]]);
-    for (const l of active) if (l.leaseOwner !== undefined && !expired(l)) owners.set(l.leaseOwner, [...(owners.get(l.leaseOwner) ?? []), l]);
+    for (const l of active)
+      if (l.leaseOwner !== undefined && !expired(l)) owners.set(l.leaseOwner, [...(owners.get(l.leaseOwner) ?? []), l]);
     const target = Math.min(Math.ceil(active.length / owners.size), this.#o.maxLeasesPerWorker ?? Infinity);
     const free = shuffle(active.filter((l) => l.leaseOwner !== me && expired(l)));
     let taken = 0;

@@ -1,4 +1,10 @@
-import { PutItemCommand, ScanCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { awsErrorName, isTransientAwsError } from '../aws/aws-errors.js';
 import { withRetry } from '../retry.js';
 
@@ -55,7 +61,11 @@ export class LeaseTable {
   }
 
   /** Creates a lease for each shard that has none (a conditional put: concurrent workers agree). */
-  async createMissing(shards: readonly LeaseShard[], known: ReadonlySet<string>, initialCheckpoint = 'TRIM_HORIZON'): Promise<void> {
+  async createMissing(
+    shards: readonly LeaseShard[],
+    known: ReadonlySet<string>,
+    initialCheckpoint = 'TRIM_HORIZON',
+  ): Promise<void> {
     for (const s of shards) {
       if (known.has(s.shardId)) continue;
       const item: Record<string, AttributeValue> = {
@@ -68,7 +78,15 @@ export class LeaseTable {
         ...(s.endingHashKey !== undefined ? { endingHashKey: { S: s.endingHashKey } } : {}),
       };
       try {
-        await this.#send(() => this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(leaseKey)' })));
+        await this.#send(() =>
+          this.client.send(
+            new PutItemCommand({
+              TableName: this.tableName,
+              Item: item,
+              ConditionExpression: 'attribute_not_exists(leaseKey)',
+            }),
+          ),
+        );
       } catch (error) {
         if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw error;
       }
@@ -81,7 +99,9 @@ export class LeaseTable {
     let start: Record<string, AttributeValue> | undefined;
     do {
       const from = start;
-      const page = await this.#send(() => this.client.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: from })));
+      const page = await this.#send(() =>
+        this.client.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: from })),
+      );
       out.push(...(page.Items ?? []).map(parse));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
@@ -93,7 +113,12 @@ export class LeaseTable {
    * still held by `owner`); increments the counter. Returns the new counter, or undefined when the
    * condition failed (someone else changed the lease).
    */
-  async #fenced(leaseKey: string, expectedCounter: number, set: Record<string, AttributeValue | null>, owner?: string): Promise<number | undefined> {
+  async #fenced(
+    leaseKey: string,
+    expectedCounter: number,
+    set: Record<string, AttributeValue | null>,
+    owner?: string,
+  ): Promise<number | undefined> {
     const names: Record<string, string> = { '#c': 'leaseCounter' };
     const values: Record<string, AttributeValue> = { ':expected': { N: String(expectedCounter) }, ':one': { N: '1' } };
     const sets = ['#c = #c + :one'];
@@ -134,8 +159,12 @@ export class LeaseTable {
 
   /** Takes a lease seen at `lease.leaseCounter` (free, expired, or stolen). */
   take(lease: Lease, owner: string): Promise<number | undefined> {
-    const switches = lease.leaseOwner === owner ? lease.ownerSwitchesSinceCheckpoint : lease.ownerSwitchesSinceCheckpoint + 1;
-    return this.#fenced(lease.leaseKey, lease.leaseCounter, { leaseOwner: { S: owner }, ownerSwitchesSinceCheckpoint: { N: String(switches) } });
+    const switches =
+      lease.leaseOwner === owner ? lease.ownerSwitchesSinceCheckpoint : lease.ownerSwitchesSinceCheckpoint + 1;
+    return this.#fenced(lease.leaseKey, lease.leaseCounter, {
+      leaseOwner: { S: owner },
+      ownerSwitchesSinceCheckpoint: { N: String(switches) },
+    });
   }
 
   /** Renews a held lease: proves the owner is alive. */
@@ -145,7 +174,12 @@ export class LeaseTable {
 
   /** Records progress; refused (undefined) unless `owner` still holds the lease at `counter`. */
   checkpoint(leaseKey: string, owner: string, counter: number, checkpoint: string): Promise<number | undefined> {
-    return this.#fenced(leaseKey, counter, { checkpoint: { S: checkpoint }, ownerSwitchesSinceCheckpoint: { N: '0' } }, owner);
+    return this.#fenced(
+      leaseKey,
+      counter,
+      { checkpoint: { S: checkpoint }, ownerSwitchesSinceCheckpoint: { N: '0' } },
+      owner,
+    );
   }
 
   /** Gives a lease up (clean shutdown), so another worker can take it at once. */

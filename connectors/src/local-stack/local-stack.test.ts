@@ -23,7 +23,10 @@ describe('startLocalStack', () => {
     try {
       expect(Object.values(stack.endpoints).every((e) => e.startsWith('http://127.0.0.1:'))).toBe(true);
       expect((await stack.clients.kinesis.send(new ListStreamsCommand({}))).StreamNames).toEqual(['coattail-trades']);
-      expect((await stack.clients.dynamodb.send(new ListTablesCommand({}))).TableNames).toEqual(['coattail-alerts', 'coattail-leases']);
+      expect((await stack.clients.dynamodb.send(new ListTablesCommand({}))).TableNames).toEqual([
+        'coattail-alerts',
+        'coattail-leases',
+      ]);
       const buckets = (await stack.clients.s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
       expect(buckets?.sort()).toEqual(['coattail-checkpoints', 'coattail-raw', 'coattail-warehouse']);
     } finally {
@@ -36,16 +39,25 @@ describe('startLocalStack', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'stack-data-'));
     try {
       const first = await startLocalStack({ dataDir, streams: [{ name: 'kept', shards: 1 }], buckets: ['kept'] });
-      await first.clients.dynamodb.send(new PutItemCommand({ TableName: 'coattail-alerts', Item: { alert_id: { S: 'a1' }, symbol: { S: 'BTC' }, alert_time: { N: '1' } } }));
+      await first.clients.dynamodb.send(
+        new PutItemCommand({
+          TableName: 'coattail-alerts',
+          Item: { alert_id: { S: 'a1' }, symbol: { S: 'BTC' }, alert_time: { N: '1' } },
+        }),
+      );
       await first.clients.s3.send(new PutObjectCommand({ Bucket: 'kept', Key: 'k', Body: 'v' }));
       await first.stop();
 
       const second = await startLocalStack({ dataDir, streams: [{ name: 'kept', shards: 1 }], buckets: ['kept'] });
       try {
         expect((await second.clients.kinesis.send(new ListStreamsCommand({}))).StreamNames).toEqual(['kept']);
-        const item = await second.clients.dynamodb.send(new GetItemCommand({ TableName: 'coattail-alerts', Key: { alert_id: { S: 'a1' } } }));
+        const item = await second.clients.dynamodb.send(
+          new GetItemCommand({ TableName: 'coattail-alerts', Key: { alert_id: { S: 'a1' } } }),
+        );
         expect(item.Item?.symbol?.S).toBe('BTC');
-        const body = await (await second.clients.s3.send(new GetObjectCommand({ Bucket: 'kept', Key: 'k' }))).Body?.transformToString();
+        const body = await (
+          await second.clients.s3.send(new GetObjectCommand({ Bucket: 'kept', Key: 'k' }))
+        ).Body?.transformToString();
         expect(body).toBe('v');
       } finally {
         await second.stop();

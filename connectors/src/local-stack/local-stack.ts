@@ -92,12 +92,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ephemeral = options.dataDir === undefined;
   const root = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'coattail-stack-')));
   const persisted = (name: string): string | undefined => (ephemeral ? undefined : join(root, name));
-  for (const dir of ['kinesis', 'dynamodb', 's3']) if (!ephemeral || dir === 's3') await mkdir(join(root, dir), { recursive: true });
+  for (const dir of ['kinesis', 'dynamodb', 's3'])
+    if (!ephemeral || dir === 's3') await mkdir(join(root, dir), { recursive: true });
 
   const kinesisPath = persisted('kinesis');
   const dynamoPath = persisted('dynamodb');
-  const kinesisServer = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000, ...(kinesisPath ? { path: kinesisPath } : {}) });
-  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dynamoPath ? { path: dynamoPath } : {}) });
+  const kinesisServer = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 1000,
+    ...(kinesisPath ? { path: kinesisPath } : {}),
+  });
+  const dynamoServer = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(dynamoPath ? { path: dynamoPath } : {}),
+  });
   const kinesisPort = await listen(kinesisServer, options.ports?.kinesis ?? 0, host);
   const dynamoPort = await listen(dynamoServer, options.ports?.dynamodb ?? 0, host);
   const s3Options = { address: host, silent: true, directory: join(root, 's3') };
@@ -107,7 +119,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const url = (port: number): string => `http://${host}:${port}`;
   const endpoints = { kinesis: url(kinesisPort), dynamodb: url(dynamoPort), s3: url(s3Port) };
-  const clientOptions = (service: keyof typeof endpoints): AwsClientOptions => ({ region, endpoint: endpoints[service], credentials: LOCAL_CREDENTIALS });
+  const clientOptions = (service: keyof typeof endpoints): AwsClientOptions => ({
+    region,
+    endpoint: endpoints[service],
+    credentials: LOCAL_CREDENTIALS,
+  });
   const clients = {
     kinesis: createKinesisClient(clientOptions('kinesis')),
     dynamodb: createDynamoDbClient(clientOptions('dynamodb')),

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { describeCheckpointStoreContract } from '@coattail/runtime/testing';
 import { LocalObjectStore } from './local-object-store.js';
 
-describeCheckpointStoreContract('LocalObjectStore', async () => new LocalObjectStore(await mkdtemp(join(tmpdir(), 'objects-'))));
+describeCheckpointStoreContract(
+  'LocalObjectStore',
+  async () => new LocalObjectStore(await mkdtemp(join(tmpdir(), 'objects-'))),
+);
 
 describe('LocalObjectStore', () => {
   it('describes itself as a file URL', async () => {

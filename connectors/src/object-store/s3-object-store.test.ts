@@ -13,7 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-describeCheckpointStoreContract('S3ObjectStore on s3rver', () => new S3ObjectStore({ client: stack.clients.s3, bucket: 'store', prefix: `contract-${n++}` }));
+describeCheckpointStoreContract(
+  'S3ObjectStore on s3rver',
+  () => new S3ObjectStore({ client: stack.clients.s3, bucket: 'store', prefix: `contract-${n++}` }),
+);
 
 describe('S3ObjectStore', () => {
   it('describes itself as an s3 URL of its bucket and prefix', () => {
@@ -22,12 +25,19 @@ describe('S3ObjectStore', () => {
 
   it('lists every key across pages', async () => {
     const store = new S3ObjectStore({ client: stack.clients.s3, bucket: 'store', prefix: 'many', listPageSize: 10 });
-    await Promise.all(Array.from({ length: 25 }, (_, i) => store.put(`k/${String(i).padStart(4, '0')}`, new Uint8Array([1]))));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => store.put(`k/${String(i).padStart(4, '0')}`, new Uint8Array([1]))),
+    );
     expect((await store.list('k/')).length).toBe(25);
   });
 
   it('rides out S3 being down for a few seconds: the write completes once it is back', async () => {
-    const store = new S3ObjectStore({ client: stack.clients.s3, bucket: 'store', prefix: 'restart', retry: { baseMs: 100, maxMs: 500, attempts: 40 } });
+    const store = new S3ObjectStore({
+      client: stack.clients.s3,
+      bucket: 'store',
+      prefix: 'restart',
+      retry: { baseMs: 100, maxMs: 500, attempts: 40 },
+    });
     await store.put('before', Buffer.from('1'));
     await stack.stopS3();
     const write = store.put('during', Buffer.from('2'));

@@ -1,4 +1,10 @@
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { silentLogger, type Logger } from '@coattail/runtime';
 import { awsErrorName, isTransientAwsError } from '../aws/aws-errors.js';
 import { PeerUnavailableError } from '../errors.js';
@@ -53,7 +59,9 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array): Promise<void> {
-    await this.#call('PutObject', () => this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key, Body: body })));
+    await this.#call('PutObject', () =>
+      this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key, Body: body })),
+    );
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -75,7 +83,14 @@ export class S3ObjectStore implements ObjectStore {
     let after: string | undefined;
     for (;;) {
       const page = await this.#call('ListObjects', () =>
-        this.#client.send(new ListObjectsCommand({ Bucket: this.#bucket, Prefix: this.#prefix + prefix, Marker: after, MaxKeys: this.#pageSize })),
+        this.#client.send(
+          new ListObjectsCommand({
+            Bucket: this.#bucket,
+            Prefix: this.#prefix + prefix,
+            Marker: after,
+            MaxKeys: this.#pageSize,
+          }),
+        ),
       );
       const contents = page.Contents ?? [];
       for (const o of contents) if (o.Key !== undefined) keys.push(o.Key.slice(this.#prefix.length));
@@ -88,7 +103,9 @@ export class S3ObjectStore implements ObjectStore {
   async delete(keys: readonly string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000).map((k) => ({ Key: this.#prefix + k }));
-      await this.#call('DeleteObjects', () => this.#client.send(new DeleteObjectsCommand({ Bucket: this.#bucket, Delete: { Objects: chunk, Quiet: true } })));
+      await this.#call('DeleteObjects', () =>
+        this.#client.send(new DeleteObjectsCommand({ Bucket: this.#bucket, Delete: { Objects: chunk, Quiet: true } })),
+      );
     }
   }
 
@@ -97,7 +114,8 @@ export class S3ObjectStore implements ObjectStore {
       return await withRetry(fn, {
         ...this.#retry,
         retryable: isTransientAwsError,
-        onRetry: (error, attempt, delayMs) => this.#log.warn({ operation, attempt, delayMs, err: error }, 'S3 call failed; retrying'),
+        onRetry: (error, attempt, delayMs) =>
+          this.#log.warn({ operation, attempt, delayMs, err: error }, 'S3 call failed; retrying'),
       });
     } catch (error) {
       throw isTransientAwsError(error) ? new PeerUnavailableError(`S3 (${this.location})`, operation, error) : error;

@@ -30,10 +30,19 @@ export type AvroCodec = 'null' | 'deflate';
  * Encodes records as an in-memory Avro object container file; `metadata` goes into the header
  * (Iceberg keeps `schema`, `partition-spec`, `format-version`, ... there).
  */
-export async function encodeAvroFile(schema: avro.Schema, records: readonly unknown[], metadata: Record<string, string>, codec: AvroCodec = 'deflate'): Promise<Uint8Array> {
+export async function encodeAvroFile(
+  schema: avro.Schema,
+  records: readonly unknown[],
+  metadata: Record<string, string>,
+  codec: AvroCodec = 'deflate',
+): Promise<Uint8Array> {
   const meta: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(metadata)) meta[k] = Buffer.from(v, 'utf8');
-  const encoder = new avro.streams.BlockEncoder(avroType(schema), { codec, metadata: meta, writeHeader: 'never' } as Partial<avro.EncoderOptions>);
+  const encoder = new avro.streams.BlockEncoder(avroType(schema), {
+    codec,
+    metadata: meta,
+    writeHeader: 'never',
+  } as Partial<avro.EncoderOptions>);
   // The header must carry the schema exactly as given (field ids live in its attributes), and be
   // written even for zero records; avsc derives it from the type otherwise, so set it and write it here.
   const internals = encoder as unknown as { _schema: avro.Schema; _writeHeader: () => void };

@@ -55,7 +55,9 @@ export class IcebergCatalog {
   }
 
   private defaultLocation(id: TableIdentifier): string {
-    return this.io.uri(`${this.options.warehouse ?? 'warehouse'}/${encodeURIComponent(id.namespace)}/${encodeURIComponent(id.name)}`);
+    return this.io.uri(
+      `${this.options.warehouse ?? 'warehouse'}/${encodeURIComponent(id.namespace)}/${encodeURIComponent(id.name)}`,
+    );
   }
 
   /** Creates an empty table and registers it; throws `TableAlreadyExistsError`. */
@@ -123,6 +125,9 @@ export class IcebergCatalog {
 
   private wrap(id: TableIdentifier, metadataLocation: string, metadata: ReturnType<typeof parseTableMetadata>): Table {
     const logger = this.logger.child({ table: formatIdentifier(id) });
-    return new Table(new TableOperations(id, this.options.pointers, this.io, metadata, metadataLocation, logger), logger);
+    return new Table(
+      new TableOperations(id, this.options.pointers, this.io, metadata, metadataLocation, logger),
+      logger,
+    );
   }
 }

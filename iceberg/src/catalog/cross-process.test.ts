@@ -17,7 +17,13 @@ describe('local catalog across processes', () => {
   it('lets two writer processes append concurrently with no commit lost', async () => {
     await env.catalog.createTable('market.trades', { schema: tradeSchema, spec: tradeSpec });
     const rounds = 5;
-    await Promise.all([0, 100_000].map((offset) => run(process.execPath, ['--import', 'tsx', worker, env.root, String(offset), String(rounds)], { cwd: fileURLToPath(new URL('../..', import.meta.url)) })));
+    await Promise.all(
+      [0, 100_000].map((offset) =>
+        run(process.execPath, ['--import', 'tsx', worker, env.root, String(offset), String(rounds)], {
+          cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        }),
+      ),
+    );
     const table = await env.catalog.loadTable('market.trades');
     expect(table.snapshots()).toHaveLength(2 * rounds);
     const rows = await table.scan().toRows();

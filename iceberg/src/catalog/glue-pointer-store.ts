@@ -16,8 +16,16 @@ export interface GlueTableInput {
 export interface GlueClient {
   getTable(input: { DatabaseName: string; Name: string }): Promise<{ Table?: GlueTableInput & { VersionId?: string } }>;
   createTable(input: { DatabaseName: string; TableInput: GlueTableInput }): Promise<unknown>;
-  updateTable(input: { DatabaseName: string; TableInput: GlueTableInput; VersionId?: string; SkipArchive?: boolean }): Promise<unknown>;
-  getTables(input: { DatabaseName: string; NextToken?: string }): Promise<{ TableList?: (GlueTableInput & { VersionId?: string })[]; NextToken?: string }>;
+  updateTable(input: {
+    DatabaseName: string;
+    TableInput: GlueTableInput;
+    VersionId?: string;
+    SkipArchive?: boolean;
+  }): Promise<unknown>;
+  getTables(input: {
+    DatabaseName: string;
+    NextToken?: string;
+  }): Promise<{ TableList?: (GlueTableInput & { VersionId?: string })[]; NextToken?: string }>;
   deleteTable(input: { DatabaseName: string; Name: string }): Promise<unknown>;
 }
 
@@ -25,7 +33,9 @@ const METADATA_LOCATION = 'metadata_location';
 const PREVIOUS_METADATA_LOCATION = 'previous_metadata_location';
 
 function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string' ? error.name : undefined;
+  return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string'
+    ? error.name
+    : undefined;
 }
 
 function tableLocationOf(metadataLocation: string): string {
@@ -50,7 +60,11 @@ export class GluePointerStore implements MetadataPointerStore {
       return (await this.glue.getTable({ DatabaseName: id.namespace, Name: id.name })).Table;
     } catch (error) {
       if (errorName(error) === 'EntityNotFoundException') return undefined;
-      throw new IcebergError('GLUE', `Glue GetTable failed for ${formatIdentifier(id)}`, { domain: 'external', retryable: true, cause: error });
+      throw new IcebergError('GLUE', `Glue GetTable failed for ${formatIdentifier(id)}`, {
+        domain: 'external',
+        retryable: true,
+        cause: error,
+      });
     }
   }
 
@@ -59,7 +73,11 @@ export class GluePointerStore implements MetadataPointerStore {
     if (!table) return undefined;
     const location = table.Parameters?.[METADATA_LOCATION];
     if (table.Parameters?.table_type?.toUpperCase() !== 'ICEBERG' || !location) {
-      throw new IcebergError('NOT_ICEBERG', `Glue table ${formatIdentifier(id)} is not an Iceberg table (no table_type=ICEBERG / metadata_location)`, { domain: 'user' });
+      throw new IcebergError(
+        'NOT_ICEBERG',
+        `Glue table ${formatIdentifier(id)} is not an Iceberg table (no table_type=ICEBERG / metadata_location)`,
+        { domain: 'user' },
+      );
     }
     return location;
   }
@@ -77,7 +95,11 @@ export class GluePointerStore implements MetadataPointerStore {
       });
     } catch (error) {
       if (errorName(error) === 'AlreadyExistsException') throw new TableAlreadyExistsError(formatIdentifier(id));
-      throw new IcebergError('GLUE', `Glue CreateTable failed for ${formatIdentifier(id)}`, { domain: 'external', retryable: true, cause: error });
+      throw new IcebergError('GLUE', `Glue CreateTable failed for ${formatIdentifier(id)}`, {
+        domain: 'external',
+        retryable: true,
+        cause: error,
+      });
     }
   }
 
@@ -85,22 +107,35 @@ export class GluePointerStore implements MetadataPointerStore {
     const table = await this.getTable(id);
     if (!table) throw new NoSuchTableError(formatIdentifier(id));
     const current = table.Parameters?.[METADATA_LOCATION];
-    if (current !== expected) throw new CommitConflictError(`Glue table ${formatIdentifier(id)} points at ${current ?? 'nothing'}, not ${expected}`);
+    if (current !== expected)
+      throw new CommitConflictError(
+        `Glue table ${formatIdentifier(id)} points at ${current ?? 'nothing'}, not ${expected}`,
+      );
     try {
       await this.glue.updateTable({
         DatabaseName: id.namespace,
         TableInput: {
           Name: id.name,
           TableType: table.TableType ?? 'EXTERNAL_TABLE',
-          Parameters: { ...table.Parameters, table_type: 'ICEBERG', [METADATA_LOCATION]: next, [PREVIOUS_METADATA_LOCATION]: expected },
+          Parameters: {
+            ...table.Parameters,
+            table_type: 'ICEBERG',
+            [METADATA_LOCATION]: next,
+            [PREVIOUS_METADATA_LOCATION]: expected,
+          },
           StorageDescriptor: { ...table.StorageDescriptor, Location: tableLocationOf(next) },
         },
         ...(table.VersionId !== undefined ? { VersionId: table.VersionId } : {}),
         SkipArchive: this.skipArchive,
       });
     } catch (error) {
-      if (errorName(error) === 'ConcurrentModificationException') throw new CommitConflictError(`Glue table ${formatIdentifier(id)} changed during the commit`, error);
-      throw new IcebergError('GLUE', `Glue UpdateTable failed for ${formatIdentifier(id)}; the commit state is unknown, refresh before retrying`, { domain: 'external', retryable: false, cause: error });
+      if (errorName(error) === 'ConcurrentModificationException')
+        throw new CommitConflictError(`Glue table ${formatIdentifier(id)} changed during the commit`, error);
+      throw new IcebergError(
+        'GLUE',
+        `Glue UpdateTable failed for ${formatIdentifier(id)}; the commit state is unknown, refresh before retrying`,
+        { domain: 'external', retryable: false, cause: error },
+      );
     }
   }
 
@@ -109,7 +144,8 @@ export class GluePointerStore implements MetadataPointerStore {
     let token: string | undefined;
     do {
       const page = await this.glue.getTables({ DatabaseName: namespace, ...(token ? { NextToken: token } : {}) });
-      for (const t of page.TableList ?? []) if (t.Parameters?.table_type?.toUpperCase() === 'ICEBERG') out.push({ namespace, name: t.Name });
+      for (const t of page.TableList ?? [])
+        if (t.Parameters?.table_type?.toUpperCase() === 'ICEBERG') out.push({ namespace, name: t.Name });
       token = page.NextToken;
     } while (token);
     return out;

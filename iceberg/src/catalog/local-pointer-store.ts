@@ -73,7 +73,12 @@ export class LocalPointerStore implements MetadataPointerStore {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         if (await this.isStale(lock)) await rm(lock, { force: true });
-        else if (Date.now() > deadline) throw new IcebergError('CATALOG_LOCKED', `table '${formatIdentifier(id)}' stayed locked for ${this.lockTimeoutMs} ms; remove ${lock} if no writer is running`, { domain: 'external', retryable: true });
+        else if (Date.now() > deadline)
+          throw new IcebergError(
+            'CATALOG_LOCKED',
+            `table '${formatIdentifier(id)}' stayed locked for ${this.lockTimeoutMs} ms; remove ${lock} if no writer is running`,
+            { domain: 'external', retryable: true },
+          );
         else await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
       }
     }
@@ -113,7 +118,9 @@ export class LocalPointerStore implements MetadataPointerStore {
       const current = await this.read(id);
       if (!current) throw new NoSuchTableError(formatIdentifier(id));
       if (current.metadataLocation !== expected) {
-        throw new CommitConflictError(`table '${formatIdentifier(id)}' moved to ${current.metadataLocation} since ${expected} was read`);
+        throw new CommitConflictError(
+          `table '${formatIdentifier(id)}' moved to ${current.metadataLocation} since ${expected} was read`,
+        );
       }
       await this.write(id, { metadataLocation: next, previousMetadataLocation: expected });
     });
@@ -122,7 +129,9 @@ export class LocalPointerStore implements MetadataPointerStore {
   async list(namespace: string): Promise<TableIdentifier[]> {
     try {
       const names = await readdir(join(this.root, encodeURIComponent(namespace)));
-      return names.filter((n) => n.endsWith('.json')).map((n) => ({ namespace, name: decodeURIComponent(n.slice(0, -'.json'.length)) }));
+      return names
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => ({ namespace, name: decodeURIComponent(n.slice(0, -'.json'.length)) }));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;

@@ -8,7 +8,8 @@ export interface TableIdentifier {
 export function parseIdentifier(text: string | TableIdentifier): TableIdentifier {
   if (typeof text !== 'string') return text;
   const dot = text.lastIndexOf('.');
-  if (dot <= 0 || dot === text.length - 1) throw new TypeError(`table identifier '${text}' must look like 'namespace.table'`);
+  if (dot <= 0 || dot === text.length - 1)
+    throw new TypeError(`table identifier '${text}' must look like 'namespace.table'`);
   return { namespace: text.slice(0, dot), name: text.slice(dot + 1) };
 }
 

@@ -11,10 +11,15 @@ import { IcebergCatalog } from './catalog.js';
 import { GluePointerStore } from './glue-pointer-store.js';
 import { LocalPointerStore } from './local-pointer-store.js';
 
-describePointerStoreContract('LocalPointerStore', async () => new LocalPointerStore(await mkdtemp(join(tmpdir(), 'pointers-'))));
+describePointerStoreContract(
+  'LocalPointerStore',
+  async () => new LocalPointerStore(await mkdtemp(join(tmpdir(), 'pointers-'))),
+);
 // Glue cannot run here (nothing emulates it on this machine): the contract runs against FakeGlue,
 // an in-memory fake with Glue's VersionId / ConcurrentModificationException semantics.
-describePointerStoreContract('GluePointerStore on a fake Glue client', () => Promise.resolve(new GluePointerStore(new FakeGlue())));
+describePointerStoreContract('GluePointerStore on a fake Glue client', () =>
+  Promise.resolve(new GluePointerStore(new FakeGlue())),
+);
 
 describe('GluePointerStore', () => {
   it('registers tables the way Athena reads them and keeps concurrent appends (fake Glue: Glue cannot run here)', async () => {

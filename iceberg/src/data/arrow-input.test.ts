@@ -1,4 +1,14 @@
-import { Float64, Int64, makeData, makeVector, Table as ArrowTable, TimestampMicrosecond, TimestampNanosecond, Utf8, vectorFromArray } from 'apache-arrow';
+import {
+  Float64,
+  Int64,
+  makeData,
+  makeVector,
+  Table as ArrowTable,
+  TimestampMicrosecond,
+  TimestampNanosecond,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineSchema } from '../schema/schema.js';
 import { tempCatalog } from '../../test/temp-catalog.js';
@@ -42,10 +52,14 @@ describe('Arrow input', () => {
     const table = await env.catalog.createTable('market.arrow', { schema });
     const nanos = new ArrowTable({
       id: vectorFromArray([1n], new Int64()),
-      event_time: makeVector(makeData({ type: new TimestampNanosecond(), length: 1, data: BigInt64Array.from([1_000_000_001_999n]) })),
+      event_time: makeVector(
+        makeData({ type: new TimestampNanosecond(), length: 1, data: BigInt64Array.from([1_000_000_001_999n]) }),
+      ),
     });
     await table.append(nanos);
     expect((await table.scan().toRows())[0]!.event_time).toBe(1_000_000_001n);
-    await expect(table.append(new ArrowTable({ id: vectorFromArray([1n], new Int64()) }))).rejects.toThrow(/no column 'event_time'/);
+    await expect(table.append(new ArrowTable({ id: vectorFromArray([1n], new Int64()) }))).rejects.toThrow(
+      /no column 'event_time'/,
+    );
   });
 });

@@ -19,7 +19,8 @@ export function columnsFromArrow(schema: Schema, table: ArrowTable): (IcebergVal
   return schema.fields.map((field) => {
     const vector = table.getChild(field.name);
     if (!vector) {
-      if (field.required) throw new IcebergUsageError(`the Arrow table has no column '${field.name}', which is required`);
+      if (field.required)
+        throw new IcebergUsageError(`the Arrow table has no column '${field.name}', which is required`);
       return new Array<IcebergValue | null>(table.numRows).fill(null);
     }
     const out: (IcebergValue | null)[] = [];

@@ -29,8 +29,17 @@ function truncateUpper(s: string): string | undefined {
 }
 
 /** Computes counts and bounds for the rows of one file (values already normalized per column). */
-export function computeMetrics(fields: readonly NestedField[], columns: readonly (readonly (IcebergValue | null)[])[]): FileMetrics {
-  const m: FileMetrics = { valueCounts: new Map(), nullValueCounts: new Map(), nanValueCounts: new Map(), lowerBounds: new Map(), upperBounds: new Map() };
+export function computeMetrics(
+  fields: readonly NestedField[],
+  columns: readonly (readonly (IcebergValue | null)[])[],
+): FileMetrics {
+  const m: FileMetrics = {
+    valueCounts: new Map(),
+    nullValueCounts: new Map(),
+    nanValueCounts: new Map(),
+    lowerBounds: new Map(),
+    upperBounds: new Map(),
+  };
   fields.forEach((field, c) => {
     const values = columns[c]!;
     let nulls = 0;
@@ -69,7 +78,15 @@ export function computeMetrics(fields: readonly NestedField[], columns: readonly
     if (floating) m.nanValueCounts.set(field.id, nans);
     if (min === undefined || max === undefined || field.type === 'binary') return;
     if (field.type === 'string') {
-      m.lowerBounds.set(field.id, toBinary('string', Array.from(min as string).slice(0, STRING_BOUND_LENGTH).join('')));
+      m.lowerBounds.set(
+        field.id,
+        toBinary(
+          'string',
+          Array.from(min as string)
+            .slice(0, STRING_BOUND_LENGTH)
+            .join(''),
+        ),
+      );
       const upper = truncateUpper(max as string);
       if (upper !== undefined) m.upperBounds.set(field.id, toBinary('string', upper));
       return;

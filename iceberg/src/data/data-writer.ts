@@ -39,7 +39,13 @@ function estimateRowBytes(columns: readonly (readonly (IcebergValue | null)[])[]
 function partitionKey(tuple: readonly (IcebergValue | null)[]): string {
   // Called per row: a cheap join, with a type tag so 1 (int) and '1' (string) stay distinct.
   let key = '';
-  for (const v of tuple) key += v === null ? '\u0000n|' : v instanceof Uint8Array ? `b${Buffer.from(v).toString('hex')}|` : `${typeof v}${String(v)}|`;
+  for (const v of tuple)
+    key +=
+      v === null
+        ? '\u0000n|'
+        : v instanceof Uint8Array
+          ? `b${Buffer.from(v).toString('hex')}|`
+          : `${typeof v}${String(v)}|`;
   return key;
 }
 
@@ -49,13 +55,24 @@ function partitionKey(tuple: readonly (IcebergValue | null)[]): string {
  * `DataFile` entries (partition tuple, counts and bounds) ready to be committed.
  * Nothing is visible in the table until those files are committed.
  */
-export async function writeDataFiles(io: FileIO, tableLocation: string, schema: Schema, spec: PartitionSpec, input: readonly Row[] | ArrowTable, options: DataWriterOptions = {}): Promise<DataFile[]> {
+export async function writeDataFiles(
+  io: FileIO,
+  tableLocation: string,
+  schema: Schema,
+  spec: PartitionSpec,
+  input: readonly Row[] | ArrowTable,
+  options: DataWriterOptions = {},
+): Promise<DataFile[]> {
   const fields = schema.fields;
-  const columns = input instanceof ArrowTable ? columnsFromArrow(schema, input) : fields.map((field) => input.map((row) => normalizeValue(field.type, row[field.name], field.name)));
+  const columns =
+    input instanceof ArrowTable
+      ? columnsFromArrow(schema, input)
+      : fields.map((field) => input.map((row) => normalizeValue(field.type, row[field.name], field.name)));
   const rowCount = columns[0]?.length ?? 0;
   if (rowCount === 0) return [];
   fields.forEach((field, c) => {
-    if (field.required && columns[c]!.includes(null)) throw new IcebergUsageError(`column '${field.name}' is required but a row has no value for it`);
+    if (field.required && columns[c]!.includes(null))
+      throw new IcebergUsageError(`column '${field.name}' is required but a row has no value for it`);
   });
   const bound = bindPartitionSpec(spec, schema);
   const sourceIndex = bound.map((b) => fields.findIndex((f) => f.id === b.field['source-id']));
@@ -76,13 +93,20 @@ export async function writeDataFiles(io: FileIO, tableLocation: string, schema: 
   for (const group of groups.values()) {
     const dir = bound.length > 0 ? `${partitionPath(bound, group.tuple)}/` : '';
     for (let start = 0, n = 0; start < group.rows.length; start += maxRows, n++) {
-      requests.push({ uri: `${tableLocation}/data/${dir}${batch}-${String(requests.length).padStart(5, '0')}.parquet`, rows: group.rows.slice(start, start + maxRows), tuple: group.tuple });
+      requests.push({
+        uri: `${tableLocation}/data/${dir}${batch}-${String(requests.length).padStart(5, '0')}.parquet`,
+        rows: group.rows.slice(start, start + maxRows),
+        tuple: group.tuple,
+      });
     }
   }
   const written = await withDuckDB((c) => writeParquetFiles(c, io, fields, columns, requests, options));
   return requests.map((req, i) => {
     const file = written[i]!;
-    const metrics = computeMetrics(fields, columns.map((col) => req.rows.map((r) => col[r] ?? null)));
+    const metrics = computeMetrics(
+      fields,
+      columns.map((col) => req.rows.map((r) => col[r] ?? null)),
+    );
     return {
       content: 0,
       filePath: file.uri,

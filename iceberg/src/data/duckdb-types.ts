@@ -72,7 +72,8 @@ export function toDuckDBValue(type: IcebergType, v: IcebergValue | null): DuckDB
 /** Converts a value read by DuckDB back to the library's representation for the Iceberg type. */
 export function fromDuckDBValue(type: IcebergType, v: DuckDBValue): IcebergValue | null {
   if (v === null) return null;
-  if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue || v instanceof DuckDBTimeValue) return v.micros;
+  if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue || v instanceof DuckDBTimeValue)
+    return v.micros;
   if (v instanceof DuckDBDateValue) return v.days;
   if (v instanceof DuckDBBlobValue) return new Uint8Array(v.bytes);
   if (v instanceof DuckDBDecimalValue) return v.value;

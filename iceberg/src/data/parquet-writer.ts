@@ -91,20 +91,33 @@ export async function writeParquetFiles(
     for (const [fileIndex, file] of files.entries()) {
       const partDir = join(out, `__file=${fileIndex}`);
       const names = await readdir(partDir);
-      if (names.length !== 1) throw new IcebergError('PARQUET_WRITE', `DuckDB wrote ${names.length} files for one data file (expected 1) in ${partDir}`);
+      if (names.length !== 1)
+        throw new IcebergError(
+          'PARQUET_WRITE',
+          `DuckDB wrote ${names.length} files for one data file (expected 1) in ${partDir}`,
+        );
       const path = join(partDir, names[0]!);
       const columnSizes = new Map<number, number>();
       const groupStarts = new Map<number, number>();
       for (const row of byFile.get(path) ?? []) {
         const field = fields[Number(row.column_id)];
         if (field) columnSizes.set(field.id, (columnSizes.get(field.id) ?? 0) + Number(row.total_compressed_size));
-        const offset = Math.min(...[row.dictionary_page_offset, row.data_page_offset].filter((o) => o !== null && o !== undefined).map(Number));
+        const offset = Math.min(
+          ...[row.dictionary_page_offset, row.data_page_offset]
+            .filter((o) => o !== null && o !== undefined)
+            .map(Number),
+        );
         const group = Number(row.row_group_id);
         groupStarts.set(group, Math.min(groupStarts.get(group) ?? Infinity, offset));
       }
       const bytes = await readFile(path);
       await io.write(file.uri, bytes);
-      written.push({ uri: file.uri, fileSizeInBytes: bytes.byteLength, columnSizes, splitOffsets: [...groupStarts.values()].sort((a, b) => a - b) });
+      written.push({
+        uri: file.uri,
+        fileSizeInBytes: bytes.byteLength,
+        columnSizes,
+        splitOffsets: [...groupStarts.values()].sort((a, b) => a - b),
+      });
     }
     return written;
   } finally {

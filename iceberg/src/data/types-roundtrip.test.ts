@@ -31,14 +31,43 @@ describe('value types round trip', () => {
       { source: 'utc_ts', transform: 'hour' },
     ]);
     const rows = [
-      { flag: true, n: -7, big: 9_007_199_254_740_993n, f: 0.5, d: -1e-300, amount: 123_456_789n, day: 20_778, local_ts: -1n, utc_ts: 1_763_733_000_123_456n, name: 'Zürich 🐋', id: 'f79c3e09-677c-4bbd-a479-3f349cb785e7', blob: Uint8Array.of(0, 1, 255) },
-      { flag: null, n: null, big: null, f: null, d: null, amount: null, day: null, local_ts: null, utc_ts: null, name: null, id: null, blob: null },
+      {
+        flag: true,
+        n: -7,
+        big: 9_007_199_254_740_993n,
+        f: 0.5,
+        d: -1e-300,
+        amount: 123_456_789n,
+        day: 20_778,
+        local_ts: -1n,
+        utc_ts: 1_763_733_000_123_456n,
+        name: 'Zürich 🐋',
+        id: 'f79c3e09-677c-4bbd-a479-3f349cb785e7',
+        blob: Uint8Array.of(0, 1, 255),
+      },
+      {
+        flag: null,
+        n: null,
+        big: null,
+        f: null,
+        d: null,
+        amount: null,
+        day: null,
+        local_ts: null,
+        utc_ts: null,
+        name: null,
+        id: null,
+        blob: null,
+      },
     ];
     const table = await env.catalog.createTable('t.types', { schema, spec });
     await table.append(rows);
     const back = await table.scan().toRows();
     expect(back.sort((a) => (a.flag === null ? 1 : -1))).toEqual(rows);
     const files = await table.scan().planFiles();
-    expect(files.map((f) => f.file.partition).sort((a) => (a[0] === null ? 1 : -1))).toEqual([[expect.any(Number), 9_007_199_254_740_000n, 489_925], [null, null, null]]);
+    expect(files.map((f) => f.file.partition).sort((a) => (a[0] === null ? 1 : -1))).toEqual([
+      [expect.any(Number), 9_007_199_254_740_000n, 489_925],
+      [null, null, null],
+    ]);
   });
 });

@@ -29,13 +29,17 @@ export class FileIO {
 
   /** The store key of a URI under this store; throws a usage error for other locations. */
   key(uri: string): string {
-    if (!uri.startsWith(`${this.base}/`)) throw new IcebergUsageError(`'${uri}' is not under the table's object store ${this.base}`);
+    if (!uri.startsWith(`${this.base}/`))
+      throw new IcebergUsageError(`'${uri}' is not under the table's object store ${this.base}`);
     return uri.slice(this.base.length + 1);
   }
 
   async read(uri: string): Promise<Uint8Array> {
     const bytes = await this.store.get(this.key(uri));
-    if (!bytes) throw new IcebergError('FILE_MISSING', `'${uri}' does not exist; the table references a file that was deleted`, { domain: 'external' });
+    if (!bytes)
+      throw new IcebergError('FILE_MISSING', `'${uri}' does not exist; the table references a file that was deleted`, {
+        domain: 'external',
+      });
     return bytes;
   }
 
@@ -61,7 +65,10 @@ export class FileIO {
   /** Last-modified time of a file of a local store; undefined when the store cannot tell (S3 through `ObjectStore`). */
   async lastModified(uri: string): Promise<number | undefined> {
     if (!this.base.startsWith('file:')) return undefined;
-    return stat(join(fileURLToPath(this.base), this.key(uri))).then((s) => s.mtimeMs, () => undefined);
+    return stat(join(fileURLToPath(this.base), this.key(uri))).then(
+      (s) => s.mtimeMs,
+      () => undefined,
+    );
   }
 
   /** A local filesystem path DuckDB can open for this URI. */

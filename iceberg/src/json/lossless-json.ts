@@ -46,6 +46,10 @@ export function parseLosslessJson(text: string): unknown {
 
 /** `JSON.stringify` that writes `bigint` values as bare JSON integers. */
 export function stringifyLosslessJson(value: unknown, space?: number): string {
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${SENTINEL}${v.toString()}` : v), space);
+  const text = JSON.stringify(
+    value,
+    (_key, v: unknown) => (typeof v === 'bigint' ? `${SENTINEL}${v.toString()}` : v),
+    space,
+  );
   return text.replace(SENTINEL_RE, '$1');
 }

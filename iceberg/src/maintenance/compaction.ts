@@ -37,7 +37,9 @@ function partitionKey(f: DataFile, specId: number): string {
  */
 export async function compactTable(table: Table, options: CompactionOptions = {}): Promise<CompactionResult> {
   await table.refresh();
-  const target = options.targetFileSizeBytes ?? Number(table.metadata.properties['write.target-file-size-bytes'] ?? DEFAULT_TARGET_FILE_SIZE);
+  const target =
+    options.targetFileSizeBytes ??
+    Number(table.metadata.properties['write.target-file-size-bytes'] ?? DEFAULT_TARGET_FILE_SIZE);
   const small = options.smallFileBytes ?? Math.floor(target * 0.75);
   const minInputs = options.minInputFiles ?? 2;
   const defaultSpec = table.metadata['default-spec-id'];
@@ -57,10 +59,22 @@ export async function compactTable(table: Table, options: CompactionOptions = {}
     partitions++;
     const rows = await readDataFiles(table.ops.io, schema, files);
     const totalBytes = files.reduce((n, f) => n + f.fileSizeInBytes, 0);
-    const written = await writeDataFiles(table.ops.io, table.metadata.location, schema, table.spec(), rows, { targetFileSizeBytes: target, bytesPerRowHint: Math.max(1, totalBytes / Math.max(1, rows.length)) });
+    const written = await writeDataFiles(table.ops.io, table.metadata.location, schema, table.spec(), rows, {
+      targetFileSizeBytes: target,
+      bytesPerRowHint: Math.max(1, totalBytes / Math.max(1, rows.length)),
+    });
     removed.push(...files);
     added.push(...written);
   }
-  const commit = removed.length > 0 ? await table.rewriteFiles(removed, added, { summary: { 'coattail.maintenance': 'compaction' } }) : undefined;
-  return { rewrittenFiles: removed.length, addedFiles: added.length, rewrittenRecords: removed.reduce((n, f) => n + f.recordCount, 0), partitions, commit };
+  const commit =
+    removed.length > 0
+      ? await table.rewriteFiles(removed, added, { summary: { 'coattail.maintenance': 'compaction' } })
+      : undefined;
+  return {
+    rewrittenFiles: removed.length,
+    addedFiles: added.length,
+    rewrittenRecords: removed.reduce((n, f) => n + f.recordCount, 0),
+    partitions,
+    commit,
+  };
 }

@@ -15,7 +15,8 @@ beforeEach(async () => {
 });
 afterEach(async () => env.cleanup());
 
-const ids = (rows: Record<string, unknown>[]): bigint[] => rows.map((r) => r.trade_id as bigint).sort((a, b) => Number(a - b));
+const ids = (rows: Record<string, unknown>[]): bigint[] =>
+  rows.map((r) => r.trade_id as bigint).sort((a, b) => Number(a - b));
 
 describe('compaction', () => {
   it('rewrites many small files per partition into one and keeps every row', async () => {
@@ -28,7 +29,13 @@ describe('compaction', () => {
     expect(result).toMatchObject({ rewrittenFiles: 45, addedFiles: 9, rewrittenRecords: 225, partitions: 9 });
     expect(await table.scan().planFiles()).toHaveLength(9);
     expect(ids(await table.scan().toRows())).toEqual(before);
-    expect(table.currentSnapshot()!.summary).toMatchObject({ operation: 'replace', 'deleted-data-files': '45', 'added-data-files': '9', 'total-records': '225', 'total-data-files': '9' });
+    expect(table.currentSnapshot()!.summary).toMatchObject({
+      operation: 'replace',
+      'deleted-data-files': '45',
+      'added-data-files': '9',
+      'total-records': '225',
+      'total-data-files': '9',
+    });
     const snap = table.currentSnapshot()!;
     const listed = await readManifestList(await env.catalog.io.read(snap['manifest-list']!));
     expect(listed.map((m) => [m.addedFilesCount, m.deletedFilesCount, m.sequenceNumber])).toEqual([
@@ -43,7 +50,10 @@ describe('compaction', () => {
   it('keeps rows appended by another writer while it ran', async () => {
     const table = await env.catalog.createTable('market.trades', { schema: tradeSchema, spec: tradeSpec });
     for (let i = 0; i < 3; i++) await table.append(trades(9, 3, i * 9));
-    const other = await new IcebergCatalog({ pointers: new LocalPointerStore(join(env.root, 'catalog')), store: new LocalObjectStore(join(env.root, 'objects')) }).loadTable('market.trades');
+    const other = await new IcebergCatalog({
+      pointers: new LocalPointerStore(join(env.root, 'catalog')),
+      store: new LocalObjectStore(join(env.root, 'objects')),
+    }).loadTable('market.trades');
     const commit = table.ops.commit.bind(table.ops);
     let raced = false;
     table.ops.commit = async (base, metadata) => {

@@ -18,7 +18,8 @@ export async function reachableFiles(io: FileIO, snapshots: readonly Snapshot[])
       files.add(m.manifestPath);
       if (seenManifests.has(m.manifestPath)) continue;
       seenManifests.add(m.manifestPath);
-      for (const e of (await readManifest(await io.read(m.manifestPath))).entries) if (e.status !== 2) files.add(e.dataFile.filePath);
+      for (const e of (await readManifest(await io.read(m.manifestPath))).entries)
+        if (e.status !== 2) files.add(e.dataFile.filePath);
     }
   }
   return files;
@@ -36,7 +37,10 @@ export interface ExpireOptions {
  * Removes old snapshots from the metadata (time travel to them is no longer possible), then
  * deletes the files only they referenced. Files still referenced by a retained snapshot stay.
  */
-export async function expireSnapshots(table: Table, options: ExpireOptions = {}): Promise<{ expired: bigint[]; deletedFiles: number }> {
+export async function expireSnapshots(
+  table: Table,
+  options: ExpireOptions = {},
+): Promise<{ expired: bigint[]; deletedFiles: number }> {
   const olderThan = options.olderThanMs ?? Date.now() - 5 * 86_400_000;
   const retainLast = Math.max(1, options.retainLast ?? 1);
   const plan = (base: TableMetadata): Set<bigint> => {
@@ -51,12 +55,21 @@ export async function expireSnapshots(table: Table, options: ExpireOptions = {})
       if (job !== undefined && !newestPerWriter.has(key)) newestPerWriter.set(key, s['snapshot-id']);
     }
     for (const id of newestPerWriter.values()) kept.add(id);
-    return new Set(base.snapshots.filter((s) => !kept.has(s['snapshot-id']) && s['timestamp-ms'] < olderThan).map((s) => s['snapshot-id']));
+    return new Set(
+      base.snapshots
+        .filter((s) => !kept.has(s['snapshot-id']) && s['timestamp-ms'] < olderThan)
+        .map((s) => s['snapshot-id']),
+    );
   };
   const expired = await table.ops.commitWithRetry<Set<bigint>>((base) => {
     const removed = plan(base);
     if (removed.size === 0) return Promise.resolve({ kind: 'noop', result: removed });
-    return Promise.resolve({ kind: 'commit', metadata: withoutSnapshots(base, table.ops.metadataLocation, removed, Date.now()), result: removed, attemptFiles: [] });
+    return Promise.resolve({
+      kind: 'commit',
+      metadata: withoutSnapshots(base, table.ops.metadataLocation, removed, Date.now()),
+      result: removed,
+      attemptFiles: [],
+    });
   });
   if (expired.size === 0) return { expired: [], deletedFiles: 0 };
   const io = table.ops.io;

@@ -17,7 +17,13 @@ function required(name: string, type: unknown, fieldId: number): Record<string, 
 }
 
 /** Maps with int keys are arrays of key/value records with the `map` logical type (spec Appendix A). */
-function intMap(name: string, fieldId: number, keyId: number, valueId: number, valueType: string): Record<string, unknown> {
+function intMap(
+  name: string,
+  fieldId: number,
+  keyId: number,
+  valueId: number,
+  valueType: string,
+): Record<string, unknown> {
   return optional(
     name,
     {

@@ -37,7 +37,10 @@ export interface ManifestListHeader {
 }
 
 /** Writes a v2 manifest list. */
-export async function writeManifestList(header: ManifestListHeader, manifests: readonly ManifestFile[]): Promise<Uint8Array> {
+export async function writeManifestList(
+  header: ManifestListHeader,
+  manifests: readonly ManifestFile[],
+): Promise<Uint8Array> {
   const meta: Record<string, string> = {
     'snapshot-id': header.snapshotId.toString(),
     'parent-snapshot-id': header.parentSnapshotId?.toString() ?? 'null',
@@ -58,12 +61,13 @@ export async function writeManifestList(header: ManifestListHeader, manifests: r
     added_rows_count: m.addedRowsCount,
     existing_rows_count: m.existingRowsCount,
     deleted_rows_count: m.deletedRowsCount,
-    partitions: m.partitions?.map((p) => ({
-      contains_null: p.containsNull,
-      contains_nan: p.containsNan ?? null,
-      lower_bound: p.lowerBound ? Buffer.from(p.lowerBound) : null,
-      upper_bound: p.upperBound ? Buffer.from(p.upperBound) : null,
-    })) ?? null,
+    partitions:
+      m.partitions?.map((p) => ({
+        contains_null: p.containsNull,
+        contains_nan: p.containsNan ?? null,
+        lower_bound: p.lowerBound ? Buffer.from(p.lowerBound) : null,
+        upper_bound: p.upperBound ? Buffer.from(p.upperBound) : null,
+      })) ?? null,
     key_metadata: null,
   }));
   return encodeAvroFile(manifestFileSchema, records, meta);
@@ -101,7 +105,10 @@ export async function readManifestList(bytes: Uint8Array): Promise<ManifestFile[
   const file = await decodeAvroFile(bytes);
   return file.records.map((raw) => {
     const parsed = manifestFileRecord.safeParse(raw);
-    if (!parsed.success) throw new InvalidMetadataError(`invalid manifest list entry: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new InvalidMetadataError(
+        `invalid manifest list entry: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const r = parsed.data;
     return {
       manifestPath: r.manifest_path,

@@ -29,8 +29,16 @@ const entry: ManifestEntry = {
     partition: [20_778, 3],
     recordCount: 10,
     fileSizeInBytes: 1234,
-    valueCounts: new Map([[1, 10], [2, 10], [3, 10]]),
-    nullValueCounts: new Map([[1, 0], [2, 2], [3, 0]]),
+    valueCounts: new Map([
+      [1, 10],
+      [2, 10],
+      [3, 10],
+    ]),
+    nullValueCounts: new Map([
+      [1, 0],
+      [2, 2],
+      [3, 0],
+    ]),
     lowerBounds: new Map([[2, toBinary('double', 1.5)]]),
     upperBounds: new Map([[2, toBinary('double', 9.5)]]),
   },
@@ -41,12 +49,28 @@ describe('manifests', () => {
     const bytes = await writeManifest(schema, spec, [entry]);
     const manifest = await readManifest(bytes);
     expect(manifest.specId).toBe(0);
-    expect(manifest.entries).toEqual([{ ...entry, dataFile: { ...entry.dataFile, columnSizes: undefined, nanValueCounts: undefined, splitOffsets: undefined, sortOrderId: undefined } }]);
+    expect(manifest.entries).toEqual([
+      {
+        ...entry,
+        dataFile: {
+          ...entry.dataFile,
+          columnSizes: undefined,
+          nanValueCounts: undefined,
+          splitOffsets: undefined,
+          sortOrderId: undefined,
+        },
+      },
+    ]);
   });
 
   it('carry the header metadata and field ids the spec requires', async () => {
     const file = await decodeAvroFile(await writeManifest(schema, spec, [entry]));
-    expect(file.metadata).toMatchObject({ 'format-version': '2', content: 'data', 'partition-spec-id': '0', 'schema-id': '0' });
+    expect(file.metadata).toMatchObject({
+      'format-version': '2',
+      content: 'data',
+      'partition-spec-id': '0',
+      'schema-id': '0',
+    });
     expect(JSON.parse(file.metadata['partition-spec']!)).toEqual(spec.fields);
     expect(JSON.parse(file.metadata.schema!)).toEqual(schema);
     const avroSchema = file.schema as { fields: { name: string; 'field-id': number; type: unknown }[] };
@@ -57,7 +81,9 @@ describe('manifests', () => {
       ['file_sequence_number', 4],
       ['data_file', 2],
     ]);
-    expect(JSON.stringify(avroSchema)).toContain('"name":"event_time_day","type":["null",{"type":"int","logicalType":"date"}],"default":null,"field-id":1000');
+    expect(JSON.stringify(avroSchema)).toContain(
+      '"name":"event_time_day","type":["null",{"type":"int","logicalType":"date"}],"default":null,"field-id":1000',
+    );
     expect(file.metadata['avro.codec']).toBe('deflate');
   });
 });
@@ -78,11 +104,22 @@ describe('manifest lists', () => {
       addedRowsCount: 10,
       existingRowsCount: 20,
       deletedRowsCount: 0,
-      partitions: [{ containsNull: false, containsNan: undefined, lowerBound: toBinary('date', 20_000), upperBound: toBinary('date', 20_778) }],
+      partitions: [
+        {
+          containsNull: false,
+          containsNan: undefined,
+          lowerBound: toBinary('date', 20_000),
+          upperBound: toBinary('date', 20_778),
+        },
+      ],
     };
     const bytes = await writeManifestList({ snapshotId: bigSnapshotId, sequenceNumber: 7 }, [m]);
     expect(await readManifestList(bytes)).toEqual([m]);
     const file = await decodeAvroFile(bytes);
-    expect(file.metadata).toMatchObject({ 'snapshot-id': bigSnapshotId.toString(), 'sequence-number': '7', 'format-version': '2' });
+    expect(file.metadata).toMatchObject({
+      'snapshot-id': bigSnapshotId.toString(),
+      'sequence-number': '7',
+      'format-version': '2',
+    });
   });
 });

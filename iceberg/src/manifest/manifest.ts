@@ -64,7 +64,11 @@ function headerMetadata(schema: Schema, spec: PartitionSpec): Record<string, str
 }
 
 /** Writes a v2 data manifest as an Avro container file. */
-export async function writeManifest(schema: Schema, spec: PartitionSpec, entries: readonly ManifestEntry[]): Promise<Uint8Array> {
+export async function writeManifest(
+  schema: Schema,
+  spec: PartitionSpec,
+  entries: readonly ManifestEntry[],
+): Promise<Uint8Array> {
   const bound = bindPartitionSpec(spec, schema);
   const records = entries.map((e) => {
     const f = e.dataFile;
@@ -140,7 +144,10 @@ export async function readManifest(bytesIn: Uint8Array): Promise<Manifest> {
   const names = specFields.data.map((f) => f.name);
   const entries = file.records.map((raw) => {
     const parsed = entryRecord.safeParse(raw);
-    if (!parsed.success) throw new InvalidMetadataError(`invalid manifest entry: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new InvalidMetadataError(
+        `invalid manifest entry: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const r = parsed.data;
     const d = r.data_file;
     const partition = names.map((n) => {

@@ -57,11 +57,18 @@ export function newTableMetadata(options: NewTableMetadataOptions): TableMetadat
 
 function withMetadataLog(base: TableMetadata, baseLocation: string, now: number): TableMetadata['metadata-log'] {
   const max = Number(base.properties['write.metadata.previous-versions-max'] ?? DEFAULT_PREVIOUS_VERSIONS_MAX);
-  return [...base['metadata-log'], { 'metadata-file': baseLocation, 'timestamp-ms': base['last-updated-ms'] }].slice(-max).filter(() => now >= 0);
+  return [...base['metadata-log'], { 'metadata-file': baseLocation, 'timestamp-ms': base['last-updated-ms'] }]
+    .slice(-max)
+    .filter(() => now >= 0);
 }
 
 /** The next metadata with a committed snapshot as the `main` branch head. */
-export function withSnapshot(base: TableMetadata, baseLocation: string, snapshot: Snapshot, now: number): TableMetadata {
+export function withSnapshot(
+  base: TableMetadata,
+  baseLocation: string,
+  snapshot: Snapshot,
+  now: number,
+): TableMetadata {
   const id = snapshot['snapshot-id'];
   return {
     ...base,
@@ -88,7 +95,12 @@ export function withSchema(base: TableMetadata, baseLocation: string, schema: Sc
 }
 
 /** The next metadata with some snapshots removed (snapshot expiry). */
-export function withoutSnapshots(base: TableMetadata, baseLocation: string, removed: ReadonlySet<bigint>, now: number): TableMetadata {
+export function withoutSnapshots(
+  base: TableMetadata,
+  baseLocation: string,
+  removed: ReadonlySet<bigint>,
+  now: number,
+): TableMetadata {
   const snapshots = base.snapshots.filter((s) => !removed.has(s['snapshot-id']));
   // The spec: when snapshots expire, drop every snapshot-log entry before the last expired one.
   const log = base['snapshot-log'];

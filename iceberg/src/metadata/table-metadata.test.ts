@@ -5,7 +5,8 @@ import { InvalidMetadataError } from '../errors.js';
 import { currentSchema, currentSnapshot, parseTableMetadata, serializeTableMetadata } from './table-metadata.js';
 
 // Fixtures copied from apache/iceberg core/src/test/resources (Apache-2.0); see test/fixtures/README.md.
-const fixture = (name: string): Promise<string> => readFile(fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url)), 'utf8');
+const fixture = (name: string): Promise<string> =>
+  readFile(fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url)), 'utf8');
 
 describe('table metadata parser', () => {
   it('parses the reference implementation’s v2 metadata, keeping 64-bit snapshot ids exact', async () => {
@@ -29,8 +30,12 @@ describe('table metadata parser', () => {
 
   it('rejects unsupported versions and v2 metadata missing required fields', async () => {
     expect(() => parseTableMetadata('{"format-version": 3}')).toThrow(/unsupported format-version 3/);
-    await expect(fixture('TableMetadataUnsupportedVersion.json').then(parseTableMetadata)).rejects.toThrow(InvalidMetadataError);
-    await expect(fixture('TableMetadataV2MissingSchemas.json').then(parseTableMetadata)).rejects.toThrow(/requires schemas/);
+    await expect(fixture('TableMetadataUnsupportedVersion.json').then(parseTableMetadata)).rejects.toThrow(
+      InvalidMetadataError,
+    );
+    await expect(fixture('TableMetadataV2MissingSchemas.json').then(parseTableMetadata)).rejects.toThrow(
+      /requires schemas/,
+    );
   });
 
   it('serializes back to JSON that parses to the same metadata, ids as bare integers', async () => {

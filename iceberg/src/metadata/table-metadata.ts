@@ -51,7 +51,13 @@ const rawMetadataSchema = z.looseObject({
   'last-sequence-number': z.number().int().optional(),
   'last-updated-ms': z.number().int(),
   'last-column-id': z.number().int(),
-  schema: z.looseObject({ type: z.literal('struct'), 'schema-id': z.number().int().optional(), fields: z.array(nestedFieldSchema) }).optional(),
+  schema: z
+    .looseObject({
+      type: z.literal('struct'),
+      'schema-id': z.number().int().optional(),
+      fields: z.array(nestedFieldSchema),
+    })
+    .optional(),
   schemas: z.array(schemaSchema).optional(),
   'current-schema-id': z.number().int().optional(),
   'partition-spec': z.array(z.unknown()).optional(),
@@ -114,12 +120,20 @@ function normalize(raw: RawMetadata): TableMetadata {
     if (raw['default-sort-order-id'] === undefined) invalid('v2 metadata requires default-sort-order-id');
   }
   const { schema, 'partition-spec': legacySpec, ...rest } = raw;
-  const schemas = raw.schemas ?? (schema ? [{ ...schema, 'schema-id': schema['schema-id'] ?? 0 }] : invalid('metadata has neither schemas nor schema'));
+  const schemas =
+    raw.schemas ??
+    (schema
+      ? [{ ...schema, 'schema-id': schema['schema-id'] ?? 0 }]
+      : invalid('metadata has neither schemas nor schema'));
   const currentSchemaId = raw['current-schema-id'] ?? schemas[0]!['schema-id'];
-  if (!schemas.some((s) => s['schema-id'] === currentSchemaId)) invalid(`current-schema-id ${currentSchemaId} is not among the schemas`);
-  const specs = raw['partition-specs'] ?? [{ 'spec-id': 0, fields: z.array(partitionSpecSchema.shape.fields.element).parse(legacySpec ?? []) }];
+  if (!schemas.some((s) => s['schema-id'] === currentSchemaId))
+    invalid(`current-schema-id ${currentSchemaId} is not among the schemas`);
+  const specs = raw['partition-specs'] ?? [
+    { 'spec-id': 0, fields: z.array(partitionSpecSchema.shape.fields.element).parse(legacySpec ?? []) },
+  ];
   const defaultSpecId = raw['default-spec-id'] ?? specs[0]!['spec-id'];
-  const current = raw['current-snapshot-id'] === null || raw['current-snapshot-id'] === -1n ? undefined : raw['current-snapshot-id'];
+  const current =
+    raw['current-snapshot-id'] === null || raw['current-snapshot-id'] === -1n ? undefined : raw['current-snapshot-id'];
   const refs = raw.refs ?? (current !== undefined ? { main: { 'snapshot-id': current, type: 'branch' as const } } : {});
   return {
     ...rest,
@@ -129,7 +143,8 @@ function normalize(raw: RawMetadata): TableMetadata {
     'current-schema-id': currentSchemaId,
     'partition-specs': specs,
     'default-spec-id': defaultSpecId,
-    'last-partition-id': raw['last-partition-id'] ?? Math.max(999, ...specs.flatMap((s) => s.fields.map((f) => f['field-id']))),
+    'last-partition-id':
+      raw['last-partition-id'] ?? Math.max(999, ...specs.flatMap((s) => s.fields.map((f) => f['field-id']))),
     properties: raw.properties ?? {},
     'current-snapshot-id': current,
     snapshots: raw.snapshots ?? [],
@@ -150,11 +165,22 @@ export function parseTableMetadata(json: string | Uint8Array): TableMetadata {
   } catch (error) {
     throw new InvalidMetadataError('table metadata is not valid JSON', error);
   }
-  if (typeof value === 'object' && value !== null && 'format-version' in value && typeof value['format-version'] === 'number' && value['format-version'] > 2) {
-    throw new InvalidMetadataError(`unsupported format-version ${value['format-version']}; this library reads versions 1 and 2`);
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'format-version' in value &&
+    typeof value['format-version'] === 'number' &&
+    value['format-version'] > 2
+  ) {
+    throw new InvalidMetadataError(
+      `unsupported format-version ${value['format-version']}; this library reads versions 1 and 2`,
+    );
   }
   const parsed = rawMetadataSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidMetadataError(`invalid table metadata: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new InvalidMetadataError(
+      `invalid table metadata: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return normalize(parsed.data);
 }
 
@@ -177,7 +203,10 @@ export function currentSchema(metadata: TableMetadata): Schema {
 
 /** The partition spec with that id; throws if missing. */
 export function specById(metadata: TableMetadata, id: number): PartitionSpec {
-  return metadata['partition-specs'].find((s) => s['spec-id'] === id) ?? invalid(`partition spec ${id} is not in the table metadata`);
+  return (
+    metadata['partition-specs'].find((s) => s['spec-id'] === id) ??
+    invalid(`partition spec ${id} is not in the table metadata`)
+  );
 }
 
 /** The snapshot with that id, or undefined. */

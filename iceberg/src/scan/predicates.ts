@@ -17,7 +17,11 @@ type Cmp = '=' | '<' | '<=' | '>' | '>=';
  * Projects a column predicate onto a partition field (spec: Scan Planning — inclusive
  * projection): the result keeps every partition that may hold a matching row.
  */
-function projectComparison(b: BoundPartitionField, op: Cmp, v: IcebergValue): { op: Cmp; value: IcebergValue } | undefined {
+function projectComparison(
+  b: BoundPartitionField,
+  op: Cmp,
+  v: IcebergValue,
+): { op: Cmp; value: IcebergValue } | undefined {
   const t = b.transform;
   const p = applyTransform(t, b.sourceType, v);
   if (p === null) return undefined;
@@ -45,10 +49,17 @@ function satisfies(op: Cmp, actual: IcebergValue, expected: IcebergValue): boole
 }
 
 /** Whether a value range [lower, upper] may contain a value matching `op v`. */
-function rangeMayMatch(op: Cmp, lower: IcebergValue | undefined, upper: IcebergValue | undefined, v: IcebergValue): boolean {
+function rangeMayMatch(
+  op: Cmp,
+  lower: IcebergValue | undefined,
+  upper: IcebergValue | undefined,
+  v: IcebergValue,
+): boolean {
   switch (op) {
     case '=':
-      return !(lower !== undefined && compareValues(v, lower) < 0) && !(upper !== undefined && compareValues(v, upper) > 0);
+      return (
+        !(lower !== undefined && compareValues(v, lower) < 0) && !(upper !== undefined && compareValues(v, upper) > 0)
+      );
     case '<':
       return lower === undefined || compareValues(lower, v) < 0;
     case '<=':
@@ -68,23 +79,36 @@ export interface BoundPredicate {
 }
 
 /** Binds predicates to a schema (unknown columns are a usage error). */
-export function bindPredicates(schema: Schema, predicates: readonly Predicate[], resolve: (schema: Schema, name: string) => NestedField): BoundPredicate[] {
+export function bindPredicates(
+  schema: Schema,
+  predicates: readonly Predicate[],
+  resolve: (schema: Schema, name: string) => NestedField,
+): BoundPredicate[] {
   return predicates.map((p) => {
     const field = resolve(schema, p.column);
     const raw = p.op === 'in' ? p.values : 'value' in p ? [p.value] : [];
-    return { field, predicate: p, values: raw.map((v) => normalizeValue(field.type, v, field.name)).filter((v): v is IcebergValue => v !== null) };
+    return {
+      field,
+      predicate: p,
+      values: raw.map((v) => normalizeValue(field.type, v, field.name)).filter((v): v is IcebergValue => v !== null),
+    };
   });
 }
 
 /** Whether a file's partition tuple may hold rows matching every predicate. */
-export function partitionMayMatch(bound: readonly BoundPartitionField[], tuple: readonly (IcebergValue | null)[], predicates: readonly BoundPredicate[]): boolean {
+export function partitionMayMatch(
+  bound: readonly BoundPartitionField[],
+  tuple: readonly (IcebergValue | null)[],
+  predicates: readonly BoundPredicate[],
+): boolean {
   return predicates.every((bp) => {
     const op = bp.predicate.op;
     if (op === '!=' || op === 'is-null' || op === 'not-null') return true;
     return bound.every((b, i) => {
       if (b.field['source-id'] !== bp.field.id) return true;
       const actual = tuple[i] ?? null;
-      const comparisons = op === 'in' ? bp.values.map((v) => projectComparison(b, '=', v)) : [projectComparison(b, op, bp.values[0]!)];
+      const comparisons =
+        op === 'in' ? bp.values.map((v) => projectComparison(b, '=', v)) : [projectComparison(b, op, bp.values[0]!)];
       if (comparisons.some((c) => c === undefined)) return true;
       return actual !== null && comparisons.some((c) => satisfies(c!.op, actual, c!.value));
     });
@@ -92,7 +116,11 @@ export function partitionMayMatch(bound: readonly BoundPartitionField[], tuple: 
 }
 
 /** Whether a manifest's partition summaries may hold matching files. */
-export function manifestMayMatch(bound: readonly BoundPartitionField[], summaries: readonly FieldSummary[] | undefined, predicates: readonly BoundPredicate[]): boolean {
+export function manifestMayMatch(
+  bound: readonly BoundPartitionField[],
+  summaries: readonly FieldSummary[] | undefined,
+  predicates: readonly BoundPredicate[],
+): boolean {
   if (!summaries) return true;
   return predicates.every((bp) => {
     const op = bp.predicate.op;
@@ -103,7 +131,8 @@ export function manifestMayMatch(bound: readonly BoundPartitionField[], summarie
       if (!s.lowerBound || !s.upperBound) return s.containsNull ? false : true;
       const lower = fromBinary(b.resultType, s.lowerBound);
       const upper = fromBinary(b.resultType, s.upperBound);
-      const comparisons = op === 'in' ? bp.values.map((v) => projectComparison(b, '=', v)) : [projectComparison(b, op, bp.values[0]!)];
+      const comparisons =
+        op === 'in' ? bp.values.map((v) => projectComparison(b, '=', v)) : [projectComparison(b, op, bp.values[0]!)];
       if (comparisons.some((c) => c === undefined)) return true;
       return comparisons.some((c) => rangeMayMatch(c!.op, lower, upper, c!.value));
     });

@@ -32,7 +32,10 @@ export function predicatesToSql(predicates: readonly BoundPredicate[]): string {
       const col = columnExpr(bp);
       if (p.op === 'is-null') return `${quoteIdent(bp.field.name)} IS NULL`;
       if (p.op === 'not-null') return `${quoteIdent(bp.field.name)} IS NOT NULL`;
-      if (p.op === 'in') return bp.values.length === 0 ? 'FALSE' : `${col} IN (${bp.values.map((v) => literal(bp.field.type, v)).join(', ')})`;
+      if (p.op === 'in')
+        return bp.values.length === 0
+          ? 'FALSE'
+          : `${col} IN (${bp.values.map((v) => literal(bp.field.type, v)).join(', ')})`;
       const op = p.op === '!=' ? '<>' : p.op;
       return `${col} ${op} ${literal(bp.field.type, bp.values[0]!)}`;
     })

@@ -5,12 +5,27 @@ import { IcebergUsageError } from '../errors.js';
 import type { FileIO } from '../io/file-io.js';
 import { readManifest, type DataFile } from '../manifest/manifest.js';
 import { readManifestList } from '../manifest/manifest-list.js';
-import { currentSchema, currentSnapshot, schemaById, snapshotById, specById, type Snapshot, type TableMetadata } from '../metadata/table-metadata.js';
+import {
+  currentSchema,
+  currentSnapshot,
+  schemaById,
+  snapshotById,
+  specById,
+  type Snapshot,
+  type TableMetadata,
+} from '../metadata/table-metadata.js';
 import { fieldByName } from '../schema/schema.js';
 import type { Schema } from '../schema/types.js';
 import { bindPartitionSpec } from '../spec/partition-spec.js';
 import type { IcebergValue } from '../spec/values.js';
-import { bindPredicates, manifestMayMatch, metricsMayMatch, partitionMayMatch, type BoundPredicate, type Predicate } from './predicates.js';
+import {
+  bindPredicates,
+  manifestMayMatch,
+  metricsMayMatch,
+  partitionMayMatch,
+  type BoundPredicate,
+  type Predicate,
+} from './predicates.js';
 import { predicatesToSql } from './sql-filter.js';
 
 /** What to read. */
@@ -83,8 +98,16 @@ export class TableScan {
       const manifest = await readManifest(await this.io.read(m.manifestPath));
       for (const entry of manifest.entries) {
         if (entry.status === 2) continue;
-        if (!partitionMayMatch(bound, entry.dataFile.partition, this.predicates) || !metricsMayMatch(entry.dataFile, this.predicates)) continue;
-        tasks.push({ file: entry.dataFile, specId: m.partitionSpecId, dataSequenceNumber: entry.sequenceNumber ?? m.sequenceNumber });
+        if (
+          !partitionMayMatch(bound, entry.dataFile.partition, this.predicates) ||
+          !metricsMayMatch(entry.dataFile, this.predicates)
+        )
+          continue;
+        tasks.push({
+          file: entry.dataFile,
+          specId: m.partitionSpecId,
+          dataSequenceNumber: entry.sequenceNumber ?? m.sequenceNumber,
+        });
       }
     }
     this.stats.filesPlanned = tasks.length;
@@ -98,7 +121,12 @@ export class TableScan {
       source = `SELECT ${fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`).join(', ')} WHERE false`;
     } else {
       const paths = await Promise.all(tasks.map((t) => this.io.localPath(t.file.filePath)));
-      const mapping = fields.map((f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckdbType(f.type))}, default_value: NULL}`).join(', ');
+      const mapping = fields
+        .map(
+          (f) =>
+            `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckdbType(f.type))}, default_value: NULL}`,
+        )
+        .join(', ');
       source = `SELECT * FROM read_parquet([${paths.map(quoteLiteral).join(', ')}], schema = MAP {${mapping}})`;
     }
     await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${source}`);
@@ -108,11 +136,15 @@ export class TableScan {
   async toRows(): Promise<ResultRow[]> {
     const tasks = await this.planFiles();
     if (tasks.length === 0) return [];
-    const columns = (this.options.columns ?? this.schema.fields.map((f) => f.name)).map((c) => fieldByName(this.schema, c));
+    const columns = (this.options.columns ?? this.schema.fields.map((f) => f.name)).map((c) =>
+      fieldByName(this.schema, c),
+    );
     return withDuckDB(async (connection) => {
       await this.createView(connection, 'scan', tasks);
       const where = predicatesToSql(this.predicates);
-      const result = await connection.runAndReadAll(`SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM scan${where ? ` WHERE ${where}` : ''}`);
+      const result = await connection.runAndReadAll(
+        `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM scan${where ? ` WHERE ${where}` : ''}`,
+      );
       return result.getRowObjects().map((row) => {
         const out: ResultRow = {};
         for (const c of columns) out[c.name] = fromDuckDBValue(c.type, row[c.name] ?? null);
@@ -132,7 +164,9 @@ export class TableScan {
     return withDuckDB(async (connection) => {
       await this.createView(connection, view, tasks);
       const result = await connection.runAndReadAll(query);
-      return result.getRowObjects().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, fromDuckDBValue('', v)])));
+      return result
+        .getRowObjects()
+        .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, fromDuckDBValue('', v)])));
     });
   }
 }
@@ -141,9 +175,15 @@ export class TableScan {
 export async function readDataFiles(io: FileIO, schema: Schema, files: readonly DataFile[]): Promise<ResultRow[]> {
   if (files.length === 0) return [];
   const paths = await Promise.all(files.map((f) => io.localPath(f.filePath)));
-  const mapping = schema.fields.map((f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckdbType(f.type))}, default_value: NULL}`).join(', ');
+  const mapping = schema.fields
+    .map(
+      (f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckdbType(f.type))}, default_value: NULL}`,
+    )
+    .join(', ');
   return withDuckDB(async (connection) => {
-    const result = await connection.runAndReadAll(`SELECT * FROM read_parquet([${paths.map(quoteLiteral).join(', ')}], schema = MAP {${mapping}})`);
+    const result = await connection.runAndReadAll(
+      `SELECT * FROM read_parquet([${paths.map(quoteLiteral).join(', ')}], schema = MAP {${mapping}})`,
+    );
     return result.getRowObjects().map((row) => {
       const out: ResultRow = {};
       for (const f of schema.fields) out[f.name] = fromDuckDBValue(f.type, row[f.name] ?? null);
@@ -155,14 +195,20 @@ export async function readDataFiles(io: FileIO, schema: Schema, files: readonly 
 function resolveSnapshot(metadata: TableMetadata, options: ScanOptions): Snapshot | undefined {
   if (options.snapshotId !== undefined) {
     const s = snapshotById(metadata, options.snapshotId);
-    if (!s) throw new IcebergUsageError(`snapshot ${options.snapshotId} is not in the table (expired, or from another table); list them with table.snapshots()`);
+    if (!s)
+      throw new IcebergUsageError(
+        `snapshot ${options.snapshotId} is not in the table (expired, or from another table); list them with table.snapshots()`,
+      );
     return s;
   }
   if (options.asOfTimestamp !== undefined) {
     const t = typeof options.asOfTimestamp === 'number' ? options.asOfTimestamp : options.asOfTimestamp.getTime();
     // Spec (Point in Time Reads): use the snapshot log, not parent lineage.
     const entry = metadata['snapshot-log'].filter((e) => e['timestamp-ms'] <= t).at(-1);
-    if (!entry) throw new IcebergUsageError(`the table has no snapshot at or before ${new Date(t).toISOString()} in its snapshot log`);
+    if (!entry)
+      throw new IcebergUsageError(
+        `the table has no snapshot at or before ${new Date(t).toISOString()} in its snapshot log`,
+      );
     return snapshotById(metadata, entry['snapshot-id']);
   }
   return currentSnapshot(metadata);

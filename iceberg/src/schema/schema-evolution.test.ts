@@ -46,7 +46,12 @@ describe('schema evolution', () => {
     ]);
     await table.append([{ id: 2n ** 40n, px: 1e300, exchange: null }]);
     const rows = await table.scan().toRows();
-    expect(rows).toEqual(expect.arrayContaining([{ id: 7n, px: 0.5, exchange: 'kraken' }, { id: 2n ** 40n, px: 1e300, exchange: null }]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { id: 7n, px: 0.5, exchange: 'kraken' },
+        { id: 2n ** 40n, px: 1e300, exchange: null },
+      ]),
+    );
     // a reader of the old snapshot sees the old schema
     const old = table.scan({ snapshotId: before });
     expect(old.schema.fields.map((f) => f.name)).toEqual(['id', 'px', 'venue']);
@@ -57,7 +62,11 @@ describe('schema evolution', () => {
 
   it('refuses changes that would need a rewrite', async () => {
     const table = await env.catalog.createTable('market.evo', { schema });
-    await expect(table.updateSchema([{ kind: 'widen-column', name: 'venue', type: 'long' }])).rejects.toThrow(IcebergUsageError);
-    await expect(table.updateSchema([{ kind: 'add-column', name: 'id', type: 'long' }])).rejects.toThrow(/already exists/);
+    await expect(table.updateSchema([{ kind: 'widen-column', name: 'venue', type: 'long' }])).rejects.toThrow(
+      IcebergUsageError,
+    );
+    await expect(table.updateSchema([{ kind: 'add-column', name: 'id', type: 'long' }])).rejects.toThrow(
+      /already exists/,
+    );
   });
 });

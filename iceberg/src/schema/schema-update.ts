@@ -22,25 +22,41 @@ function canPromote(from: IcebergType, to: IcebergType): boolean {
  * Applies changes to a schema, giving added columns fresh ids above `lastColumnId`. Added columns
  * are optional: files written before the change have no such column and read it as NULL.
  */
-export function evolveSchema(schema: Schema, lastColumnId: number, changes: readonly SchemaChange[], schemaId: number): Schema {
+export function evolveSchema(
+  schema: Schema,
+  lastColumnId: number,
+  changes: readonly SchemaChange[],
+  schemaId: number,
+): Schema {
   let fields: NestedField[] = schema.fields.map((f) => ({ ...f }));
   let nextId = lastColumnId;
   for (const change of changes) {
     switch (change.kind) {
       case 'add-column':
-        if (fields.some((f) => f.name === change.name)) throw new IcebergUsageError(`column '${change.name}' already exists`);
+        if (fields.some((f) => f.name === change.name))
+          throw new IcebergUsageError(`column '${change.name}' already exists`);
         if (typeof change.type !== 'string') throw new IcebergUsageError('only primitive columns can be added');
-        fields.push({ id: ++nextId, name: change.name, required: false, type: change.type, ...(change.doc ? { doc: change.doc } : {}) });
+        fields.push({
+          id: ++nextId,
+          name: change.name,
+          required: false,
+          type: change.type,
+          ...(change.doc ? { doc: change.doc } : {}),
+        });
         break;
       case 'rename-column': {
         const field = fieldByName({ ...schema, fields }, change.from);
-        if (fields.some((f) => f.name === change.to)) throw new IcebergUsageError(`cannot rename '${change.from}' to '${change.to}': that column exists`);
+        if (fields.some((f) => f.name === change.to))
+          throw new IcebergUsageError(`cannot rename '${change.from}' to '${change.to}': that column exists`);
         fields = fields.map((f) => (f.id === field.id ? { ...f, name: change.to } : f));
         break;
       }
       case 'widen-column': {
         const field = fieldByName({ ...schema, fields }, change.name);
-        if (!canPromote(field.type, change.type)) throw new IcebergUsageError(`cannot change '${change.name}' from ${JSON.stringify(field.type)} to ${JSON.stringify(change.type)}; allowed: int→long, float→double, decimal precision widening`);
+        if (!canPromote(field.type, change.type))
+          throw new IcebergUsageError(
+            `cannot change '${change.name}' from ${JSON.stringify(field.type)} to ${JSON.stringify(change.type)}; allowed: int→long, float→double, decimal precision widening`,
+          );
         fields = fields.map((f) => (f.id === field.id ? { ...f, type: change.type } : f));
         break;
       }

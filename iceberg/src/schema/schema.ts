@@ -25,8 +25,15 @@ export function defineSchema(columns: readonly ColumnDefinition[], schemaId = 0)
   const fields: NestedField[] = columns.map((column, index) => {
     if (names.has(column.name)) throw new IcebergUsageError(`column '${column.name}' is defined twice`);
     names.add(column.name);
-    if (typeof column.type !== 'string') throw new IcebergUsageError(`column '${column.name}': only primitive columns are supported by the writer`);
-    return { id: index + 1, name: column.name, required: column.required ?? false, type: column.type, ...(column.doc ? { doc: column.doc } : {}) };
+    if (typeof column.type !== 'string')
+      throw new IcebergUsageError(`column '${column.name}': only primitive columns are supported by the writer`);
+    return {
+      id: index + 1,
+      name: column.name,
+      required: column.required ?? false,
+      type: column.type,
+      ...(column.doc ? { doc: column.doc } : {}),
+    };
   });
   return { type: 'struct', 'schema-id': schemaId, fields };
 }
@@ -39,7 +46,8 @@ export function fieldById(schema: Schema, id: number): NestedField | undefined {
 /** The top-level field with that name; throws a usage error naming the columns that exist. */
 export function fieldByName(schema: Schema, name: string): NestedField {
   const field = schema.fields.find((f) => f.name === name);
-  if (!field) throw new IcebergUsageError(`no column '${name}'; the schema has: ${schema.fields.map((f) => f.name).join(', ')}`);
+  if (!field)
+    throw new IcebergUsageError(`no column '${name}'; the schema has: ${schema.fields.map((f) => f.name).join(', ')}`);
   return field;
 }
 

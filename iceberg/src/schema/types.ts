@@ -44,7 +44,8 @@ export interface Schema extends StructType {
   'identifier-field-ids'?: number[] | undefined;
 }
 
-const PRIMITIVE_RE = /^(unknown|boolean|int|long|float|double|date|time|timestamp|timestamptz|timestamp_ns|timestamptz_ns|string|uuid|binary|variant|decimal\(\s*\d+\s*,\s*\d+\s*\)|fixed\[\s*\d+\s*\]|geometry\(.*\)|geography\(.*\))$/;
+const PRIMITIVE_RE =
+  /^(unknown|boolean|int|long|float|double|date|time|timestamp|timestamptz|timestamp_ns|timestamptz_ns|string|uuid|binary|variant|decimal\(\s*\d+\s*,\s*\d+\s*\)|fixed\[\s*\d+\s*\]|geometry\(.*\)|geography\(.*\))$/;
 
 export const icebergTypeSchema: z.ZodType<IcebergType> = z.lazy(() =>
   z.union([

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { IcebergUsageError } from '../errors.js';
 import { fieldById, fieldByName } from '../schema/schema.js';
 import type { IcebergType, Schema } from '../schema/types.js';
-import { applyTransform, parseTransform, partitionValueToPath, transformResultType, type Transform } from './transforms.js';
+import {
+  applyTransform,
+  parseTransform,
+  partitionValueToPath,
+  transformResultType,
+  type Transform,
+} from './transforms.js';
 import type { IcebergValue } from './values.js';
 
 /** One field of a partition spec as serialized in metadata (spec Appendix C). */
@@ -52,14 +58,25 @@ function defaultName(source: string, t: Transform): string {
  * @example
  * definePartitionSpec(schema, [{ source: 'event_time', transform: 'day' }, { source: 'symbol', transform: 'identity' }]);
  */
-export function definePartitionSpec(schema: Schema, fields: readonly PartitionFieldDefinition[], specId = 0, firstFieldId = 1000): PartitionSpec {
+export function definePartitionSpec(
+  schema: Schema,
+  fields: readonly PartitionFieldDefinition[],
+  specId = 0,
+  firstFieldId = 1000,
+): PartitionSpec {
   return {
     'spec-id': specId,
     fields: fields.map((f, i) => {
       const source = fieldByName(schema, f.source);
       const t = parseTransform(f.transform);
-      if (t.kind === 'unknown') throw new IcebergUsageError(`unknown transform '${f.transform}' for column '${f.source}'`);
-      return { 'source-id': source.id, 'field-id': firstFieldId + i, name: f.name ?? defaultName(f.source, t), transform: f.transform };
+      if (t.kind === 'unknown')
+        throw new IcebergUsageError(`unknown transform '${f.transform}' for column '${f.source}'`);
+      return {
+        'source-id': source.id,
+        'field-id': firstFieldId + i,
+        name: f.name ?? defaultName(f.source, t),
+        transform: f.transform,
+      };
     }),
   };
 }
@@ -77,18 +94,32 @@ export interface BoundPartitionField {
 export function bindPartitionSpec(spec: PartitionSpec, schema: Schema): BoundPartitionField[] {
   return spec.fields.map((field) => {
     const source = fieldById(schema, field['source-id']);
-    if (!source) throw new IcebergUsageError(`partition field '${field.name}' refers to column id ${field['source-id']}, which the schema does not have`);
+    if (!source)
+      throw new IcebergUsageError(
+        `partition field '${field.name}' refers to column id ${field['source-id']}, which the schema does not have`,
+      );
     const transform = parseTransform(field.transform);
-    return { field, transform, sourceName: source.name, sourceType: source.type, resultType: transformResultType(transform, source.type) };
+    return {
+      field,
+      transform,
+      sourceName: source.name,
+      sourceType: source.type,
+      resultType: transformResultType(transform, source.type),
+    };
   });
 }
 
 /** The partition tuple of a row (values in spec field order). */
-export function partitionTuple(bound: readonly BoundPartitionField[], row: Readonly<Record<string, IcebergValue | null>>): (IcebergValue | null)[] {
+export function partitionTuple(
+  bound: readonly BoundPartitionField[],
+  row: Readonly<Record<string, IcebergValue | null>>,
+): (IcebergValue | null)[] {
   return bound.map((b) => applyTransform(b.transform, b.sourceType, row[b.sourceName] ?? null));
 }
 
 /** The Hive-style path of a partition tuple, e.g. `event_time_day=2026-11-21/symbol=BTCUSDT`. */
 export function partitionPath(bound: readonly BoundPartitionField[], tuple: readonly (IcebergValue | null)[]): string {
-  return bound.map((b, i) => `${encodeURIComponent(b.field.name)}=${partitionValueToPath(b.transform, tuple[i] ?? null)}`).join('/');
+  return bound
+    .map((b, i) => `${encodeURIComponent(b.field.name)}=${partitionValueToPath(b.transform, tuple[i] ?? null)}`)
+    .join('/');
 }

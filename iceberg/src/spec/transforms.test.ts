@@ -12,7 +12,9 @@ describe('partition transforms', () => {
     // hash('iceberg') = 1210000089
     expect(applyTransform(parseTransform('bucket[100]'), 'string', 'iceberg')).toBe(1210000089 % 100);
     // negative hash: 2017-11-16T22:31:08 → -2047944441
-    expect(applyTransform(parseTransform('bucket[7]'), 'timestamptz', micros('2017-11-16T22:31:08Z'))).toBe((-2047944441 & 0x7fffffff) % 7);
+    expect(applyTransform(parseTransform('bucket[7]'), 'timestamptz', micros('2017-11-16T22:31:08Z'))).toBe(
+      (-2047944441 & 0x7fffffff) % 7,
+    );
   });
 
   it('truncates with positive remainders and by code points', () => {

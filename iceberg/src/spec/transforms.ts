@@ -63,7 +63,7 @@ const MICROS_PER_DAY = 86_400_000_000n;
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 function toDays(source: IcebergType, v: IcebergValue): number {
@@ -106,7 +106,10 @@ function truncateValue(source: IcebergType, width: number, v: IcebergValue): Ice
     const w = BigInt(width);
     return n - (((n % w) + w) % w);
   }
-  if (source === 'string') return Array.from(v as string).slice(0, width).join('');
+  if (source === 'string')
+    return Array.from(v as string)
+      .slice(0, width)
+      .join('');
   if (source === 'binary') return (v as Uint8Array).subarray(0, width);
   throw new IcebergUsageError(`truncate[${width}] does not apply to ${JSON.stringify(source)}`);
 }

@@ -19,7 +19,8 @@ function badValue(type: string, column: string, value: unknown): never {
 /** Normalizes an input value to the representation of {@link IcebergValue} for the type; null stays null. */
 export function normalizeValue(type: IcebergType, value: unknown, column: string): IcebergValue | null {
   if (value === null || value === undefined) return null;
-  if (typeof type !== 'string') throw new IcebergUsageError(`column '${column}': nested types are not supported by the writer`);
+  if (typeof type !== 'string')
+    throw new IcebergUsageError(`column '${column}': nested types are not supported by the writer`);
   // Hot path (called per value): plain checks, no closures.
   switch (type) {
     case 'string':
@@ -187,7 +188,8 @@ export function compareValues(a: IcebergValue, b: IcebergValue): number {
   }
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-    if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : Number(Object.is(b, -0)) - Number(Object.is(a, -0));
+    if (typeof a === 'number' && typeof b === 'number')
+      return a < b ? -1 : a > b ? 1 : Number(Object.is(b, -0)) - Number(Object.is(a, -0));
     const x = BigInt(a);
     const y = BigInt(b);
     return x < y ? -1 : x > y ? 1 : 0;

@@ -9,9 +9,16 @@ export const MAX_CHECKPOINT_PROP = 'coattail.max-committed-checkpoint-id';
 export const NO_CHECKPOINT = -1;
 
 /** The `main` ancestry from the current snapshot back to the oldest snapshot still in metadata. */
-export function* ancestors(metadata: TableMetadata, from: Snapshot | undefined = currentSnapshot(metadata)): Generator<Snapshot> {
+export function* ancestors(
+  metadata: TableMetadata,
+  from: Snapshot | undefined = currentSnapshot(metadata),
+): Generator<Snapshot> {
   const seen = new Set<bigint>();
-  for (let s = from; s && !seen.has(s['snapshot-id']); s = s['parent-snapshot-id'] === undefined ? undefined : snapshotById(metadata, s['parent-snapshot-id'])) {
+  for (
+    let s = from;
+    s && !seen.has(s['snapshot-id']);
+    s = s['parent-snapshot-id'] === undefined ? undefined : snapshotById(metadata, s['parent-snapshot-id'])
+  ) {
     seen.add(s['snapshot-id']);
     yield s;
   }
@@ -39,7 +46,9 @@ export function maxCommittedCheckpointId(metadata: TableMetadata, jobId: string,
   // snapshots older than the cut are still ancestors: keep looking there, newest first
   // (expireSnapshots always retains the newest snapshot of every job/operator for this).
   if (oldest?.['parent-snapshot-id'] !== undefined) {
-    const older = metadata.snapshots.filter((s) => s['sequence-number'] < oldest['sequence-number']).sort((a, b) => b['sequence-number'] - a['sequence-number']);
+    const older = metadata.snapshots
+      .filter((s) => s['sequence-number'] < oldest['sequence-number'])
+      .sort((a, b) => b['sequence-number'] - a['sequence-number']);
     for (const s of older) {
       const found = matches(s);
       if (found !== undefined) return found;

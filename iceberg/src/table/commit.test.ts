@@ -14,7 +14,10 @@ afterEach(async () => env.cleanup());
 
 /** A second, independent catalog client on the same folders, as another process would have. */
 function otherClient(): IcebergCatalog {
-  return new IcebergCatalog({ pointers: new LocalPointerStore(join(env.root, 'catalog')), store: new LocalObjectStore(join(env.root, 'objects')) });
+  return new IcebergCatalog({
+    pointers: new LocalPointerStore(join(env.root, 'catalog')),
+    store: new LocalObjectStore(join(env.root, 'objects')),
+  });
 }
 
 describe('optimistic commits', () => {
@@ -46,7 +49,9 @@ describe('optimistic commits', () => {
     const table = await env.catalog.createTable('market.trades', { schema: tradeSchema });
     const pointers = new LocalPointerStore(join(env.root, 'catalog'));
     const id = { namespace: 'market', name: 'trades' };
-    await expect(pointers.swap(id, 'file:///not-the-current-metadata.json', 'file:///next.json')).rejects.toThrow(CommitConflictError);
+    await expect(pointers.swap(id, 'file:///not-the-current-metadata.json', 'file:///next.json')).rejects.toThrow(
+      CommitConflictError,
+    );
     await pointers.swap(id, table.metadataLocation, 'file:///next.json');
     expect(await pointers.get(id)).toBe('file:///next.json');
   });

@@ -16,12 +16,18 @@ describe('exactly-once commits', () => {
     await table.append(trades(3), { checkpoint: { ...job, checkpointId: 1 } });
     await table.append(trades(3, 3, 3), { checkpoint: { ...job, checkpointId: 2 } });
     // other writers and other operators in between are walked past, not stopped at
-    await table.append(trades(2, 3, 100), { checkpoint: { jobId: 'other-job', operatorId: job.operatorId, checkpointId: 99 } });
+    await table.append(trades(2, 3, 100), {
+      checkpoint: { jobId: 'other-job', operatorId: job.operatorId, checkpointId: 99 },
+    });
     await table.append(trades(2, 3, 200));
     expect(table.currentSnapshot()!.summary).not.toHaveProperty(['coattail.job-id']);
     expect(await table.maxCommittedCheckpointId(job.jobId, job.operatorId)).toBe(2);
     expect(await table.maxCommittedCheckpointId('other-job', job.operatorId)).toBe(99);
-    expect(table.snapshots()[1]!.summary).toMatchObject({ 'coattail.job-id': 'whale-alerts', 'coattail.operator-id': 'iceberg-sink-raw_trades', 'coattail.max-committed-checkpoint-id': '2' });
+    expect(table.snapshots()[1]!.summary).toMatchObject({
+      'coattail.job-id': 'whale-alerts',
+      'coattail.operator-id': 'iceberg-sink-raw_trades',
+      'coattail.max-committed-checkpoint-id': '2',
+    });
   });
 
   it('skips a replayed checkpoint after a restart, even when the first commit’s response was lost', async () => {
@@ -35,7 +41,9 @@ describe('exactly-once commits', () => {
     expect(replay).toEqual({ status: 'already-committed', maxCommittedCheckpointId: 7 });
     expect(await restarted.scan().toRows()).toHaveLength(5);
     // and an older checkpoint restored from a stale state is skipped too
-    expect((await restarted.commitAppend(files, { checkpoint: { ...job, checkpointId: 6 } })).status).toBe('already-committed');
+    expect((await restarted.commitAppend(files, { checkpoint: { ...job, checkpointId: 6 } })).status).toBe(
+      'already-committed',
+    );
   });
 
   it('re-checks the checkpoint on every retry, so a commit that lands concurrently is not applied twice', async () => {

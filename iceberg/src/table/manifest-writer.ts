@@ -7,7 +7,9 @@ import { bindPartitionSpec, type PartitionSpec } from '../spec/partition-spec.js
 import { compareValues, toBinary, type IcebergValue } from '../spec/values.js';
 
 /** A manifest file entry before its sequence numbers are known (they are assigned per commit attempt). */
-export type UnsequencedManifest = Omit<ManifestFile, 'sequenceNumber' | 'minSequenceNumber'> & { minSequenceNumber?: number };
+export type UnsequencedManifest = Omit<ManifestFile, 'sequenceNumber' | 'minSequenceNumber'> & {
+  minSequenceNumber?: number;
+};
 
 /** Partition field summaries of a set of files, for pruning whole manifests. */
 export function partitionSummaries(schema: Schema, spec: PartitionSpec, files: readonly DataFile[]): FieldSummary[] {
@@ -39,12 +41,20 @@ export function partitionSummaries(schema: Schema, spec: PartitionSpec, files: r
  * their sequence numbers null so the manifest can be reused across commit retries; the manifest
  * list assigns them (spec: Sequence Number Inheritance).
  */
-export async function writeManifestFile(io: FileIO, tableLocation: string, schema: Schema, spec: PartitionSpec, snapshotId: bigint, entries: readonly ManifestEntry[]): Promise<UnsequencedManifest> {
+export async function writeManifestFile(
+  io: FileIO,
+  tableLocation: string,
+  schema: Schema,
+  spec: PartitionSpec,
+  snapshotId: bigint,
+  entries: readonly ManifestEntry[],
+): Promise<UnsequencedManifest> {
   const bytes = await writeManifest(schema, spec, entries);
   const uri = `${tableLocation}/metadata/${randomUUID()}-m0.avro`;
   await io.write(uri, bytes);
   const count = (status: number): number => entries.filter((e) => e.status === status).length;
-  const rows = (status: number): number => entries.filter((e) => e.status === status).reduce((n, e) => n + e.dataFile.recordCount, 0);
+  const rows = (status: number): number =>
+    entries.filter((e) => e.status === status).reduce((n, e) => n + e.dataFile.recordCount, 0);
   const explicitSeqs = entries.filter((e) => e.status !== 2 && e.sequenceNumber !== null).map((e) => e.sequenceNumber!);
   return {
     manifestPath: uri,
@@ -58,7 +68,11 @@ export async function writeManifestFile(io: FileIO, tableLocation: string, schem
     addedRowsCount: rows(1),
     existingRowsCount: rows(0),
     deletedRowsCount: rows(2),
-    partitions: partitionSummaries(schema, spec, entries.map((e) => e.dataFile)),
+    partitions: partitionSummaries(
+      schema,
+      spec,
+      entries.map((e) => e.dataFile),
+    ),
     ...(explicitSeqs.length > 0 && count(1) === 0 ? { minSequenceNumber: Math.min(...explicitSeqs) } : {}),
   };
 }

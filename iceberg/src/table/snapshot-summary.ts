@@ -12,7 +12,11 @@ export function snapshotSummary(
   extra: Readonly<Record<string, string>>,
 ): Snapshot['summary'] {
   const sum = (files: readonly DataFile[], f: (d: DataFile) => number): number => files.reduce((n, d) => n + f(d), 0);
-  const partitions = new Set([...added, ...removed].map((d) => JSON.stringify(d.partition, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))));
+  const partitions = new Set(
+    [...added, ...removed].map((d) =>
+      JSON.stringify(d.partition, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    ),
+  );
   const liveFiles = manifests.reduce((n, m) => n + m.addedFilesCount + m.existingFilesCount, 0);
   const liveRows = manifests.reduce((n, m) => n + m.addedRowsCount + m.existingRowsCount, 0);
   const summary: Record<string, string> = {
@@ -34,7 +38,9 @@ export function snapshotSummary(
   }
   const parentSize = parent ? parent.summary['total-files-size'] : '0';
   if (parentSize !== undefined) {
-    summary['total-files-size'] = String(Number(parentSize) + sum(added, (d) => d.fileSizeInBytes) - sum(removed, (d) => d.fileSizeInBytes));
+    summary['total-files-size'] = String(
+      Number(parentSize) + sum(added, (d) => d.fileSizeInBytes) - sum(removed, (d) => d.fileSizeInBytes),
+    );
   }
   return { ...summary, operation };
 }

@@ -7,7 +7,8 @@ import { nextMetadataLocation } from '../metadata/metadata-builder.js';
 import { parseTableMetadata, serializeTableMetadata, type TableMetadata } from '../metadata/table-metadata.js';
 
 /** What one commit attempt produced: new metadata, or nothing to do; plus files to delete if the attempt loses. */
-export type AttemptResult<T> = { kind: 'commit'; metadata: TableMetadata; result: T; attemptFiles: string[] } | { kind: 'noop'; result: T };
+export type AttemptResult<T> =
+  { kind: 'commit'; metadata: TableMetadata; result: T; attemptFiles: string[] } | { kind: 'noop'; result: T };
 
 /** Retry policy of optimistic commits. */
 export interface CommitRetryOptions {
@@ -76,7 +77,10 @@ export class TableOperations {
   }
 
   /** Runs `attempt` against fresh bases until a commit lands, nothing is left to do, or retries run out. */
-  async commitWithRetry<T>(attempt: (base: TableMetadata, attemptNumber: number) => Promise<AttemptResult<T>>, options: CommitRetryOptions = {}): Promise<T> {
+  async commitWithRetry<T>(
+    attempt: (base: TableMetadata, attemptNumber: number) => Promise<AttemptResult<T>>,
+    options: CommitRetryOptions = {},
+  ): Promise<T> {
     const props = this.current.properties;
     const retries = options.retries ?? Number(props['commit.retry.num-retries'] ?? 8);
     const minWait = options.minWaitMs ?? 20;
@@ -93,7 +97,10 @@ export class TableOperations {
         if (!(error instanceof CommitConflictError)) throw error;
         await this.io.delete(outcome.attemptFiles);
         if (n >= retries) throw new CommitConflictError(`gave up after ${n + 1} attempts: ${error.message}`, error);
-        this.logger.debug({ table: formatIdentifier(this.identifier), attempt: n + 1 }, 'commit conflict, retrying on refreshed metadata');
+        this.logger.debug(
+          { table: formatIdentifier(this.identifier), attempt: n + 1 },
+          'commit conflict, retrying on refreshed metadata',
+        );
         await sleep(Math.min(maxWait, minWait * 2 ** n) * (0.5 + Math.random()));
       }
     }

@@ -17,7 +17,8 @@ beforeEach(async () => {
 });
 afterEach(async () => env.cleanup());
 
-const byId = (a: Record<string, unknown>, b: Record<string, unknown>): number => Number((a.trade_id as bigint) - (b.trade_id as bigint));
+const byId = (a: Record<string, unknown>, b: Record<string, unknown>): number =>
+  Number((a.trade_id as bigint) - (b.trade_id as bigint));
 
 describe('Table append and scan', () => {
   it('reads back exactly what was written: nulls, unicode, microsecond timestamps, doubles', async () => {
@@ -34,9 +35,19 @@ describe('Table append and scan', () => {
     await table.append(trades(30));
     const [task] = await table.scan().planFiles();
     const path = await env.catalog.io.localPath(task!.file.filePath);
-    const schema = await withDuckDB(async (c) => (await c.runAndReadAll(`SELECT name, field_id FROM parquet_schema(${quoteLiteral(path)}) WHERE field_id IS NOT NULL`)).getRowObjects());
+    const schema = await withDuckDB(async (c) =>
+      (
+        await c.runAndReadAll(
+          `SELECT name, field_id FROM parquet_schema(${quoteLiteral(path)}) WHERE field_id IS NOT NULL`,
+        )
+      ).getRowObjects(),
+    );
     expect(schema.map((r) => [r.name, Number(r.field_id)])).toEqual(tradeSchema.fields.map((f) => [f.name, f.id]));
-    const codecs = await withDuckDB(async (c) => (await c.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata(${quoteLiteral(path)})`)).getRowObjects());
+    const codecs = await withDuckDB(async (c) =>
+      (
+        await c.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata(${quoteLiteral(path)})`)
+      ).getRowObjects(),
+    );
     expect(codecs.map((r) => r.compression)).toEqual(['ZSTD']);
     expect(task!.file.filePath).toMatch(/\/data\/event_time_day=2026-11-0\d\/symbol=[A-Z]+USDT\/[^/]+\.parquet$/);
   });
@@ -53,7 +64,12 @@ describe('Table append and scan', () => {
       expect(f.lowerBounds.get(2)).toBeDefined();
       expect(f.splitOffsets?.[0]).toBe(4);
     }
-    expect(manifests[0]).toMatchObject({ addedFilesCount: 9, addedRowsCount: 90, sequenceNumber: 1, minSequenceNumber: 1 });
+    expect(manifests[0]).toMatchObject({
+      addedFilesCount: 9,
+      addedRowsCount: 90,
+      sequenceNumber: 1,
+      minSequenceNumber: 1,
+    });
   });
 
   it('writes metadata that has every field the spec requires of v2 and a summary with totals', async () => {
@@ -62,7 +78,26 @@ describe('Table append and scan', () => {
     await table.append(trades(10, 3, 20), { summary: { 'coattail.source': 'test' } });
     const text = await readFile(fileURLToPath(table.metadataLocation), 'utf8');
     const json = JSON.parse(text) as Record<string, unknown>;
-    for (const key of ['format-version', 'table-uuid', 'location', 'last-sequence-number', 'last-updated-ms', 'last-column-id', 'schemas', 'current-schema-id', 'partition-specs', 'default-spec-id', 'last-partition-id', 'sort-orders', 'default-sort-order-id', 'snapshots', 'snapshot-log', 'metadata-log', 'refs', 'current-snapshot-id']) {
+    for (const key of [
+      'format-version',
+      'table-uuid',
+      'location',
+      'last-sequence-number',
+      'last-updated-ms',
+      'last-column-id',
+      'schemas',
+      'current-schema-id',
+      'partition-specs',
+      'default-spec-id',
+      'last-partition-id',
+      'sort-orders',
+      'default-sort-order-id',
+      'snapshots',
+      'snapshot-log',
+      'metadata-log',
+      'refs',
+      'current-snapshot-id',
+    ]) {
       expect(json, key).toHaveProperty([key]);
     }
     const m = parseTableMetadata(text);
@@ -70,7 +105,13 @@ describe('Table append and scan', () => {
     expect(m['last-sequence-number']).toBe(2);
     expect(m['metadata-log']).toHaveLength(2);
     expect(m.refs.main?.['snapshot-id']).toBe(m['current-snapshot-id']);
-    expect(m.snapshots[1]!.summary).toMatchObject({ operation: 'append', 'added-records': '10', 'total-records': '30', 'total-data-files': String(Number(m.snapshots[1]!.summary['total-data-files'])), 'coattail.source': 'test' });
+    expect(m.snapshots[1]!.summary).toMatchObject({
+      operation: 'append',
+      'added-records': '10',
+      'total-records': '30',
+      'total-data-files': String(Number(m.snapshots[1]!.summary['total-data-files'])),
+      'coattail.source': 'test',
+    });
     expect(m.snapshots[1]!['parent-snapshot-id']).toBe(m.snapshots[0]!['snapshot-id']);
     expect(table.metadataLocation).toMatch(/\/metadata\/00002-[0-9a-f-]+\.metadata\.json$/);
   });
@@ -79,10 +120,23 @@ describe('Table append and scan', () => {
     const table = await catalog.createTable('market.trades', { schema: tradeSchema, spec: tradeSpec });
     await table.append(trades(300, 3));
     const dayStart = BASE_US + 86_400_000_000n;
-    const scan = table.scan({ filter: [{ column: 'event_time', op: '>=', value: dayStart }, { column: 'event_time', op: '<', value: dayStart + 86_400_000_000n }, { column: 'symbol', op: '=', value: 'ETHUSDT' }] });
+    const scan = table.scan({
+      filter: [
+        { column: 'event_time', op: '>=', value: dayStart },
+        { column: 'event_time', op: '<', value: dayStart + 86_400_000_000n },
+        { column: 'symbol', op: '=', value: 'ETHUSDT' },
+      ],
+    });
     const rows = await scan.toRows();
     expect(scan.stats).toMatchObject({ filesTotal: 9, filesPlanned: 1 });
-    expect(rows.length).toBe(trades(300, 3).filter((r) => r.symbol === 'ETHUSDT' && (r.event_time as bigint) >= dayStart && (r.event_time as bigint) < dayStart + 86_400_000_000n).length);
+    expect(rows.length).toBe(
+      trades(300, 3).filter(
+        (r) =>
+          r.symbol === 'ETHUSDT' &&
+          (r.event_time as bigint) >= dayStart &&
+          (r.event_time as bigint) < dayStart + 86_400_000_000n,
+      ).length,
+    );
     const byBounds = table.scan({ filter: [{ column: 'trade_id', op: '>', value: 10_000 }] });
     expect(await byBounds.toRows()).toEqual([]);
     expect(byBounds.stats.filesPlanned).toBe(0);

@@ -4,7 +4,13 @@ import { formatIdentifier } from '../catalog/pointer-store.js';
 import { writeDataFiles, type DataWriterOptions, type Row } from '../data/data-writer.js';
 import type { DataFile } from '../manifest/manifest.js';
 import { newSnapshotId, withSchema } from '../metadata/metadata-builder.js';
-import { currentSchema, currentSnapshot, specById, type Snapshot, type TableMetadata } from '../metadata/table-metadata.js';
+import {
+  currentSchema,
+  currentSnapshot,
+  specById,
+  type Snapshot,
+  type TableMetadata,
+} from '../metadata/table-metadata.js';
 import { TableScan, type ScanOptions } from '../scan/table-scan.js';
 import { evolveSchema, type SchemaChange } from '../schema/schema-update.js';
 import type { Schema } from '../schema/types.js';
@@ -93,11 +99,21 @@ export class Table {
 
   /** Writes rows (objects or an Arrow table) as data files with the current schema and spec; they join the table only once committed. */
   async writeDataFiles(rows: readonly Row[] | ArrowTable, options: DataWriterOptions = {}): Promise<DataFile[]> {
-    return writeDataFiles(this.ops.io, this.metadata.location, this.schema(), this.spec(), rows, this.writerOptions(options));
+    return writeDataFiles(
+      this.ops.io,
+      this.metadata.location,
+      this.schema(),
+      this.spec(),
+      rows,
+      this.writerOptions(options),
+    );
   }
 
   /** Writes and commits rows in one `append` snapshot. */
-  async append(rows: readonly Row[] | ArrowTable, options: CommitOptions & DataWriterOptions = {}): Promise<CommitResult> {
+  async append(
+    rows: readonly Row[] | ArrowTable,
+    options: CommitOptions & DataWriterOptions = {},
+  ): Promise<CommitResult> {
     return this.commitAppend(await this.writeDataFiles(rows, options), options);
   }
 
@@ -109,21 +125,55 @@ export class Table {
    */
   async commitAppend(files: readonly DataFile[], options: CommitOptions = {}): Promise<CommitResult> {
     const snapshotId = newSnapshotId(this.metadata.snapshots);
-    const manifest = pendingManifest(await writeManifestFile(this.ops.io, this.metadata.location, this.schema(), this.spec(), snapshotId, files.map((dataFile) => ({ status: 1, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile }))));
+    const manifest = pendingManifest(
+      await writeManifestFile(
+        this.ops.io,
+        this.metadata.location,
+        this.schema(),
+        this.spec(),
+        snapshotId,
+        files.map((dataFile) => ({ status: 1, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+      ),
+    );
     const cp = options.checkpoint;
     const summary: Record<string, string> = { ...options.summary, 'engine-name': 'coattail' };
-    if (cp) Object.assign(summary, { [JOB_ID_PROP]: cp.jobId, [OPERATOR_ID_PROP]: cp.operatorId, [MAX_CHECKPOINT_PROP]: String(cp.checkpointId) });
+    if (cp)
+      Object.assign(summary, {
+        [JOB_ID_PROP]: cp.jobId,
+        [OPERATOR_ID_PROP]: cp.operatorId,
+        [MAX_CHECKPOINT_PROP]: String(cp.checkpointId),
+      });
     const result = await this.ops.commitWithRetry<CommitResult>(async (base, attempt) => {
       if (cp) {
         const max = maxCommittedCheckpointId(base, cp.jobId, cp.operatorId);
-        if (max >= cp.checkpointId) return { kind: 'noop', result: { status: 'already-committed', maxCommittedCheckpointId: max } };
+        if (max >= cp.checkpointId)
+          return { kind: 'noop', result: { status: 'already-committed', maxCommittedCheckpointId: max } };
       }
       const manifests = [manifest, ...(await currentManifests(this.ops.io, base))];
-      const committed: CommitResult = { status: 'committed', snapshotId, addedFiles: files.length, addedRecords: files.reduce((n, f) => n + f.recordCount, 0) };
-      return buildSnapshot(this.ops.io, base, this.ops.metadataLocation, { snapshotId, operation: 'append', manifests, added: files, removed: [], summary }, attempt, committed);
+      const committed: CommitResult = {
+        status: 'committed',
+        snapshotId,
+        addedFiles: files.length,
+        addedRecords: files.reduce((n, f) => n + f.recordCount, 0),
+      };
+      return buildSnapshot(
+        this.ops.io,
+        base,
+        this.ops.metadataLocation,
+        { snapshotId, operation: 'append', manifests, added: files, removed: [], summary },
+        attempt,
+        committed,
+      );
     }, options);
     if (result.status === 'already-committed') await this.ops.io.delete([manifest.manifestPath]);
-    this.logger.debug({ table: this.identifier, ...result, snapshotId: result.status === 'committed' ? String(result.snapshotId) : undefined }, 'append commit');
+    this.logger.debug(
+      {
+        table: this.identifier,
+        ...result,
+        snapshotId: result.status === 'committed' ? String(result.snapshotId) : undefined,
+      },
+      'append commit',
+    );
     return result;
   }
 
@@ -132,14 +182,40 @@ export class Table {
    * snapshot. Files appended concurrently are kept; if a file to remove disappeared meanwhile the
    * commit fails with a `ValidationError` and the new files are left as orphans.
    */
-  async rewriteFiles(removed: readonly DataFile[], added: readonly DataFile[], options: CommitOptions = {}): Promise<CommitResult> {
+  async rewriteFiles(
+    removed: readonly DataFile[],
+    added: readonly DataFile[],
+    options: CommitOptions = {},
+  ): Promise<CommitResult> {
     const snapshotId = newSnapshotId(this.metadata.snapshots);
-    const manifest = pendingManifest(await writeManifestFile(this.ops.io, this.metadata.location, this.schema(), this.spec(), snapshotId, added.map((dataFile) => ({ status: 1, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile }))));
+    const manifest = pendingManifest(
+      await writeManifestFile(
+        this.ops.io,
+        this.metadata.location,
+        this.schema(),
+        this.spec(),
+        snapshotId,
+        added.map((dataFile) => ({ status: 1, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+      ),
+    );
     const removedPaths = new Set(removed.map((f) => f.filePath));
     return this.ops.commitWithRetry<CommitResult>(async (base, attempt) => {
       const rewritten = await rewriteForRemoval(this.ops.io, base, snapshotId, removedPaths);
-      const committed: CommitResult = { status: 'committed', snapshotId, addedFiles: added.length, addedRecords: added.reduce((n, f) => n + f.recordCount, 0) };
-      const parts = { snapshotId, operation: 'replace' as const, manifests: [manifest, ...rewritten.manifests], added, removed: rewritten.removedFiles, summary: { ...options.summary, 'engine-name': 'coattail' }, extraFiles: rewritten.written };
+      const committed: CommitResult = {
+        status: 'committed',
+        snapshotId,
+        addedFiles: added.length,
+        addedRecords: added.reduce((n, f) => n + f.recordCount, 0),
+      };
+      const parts = {
+        snapshotId,
+        operation: 'replace' as const,
+        manifests: [manifest, ...rewritten.manifests],
+        added,
+        removed: rewritten.removedFiles,
+        summary: { ...options.summary, 'engine-name': 'coattail' },
+        extraFiles: rewritten.written,
+      };
       return buildSnapshot(this.ops.io, base, this.ops.metadataLocation, parts, attempt, committed);
     }, options);
   }
@@ -154,7 +230,12 @@ export class Table {
     return this.ops.commitWithRetry<Schema>((base) => {
       const nextId = Math.max(...base.schemas.map((s) => s['schema-id'])) + 1;
       const schema = evolveSchema(currentSchema(base), base['last-column-id'], changes, nextId);
-      return Promise.resolve({ kind: 'commit', metadata: withSchema(base, this.ops.metadataLocation, schema, Date.now()), result: schema, attemptFiles: [] });
+      return Promise.resolve({
+        kind: 'commit',
+        metadata: withSchema(base, this.ops.metadataLocation, schema, Date.now()),
+        result: schema,
+        attemptFiles: [],
+      });
     }, options);
   }
 

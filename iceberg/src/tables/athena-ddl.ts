@@ -48,7 +48,9 @@ export const DEFAULT_ATHENA_WAREHOUSE = 's3://coattail-lake/warehouse';
 /** `CREATE TABLE ... TBLPROPERTIES ('table_type'='ICEBERG')` for a table definition. */
 export function athenaCreateTable(def: TableDefinition, warehouse: string = DEFAULT_ATHENA_WAREHOUSE): string {
   const width = Math.max(...def.columns.map((c) => c.name.length));
-  const columns = def.columns.map((c) => `  ${c.name.padEnd(width)} ${athenaType(c.type)}${c.doc ? ` COMMENT '${c.doc.replace(/'/g, "''")}'` : ''}`);
+  const columns = def.columns.map(
+    (c) => `  ${c.name.padEnd(width)} ${athenaType(c.type)}${c.doc ? ` COMMENT '${c.doc.replace(/'/g, "''")}'` : ''}`,
+  );
   return [
     `-- ${def.namespace}.${def.name}: ${def.doc}.`,
     `-- Generated from iceberg/src/tables/definitions.ts by \`npm run ddl -w @coattail/iceberg\`; edit the definition, not this file.`,

@@ -41,7 +41,11 @@ const tradeColumns: ColumnDefinition[] = [
   ts('event_time', 'trade time reported by the exchange (UTC)'),
 ];
 
-const windowColumns: ColumnDefinition[] = [ts('window_start', 'inclusive start of the window (UTC)'), ts('window_end', 'exclusive end of the window (UTC)'), str('symbol', 'unified symbol')];
+const windowColumns: ColumnDefinition[] = [
+  ts('window_start', 'inclusive start of the window (UTC)'),
+  ts('window_end', 'exclusive end of the window (UTC)'),
+  str('symbol', 'unified symbol'),
+];
 
 const anomalyColumns: ColumnDefinition[] = [
   str('alert_id', 'deterministic id: job, symbol and window start'),
@@ -96,7 +100,11 @@ export const TABLES = {
     namespace: 'coattail',
     name: 'whale_trades',
     doc: 'trades whose quote volume exceeds the whale threshold',
-    columns: [...tradeColumns, dbl('threshold', 'quote-volume threshold in force'), ts('detected_at', 'when the whale was detected (UTC)')],
+    columns: [
+      ...tradeColumns,
+      dbl('threshold', 'quote-volume threshold in force'),
+      ts('detected_at', 'when the whale was detected (UTC)'),
+    ],
     partitioning: byDay('event_time'),
   },
   spreads: {

@@ -8,14 +8,24 @@ import { TABLES, tablePartitionSpec, tableSchema } from './definitions.js';
 const ddlDir = fileURLToPath(new URL('../../../ddl/iceberg/', import.meta.url));
 
 /** Reads what a DDL file declares, independently of the generator: columns and partitioning. */
-function parseDdl(sql: string): { table: string; columns: [string, string][]; partitionedBy: string; tableType: string | undefined } {
+function parseDdl(sql: string): {
+  table: string;
+  columns: [string, string][];
+  partitionedBy: string;
+  tableType: string | undefined;
+} {
   const table = /CREATE TABLE IF NOT EXISTS (\S+) \(/.exec(sql)?.[1] ?? '';
   const body = sql.slice(sql.indexOf('(') + 1, sql.indexOf('\n)'));
   const columns = body.split(',\n').map((line) => {
     const [name, type] = line.trim().split(/\s+/);
     return [name!, type!] as [string, string];
   });
-  return { table, columns, partitionedBy: /PARTITIONED BY \((.*)\)/.exec(sql)?.[1] ?? '', tableType: /'table_type'='(\w+)'/.exec(sql)?.[1] };
+  return {
+    table,
+    columns,
+    partitionedBy: /PARTITIONED BY \((.*)\)/.exec(sql)?.[1] ?? '',
+    tableType: /'table_type'='(\w+)'/.exec(sql)?.[1],
+  };
 }
 
 describe('table definitions and Athena DDL', () => {
@@ -23,7 +33,9 @@ describe('table definitions and Athena DDL', () => {
     const expected = athenaDdlFiles();
     expect((await readdir(ddlDir)).filter((f) => f.endsWith('.sql')).sort()).toEqual(Object.keys(expected).sort());
     for (const [file, sql] of Object.entries(expected)) {
-      expect(await readFile(`${ddlDir}${file}`, 'utf8'), `${file} is stale: run npm run ddl -w @coattail/iceberg`).toBe(sql);
+      expect(await readFile(`${ddlDir}${file}`, 'utf8'), `${file} is stale: run npm run ddl -w @coattail/iceberg`).toBe(
+        sql,
+      );
     }
   });
 
@@ -36,7 +48,13 @@ describe('table definitions and Athena DDL', () => {
       expect(parsed.columns).toEqual(schema.fields.map((f) => [f.name, athenaType(f.type)]));
       const spec = tablePartitionSpec(def);
       const source = (id: number): string => schema.fields.find((f) => f.id === id)!.name;
-      expect(parsed.partitionedBy).toBe(spec.fields.map((f) => (f.transform === 'identity' ? source(f['source-id']) : `${f.transform}(${source(f['source-id'])})`)).join(', '));
+      expect(parsed.partitionedBy).toBe(
+        spec.fields
+          .map((f) =>
+            f.transform === 'identity' ? source(f['source-id']) : `${f.transform}(${source(f['source-id'])})`,
+          )
+          .join(', '),
+      );
     }
   });
 
@@ -49,9 +67,25 @@ describe('table definitions and Athena DDL', () => {
 
     it('can create every table and write a row to it', async () => {
       for (const def of Object.values(TABLES)) {
-        const table = await env.catalog.createTable(`${def.namespace}.${def.name}`, { schema: tableSchema(def), spec: tablePartitionSpec(def) });
+        const table = await env.catalog.createTable(`${def.namespace}.${def.name}`, {
+          schema: tableSchema(def),
+          spec: tablePartitionSpec(def),
+        });
         const row = Object.fromEntries(
-          def.columns.map((c) => [c.name, c.type === 'timestamp' ? new Date(Date.UTC(2026, 10, 21, 12)) : c.type === 'double' ? 1.5 : c.type === 'long' ? 1n : c.type === 'boolean' ? true : c.name === 'symbol' ? 'BTC-USDT' : 'x']),
+          def.columns.map((c) => [
+            c.name,
+            c.type === 'timestamp'
+              ? new Date(Date.UTC(2026, 10, 21, 12))
+              : c.type === 'double'
+                ? 1.5
+                : c.type === 'long'
+                  ? 1n
+                  : c.type === 'boolean'
+                    ? true
+                    : c.name === 'symbol'
+                      ? 'BTC-USDT'
+                      : 'x',
+          ]),
         );
         await table.append([row]);
         const [file] = await table.scan().planFiles();

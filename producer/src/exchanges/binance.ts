@@ -41,17 +41,31 @@ export function parseBinanceMessage(text: string, ingestTime: number, symbols: S
   if (isObject(msg) && typeof msg.stream === 'string' && 'data' in msg) msg = msg.data;
   if (!isObject(msg)) return { kind: 'malformed', reason: 'frame is not a JSON object' };
   if ('result' in msg && 'id' in msg) return { kind: 'ack', detail: `id ${String(msg.id)}` };
-  if (typeof msg.code === 'number' && typeof msg.msg === 'string') return { kind: 'error', message: `${msg.code}: ${msg.msg}` };
+  if (typeof msg.code === 'number' && typeof msg.msg === 'string')
+    return { kind: 'error', message: `${msg.code}: ${msg.msg}` };
   const type = msg.e;
   if (type === 'serverShutdown') return { kind: 'shutdown' };
   if (type !== 'trade') return { kind: 'ignored', type: typeof type === 'string' ? type : 'untyped' };
   const parsed = tradePayload.safeParse(msg);
-  if (!parsed.success) return { kind: 'malformed', reason: `trade payload: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return {
+      kind: 'malformed',
+      reason: `trade payload: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    };
   const t = parsed.data;
   const symbol = symbols.fromBinance(t.s);
   if (symbol === undefined) return { kind: 'malformed', reason: `unknown Binance symbol '${t.s}'` };
   // `m`: the buyer was the maker, so the taker (the aggressor) sold.
-  const result = normalizeTrade({ exchange: 'binance', symbol, price: t.p, quantity: t.q, side: t.m ? 'sell' : 'buy', tradeId: t.t, eventTime: t.T, ingestTime });
+  const result = normalizeTrade({
+    exchange: 'binance',
+    symbol,
+    price: t.p,
+    quantity: t.q,
+    side: t.m ? 'sell' : 'buy',
+    tradeId: t.t,
+    eventTime: t.T,
+    ingestTime,
+  });
   return result.ok ? { kind: 'trade', trade: result.trade } : { kind: 'malformed', reason: result.reason };
 }
 
@@ -63,7 +77,8 @@ export function parseBinanceMessage(text: string, ingestTime: number, symbols: S
  */
 export function binanceProtocol(symbols: SymbolMap, baseUrl: string = BINANCE_WS_URL): ExchangeProtocol {
   const streams = symbols.symbols.map((s) => `${symbols.binanceStream(s)}@trade`);
-  if (streams.length > BINANCE_MAX_STREAMS) throw new RangeError(`Binance allows ${BINANCE_MAX_STREAMS} streams per connection, got ${streams.length}`);
+  if (streams.length > BINANCE_MAX_STREAMS)
+    throw new RangeError(`Binance allows ${BINANCE_MAX_STREAMS} streams per connection, got ${streams.length}`);
   const url = `${baseUrl.replace(/\/+$/, '')}/stream?streams=${streams.join('/')}`;
   return {
     exchange: 'binance',

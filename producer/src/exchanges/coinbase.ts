@@ -16,7 +16,11 @@ const matchPayload = z.object({
   time: z.string(),
 });
 
-const heartbeatPayload = z.object({ type: z.literal('heartbeat'), product_id: z.string(), last_trade_id: z.number().optional() });
+const heartbeatPayload = z.object({
+  type: z.literal('heartbeat'),
+  product_id: z.string(),
+  last_trade_id: z.number().optional(),
+});
 
 /**
  * Reads one Coinbase Exchange frame: `match` and `last_match` of a mapped product become trades
@@ -37,7 +41,11 @@ export function parseCoinbaseMessage(text: string, ingestTime: number, symbols: 
     case 'heartbeat': {
       const hb = heartbeatPayload.safeParse(msg);
       if (!hb.success) return { kind: 'malformed', reason: 'heartbeat without product_id' };
-      return { kind: 'heartbeat', symbol: symbols.fromCoinbase(hb.data.product_id), ...(hb.data.last_trade_id !== undefined ? { lastTradeId: hb.data.last_trade_id } : {}) };
+      return {
+        kind: 'heartbeat',
+        symbol: symbols.fromCoinbase(hb.data.product_id),
+        ...(hb.data.last_trade_id !== undefined ? { lastTradeId: hb.data.last_trade_id } : {}),
+      };
     }
     case 'match':
     case 'last_match':
@@ -46,7 +54,11 @@ export function parseCoinbaseMessage(text: string, ingestTime: number, symbols: 
       return { kind: 'ignored', type: typeof msg.type === 'string' ? msg.type : 'untyped' };
   }
   const parsed = matchPayload.safeParse(msg);
-  if (!parsed.success) return { kind: 'malformed', reason: `match payload: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return {
+      kind: 'malformed',
+      reason: `match payload: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    };
   const m = parsed.data;
   const eventTime = Date.parse(m.time);
   if (Number.isNaN(eventTime)) return { kind: 'malformed', reason: `match time '${m.time}' is not ISO-8601` };
@@ -55,7 +67,16 @@ export function parseCoinbaseMessage(text: string, ingestTime: number, symbols: 
   // Only products of the map: anything else (say `btc-usd`) has no canonical symbol to publish under.
   const symbol = symbols.mappedFromCoinbase(m.product_id);
   if (symbol === undefined) return { kind: 'malformed', reason: `unmapped product ${m.product_id}` };
-  const result = normalizeTrade({ exchange: 'coinbase', symbol, price: m.price, quantity: m.size, side, tradeId: m.trade_id, eventTime, ingestTime });
+  const result = normalizeTrade({
+    exchange: 'coinbase',
+    symbol,
+    price: m.price,
+    quantity: m.size,
+    side,
+    tradeId: m.trade_id,
+    eventTime,
+    ingestTime,
+  });
   return result.ok ? { kind: 'trade', trade: result.trade } : { kind: 'malformed', reason: result.reason };
 }
 
@@ -65,7 +86,11 @@ export function parseCoinbaseMessage(text: string, ingestTime: number, symbols: 
  * a `subscriptions` ack, then one `last_match` per product, then `match` messages.
  */
 export function coinbaseProtocol(symbols: SymbolMap, url: string = COINBASE_WS_URL): ExchangeProtocol {
-  const subscribe = JSON.stringify({ type: 'subscribe', product_ids: symbols.coinbaseProducts(), channels: ['matches', 'heartbeat'] });
+  const subscribe = JSON.stringify({
+    type: 'subscribe',
+    product_ids: symbols.coinbaseProducts(),
+    channels: ['matches', 'heartbeat'],
+  });
   return {
     exchange: 'coinbase',
     url: () => url,

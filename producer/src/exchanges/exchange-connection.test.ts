@@ -1,7 +1,11 @@
 import { InMemoryMetrics } from '@coattail/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UnifiedTrade } from '../models.js';
-import { startExchangeSimulator, type ExchangeSimulator, type ExchangeSimulatorOptions } from '../simulator/exchange-simulator.js';
+import {
+  startExchangeSimulator,
+  type ExchangeSimulator,
+  type ExchangeSimulatorOptions,
+} from '../simulator/exchange-simulator.js';
 import { SymbolMap } from '../symbols.js';
 import { FIXTURE_DIR, fixturesPresent, SAMPLE_DIR } from '../testing/fixtures.js';
 import { waitFor } from '../testing/wait.js';
@@ -16,14 +20,38 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(exchange: 'binance' | 'coinbase', sim: ExchangeSimulatorOptions = {}, conn: Partial<ExchangeConnectionOptions> = {}) {
-  const simulator: ExchangeSimulator = await startExchangeSimulator({ symbols: [...symbols.symbols], tradesPerSecond: 400, burstProbabilityPerSecond: 0, heartbeatMs: 200, ...sim });
+async function setup(
+  exchange: 'binance' | 'coinbase',
+  sim: ExchangeSimulatorOptions = {},
+  conn: Partial<ExchangeConnectionOptions> = {},
+) {
+  const simulator: ExchangeSimulator = await startExchangeSimulator({
+    symbols: [...symbols.symbols],
+    tradesPerSecond: 400,
+    burstProbabilityPerSecond: 0,
+    heartbeatMs: 200,
+    ...sim,
+  });
   const metrics = new InMemoryMetrics();
   const trades: UnifiedTrade[] = [];
-  const protocol = exchange === 'binance' ? binanceProtocol(symbols, simulator.binanceUrl) : coinbaseProtocol(symbols, simulator.coinbaseUrl);
-  const connection = new ExchangeConnection({ protocol, onTrade: (t) => trades.push(t), metrics, reconnectBaseMs: 20, reconnectMaxMs: 200, staleAfterMs: 2_000, ...conn });
+  const protocol =
+    exchange === 'binance'
+      ? binanceProtocol(symbols, simulator.binanceUrl)
+      : coinbaseProtocol(symbols, simulator.coinbaseUrl);
+  const connection = new ExchangeConnection({
+    protocol,
+    onTrade: (t) => trades.push(t),
+    metrics,
+    reconnectBaseMs: 20,
+    reconnectMaxMs: 200,
+    staleAfterMs: 2_000,
+    ...conn,
+  });
   connection.start();
-  cleanup.push(() => simulator.close(), () => connection.stop());
+  cleanup.push(
+    () => simulator.close(),
+    () => connection.stop(),
+  );
   const count = (name: string): number => metrics.total(name, { exchange });
   await waitFor(() => trades.length > 20, `first ${exchange} trades`);
   return { simulator, connection, trades, count, metrics };
@@ -90,7 +118,9 @@ describe('connection hand-over before the age limit', () => {
 
   it('hands over when Binance announces serverShutdown', async () => {
     const { simulator, count } = await setup('binance');
-    simulator.faults.replay('binance', ['{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1770123456789}}']);
+    simulator.faults.replay('binance', [
+      '{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1770123456789}}',
+    ]);
     await waitFor(() => count('connectionHandovers') === 1, 'a hand-over');
   });
 });
@@ -99,8 +129,15 @@ describe('Coinbase subscription errors', () => {
   it('counts the error frame for an unknown product', async () => {
     const sim = await startExchangeSimulator({ symbols: ['BTC-USDT'] });
     const metrics = new InMemoryMetrics();
-    const conn = new ExchangeConnection({ protocol: coinbaseProtocol(new SymbolMap(['DOGE-USDT']), sim.coinbaseUrl), onTrade: () => undefined, metrics });
-    cleanup.push(() => sim.close(), () => conn.stop());
+    const conn = new ExchangeConnection({
+      protocol: coinbaseProtocol(new SymbolMap(['DOGE-USDT']), sim.coinbaseUrl),
+      onTrade: () => undefined,
+      metrics,
+    });
+    cleanup.push(
+      () => sim.close(),
+      () => conn.stop(),
+    );
     conn.start();
     await waitFor(() => metrics.total('exchangeErrors') === 1, 'the error frame');
     expect(metrics.total('subscriptionAcks')).toBe(0);
@@ -113,7 +150,13 @@ describe('reconnect back-off', () => {
     const url = sim.binanceUrl;
     await sim.close();
     const metrics = new InMemoryMetrics();
-    const conn = new ExchangeConnection({ protocol: binanceProtocol(new SymbolMap(['BTC-USDT']), url), onTrade: () => undefined, metrics, reconnectBaseMs: 5, reconnectMaxMs: 20 });
+    const conn = new ExchangeConnection({
+      protocol: binanceProtocol(new SymbolMap(['BTC-USDT']), url),
+      onTrade: () => undefined,
+      metrics,
+      reconnectBaseMs: 5,
+      reconnectMaxMs: 20,
+    });
     conn.start();
     await waitFor(() => metrics.total('reconnects') >= 10, 'ten attempts', 5_000);
     await conn.stop();
@@ -128,8 +171,16 @@ describe('replay of JSONL files through the simulator (our sample frames)', () =
     await new Promise((r) => setTimeout(r, 30));
     expect(await simulator.replayFile('binance', `${SAMPLE_DIR}binance-trades.jsonl`)).toBe(4);
     expect(await simulator.replayFile('binance', `${SAMPLE_DIR}binance-control.jsonl`)).toBe(6);
-    await waitFor(() => count('exchangeErrors') === 2 && count('subscriptionAcks') === 2, 'the replayed acks and errors');
-    const ids = ['binance:BTC-USDT:4100000001', 'binance:BTC-USDT:4100000002', 'binance:ETH-USDT:1900000001', 'binance:ETH-USDT:1900000002'];
+    await waitFor(
+      () => count('exchangeErrors') === 2 && count('subscriptionAcks') === 2,
+      'the replayed acks and errors',
+    );
+    const ids = [
+      'binance:BTC-USDT:4100000001',
+      'binance:BTC-USDT:4100000002',
+      'binance:ETH-USDT:1900000001',
+      'binance:ETH-USDT:1900000002',
+    ];
     expect(ids.filter((id) => !trades.some((t) => t.event_id === id))).toEqual([]);
     simulator.setGenerating(true); // the successor takes over on its first frame
     await waitFor(() => count('connectionHandovers') >= 1, 'the hand-over serverShutdown asks for');
@@ -144,7 +195,10 @@ describe('replay of JSONL files through the simulator (our sample frames)', () =
     const heartbeats = count('heartbeats');
     expect(await simulator.replayFile('coinbase', `${SAMPLE_DIR}coinbase-messages.jsonl`)).toBe(5);
     await waitFor(() => count('exchangeErrors') === 1, 'the replayed error');
-    expect(trades.filter((t) => t.event_id.startsWith('coinbase:BTC-USDT:60000000')).map((t) => t.side)).toEqual(['buy', 'sell']);
+    expect(trades.filter((t) => t.event_id.startsWith('coinbase:BTC-USDT:60000000')).map((t) => t.side)).toEqual([
+      'buy',
+      'sell',
+    ]);
     expect(count('subscriptionAcks')).toBe(acks + 1);
     expect(count('heartbeats')).toBeGreaterThan(heartbeats);
     expect(count('tradesMalformed')).toBe(0);

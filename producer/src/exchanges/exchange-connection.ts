@@ -24,12 +24,26 @@ const MAX_IGNORED_TYPES = 32;
  */
 export class ExchangeConnection {
   readonly #p: ExchangeProtocol;
-  readonly #o: Required<Omit<ExchangeConnectionOptions, 'protocol' | 'onTrade' | 'logger' | 'metrics' | 'maxConnectionAgeMs'>>;
+  readonly #o: Required<
+    Omit<ExchangeConnectionOptions, 'protocol' | 'onTrade' | 'logger' | 'metrics' | 'maxConnectionAgeMs'>
+  >;
   readonly #onTrade: (trade: UnifiedTrade) => void;
   readonly #log: Logger;
   readonly #metrics: Metrics;
   readonly #c: Record<
-    'received' | 'duplicates' | 'malformed' | 'acks' | 'heartbeats' | 'errors' | 'reconnects' | 'stale' | 'gapEvents' | 'missing' | 'outOfOrder' | 'handovers' | 'subscribes',
+    | 'received'
+    | 'duplicates'
+    | 'malformed'
+    | 'acks'
+    | 'heartbeats'
+    | 'errors'
+    | 'reconnects'
+    | 'stale'
+    | 'gapEvents'
+    | 'missing'
+    | 'outOfOrder'
+    | 'handovers'
+    | 'subscribes',
     Counter
   >;
   readonly #ignored = new Map<string, Counter>();
@@ -57,7 +71,10 @@ export class ExchangeConnection {
     };
     this.#maxAgeMs = options.maxConnectionAgeMs ?? options.protocol.maxConnectionAgeMs;
     this.#onTrade = options.onTrade;
-    this.#log = (options.logger ?? silentLogger).child({ component: 'exchange-connection', exchange: this.#p.exchange });
+    this.#log = (options.logger ?? silentLogger).child({
+      component: 'exchange-connection',
+      exchange: this.#p.exchange,
+    });
     this.#metrics = options.metrics ?? noopMetrics;
     const tags = { exchange: this.#p.exchange };
     const c = (name: string): Counter => this.#metrics.counter(name, tags);
@@ -166,7 +183,8 @@ export class ExchangeConnection {
     this.#lastFrameAt = Date.now();
     this.#pinged = false;
     clearTimeout(this.#ageTimer);
-    if (this.#maxAgeMs !== undefined) this.#ageTimer = setTimeout(() => this.#handover('connection age limit'), this.#maxAgeMs);
+    if (this.#maxAgeMs !== undefined)
+      this.#ageTimer = setTimeout(() => this.#handover('connection age limit'), this.#maxAgeMs);
     void ws;
   }
 
@@ -249,7 +267,10 @@ export class ExchangeConnection {
         this.#c.malformed.inc();
         // The first few in full, then one in a thousand: a broken feed must not flood the log.
         if (this.#malformedSeen++ < 5 || this.#malformedSeen % 1_000 === 0) {
-          this.#log.warn({ reason: msg.reason, sample: text.slice(0, 200), seen: this.#malformedSeen }, 'malformed exchange message dropped');
+          this.#log.warn(
+            { reason: msg.reason, sample: text.slice(0, 200), seen: this.#malformedSeen },
+            'malformed exchange message dropped',
+          );
         }
         return;
     }

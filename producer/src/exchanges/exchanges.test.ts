@@ -7,7 +7,8 @@ import type { ParsedMessage } from './protocol.js';
 
 const symbols = new SymbolMap(['BTC-USDT', 'BNB-BTC', 'ETC-GBP'], { 'ETC-GBP': 'ETC-GBP' });
 const NOW = 1_800_000_000_000;
-const kinds = (msgs: ParsedMessage[]): string[] => msgs.map((m) => (m.kind === 'ignored' ? `ignored:${m.type}` : m.kind));
+const kinds = (msgs: ParsedMessage[]): string[] =>
+  msgs.map((m) => (m.kind === 'ignored' ? `ignored:${m.type}` : m.kind));
 
 // Our own frames (producer/test/fixtures/), written from the exchanges' documented field lists:
 // these run everywhere; the shared third-party captures below are an extra when present.
@@ -32,7 +33,12 @@ describe('Binance messages (our sample frames in the documented shapes)', () => 
         ingest_time: NOW,
       },
     });
-    expect(parsed.map((p) => (p.kind === 'trade' ? `${p.trade.symbol}/${p.trade.side}` : p.kind))).toEqual(['BTC-USDT/buy', 'BTC-USDT/sell', 'ETH-USDT/buy', 'ETH-USDT/sell']);
+    expect(parsed.map((p) => (p.kind === 'trade' ? `${p.trade.symbol}/${p.trade.side}` : p.kind))).toEqual([
+      'BTC-USDT/buy',
+      'BTC-USDT/sell',
+      'ETH-USDT/buy',
+      'ETH-USDT/sell',
+    ]);
   });
 
   it('recognizes subscription acks, error frames and serverShutdown (combined and raw)', () => {
@@ -45,7 +51,9 @@ describe('Binance messages (our sample frames in the documented shapes)', () => 
 
 describe('Coinbase messages (our sample frames in the documented shapes)', () => {
   it('reads the subscription ack, last_match, match, heartbeat and error', () => {
-    const parsed = sampleLines('coinbase-messages.jsonl').map((l) => parseCoinbaseMessage(l, NOW, new SymbolMap(['BTC-USDT', 'ETH-USDT'])));
+    const parsed = sampleLines('coinbase-messages.jsonl').map((l) =>
+      parseCoinbaseMessage(l, NOW, new SymbolMap(['BTC-USDT', 'ETH-USDT'])),
+    );
     expect(kinds(parsed)).toEqual(['ack', 'trade', 'trade', 'heartbeat', 'error']);
     expect(parsed[2]).toEqual({
       kind: 'trade',
@@ -100,7 +108,9 @@ describe.skipIf(!fixturesPresent)('Binance messages (recorded shapes from shared
   });
 
   it('ignores every other documented payload by name, including untyped ones', () => {
-    const parsed = fixtureLines('binance_ws_docs_payload_examples.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
+    const parsed = fixtureLines('binance_ws_docs_payload_examples.jsonl').map((l) =>
+      parseBinanceMessage(l, NOW, symbols),
+    );
     const k = kinds(parsed);
     expect(k.filter((x) => x === 'trade')).toHaveLength(1);
     expect(k).toContain('ignored:aggTrade');
@@ -114,7 +124,11 @@ describe.skipIf(!fixturesPresent)('Binance messages (recorded shapes from shared
 });
 
 describe('Binance malformed input', () => {
-  const trade = (over: Record<string, unknown>): string => JSON.stringify({ stream: 'btcusdt@trade', data: { e: 'trade', E: 1, s: 'BTCUSDT', t: 1, p: '1.0', q: '2.0', T: 1, m: false, ...over } });
+  const trade = (over: Record<string, unknown>): string =>
+    JSON.stringify({
+      stream: 'btcusdt@trade',
+      data: { e: 'trade', E: 1, s: 'BTCUSDT', t: 1, p: '1.0', q: '2.0', T: 1, m: false, ...over },
+    });
 
   it.each([
     ['a NaN price', trade({ p: 'NaN' }), 'price is NaN'],
@@ -133,11 +147,15 @@ describe('Binance malformed input', () => {
   it('refuses more than the 1024 streams Binance allows on one connection', () => {
     const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `S${String(i).padStart(4, '0')}-USDT`);
     expect(() => binanceProtocol(new SymbolMap(names(1024)))).not.toThrow();
-    expect(() => binanceProtocol(new SymbolMap(names(1025)))).toThrow(new RangeError('Binance allows 1024 streams per connection, got 1025'));
+    expect(() => binanceProtocol(new SymbolMap(names(1025)))).toThrow(
+      new RangeError('Binance allows 1024 streams per connection, got 1025'),
+    );
   });
 
   it('subscribes through the combined-stream URL', () => {
-    expect(binanceProtocol(new SymbolMap(['BTC-USDT', 'ETH-USDT']), 'ws://127.0.0.1:9/binance/').url()).toBe('ws://127.0.0.1:9/binance/stream?streams=btcusdt@trade/ethusdt@trade');
+    expect(binanceProtocol(new SymbolMap(['BTC-USDT', 'ETH-USDT']), 'ws://127.0.0.1:9/binance/').url()).toBe(
+      'ws://127.0.0.1:9/binance/stream?streams=btcusdt@trade/ethusdt@trade',
+    );
   });
 });
 
@@ -161,21 +179,35 @@ describe.skipIf(!fixturesPresent)('Coinbase messages (recorded shapes from share
   });
 
   it('recognizes subscription acks, errors and heartbeats', () => {
-    const parsed = fixtureLines('coinbase_ws_exchange_control_messages.jsonl').map((l) => parseCoinbaseMessage(l, NOW, symbols));
+    const parsed = fixtureLines('coinbase_ws_exchange_control_messages.jsonl').map((l) =>
+      parseCoinbaseMessage(l, NOW, symbols),
+    );
     expect(kinds(parsed)).toEqual(['ack', 'ack', 'ack', 'error', 'error', 'error', 'heartbeat']);
     expect(parsed[4]).toEqual({ kind: 'error', message: 'Failed to subscribe: GIBBERISH-USD is not a valid product' });
     expect(parsed[6]).toEqual({ kind: 'heartbeat', symbol: 'BTC-USDT', lastTradeId: 20 });
   });
 
   it('ignores messages it does not use, including the client-side subscribe shape', () => {
-    const parsed = fixtureLines('coinbase_ws_exchange_client_subscribe_requests_2021-04-17.jsonl').map((l) => parseCoinbaseMessage(l, NOW, symbols));
+    const parsed = fixtureLines('coinbase_ws_exchange_client_subscribe_requests_2021-04-17.jsonl').map((l) =>
+      parseCoinbaseMessage(l, NOW, symbols),
+    );
     expect(kinds(parsed)).toEqual(['ignored:subscribe', 'ignored:subscribe', 'ignored:subscribe']);
   });
 });
 
 describe('Coinbase malformed input and subscription', () => {
   const match = (over: Record<string, unknown>): string =>
-    JSON.stringify({ type: 'match', trade_id: 1, product_id: 'BTC-USD', side: 'buy', size: '1', price: '2', time: '2024-01-01T00:00:00.123456Z', sequence: 5, ...over });
+    JSON.stringify({
+      type: 'match',
+      trade_id: 1,
+      product_id: 'BTC-USD',
+      side: 'buy',
+      size: '1',
+      price: '2',
+      time: '2024-01-01T00:00:00.123456Z',
+      sequence: 5,
+      ...over,
+    });
 
   it('reads last_match like match and maps the product to the canonical symbol', () => {
     const r = parseCoinbaseMessage(match({ type: 'last_match' }), NOW, symbols);
@@ -191,16 +223,29 @@ describe('Coinbase malformed input and subscription', () => {
     expect(r.kind === 'malformed' && r.reason).toContain(reason);
   });
 
-  it.each(['btc-usd', 'BTC-EUR'])('refuses a match of the unmapped product %s instead of publishing a symbol outside the map', (product) => {
-    expect(parseCoinbaseMessage(match({ product_id: product }), NOW, symbols)).toEqual({ kind: 'malformed', reason: `unmapped product ${product}` });
-  });
+  it.each(['btc-usd', 'BTC-EUR'])(
+    'refuses a match of the unmapped product %s instead of publishing a symbol outside the map',
+    (product) => {
+      expect(parseCoinbaseMessage(match({ product_id: product }), NOW, symbols)).toEqual({
+        kind: 'malformed',
+        reason: `unmapped product ${product}`,
+      });
+    },
+  );
 
   it('ignores a frame without a type field', () => {
-    expect(parseCoinbaseMessage('{"product_id":"BTC-USD"}', NOW, symbols)).toEqual({ kind: 'ignored', type: 'untyped' });
+    expect(parseCoinbaseMessage('{"product_id":"BTC-USD"}', NOW, symbols)).toEqual({
+      kind: 'ignored',
+      type: 'untyped',
+    });
   });
 
   it('subscribes to matches and heartbeat for every mapped product', () => {
     const [msg] = coinbaseProtocol(new SymbolMap(['BTC-USDT', 'ETH-USDT'])).subscribeMessages();
-    expect(JSON.parse(msg!)).toEqual({ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['matches', 'heartbeat'] });
+    expect(JSON.parse(msg!)).toEqual({
+      type: 'subscribe',
+      product_ids: ['BTC-USD', 'ETH-USD'],
+      channels: ['matches', 'heartbeat'],
+    });
   });
 });

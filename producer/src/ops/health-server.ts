@@ -15,14 +15,23 @@ export interface HealthServer {
  * `/healthz` (200 when every exchange is connected and fresh, 503 otherwise, JSON body) and
  * `/metrics` (Prometheus text) for the container health check and for people.
  */
-export async function startHealthServer(producer: Producer, metrics: InMemoryMetrics, port: number, host = '0.0.0.0'): Promise<HealthServer> {
+export async function startHealthServer(
+  producer: Producer,
+  metrics: InMemoryMetrics,
+  port: number,
+  host = '0.0.0.0',
+): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
       const health = producer.health();
       res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(health));
     } else if (req.url === '/metrics') {
       const l = producer.publisher.latency;
-      const body = prometheusText(metrics, { publishLatencyP50Ms: l.percentile(0.5), publishLatencyP99Ms: l.percentile(0.99), publishPending: producer.publisher.pending });
+      const body = prometheusText(metrics, {
+        publishLatencyP50Ms: l.percentile(0.5),
+        publishLatencyP99Ms: l.percentile(0.99),
+        publishPending: producer.publisher.pending,
+      });
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body);
     } else res.writeHead(404).end();
   });

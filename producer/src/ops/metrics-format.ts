@@ -34,13 +34,22 @@ export function prometheusText(metrics: InMemoryMetrics, extraGauges: Record<str
  * call, one document per dimension set, namespace `CoatTail/Producer`. Written to stdout, the
  * awslogs driver ships them and CloudWatch extracts the metrics; no SDK call on the hot path.
  */
-export function emfDocuments(metrics: InMemoryMetrics, previous: Map<string, number>, extra: Record<string, number>, now: number): string[] {
+export function emfDocuments(
+  metrics: InMemoryMetrics,
+  previous: Map<string, number>,
+  extra: Record<string, number>,
+  now: number,
+): string[] {
   const groups = new Map<string, { tags: Record<string, string>; values: Record<string, number> }>();
   for (const [key, value] of metrics.counters) {
     const delta = value - (previous.get(key) ?? 0);
     previous.set(key, value);
     const { name, tags } = splitSeries(key);
-    const dims = JSON.stringify(Object.keys(tags).sort().map((k) => [k, tags[k]]));
+    const dims = JSON.stringify(
+      Object.keys(tags)
+        .sort()
+        .map((k) => [k, tags[k]]),
+    );
     const g = groups.get(dims) ?? { tags, values: {} };
     g.values[name] = delta;
     groups.set(dims, g);
@@ -54,7 +63,10 @@ export function emfDocuments(metrics: InMemoryMetrics, previous: Map<string, num
           {
             Namespace: 'CoatTail/Producer',
             Dimensions: [Object.keys(tags)],
-            Metrics: Object.keys(values).map((Name) => ({ Name, Unit: Name.endsWith('Ms') ? 'Milliseconds' : 'Count' })),
+            Metrics: Object.keys(values).map((Name) => ({
+              Name,
+              Unit: Name.endsWith('Ms') ? 'Milliseconds' : 'Count',
+            })),
           },
         ],
       },
@@ -70,6 +82,16 @@ export function emfDocuments(metrics: InMemoryMetrics, previous: Map<string, num
  * `EMF_INTERVAL_MS` and a final one on SIGTERM after the flush, so the last interval's counts
  * (including what the shutdown itself published) reach CloudWatch.
  */
-export function producerEmfDocuments(metrics: InMemoryMetrics, latency: { percentile(q: number): number }, previous: Map<string, number>, now: number): string[] {
-  return emfDocuments(metrics, previous, { PublishLatencyP50Ms: latency.percentile(0.5), PublishLatencyP99Ms: latency.percentile(0.99) }, now);
+export function producerEmfDocuments(
+  metrics: InMemoryMetrics,
+  latency: { percentile(q: number): number },
+  previous: Map<string, number>,
+  now: number,
+): string[] {
+  return emfDocuments(
+    metrics,
+    previous,
+    { PublishLatencyP50Ms: latency.percentile(0.5), PublishLatencyP99Ms: latency.percentile(0.99) },
+    now,
+  );
 }

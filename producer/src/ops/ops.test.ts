@@ -18,14 +18,27 @@ afterEach(async () => {
 /** A sink that keeps trades in memory: the health server does not care where trades go. */
 function memorySink(): TradeSink & { trades: UnifiedTrade[] } {
   const trades: UnifiedTrade[] = [];
-  return { kind: 'memory', trades, publish: (t) => Promise.resolve(void trades.push(...t)), close: () => Promise.resolve() };
+  return {
+    kind: 'memory',
+    trades,
+    publish: (t) => Promise.resolve(void trades.push(...t)),
+    close: () => Promise.resolve(),
+  };
 }
 
 describe('health and metrics endpoints', () => {
   it('reports healthy while both exchanges stream, unhealthy once one is lost, and serves Prometheus metrics', async () => {
     const sim = await startExchangeSimulator({ symbols: ['BTC-USDT'], tradesPerSecond: 500 });
     cleanup.push(() => sim.close());
-    const settings = { ...loadConfig({ SYMBOLS: 'BTC-USDT', BINANCE_WS_URL: sim.binanceUrl, COINBASE_WS_URL: sim.coinbaseUrl, RECONNECT_BASE_MS: '5000', RECONNECT_MAX_MS: '5000' }) };
+    const settings = {
+      ...loadConfig({
+        SYMBOLS: 'BTC-USDT',
+        BINANCE_WS_URL: sim.binanceUrl,
+        COINBASE_WS_URL: sim.coinbaseUrl,
+        RECONNECT_BASE_MS: '5000',
+        RECONNECT_MAX_MS: '5000',
+      }),
+    };
     const metrics = new InMemoryMetrics();
     const producer = new Producer({ settings, sink: memorySink(), metrics });
     producer.start();
@@ -58,11 +71,17 @@ describe('CloudWatch embedded metrics', () => {
     const prev = new Map<string, number>();
     emfDocuments(m, prev, {}, 1);
     m.counter('tradesReceived', { exchange: 'binance' }).inc(3);
-    const docs = emfDocuments(m, prev, { PublishLatencyP99Ms: 12 }, 2).map((d) => JSON.parse(d) as Record<string, unknown>);
+    const docs = emfDocuments(m, prev, { PublishLatencyP99Ms: 12 }, 2).map(
+      (d) => JSON.parse(d) as Record<string, unknown>,
+    );
     expect(docs).toContainEqual(expect.objectContaining({ exchange: 'binance', tradesReceived: 3 }));
     expect(docs).toContainEqual(expect.objectContaining({ exchange: 'coinbase', tradesReceived: 0 }));
     const latency = docs.find((d) => 'PublishLatencyP99Ms' in d)!;
-    expect(latency._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'CoatTail/Producer', Metrics: [{ Name: 'PublishLatencyP99Ms', Unit: 'Milliseconds' }] }] });
+    expect(latency._aws).toMatchObject({
+      CloudWatchMetrics: [
+        { Namespace: 'CoatTail/Producer', Metrics: [{ Name: 'PublishLatencyP99Ms', Unit: 'Milliseconds' }] },
+      ],
+    });
   });
 
   it("carries every metric the issue names, under the names the producer's own counters use", () => {
@@ -70,15 +89,34 @@ describe('CloudWatch embedded metrics', () => {
     // Not started: constructing registers every counter of the publisher and both connections.
     const producer = new Producer({ settings: loadConfig({ SYMBOLS: 'BTC-USDT' }), sink: memorySink(), metrics });
     metrics.counter('tradesReceived', { exchange: 'coinbase' }).inc(4);
-    const docs = producerEmfDocuments(metrics, producer.publisher.latency, new Map(), 1).map((d) => JSON.parse(d) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } });
+    const docs = producerEmfDocuments(metrics, producer.publisher.latency, new Map(), 1).map(
+      (d) =>
+        JSON.parse(d) as Record<string, unknown> & {
+          _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+        },
+    );
     const declared = (exchange: string | undefined): Set<string> =>
-      new Set(docs.filter((d) => d.exchange === exchange).flatMap((d) => d._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name))));
+      new Set(
+        docs
+          .filter((d) => d.exchange === exchange)
+          .flatMap((d) => d._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name))),
+      );
     for (const exchange of ['binance', 'coinbase']) {
       const names = declared(exchange);
-      for (const metric of ['tradesReceived', 'tradesPublished', 'tradesDropped', 'reconnects', 'gapEvents', 'tradesMissing']) expect(names, `${metric} of ${exchange}`).toContain(metric);
+      for (const metric of [
+        'tradesReceived',
+        'tradesPublished',
+        'tradesDropped',
+        'reconnects',
+        'gapEvents',
+        'tradesMissing',
+      ])
+        expect(names, `${metric} of ${exchange}`).toContain(metric);
       expect(docs.find((d) => d.exchange === exchange)?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['exchange']]);
     }
-    expect(docs).toContainEqual(expect.objectContaining({ exchange: 'coinbase', tradesReceived: 4, tradesPublished: 0 }));
+    expect(docs).toContainEqual(
+      expect.objectContaining({ exchange: 'coinbase', tradesReceived: 4, tradesPublished: 0 }),
+    );
     expect([...declared(undefined)]).toEqual(expect.arrayContaining(['PublishLatencyP50Ms', 'PublishLatencyP99Ms']));
   });
 

@@ -6,7 +6,11 @@ import { KafkaTradeSink, KinesisTradeSink, type KafkaProducerLike, type TradeSin
 /** The slice of kafkajs `createSink` uses: it is loaded only with SINK=kafka, so its types stay out of the producer. */
 interface KafkaJs {
   Kafka: new (options: { clientId: string; brokers: string[]; logCreator: () => (entry: KafkaLogEntry) => void }) => {
-    producer(options: { idempotent: boolean; maxInFlightRequests: number; createPartitioner: unknown }): KafkaProducerLike & { connect(): Promise<void> };
+    producer(options: {
+      idempotent: boolean;
+      maxInFlightRequests: number;
+      createPartitioner: unknown;
+    }): KafkaProducerLike & { connect(): Promise<void> };
   };
   Partitioners: { DefaultPartitioner: unknown };
 }
@@ -28,19 +32,34 @@ interface KafkaLogEntry {
  */
 export async function createSink(config: ProducerConfig, logger: Logger, metrics: Metrics): Promise<TradeSink> {
   if (config.sink === 'kinesis') {
-    const client = createKinesisClient({ region: config.region, ...(config.kinesisEndpoint !== undefined ? { endpoint: config.kinesisEndpoint } : {}) });
-    return new KinesisTradeSink({ client, streamName: config.streamName, aggregation: config.aggregation, logger, metrics });
+    const client = createKinesisClient({
+      region: config.region,
+      ...(config.kinesisEndpoint !== undefined ? { endpoint: config.kinesisEndpoint } : {}),
+    });
+    return new KinesisTradeSink({
+      client,
+      streamName: config.streamName,
+      aggregation: config.aggregation,
+      logger,
+      metrics,
+    });
   }
   const { Kafka, Partitioners } = (await import('kafkajs')) as unknown as KafkaJs;
   const kafkaLog = logger.child({ component: 'kafkajs' });
-  const logCreator = () => ({ namespace, level, log: { message, ...extra } }: KafkaLogEntry) => {
-    const entry = { namespace, ...extra };
-    if (level <= 1) kafkaLog.error(entry, message);
-    else if (level === 2) kafkaLog.warn(entry, message);
-    else kafkaLog.debug(entry, message);
-  };
+  const logCreator =
+    () =>
+    ({ namespace, level, log: { message, ...extra } }: KafkaLogEntry) => {
+      const entry = { namespace, ...extra };
+      if (level <= 1) kafkaLog.error(entry, message);
+      else if (level === 2) kafkaLog.warn(entry, message);
+      else kafkaLog.debug(entry, message);
+    };
   const kafka = new Kafka({ clientId: 'coattail-producer', brokers: config.kafkaBrokers, logCreator });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   return new KafkaTradeSink(producer, config.kafkaTopic);
 }

@@ -15,7 +15,14 @@ import { KafkaTradeSink, KinesisTradeSink, type KafkaProducerLike, type TradeSin
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({ streams: [{ name: 'agg-on', shards: 2 }, { name: 'agg-off', shards: 2 }], tables: [], buckets: [] });
+  stack = await startLocalStack({
+    streams: [
+      { name: 'agg-on', shards: 2 },
+      { name: 'agg-off', shards: 2 },
+    ],
+    tables: [],
+    buckets: [],
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -27,9 +34,16 @@ describe.each([
 ] as const)('publishing simulator trades into kinesalite (stream %s)', (stream, aggregation) => {
   it('writes every trade received exactly once, keyed by canonical symbol, both exchanges of a symbol on one shard', async () => {
     const symbols = new SymbolMap(['BTC-USDT', 'ETH-USDT', 'SOL-USDT']);
-    const sim = await startExchangeSimulator({ symbols: [...symbols.symbols], tradesPerSecond: 3_000, replayOnConnect: 20 });
+    const sim = await startExchangeSimulator({
+      symbols: [...symbols.symbols],
+      tradesPerSecond: 3_000,
+      replayOnConnect: 20,
+    });
     const metrics = new InMemoryMetrics();
-    const publisher = new Publisher({ sink: new KinesisTradeSink({ client: stack.clients.kinesis, streamName: stream, aggregation }), metrics });
+    const publisher = new Publisher({
+      sink: new KinesisTradeSink({ client: stack.clients.kinesis, streamName: stream, aggregation }),
+      metrics,
+    });
     publisher.start();
     const received: UnifiedTrade[] = [];
     const onTrade = (t: UnifiedTrade): void => {
@@ -85,7 +99,11 @@ describe('Publisher', () => {
 
   it('drops and counts trades beyond its buffer instead of growing without bound', async () => {
     let release: () => void = () => undefined;
-    const sink: TradeSink = { kind: 'slow', publish: () => new Promise<void>((r) => (release = r)), close: () => Promise.resolve() };
+    const sink: TradeSink = {
+      kind: 'slow',
+      publish: () => new Promise<void>((r) => (release = r)),
+      close: () => Promise.resolve(),
+    };
     const metrics = new InMemoryMetrics();
     const publisher = new Publisher({ sink, metrics, maxBuffered: 10, maxBatch: 5 });
     publisher.start();
@@ -104,7 +122,11 @@ describe('Publisher', () => {
 
   it('reports a sink that failed for good once, and refuses trades afterwards', async () => {
     const errors: Error[] = [];
-    const sink: TradeSink = { kind: 'broken', publish: () => Promise.reject(new Error('stream deleted')), close: () => Promise.resolve() };
+    const sink: TradeSink = {
+      kind: 'broken',
+      publish: () => Promise.reject(new Error('stream deleted')),
+      close: () => Promise.resolve(),
+    };
     const publisher = new Publisher({ sink, onFatal: (e) => errors.push(e) });
     publisher.start();
     publisher.push(trade(1));
@@ -116,7 +138,10 @@ describe('Publisher', () => {
   // runs the whole SINK=kafka path against the Kafka protocol fixture.
   it('publishes to Kafka keyed by symbol with acks from all replicas', async () => {
     const sent: Parameters<KafkaProducerLike['send']>[0][] = [];
-    const sink = new KafkaTradeSink({ send: (r) => Promise.resolve(void sent.push(r)), disconnect: () => Promise.resolve() }, 'trades');
+    const sink = new KafkaTradeSink(
+      { send: (r) => Promise.resolve(void sent.push(r)), disconnect: () => Promise.resolve() },
+      'trades',
+    );
     await sink.publish([trade(1), trade(2)]);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ topic: 'trades', acks: -1 });

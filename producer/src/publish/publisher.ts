@@ -57,7 +57,8 @@ export class Publisher {
     this.#log = (options.logger ?? silentLogger).child({ component: 'publisher', sink: options.sink.kind });
     this.#onFatal = options.onFatal ?? (() => undefined);
     const m = options.metrics ?? noopMetrics;
-    const per = (name: string): Record<Exchange, Counter> => Object.fromEntries(EXCHANGES.map((e) => [e, m.counter(name, { exchange: e })])) as Record<Exchange, Counter>;
+    const per = (name: string): Record<Exchange, Counter> =>
+      Object.fromEntries(EXCHANGES.map((e) => [e, m.counter(name, { exchange: e })])) as Record<Exchange, Counter>;
     this.#published = per('tradesPublished');
     this.#dropped = per('tradesDropped');
     this.#batches = m.counter('publishBatches');

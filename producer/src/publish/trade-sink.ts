@@ -65,7 +65,11 @@ export class KafkaTradeSink implements TradeSink {
   }
 
   async publish(trades: readonly UnifiedTrade[]): Promise<void> {
-    await this.#producer.send({ topic: this.#topic, acks: -1, messages: trades.map((t) => ({ key: t.symbol, value: JSON.stringify(t) })) });
+    await this.#producer.send({
+      topic: this.#topic,
+      acks: -1,
+      messages: trades.map((t) => ({ key: t.symbol, value: JSON.stringify(t) })),
+    });
   }
 
   async close(): Promise<void> {

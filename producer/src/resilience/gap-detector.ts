@@ -1,5 +1,6 @@
 /** What {@link GapDetector.observe} saw. */
-export type GapObservation = { kind: 'in-order' } | { kind: 'first' } | { kind: 'gap'; missing: number; after: number } | { kind: 'out-of-order' };
+export type GapObservation =
+  { kind: 'in-order' } | { kind: 'first' } | { kind: 'gap'; missing: number; after: number } | { kind: 'out-of-order' };
 
 /**
  * Watches per-symbol trade ids, which both exchanges number consecutively per market (Binance

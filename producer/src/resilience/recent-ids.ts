@@ -12,7 +12,8 @@ export class RecentIds {
   readonly #bySymbol = new Map<string, { ids: Set<number>; ring: number[]; next: number }>();
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.#capacity = capacity;
   }
 

@@ -23,14 +23,22 @@ async function binanceClient(s: ExchangeSimulator, streams: string): Promise<{ w
 
 describe('the exchange simulator', () => {
   it('generates 50 000 trades/s (within 10 %), every one delivered to a subscribed client', async () => {
-    sim = await startExchangeSimulator({ symbols: ['BTC-USDT', 'ETH-USDT'], tradesPerSecond: 50_000, burstProbabilityPerSecond: 0 });
+    sim = await startExchangeSimulator({
+      symbols: ['BTC-USDT', 'ETH-USDT'],
+      tradesPerSecond: 50_000,
+      burstProbabilityPerSecond: 0,
+    });
     const { frames } = await binanceClient(sim, 'btcusdt@trade/ethusdt@trade');
     // Counted on the trades' own clock (Binance `T`), so a busy event loop on a shared 2-core
     // machine delays the frames but cannot change the count: one second of market time, 300 ms in.
     const tradeTime = (f: string): number => (JSON.parse(f) as { data: { T: number } }).data.T;
     const from = Date.now() + 300;
     const to = from + 1_000;
-    await waitFor(() => frames.length > 0 && tradeTime(frames[frames.length - 1]!) > to + 50, 'a second of trades', 10_000);
+    await waitFor(
+      () => frames.length > 0 && tradeTime(frames[frames.length - 1]!) > to + 50,
+      'a second of trades',
+      10_000,
+    );
     const inWindow = frames.map(tradeTime).filter((t) => t >= from && t < to).length;
     // Binance carries half the market (two of four symbol × exchange markets): 25 000 a second.
     expect(inWindow).toBeGreaterThan(22_500);
@@ -47,7 +55,9 @@ describe('the exchange simulator', () => {
     expect(frames.map((f) => JSON.parse(f) as unknown)).toEqual([1, 2, 3, 4, 5].map((id) => ({ result: null, id })));
     expect(ws.readyState).toBe(WebSocket.OPEN);
     ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: ['btcusdt@trade'], id: 6 }));
-    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open after 3 s'), 3_000))])).toBe(1008);
+    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open after 3 s'), 3_000))])).toBe(
+      1008,
+    );
     expect(frames).toHaveLength(5);
   });
 

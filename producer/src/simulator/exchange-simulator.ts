@@ -106,11 +106,14 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   const byProduct = new Map(market.symbols.map((s) => [map.coinbaseProduct(s), s]));
 
   const frame = (t: SimTrade, type: 'match' | 'last_match' = 'match'): string =>
-    t.exchange === 'binance' ? binanceTradeFrame(t, `${map.binanceStream(t.symbol)}@trade`) : coinbaseMatchFrame(t, map.coinbaseProduct(t.symbol), type);
+    t.exchange === 'binance'
+      ? binanceTradeFrame(t, `${map.binanceStream(t.symbol)}@trade`)
+      : coinbaseMatchFrame(t, map.coinbaseProduct(t.symbol), type);
   const send = (s: Session, text: string): void => {
     if (s.ws.readyState === WebSocket.OPEN && Date.now() >= s.silentUntil) s.ws.send(text);
   };
-  const recent = (exchange: Exchange, symbol: string, n: number): SimTrade[] => (history[exchange].get(symbol) ?? []).slice(-n);
+  const recent = (exchange: Exchange, symbol: string, n: number): SimTrade[] =>
+    (history[exchange].get(symbol) ?? []).slice(-n);
   const replayTo = (s: Session, n: number): void => {
     for (const symbol of s.symbols) for (const t of recent(s.exchange, symbol, n)) send(s, frame(t));
   };
@@ -119,13 +122,23 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://sim');
-    const exchange: Exchange | undefined = url.pathname === '/binance/stream' ? 'binance' : url.pathname === '/coinbase' ? 'coinbase' : undefined;
+    const exchange: Exchange | undefined =
+      url.pathname === '/binance/stream' ? 'binance' : url.pathname === '/coinbase' ? 'coinbase' : undefined;
     if (exchange === undefined) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const s: Session = { ws, socket, exchange, symbols: new Set(), heartbeats: new Set(), silentUntil: 0, lastPong: Date.now(), inbound: [] };
+      const s: Session = {
+        ws,
+        socket,
+        exchange,
+        symbols: new Set(),
+        heartbeats: new Set(),
+        silentUntil: 0,
+        lastPong: Date.now(),
+        inbound: [],
+      };
       sessions.add(s);
       ws.on('close', () => sessions.delete(s));
       ws.on('error', () => sessions.delete(s));
@@ -133,7 +146,9 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
         if (Date.now() >= s.silentUntil) ws.pong(data);
       });
       ws.on('pong', () => (s.lastPong = Date.now()));
-      ws.on('message', (data: Buffer) => (exchange === 'binance' ? onBinanceMessage(s, data.toString()) : onCoinbaseMessage(s, data.toString())));
+      ws.on('message', (data: Buffer) =>
+        exchange === 'binance' ? onBinanceMessage(s, data.toString()) : onCoinbaseMessage(s, data.toString()),
+      );
       if (exchange === 'binance') {
         for (const stream of (url.searchParams.get('streams') ?? '').split('/')) {
           const symbol = stream.endsWith('@trade') ? map.fromBinance(stream.slice(0, -6)) : undefined;
@@ -155,7 +170,8 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     } catch {
       return send(s, '{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}');
     }
-    if (req.method !== 'SUBSCRIBE' && req.method !== 'UNSUBSCRIBE') return send(s, JSON.stringify({ code: 2, msg: 'Invalid request: unknown variant', id: req.id }));
+    if (req.method !== 'SUBSCRIBE' && req.method !== 'UNSUBSCRIBE')
+      return send(s, JSON.stringify({ code: 2, msg: 'Invalid request: unknown variant', id: req.id }));
     for (const p of Array.isArray(req.params) ? req.params : []) {
       const symbol = typeof p === 'string' && p.endsWith('@trade') ? map.fromBinance(p.slice(0, -6)) : undefined;
       if (symbol === undefined) continue;
@@ -172,15 +188,35 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     } catch {
       return send(s, JSON.stringify({ type: 'error', message: 'Malformed JSON', reason: 'invalid character' }));
     }
-    if (req.type !== 'subscribe') return send(s, JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: `${String(req.type)} is not a valid message type` }));
-    const products = Array.isArray(req.product_ids) ? req.product_ids.filter((p): p is string => typeof p === 'string') : [];
-    const channels = Array.isArray(req.channels) ? req.channels.map((c: unknown) => (typeof c === 'string' ? c : (c as { name?: string }).name)) : [];
-    if (channels.length === 0) return send(s, '{"type":"error","message":"Failed to subscribe","reason":"No channels provided"}');
+    if (req.type !== 'subscribe')
+      return send(
+        s,
+        JSON.stringify({
+          type: 'error',
+          message: 'Failed to subscribe',
+          reason: `${String(req.type)} is not a valid message type`,
+        }),
+      );
+    const products = Array.isArray(req.product_ids)
+      ? req.product_ids.filter((p): p is string => typeof p === 'string')
+      : [];
+    const channels = Array.isArray(req.channels)
+      ? req.channels.map((c: unknown) => (typeof c === 'string' ? c : (c as { name?: string }).name))
+      : [];
+    if (channels.length === 0)
+      return send(s, '{"type":"error","message":"Failed to subscribe","reason":"No channels provided"}');
     const bad = products.find((p) => !byProduct.has(p));
-    if (bad !== undefined) return send(s, JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: `${bad} is not a valid product` }));
+    if (bad !== undefined)
+      return send(
+        s,
+        JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: `${bad} is not a valid product` }),
+      );
     const symbols = products.map((p) => byProduct.get(p)!);
     if (channels.includes('heartbeat')) for (const sym of symbols) s.heartbeats.add(sym);
-    send(s, JSON.stringify({ type: 'subscriptions', channels: channels.map((name) => ({ name, product_ids: products })) }));
+    send(
+      s,
+      JSON.stringify({ type: 'subscriptions', channels: channels.map((name) => ({ name, product_ids: products })) }),
+    );
     if (!channels.includes('matches')) return;
     for (const sym of symbols) {
       s.symbols.add(sym);
@@ -210,7 +246,8 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
         if (h.length > 2 * HISTORY) h.splice(0, h.length - HISTORY);
         history[t.exchange].set(t.symbol, h);
         let text: string | undefined;
-        for (const s of sessions) if (s.exchange === t.exchange && s.symbols.has(t.symbol)) send(s, (text ??= frame(t)));
+        for (const s of sessions)
+          if (s.exchange === t.exchange && s.symbols.has(t.symbol)) send(s, (text ??= frame(t)));
       }
     } finally {
       for (const s of sessions) s.socket.uncork();
@@ -227,7 +264,16 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     const time = new Date().toISOString();
     for (const s of sessions) {
       for (const sym of s.heartbeats) {
-        send(s, JSON.stringify({ type: 'heartbeat', sequence: market.sequence(sym), last_trade_id: market.lastTradeId('coinbase', sym), product_id: map.coinbaseProduct(sym), time }));
+        send(
+          s,
+          JSON.stringify({
+            type: 'heartbeat',
+            sequence: market.sequence(sym),
+            last_trade_id: market.lastTradeId('coinbase', sym),
+            product_id: map.coinbaseProduct(sym),
+            time,
+          }),
+        );
       }
     }
   }, options.heartbeatMs ?? 1_000);
@@ -240,12 +286,26 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
       of(exchange).forEach((s) => {
         send(s, '\u0000{garbage');
         const sym = [...s.symbols][0] ?? market.symbols[0]!;
-        const fake: SimTrade = { exchange, symbol: sym, tradeId: 1, sequence: 1, price: 'NaN', size: '-1', takerSide: 'buy', time: Date.now() };
+        const fake: SimTrade = {
+          exchange,
+          symbol: sym,
+          tradeId: 1,
+          sequence: 1,
+          price: 'NaN',
+          size: '-1',
+          takerSide: 'buy',
+          time: Date.now(),
+        };
         send(s, frame(fake));
       }),
     errorFrame: (exchange) =>
       of(exchange).forEach((s) =>
-        send(s, exchange === 'binance' ? '{"code":2,"msg":"Invalid request: simulated error"}' : '{"type":"error","message":"Failed to subscribe","reason":"simulated error"}'),
+        send(
+          s,
+          exchange === 'binance'
+            ? '{"code":2,"msg":"Invalid request: simulated error"}'
+            : '{"type":"error","message":"Failed to subscribe","reason":"simulated error"}',
+        ),
       ),
     gap: (exchange, symbol, n) => market.skipIds(exchange, symbol, n),
     duplicate: (exchange, n) => of(exchange).forEach((s) => replayTo(s, n)),

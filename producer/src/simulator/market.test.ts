@@ -9,7 +9,10 @@ function run(market: Market, seconds: number, tickMs = 100): SimTrade[] {
 
 describe('the simulated market', () => {
   it('produces the requested rate with consecutive trade ids per market in time order', () => {
-    const trades = run(new Market({ symbols: ['BTC-USDT', 'ETH-USDT'], tradesPerSecond: 2_000, burstProbabilityPerSecond: 0 }), 10);
+    const trades = run(
+      new Market({ symbols: ['BTC-USDT', 'ETH-USDT'], tradesPerSecond: 2_000, burstProbabilityPerSecond: 0 }),
+      10,
+    );
     expect(trades.length).toBeGreaterThan(19_000);
     expect(trades.length).toBeLessThan(21_000);
     for (const ex of ['binance', 'coinbase'] as const) {
@@ -27,7 +30,11 @@ describe('the simulated market', () => {
   });
 
   it('dislocates Coinbase from Binance by more than 0.5 % at times', () => {
-    const trades = run(new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 500, dislocationProbabilityPerSecond: 0.2 }), 30, 1_000);
+    const trades = run(
+      new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 500, dislocationProbabilityPerSecond: 0.2 }),
+      30,
+      1_000,
+    );
     let maxSpread = 0;
     for (let s = 0; s < 30; s++) {
       const second = trades.filter((t) => Math.floor((t.time - 1) / 1_000) === s);
@@ -41,17 +48,31 @@ describe('the simulated market', () => {
   });
 
   it('bursts volume well above the base rate', () => {
-    const base = run(new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 200, burstProbabilityPerSecond: 0 }), 20).length;
-    const bursty = run(new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 200, burstProbabilityPerSecond: 1 }), 20).length;
+    const base = run(
+      new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 200, burstProbabilityPerSecond: 0 }),
+      20,
+    ).length;
+    const bursty = run(
+      new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 200, burstProbabilityPerSecond: 1 }),
+      20,
+    ).length;
     expect(bursty).toBeGreaterThan(base * 3);
   });
 
   it('moves prices as a random walk: never constant, small steps, wandering well beyond one step', () => {
-    const market = new Market({ symbols: ['BTC-USDT'], tradesPerSecond: 400, burstProbabilityPerSecond: 0, dislocationProbabilityPerSecond: 0 });
+    const market = new Market({
+      symbols: ['BTC-USDT'],
+      tradesPerSecond: 400,
+      burstProbabilityPerSecond: 0,
+      dislocationProbabilityPerSecond: 0,
+    });
     // The mean Binance price of each simulated second stands in for the mid.
     const mids: number[] = [];
     for (let second = 1; second <= 600; second++) {
-      const prices = market.tick(second * 1_000, 1_000).filter((t) => t.exchange === 'binance').map((t) => Number(t.price));
+      const prices = market
+        .tick(second * 1_000, 1_000)
+        .filter((t) => t.exchange === 'binance')
+        .map((t) => Number(t.price));
       mids.push(prices.reduce((a, b) => a + b, 0) / prices.length);
     }
     const steps = mids.slice(1).map((m, i) => Math.abs(Math.log(m / mids[i]!)));

@@ -67,7 +67,14 @@ export class Market {
     this.#rand = seededRandom(this.#o.seed);
     for (const s of this.symbols) {
       const base = s.split('-')[0] ?? s;
-      this.#state.set(s, { mid: START_PRICES[base] ?? 100, burstUntil: 0, dislocationUntil: 0, dislocation: 0, ids: { binance: 1_000_000, coinbase: 500_000 }, sequence: 9_000_000 });
+      this.#state.set(s, {
+        mid: START_PRICES[base] ?? 100,
+        burstUntil: 0,
+        dislocationUntil: 0,
+        dislocation: 0,
+        ids: { binance: 1_000_000, coinbase: 500_000 },
+        sequence: 9_000_000,
+      });
     }
   }
 
@@ -109,7 +116,8 @@ export class Market {
       for (const exchange of ['binance', 'coinbase'] as const) {
         const n = this.#poisson(rate);
         const offset = exchange === 'coinbase' && now < s.dislocationUntil ? s.dislocation : 0;
-        for (let i = 0; i < n; i++) out.push(this.#trade(exchange, symbol, s, offset, now - Math.floor(this.#rand() * dtMs)));
+        for (let i = 0; i < n; i++)
+          out.push(this.#trade(exchange, symbol, s, offset, now - Math.floor(this.#rand() * dtMs)));
       }
     }
     // Ids and sequences follow time order, as on a real exchange.
@@ -124,7 +132,10 @@ export class Market {
 
   #trade(exchange: Exchange, symbol: string, s: SymbolState, offset: number, time: number): SimTrade {
     const price = s.mid * (1 + offset + 0.0002 * this.#normal());
-    const notional = this.#rand() < this.#o.whaleProbability ? 100_000 + 1_900_000 * this.#rand() : Math.min(5_000_000, 20 * Math.pow(1 - this.#rand(), -1 / 1.3));
+    const notional =
+      this.#rand() < this.#o.whaleProbability
+        ? 100_000 + 1_900_000 * this.#rand()
+        : Math.min(5_000_000, 20 * Math.pow(1 - this.#rand(), -1 / 1.3));
     const decimals = price >= 10 ? 2 : 6;
     return {
       exchange,

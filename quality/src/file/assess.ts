@@ -1,4 +1,14 @@
-import { checkBounds, checkCompleteness, checkFormat, checkParseFailure, checkSchema, checkUniqueness, type CheckMetric, type CheckOutcome, type FailedRule } from './checks.js';
+import {
+  checkBounds,
+  checkCompleteness,
+  checkFormat,
+  checkParseFailure,
+  checkSchema,
+  checkUniqueness,
+  type CheckMetric,
+  type CheckOutcome,
+  type FailedRule,
+} from './checks.js';
 import type { FileFacts } from './file-facts.js';
 import { EMPTY_SCHEMA_DEFINITION, type SchemaDefinition } from './schema-definition.js';
 import { CHECK_DEDUCTION, passedScore, scoreOf, type CheckName, type Deductions } from './scoring.js';
@@ -31,7 +41,10 @@ function assemble(outcomes: Record<CheckName, CheckOutcome>, message?: string): 
     if (!metric.passed) messages.push(`${name}: ${metric.details}`);
   }
   const score = scoreOf(deductions);
-  const metrics = Object.fromEntries(ORDER.map((name) => [name, outcomes[name].metric])) as Record<CheckName, CheckMetric>;
+  const metrics = Object.fromEntries(ORDER.map((name) => [name, outcomes[name].metric])) as Record<
+    CheckName,
+    CheckMetric
+  >;
   return {
     score,
     passed: passedScore(score),
@@ -59,7 +72,11 @@ export interface AssessOptions {
  * const quality = assessFile(facts, definition);
  * // quality.score, quality.passed, quality.metrics.completeness.details, quality.deductions.uniqueness
  */
-export function assessFile(facts: FileFacts, definition: SchemaDefinition = EMPTY_SCHEMA_DEFINITION, options: AssessOptions = {}): QualityAssessment {
+export function assessFile(
+  facts: FileFacts,
+  definition: SchemaDefinition = EMPTY_SCHEMA_DEFINITION,
+  options: AssessOptions = {},
+): QualityAssessment {
   const used = options.invalidDefinition === undefined ? definition : EMPTY_SCHEMA_DEFINITION;
   return assemble({
     schemaValidation: checkSchema(facts, used, options.invalidDefinition),
@@ -76,10 +93,25 @@ export function assessFile(facts: FileFacts, definition: SchemaDefinition = EMPT
  * with "not evaluated" and deduct nothing. Score 65, not passed.
  */
 export function assessParseFailure(format: string, error: string): QualityAssessment {
-  const skipped = (): CheckOutcome => ({ metric: { passed: false, details: 'Not evaluated: the file could not be parsed', deduction: 0, failed: 0, total: 0 }, rules: [] });
+  const skipped = (): CheckOutcome => ({
+    metric: {
+      passed: false,
+      details: 'Not evaluated: the file could not be parsed',
+      deduction: 0,
+      failed: 0,
+      total: 0,
+    },
+    rules: [],
+  });
   const parse = checkParseFailure(format, error);
   return assemble(
-    { schemaValidation: skipped(), formatParsing: parse, completeness: skipped(), boundsRange: skipped(), uniqueness: skipped() },
+    {
+      schemaValidation: skipped(),
+      formatParsing: parse,
+      completeness: skipped(),
+      boundsRange: skipped(),
+      uniqueness: skipped(),
+    },
     parse.metric.details,
   );
 }

@@ -32,7 +32,14 @@ export interface CheckOutcome {
   readonly rules: readonly FailedRule[];
 }
 
-function outcome(passed: boolean, details: string, deduction: number, failed: number, total: number, rules: FailedRule[] = []): CheckOutcome {
+function outcome(
+  passed: boolean,
+  details: string,
+  deduction: number,
+  failed: number,
+  total: number,
+  rules: FailedRule[] = [],
+): CheckOutcome {
   return { metric: { passed, details, deduction, failed, total }, rules };
 }
 
@@ -47,7 +54,8 @@ export function incompatibleColumns(facts: FileFacts, definition: SchemaDefiniti
   const declared = new Map(definition.columns.map((c) => [c.name, c]));
   const out = new Set<string>();
   for (const column of facts.columns) {
-    if (declared.has(column.name) && column.nonNull > 0 && column.typeMismatches >= column.nonNull) out.add(column.name);
+    if (declared.has(column.name) && column.nonNull > 0 && column.typeMismatches >= column.nonNull)
+      out.add(column.name);
   }
   return out;
 }
@@ -59,7 +67,12 @@ export function incompatibleColumns(facts: FileFacts, definition: SchemaDefiniti
  */
 export function checkSchema(facts: FileFacts, definition: SchemaDefinition, invalidDefinition?: string): CheckOutcome {
   if (invalidDefinition !== undefined) {
-    const rule: FailedRule = { check: 'schemaValidation', rule: 'schema.definition_invalid', failedCount: 1, message: invalidDefinition };
+    const rule: FailedRule = {
+      check: 'schemaValidation',
+      rule: 'schema.definition_invalid',
+      failedCount: 1,
+      message: invalidDefinition,
+    };
     return outcome(false, invalidDefinition, proportionalDeduction('schema', 1, 1), 1, 1, [rule]);
   }
   if (definition.columns.length === 0) return outcome(true, 'No schema definition: columns not validated', 0, 0, 0);
@@ -70,7 +83,13 @@ export function checkSchema(facts: FileFacts, definition: SchemaDefinition, inva
     const found = present.get(column.name);
     if (found === undefined) {
       if (column.required) {
-        rules.push({ check: 'schemaValidation', rule: 'schema.missing_column', column: column.name, failedCount: 1, message: `required column '${column.name}' is missing` });
+        rules.push({
+          check: 'schemaValidation',
+          rule: 'schema.missing_column',
+          column: column.name,
+          failedCount: 1,
+          message: `required column '${column.name}' is missing`,
+        });
       }
     } else if (incompatible.has(column.name)) {
       rules.push({
@@ -89,10 +108,17 @@ export function checkSchema(facts: FileFacts, definition: SchemaDefinition, inva
     for (const column of facts.columns) {
       if (declared.has(column.name)) continue;
       fields += 1;
-      rules.push({ check: 'schemaValidation', rule: 'schema.unexpected_column', column: column.name, failedCount: 1, message: `column '${column.name}' is not in the schema definition` });
+      rules.push({
+        check: 'schemaValidation',
+        rule: 'schema.unexpected_column',
+        column: column.name,
+        failedCount: 1,
+        message: `column '${column.name}' is not in the schema definition`,
+      });
     }
   }
-  if (rules.length === 0) return outcome(true, `All ${fields} declared columns present with expected types`, 0, 0, fields);
+  if (rules.length === 0)
+    return outcome(true, `All ${fields} declared columns present with expected types`, 0, 0, fields);
   const details = `${rules.length} of ${fields} schema fields failed: ${rules.map((r) => r.message).join('; ')}`;
   return outcome(false, details, proportionalDeduction('schema', rules.length, fields), rules.length, fields, rules);
 }
@@ -162,16 +188,30 @@ export function checkCompleteness(facts: FileFacts, definition: SchemaDefinition
   const required = definition.columns.filter((c) => c.required && present.has(c.name));
   if (required.length === 0) return outcome(true, 'No required fields declared', 0, 0, facts.rowCount);
   const failedRows = Math.min(facts.rowsMissingRequired, facts.rowCount);
-  if (failedRows === 0) return outcome(true, `All ${facts.rowCount} rows have every required field`, 0, 0, facts.rowCount);
+  if (failedRows === 0)
+    return outcome(true, `All ${facts.rowCount} rows have every required field`, 0, 0, facts.rowCount);
   const rules: FailedRule[] = [];
   for (const column of required) {
     const { nulls } = present.get(column.name) as ColumnFacts;
     if (nulls > 0) {
-      rules.push({ check: 'completeness', rule: 'completeness.required', column: column.name, failedCount: nulls, message: `${nulls} rows have no '${column.name}'` });
+      rules.push({
+        check: 'completeness',
+        rule: 'completeness.required',
+        column: column.name,
+        failedCount: nulls,
+        message: `${nulls} rows have no '${column.name}'`,
+      });
     }
   }
   const details = `${percentText(failedRows / facts.rowCount)} of rows have nulls in required fields`;
-  return outcome(false, details, proportionalDeduction('completeness', failedRows, facts.rowCount), failedRows, facts.rowCount, rules);
+  return outcome(
+    false,
+    details,
+    proportionalDeduction('completeness', failedRows, facts.rowCount),
+    failedRows,
+    facts.rowCount,
+    rules,
+  );
 }
 
 /**
@@ -181,7 +221,9 @@ export function checkCompleteness(facts: FileFacts, definition: SchemaDefinition
 export function checkBounds(facts: FileFacts, definition: SchemaDefinition): CheckOutcome {
   const present = new Map(facts.columns.map((c) => [c.name, c]));
   const incompatible = incompatibleColumns(facts, definition);
-  const bounded = definition.columns.filter((c) => (c.min !== undefined || c.max !== undefined) && present.has(c.name) && !incompatible.has(c.name));
+  const bounded = definition.columns.filter(
+    (c) => (c.min !== undefined || c.max !== undefined) && present.has(c.name) && !incompatible.has(c.name),
+  );
   if (bounded.length === 0) return outcome(true, 'No bounds declared', 0, 0, 0);
   const rules: FailedRule[] = [];
   let checked = 0;
@@ -195,7 +237,15 @@ export function checkBounds(facts: FileFacts, definition: SchemaDefinition): Che
       [facts.aboveMax, 'bounds.max', `above ${String(column.max)}`],
     ];
     for (const [count, rule, text] of pairs) {
-      if (count > 0) rules.push({ check: 'boundsRange', rule, column: column.name, failedCount: count, message: `${count} values of '${column.name}' are ${text}`, ...examples(facts.boundsExamples) });
+      if (count > 0)
+        rules.push({
+          check: 'boundsRange',
+          rule,
+          column: column.name,
+          failedCount: count,
+          message: `${count} values of '${column.name}' are ${text}`,
+          ...examples(facts.boundsExamples),
+        });
     }
   }
   if (bad === 0) return outcome(true, 'All values in expected ranges', 0, 0, checked);
@@ -229,8 +279,17 @@ export function checkUniqueness(facts: FileFacts, definition: SchemaDefinition):
     ratioSum += 1 - unique;
     duplicates += dup;
     rows += facts.rowsWithKey;
-    parts.push(`${key.length > 1 ? `key (${name})` : definition.keys.length > 1 ? `key ${name}` : 'Primary key'} uniqueness ${percentText(unique)}`);
-    if (dup > 0) rules.push({ check: 'uniqueness', rule: 'uniqueness.key', column: name, failedCount: dup, message: `${dup} rows repeat a value of key (${name})` });
+    parts.push(
+      `${key.length > 1 ? `key (${name})` : definition.keys.length > 1 ? `key ${name}` : 'Primary key'} uniqueness ${percentText(unique)}`,
+    );
+    if (dup > 0)
+      rules.push({
+        check: 'uniqueness',
+        rule: 'uniqueness.key',
+        column: name,
+        failedCount: dup,
+        message: `${dup} rows repeat a value of key (${name})`,
+      });
   }
   const deduction = counted === 0 ? 0 : fractionDeduction('uniqueness', ratioSum / counted);
   return outcome(duplicates === 0, parts.join('; '), deduction, duplicates, rows, rules);

@@ -56,7 +56,17 @@ export interface ProfilePayload {
     rowCount: number;
     columnCount: number;
     truncatedColumns: number;
-    columns: { name: string; type: string; count: number; nulls: number; distinct: number; min: ProfileValue; max: ProfileValue; mean: number | null; stddev: number | null }[];
+    columns: {
+      name: string;
+      type: string;
+      count: number;
+      nulls: number;
+      distinct: number;
+      min: ProfileValue;
+      max: ProfileValue;
+      mean: number | null;
+      stddev: number | null;
+    }[];
   };
   readonly completenessOverview: {
     rowCount: number;
@@ -64,13 +74,37 @@ export interface ProfilePayload {
     rowsMissingRequired: number;
     columns: { name: string; required: boolean; nonNull: number; nulls: number; completenessPercent: number }[];
   };
-  readonly typeFormatIssues: { column: string; declaredType: string | null; physicalType: string; typeMismatches: number; formatMismatches: number; examples: string[] }[];
+  readonly typeFormatIssues: {
+    column: string;
+    declaredType: string | null;
+    physicalType: string;
+    typeMismatches: number;
+    formatMismatches: number;
+    examples: string[];
+  }[];
   readonly uniquenessOverview: {
     columns: { name: string; distinct: number; uniquePercent: number }[];
-    keys: { columns: string[]; rowsWithKey: number; distinctKeys: number; duplicateRows: number; uniquePercent: number }[];
+    keys: {
+      columns: string[];
+      rowsWithKey: number;
+      distinctKeys: number;
+      duplicateRows: number;
+      uniquePercent: number;
+    }[];
   };
-  readonly valueDistributions: { column: string; kind: 'top' | 'histogram'; items: { value?: ProfileValue; lower?: number; upper?: number; count: number }[] }[];
-  readonly boundsAnomalies: { column: string; min: number | string | null; max: number | string | null; belowMin: number; aboveMax: number; examples: string[] }[];
+  readonly valueDistributions: {
+    column: string;
+    kind: 'top' | 'histogram';
+    items: { value?: ProfileValue; lower?: number; upper?: number; count: number }[];
+  }[];
+  readonly boundsAnomalies: {
+    column: string;
+    min: number | string | null;
+    max: number | string | null;
+    belowMin: number;
+    aboveMax: number;
+    examples: string[];
+  }[];
   sampleData?: { columns: string[]; rows: ProfileValue[][]; truncated: boolean };
 }
 
@@ -83,18 +117,30 @@ const percent = (part: number, whole: number): number => (whole === 0 ? 100 : ro
  * @example
  * const payload = buildProfilePayload(profileFacts, fileFacts, definition, { sampleRows: 50 });
  */
-export function buildProfilePayload(profile: ProfileFacts, facts: FileFacts, definition: SchemaDefinition, options: ProfileOptions = {}): ProfilePayload {
+export function buildProfilePayload(
+  profile: ProfileFacts,
+  facts: FileFacts,
+  definition: SchemaDefinition,
+  options: ProfileOptions = {},
+): ProfilePayload {
   const parsed = profileOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    throw new QualityError('PROFILE_OPTIONS_INVALID', `profile options are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { domain: 'user' });
+    throw new QualityError(
+      'PROFILE_OPTIONS_INVALID',
+      `profile options are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      { domain: 'user' },
+    );
   }
   const caps = parsed.data;
   const cut = (value: ProfileValue | undefined): ProfileValue => {
     if (value === undefined) return null;
     if (typeof value === 'number' && !Number.isInteger(value)) return round4(value);
-    return typeof value === 'string' && value.length > caps.maxValueLength ? `${value.slice(0, caps.maxValueLength - 1)}…` : value;
+    return typeof value === 'string' && value.length > caps.maxValueLength
+      ? `${value.slice(0, caps.maxValueLength - 1)}…`
+      : value;
   };
-  const cutText = (values: readonly string[] | undefined): string[] => (values ?? []).slice(0, 5).map((v) => String(cut(v)));
+  const cutText = (values: readonly string[] | undefined): string[] =>
+    (values ?? []).slice(0, 5).map((v) => String(cut(v)));
   const columns = profile.columns.slice(0, caps.maxColumns);
   const declared = new Map(definition.columns.map((c) => [c.name, c]));
   const factsOf = new Map(facts.columns.map((c) => [c.name, c]));
@@ -122,7 +168,13 @@ export function buildProfilePayload(profile: ProfileFacts, facts: FileFacts, def
       rowCount: profile.rowCount,
       completenessPercent: percent(filled, cells),
       rowsMissingRequired: facts.rowsMissingRequired,
-      columns: columns.map((c) => ({ name: c.name, required: declared.get(c.name)?.required ?? false, nonNull: c.nonNull, nulls: c.nulls, completenessPercent: percent(c.nonNull, c.nonNull + c.nulls) })),
+      columns: columns.map((c) => ({
+        name: c.name,
+        required: declared.get(c.name)?.required ?? false,
+        nonNull: c.nonNull,
+        nulls: c.nulls,
+        completenessPercent: percent(c.nonNull, c.nonNull + c.nulls),
+      })),
     },
     typeFormatIssues: facts.columns
       .filter((c) => c.typeMismatches + c.formatMismatches > 0)
@@ -136,7 +188,11 @@ export function buildProfilePayload(profile: ProfileFacts, facts: FileFacts, def
         examples: cutText([...(c.typeMismatchExamples ?? []), ...(c.formatMismatchExamples ?? [])]),
       })),
     uniquenessOverview: {
-      columns: columns.map((c) => ({ name: c.name, distinct: c.distinct, uniquePercent: percent(Math.min(c.distinct, c.nonNull), c.nonNull) })),
+      columns: columns.map((c) => ({
+        name: c.name,
+        distinct: c.distinct,
+        uniquePercent: percent(Math.min(c.distinct, c.nonNull), c.nonNull),
+      })),
       keys: facts.keys.map((k) => ({
         columns: [...k.columns],
         rowsWithKey: k.rowsWithKey,
@@ -147,17 +203,40 @@ export function buildProfilePayload(profile: ProfileFacts, facts: FileFacts, def
     },
     valueDistributions: columns.flatMap((c): ProfilePayload['valueDistributions'] => {
       if (c.histogram !== undefined && c.histogram.length > 0) {
-        return [{ column: c.name, kind: 'histogram' as const, items: c.histogram.slice(0, caps.distributionItems).map((b) => ({ lower: round4(b.lower), upper: round4(b.upper), count: b.count })) }];
+        return [
+          {
+            column: c.name,
+            kind: 'histogram' as const,
+            items: c.histogram
+              .slice(0, caps.distributionItems)
+              .map((b) => ({ lower: round4(b.lower), upper: round4(b.upper), count: b.count })),
+          },
+        ];
       }
       if (c.topValues !== undefined && c.topValues.length > 0) {
-        return [{ column: c.name, kind: 'top' as const, items: c.topValues.slice(0, caps.distributionItems).map((t) => ({ value: cut(t.value), count: t.count })) }];
+        return [
+          {
+            column: c.name,
+            kind: 'top' as const,
+            items: c.topValues.slice(0, caps.distributionItems).map((t) => ({ value: cut(t.value), count: t.count })),
+          },
+        ];
       }
       return [];
     }),
     boundsAnomalies: definition.columns.flatMap((d) => {
       const f = factsOf.get(d.name);
       if (f === undefined || (d.min === undefined && d.max === undefined) || f.belowMin + f.aboveMax === 0) return [];
-      return [{ column: d.name, min: d.min ?? null, max: d.max ?? null, belowMin: f.belowMin, aboveMax: f.aboveMax, examples: cutText(f.boundsExamples) }];
+      return [
+        {
+          column: d.name,
+          min: d.min ?? null,
+          max: d.max ?? null,
+          belowMin: f.belowMin,
+          aboveMax: f.aboveMax,
+          examples: cutText(f.boundsExamples),
+        },
+      ];
     }),
     sampleData: {
       columns: profile.sample.columns.slice(0, caps.maxColumns).map(String),

@@ -15,7 +15,9 @@ describe('parseSchemaDefinition', () => {
   });
 
   it('reads JSON text, as a jsonb column may arrive', () => {
-    expect(parseSchemaDefinition('{"columns":[{"name":"x","type":"date","min":"2020-01-01"}]}').columns[0]?.min).toBe('2020-01-01');
+    expect(parseSchemaDefinition('{"columns":[{"name":"x","type":"date","min":"2020-01-01"}]}').columns[0]?.min).toBe(
+      '2020-01-01',
+    );
   });
 
   it('tolerates unknown keys written by other tools', () => {
@@ -39,8 +41,12 @@ describe('parseSchemaDefinition', () => {
           { name: 'e', type: 'integer', min: '5', max: 10 },
         ],
       });
-    expect(attempt).toThrow(/columns\.0\.pattern: not a regular expression.*columns\.1\.min: expected a number.*columns\.2\.max: expected an ISO date.*columns\.3\.min: boolean columns take no bounds/);
-    expect(parseSchemaDefinition({ columns: [{ name: 'e', type: 'integer', min: '5', max: 10 }] }).columns[0]?.min).toBe('5');
+    expect(attempt).toThrow(
+      /columns\.0\.pattern: not a regular expression.*columns\.1\.min: expected a number.*columns\.2\.max: expected an ISO date.*columns\.3\.min: boolean columns take no bounds/,
+    );
+    expect(
+      parseSchemaDefinition({ columns: [{ name: 'e', type: 'integer', min: '5', max: 10 }] }).columns[0]?.min,
+    ).toBe('5');
   });
 
   it('names the root when the definition is not an object', () => {

@@ -7,42 +7,54 @@ export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 const bound = z.union([z.number(), z.string().min(1)]);
 
-const columnSchema = z.object({
-  name: z.string().min(1),
-  /** @default 'string' */
-  type: z.enum(COLUMN_TYPES).default('string'),
-  /** A required column must exist in the file and hold no nulls. @default false */
-  required: z.boolean().default(false),
-  /** Inclusive lower bound: a number, or an ISO date/timestamp for date columns. */
-  min: bound.optional(),
-  /** Inclusive upper bound, like `min`. */
-  max: bound.optional(),
-  /** A regular expression every non-null value must match (RE2 syntax, full match). */
-  pattern: z.string().min(1).optional(),
-  /** The only values allowed (compared as text). */
-  allowedValues: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).optional(),
-  /** Values of this column alone must be unique (a one-column key). @default false */
-  unique: z.boolean().default(false),
-  description: z.string().optional(),
-}).superRefine((column, ctx) => {
-  // Caught here rather than by the reader: a bad pattern or bound is a definition error, not a parse failure.
-  if (column.pattern !== undefined) {
-    try {
-      new RegExp(column.pattern);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a regular expression: ${(error as Error).message}` });
+const columnSchema = z
+  .object({
+    name: z.string().min(1),
+    /** @default 'string' */
+    type: z.enum(COLUMN_TYPES).default('string'),
+    /** A required column must exist in the file and hold no nulls. @default false */
+    required: z.boolean().default(false),
+    /** Inclusive lower bound: a number, or an ISO date/timestamp for date columns. */
+    min: bound.optional(),
+    /** Inclusive upper bound, like `min`. */
+    max: bound.optional(),
+    /** A regular expression every non-null value must match (RE2 syntax, full match). */
+    pattern: z.string().min(1).optional(),
+    /** The only values allowed (compared as text). */
+    allowedValues: z
+      .array(z.union([z.string(), z.number(), z.boolean()]))
+      .min(1)
+      .optional(),
+    /** Values of this column alone must be unique (a one-column key). @default false */
+    unique: z.boolean().default(false),
+    description: z.string().optional(),
+  })
+  .superRefine((column, ctx) => {
+    // Caught here rather than by the reader: a bad pattern or bound is a definition error, not a parse failure.
+    if (column.pattern !== undefined) {
+      try {
+        new RegExp(column.pattern);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pattern'],
+          message: `not a regular expression: ${(error as Error).message}`,
+        });
+      }
     }
-  }
-  for (const key of ['min', 'max'] as const) {
-    const value = column[key];
-    if (value === undefined) continue;
-    const numeric = column.type === 'integer' || column.type === 'number';
-    const temporal = column.type === 'date' || column.type === 'timestamp';
-    if (numeric && !Number.isFinite(Number(value))) ctx.addIssue({ code: 'custom', path: [key], message: `expected a number for a ${column.type} column` });
-    if (temporal && Number.isNaN(Date.parse(String(value)))) ctx.addIssue({ code: 'custom', path: [key], message: `expected an ISO date for a ${column.type} column` });
-    if (column.type === 'boolean') ctx.addIssue({ code: 'custom', path: [key], message: 'boolean columns take no bounds' });
-  }
-});
+    for (const key of ['min', 'max'] as const) {
+      const value = column[key];
+      if (value === undefined) continue;
+      const numeric = column.type === 'integer' || column.type === 'number';
+      const temporal = column.type === 'date' || column.type === 'timestamp';
+      if (numeric && !Number.isFinite(Number(value)))
+        ctx.addIssue({ code: 'custom', path: [key], message: `expected a number for a ${column.type} column` });
+      if (temporal && Number.isNaN(Date.parse(String(value))))
+        ctx.addIssue({ code: 'custom', path: [key], message: `expected an ISO date for a ${column.type} column` });
+      if (column.type === 'boolean')
+        ctx.addIssue({ code: 'custom', path: [key], message: 'boolean columns take no bounds' });
+    }
+  });
 
 /**
  * The `definition` JSON of `reporting.monitoring_file_schema_definition`. Unknown keys are kept
@@ -100,10 +112,15 @@ export function parseSchemaDefinition(input: unknown): SchemaDefinition {
   const { columns, uniqueKeys, primaryKey, additionalColumns } = parsed.data;
   const names = new Set<string>();
   for (const column of columns) {
-    if (names.has(column.name)) throw new SchemaDefinitionError(`schema definition is invalid: column '${column.name}' is declared twice`);
+    if (names.has(column.name))
+      throw new SchemaDefinitionError(`schema definition is invalid: column '${column.name}' is declared twice`);
     names.add(column.name);
   }
-  const candidates = [...(primaryKey === undefined ? [] : [primaryKey]), ...uniqueKeys, ...columns.filter((c) => c.unique).map((c) => [c.name])];
+  const candidates = [
+    ...(primaryKey === undefined ? [] : [primaryKey]),
+    ...uniqueKeys,
+    ...columns.filter((c) => c.unique).map((c) => [c.name]),
+  ];
   const seen = new Set<string>();
   const keys: string[][] = [];
   for (const key of candidates) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEDUCTION_WEIGHTS, fractionDeduction, passedScore, percentText, proportionalDeduction, scoreOf } from './scoring.js';
+import {
+  DEDUCTION_WEIGHTS,
+  fractionDeduction,
+  passedScore,
+  percentText,
+  proportionalDeduction,
+  scoreOf,
+} from './scoring.js';
 
 describe('file quality scoring rules', () => {
   it('weighs schema 40, format 35, completeness 20, bounds 15, uniqueness 10', () => {

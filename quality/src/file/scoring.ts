@@ -57,7 +57,8 @@ export function fractionDeduction(key: DeductionKey, fraction: number): number {
  * scoreOf({ schema: 0, format: 0, completeness: 6, bounds: 0, uniqueness: 0.3 }) // 94
  */
 export function scoreOf(deductions: Deductions): number {
-  const total = deductions.schema + deductions.format + deductions.completeness + deductions.bounds + deductions.uniqueness;
+  const total =
+    deductions.schema + deductions.format + deductions.completeness + deductions.bounds + deductions.uniqueness;
   return Math.min(100, Math.max(0, Math.round(100 - total)));
 }
 

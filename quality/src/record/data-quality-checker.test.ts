@@ -46,7 +46,13 @@ describe('DataQualityChecker with the seed\u2019s trade checks', () => {
     const result = checker().validate(batch);
     expect(result.valid).toBe(batch);
     expect(result.invalid).toEqual([]);
-    expect(result.metrics).toMatchObject({ RecordsProcessed: 2, RecordsPassed: 2, RecordsFailed: 0, RecordsLate: 0, QualityScore: 100 });
+    expect(result.metrics).toMatchObject({
+      RecordsProcessed: 2,
+      RecordsPassed: 2,
+      RecordsFailed: 0,
+      RecordsLate: 0,
+      QualityScore: 100,
+    });
   });
 
   it('names every ERROR rule a record fails, and keeps order for the valid ones', () => {
@@ -57,7 +63,12 @@ describe('DataQualityChecker with the seed\u2019s trade checks', () => {
     expect(result.invalid).toEqual([
       {
         record: bad,
-        failed: ['completeness_price', 'validity_price_positive', 'validity_quantity_positive', 'validity_symbol_allowed'],
+        failed: [
+          'completeness_price',
+          'validity_price_positive',
+          'validity_quantity_positive',
+          'validity_symbol_allowed',
+        ],
         warnings: ['consistency_quote_volume'],
       },
     ]);
@@ -87,7 +98,8 @@ describe('DataQualityChecker with the seed\u2019s trade checks', () => {
 
   it('takes allowed sets and thresholds from configuration', () => {
     const c = new DataQualityChecker<RawTradeRecord>(new ManualClock(NOW));
-    for (const check of tradeChecks({ allowedSymbols: ['DOGE-USDT'], allowedExchanges: ['kraken'], maxAgeMs: 10 })) c.addCheck(check);
+    for (const check of tradeChecks({ allowedSymbols: ['DOGE-USDT'], allowedExchanges: ['kraken'], maxAgeMs: 10 }))
+      c.addCheck(check);
     const result = c.validate([trade({ symbol: 'DOGE-USDT', exchange: 'kraken' })]);
     expect(result.invalid).toEqual([]);
     expect(result.warned[0]!.warnings).toEqual(['timeliness_recent']);
@@ -115,11 +127,29 @@ describe('emfQualityPublisher', () => {
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
     const result = checker().validate([trade(), trade({ price: 0 })]);
     await emfQualityPublisher({ environment: 'Local' }).publish('whales', result.metrics);
-    const events = lines.map((l) => JSON.parse(l) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } } & Record<string, unknown>);
+    const events = lines.map(
+      (l) =>
+        JSON.parse(l) as {
+          _aws: {
+            CloudWatchMetrics: {
+              Namespace: string;
+              Dimensions: string[][];
+              Metrics: { Name: string; Unit: string }[];
+            }[];
+          };
+        } & Record<string, unknown>,
+    );
     const perJob = events.find((e) => e.Check === undefined)!;
     expect(perJob._aws.CloudWatchMetrics[0]!.Namespace).toBe('CryptoPulse/Quality');
     expect(perJob._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['Job']]);
-    expect(perJob).toMatchObject({ Job: 'whales', RecordsProcessed: 2, RecordsPassed: 1, RecordsFailed: 1, RecordsLate: 0, QualityScore: 50 });
+    expect(perJob).toMatchObject({
+      Job: 'whales',
+      RecordsProcessed: 2,
+      RecordsPassed: 1,
+      RecordsFailed: 1,
+      RecordsLate: 0,
+      QualityScore: 50,
+    });
     expect(perJob._aws.CloudWatchMetrics[0]!.Metrics.find((m) => m.Name === 'QualityScore')!.Unit).toBe('Percent');
     const perCheck = events.find((e) => e.Check === 'validity_price_positive')!;
     expect(perCheck).toMatchObject({ Job: 'whales', RecordsFailed: 1 });

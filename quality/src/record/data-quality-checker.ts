@@ -97,7 +97,10 @@ export class DataQualityChecker<T> {
 
   /** Names and severities of the registered checks, ERROR checks first. */
   get checks(): readonly { name: string; severity: Severity }[] {
-    return [...this.#errors.map((c) => ({ name: c.name, severity: 'ERROR' as const })), ...this.#warns.map((c) => ({ name: c.name, severity: 'WARN' as const }))];
+    return [
+      ...this.#errors.map((c) => ({ name: c.name, severity: 'ERROR' as const })),
+      ...this.#warns.map((c) => ({ name: c.name, severity: 'WARN' as const })),
+    ];
   }
 
   /**
@@ -107,7 +110,8 @@ export class DataQualityChecker<T> {
   inspect(record: T, now: number = this.clock.now()): { failed: string[]; warnings: string[] } | undefined {
     const context: CheckContext = { now };
     for (const gate of this.#gates) {
-      if (!gate(record, context)) return { failed: failures(this.#errors, record, context), warnings: failures(this.#warns, record, context) };
+      if (!gate(record, context))
+        return { failed: failures(this.#errors, record, context), warnings: failures(this.#warns, record, context) };
     }
     return undefined;
   }
@@ -154,7 +158,11 @@ function failures<T>(checks: readonly QualityCheck<T>[], record: T, context: Che
   return names;
 }
 
-function summarize<T>(processed: number, invalid: readonly InvalidRecord<T>[], warned: readonly InvalidRecord<T>[]): QualityMetrics {
+function summarize<T>(
+  processed: number,
+  invalid: readonly InvalidRecord<T>[],
+  warned: readonly InvalidRecord<T>[],
+): QualityMetrics {
   const failuresByCheck: Record<string, number> = {};
   let late = 0;
   for (const list of [invalid, warned]) {

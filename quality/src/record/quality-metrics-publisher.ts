@@ -36,7 +36,9 @@ export const QUALITY_NAMESPACE = 'CryptoPulse/Quality';
  * (aws-embedded-metrics: the CloudWatch agent or Lambda/ECS log driver turns them into metrics).
  * Call it per batch or per checkpoint interval, not per record.
  */
-export function emfQualityPublisher(options: { namespace?: string; environment?: EmfEnvironment } = {}): QualityMetricsPublisher {
+export function emfQualityPublisher(
+  options: { namespace?: string; environment?: EmfEnvironment } = {},
+): QualityMetricsPublisher {
   const namespace = options.namespace ?? QUALITY_NAMESPACE;
   const environment = options.environment ?? defaultEnvironment();
   return {

@@ -6,7 +6,20 @@ import { tradeCheckSuite, type RawTradeRecord } from './trade-checks.js';
 
 const NOW = 1_700_000_000_000;
 const anyValue = fc.oneof(
-  fc.constantFrom(null, undefined, '', 0, -1, Number.NaN, Infinity, -Infinity, 'BTC-USDT', 'binance', 'coinbase', 'DOGE-USDT'),
+  fc.constantFrom(
+    null,
+    undefined,
+    '',
+    0,
+    -1,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    'BTC-USDT',
+    'binance',
+    'coinbase',
+    'DOGE-USDT',
+  ),
   fc.double(),
   fc.integer({ min: NOW - 400_000, max: NOW + 1_000 }),
   fc.string(),
@@ -21,9 +34,13 @@ const plausible = fc.record({
   event_time: fc.oneof(fc.integer({ min: NOW - 400_000, max: NOW }), anyValue),
 });
 // Half the time make quote_volume consistent, so the fused path's true branch is exercised.
-const records = fc.tuple(plausible, fc.boolean()).map(([r, fix]) =>
-  fix && typeof r.price === 'number' && typeof r.quantity === 'number' ? { ...r, quote_volume: r.price * r.quantity } : r,
-) as fc.Arbitrary<RawTradeRecord>;
+const records = fc
+  .tuple(plausible, fc.boolean())
+  .map(([r, fix]) =>
+    fix && typeof r.price === 'number' && typeof r.quantity === 'number'
+      ? { ...r, quote_volume: r.price * r.quantity }
+      : r,
+  ) as fc.Arbitrary<RawTradeRecord>;
 
 describe('tradeCheckSuite', () => {
   it('fuses the eleven checks exactly: passesAll is true iff every check passes', () => {

@@ -63,7 +63,8 @@ export function tradeCheckSuite(options: TradeCheckOptions = {}): CheckSuite<Raw
       severity: 'WARN',
       check: (r) => {
         const { price, quantity, quote_volume: qv } = r;
-        if (typeof price !== 'number' || typeof quantity !== 'number' || typeof qv !== 'number' || qv === 0) return false;
+        if (typeof price !== 'number' || typeof quantity !== 'number' || typeof qv !== 'number' || qv === 0)
+          return false;
         return Math.abs(qv - price * quantity) / Math.abs(qv) < tolerance;
       },
     },

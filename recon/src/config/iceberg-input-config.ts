@@ -6,7 +6,10 @@ const snapshotIdSchema = z.union([
   z
     .number()
     .int()
-    .refine(Number.isSafeInteger, 'this snapshot id is too large for a YAML number and lost digits: quote it ("6512876130458309812")')
+    .refine(
+      Number.isSafeInteger,
+      'this snapshot id is too large for a YAML number and lost digits: quote it ("6512876130458309812")',
+    )
     .transform(String),
 ]);
 
@@ -33,13 +36,15 @@ type IcebergFields = { format: string } & { [K in keyof typeof icebergInputField
 /** Cross-field rules: a table for Iceberg, Iceberg fields only for Iceberg, one way to time travel. */
 export function checkIcebergInput(input: IcebergFields, ctx: z.RefinementCtx): void {
   if (input.format === 'iceberg') {
-    if (input.table === undefined) ctx.addIssue({ code: 'custom', path: ['table'], message: 'format: iceberg needs table: <namespace.name>' });
+    if (input.table === undefined)
+      ctx.addIssue({ code: 'custom', path: ['table'], message: 'format: iceberg needs table: <namespace.name>' });
     if (input.snapshotId !== undefined && input.asOf !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['asOf'], message: 'set snapshotId or asOf, not both' });
     }
     return;
   }
   for (const key of Object.keys(icebergInputFields) as (keyof typeof icebergInputFields)[]) {
-    if (input[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies to format: iceberg only` });
+    if (input[key] !== undefined)
+      ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies to format: iceberg only` });
   }
 }

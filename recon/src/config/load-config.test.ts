@@ -17,7 +17,10 @@ describe('reconciliation config', () => {
 
   it('loads YAML, fills defaults and resolves paths against the config folder', async () => {
     const file = join(dir, 'recon.yaml');
-    await writeFile(file, 'source: { path: data/a.parquet }\ntarget: { path: /abs/b.csv, format: csv }\nprimaryKey: id\n');
+    await writeFile(
+      file,
+      'source: { path: data/a.parquet }\ntarget: { path: /abs/b.csv, format: csv }\nprimaryKey: id\n',
+    );
     const config = await loadReconConfig(file);
     expect(config.source.path).toBe(join(dir, 'data/a.parquet'));
     expect(config.target.path).toBe('/abs/b.csv');
@@ -36,13 +39,19 @@ describe('reconciliation config', () => {
     }
     expect(error).toBeInstanceOf(ReconConfigError);
     const message = (error as Error).message;
-    for (const part of ['source.path', 'target', 'primaryKey', 'tolerance.absolute', 'surprise']) expect(message).toContain(part);
+    for (const part of ['source.path', 'target', 'primaryKey', 'tolerance.absolute', 'surprise'])
+      expect(message).toContain(part);
   });
 
   it('rejects a memory limit DuckDB would not understand', () => {
-    expect(() => parseReconConfig({ source: { path: 'a' }, target: { path: 'b' }, primaryKey: 'id', engine: { memoryLimit: "1GB'; --" } })).toThrow(
-      ReconConfigError,
-    );
+    expect(() =>
+      parseReconConfig({
+        source: { path: 'a' },
+        target: { path: 'b' },
+        primaryKey: 'id',
+        engine: { memoryLimit: "1GB'; --" },
+      }),
+    ).toThrow(ReconConfigError);
   });
 
   it('names a file it cannot read', async () => {

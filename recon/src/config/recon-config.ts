@@ -42,7 +42,13 @@ export const reconConfigSchema = z
     source: inputSchema,
     target: inputSchema,
     /** One or more key columns (source names). */
-    primaryKey: z.union([z.string().min(1).transform((k) => [k]), z.array(z.string().min(1)).min(1)]),
+    primaryKey: z.union([
+      z
+        .string()
+        .min(1)
+        .transform((k) => [k]),
+      z.array(z.string().min(1)).min(1),
+    ]),
     columns: z
       .object({
         /** Compare only these (source names); default: every column present on both sides. */
@@ -58,7 +64,12 @@ export const reconConfigSchema = z
       .extend({
         /** Per-column overrides; an omitted field falls back to the global value. @default {} */
         columns: z
-          .record(z.string().min(1), z.object({ absolute: z.number().nonnegative().optional(), relative: z.number().nonnegative().optional() }).strict())
+          .record(
+            z.string().min(1),
+            z
+              .object({ absolute: z.number().nonnegative().optional(), relative: z.number().nonnegative().optional() })
+              .strict(),
+          )
           .default({}),
       })
       .strict()
@@ -66,7 +77,9 @@ export const reconConfigSchema = z
     normalize: z
       .object({
         /** Trim strings before comparing. @default false */ trim: z.boolean().default(false),
-        /** Fold string case before comparing. @default 'preserve' */ case: z.enum(['preserve', 'lower', 'upper']).default('preserve'),
+        /** Fold string case before comparing. @default 'preserve' */ case: z
+          .enum(['preserve', 'lower', 'upper'])
+          .default('preserve'),
         /** Truncate timestamps to this unit before comparing. @default 'microseconds' */
         timestampPrecision: z.enum(['microseconds', 'milliseconds', 'seconds', 'minutes']).default('microseconds'),
       })
@@ -76,7 +89,10 @@ export const reconConfigSchema = z
       .object({
         /** DuckDB worker threads. @default the machine's cores */ threads: z.number().int().positive().optional(),
         /** DuckDB memory limit, e.g. '2GB'. @default 80 % of RAM (DuckDB's own default) */
-        memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i).optional(),
+        memoryLimit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i)
+          .optional(),
         /** Where DuckDB spills when over the limit. */ tempDirectory: z.string().optional(),
         /**
          * Materialize inputs once in DuckDB before the checks: 'auto' does it for CSV only

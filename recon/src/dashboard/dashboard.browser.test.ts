@@ -11,15 +11,28 @@ import type { ReconResult } from '../result/types.js';
 import { serveDashboard, type DashboardServer } from './server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const hasChromium = existsSync(CHROMIUM);
 // CI (.ci/run installs chromium) must run this test, never skip it; a developer machine may skip.
 const inCi = !['', '0', 'false'].includes((process.env.CI ?? '').trim().toLowerCase());
 if (inCi && !hasChromium) {
-  throw new Error(`the dashboard browser test needs ${CHROMIUM} and CI=${process.env.CI} forbids skipping it: install Debian's chromium (apt-get install -y chromium)`);
+  throw new Error(
+    `the dashboard browser test needs ${CHROMIUM} and CI=${process.env.CI} forbids skipping it: install Debian's chromium (apt-get install -y chromium)`,
+  );
 }
-const title = hasChromium ? 'dashboard in headless Chromium' : `dashboard in headless Chromium — skipped: ${CHROMIUM} is not installed (apt-get install chromium)`;
+const title = hasChromium
+  ? 'dashboard in headless Chromium'
+  : `dashboard in headless Chromium — skipped: ${CHROMIUM} is not installed (apt-get install chromium)`;
 
 // A real browser, not a DOM fake: the charts and the paging run as the user sees them.
 describe.skipIf(!hasChromium)(title, () => {
@@ -86,7 +99,9 @@ describe.skipIf(!hasChromium)(title, () => {
   it('downloads the summary CSV and the Excel workbook', async () => {
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('a[data-artifact="summary"]')]);
     expect(csv.suggestedFilename()).toBe('summary.csv');
-    expect((await readFile(await csv.path(), 'utf8')).split('\n')[0]).toBe('check,status,source_count,target_count,difference,match_rate_pct,detail');
+    expect((await readFile(await csv.path(), 'utf8')).split('\n')[0]).toBe(
+      'check,status,source_count,target_count,difference,match_rate_pct,detail',
+    );
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('a[data-artifact="excel"]')]);
     expect(xlsx.suggestedFilename()).toBe('recon-report.xlsx');
     // An .xlsx is a zip: it starts with PK.

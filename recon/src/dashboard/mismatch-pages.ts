@@ -56,14 +56,23 @@ export class MismatchPages {
   /** Returns the requested page; an absent export (row-level checks did not run) is empty. */
   async page(query: z.output<typeof pageQuerySchema>): Promise<MismatchPage> {
     const empty: MismatchPage = { total: 0, offset: query.offset, limit: query.limit, rows: [] };
-    if (!(await access(this.file).then(() => true, () => false))) return empty;
+    if (
+      !(await access(this.file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return empty;
     const where = `($1 = '' OR column_name = $1) AND ($2 = '' OR contains(record_key, $2))`;
     const from = `read_parquet(${quoteLiteral(this.file)})`;
     const params = [query.column, query.key];
     const total = toCount((await this.session.one(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, params)).n);
     // The export is written sorted by (column_name, typed key); with insertion order preserved
     // (see open) DuckDB returns it in file order, so OFFSET counts the same rows every time.
-    const rows = await this.session.rows(`SELECT * FROM ${from} WHERE ${where} LIMIT ${query.limit} OFFSET ${query.offset}`, params);
+    const rows = await this.session.rows(
+      `SELECT * FROM ${from} WHERE ${where} LIMIT ${query.limit} OFFSET ${query.offset}`,
+      params,
+    );
     return {
       total,
       offset: query.offset,

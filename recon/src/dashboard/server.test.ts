@@ -44,7 +44,9 @@ describe('dashboard server', () => {
     expect(price.total).toBe(golden.expected.hash.byColumn.price);
     expect(new Set(price.rows.map((r) => r.column))).toEqual(new Set(['price']));
     const key = price.rows[0]!.recordKey;
-    const byKey = (await (await get(`/api/mismatches?key=${encodeURIComponent(key)}&column=price`)).json()) as MismatchPage;
+    const byKey = (await (
+      await get(`/api/mismatches?key=${encodeURIComponent(key)}&column=price`)
+    ).json()) as MismatchPage;
     expect(byKey.rows.every((r) => r.recordKey.includes(key))).toBe(true);
   });
 

@@ -39,7 +39,8 @@ export interface DashboardServer {
 export async function serveDashboard(options: DashboardOptions): Promise<DashboardServer> {
   const log = (options.logger ?? silentLogger).child({ component: 'recon-dashboard' });
   const pages = await MismatchPages.open(options.dir);
-  const loadResult = async (): Promise<ReconResult> => JSON.parse(await readFile(join(options.dir, REPORT_FILES.result), 'utf8')) as ReconResult;
+  const loadResult = async (): Promise<ReconResult> =>
+    JSON.parse(await readFile(join(options.dir, REPORT_FILES.result), 'utf8')) as ReconResult;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -48,19 +48,45 @@ export function buildColumnPlan(config: ReconConfig, source: ColumnInfo[], targe
     const targetColumn = reverseMap.get(s.name) ?? s.name;
     const skipped = !keySet.has(s.name) && (excluded.has(s.name) || (include !== undefined && !include.has(s.name)));
     if (!t) {
-      schema.push({ column: s.name, targetColumn: null, sourceType: s.type, targetType: null, status: skipped ? 'SKIPPED' : 'FAIL', issue: skipped ? 'excluded' : 'missing_in_target' });
+      schema.push({
+        column: s.name,
+        targetColumn: null,
+        sourceType: s.type,
+        targetType: null,
+        status: skipped ? 'SKIPPED' : 'FAIL',
+        issue: skipped ? 'excluded' : 'missing_in_target',
+      });
       continue;
     }
     const compatibility = typeCompatibility(s.type, t.type);
-    const status = skipped ? 'SKIPPED' : compatibility === 'match' ? 'PASS' : compatibility === 'compatible' ? 'WARN' : 'FAIL';
-    const issue = skipped ? 'excluded' : compatibility === 'match' ? 'match' : compatibility === 'compatible' ? 'type_compatible' : 'type_mismatch';
+    const status = skipped
+      ? 'SKIPPED'
+      : compatibility === 'match'
+        ? 'PASS'
+        : compatibility === 'compatible'
+          ? 'WARN'
+          : 'FAIL';
+    const issue = skipped
+      ? 'excluded'
+      : compatibility === 'match'
+        ? 'match'
+        : compatibility === 'compatible'
+          ? 'type_compatible'
+          : 'type_mismatch';
     schema.push({ column: s.name, targetColumn, sourceType: s.type, targetType: t.type, status, issue });
     if (!skipped) pairs.set(s.name, pairOf(config, s, t, targetColumn));
   }
   for (const t of target) {
     if (sourceNames.has(t.name)) continue;
     const skipped = excluded.has(t.name);
-    schema.push({ column: t.name, targetColumn: t.name, sourceType: null, targetType: t.type, status: skipped ? 'SKIPPED' : 'FAIL', issue: skipped ? 'excluded' : 'extra_in_target' });
+    schema.push({
+      column: t.name,
+      targetColumn: t.name,
+      sourceType: null,
+      targetType: t.type,
+      status: skipped ? 'SKIPPED' : 'FAIL',
+      issue: skipped ? 'excluded' : 'extra_in_target',
+    });
   }
 
   const keys = config.primaryKey.map((k) => pairs.get(k)).filter((p): p is ColumnPair => p !== undefined);

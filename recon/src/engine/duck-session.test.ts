@@ -27,7 +27,13 @@ describe('DuckSession settings', () => {
     const session = await DuckSession.open({ threads: 1, memoryLimit: '300MB', tempDirectory: dir });
     try {
       // DuckDB reports the limit in binary units: 300 MB = 286.1 MiB.
-      expect(await settings(session)).toEqual({ threads: '1', memory_limit: '286.1 MiB', temp_directory: dir, tz: 'UTC', pio: 'false' });
+      expect(await settings(session)).toEqual({
+        threads: '1',
+        memory_limit: '286.1 MiB',
+        temp_directory: dir,
+        tz: 'UTC',
+        pio: 'false',
+      });
     } finally {
       session.close();
     }

@@ -37,7 +37,8 @@ export class DuckSession {
     // Every query that needs an order says ORDER BY; without this promise DuckDB streams
     // CREATE TABLE AS and COPY with less memory.
     await session.run(`SET preserve_insertion_order = false`);
-    if (options.tempDirectory !== undefined) await session.run(`SET temp_directory = ${quoteLiteral(options.tempDirectory)}`);
+    if (options.tempDirectory !== undefined)
+      await session.run(`SET temp_directory = ${quoteLiteral(options.tempDirectory)}`);
     return session;
   }
 
@@ -82,7 +83,9 @@ export class DuckSession {
 
 function wrap(error: unknown, sql: string): ReconError {
   if (error instanceof ReconError) return error;
-  return new ReconError('ENGINE_FAILED', `DuckDB failed: ${describeError(error)} (in: ${sql.slice(0, 300)})`, { cause: error });
+  return new ReconError('ENGINE_FAILED', `DuckDB failed: ${describeError(error)} (in: ${sql.slice(0, 300)})`, {
+    cause: error,
+  });
 }
 
 /** Converts a JSON value from DuckDB (number, numeric string or null) to a number or null. */

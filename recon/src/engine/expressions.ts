@@ -12,7 +12,8 @@ export function normalizedExpr(pair: ColumnPair, normalize: Normalize, alias?: s
   const col = alias === undefined ? quoteIdent(pair.name) : `${alias}.${quoteIdent(pair.name)}`;
   // A cast to the type both sides already have is left out: the bare column lets DuckDB push
   // join filters into the Parquet scan.
-  const cast = (type: string): string => (pair.sourceType === type && pair.targetType === type ? col : `CAST(${col} AS ${type})`);
+  const cast = (type: string): string =>
+    pair.sourceType === type && pair.targetType === type ? col : `CAST(${col} AS ${type})`;
   switch (pair.compareAs) {
     case 'integer':
       // BIGINT hashes and joins faster than HUGEINT; only the widest types need HUGEINT.
@@ -21,7 +22,9 @@ export function normalizedExpr(pair: ColumnPair, normalize: Normalize, alias?: s
       return cast('DOUBLE');
     case 'timestamp': {
       const ts = cast('TIMESTAMP');
-      return normalize.timestampPrecision === 'microseconds' ? ts : `date_trunc('${normalize.timestampPrecision}', ${ts})`;
+      return normalize.timestampPrecision === 'microseconds'
+        ? ts
+        : `date_trunc('${normalize.timestampPrecision}', ${ts})`;
     }
     case 'boolean':
       return cast('BOOLEAN');
@@ -67,5 +70,7 @@ export function num(value: number): string {
 
 /** The record key as one text value (`a | b` for composite keys), for reports. */
 export function recordKeyExpr(keyAliases: readonly string[]): string {
-  return keyAliases.length === 1 ? `CAST(${keyAliases[0]} AS VARCHAR)` : `concat_ws(' | ', ${keyAliases.map((k) => `CAST(${k} AS VARCHAR)`).join(', ')})`;
+  return keyAliases.length === 1
+    ? `CAST(${keyAliases[0]} AS VARCHAR)`
+    : `concat_ws(' | ', ${keyAliases.map((k) => `CAST(${k} AS VARCHAR)`).join(', ')})`;
 }

@@ -36,14 +36,21 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   // Filter to the candidate keys first, then normalize and render: the expensive expressions
   // run on a few thousand rows, not on every row of the input.
   const keyExprs = ctx.plan.keys.map((key, i) => `${normalizedExpr(key, ctx.config.normalize, 'x')} AS __recon_k${i}`);
-  const values = cols.flatMap((c, i) => [`${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`, `CAST(y.${quoteIdent(c.name)} AS VARCHAR) AS r${i}`]);
+  const values = cols.flatMap((c, i) => [
+    `${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`,
+    `CAST(y.${quoteIdent(c.name)} AS VARCHAR) AS r${i}`,
+  ]);
   const norm = (view: string): string =>
     `SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values].join(', ')}
      FROM (SELECT x.*, ${keyExprs.join(', ')} FROM ${view} x) y
      SEMI JOIN c ON ${k.map((a, i) => `y.__recon_k${i} = c.${a}`).join(' AND ')}`;
   const candidates = `SELECT ${k.join(', ')} FROM ${KEY_ISSUES_TABLE} WHERE sn = 1 AND tn = 1 AND hash_differs`;
   const using = `USING (${k.join(', ')})`;
-  const diffCols = cols.flatMap((c, i) => [`${differsExpr(c, `s.v${i}`, `t.v${i}`)} AS d${i}`, `s.r${i} AS rs${i}`, `t.r${i} AS rt${i}`]);
+  const diffCols = cols.flatMap((c, i) => [
+    `${differsExpr(c, `s.v${i}`, `t.v${i}`)} AS d${i}`,
+    `s.r${i} AS rs${i}`,
+    `t.r${i} AS rt${i}`,
+  ]);
   const started = Date.now();
   await ctx.session.run(
     `CREATE OR REPLACE TEMP TABLE ${DIFF_TABLE} AS
@@ -54,18 +61,26 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   );
   const key = recordKeyExpr(k);
   const cells = cols.map(
-    (c, i) => `SELECT ${k.join(', ')}, ${key} AS record_key, ${quoteLiteral(c.name)} AS column_name, rs${i} AS source_value, rt${i} AS target_value FROM ${DIFF_TABLE} WHERE d${i}`,
+    (c, i) =>
+      `SELECT ${k.join(', ')}, ${key} AS record_key, ${quoteLiteral(c.name)} AS column_name, rs${i} AS source_value, rt${i} AS target_value FROM ${DIFF_TABLE} WHERE d${i}`,
   );
   const empty = `SELECT ${k.map((a) => `NULL AS ${a}`).join(', ')}, NULL::VARCHAR AS record_key, NULL::VARCHAR AS column_name, NULL::VARCHAR AS source_value, NULL::VARCHAR AS target_value WHERE false`;
-  await ctx.session.run(`CREATE OR REPLACE TEMP TABLE ${MISMATCH_TABLE} AS ${cells.length === 0 ? empty : cells.join(' UNION ALL ')}`);
+  await ctx.session.run(
+    `CREATE OR REPLACE TEMP TABLE ${MISMATCH_TABLE} AS ${cells.length === 0 ? empty : cells.join(' UNION ALL ')}`,
+  );
 
   const any = cols.length === 0 ? 'false' : cols.map((_, i) => `d${i}`).join(' OR ');
   const perColumn = cols.map((_, i) => `count(*) FILTER (WHERE d${i}) AS m${i}`);
-  const counts = await ctx.session.one(`SELECT ${['count(*) AS candidates', `count(*) FILTER (WHERE ${any}) AS mismatched`, ...perColumn].join(', ')} FROM ${DIFF_TABLE}`);
+  const counts = await ctx.session.one(
+    `SELECT ${['count(*) AS candidates', `count(*) FILTER (WHERE ${any}) AS mismatched`, ...perColumn].join(', ')} FROM ${DIFF_TABLE}`,
+  );
   const hashCandidates = toCount(counts.candidates);
   const mismatchedRows = toCount(counts.mismatched);
   const { pairedKeys } = await keyCounts(ctx);
-  const sample = sampleSize === 0 ? [] : await ctx.session.rows(`${orderedMismatchesSql(ctx, false)} LIMIT ${Math.floor(sampleSize)}`);
+  const sample =
+    sampleSize === 0
+      ? []
+      : await ctx.session.rows(`${orderedMismatchesSql(ctx, false)} LIMIT ${Math.floor(sampleSize)}`);
   ctx.logger.debug({ ms: Date.now() - started, hashCandidates, mismatchedRows }, 'hash comparison done');
   return {
     status: mismatchedRows === 0 ? 'PASS' : 'FAIL',
@@ -81,5 +96,10 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
 }
 
 function toCell(r: JsonRow): MismatchCell {
-  return { recordKey: toText(r.record_key) ?? '', column: toText(r.column_name) ?? '', sourceValue: toText(r.source_value), targetValue: toText(r.target_value) };
+  return {
+    recordKey: toText(r.record_key) ?? '',
+    column: toText(r.column_name) ?? '',
+    sourceValue: toText(r.source_value),
+    targetValue: toText(r.target_value),
+  };
 }

@@ -37,24 +37,39 @@ class FolderStore extends LocalCheckpointStore {
  * @example
  * registerInputResolver('iceberg', icebergInputResolver({ openStore: (w) => (w.startsWith('s3://') ? s3Store(w) : undefined) }));
  */
-export function icebergInputResolver(options: IcebergInputOptions = {}): { relationSql(input: InputConfig): Promise<string> } {
+export function icebergInputResolver(options: IcebergInputOptions = {}): {
+  relationSql(input: InputConfig): Promise<string>;
+} {
   return { relationSql: (input) => icebergRelationSql(input, options) };
 }
 
 async function icebergRelationSql(input: InputConfig, options: IcebergInputOptions): Promise<string> {
   const table = input.table;
-  if (table === undefined) throw new ReconError('CONFIG_INVALID', `Iceberg input '${input.path}' needs table: <namespace.name>`, { domain: 'user' });
-  const where = `Iceberg table '${table}' in catalog '${input.path}'`;
-  const warehouse = input.warehouse ?? join(input.path, 'objects');
-  const store = /^[a-z][a-z0-9+.-]*:\/\//i.test(warehouse) ? options.openStore?.(warehouse) : new FolderStore(warehouse);
-  if (store === undefined) {
-    throw new ReconError('INPUT_UNSUPPORTED', `${where}: warehouse '${warehouse}' is not a local folder; register icebergInputResolver({ openStore }) to read it`, {
+  if (table === undefined)
+    throw new ReconError('CONFIG_INVALID', `Iceberg input '${input.path}' needs table: <namespace.name>`, {
       domain: 'user',
     });
+  const where = `Iceberg table '${table}' in catalog '${input.path}'`;
+  const warehouse = input.warehouse ?? join(input.path, 'objects');
+  const store = /^[a-z][a-z0-9+.-]*:\/\//i.test(warehouse)
+    ? options.openStore?.(warehouse)
+    : new FolderStore(warehouse);
+  if (store === undefined) {
+    throw new ReconError(
+      'INPUT_UNSUPPORTED',
+      `${where}: warehouse '${warehouse}' is not a local folder; register icebergInputResolver({ openStore }) to read it`,
+      {
+        domain: 'user',
+      },
+    );
   }
   // Loaded on demand: recon runs over files never pay for the Iceberg package (and its AWS SDK).
   const { IcebergCatalog, IcebergError, LocalPointerStore, NoSuchTableError } = await import('@coattail/iceberg');
-  const catalog = new IcebergCatalog({ pointers: new LocalPointerStore(join(input.path, 'catalog')), store, ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }) });
+  const catalog = new IcebergCatalog({
+    pointers: new LocalPointerStore(join(input.path, 'catalog')),
+    store,
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  });
   let schema: Schema;
   let tasks: FileScanTask[];
   let paths: string[];
@@ -65,19 +80,28 @@ async function icebergRelationSql(input: InputConfig, options: IcebergInputOptio
     paths = await Promise.all(tasks.map((t) => catalog.io.localPath(t.file.filePath)));
   } catch (error) {
     if (error instanceof NoSuchTableError) {
-      throw new ReconError('INPUT_UNREADABLE', `${where} does not exist (check table and path in the config)`, { domain: 'user', cause: error });
+      throw new ReconError('INPUT_UNREADABLE', `${where} does not exist (check table and path in the config)`, {
+        domain: 'user',
+        cause: error,
+      });
     }
     const user = error instanceof IcebergError && error.domain === 'user';
-    throw new ReconError('INPUT_UNREADABLE', `${where} cannot be read: ${describeError(error)}`, { domain: user ? 'user' : 'external', cause: error });
+    throw new ReconError('INPUT_UNREADABLE', `${where} cannot be read: ${describeError(error)}`, {
+      domain: user ? 'user' : 'external',
+      cause: error,
+    });
   }
   const columns = schema.fields.map((f) => ({ id: f.id, name: f.name, type: duckdbType(f.type) }));
   // No snapshot or no live file: an empty relation with the table's columns, so the engine
   // reports an empty side exactly as for an empty CSV or Parquet file.
-  if (paths.length === 0) return `(SELECT ${columns.map((c) => `CAST(NULL AS ${c.type ?? 'VARCHAR'}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false)`;
+  if (paths.length === 0)
+    return `(SELECT ${columns.map((c) => `CAST(NULL AS ${c.type ?? 'VARCHAR'}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false)`;
   const files = `[${paths.map(quoteLiteral).join(', ')}]`;
   if (columns.some((c) => c.type === undefined)) return `read_parquet(${files}, union_by_name = true)`;
   // By field id (the Iceberg way): the Parquet column names of older files may predate a rename.
-  const mapping = columns.map((c) => `${c.id}: {name: ${quoteLiteral(c.name)}, type: ${quoteLiteral(c.type ?? '')}, default_value: NULL}`).join(', ');
+  const mapping = columns
+    .map((c) => `${c.id}: {name: ${quoteLiteral(c.name)}, type: ${quoteLiteral(c.type ?? '')}, default_value: NULL}`)
+    .join(', ');
   return `read_parquet(${files}, schema = MAP {${mapping}})`;
 }
 

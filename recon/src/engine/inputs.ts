@@ -47,13 +47,21 @@ export async function resolveRelation(input: InputConfig): Promise<Relation> {
   const { format, location } = await resolveLocation(input);
   if (format === 'parquet') return { sql: `read_parquet(${quoteLiteral(location)}, union_by_name = true)`, format };
   const header = input.csv.header ? 'true' : 'false';
-  return { sql: `read_csv(${quoteLiteral(location)}, header = ${header}, delim = ${quoteLiteral(input.csv.delimiter)}, union_by_name = true)`, format };
+  return {
+    sql: `read_csv(${quoteLiteral(location)}, header = ${header}, delim = ${quoteLiteral(input.csv.delimiter)}, union_by_name = true)`,
+    format,
+  };
 }
 
 /** How reports and errors name an input: its path, and for Iceberg the table and the snapshot read. */
 export function inputLocation(input: InputConfig): string {
   if (input.format !== 'iceberg') return input.path;
-  const at = input.snapshotId !== undefined ? ` @ snapshot ${input.snapshotId}` : input.asOf !== undefined ? ` @ ${input.asOf}` : '';
+  const at =
+    input.snapshotId !== undefined
+      ? ` @ snapshot ${input.snapshotId}`
+      : input.asOf !== undefined
+        ? ` @ ${input.asOf}`
+        : '';
   return `${input.path} (Iceberg table ${input.table ?? '?'}${at})`;
 }
 
@@ -67,9 +75,13 @@ export async function resolveLocation(input: InputConfig): Promise<{ format: Res
   }
   const format = explicit ?? formatOfExtension(input.path);
   if (!format) {
-    throw new ReconError('INPUT_UNSUPPORTED', `cannot tell the format of '${input.path}': set format: csv or parquet in the config`, {
-      domain: 'user',
-    });
+    throw new ReconError(
+      'INPUT_UNSUPPORTED',
+      `cannot tell the format of '${input.path}': set format: csv or parquet in the config`,
+      {
+        domain: 'user',
+      },
+    );
   }
   return { format, location: input.path };
 }

@@ -15,7 +15,12 @@ export function keyIssuesSql(ctx: ReconContext): string {
   const key = recordKeyExpr(k);
   const kind = (name: KeyIssueKind, where: string): string =>
     `SELECT ${quoteLiteral(name)} AS kind, ${k.join(', ')}, ${key} AS record_key, sn AS source_rows, tn AS target_rows FROM ${KEY_ISSUES_TABLE} WHERE ${where}`;
-  const all = [kind('source_only', 'tn = 0'), kind('target_only', 'sn = 0'), kind('duplicate_source', 'sn > 1'), kind('duplicate_target', 'tn > 1')];
+  const all = [
+    kind('source_only', 'tn = 0'),
+    kind('target_only', 'sn = 0'),
+    kind('duplicate_source', 'sn > 1'),
+    kind('duplicate_target', 'tn > 1'),
+  ];
   return `SELECT kind, record_key, source_rows, target_rows FROM (${all.join(' UNION ALL ')}) ORDER BY kind, ${k.join(', ')}`;
 }
 
@@ -62,7 +67,8 @@ export async function primaryKeyMismatch(ctx: ReconContext, sampleSize = 100): P
   const sampleRows =
     sampleSize === 0 ? [] : await ctx.session.rows(`${keyIssuesSql(ctx)} LIMIT ${Math.floor(sampleSize)}`);
   const issues = sourceOnly + targetOnly + duplicateKeysSource + duplicateKeysTarget;
-  if (issues > 0) ctx.logger.warn({ sourceOnly, targetOnly, duplicateKeysSource, duplicateKeysTarget }, 'key mismatches found');
+  if (issues > 0)
+    ctx.logger.warn({ sourceOnly, targetOnly, duplicateKeysSource, duplicateKeysTarget }, 'key mismatches found');
   return {
     status: issues === 0 ? 'PASS' : 'FAIL',
     detail: `${sourceOnly} keys only in source, ${targetOnly} only in target, ${duplicateKeysSource} duplicated in source, ${duplicateKeysTarget} duplicated in target`,

@@ -36,7 +36,12 @@ async function computeProfile(ctx: ReconContext, side: 'source' | 'target'): Pro
   columns.forEach((c, i) => parts.push(`count(*) - count(${quoteIdent(c.name)}) AS nulls_${i}`));
   numeric.forEach((c, i) => {
     const col = `CAST(${quoteIdent(c.name)} AS DOUBLE)`;
-    parts.push(`sum(${col}) AS sum_${i}`, `min(${col}) AS min_${i}`, `max(${col}) AS max_${i}`, `avg(${col}) AS avg_${i}`);
+    parts.push(
+      `sum(${col}) AS sum_${i}`,
+      `min(${col}) AS min_${i}`,
+      `max(${col}) AS max_${i}`,
+      `avg(${col}) AS avg_${i}`,
+    );
   });
   const started = Date.now();
   const row = await ctx.session.one(`SELECT ${parts.join(', ')} FROM ${view}`);
@@ -47,7 +52,12 @@ async function computeProfile(ctx: ReconContext, side: 'source' | 'target'): Pro
     aggregates: new Map(
       numeric.map((c, i) => [
         c.name,
-        { sum: toNumber(row[`sum_${i}`]), min: toNumber(row[`min_${i}`]), max: toNumber(row[`max_${i}`]), avg: toNumber(row[`avg_${i}`]) },
+        {
+          sum: toNumber(row[`sum_${i}`]),
+          min: toNumber(row[`min_${i}`]),
+          max: toNumber(row[`max_${i}`]),
+          avg: toNumber(row[`avg_${i}`]),
+        },
       ]),
     ),
   };

@@ -34,8 +34,16 @@ export async function prepareRecon(session: DuckSession, config: ReconConfig, lo
   const plan = buildColumnPlan(config, source, target);
   const log = logger.child({ component: 'recon', recon: config.name });
   for (const c of plan.schema) {
-    if (c.issue === 'type_mismatch') log.warn({ column: c.column, sourceType: c.sourceType, targetType: c.targetType }, 'type mismatch: compared as text');
-    if (c.issue === 'type_compatible') log.info({ column: c.column, sourceType: c.sourceType, targetType: c.targetType }, 'type differs within its family');
+    if (c.issue === 'type_mismatch')
+      log.warn(
+        { column: c.column, sourceType: c.sourceType, targetType: c.targetType },
+        'type mismatch: compared as text',
+      );
+    if (c.issue === 'type_compatible')
+      log.info(
+        { column: c.column, sourceType: c.sourceType, targetType: c.targetType },
+        'type differs within its family',
+      );
   }
   return { session, config, plan, logger: log, profiles: {} };
 }
@@ -53,9 +61,15 @@ async function registerSide(
   if (input.filter !== undefined) {
     const probe = `SELECT * FROM (SELECT 1) WHERE (${input.filter})`;
     const count = await session.statementCount(probe).catch((error: unknown) => {
-      throw new ReconError('FILTER_INVALID', `${side} filter is not valid SQL: ${String(error)}`, { domain: 'user', cause: error });
+      throw new ReconError('FILTER_INVALID', `${side} filter is not valid SQL: ${String(error)}`, {
+        domain: 'user',
+        cause: error,
+      });
     });
-    if (count !== 1) throw new ReconError('FILTER_INVALID', `${side} filter must be one SQL expression, not several statements`, { domain: 'user' });
+    if (count !== 1)
+      throw new ReconError('FILTER_INVALID', `${side} filter must be one SQL expression, not several statements`, {
+        domain: 'user',
+      });
     filtered += ` WHERE (${input.filter})`;
   }
   let raw: ColumnInfo[];
@@ -66,7 +80,10 @@ async function registerSide(
   }
   const present = new Set(raw.map((c) => c.name));
   const renames = Object.entries(map).filter(([, targetName]) => present.has(targetName));
-  const rename = renames.length === 0 ? '' : ` RENAME (${renames.map(([s, t]) => `${quoteIdent(t)} AS ${quoteIdent(s)}`).join(', ')})`;
+  const rename =
+    renames.length === 0
+      ? ''
+      : ` RENAME (${renames.map(([s, t]) => `${quoteIdent(t)} AS ${quoteIdent(s)}`).join(', ')})`;
   // The layers read each side three times. Parquet rescans are cheaper than a copy (measured, see
   // README); CSV parsing is not, so 'auto' materializes CSV once (the seed's cache()).
   const materialize = cache === 'always' || (cache === 'auto' && relation.format === 'csv');

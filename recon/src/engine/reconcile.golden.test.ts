@@ -28,7 +28,9 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
 
   it('counts rows on both sides exactly', () => {
     expect({ source: result.rowCount.source, target: result.rowCount.target }).toEqual(golden.expected.rowCount);
-    expect(result.rowCount.status).toBe(golden.expected.rowCount.source === golden.expected.rowCount.target ? 'PASS' : 'FAIL');
+    expect(result.rowCount.status).toBe(
+      golden.expected.rowCount.source === golden.expected.rowCount.target ? 'PASS' : 'FAIL',
+    );
   });
 
   it('reports the missing column, the extra column and both kinds of type change', () => {
@@ -52,7 +54,9 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
   it('attributes every changed cell to its column and tolerates noise, case, blanks and sub-precision time', () => {
     expect(result.hash.mismatchedRows).toBe(golden.expected.hash.mismatchedRows);
     expect(result.hash.toleratedRows).toBe(golden.expected.hash.toleratedRows);
-    expect(Object.fromEntries(result.hash.byColumn.map((c) => [c.column, c.mismatches]))).toEqual(golden.expected.hash.byColumn);
+    expect(Object.fromEntries(result.hash.byColumn.map((c) => [c.column, c.mismatches]))).toEqual(
+      golden.expected.hash.byColumn,
+    );
   });
 
   it('profiles nulls per column, including injected nulls, with delta and percentages', () => {
@@ -86,7 +90,8 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
   it('compares sum, min, max and avg of every numeric column with the expected status and difference', () => {
     const expected = expectedAggregates(golden.expected.rows, golden.expected.rate);
     const relTolerance: Record<string, number> = { price: 1e-9 }; // goldenConfig; absolute is 0
-    const near = (actual: number | null, want: number): void => expect(Math.abs((actual ?? NaN) - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
+    const near = (actual: number | null, want: number): void =>
+      expect(Math.abs((actual ?? NaN) - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
     const statuses: Record<string, string> = {};
     for (const row of result.aggregates.rows) {
       const e = expected[row.column as keyof typeof expected];
@@ -94,7 +99,9 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
       near(row.source, s);
       near(row.target, t);
       near(row.difference, t - s);
-      const allowed = (relTolerance[row.column] ?? 0) * Math.abs(t) + (row.metric === 'sum' || row.metric === 'avg' ? 1e-9 * Math.max(Math.abs(s), Math.abs(t)) : 0);
+      const allowed =
+        (relTolerance[row.column] ?? 0) * Math.abs(t) +
+        (row.metric === 'sum' || row.metric === 'avg' ? 1e-9 * Math.max(Math.abs(s), Math.abs(t)) : 0);
       // Every expected difference is either none or far outside the tolerance: no coin flips.
       expect(t === s || Math.abs(t - s) > 10 * allowed, `${row.column}.${row.metric}`).toBe(true);
       expect(row.status, `${row.column}.${row.metric}`).toBe(Math.abs(t - s) <= allowed ? 'PASS' : 'FAIL');
@@ -104,7 +111,8 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
     // sum and avg; min/max fail only where a changed or orphaned row held the extreme (id 0, the
     // smallest quote_volume, is missing in the target). trade_count has no value changes, and its
     // orphans and duplicates happen to cancel out (−1 + 30 + 9 − 38), so it passes throughout.
-    const fail = (c: string, ...m: string[]) => Object.fromEntries(['sum', 'min', 'max', 'avg'].map((x) => [`${c}.${x}`, m.includes(x) ? 'FAIL' : 'PASS']));
+    const fail = (c: string, ...m: string[]) =>
+      Object.fromEntries(['sum', 'min', 'max', 'avg'].map((x) => [`${c}.${x}`, m.includes(x) ? 'FAIL' : 'PASS']));
     expect(statuses).toEqual({
       ...fail('price', 'sum', 'max', 'avg'),
       ...fail('quantity', 'sum', 'avg'),

@@ -60,7 +60,12 @@ export async function reconcile(config: ReconConfig, options: ReconcileOptions =
       finishedAt: '',
       durationMs: 0,
       reconciled: summary.every((s) => s.status === 'PASS' || s.status === 'WARN' || s.status === 'SKIPPED'),
-      matchRate: unionKeys === 0 ? (rowCount.source === 0 && rowCount.target === 0 ? 100 : 0) : (100 * hash.matchedRows) / unionKeys,
+      matchRate:
+        unionKeys === 0
+          ? rowCount.source === 0 && rowCount.target === 0
+            ? 100
+            : 0
+          : (100 * hash.matchedRows) / unionKeys,
       source: { location: inputLocation(config.source) },
       target: { location: inputLocation(config.target) },
       primaryKey: config.primaryKey,
@@ -72,7 +77,10 @@ export async function reconcile(config: ReconConfig, options: ReconcileOptions =
     if (options.onResult) await options.onResult(ctx, result);
     result.finishedAt = new Date().toISOString();
     result.durationMs = Date.now() - started;
-    ctx.logger.info({ reconciled: result.reconciled, matchRate: result.matchRate, ms: result.durationMs }, 'reconciliation finished');
+    ctx.logger.info(
+      { reconciled: result.reconciled, matchRate: result.matchRate, ms: result.durationMs },
+      'reconciliation finished',
+    );
     return result;
   } finally {
     session.close();
@@ -117,5 +125,15 @@ function errorKeys(detail: string): KeyResult {
 }
 
 function errorHash(detail: string): HashResult {
-  return { status: 'ERROR', detail, pairedRows: 0, hashCandidates: 0, mismatchedRows: 0, matchedRows: 0, toleratedRows: 0, byColumn: [], sample: [] };
+  return {
+    status: 'ERROR',
+    detail,
+    pairedRows: 0,
+    hashCandidates: 0,
+    mismatchedRows: 0,
+    matchedRows: 0,
+    toleratedRows: 0,
+    byColumn: [],
+    sample: [],
+  };
 }

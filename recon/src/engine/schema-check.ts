@@ -13,7 +13,13 @@ export function compareSchema(ctx: ReconContext): SchemaResult {
   const extraInTarget = pick('extra_in_target');
   const typeWarnings = pick('type_compatible');
   const typeFailures = pick('type_mismatch');
-  if (missingInTarget.length > 0 || extraInTarget.length > 0) ctx.logger.warn({ missingInTarget, extraInTarget }, 'schema drift');
-  const status = missingInTarget.length + extraInTarget.length + typeFailures.length > 0 ? 'FAIL' : typeWarnings.length > 0 ? 'WARN' : 'PASS';
+  if (missingInTarget.length > 0 || extraInTarget.length > 0)
+    ctx.logger.warn({ missingInTarget, extraInTarget }, 'schema drift');
+  const status =
+    missingInTarget.length + extraInTarget.length + typeFailures.length > 0
+      ? 'FAIL'
+      : typeWarnings.length > 0
+        ? 'WARN'
+        : 'PASS';
   return { status, columns, missingInTarget, extraInTarget, typeWarnings, typeFailures };
 }

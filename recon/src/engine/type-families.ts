@@ -1,5 +1,6 @@
 /** Broad groups of DuckDB types; comparisons inside a group are meaningful. */
-export type TypeFamily = 'integer' | 'float' | 'decimal' | 'string' | 'boolean' | 'date' | 'timestamp' | 'time' | 'other';
+export type TypeFamily =
+  'integer' | 'float' | 'decimal' | 'string' | 'boolean' | 'date' | 'timestamp' | 'time' | 'other';
 
 /** How a column pair is normalized before hashing and comparing. */
 export type CompareAs = 'integer' | 'numeric' | 'string' | 'timestamp' | 'boolean' | 'text';

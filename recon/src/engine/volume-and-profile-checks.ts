@@ -55,7 +55,9 @@ export async function compareAggregates(ctx: ReconContext): Promise<AggregateDif
       // Parallel float sums are not associative: a 1e-9 relative floor keeps identical data from failing on rounding.
       const floor = metric === 'sum' || metric === 'avg' ? 1e-9 * Math.max(Math.abs(sv ?? 0), Math.abs(tv ?? 0)) : 0;
       const within =
-        difference === null ? sv === tv : Math.abs(difference) <= c.tolerance.absolute + c.tolerance.relative * Math.abs(tv ?? 0) + floor;
+        difference === null
+          ? sv === tv
+          : Math.abs(difference) <= c.tolerance.absolute + c.tolerance.relative * Math.abs(tv ?? 0) + floor;
       out.push({
         column: c.name,
         metric,

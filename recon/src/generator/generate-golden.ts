@@ -4,7 +4,14 @@ import { stringify } from 'yaml';
 import type { ReconConfigInput } from '../config/recon-config.js';
 import { DuckSession, type DuckSessionOptions } from '../engine/duck-session.js';
 import { quoteLiteral } from '../sql/quote.js';
-import { SLOT_MULTIPLIER, expectedFindings, periodOf, slotOf, type ExpectedFindings, type InducedKind } from './golden-plan.js';
+import {
+  SLOT_MULTIPLIER,
+  expectedFindings,
+  periodOf,
+  slotOf,
+  type ExpectedFindings,
+  type InducedKind,
+} from './golden-plan.js';
 
 /** Options of {@link generateGoldenDataset}. */
 export interface GoldenOptions {
@@ -50,7 +57,8 @@ function baseSelect(rows: number, period: number): string {
   FROM range(${rows}) r(id)`;
 }
 
-const SOURCE_COLUMNS = 'trade_id, symbol, exchange, price, quantity, quote_volume, trade_time, is_buyer_maker, trade_count, venue_code, note, legacy_flag';
+const SOURCE_COLUMNS =
+  'trade_id, symbol, exchange, price, quantity, quote_volume, trade_time, is_buyer_maker, trade_count, venue_code, note, legacy_flag';
 
 function targetColumns(drift: boolean): string {
   const s = (k: InducedKind): string => `slot = ${slotOf(k)}`;

@@ -21,7 +21,12 @@ type Row = Record<NumericColumn, number | null>;
 function sourceRow(id: number): Row {
   const cents = 10_000 + (id % 10_007) * 37;
   const milli = (id % 997) + 1;
-  return { price: cents / 100, quantity: milli / 1000, quote_volume: (cents * milli) / 100_000, trade_count: (id % 50) + 1 };
+  return {
+    price: cents / 100,
+    quantity: milli / 1000,
+    quote_volume: (cents * milli) / 100_000,
+    trade_count: (id % 50) + 1,
+  };
 }
 
 /** The target copy of a source row under its induced kind (only value changes; row counts are handled by the caller). */
@@ -37,14 +42,22 @@ function targetRow(row: Row, kind: InducedKind | undefined): Row {
 function aggregate(rows: Row[], column: NumericColumn): GoldenAggregate {
   const values = rows.map((r) => r[column]).filter((v): v is number => v !== null);
   const sum = values.reduce((a, b) => a + b, 0);
-  return { sum, min: values.reduce((a, b) => Math.min(a, b)), max: values.reduce((a, b) => Math.max(a, b)), avg: sum / values.length };
+  return {
+    sum,
+    min: values.reduce((a, b) => Math.min(a, b)),
+    max: values.reduce((a, b) => Math.max(a, b)),
+    avg: sum / values.length,
+  };
 }
 
 /**
  * Sum, min, max and avg of every numeric column on both sides of a golden dataset of `rows`
  * ids at `rate`, derived from the plan (which kind hits which id), independently of the engine.
  */
-export function expectedAggregates(rows: number, rate: number): Record<NumericColumn, { source: GoldenAggregate; target: GoldenAggregate }> {
+export function expectedAggregates(
+  rows: number,
+  rate: number,
+): Record<NumericColumn, { source: GoldenAggregate; target: GoldenAggregate }> {
   const period = periodOf(rate);
   const source: Row[] = [];
   const target: Row[] = [];
@@ -60,5 +73,10 @@ export function expectedAggregates(rows: number, rate: number): Record<NumericCo
     if (kind === 'extra_in_target' || kind === 'duplicate_in_target') target.push(copy);
   }
   const both = (c: NumericColumn) => ({ source: aggregate(source, c), target: aggregate(target, c) });
-  return { price: both('price'), quantity: both('quantity'), quote_volume: both('quote_volume'), trade_count: both('trade_count') };
+  return {
+    price: both('price'),
+    quantity: both('quantity'),
+    quote_volume: both('quote_volume'),
+    trade_count: both('trade_count'),
+  };
 }

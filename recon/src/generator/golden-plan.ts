@@ -34,7 +34,9 @@ export function slotOf(kind: InducedKind): number {
 export function periodOf(rate: number): number {
   const period = Math.round(1 / rate);
   if (!Number.isFinite(period) || period < INDUCED_KINDS.length) {
-    throw new Error(`rate ${rate} is too high: at most 1/${INDUCED_KINDS.length} so that the ${INDUCED_KINDS.length} kinds stay disjoint`);
+    throw new Error(
+      `rate ${rate} is too high: at most 1/${INDUCED_KINDS.length} so that the ${INDUCED_KINDS.length} kinds stay disjoint`,
+    );
   }
   return period;
 }
@@ -45,7 +47,15 @@ export interface ExpectedFindings {
   rate: number;
   induced: Record<InducedKind, number>;
   rowCount: { source: number; target: number };
-  keys: { sourceOnly: number; targetOnly: number; duplicateKeysSource: number; duplicateRowsSource: number; duplicateKeysTarget: number; duplicateRowsTarget: number; pairedKeys: number };
+  keys: {
+    sourceOnly: number;
+    targetOnly: number;
+    duplicateKeysSource: number;
+    duplicateRowsSource: number;
+    duplicateKeysTarget: number;
+    duplicateRowsTarget: number;
+    pairedKeys: number;
+  };
   hash: { mismatchedRows: number; toleratedRows: number; byColumn: Record<string, number> };
   nulls: Record<string, { source: number; target: number }>;
   schema: { missingInTarget: string[]; extraInTarget: string[]; typeWarnings: string[]; typeFailures: string[] };
@@ -64,17 +74,27 @@ export function expectedFindings(rows: number, rate: number, schemaDrift: boolea
     if (id % 7 !== 0) continue;
     // `note` is NULL for every seventh id, on every copy of that row.
     noteNullSource += kind === 'duplicate_in_source' ? 2 : 1;
-    noteNullTarget += kind === 'missing_in_target' ? 0 : kind === 'duplicate_in_target' || kind === 'extra_in_target' ? 2 : 1;
+    noteNullTarget +=
+      kind === 'missing_in_target' ? 0 : kind === 'duplicate_in_target' || kind === 'extra_in_target' ? 2 : 1;
   }
   const c = induced;
-  const mismatchedRows = c.price_changed + c.symbol_changed + c.quantity_nulled + c.trade_time_shifted + c.quote_volume_and_side_changed + c.venue_code_changed;
+  const mismatchedRows =
+    c.price_changed +
+    c.symbol_changed +
+    c.quantity_nulled +
+    c.trade_time_shifted +
+    c.quote_volume_and_side_changed +
+    c.venue_code_changed;
   const pairedKeys = rows - c.missing_in_target - c.duplicate_in_target - c.duplicate_in_source;
   const unionKeys = rows + c.extra_in_target;
   return {
     rows,
     rate,
     induced,
-    rowCount: { source: rows + c.duplicate_in_source, target: rows - c.missing_in_target + c.extra_in_target + c.duplicate_in_target },
+    rowCount: {
+      source: rows + c.duplicate_in_source,
+      target: rows - c.missing_in_target + c.extra_in_target + c.duplicate_in_target,
+    },
     keys: {
       sourceOnly: c.missing_in_target,
       targetOnly: c.extra_in_target,
@@ -103,9 +123,17 @@ export function expectedFindings(rows: number, rate: number, schemaDrift: boolea
         ...(schemaDrift ? {} : { legacy_flag: 0 }),
       },
     },
-    nulls: { quantity: { source: 0, target: c.quantity_nulled }, note: { source: noteNullSource, target: noteNullTarget } },
+    nulls: {
+      quantity: { source: 0, target: c.quantity_nulled },
+      note: { source: noteNullSource, target: noteNullTarget },
+    },
     schema: schemaDrift
-      ? { missingInTarget: ['legacy_flag'], extraInTarget: ['ingested_at'], typeWarnings: ['trade_count'], typeFailures: ['venue_code'] }
+      ? {
+          missingInTarget: ['legacy_flag'],
+          extraInTarget: ['ingested_at'],
+          typeWarnings: ['trade_count'],
+          typeFailures: ['venue_code'],
+        }
       : { missingInTarget: [], extraInTarget: [], typeWarnings: [], typeFailures: [] },
     matchRate: (100 * (pairedKeys - mismatchedRows)) / unionKeys,
   };

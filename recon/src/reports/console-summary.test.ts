@@ -21,7 +21,17 @@ const parts = {
     pairedWithDuplicates: 0,
     sample: [],
   },
-  hash: { status: 'FAIL', detail: '', pairedRows: 998, hashCandidates: 3, mismatchedRows: 3, matchedRows: 995, toleratedRows: 0, byColumn: [{ column: 'price', mismatches: 3 }], sample: [] },
+  hash: {
+    status: 'FAIL',
+    detail: '',
+    pairedRows: 998,
+    hashCandidates: 3,
+    mismatchedRows: 3,
+    matchedRows: 995,
+    toleratedRows: 0,
+    byColumn: [{ column: 'price', mismatches: 3 }],
+    sample: [],
+  },
 } satisfies Pick<ReconResult, 'rowCount' | 'schema' | 'nulls' | 'aggregates' | 'keys' | 'hash'>;
 
 describe('formatSummary', () => {

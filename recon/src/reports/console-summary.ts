@@ -1,6 +1,7 @@
 import type { ReconResult } from '../result/types.js';
 
-const fmt = (n: number | null): string => (n === null ? '' : Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(4));
+const fmt = (n: number | null): string =>
+  n === null ? '' : Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(4);
 
 /**
  * A readable plain-text summary for terminals: the verdict, the KPIs, one line per check and
@@ -8,13 +9,25 @@ const fmt = (n: number | null): string => (n === null ? '' : Number.isInteger(n)
  */
 export function formatSummary(result: ReconResult, outputDir?: string): string {
   const lines: string[] = [];
-  lines.push(`${result.name}: ${result.reconciled ? 'RECONCILED' : 'NOT RECONCILED'}  (match rate ${result.matchRate.toFixed(4)} %, ${(result.durationMs / 1000).toFixed(2)} s)`);
-  lines.push(`  source ${fmt(result.rowCount.source)} rows   target ${fmt(result.rowCount.target)} rows   key ${result.primaryKey.join(', ')}`);
+  lines.push(
+    `${result.name}: ${result.reconciled ? 'RECONCILED' : 'NOT RECONCILED'}  (match rate ${result.matchRate.toFixed(4)} %, ${(result.durationMs / 1000).toFixed(2)} s)`,
+  );
+  lines.push(
+    `  source ${fmt(result.rowCount.source)} rows   target ${fmt(result.rowCount.target)} rows   key ${result.primaryKey.join(', ')}`,
+  );
   lines.push('');
   const header = ['check', 'status', 'source', 'target', 'diff', 'match %'];
-  const rows = result.summary.map((r) => [r.check, r.status, fmt(r.sourceCount), fmt(r.targetCount), fmt(r.difference), r.matchRate === null ? '' : r.matchRate.toFixed(2)]);
+  const rows = result.summary.map((r) => [
+    r.check,
+    r.status,
+    fmt(r.sourceCount),
+    fmt(r.targetCount),
+    fmt(r.difference),
+    r.matchRate === null ? '' : r.matchRate.toFixed(2),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => `  ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
+  const line = (cells: string[]): string =>
+    `  ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
   lines.push(line(header));
   for (const r of rows) lines.push(line(r));
   const worstColumns = result.hash.byColumn.filter((c) => c.mismatches > 0).sort((a, b) => b.mismatches - a.mismatches);
@@ -23,6 +36,7 @@ export function formatSummary(result: ReconResult, outputDir?: string): string {
     lines.push(`  mismatches by column: ${worstColumns.map((c) => `${c.column}=${fmt(c.mismatches)}`).join(', ')}`);
   }
   for (const m of result.messages) lines.push(`  ! ${m}`);
-  if (outputDir !== undefined) lines.push('', `  reports: ${outputDir} (${Object.values(result.artifacts).join(', ')})`);
+  if (outputDir !== undefined)
+    lines.push('', `  reports: ${outputDir} (${Object.values(result.artifacts).join(', ')})`);
   return lines.join('\n');
 }

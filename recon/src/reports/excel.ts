@@ -4,7 +4,15 @@ import type { ReconResult } from '../result/types.js';
 type Cell = string | number | boolean | null;
 
 /** Sheet names, in workbook order. */
-export const EXCEL_SHEETS = ['Summary', 'Schema', 'Nulls', 'Aggregates', 'Orphans', 'Mismatches by column', 'Sample rows'] as const;
+export const EXCEL_SHEETS = [
+  'Summary',
+  'Schema',
+  'Nulls',
+  'Aggregates',
+  'Orphans',
+  'Mismatches by column',
+  'Sample rows',
+] as const;
 
 function addSheet(book: ExcelJS.Workbook, name: string, header: string[], rows: Cell[][]): void {
   const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -31,8 +39,24 @@ export async function writeExcelReport(result: ReconResult, file: string): Promi
     'Summary',
     ['check', 'status', 'source_count', 'target_count', 'difference', 'match_rate_pct', 'detail'],
     [
-      ['overall', result.reconciled ? 'RECONCILED' : 'NOT RECONCILED', result.rowCount.source, result.rowCount.target, result.rowCount.difference, result.matchRate, result.name],
-      ...result.summary.map((r) => [r.check, r.status, r.sourceCount, r.targetCount, r.difference, r.matchRate, r.detail]),
+      [
+        'overall',
+        result.reconciled ? 'RECONCILED' : 'NOT RECONCILED',
+        result.rowCount.source,
+        result.rowCount.target,
+        result.rowCount.difference,
+        result.matchRate,
+        result.name,
+      ],
+      ...result.summary.map((r) => [
+        r.check,
+        r.status,
+        r.sourceCount,
+        r.targetCount,
+        r.difference,
+        r.matchRate,
+        r.detail,
+      ]),
     ],
   );
   addSheet(
@@ -44,27 +68,62 @@ export async function writeExcelReport(result: ReconResult, file: string): Promi
   addSheet(
     book,
     'Nulls',
-    ['column', 'status', 'source_nulls', 'target_nulls', 'source_null_pct', 'target_null_pct', 'delta', 'delta_pct_points'],
-    result.nulls.columns.map((c) => [c.column, c.status, c.sourceNulls, c.targetNulls, c.sourceNullPct, c.targetNullPct, c.delta, c.deltaPctPoints]),
+    [
+      'column',
+      'status',
+      'source_nulls',
+      'target_nulls',
+      'source_null_pct',
+      'target_null_pct',
+      'delta',
+      'delta_pct_points',
+    ],
+    result.nulls.columns.map((c) => [
+      c.column,
+      c.status,
+      c.sourceNulls,
+      c.targetNulls,
+      c.sourceNullPct,
+      c.targetNullPct,
+      c.delta,
+      c.deltaPctPoints,
+    ]),
   );
   addSheet(
     book,
     'Aggregates',
     ['column', 'metric', 'status', 'source', 'target', 'difference', 'relative_difference'],
-    result.aggregates.rows.map((a) => [a.column, a.metric, a.status, a.source, a.target, a.difference, a.relativeDifference]),
+    result.aggregates.rows.map((a) => [
+      a.column,
+      a.metric,
+      a.status,
+      a.source,
+      a.target,
+      a.difference,
+      a.relativeDifference,
+    ]),
   );
   const k = result.keys;
-  addSheet(book, 'Orphans', ['kind', 'record_key', 'source_rows', 'target_rows'], [
-    ['total source_only', null, k.sourceOnly, null],
-    ['total target_only', null, null, k.targetOnly],
-    ['total duplicate keys', null, k.duplicateKeysSource, k.duplicateKeysTarget],
-    ...k.sample.map((s) => [s.kind, s.recordKey, s.sourceRows, s.targetRows]),
-  ]);
+  addSheet(
+    book,
+    'Orphans',
+    ['kind', 'record_key', 'source_rows', 'target_rows'],
+    [
+      ['total source_only', null, k.sourceOnly, null],
+      ['total target_only', null, null, k.targetOnly],
+      ['total duplicate keys', null, k.duplicateKeysSource, k.duplicateKeysTarget],
+      ...k.sample.map((s) => [s.kind, s.recordKey, s.sourceRows, s.targetRows]),
+    ],
+  );
   addSheet(
     book,
     'Mismatches by column',
     ['column', 'mismatches', 'pct_of_paired_rows'],
-    result.hash.byColumn.map((c) => [c.column, c.mismatches, result.hash.pairedRows === 0 ? null : (100 * c.mismatches) / result.hash.pairedRows]),
+    result.hash.byColumn.map((c) => [
+      c.column,
+      c.mismatches,
+      result.hash.pairedRows === 0 ? null : (100 * c.mismatches) / result.hash.pairedRows,
+    ]),
   );
   addSheet(
     book,

@@ -17,7 +17,11 @@ export const EXPORT_FILES = {
  * from DuckDB with COPY: nothing of them passes through JavaScript, whatever their size.
  * Returns the artifacts written (name → file, relative to `dir`).
  */
-export async function writeFullExports(ctx: ReconContext, dir: string, rowLevelRan: boolean): Promise<Record<string, string>> {
+export async function writeFullExports(
+  ctx: ReconContext,
+  dir: string,
+  rowLevelRan: boolean,
+): Promise<Record<string, string>> {
   if (!rowLevelRan) return {};
   const formats = new Set(ctx.config.output.mismatchFormats);
   const written: Record<string, string> = {};

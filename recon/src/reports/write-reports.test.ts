@@ -47,12 +47,18 @@ describe('runReconciliation reports', () => {
   it('exports every mismatched cell and every key issue in full, as Parquet and CSV', async () => {
     const session = await DuckSession.open({ threads: 1 });
     try {
-      const cells = await session.one(`SELECT count(*) AS n FROM read_parquet(${quoteLiteral(join(out, 'mismatches.parquet'))})`);
+      const cells = await session.one(
+        `SELECT count(*) AS n FROM read_parquet(${quoteLiteral(join(out, 'mismatches.parquet'))})`,
+      );
       const expectedCells = Object.values(golden.expected.hash.byColumn).reduce((a, b) => a + b, 0);
       expect(Number(cells.n)).toBe(expectedCells);
-      const csvCells = await session.one(`SELECT count(*) AS n FROM read_csv(${quoteLiteral(join(out, 'mismatches.csv'))})`);
+      const csvCells = await session.one(
+        `SELECT count(*) AS n FROM read_csv(${quoteLiteral(join(out, 'mismatches.csv'))})`,
+      );
       expect(Number(csvCells.n)).toBe(expectedCells);
-      const kinds = await session.rows(`SELECT kind, count(*) AS n FROM read_parquet(${quoteLiteral(join(out, 'key-issues.parquet'))}) GROUP BY kind ORDER BY kind`);
+      const kinds = await session.rows(
+        `SELECT kind, count(*) AS n FROM read_parquet(${quoteLiteral(join(out, 'key-issues.parquet'))}) GROUP BY kind ORDER BY kind`,
+      );
       const k = golden.expected.keys;
       expect(kinds.map((r) => [r.kind, Number(r.n)])).toEqual([
         ['duplicate_source', k.duplicateKeysSource],
@@ -79,7 +85,15 @@ describe('runReconciliation reports', () => {
     expect(json.reconciled).toBe(false);
     expect(json.hash.mismatchedRows).toBe(golden.expected.hash.mismatchedRows);
     expect(Object.values(json.artifacts).sort()).toEqual(
-      ['key-issues.csv', 'key-issues.parquet', 'mismatches.csv', 'mismatches.parquet', 'recon-report.xlsx', 'result.json', 'summary.csv'].sort(),
+      [
+        'key-issues.csv',
+        'key-issues.parquet',
+        'mismatches.csv',
+        'mismatches.parquet',
+        'recon-report.xlsx',
+        'result.json',
+        'summary.csv',
+      ].sort(),
     );
   });
 

@@ -32,7 +32,10 @@ export async function writeReports(ctx: ReconContext, result: ReconResult): Prom
     result.artifacts.result = REPORT_FILES.result;
   } catch (error) {
     if (error instanceof ReconError) throw error;
-    throw new ReconError('REPORT_FAILED', `cannot write reports to '${dir}': ${describeError(error)}`, { domain: 'external', cause: error });
+    throw new ReconError('REPORT_FAILED', `cannot write reports to '${dir}': ${describeError(error)}`, {
+      domain: 'external',
+      cause: error,
+    });
   }
   ctx.logger.info({ dir, artifacts: Object.keys(result.artifacts) }, 'reports written');
 }
@@ -51,7 +54,10 @@ export async function writeResultJson(dir: string, result: ReconResult): Promise
  * const result = await runReconciliation(await loadReconConfig('recon.yaml'), { logger });
  * process.exitCode = result.reconciled ? 0 : 2;
  */
-export async function runReconciliation(config: ReconConfig, options: Omit<ReconcileOptions, 'onResult'> = {}): Promise<ReconResult> {
+export async function runReconciliation(
+  config: ReconConfig,
+  options: Omit<ReconcileOptions, 'onResult'> = {},
+): Promise<ReconResult> {
   const result = await reconcile(config, { ...options, onResult: writeReports });
   await writeResultJson(config.output.dir, result);
   return result;

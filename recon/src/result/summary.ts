@@ -46,7 +46,10 @@ export function buildSummary(r: Parts): SummaryRow[] {
       targetCount: sum(r.nulls.columns.map((c) => c.targetNulls)),
       difference: failedNulls.length,
       matchRate: pct(r.nulls.columns.length - failedNulls.length, r.nulls.columns.length),
-      detail: failedNulls.length === 0 ? 'null counts equal in every column' : `null counts differ in: ${failedNulls.map((c) => `${c.column} (${c.delta >= 0 ? '+' : ''}${c.delta})`).join(', ')}`,
+      detail:
+        failedNulls.length === 0
+          ? 'null counts equal in every column'
+          : `null counts differ in: ${failedNulls.map((c) => `${c.column} (${c.delta >= 0 ? '+' : ''}${c.delta})`).join(', ')}`,
     },
     {
       check: 'aggregates',
@@ -55,12 +58,47 @@ export function buildSummary(r: Parts): SummaryRow[] {
       targetCount: null,
       difference: failedAggs.length,
       matchRate: pct(r.aggregates.rows.length - failedAggs.length, r.aggregates.rows.length),
-      detail: failedAggs.length === 0 ? 'sum/min/max/avg within tolerance' : `outside tolerance: ${failedAggs.map((a) => `${a.column}.${a.metric}`).join(', ')}`,
+      detail:
+        failedAggs.length === 0
+          ? 'sum/min/max/avg within tolerance'
+          : `outside tolerance: ${failedAggs.map((a) => `${a.column}.${a.metric}`).join(', ')}`,
     },
-    { check: 'orphans_source_only', status: k.status === 'ERROR' ? 'ERROR' : k.sourceOnly > 0 ? 'FAIL' : 'PASS', sourceCount: distinctSource, targetCount: null, difference: k.sourceOnly, matchRate: pct(distinctSource - k.sourceOnly, distinctSource), detail: 'keys present only in the source' },
-    { check: 'orphans_target_only', status: k.status === 'ERROR' ? 'ERROR' : k.targetOnly > 0 ? 'FAIL' : 'PASS', sourceCount: null, targetCount: distinctTarget, difference: k.targetOnly, matchRate: pct(distinctTarget - k.targetOnly, distinctTarget), detail: 'keys present only in the target' },
-    { check: 'duplicate_keys', status: k.status === 'ERROR' ? 'ERROR' : k.duplicateKeysSource + k.duplicateKeysTarget > 0 ? 'FAIL' : 'PASS', sourceCount: k.duplicateKeysSource, targetCount: k.duplicateKeysTarget, difference: k.duplicateKeysSource + k.duplicateKeysTarget, matchRate: null, detail: `duplicate rows: ${k.duplicateRowsSource} in source, ${k.duplicateRowsTarget} in target (excluded from row comparison)` },
-    { check: 'row_hash', status: r.hash.status, sourceCount: r.hash.pairedRows, targetCount: r.hash.pairedRows, difference: r.hash.mismatchedRows, matchRate: pct(r.hash.matchedRows, r.hash.pairedRows), detail: r.hash.detail },
+    {
+      check: 'orphans_source_only',
+      status: k.status === 'ERROR' ? 'ERROR' : k.sourceOnly > 0 ? 'FAIL' : 'PASS',
+      sourceCount: distinctSource,
+      targetCount: null,
+      difference: k.sourceOnly,
+      matchRate: pct(distinctSource - k.sourceOnly, distinctSource),
+      detail: 'keys present only in the source',
+    },
+    {
+      check: 'orphans_target_only',
+      status: k.status === 'ERROR' ? 'ERROR' : k.targetOnly > 0 ? 'FAIL' : 'PASS',
+      sourceCount: null,
+      targetCount: distinctTarget,
+      difference: k.targetOnly,
+      matchRate: pct(distinctTarget - k.targetOnly, distinctTarget),
+      detail: 'keys present only in the target',
+    },
+    {
+      check: 'duplicate_keys',
+      status: k.status === 'ERROR' ? 'ERROR' : k.duplicateKeysSource + k.duplicateKeysTarget > 0 ? 'FAIL' : 'PASS',
+      sourceCount: k.duplicateKeysSource,
+      targetCount: k.duplicateKeysTarget,
+      difference: k.duplicateKeysSource + k.duplicateKeysTarget,
+      matchRate: null,
+      detail: `duplicate rows: ${k.duplicateRowsSource} in source, ${k.duplicateRowsTarget} in target (excluded from row comparison)`,
+    },
+    {
+      check: 'row_hash',
+      status: r.hash.status,
+      sourceCount: r.hash.pairedRows,
+      targetCount: r.hash.pairedRows,
+      difference: r.hash.mismatchedRows,
+      matchRate: pct(r.hash.matchedRows, r.hash.pairedRows),
+      detail: r.hash.detail,
+    },
   ];
 }
 

@@ -9,7 +9,9 @@ import { quoteLiteral } from '../sql/quote.js';
 export async function writeTable(dir: string, file: string, select: string): Promise<string> {
   const session = await DuckSession.open({ threads: 1 });
   try {
-    await session.run(`COPY (${select}) TO ${quoteLiteral(join(dir, file))} (FORMAT ${file.endsWith('.csv') ? 'csv' : 'parquet'})`);
+    await session.run(
+      `COPY (${select}) TO ${quoteLiteral(join(dir, file))} (FORMAT ${file.endsWith('.csv') ? 'csv' : 'parquet'})`,
+    );
   } finally {
     session.close();
   }

@@ -1,5 +1,11 @@
 import { JobDefinitionError } from '../errors.js';
-import { filterOperator, flatMapOperator, mapOperator, processOperator, unionOperator } from '../operators/stateless-operators.js';
+import {
+  filterOperator,
+  flatMapOperator,
+  mapOperator,
+  processOperator,
+  unionOperator,
+} from '../operators/stateless-operators.js';
 import { sinkOperator } from '../operators/sink-operator.js';
 import type { Sink } from '../sink/sink.js';
 import type { KeyValue } from '../types.js';
@@ -70,7 +76,8 @@ export class DataStream<T> {
   /** Merges streams of the same type. */
   union(...others: DataStream<T>[]): DataStream<T> {
     for (const other of others) {
-      if (other.builder !== this.builder) throw new JobDefinitionError('union() of streams from different StreamEnvironments');
+      if (other.builder !== this.builder)
+        throw new JobDefinitionError('union() of streams from different StreamEnvironments');
     }
     const node = this.builder.add({
       kind: 'union',
@@ -187,7 +194,8 @@ export class WindowedStream<T, K extends KeyValue> {
 
   /** Keeps fired windows for `ms` more of event time; late records update them and re-fire. @default 0 */
   allowedLateness(ms: number): this {
-    if (!Number.isFinite(ms) || ms < 0) throw new JobDefinitionError(`allowedLateness must be a finite number >= 0, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new JobDefinitionError(`allowedLateness must be a finite number >= 0, got ${ms}`);
     this.#allowedLatenessMs = ms;
     return this;
   }
@@ -199,8 +207,14 @@ export class WindowedStream<T, K extends KeyValue> {
   }
 
   aggregate<ACC, R>(fn: AggregateFunction<T, ACC, R>): DataStream<R>;
-  aggregate<ACC, R, OUT>(fn: AggregateFunction<T, ACC, R>, windowFunction: ProcessWindowFunction<R, OUT, K>): DataStream<OUT>;
-  aggregate<ACC, R, OUT>(fn: AggregateFunction<T, ACC, R>, windowFunction?: ProcessWindowFunction<R, OUT, K>): DataStream<OUT | R> {
+  aggregate<ACC, R, OUT>(
+    fn: AggregateFunction<T, ACC, R>,
+    windowFunction: ProcessWindowFunction<R, OUT, K>,
+  ): DataStream<OUT>;
+  aggregate<ACC, R, OUT>(
+    fn: AggregateFunction<T, ACC, R>,
+    windowFunction?: ProcessWindowFunction<R, OUT, K>,
+  ): DataStream<OUT | R> {
     const spec = {
       keySelector: this.keySelector,
       aggregate: fn,

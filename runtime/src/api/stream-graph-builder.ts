@@ -45,7 +45,9 @@ export class StreamGraphBuilder {
       throw new JobDefinitionError('the job has no source: call env.fromSource(...) first');
     }
     if (!this.#nodes.some((n) => n.isSink)) {
-      throw new JobDefinitionError('the job has no sink, so it would compute nothing anyone sees. Did you forget to call sinkTo(...)?');
+      throw new JobDefinitionError(
+        'the job has no sink, so it would compute nothing anyone sees. Did you forget to call sinkTo(...)?',
+      );
     }
     return { nodes: [...this.#nodes] };
   }

@@ -53,7 +53,9 @@ export class TaskCheckpoints {
       await this.store.put(manifest.stateKey, body);
       await this.store.put(`${dir}${MANIFEST}`, Buffer.from(JSON.stringify(manifest)));
     } catch (cause) {
-      throw new CheckpointError(`checkpoint ${checkpoint.checkpointId} of task '${this.taskId}' could not be written`, { cause });
+      throw new CheckpointError(`checkpoint ${checkpoint.checkpointId} of task '${this.taskId}' could not be written`, {
+        cause,
+      });
     }
     return body.byteLength;
   }

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { describeCheckpointStoreContract } from '../testing/checkpoint-store-contract.js';
 import { LocalCheckpointStore } from './local-checkpoint-store.js';
 
-describeCheckpointStoreContract('LocalCheckpointStore', async () => new LocalCheckpointStore(await mkdtemp(join(tmpdir(), 'chk-'))));
+describeCheckpointStoreContract(
+  'LocalCheckpointStore',
+  async () => new LocalCheckpointStore(await mkdtemp(join(tmpdir(), 'chk-'))),
+);
 
 describe('LocalCheckpointStore', () => {
   it('rejects keys that would escape its folder', async () => {

@@ -5,8 +5,15 @@ import { CheckpointError } from '../errors.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 
 function checkKey(key: string): void {
-  if (key.length === 0 || key.startsWith('/') || key.split('/').some((part) => part === '..' || part === '.' || part === '')) {
-    throw new CheckpointError(`invalid checkpoint key '${key}': use relative keys of non-empty segments without '.' or '..'`, { domain: 'user', retryable: false });
+  if (
+    key.length === 0 ||
+    key.startsWith('/') ||
+    key.split('/').some((part) => part === '..' || part === '.' || part === '')
+  ) {
+    throw new CheckpointError(
+      `invalid checkpoint key '${key}': use relative keys of non-empty segments without '.' or '..'`,
+      { domain: 'user', retryable: false },
+    );
   }
 }
 

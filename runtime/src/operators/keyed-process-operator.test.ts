@@ -2,7 +2,14 @@ import type { DataStream } from '../api/data-stream.js';
 import { describe, expect, it } from 'vitest';
 import type { KeyedProcessFunction } from '../api/functions.js';
 import { OutputTag } from '../api/output-tag.js';
-import { ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor, type ListState, type MapState, type ValueState } from '../state/state-descriptors.js';
+import {
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ValueStateDescriptor,
+  type ListState,
+  type MapState,
+  type ValueState,
+} from '../state/state-descriptors.js';
 import { OperatorHarness } from '../testing/operator-harness.js';
 
 interface Event {
@@ -24,7 +31,9 @@ describe('KeyedProcessFunction', () => {
           },
         }),
     );
-    h.processElement({ user: 'a', amount: 1 }, 1).processElement({ user: 'b', amount: 5 }, 2).processElement({ user: 'a', amount: 2 }, 3);
+    h.processElement({ user: 'a', amount: 1 }, 1)
+      .processElement({ user: 'b', amount: 5 }, 2)
+      .processElement({ user: 'a', amount: 2 }, 3);
     expect(h.outputValues()).toEqual(['a=1', 'b=5', 'a=3']);
   });
 
@@ -53,7 +62,9 @@ describe('KeyedProcessFunction', () => {
           },
         }),
     );
-    h.processElement({ user: 'a', amount: 1 }, 1).processElement({ user: 'a', amount: 2 }, 2).processElement({ user: 'b', amount: 4 }, 3);
+    h.processElement({ user: 'a', amount: 1 }, 1)
+      .processElement({ user: 'a', amount: 2 }, 2)
+      .processElement({ user: 'b', amount: 4 }, 3);
     h.processElement({ user: 'a', amount: -1 }, 4);
     expect(h.outputValues()).toEqual(['1|odd:1', '1+2|odd:1,even:1', '4|even:1', 'cleared:0:0']);
   });
@@ -85,7 +96,9 @@ describe('KeyedProcessFunction', () => {
           onTimer: (ts, ctx, out) => out.collect(`${ctx.getCurrentKey()}@${ts}:${ctx.timeDomain}`),
         }),
     );
-    h.processElement({ user: 'a', amount: 1 }, 0).processElement({ user: 'b', amount: 1 }, 0).processElement({ user: 'b', amount: -1 }, 0);
+    h.processElement({ user: 'a', amount: 1 }, 0)
+      .processElement({ user: 'b', amount: 1 }, 0)
+      .processElement({ user: 'b', amount: -1 }, 0);
     h.setProcessingTime(999);
     expect(h.output()).toEqual([]);
     h.setProcessingTime(1_000);

@@ -1,4 +1,11 @@
-import type { KeyedProcessContext, KeyedProcessFunction, KeySelector, OnTimerContext, TimeDomain, TimerService } from '../api/functions.js';
+import type {
+  KeyedProcessContext,
+  KeyedProcessFunction,
+  KeySelector,
+  OnTimerContext,
+  TimeDomain,
+  TimerService,
+} from '../api/functions.js';
 import type { OutputTag } from '../api/output-tag.js';
 import { KeyedStateBackend, type KeyedStateSnapshot } from '../state/keyed-state-backend.js';
 import { createRuntimeContext } from '../state/runtime-context.js';

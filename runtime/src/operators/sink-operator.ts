@@ -8,7 +8,11 @@ export interface SinkOperator extends StreamOperator {
 }
 
 export function sinkOperator<T>(sink: Sink<T>, init: OperatorInit): SinkOperator {
-  const writer = sink.createWriter({ jobId: init.jobId, taskId: init.taskId, operatorId: init.operatorId }) as SinkWriter<unknown>;
+  const writer = sink.createWriter({
+    jobId: init.jobId,
+    taskId: init.taskId,
+    operatorId: init.operatorId,
+  }) as SinkWriter<unknown>;
   return {
     writer,
     processBatch(values, timestamps) {

@@ -1,4 +1,10 @@
-import type { FilterFunction, FlatMapFunction, MapFunction, ProcessContext, ProcessFunction } from '../api/functions.js';
+import type {
+  FilterFunction,
+  FlatMapFunction,
+  MapFunction,
+  ProcessContext,
+  ProcessFunction,
+} from '../api/functions.js';
 import type { OutputTag } from '../api/output-tag.js';
 import type { Collector, Timestamp } from '../types.js';
 import type { OperatorInit, StreamOperator } from './operator.js';

@@ -22,7 +22,8 @@ export class CollectSink<T> implements Sink<T> {
   createWriter({ taskId }: { taskId: string }): SinkWriter<T> {
     return {
       write: (values, timestamps) => {
-        for (let i = 0; i < values.length; i++) this.records.push({ value: values[i]!, timestamp: timestamps[i]!, taskId });
+        for (let i = 0; i < values.length; i++)
+          this.records.push({ value: values[i]!, timestamp: timestamps[i]!, taskId });
       },
     };
   }

@@ -11,12 +11,19 @@ describe('DataGeneratorSource', () => {
     const first = reader.poll(4) as SplitBatch<string>;
     expect(first.records).toEqual(['1:0', '1:1', '1:2', '1:3']);
     const resumed = source.createReader({ id: 'gen-1' }, first.position) as { poll(n: number): SplitBatch<string> };
-    expect(resumed.poll(100)).toEqual({ records: ['1:4', '1:5', '1:6', '1:7', '1:8', '1:9'], position: 10, end: { children: [] } });
+    expect(resumed.poll(100)).toEqual({
+      records: ['1:4', '1:5', '1:6', '1:7', '1:8', '1:9'],
+      position: 10,
+      end: { children: [] },
+    });
   });
 
   it('paces records to the configured rate on its clock', () => {
     const clock = new ManualClock(1_000);
-    const reader = new DataGeneratorSource({ generate: (i) => i, ratePerSecond: 100, clock }).createReader({ id: 'gen-0' }, undefined);
+    const reader = new DataGeneratorSource({ generate: (i) => i, ratePerSecond: 100, clock }).createReader(
+      { id: 'gen-0' },
+      undefined,
+    );
     expect((reader.poll(1_000) as SplitBatch<number>).records).toHaveLength(0);
     clock.advance(250);
     expect((reader.poll(1_000) as SplitBatch<number>).records).toHaveLength(25);

@@ -61,13 +61,18 @@ export class InMemorySource<T> implements Source<T> {
     return {
       poll: (max): SplitBatch<T> => {
         this.polls.set(split.id, (this.polls.get(split.id) ?? 0) + 1);
-        const records = next === 0 && split.records.length <= max ? split.records : split.records.slice(next, next + max);
+        const records =
+          next === 0 && split.records.length <= max ? split.records : split.records.slice(next, next + max);
         next += records.length;
         const drained = next >= split.records.length;
         if (!drained || split.open === true) return { records, position: next };
         const children = (split.children ?? []).map((id) => {
           const child = this.#splits.get(id);
-          return { id, parents: child?.parents ?? [split.id], ...(child?.meta !== undefined ? { meta: child.meta } : {}) };
+          return {
+            id,
+            parents: child?.parents ?? [split.id],
+            ...(child?.meta !== undefined ? { meta: child.meta } : {}),
+          };
         });
         return { records, position: next, end: { children } };
       },

@@ -1,6 +1,13 @@
 import { IllegalStateError, JobDefinitionError } from '../errors.js';
 import type { Json, KeyValue } from '../types.js';
-import type { ListState, ListStateDescriptor, MapState, MapStateDescriptor, ValueState, ValueStateDescriptor } from './state-descriptors.js';
+import type {
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ValueState,
+  ValueStateDescriptor,
+} from './state-descriptors.js';
 
 type StateKind = 'value' | 'list' | 'map';
 
@@ -28,7 +35,9 @@ export class KeyedStateBackend {
 
   get currentKey(): KeyValue {
     if (this.#currentKey === undefined) {
-      throw new IllegalStateError('keyed state was accessed outside of processElement/onTimer: there is no current key');
+      throw new IllegalStateError(
+        'keyed state was accessed outside of processElement/onTimer: there is no current key',
+      );
     }
     return this.#currentKey;
   }
@@ -37,7 +46,9 @@ export class KeyedStateBackend {
     const existing = this.#tables.get(name);
     if (existing !== undefined) {
       if (existing.kind !== kind) {
-        throw new JobDefinitionError(`state '${name}' is declared as ${kind} state but already exists as ${existing.kind} state; give each state its own name`);
+        throw new JobDefinitionError(
+          `state '${name}' is declared as ${kind} state but already exists as ${existing.kind} state; give each state its own name`,
+        );
       }
       return existing;
     }
@@ -66,7 +77,8 @@ export class KeyedStateBackend {
       get: () => list(false) ?? [],
       add: (value) => void list(true)!.push(value),
       addAll: (values) => void list(true)!.push(...values),
-      update: (values) => (values.length === 0 ? void data.delete(this.currentKey) : void data.set(this.currentKey, [...values])),
+      update: (values) =>
+        values.length === 0 ? void data.delete(this.currentKey) : void data.set(this.currentKey, [...values]),
       clear: () => void data.delete(this.currentKey),
     };
   }

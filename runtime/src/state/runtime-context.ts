@@ -1,5 +1,12 @@
 import type { KeyedStateBackend } from './keyed-state-backend.js';
-import type { ListState, ListStateDescriptor, MapState, MapStateDescriptor, ValueState, ValueStateDescriptor } from './state-descriptors.js';
+import type {
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ValueState,
+  ValueStateDescriptor,
+} from './state-descriptors.js';
 
 /** What a user function sees of its task in `open`: who it is, and its keyed state. */
 export interface RuntimeContext {
@@ -11,7 +18,10 @@ export interface RuntimeContext {
   getMapState<UK extends string | number, UV>(descriptor: MapStateDescriptor<UK, UV>): MapState<UK, UV>;
 }
 
-export function createRuntimeContext(ids: { jobId: string; taskId: string; operatorId: string }, backend: KeyedStateBackend): RuntimeContext {
+export function createRuntimeContext(
+  ids: { jobId: string; taskId: string; operatorId: string },
+  backend: KeyedStateBackend,
+): RuntimeContext {
   return {
     ...ids,
     getState: (d) => backend.valueState(d),

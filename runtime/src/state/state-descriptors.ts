@@ -21,7 +21,8 @@ export class MapStateDescriptor<UK extends string | number, UV> {
   constructor(readonly name: string) {}
 }
 
-export type StateDescriptor = ValueStateDescriptor<unknown> | ListStateDescriptor<unknown> | MapStateDescriptor<string | number, unknown>;
+export type StateDescriptor =
+  ValueStateDescriptor<unknown> | ListStateDescriptor<unknown> | MapStateDescriptor<string | number, unknown>;
 
 export interface ValueState<T> {
   value(): T | undefined;

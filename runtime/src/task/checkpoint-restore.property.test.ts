@@ -44,7 +44,10 @@ function build(splits: Ev[][], sink: Sinks) {
   const env = StreamEnvironment.create();
   const late = new OutputTag<Ev>('late');
   const source = new InMemorySource(splits.map((records, i) => ({ id: `s${i}`, records })));
-  const events = env.fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<Ev>(300).withTimestampAssigner((e) => e.t));
+  const events = env.fromSource(
+    source,
+    WatermarkStrategy.forBoundedOutOfOrderness<Ev>(300).withTimestampAssigner((e) => e.t),
+  );
   const windows = events
     .keyBy((e) => e.key)
     .window(TumblingEventTimeWindows.of(1_000))
@@ -53,7 +56,11 @@ function build(splits: Ev[][], sink: Sinks) {
     .aggregate(sum, (key, ctx, [r], out) => out.collect(`tumble ${key} ${ctx.window.start} n=${r![0]} v=${r![1]}`))
     .uid('tumble');
   windows.sinkTo(sink.tumble).uid('sink-tumble');
-  windows.getSideOutput(late).map((e) => `late ${e.key} ${e.t}`).sinkTo(sink.late).uid('sink-late');
+  windows
+    .getSideOutput(late)
+    .map((e) => `late ${e.key} ${e.t}`)
+    .sinkTo(sink.late)
+    .uid('sink-late');
   events
     .keyBy((e) => e.key)
     .window(SlidingEventTimeWindows.of(2_000, 500))
@@ -78,7 +85,11 @@ function build(splits: Ev[][], sink: Sinks) {
   return env.getJobGraph();
 }
 
-const eventArb = fc.record({ key: fc.constantFrom('A', 'B', 'C'), t: fc.integer({ min: 0, max: 8_000 }), v: fc.integer({ min: 1, max: 9 }) });
+const eventArb = fc.record({
+  key: fc.constantFrom('A', 'B', 'C'),
+  t: fc.integer({ min: 0, max: 8_000 }),
+  v: fc.integer({ min: 1, max: 9 }),
+});
 // Mostly increasing timestamps with jitter, so some records are out of order and some are late.
 const splitArb = fc
   .array(eventArb, { minLength: 0, maxLength: 40 })

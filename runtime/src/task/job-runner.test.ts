@@ -21,7 +21,12 @@ interface Ev {
   t: number;
 }
 const evs = (key: string, ...ts: number[]): Ev[] => ts.map((t) => ({ key, t }));
-const count: AggregateFunction<Ev, number, number> = { createAccumulator: () => 0, add: (_e, n) => n + 1, getResult: (n) => n, merge: (a, b) => a + b };
+const count: AggregateFunction<Ev, number, number> = {
+  createAccumulator: () => 0,
+  add: (_e, n) => n + 1,
+  getResult: (n) => n,
+  merge: (a, b) => a + b,
+};
 
 /** Wraps a source to record the order in which splits deliver records. */
 function recording<T>(inner: Source<T>, log: string[]): Source<T> {
@@ -44,7 +49,10 @@ function recording<T>(inner: Source<T>, log: string[]): Source<T> {
 function windowEnv(source: Source<Ev>, sink: Sink<string>) {
   const env = StreamEnvironment.create();
   env
-    .fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withTimestampAssigner((e) => e.t))
+    .fromSource(
+      source,
+      WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withTimestampAssigner((e) => e.t),
+    )
     .keyBy((e) => e.key)
     .window(TumblingEventTimeWindows.of(10_000))
     .aggregate(count, (key, ctx, [n], out) => out.collect(`${key}[${ctx.window.start}]=${n}`))
@@ -71,7 +79,8 @@ describe('runJob with a task per split', () => {
     { id: 'c1', records: evs('A', 3_000, 12_000), parents: ['p'] },
     { id: 'c2', records: evs('B', 4_000, 5_000), parents: ['p'] },
   ];
-  const owner = (key: string | number, child: SplitDescriptor): boolean => (key === 'A' ? child.id === 'c1' : child.id === 'c2');
+  const owner = (key: string | number, child: SplitDescriptor): boolean =>
+    key === 'A' ? child.id === 'c1' : child.id === 'c2';
 
   it('drains the parent before its children and seeds each child with its own keys only', async () => {
     const log: string[] = [];
@@ -81,7 +90,11 @@ describe('runJob with a task per split', () => {
     expect(log.lastIndexOf('p')).toBeLessThan(log.indexOf('c1'));
     expect(log.lastIndexOf('p')).toBeLessThan(log.indexOf('c2'));
     // Window [0, 10 s) spans the reshard: the parent's records reach the child that owns the key, once.
-    expect(sink.records.map((r) => `${r.taskId}:${r.value}`).sort()).toEqual(['c1:A[0]=3', 'c1:A[10000]=1', 'c2:B[0]=3']);
+    expect(sink.records.map((r) => `${r.taskId}:${r.value}`).sort()).toEqual([
+      'c1:A[0]=3',
+      'c1:A[10000]=1',
+      'c2:B[0]=3',
+    ]);
     expect(result.tasks.map((t) => [t.id, t.status]).sort()).toEqual([
       ['c1', 'FINISHED'],
       ['c2', 'FINISHED'],
@@ -111,9 +124,18 @@ describe('runJob with a task per split', () => {
   it('resumes a stopped child from its own checkpoint after the reshard, not from the parents', async () => {
     const checkpointStore = await store();
     const sink = new TransactionalCollectSink<string>();
-    const first = windowEnv(new InMemorySource(resharded()), sink).executeAsync({ jobId: 'r', stateKeyFilter: owner, checkpointStore, maxBatchSize: 1 });
+    const first = windowEnv(new InMemorySource(resharded()), sink).executeAsync({
+      jobId: 'r',
+      stateKeyFilter: owner,
+      checkpointStore,
+      maxBatchSize: 1,
+    });
     await first.done;
-    const again = await windowEnv(new InMemorySource(resharded()), sink).execute({ jobId: 'r', stateKeyFilter: owner, checkpointStore });
+    const again = await windowEnv(new InMemorySource(resharded()), sink).execute({
+      jobId: 'r',
+      stateKeyFilter: owner,
+      checkpointStore,
+    });
     expect(again.tasks.map((t) => t.status).sort()).toEqual(['FINISHED', 'FINISHED', 'HANDED_OFF']);
     expect([...sink.committed].sort()).toEqual(['A[0]=3', 'A[10000]=1', 'B[0]=3']);
   });
@@ -123,17 +145,40 @@ describe('runJob lifecycle', () => {
   it('stops on request with a checkpoint and resumes from it on the next run, without duplicates', async () => {
     const checkpointStore = await store();
     const sink = new TransactionalCollectSink<string>();
-    const source = new InMemorySource([{ id: 's', records: evs('A', ...Array.from({ length: 50 }, (_, i) => i * 1_000)), open: true }]);
+    const source = new InMemorySource([
+      { id: 's', records: evs('A', ...Array.from({ length: 50 }, (_, i) => i * 1_000)), open: true },
+    ]);
     const clock = new ManualClock();
-    const job = windowEnv(source, sink).executeAsync({ jobId: 'stop', checkpointStore, maxBatchSize: 10, clock, tasks: 'single' });
-    while (sink.committed.length === 0 && (job.tasks().get('task-0')?.watermark ?? 0) < 45_000) await new Promise((r) => setImmediate(r));
+    const job = windowEnv(source, sink).executeAsync({
+      jobId: 'stop',
+      checkpointStore,
+      maxBatchSize: 10,
+      clock,
+      tasks: 'single',
+    });
+    while (sink.committed.length === 0 && (job.tasks().get('task-0')?.watermark ?? 0) < 45_000)
+      await new Promise((r) => setImmediate(r));
     const stopped = await job.stop();
     expect(stopped.status).toBe('STOPPED');
     source.push('s', ...evs('A', 50_000, 61_000));
     source.close('s');
-    const resumed = await windowEnv(source, sink).execute({ jobId: 'stop', checkpointStore, maxBatchSize: 10, clock, tasks: 'single' });
+    const resumed = await windowEnv(source, sink).execute({
+      jobId: 'stop',
+      checkpointStore,
+      maxBatchSize: 10,
+      clock,
+      tasks: 'single',
+    });
     expect(resumed.status).toBe('FINISHED');
-    expect(sink.committed).toEqual(['A[0]=10', 'A[10000]=10', 'A[20000]=10', 'A[30000]=10', 'A[40000]=10', 'A[50000]=1', 'A[60000]=1']);
+    expect(sink.committed).toEqual([
+      'A[0]=10',
+      'A[10000]=10',
+      'A[20000]=10',
+      'A[30000]=10',
+      'A[40000]=10',
+      'A[50000]=1',
+      'A[60000]=1',
+    ]);
   });
 
   it('restarts a failed task from its last checkpoint and still writes each result once', async () => {
@@ -154,14 +199,33 @@ describe('runJob lifecycle', () => {
       },
     };
     const metrics = new InMemoryMetrics();
-    const source = new InMemorySource([{ id: 's', records: evs('A', ...Array.from({ length: 60 }, (_, i) => i * 1_000)) }]);
-    const result = await windowEnv(source, flaky).execute({ jobId: 'flaky', checkpointStore, checkpointIntervalMs: 1, maxBatchSize: 5, metrics, clock: new ManualClock() });
+    const source = new InMemorySource([
+      { id: 's', records: evs('A', ...Array.from({ length: 60 }, (_, i) => i * 1_000)) },
+    ]);
+    const result = await windowEnv(source, flaky).execute({
+      jobId: 'flaky',
+      checkpointStore,
+      checkpointIntervalMs: 1,
+      maxBatchSize: 5,
+      metrics,
+      clock: new ManualClock(),
+    });
     expect(result.status).toBe('FINISHED');
-    expect(committed.committed).toEqual(['A[0]=10', 'A[10000]=10', 'A[20000]=10', 'A[30000]=10', 'A[40000]=10', 'A[50000]=10']);
+    expect(committed.committed).toEqual([
+      'A[0]=10',
+      'A[10000]=10',
+      'A[20000]=10',
+      'A[30000]=10',
+      'A[40000]=10',
+      'A[50000]=10',
+    ]);
   });
 
   it('fails the job with the cause when restarts run out', async () => {
-    const broken: Sink<string> = { name: 'broken', createWriter: () => ({ write: () => Promise.reject(new Error('disk full')) }) };
+    const broken: Sink<string> = {
+      name: 'broken',
+      createWriter: () => ({ write: () => Promise.reject(new Error('disk full')) }),
+    };
     const env = windowEnv(InMemorySource.of(evs('A', 1, 20_000)), broken);
     await expect(env.execute({ jobId: 'broken', restartAttempts: 0 })).rejects.toThrow(/disk full/);
   });
@@ -181,7 +245,13 @@ describe('user functions across tasks', () => {
     const sink = new CollectSink<string>();
     const env = StreamEnvironment.create();
     env
-      .fromSource(new InMemorySource([{ id: 'a', records: evs('A', 1, 2, 3) }, { id: 'b', records: evs('B', 1, 2) }]), WatermarkStrategy.noWatermarks<Ev>())
+      .fromSource(
+        new InMemorySource([
+          { id: 'a', records: evs('A', 1, 2, 3) },
+          { id: 'b', records: evs('B', 1, 2) },
+        ]),
+        WatermarkStrategy.noWatermarks<Ev>(),
+      )
       .keyBy((e) => e.key)
       .process<string>(() => {
         let n: ValueState<number>;
@@ -209,7 +279,10 @@ describe('dynamic split assignment', () => {
       { id: 'b', records: evs('B', 1, 2), open: true },
     ]);
     const env = StreamEnvironment.create();
-    env.fromSource(source, WatermarkStrategy.noWatermarks<Ev>()).map((e) => `${e.key}${e.t}`).sinkTo(sink);
+    env
+      .fromSource(source, WatermarkStrategy.noWatermarks<Ev>())
+      .map((e) => `${e.key}${e.t}`)
+      .sinkTo(sink);
     const job = env.executeAsync({
       jobId: 'leased',
       checkpointStore,

@@ -54,12 +54,19 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
   const sources = graph.nodes.filter((n) => n.source !== undefined);
   const taskIdOf = (s: AssignedSplit): string => (sources.length > 1 ? splitUid(s) : s.descriptor.id);
   const storage = (taskId: string): TaskCheckpoints | undefined =>
-    options.checkpointStore ? new TaskCheckpoints(options.checkpointStore, options.jobId, taskId, options.retainCheckpoints ?? 3) : undefined;
+    options.checkpointStore
+      ? new TaskCheckpoints(options.checkpointStore, options.jobId, taskId, options.retainCheckpoints ?? 3)
+      : undefined;
 
   function createTask(taskId: string, splits: AssignedSplit[], seed?: TaskCheckpoint[]): Task {
     const child = splits[0]?.descriptor;
     const keep = options.stateKeyFilter;
-    if (seed !== undefined && child !== undefined && keep === undefined && parentUids(splits[0]!).some((p) => (siblings.get(p) ?? 0) > 1)) {
+    if (
+      seed !== undefined &&
+      child !== undefined &&
+      keep === undefined &&
+      parentUids(splits[0]!).some((p) => (siblings.get(p) ?? 0) > 1)
+    ) {
       throw new JobDefinitionError(
         `split '${child.id}' has siblings, so its parents' state must be divided by key. Did you forget to set the stateKeyFilter job option?`,
       );
@@ -77,7 +84,9 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
       maxBatchSize: options.maxBatchSize ?? 1000,
       inFlightBudget: options.inFlightBudget ?? 10_000,
       adoptChildren: options.tasks === 'single',
-      ...(seed !== undefined && child !== undefined ? { seed: { parents: seed, keep: keep ? (k) => keep(k, child) : () => true } } : {}),
+      ...(seed !== undefined && child !== undefined
+        ? { seed: { parents: seed, keep: keep ? (k) => keep(k, child) : () => true } }
+        : {}),
     });
   }
 
@@ -116,7 +125,10 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
       } catch (error) {
         if (run.release.signal.aborted) return void (await task.release());
         if (attempts-- <= 0 || options.checkpointStore === undefined) throw error;
-        logger.error({ task: task.id, err: error, attemptsLeft: attempts }, 'task failed; restarting from its last checkpoint');
+        logger.error(
+          { task: task.id, err: error, attemptsLeft: attempts },
+          'task failed; restarting from its last checkpoint',
+        );
         run.task = make();
         tasks.set(task.id, run.task);
       }
@@ -126,7 +138,11 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
   function launch(taskId: string, splits: AssignedSplit[], seed?: TaskCheckpoint[]): void {
     for (const s of splits) launched.add(splitUid(s));
     const make = (): Task => createTask(taskId, splits, seed);
-    const run: Running = { task: make(), split: splits.length === 1 ? splits[0] : undefined, release: new AbortController() };
+    const run: Running = {
+      task: make(),
+      split: splits.length === 1 ? splits[0] : undefined,
+      release: new AbortController(),
+    };
     tasks.set(taskId, run.task);
     live.set(taskId, run);
     const promise = drive(run, make).then(() => onTaskDone(run));
@@ -147,7 +163,8 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
       ended.add(id);
       siblings.set(id, task.handedOff.filter((c) => parentUids(c).includes(id)).length);
     }
-    for (const child of task.handedOff) if (!waiting.some((w) => splitUid(w) === splitUid(child)) && !launched.has(splitUid(child))) waiting.push(child);
+    for (const child of task.handedOff)
+      if (!waiting.some((w) => splitUid(w) === splitUid(child)) && !launched.has(splitUid(child))) waiting.push(child);
     await startReady(); // its errors (a missing stateKeyFilter) fail the job through this task's promise
   }
 
@@ -165,7 +182,10 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
       waiting.splice(waiting.indexOf(split), 1);
       launched.add(splitUid(split));
       const parents = split.descriptor.parents ?? [];
-      const seed = parents.length === 0 ? undefined : (await Promise.all(parents.map((p) => finalCheckpoint(split, p)))).filter((c) => c !== undefined);
+      const seed =
+        parents.length === 0
+          ? undefined
+          : (await Promise.all(parents.map((p) => finalCheckpoint(split, p)))).filter((c) => c !== undefined);
       launch(taskIdOf(split), [split], seed);
     }
   }
@@ -176,7 +196,8 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
 
   async function listSplits(): Promise<AssignedSplit[]> {
     const all: AssignedSplit[] = [];
-    for (const node of sources) for (const descriptor of await node.source!.source.listSplits()) all.push({ source: node.id, descriptor });
+    for (const node of sources)
+      for (const descriptor of await node.source!.source.listSplits()) all.push({ source: node.id, descriptor });
     return all;
   }
 
@@ -189,14 +210,23 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
       }
     }
     for (const split of await listSplits()) {
-      if (!launched.has(splitUid(split)) && !ended.has(splitUid(split)) && !waiting.some((w) => splitUid(w) === splitUid(split))) waiting.push(split);
+      if (
+        !launched.has(splitUid(split)) &&
+        !ended.has(splitUid(split)) &&
+        !waiting.some((w) => splitUid(w) === splitUid(split))
+      )
+        waiting.push(split);
     }
     await startReady();
   }
 
   async function execute(): Promise<JobResult> {
     const all = await listSplits();
-    if (options.tasks === 'single') launch('task-0', all.filter((s) => owns(s.descriptor)));
+    if (options.tasks === 'single')
+      launch(
+        'task-0',
+        all.filter((s) => owns(s.descriptor)),
+      );
     else {
       waiting.push(...all);
       await startReady();

@@ -47,7 +47,8 @@ export class Pipeline {
         this.#sourceOutputs.set(node.id, output);
         continue;
       }
-      if (node.create === undefined) throw new RuntimeError('GRAPH', `node '${node.id}' has neither a source nor an operator`);
+      if (node.create === undefined)
+        throw new RuntimeError('GRAPH', `node '${node.id}' has neither a source nor an operator`);
       const stage = { node, output, watermark: MIN_WATERMARK } as Stage;
       stage.operator = node.create({
         jobId: ctx.jobId,
@@ -105,7 +106,9 @@ export class Pipeline {
   }
 
   sinks(): { id: string; operator: SinkOperator }[] {
-    return this.#stages.filter((s) => s.node.isSink).map((s) => ({ id: s.node.id, operator: s.operator as SinkOperator }));
+    return this.#stages
+      .filter((s) => s.node.isSink)
+      .map((s) => ({ id: s.node.id, operator: s.operator as SinkOperator }));
   }
 
   snapshot(): Record<string, Json> {

@@ -49,7 +49,10 @@ export class SinkCommitter {
     const known = new Set(this.sinks.map((s) => s.id));
     for (const [id, list] of Object.entries(committables)) {
       if (!known.has(id)) {
-        this.logger.warn({ sink: id, pending: list.length }, 'checkpoint holds committables of a sink this job no longer has; set stable uids on sinks');
+        this.logger.warn(
+          { sink: id, pending: list.length },
+          'checkpoint holds committables of a sink this job no longer has; set stable uids on sinks',
+        );
         continue;
       }
       this.#pending.set(id, [...list]);

@@ -36,7 +36,12 @@ export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
  * Event times for a batch: from the strategy's assigner, else the source's own timestamps, else
  * ingestion time. Feeds each to the split's watermark generator.
  */
-export function assignTimestamps(split: ActiveSplit, batch: SplitBatch<unknown>, generator: WatermarkGenerator, now: number): Timestamp[] {
+export function assignTimestamps(
+  split: ActiveSplit,
+  batch: SplitBatch<unknown>,
+  generator: WatermarkGenerator,
+  now: number,
+): Timestamp[] {
   const { records, timestamps: sourceTimes } = batch;
   const assigner = split.binding.strategy.timestampAssigner;
   const n = records.length;
@@ -67,9 +72,18 @@ export function openSplit(
   restoredWatermark?: Timestamp,
 ): ActiveSplit {
   const binding = graph.nodes.find((n) => n.id === split.source)?.source;
-  if (binding === undefined) throw new IllegalStateError(`split '${split.descriptor.id}' names source '${split.source}', which the job does not have`);
+  if (binding === undefined)
+    throw new IllegalStateError(
+      `split '${split.descriptor.id}' names source '${split.source}', which the job does not have`,
+    );
   const reader = binding.source.createReader(split.descriptor, position);
   const { strategy } = binding;
-  watermarks.add(splitUid(split), strategy.createGenerator(), strategy.idleTimeoutMs, now, restoredWatermark === undefined ? undefined : { watermark: restoredWatermark });
+  watermarks.add(
+    splitUid(split),
+    strategy.createGenerator(),
+    strategy.idleTimeoutMs,
+    now,
+    restoredWatermark === undefined ? undefined : { watermark: restoredWatermark },
+  );
   return { ...split, binding, reader, position: position ?? null };
 }

@@ -65,14 +65,31 @@ export class Task {
     this.#m = taskMetrics(options.metrics, { job: options.jobId, task: options.taskId });
   }
 
-  get id(): string { return this.options.taskId; }
-  get status(): TaskStatus { return this.#status; }
-  get watermark(): Timestamp { return this.#emitted; }
-  get done(): boolean { return this.#status === 'FINISHED' || this.#status === 'HANDED_OFF' || this.#status === 'STOPPED' || this.#status === 'RELEASED'; }
+  get id(): string {
+    return this.options.taskId;
+  }
+  get status(): TaskStatus {
+    return this.#status;
+  }
+  get watermark(): Timestamp {
+    return this.#emitted;
+  }
+  get done(): boolean {
+    return (
+      this.#status === 'FINISHED' ||
+      this.#status === 'HANDED_OFF' ||
+      this.#status === 'STOPPED' ||
+      this.#status === 'RELEASED'
+    );
+  }
   /** Children of this task's ended splits, for the runner to start elsewhere. */
-  get handedOff(): readonly AssignedSplit[] { return this.#handedOff; }
+  get handedOff(): readonly AssignedSplit[] {
+    return this.#handedOff;
+  }
   /** The last checkpoint taken (in memory, whether or not a store is configured). */
-  get lastCheckpoint(): TaskCheckpoint | undefined { return this.#lastCheckpoint; }
+  get lastCheckpoint(): TaskCheckpoint | undefined {
+    return this.#lastCheckpoint;
+  }
 
   /** Builds the pipeline and restores the newest checkpoint, or seeds a child from its parents. */
   async open(): Promise<void> {
@@ -202,7 +219,9 @@ export class Task {
     await this.#committer.commitAll();
     this.#m.completed.inc();
     this.#m.duration.set(clock.now() - started);
-    await checkpoints?.prune().catch((error: unknown) => this.#log.warn({ err: error }, 'pruning old checkpoints failed'));
+    await checkpoints
+      ?.prune()
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'pruning old checkpoints failed'));
     return true;
   }
 
@@ -225,7 +244,9 @@ export class Task {
   }
 
   #start(split: AssignedSplit, position: SplitPosition | undefined, watermark?: Timestamp): void {
-    this.#active.push(openSplit(this.options.graph, split, position, this.#watermarks, this.options.clock.now(), watermark));
+    this.#active.push(
+      openSplit(this.options.graph, split, position, this.#watermarks, this.options.clock.now(), watermark),
+    );
   }
 
   async #endSplit(split: ActiveSplit, children: readonly AssignedSplit['descriptor'][]): Promise<void> {
@@ -243,7 +264,11 @@ export class Task {
   }
 
   #knows(uid: string): boolean {
-    return this.#ended.has(uid) || this.#active.some((s) => splitUid(s) === uid) || this.#pending.some((s) => splitUid(s) === uid);
+    return (
+      this.#ended.has(uid) ||
+      this.#active.some((s) => splitUid(s) === uid) ||
+      this.#pending.some((s) => splitUid(s) === uid)
+    );
   }
 
   #startReadyChildren(): void {
@@ -276,7 +301,8 @@ export class Task {
   async #checkpointUntilDurable(status: TaskCheckpoint['status']): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (await this.checkpoint(status)) return;
-      if (attempt >= 10) throw new IllegalStateError(`task '${this.id}' could not write its final checkpoint after ${attempt} attempts`);
+      if (attempt >= 10)
+        throw new IllegalStateError(`task '${this.id}' could not write its final checkpoint after ${attempt} attempts`);
       await this.options.clock.sleep(Math.min(200 * 2 ** attempt, 5_000));
     }
   }
@@ -288,7 +314,9 @@ export class Task {
 
   #expect(action: string, status: TaskStatus): void {
     if (this.#status !== status) {
-      throw new IllegalStateError(`cannot ${action} task '${this.id}': it is ${this.#status}, expected ${status}${status === 'RUNNING' && this.#status === 'CREATED' ? ' (call open() first)' : ''}`);
+      throw new IllegalStateError(
+        `cannot ${action} task '${this.id}': it is ${this.#status}, expected ${status}${status === 'RUNNING' && this.#status === 'CREATED' ? ' (call open() first)' : ''}`,
+      );
     }
   }
 }

@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s);
-const text = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : Buffer.from(b).toString());
+const text = (b: Uint8Array | undefined): string | undefined =>
+  b === undefined ? undefined : Buffer.from(b).toString();
 
 /**
  * The behaviour every {@link CheckpointStore} must have, as one suite to run against each
  * implementation (local folder here, S3 in the connectors), in the manner of Kysely's
  * one-suite-for-every-dialect tests.
  */
-export function describeCheckpointStoreContract(name: string, create: () => Promise<CheckpointStore> | CheckpointStore): void {
+export function describeCheckpointStoreContract(
+  name: string,
+  create: () => Promise<CheckpointStore> | CheckpointStore,
+): void {
   describe(`CheckpointStore contract: ${name}`, () => {
     it('reads back what it wrote, byte for byte', async () => {
       const store = await create();
@@ -36,7 +40,10 @@ export function describeCheckpointStoreContract(name: string, create: () => Prom
       await store.put('jobA/t1/chk-1/_manifest.json', bytes('b'));
       await store.put('jobA/t2/chk-1/state.json', bytes('c'));
       await store.put('jobB/t1/chk-1/state.json', bytes('d'));
-      expect((await store.list('jobA/t1/')).sort()).toEqual(['jobA/t1/chk-1/_manifest.json', 'jobA/t1/chk-1/state.json']);
+      expect((await store.list('jobA/t1/')).sort()).toEqual([
+        'jobA/t1/chk-1/_manifest.json',
+        'jobA/t1/chk-1/state.json',
+      ]);
       expect((await store.list('jobA/')).length).toBe(3);
       expect(await store.list('jobC/')).toEqual([]);
     });

@@ -65,7 +65,10 @@ export class OperatorHarness<IN, OUT> {
     });
   }
 
-  static of<IN, OUT>(build: (input: DataStream<IN>) => DataStream<OUT>, options: HarnessOptions = {}): OperatorHarness<IN, OUT> {
+  static of<IN, OUT>(
+    build: (input: DataStream<IN>) => DataStream<OUT>,
+    options: HarnessOptions = {},
+  ): OperatorHarness<IN, OUT> {
     return new OperatorHarness(build, options);
   }
 
@@ -119,7 +122,8 @@ export class OperatorHarness<IN, OUT> {
 
   sideOutput<X>(tag: OutputTag<X>): HarnessRecord<X>[] {
     const sink = this.#side.get(tag);
-    if (sink === undefined) throw new RangeError(`side output '${tag.id}' is not captured: pass it in options.sideOutputs`);
+    if (sink === undefined)
+      throw new RangeError(`side output '${tag.id}' is not captured: pass it in options.sideOutputs`);
     return sink.records.map(({ value, timestamp }) => ({ value: value as X, timestamp }));
   }
 

@@ -28,7 +28,13 @@ export class SplitWatermarks {
     this.#combined = initial;
   }
 
-  add(splitId: string, generator: WatermarkGenerator, idleTimeoutMs: number | undefined, now: number, restored?: SplitWatermarkState): void {
+  add(
+    splitId: string,
+    generator: WatermarkGenerator,
+    idleTimeoutMs: number | undefined,
+    now: number,
+    restored?: SplitWatermarkState,
+  ): void {
     if (restored !== undefined && restored.watermark > MIN_WATERMARK) {
       // Seed the generator so the split starts where it left off rather than at -infinity.
       if (generator.restore) generator.restore(restored.watermark);

@@ -27,7 +27,9 @@ function tumbling(size: number, options: { lateness?: number; late?: OutputTag<T
       let w = s.keyBy((x) => x.symbol).window(TumblingEventTimeWindows.of(size));
       if (options.lateness !== undefined) w = w.allowedLateness(options.lateness);
       if (options.late !== undefined) w = w.sideOutputLateData(options.late);
-      return w.aggregate(sum, (key, ctx, [r], out) => out.collect({ key, start: ctx.window.start, end: ctx.window.end, ...r! }));
+      return w.aggregate(sum, (key, ctx, [r], out) =>
+        out.collect({ key, start: ctx.window.start, end: ctx.window.end, ...r! }),
+      );
     },
     options.late ? { sideOutputs: [options.late] } : {},
   );
@@ -160,7 +162,9 @@ describe('tumbling event-time windows', () => {
     restored.processElement(t('A', 3), 2_000);
     expect(restored.outputValues()).toEqual([]);
     expect(restored.sideOutput(late).map((r) => r.value.qty)).toEqual([3]);
-    expect(restored.snapshot()).toEqual({ [Object.keys(restored.snapshot())[0]!]: { windows: [], fire: [], cleanup: [] } });
+    expect(restored.snapshot()).toEqual({
+      [Object.keys(restored.snapshot())[0]!]: { windows: [], fire: [], cleanup: [] },
+    });
   });
 });
 
@@ -198,7 +202,10 @@ describe('chained windows', () => {
         .window(TumblingEventTimeWindows.of(10_000))
         .reduce((a, b) => a + b),
     );
-    h.processElement(t('A'), 1_000).processElement(t('B'), 2_000).processElement(t('A'), 3_000).processElement(t('B'), 12_000);
+    h.processElement(t('A'), 1_000)
+      .processElement(t('B'), 2_000)
+      .processElement(t('A'), 3_000)
+      .processElement(t('B'), 12_000);
     h.processWatermark(9_999);
     expect(h.outputValues()).toEqual([3]);
     h.processWatermark(30_000);

@@ -16,7 +16,10 @@ const count: AggregateFunction<string, number, number> = {
 function sessions(gap: number, lateness = 0, late?: OutputTag<string>) {
   return OperatorHarness.of<string, [string, number, number, number]>(
     (s) => {
-      let w = s.keyBy((k) => k).window(EventTimeSessionWindows.withGap(gap)).allowedLateness(lateness);
+      let w = s
+        .keyBy((k) => k)
+        .window(EventTimeSessionWindows.withGap(gap))
+        .allowedLateness(lateness);
       if (late) w = w.sideOutputLateData(late);
       return w.aggregate(count, (key, ctx, [n], out) => out.collect([key, ctx.window.start, ctx.window.end, n!]));
     },
@@ -81,7 +84,11 @@ describe('event-time session windows', () => {
 
   it('refuses an aggregate function without merge', () => {
     const env = StreamEnvironment.create();
-    const noMerge: AggregateFunction<string, number, number> = { createAccumulator: () => 0, add: (_v, a) => a + 1, getResult: (a) => a };
+    const noMerge: AggregateFunction<string, number, number> = {
+      createAccumulator: () => 0,
+      add: (_v, a) => a + 1,
+      getResult: (a) => a,
+    };
     expect(() =>
       OperatorHarness.of<string, number>((s) =>
         s

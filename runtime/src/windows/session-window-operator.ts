@@ -39,7 +39,9 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
   const { keySelector, aggregate: agg, windowFunction, allowedLatenessMs: lateness, lateDataTag } = spec;
   const gap = spec.assigner.gap;
   if (agg.merge === undefined) {
-    throw new JobDefinitionError('session windows merge accumulators: the AggregateFunction needs a merge(a, b) method');
+    throw new JobDefinitionError(
+      'session windows merge accumulators: the AggregateFunction needs a merge(a, b) method',
+    );
   }
   const sessions = new Map<KeyValue, Session<ACC>[]>();
   const fire = new FireQueue();
@@ -93,7 +95,11 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
         const rest: Session<ACC>[] = [];
         for (const s of list) {
           if (s.start <= merged.end && merged.start <= s.end) {
-            merged = { start: Math.min(s.start, merged.start), end: Math.max(s.end, merged.end), acc: agg.merge!(s.acc, merged.acc) };
+            merged = {
+              start: Math.min(s.start, merged.start),
+              end: Math.max(s.end, merged.end),
+              acc: agg.merge!(s.acc, merged.acc),
+            };
           } else rest.push(s);
         }
         const due = merged.end - 1;

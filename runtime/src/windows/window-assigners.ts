@@ -2,7 +2,8 @@ import type { Timestamp } from '../types.js';
 import { windowStart } from './time-window.js';
 
 function checkDuration(name: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer of milliseconds, got ${value}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive integer of milliseconds, got ${value}`);
 }
 
 /**

@@ -9,7 +9,13 @@ import { parseJobConfig } from './job-config.js';
 import type { Envelope } from './quality-gate.js';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
-const envelope = (value: unknown, seq: number): Envelope => ({ split: 'shard-0', seq: String(seq), arrival: NOW, payload: JSON.stringify(value), value });
+const envelope = (value: unknown, seq: number): Envelope => ({
+  split: 'shard-0',
+  seq: String(seq),
+  arrival: NOW,
+  payload: JSON.stringify(value),
+  value,
+});
 
 async function run(name: JobName, envelopes: Envelope[]) {
   const alerts = new CollectSink<AlertBase>();
@@ -17,7 +23,9 @@ async function run(name: JobName, envelopes: Envelope[]) {
   const tables = new Map<string, Row[]>();
   const table = <T>(tableName: string, toRow: (v: T) => Row): Sink<T> => ({
     name: tableName,
-    createWriter: () => ({ write: (values) => void tables.set(tableName, [...(tables.get(tableName) ?? []), ...values.map(toRow)]) }),
+    createWriter: () => ({
+      write: (values) => void tables.set(tableName, [...(tables.get(tableName) ?? []), ...values.map(toRow)]),
+    }),
   });
   const env = buildJob(name, parseJobConfig({}), {
     source: new InMemorySource([{ id: 'shard-0', records: envelopes }]),
@@ -35,7 +43,13 @@ const t = (over: Partial<JobTrade> & { event_time: number }) => trade(over);
 
 describe('assembled jobs', () => {
   it('routes undecodable and invalid records to the DLQ with the rules they failed, and keeps going', async () => {
-    const bad: Envelope = { split: 'shard-0', seq: '2', arrival: NOW, payload: '{not json', error: 'Unexpected token n' };
+    const bad: Envelope = {
+      split: 'shard-0',
+      seq: '2',
+      arrival: NOW,
+      payload: '{not json',
+      error: 'Unexpected token n',
+    };
     const { alerts, dlq } = await run('whale-detector', [
       envelope(t({ event_time: NOW - 1_000, price: 60_000, quantity: 1 }), 1),
       bad,
@@ -58,7 +72,12 @@ describe('assembled jobs', () => {
     ]);
     const aggregates = tables.get('volume_aggregates')!;
     expect(aggregates).toHaveLength(2);
-    expect(aggregates[0]).toMatchObject({ symbol: 'BTC-USDT', exchange: 'binance', trade_count: 1, window_start: new Date(NOW - 120_000) });
+    expect(aggregates[0]).toMatchObject({
+      symbol: 'BTC-USDT',
+      exchange: 'binance',
+      trade_count: 1,
+      window_start: new Date(NOW - 120_000),
+    });
     expect(dlq.map((d) => [d.reason, d.sequenceNumber])).toEqual([['late', 'late-trade']]);
   });
 

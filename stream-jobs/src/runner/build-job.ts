@@ -72,7 +72,11 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
       break;
     }
     case 'spread-calculator': {
-      const job = spreadPipeline(gated, { windowMs: config.SPREAD_WINDOW_MS, thresholdPct: config.SPREAD_THRESHOLD_PCT, lateTag: late });
+      const job = spreadPipeline(gated, {
+        windowMs: config.SPREAD_WINDOW_MS,
+        thresholdPct: config.SPREAD_THRESHOLD_PCT,
+        lateTag: late,
+      });
       job.spreads.sinkTo(io.table('spreads', rows.spread)).uid('iceberg-spreads');
       job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
       dlq.union(job.late.map(lateEntry)).sinkTo(io.dlq()).uid('dlq');

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
 const ms = z.coerce.number().int().positive();
 
 /**
@@ -38,10 +43,14 @@ export type JobConfig = z.infer<typeof jobConfigSchema>;
 
 /** Parses the environment, failing with every problem listed (variable, value, what is wrong). */
 export function parseJobConfig(env: Record<string, string | undefined>): JobConfig {
-  const known = Object.fromEntries(Object.keys(jobConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const known = Object.fromEntries(
+    Object.keys(jobConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
   const parsed = jobConfigSchema.safeParse(known);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+  const problems = parsed.error.issues.map(
+    (i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
+  );
   throw new Error(`invalid job configuration:\n${problems.join('\n')}`);
 }
 

@@ -1,4 +1,11 @@
-import { DataQualityChecker, tradeCheckSuite, type QualityMetrics, type QualityMetricsPublisher, type RawTradeRecord, type TradeCheckOptions } from '@coattail/quality';
+import {
+  DataQualityChecker,
+  tradeCheckSuite,
+  type QualityMetrics,
+  type QualityMetricsPublisher,
+  type RawTradeRecord,
+  type TradeCheckOptions,
+} from '@coattail/quality';
 import type { DlqEntry } from '@coattail/connectors';
 import { OutputTag, type Clock, type ProcessFunction } from '@coattail/runtime';
 import type { JobTrade } from '../model/records.js';
@@ -14,13 +21,25 @@ export interface Envelope {
 }
 
 /** Decodes a stream record's bytes as JSON; never throws (a bad payload is carried to the DLQ). */
-export function decodeEnvelope(r: { shardId: string; sequenceNumber: string; subSequenceNumber: number; arrivalTime: number; data: Uint8Array }): Envelope {
+export function decodeEnvelope(r: {
+  shardId: string;
+  sequenceNumber: string;
+  subSequenceNumber: number;
+  arrivalTime: number;
+  data: Uint8Array;
+}): Envelope {
   const payload = Buffer.from(r.data).toString('utf8');
   const seq = r.subSequenceNumber > 0 ? `${r.sequenceNumber}.${r.subSequenceNumber}` : r.sequenceNumber;
   try {
     return { split: r.shardId, seq, arrival: r.arrivalTime, payload, value: JSON.parse(payload) as unknown };
   } catch (error) {
-    return { split: r.shardId, seq, arrival: r.arrivalTime, payload, error: error instanceof Error ? error.message : String(error) };
+    return {
+      split: r.shardId,
+      seq,
+      arrival: r.arrivalTime,
+      payload,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -93,7 +112,14 @@ export function qualityGate(options: QualityGateOptions): ProcessFunction<Envelo
 }
 
 function fresh(): QualityMetrics {
-  return { RecordsProcessed: 0, RecordsPassed: 0, RecordsFailed: 0, RecordsLate: 0, QualityScore: 100, failuresByCheck: {} };
+  return {
+    RecordsProcessed: 0,
+    RecordsPassed: 0,
+    RecordsFailed: 0,
+    RecordsLate: 0,
+    QualityScore: 100,
+    failuresByCheck: {},
+  };
 }
 
 /** A late trade (past every window) as a DLQ entry with reason `late`. */

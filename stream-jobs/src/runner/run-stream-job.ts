@@ -1,8 +1,25 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DlqSink, DynamoDbIdempotentSink, FencedCheckpointStore, KinesisSource, S3ObjectStore, kinesisStateKeyFilter, leaseSplitFilter, type LeaseCoordinator } from '@coattail/connectors';
-import { IcebergCatalog, LocalPointerStore, TABLES, tablePartitionSpec, tableSchema, type Table, type TableName } from '@coattail/iceberg';
+import {
+  DlqSink,
+  DynamoDbIdempotentSink,
+  FencedCheckpointStore,
+  KinesisSource,
+  S3ObjectStore,
+  kinesisStateKeyFilter,
+  leaseSplitFilter,
+  type LeaseCoordinator,
+} from '@coattail/connectors';
+import {
+  IcebergCatalog,
+  LocalPointerStore,
+  TABLES,
+  tablePartitionSpec,
+  tableSchema,
+  type Table,
+  type TableName,
+} from '@coattail/iceberg';
 import { emfQualityPublisher, type QualityMetricsPublisher } from '@coattail/quality';
 import { systemClock, type Clock, type JobClient, type Logger, type Metrics } from '@coattail/runtime';
 import type { AlertBase } from '../model/records.js';
@@ -30,7 +47,10 @@ export interface StreamJobDeps {
 }
 
 /** Opens the platform's Iceberg tables in the warehouse bucket, creating missing ones from their definitions. */
-export function platformTables(deps: Pick<StreamJobDeps, 'clients' | 'catalogDir' | 'logger'>, config: JobConfig): (name: TableName) => Promise<Table> {
+export function platformTables(
+  deps: Pick<StreamJobDeps, 'clients' | 'catalogDir' | 'logger'>,
+  config: JobConfig,
+): (name: TableName) => Promise<Table> {
   const catalog = new IcebergCatalog({
     pointers: new LocalPointerStore(deps.catalogDir),
     store: new S3ObjectStore({ client: deps.clients.s3, bucket: config.WAREHOUSE_BUCKET, logger: deps.logger }),
@@ -41,7 +61,10 @@ export function platformTables(deps: Pick<StreamJobDeps, 'clients' | 'catalogDir
     let table = open.get(name);
     if (table === undefined) {
       const def = TABLES[name];
-      table = catalog.loadOrCreateTable(`${def.namespace}.${def.name}`, { schema: tableSchema(def), spec: tablePartitionSpec(def) });
+      table = catalog.loadOrCreateTable(`${def.namespace}.${def.name}`, {
+        schema: tableSchema(def),
+        spec: tablePartitionSpec(def),
+      });
       open.set(name, table);
     }
     return table;
@@ -76,15 +99,26 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
       }),
     table: (table, toRow) => new IcebergSink({ name: `iceberg:${table}`, table: () => tables(table), toRow }),
-    dlq: () => new DlqSink({ store: new S3ObjectStore({ client: deps.clients.s3, bucket: config.RAW_BUCKET, logger: log }), logger: log }),
+    dlq: () =>
+      new DlqSink({
+        store: new S3ObjectStore({ client: deps.clients.s3, bucket: config.RAW_BUCKET, logger: log }),
+        logger: log,
+      }),
     clock,
     ...(deps.qualityMetrics === false ? {} : { publisher: deps.qualityMetrics ?? emfQualityPublisher() }),
   });
-  const checkpoints = new S3ObjectStore({ client: deps.clients.s3, bucket: config.CHECKPOINT_BUCKET, prefix: 'jobs', logger: log });
+  const checkpoints = new S3ObjectStore({
+    client: deps.clients.s3,
+    bucket: config.CHECKPOINT_BUCKET,
+    prefix: 'jobs',
+    logger: log,
+  });
   return env.executeAsync({
     jobId: name,
     checkpointStore: deps.leases ? new FencedCheckpointStore(checkpoints, deps.leases) : checkpoints,
-    ...(deps.leases ? { splitFilter: leaseSplitFilter(deps.leases), splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS } : {}),
+    ...(deps.leases
+      ? { splitFilter: leaseSplitFilter(deps.leases), splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS }
+      : {}),
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
     // Keys start with the symbol, the producer's partition key: a reshard hands each child its symbols.
     stateKeyFilter: kinesisStateKeyFilter((key) => String(key).split('|')[0]!),

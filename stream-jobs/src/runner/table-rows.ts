@@ -4,7 +4,11 @@ import type { AnomalyAlert, SpreadAlert, SpreadRecord, VolumeAggregate, WhaleAle
 
 /** Rows of the Iceberg tables defined in `@coattail/iceberg`'s TABLES (timestamps as Dates). */
 export const rows = {
-  volumeAggregate: (a: VolumeAggregate): Row => ({ ...a, window_start: new Date(a.window_start), window_end: new Date(a.window_end) }),
+  volumeAggregate: (a: VolumeAggregate): Row => ({
+    ...a,
+    window_start: new Date(a.window_start),
+    window_end: new Date(a.window_end),
+  }),
   anomaly: (a: AnomalyAlert): Row => ({
     alert_id: a.alert_id,
     window_start: new Date(a.window_start),

@@ -20,8 +20,10 @@ function decodeValue(v: Json): Value {
 
 const counts = (m: Map<number, number> | undefined): Json => (m === undefined ? null : [...m]);
 const bounds = (m: Map<number, Uint8Array>): Json => [...m].map(([k, b]) => [k, Buffer.from(b).toString('base64')]);
-const toCounts = (j: Json): Map<number, number> | undefined => (j === null ? undefined : new Map(j as [number, number][]));
-const toBounds = (j: Json): Map<number, Uint8Array> => new Map((j as [number, string][]).map(([k, b]) => [k, new Uint8Array(Buffer.from(b, 'base64'))]));
+const toCounts = (j: Json): Map<number, number> | undefined =>
+  j === null ? undefined : new Map(j as [number, number][]);
+const toBounds = (j: Json): Map<number, Uint8Array> =>
+  new Map((j as [number, string][]).map(([k, b]) => [k, new Uint8Array(Buffer.from(b, 'base64'))]));
 
 /**
  * A data file's metadata as JSON, so written-but-uncommitted files can ride inside a runtime

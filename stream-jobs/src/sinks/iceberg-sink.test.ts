@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalObjectStore } from '@coattail/connectors';
 import { IcebergCatalog, LocalPointerStore, defineSchema, type Table } from '@coattail/iceberg';
-import { InMemorySource, LocalCheckpointStore, ManualClock, StreamEnvironment, WatermarkStrategy } from '@coattail/runtime';
+import {
+  InMemorySource,
+  LocalCheckpointStore,
+  ManualClock,
+  StreamEnvironment,
+  WatermarkStrategy,
+} from '@coattail/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IcebergSink } from './iceberg-sink.js';
 
@@ -13,7 +19,11 @@ afterEach(async () => Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: t
 async function fixture() {
   const dir = await mkdtemp(join(tmpdir(), 'iceberg-sink-'));
   dirs.push(dir);
-  const catalog = new IcebergCatalog({ pointers: new LocalPointerStore(join(dir, 'catalog')), store: new LocalObjectStore(join(dir, 'objects')), cacheDir: join(dir, 'cache') });
+  const catalog = new IcebergCatalog({
+    pointers: new LocalPointerStore(join(dir, 'catalog')),
+    store: new LocalObjectStore(join(dir, 'objects')),
+    cacheDir: join(dir, 'cache'),
+  });
   const schema = defineSchema([
     { name: 'id', type: 'long', required: true },
     { name: 'symbol', type: 'string', required: true },
@@ -41,12 +51,24 @@ describe('IcebergSink', () => {
     const records = Array.from({ length: 40 }, (_, i) => ({ id: i, symbol: i % 2 ? 'BTC-USDT' : 'ETH-USDT' }));
     const clock = new ManualClock();
     const first = job(records.slice(0, 25), sink, true);
-    const client = first.env.executeAsync({ jobId: 'sink-test', checkpointStore: checkpoints, checkpointIntervalMs: 1, maxBatchSize: 10, clock });
+    const client = first.env.executeAsync({
+      jobId: 'sink-test',
+      checkpointStore: checkpoints,
+      checkpointIntervalMs: 1,
+      maxBatchSize: 10,
+      clock,
+    });
     while ((await (await table()).refresh()).snapshots().length < 1) await new Promise((r) => setTimeout(r, 5));
     await client.stop();
     // Resume with the rest of the data: the restored task re-commits its last checkpoint (a no-op) and goes on.
     const second = job(records, sink, false);
-    await second.env.execute({ jobId: 'sink-test', checkpointStore: checkpoints, checkpointIntervalMs: 1, maxBatchSize: 10, clock });
+    await second.env.execute({
+      jobId: 'sink-test',
+      checkpointStore: checkpoints,
+      checkpointIntervalMs: 1,
+      maxBatchSize: 10,
+      clock,
+    });
     const rows = await (await (await table()).refresh()).scan().toRows();
     expect(rows.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual(records.map((r) => r.id));
   });

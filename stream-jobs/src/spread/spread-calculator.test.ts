@@ -45,14 +45,22 @@ describe('spread calculator', () => {
       trade({ exchange: 'coinbase', price: 100, quantity: 1, event_time: 31_000 }),
       trade({ price: 100.6, quantity: 1, event_time: 32_000 }),
     ]);
-    expect(spreads[0]).toMatchObject({ window_start: 30_000, low_exchange: 'coinbase', high_exchange: 'binance', flagged: true });
+    expect(spreads[0]).toMatchObject({
+      window_start: 30_000,
+      low_exchange: 'coinbase',
+      high_exchange: 'binance',
+      flagged: true,
+    });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ alert_id: 'spread:BTC-USDT:30000', alert_type: 'SPREAD', event_time: 59_999 });
     expect(alerts[0]!.spread_pct).toBeCloseTo(0.6, 9);
   });
 
   it('emits nothing for a window where only one exchange traded, or for empty windows', () => {
-    const { spreads } = run([trade({ price: 100, event_time: 1_000 }), trade({ exchange: 'coinbase', price: 120, event_time: 61_000 })]);
+    const { spreads } = run([
+      trade({ price: 100, event_time: 1_000 }),
+      trade({ exchange: 'coinbase', price: 120, event_time: 61_000 }),
+    ]);
     expect(spreads).toEqual([]);
   });
 

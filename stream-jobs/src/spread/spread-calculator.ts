@@ -1,4 +1,10 @@
-import { TumblingEventTimeWindows, type AggregateFunction, type DataStream, type OutputTag, type ProcessWindowFunction } from '@coattail/runtime';
+import {
+  TumblingEventTimeWindows,
+  type AggregateFunction,
+  type DataStream,
+  type OutputTag,
+  type ProcessWindowFunction,
+} from '@coattail/runtime';
 import type { JobTrade, SpreadAlert, SpreadRecord } from '../model/records.js';
 
 export interface SpreadOptions {
@@ -80,6 +86,11 @@ export function spreadPipeline(
     .uid('spread-windows');
   const alerts = spreads
     .filter((s) => s.flagged)
-    .map<SpreadAlert>(({ spread_id: id, ...s }) => ({ ...s, alert_id: id, alert_type: 'SPREAD', event_time: s.window_end - 1 }));
+    .map<SpreadAlert>(({ spread_id: id, ...s }) => ({
+      ...s,
+      alert_id: id,
+      alert_type: 'SPREAD',
+      event_time: s.window_end - 1,
+    }));
   return { spreads, alerts, late: spreads.getSideOutput(options.lateTag) };
 }

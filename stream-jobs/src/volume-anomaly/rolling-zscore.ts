@@ -44,9 +44,13 @@ export function rollingZScore(options: ZScoreOptions): KeyedProcessFunction<stri
     open: (ctx) => void (history = ctx.getState(new ValueStateDescriptor<History>('volume-history'))),
     processElement: (agg, _ctx, out) => {
       const state = history.value() ?? { last: agg.window_start - options.windowMs, volumes: [] };
-      const gap = Math.min(options.historyWindows, Math.max(0, Math.round((agg.window_start - state.last) / options.windowMs) - 1));
+      const gap = Math.min(
+        options.historyWindows,
+        Math.max(0, Math.round((agg.window_start - state.last) / options.windowMs) - 1),
+      );
       for (let i = 0; i < gap; i++) state.volumes.push(0);
-      if (state.volumes.length > options.historyWindows) state.volumes.splice(0, state.volumes.length - options.historyWindows);
+      if (state.volumes.length > options.historyWindows)
+        state.volumes.splice(0, state.volumes.length - options.historyWindows);
       if (state.volumes.length >= options.minHistory) {
         const { mean, std } = meanStd(state.volumes);
         const z = std > 0 ? (agg.total_volume - mean) / std : 0;

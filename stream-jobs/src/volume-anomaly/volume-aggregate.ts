@@ -21,7 +21,13 @@ export const volumeStats: AggregateFunction<JobTrade, Acc, Acc> = {
     return acc;
   },
   getResult: (acc) => acc,
-  merge: (a, b) => ({ n: a.n + b.n, volume: a.volume + b.volume, quote: a.quote + b.quote, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) }),
+  merge: (a, b) => ({
+    n: a.n + b.n,
+    volume: a.volume + b.volume,
+    quote: a.quote + b.quote,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+  }),
 };
 
 /** Key of the per-exchange jobs: symbol and exchange. */

@@ -29,8 +29,30 @@ describe('volume anomaly job', () => {
     h.processElement(trade({ exchange: 'coinbase', price: 105, quantity: 2, event_time: 2_000 }), 2_000);
     h.processWatermark(MIN);
     expect(h.outputValues()).toEqual([
-      { symbol: 'BTC-USDT', exchange: 'binance', window_start: 0, window_end: MIN, trade_count: 2, total_volume: 4, total_quote_volume: 430, vwap: 107.5, min_price: 100, max_price: 110 },
-      { symbol: 'BTC-USDT', exchange: 'coinbase', window_start: 0, window_end: MIN, trade_count: 1, total_volume: 2, total_quote_volume: 210, vwap: 105, min_price: 105, max_price: 105 },
+      {
+        symbol: 'BTC-USDT',
+        exchange: 'binance',
+        window_start: 0,
+        window_end: MIN,
+        trade_count: 2,
+        total_volume: 4,
+        total_quote_volume: 430,
+        vwap: 107.5,
+        min_price: 100,
+        max_price: 110,
+      },
+      {
+        symbol: 'BTC-USDT',
+        exchange: 'coinbase',
+        window_start: 0,
+        window_end: MIN,
+        trade_count: 1,
+        total_volume: 2,
+        total_quote_volume: 210,
+        vwap: 105,
+        min_price: 105,
+        max_price: 105,
+      },
     ]);
   });
 
@@ -57,7 +79,15 @@ describe('volume anomaly job', () => {
   });
 
   it('counts minutes without trades as zero volume in the history', () => {
-    const alerts = alertsFor([...Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? 1 : 3)), null, null, null, null, null, 10]);
+    const alerts = alertsFor([
+      ...Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? 1 : 3)),
+      null,
+      null,
+      null,
+      null,
+      null,
+      10,
+    ]);
     const expected = meanStd([1, 3, 1, 3, 1, 3, 1, 3, 1, 3, 0, 0, 0, 0, 0]);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ history_minutes: 15, mean_volume: expected.mean, stddev_volume: expected.std });
@@ -76,7 +106,9 @@ describe('volume anomaly job', () => {
   });
 
   it('sends trades too late for their window to the late output', () => {
-    const h = OperatorHarness.of<JobTrade, JobTrade>((s) => volumeAnomalyPipeline(s, options).late, { sideOutputs: [] });
+    const h = OperatorHarness.of<JobTrade, JobTrade>((s) => volumeAnomalyPipeline(s, options).late, {
+      sideOutputs: [],
+    });
     h.processElement(trade({ event_time: 1_000 }), 1_000).processWatermark(2 * MIN);
     h.processElement(trade({ event_time: 30_000, event_id: 'late-one' }), 30_000);
     expect(h.outputValues().map((t) => t.event_id)).toEqual(['late-one']);

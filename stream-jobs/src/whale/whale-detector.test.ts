@@ -22,7 +22,13 @@ describe('whale detector', () => {
     h.processElement(trade({ price: 106, quantity: 30, event_time: 70_000 }), 70_000); // 3 180
     h.processElement(trade({ price: 110, quantity: 2_000, event_time: 80_000, side: 'sell' }), 80_000); // 220 000
     const [alert] = h.outputValues();
-    expect(alert).toMatchObject({ alert_type: 'WHALE', exchange: 'binance', side: 'sell', threshold: 100_000, event_time: 80_000 });
+    expect(alert).toMatchObject({
+      alert_type: 'WHALE',
+      exchange: 'binance',
+      side: 'sell',
+      threshold: 100_000,
+      event_time: 80_000,
+    });
     expect(alert!.size_vs_avg).toBeCloseTo(220_000 / ((1_000 + 2_000 + 3_180) / 3), 9);
     expect(alert!.vwap_1m).toBeCloseTo((2_000 + 3_180) / 50, 9); // trades at 50 s and 70 s only
     expect(alert!.price_vs_vwap_pct).toBeCloseTo(((110 - 103.6) / 103.6) * 100, 9);

@@ -76,5 +76,10 @@ export function whaleDetector(options: WhaleOptions): KeyedProcessFunction<strin
 
 /** Whale detector job: every trade through the keyed detector, whale alerts out. */
 export function whalePipeline(trades: DataStream<JobTrade>, options: WhaleOptions): { alerts: DataStream<WhaleAlert> } {
-  return { alerts: trades.keyBy(symbolExchangeKey).process(() => whaleDetector(options)).uid('whale-detector') };
+  return {
+    alerts: trades
+      .keyBy(symbolExchangeKey)
+      .process(() => whaleDetector(options))
+      .uid('whale-detector'),
+  };
 }

@@ -40,7 +40,9 @@ export function pgDatabase(pool: pg.Pool, description = 'postgres'): Database {
       try {
         await client.query('BEGIN');
         const tx: SqlExecutor = {
-          query: async <R extends object>(sql: string, params?: readonly unknown[]) => ({ rows: (await client.query<R>(sql, params as unknown[] | undefined).catch(wrap)).rows }),
+          query: async <R extends object>(sql: string, params?: readonly unknown[]) => ({
+            rows: (await client.query<R>(sql, params as unknown[] | undefined).catch(wrap)).rows,
+          }),
         };
         const result = await fn(tx);
         await client.query('COMMIT');
@@ -70,7 +72,13 @@ export function pgliteDatabase(db: PGlite, description = 'pglite:memory'): Datab
       return { rows: result.rows };
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      return db.transaction(async (t) => fn({ query: async <R extends object>(sql: string, params?: readonly unknown[]) => ({ rows: (await t.query<R>(sql, params as unknown[] | undefined).catch(wrap)).rows }) }));
+      return db.transaction(async (t) =>
+        fn({
+          query: async <R extends object>(sql: string, params?: readonly unknown[]) => ({
+            rows: (await t.query<R>(sql, params as unknown[] | undefined).catch(wrap)).rows,
+          }),
+        }),
+      );
     },
     async exec(sql: string) {
       await db.exec(sql).catch(wrap);

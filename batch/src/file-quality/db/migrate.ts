@@ -31,14 +31,23 @@ export async function migrateReporting(db: Database, dir = DEFAULT_POSTGRES_DDL_
   try {
     files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
   } catch (error) {
-    throw new BatchError('MIGRATION_FAILED', `cannot read the DDL folder ${dir}: ${(error as Error).message}`, { domain: 'user', cause: error });
+    throw new BatchError('MIGRATION_FAILED', `cannot read the DDL folder ${dir}: ${(error as Error).message}`, {
+      domain: 'user',
+      cause: error,
+    });
   }
-  const scripts = await Promise.all(files.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })));
+  const scripts = await Promise.all(
+    files.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })),
+  );
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query('CREATE SCHEMA IF NOT EXISTS reporting');
-    await tx.query('CREATE TABLE IF NOT EXISTS reporting.schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const done = new Set((await tx.query<{ name: string }>('SELECT name FROM reporting.schema_migrations')).rows.map((r) => r.name));
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS reporting.schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set(
+      (await tx.query<{ name: string }>('SELECT name FROM reporting.schema_migrations')).rows.map((r) => r.name),
+    );
     const applied: string[] = [];
     const skipped: string[] = [];
     for (const { name, sql } of scripts) {
@@ -49,7 +58,9 @@ export async function migrateReporting(db: Database, dir = DEFAULT_POSTGRES_DDL_
       try {
         for (const statement of splitStatements(sql)) await tx.query(statement);
       } catch (error) {
-        throw new BatchError('MIGRATION_FAILED', `migration ${name} failed: ${(error as Error).message}`, { cause: error });
+        throw new BatchError('MIGRATION_FAILED', `migration ${name} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       await tx.query('INSERT INTO reporting.schema_migrations (name) VALUES ($1)', [name]);
       applied.push(name);

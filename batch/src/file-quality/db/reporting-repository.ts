@@ -55,7 +55,14 @@ const FILE_SELECT = `
 
 function toFile(row: unknown): MonitoringFileRow {
   const r = fileRow.parse(row);
-  return { id: r.id, agencySlug: r.agency_slug, fileName: r.file_name, schemaDefinitionId: r.schema_definition_id, definition: r.definition ?? null, latestDataQualityScore: r.latest_data_quality_score };
+  return {
+    id: r.id,
+    agencySlug: r.agency_slug,
+    fileName: r.file_name,
+    schemaDefinitionId: r.schema_definition_id,
+    definition: r.definition ?? null,
+    latestDataQualityScore: r.latest_data_quality_score,
+  };
 }
 
 /**
@@ -63,7 +70,9 @@ function toFile(row: unknown): MonitoringFileRow {
  * happens under it, so concurrent processors of the same object serialize instead of racing.
  */
 async function lockRun(tx: SqlExecutor, monitoringFileId: number, runDate: string, runHour: number): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('coattail.dq.run'), hashtext($1))`, [`${monitoringFileId}/${runDate}/${runHour}`]);
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('coattail.dq.run'), hashtext($1))`, [
+    `${monitoringFileId}/${runDate}/${runHour}`,
+  ]);
 }
 
 /**
@@ -80,7 +89,10 @@ export class ReportingRepository {
   }
 
   /** Finds or creates (without a schema definition) the monitoring file; safe under concurrency. */
-  async ensureMonitoringFile(agencySlug: string, fileName: string): Promise<{ file: MonitoringFileRow; created: boolean }> {
+  async ensureMonitoringFile(
+    agencySlug: string,
+    fileName: string,
+  ): Promise<{ file: MonitoringFileRow; created: boolean }> {
     const inserted = await this.db.query(
       `INSERT INTO reporting.monitoring_file (agency_slug, file_name) VALUES ($1, $2)
        ON CONFLICT (agency_slug, file_name) DO NOTHING RETURNING id`,
@@ -109,7 +121,15 @@ export class ReportingRepository {
            agency_id = COALESCE(EXCLUDED.agency_id, monitoring_file_run.agency_id),
            updated_at = now()
          RETURNING id::text AS id, (xmax = 0) AS created`,
-        [input.monitoringFileId, input.agencyId, input.fileLastModified.toISOString(), input.fileRangeLowerLimit?.toISOString() ?? null, input.fileSize, input.runDate, input.runHour],
+        [
+          input.monitoringFileId,
+          input.agencyId,
+          input.fileLastModified.toISOString(),
+          input.fileRangeLowerLimit?.toISOString() ?? null,
+          input.fileSize,
+          input.runDate,
+          input.runHour,
+        ],
       );
       const row = rows[0];
       if (row === undefined) throw new Error('run upsert returned no row');
@@ -122,7 +142,10 @@ export class ReportingRepository {
    * profile and updates the file's latest score, all in one transaction under the run's lock.
    * Returns the file's new `latest_data_quality_score`.
    */
-  async writeResults(run: { id: number } & Pick<RunInput, 'monitoringFileId' | 'runDate' | 'runHour'>, results: RunResults): Promise<{ qualityId: number; latestScore: number | null }> {
+  async writeResults(
+    run: { id: number } & Pick<RunInput, 'monitoringFileId' | 'runDate' | 'runHour'>,
+    results: RunResults,
+  ): Promise<{ qualityId: number; latestScore: number | null }> {
     const { quality } = results;
     return this.db.transaction(async (tx) => {
       await lockRun(tx, run.monitoringFileId, run.runDate, run.runHour);
@@ -145,7 +168,8 @@ export class ReportingRepository {
           quality.failedValidationRules === null ? null : JSON.stringify(quality.failedValidationRules),
         ],
       );
-      if (results.failedValidationRows ?? true) await replaceFailedRows(tx, run.id, quality.failedValidationRules ?? []);
+      if (results.failedValidationRows ?? true)
+        await replaceFailedRows(tx, run.id, quality.failedValidationRules ?? []);
       if (results.profile !== undefined) {
         await tx.query(
           `INSERT INTO reporting.monitoring_file_data_profile (monitoring_file_run_id, profile_payload) VALUES ($1, $2::jsonb)
@@ -173,7 +197,14 @@ export class ReportingRepository {
 async function replaceFailedRows(tx: SqlExecutor, runId: number, rules: readonly FailedRule[]): Promise<void> {
   await tx.query('DELETE FROM reporting.monitoring_file_failed_validation WHERE monitoring_file_run_id = $1', [runId]);
   if (rules.length === 0) return;
-  const rows = rules.map((r) => ({ check_name: r.check, rule: r.rule, column_name: r.column ?? null, failed_count: r.failedCount, message: r.message, details: r.examples === undefined ? null : { examples: r.examples } }));
+  const rows = rules.map((r) => ({
+    check_name: r.check,
+    rule: r.rule,
+    column_name: r.column ?? null,
+    failed_count: r.failedCount,
+    message: r.message,
+    details: r.examples === undefined ? null : { examples: r.examples },
+  }));
   await tx.query(
     `INSERT INTO reporting.monitoring_file_failed_validation (monitoring_file_run_id, check_name, rule, column_name, failed_count, message, details)
      SELECT $1, x.check_name, x.rule, x.column_name, x.failed_count, x.message, x.details

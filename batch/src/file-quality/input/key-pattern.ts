@@ -48,21 +48,32 @@ export function compileKeyPattern(source: string): KeyPattern {
   for (const m of source.matchAll(/\{([^}]+)\}/g)) {
     const name = m[1] as string;
     const piece = PLACEHOLDERS[name];
-    if (piece === undefined) throw new BatchConfigError(`key pattern '${source}': unknown placeholder {${name}}; known: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')}`);
-    if (names.has(name) && name !== '*' && name !== 'segment') throw new BatchConfigError(`key pattern '${source}': {${name}} appears twice`);
+    if (piece === undefined)
+      throw new BatchConfigError(
+        `key pattern '${source}': unknown placeholder {${name}}; known: ${Object.keys(PLACEHOLDERS)
+          .map((p) => `{${p}}`)
+          .join(', ')}`,
+      );
+    if (names.has(name) && name !== '*' && name !== 'segment')
+      throw new BatchConfigError(`key pattern '${source}': {${name}} appears twice`);
     names.add(name);
     regex += escape(source.slice(last, m.index)) + piece;
     last = m.index + m[0].length;
   }
   regex += escape(source.slice(last));
-  if (!names.has('agency_slug') || !names.has('file_name')) throw new BatchConfigError(`key pattern '${source}' needs {agency_slug} and {file_name}`);
+  if (!names.has('agency_slug') || !names.has('file_name'))
+    throw new BatchConfigError(`key pattern '${source}' needs {agency_slug} and {file_name}`);
   const compiled = new RegExp(`^${regex}$`);
   return {
     source,
     match(key) {
       const groups = compiled.exec(key)?.groups;
       if (groups === undefined) return undefined;
-      const date = groups.date ?? (groups.year !== undefined && groups.month !== undefined && groups.day !== undefined ? `${groups.year}-${groups.month}-${groups.day}` : undefined);
+      const date =
+        groups.date ??
+        (groups.year !== undefined && groups.month !== undefined && groups.day !== undefined
+          ? `${groups.year}-${groups.month}-${groups.day}`
+          : undefined);
       if (date !== undefined && !validDate(date)) return undefined;
       const hour = groups.hour === undefined ? undefined : Number(groups.hour);
       if (hour !== undefined && hour > 23) return undefined;

@@ -22,13 +22,19 @@ describe('objectStoreFetcher', () => {
     const target = join(dir, 'out', 'b.csv');
     expect(await fetcher.download('landing', 'a/b.csv', target)).toEqual({ size: 4 });
     expect(await readFile(target, 'utf8')).toBe('x\n1\n');
-    await expect(fetcher.download('landing', 'nope.csv', target)).rejects.toMatchObject({ code: 'OBJECT_UNAVAILABLE', domain: 'user', retryable: false });
+    await expect(fetcher.download('landing', 'nope.csv', target)).rejects.toMatchObject({
+      code: 'OBJECT_UNAVAILABLE',
+      domain: 'user',
+      retryable: false,
+    });
     await expect(fetcher.download('other', 'a/b.csv', target)).rejects.toMatchObject({ code: 'OBJECT_UNAVAILABLE' });
   });
 });
 
 describe('replayEventsFile', () => {
   it('names the file it cannot read', async () => {
-    await expect(replayEventsFile(join(dir, 'missing.json'), { process: () => Promise.reject(new Error('unused')) })).rejects.toThrow(/cannot read events file .*missing\.json/);
+    await expect(
+      replayEventsFile(join(dir, 'missing.json'), { process: () => Promise.reject(new Error('unused')) }),
+    ).rejects.toThrow(/cannot read events file .*missing\.json/);
   });
 });

@@ -44,11 +44,15 @@ export function s3ObjectFetcher(client: S3Client): ObjectFetcher {
       } catch (error) {
         const name = awsErrorName(error);
         const missing = name === 'NoSuchKey' || name === 'NoSuchBucket' || name === 'NotFound';
-        throw new BatchError('OBJECT_UNAVAILABLE', `cannot download s3://${bucket}/${key}: ${name ?? (error as Error).message}`, {
-          domain: missing ? 'user' : 'external',
-          retryable: !missing && (isTransientAwsError(error) || name === undefined),
-          cause: error,
-        });
+        throw new BatchError(
+          'OBJECT_UNAVAILABLE',
+          `cannot download s3://${bucket}/${key}: ${name ?? (error as Error).message}`,
+          {
+            domain: missing ? 'user' : 'external',
+            retryable: !missing && (isTransientAwsError(error) || name === undefined),
+            cause: error,
+          },
+        );
       }
     },
   };
@@ -63,7 +67,10 @@ export function objectStoreFetcher(stores: Readonly<Record<string, ObjectStore>>
     async download(bucket, key, destination) {
       const store = stores[bucket];
       const body = store === undefined ? undefined : await store.get(key);
-      if (body === undefined) throw new BatchError('OBJECT_UNAVAILABLE', `cannot download ${bucket}/${key}: no such object`, { domain: 'user' });
+      if (body === undefined)
+        throw new BatchError('OBJECT_UNAVAILABLE', `cannot download ${bucket}/${key}: no such object`, {
+          domain: 'user',
+        });
       await mkdir(dirname(destination), { recursive: true });
       await writeFile(destination, body);
       return { size: body.byteLength };

@@ -12,12 +12,19 @@ import { parseS3Events } from './s3-events.js';
  * const summary = await replayEventsFile('events.json', processor);
  * console.log(summary.scored, summary.failed);
  */
-export async function replayEventsFile(path: string, processor: Pick<FileQualityProcessor, 'process'>, options: { concurrency?: number } = {}): Promise<BatchSummary> {
+export async function replayEventsFile(
+  path: string,
+  processor: Pick<FileQualityProcessor, 'process'>,
+  options: { concurrency?: number } = {},
+): Promise<BatchSummary> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new BatchError('EVENT_INVALID', `cannot read events file ${path}: ${(error as Error).message}`, { domain: 'user', cause: error });
+    throw new BatchError('EVENT_INVALID', `cannot read events file ${path}: ${(error as Error).message}`, {
+      domain: 'user',
+      cause: error,
+    });
   }
   return runEvents(processor, parseS3Events(text), options.concurrency ?? 1);
 }

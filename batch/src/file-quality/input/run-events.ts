@@ -4,7 +4,15 @@ import type { FileQualityProcessor, ProcessResult } from '../processor.js';
 import type { ObjectEvent } from './s3-events.js';
 
 /** One event's outcome in a batch: its result, or the error that stopped it. */
-export type EventOutcome = ProcessResult | { readonly status: 'failed'; readonly bucket: string; readonly key: string; readonly error: string; readonly retryable: boolean };
+export type EventOutcome =
+  | ProcessResult
+  | {
+      readonly status: 'failed';
+      readonly bucket: string;
+      readonly key: string;
+      readonly error: string;
+      readonly retryable: boolean;
+    };
 
 /** Counts of a batch by status, and each outcome in input order. */
 export interface BatchSummary {
@@ -19,7 +27,11 @@ export interface BatchSummary {
  * Processes events with at most `concurrency` in flight, never throwing: a failure becomes a
  * `failed` outcome (with `retryable`), so one bad object does not stop a replay.
  */
-export async function runEvents(processor: Pick<FileQualityProcessor, 'process'>, events: readonly ObjectEvent[], concurrency = 1): Promise<BatchSummary> {
+export async function runEvents(
+  processor: Pick<FileQualityProcessor, 'process'>,
+  events: readonly ObjectEvent[],
+  concurrency = 1,
+): Promise<BatchSummary> {
   const outcomes: EventOutcome[] = new Array<EventOutcome>(events.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -29,11 +41,23 @@ export async function runEvents(processor: Pick<FileQualityProcessor, 'process'>
       try {
         outcomes[index] = await processor.process(event);
       } catch (error) {
-        outcomes[index] = { status: 'failed', bucket: event.bucket, key: event.key, error: describeError(error), retryable: error instanceof BatchError ? error.retryable : true };
+        outcomes[index] = {
+          status: 'failed',
+          bucket: event.bucket,
+          key: event.key,
+          error: describeError(error),
+          retryable: error instanceof BatchError ? error.retryable : true,
+        };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, events.length)) }, worker));
   const count = (status: EventOutcome['status']): number => outcomes.filter((o) => o.status === status).length;
-  return { scored: count('scored'), parseFailed: count('parse_failed'), skipped: count('skipped'), failed: count('failed'), outcomes };
+  return {
+    scored: count('scored'),
+    parseFailed: count('parse_failed'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    outcomes,
+  };
 }

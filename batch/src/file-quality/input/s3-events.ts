@@ -44,7 +44,10 @@ const simple = z.object({
 const eventBridge = z.object({
   'detail-type': z.string(),
   time: isoDate.optional(),
-  detail: z.object({ bucket: z.object({ name: z.string().min(1) }), object: z.object({ key: z.string().min(1), size: z.number().nonnegative().optional() }) }),
+  detail: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({ key: z.string().min(1), size: z.number().nonnegative().optional() }),
+  }),
 });
 
 /** S3 keys in notifications are URL-encoded with '+' for spaces. */
@@ -58,18 +61,28 @@ export function decodeS3Key(key: string): string {
 
 function fromOne(value: unknown, path: string, depth: number): ObjectEvent[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => fromOne(v, `${path}[${i}]`, depth));
-  if (typeof value !== 'object' || value === null) throw new EventFormatError(`${path}: expected an S3 event object, got ${typeof value}`);
+  if (typeof value !== 'object' || value === null)
+    throw new EventFormatError(`${path}: expected an S3 event object, got ${typeof value}`);
   const record = value as Record<string, unknown>;
   // S3's test message on subscribe, and SNS envelopes around the real thing.
   if (record.Event === 's3:TestEvent') return [];
-  if (record.Type === 'Notification' && typeof record.Message === 'string' && depth < 3) return fromOne(parseJson(record.Message, `${path}.Message`), `${path}.Message`, depth + 1);
+  if (record.Type === 'Notification' && typeof record.Message === 'string' && depth < 3)
+    return fromOne(parseJson(record.Message, `${path}.Message`), `${path}.Message`, depth + 1);
   if (Array.isArray(record.Records)) {
     return record.Records.flatMap((r, i) => {
       const parsed = s3Record.safeParse(r);
-      if (!parsed.success) throw new EventFormatError(`${path}.Records[${i}]: not an S3 event record (${issues(parsed.error)})`);
+      if (!parsed.success)
+        throw new EventFormatError(`${path}.Records[${i}]: not an S3 event record (${issues(parsed.error)})`);
       const { eventName, eventTime, s3 } = parsed.data;
       if (eventName !== undefined && !eventName.startsWith('ObjectCreated')) return [];
-      return [{ bucket: s3.bucket.name, key: decodeS3Key(s3.object.key), ...(s3.object.size === undefined ? {} : { size: s3.object.size }), ...(eventTime === undefined ? {} : { eventTime }) }];
+      return [
+        {
+          bucket: s3.bucket.name,
+          key: decodeS3Key(s3.object.key),
+          ...(s3.object.size === undefined ? {} : { size: s3.object.size }),
+          ...(eventTime === undefined ? {} : { eventTime }),
+        },
+      ];
     });
   }
   if ('detail-type' in record) {
@@ -77,12 +90,29 @@ function fromOne(value: unknown, path: string, depth: number): ObjectEvent[] {
     if (!parsed.success) throw new EventFormatError(`${path}: not an EventBridge S3 event (${issues(parsed.error)})`);
     if (parsed.data['detail-type'] !== 'Object Created') return [];
     const { detail, time } = parsed.data;
-    return [{ bucket: detail.bucket.name, key: detail.object.key, ...(detail.object.size === undefined ? {} : { size: detail.object.size }), ...(time === undefined ? {} : { eventTime: time }) }];
+    return [
+      {
+        bucket: detail.bucket.name,
+        key: detail.object.key,
+        ...(detail.object.size === undefined ? {} : { size: detail.object.size }),
+        ...(time === undefined ? {} : { eventTime: time }),
+      },
+    ];
   }
   const parsed = simple.safeParse(record);
-  if (!parsed.success) throw new EventFormatError(`${path}: expected {bucket, key, last_modified?, size?} or an S3 notification with Records[] (${issues(parsed.error)})`);
+  if (!parsed.success)
+    throw new EventFormatError(
+      `${path}: expected {bucket, key, last_modified?, size?} or an S3 notification with Records[] (${issues(parsed.error)})`,
+    );
   const lastModified = parsed.data.last_modified ?? parsed.data.lastModified;
-  return [{ bucket: parsed.data.bucket, key: parsed.data.key, ...(lastModified === undefined ? {} : { lastModified }), ...(parsed.data.size === undefined ? {} : { size: parsed.data.size }) }];
+  return [
+    {
+      bucket: parsed.data.bucket,
+      key: parsed.data.key,
+      ...(lastModified === undefined ? {} : { lastModified }),
+      ...(parsed.data.size === undefined ? {} : { size: parsed.data.size }),
+    },
+  ];
 }
 
 function issues(error: z.ZodError): string {

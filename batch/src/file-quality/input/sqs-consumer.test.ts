@@ -25,8 +25,14 @@ class FakeSqs {
   }
 }
 
-const message = (id: string, body: unknown): Message => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: typeof body === 'string' ? body : JSON.stringify(body) });
-const s3Body = (key: string) => ({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'landing' }, object: { key, size: 1 } } }] });
+const message = (id: string, body: unknown): Message => ({
+  MessageId: id,
+  ReceiptHandle: `rh-${id}`,
+  Body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+const s3Body = (key: string) => ({
+  Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'landing' }, object: { key, size: 1 } } }],
+});
 
 function processor(fail: Record<string, BatchError> = {}) {
   const seen: string[] = [];
@@ -36,7 +42,13 @@ function processor(fail: Record<string, BatchError> = {}) {
       seen.push(event.key);
       const error = fail[event.key];
       if (error !== undefined) return Promise.reject(error);
-      return Promise.resolve({ status: 'skipped', bucket: event.bucket, key: event.key, reason: 'key_unmatched', message: '' });
+      return Promise.resolve({
+        status: 'skipped',
+        bucket: event.bucket,
+        key: event.key,
+        reason: 'key_unmatched',
+        message: '',
+      });
     },
   };
 }
@@ -45,9 +57,21 @@ describe('SqsEventConsumer (fake SQS client)', () => {
   it('long-polls with the configured wait and deletes messages whose events were handled', async () => {
     const sqs = new FakeSqs([[message('1', s3Body('a.csv')), message('2', s3Body('b.csv'))]]);
     const p = processor();
-    const consumer = new SqsEventConsumer({ client: sqs, queueUrl: 'https://sqs/q', processor: p, waitTimeSeconds: 20, maxMessages: 5, visibilityTimeoutSeconds: 60 });
+    const consumer = new SqsEventConsumer({
+      client: sqs,
+      queueUrl: 'https://sqs/q',
+      processor: p,
+      waitTimeSeconds: 20,
+      maxMessages: 5,
+      visibilityTimeoutSeconds: 60,
+    });
     expect(await consumer.pollOnce()).toEqual({ received: 2, deleted: 2, retried: 0 });
-    expect(sqs.receives[0]?.input).toEqual({ QueueUrl: 'https://sqs/q', WaitTimeSeconds: 20, MaxNumberOfMessages: 5, VisibilityTimeout: 60 });
+    expect(sqs.receives[0]?.input).toEqual({
+      QueueUrl: 'https://sqs/q',
+      WaitTimeSeconds: 20,
+      MaxNumberOfMessages: 5,
+      VisibilityTimeout: 60,
+    });
     expect(p.seen).toEqual(['a.csv', 'b.csv']);
     expect(sqs.deleted).toEqual(['rh-1', 'rh-2']);
   });

@@ -82,7 +82,9 @@ export class SqsEventConsumer {
         QueueUrl: this.#o.queueUrl,
         WaitTimeSeconds: this.#o.waitTimeSeconds ?? 20,
         MaxNumberOfMessages: this.#o.maxMessages ?? 10,
-        ...(this.#o.visibilityTimeoutSeconds === undefined ? {} : { VisibilityTimeout: this.#o.visibilityTimeoutSeconds }),
+        ...(this.#o.visibilityTimeoutSeconds === undefined
+          ? {}
+          : { VisibilityTimeout: this.#o.visibilityTimeoutSeconds }),
       }),
       { abortSignal: this.#abort.signal },
     );
@@ -91,7 +93,10 @@ export class SqsEventConsumer {
     let retried = 0;
     for (const message of messages) {
       if (await this.#handle(message)) {
-        if (message.ReceiptHandle !== undefined) await this.#o.client.send(new DeleteMessageCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        if (message.ReceiptHandle !== undefined)
+          await this.#o.client.send(
+            new DeleteMessageCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+          );
         deleted += 1;
       } else {
         retried += 1;
@@ -107,7 +112,10 @@ export class SqsEventConsumer {
     try {
       events = parseS3Events(message.Body ?? '');
     } catch (error) {
-      log.error({ error: describeError(error), body: (message.Body ?? '').slice(0, 500) }, 'message is not an S3 event; deleting it');
+      log.error(
+        { error: describeError(error), body: (message.Body ?? '').slice(0, 500) },
+        'message is not an S3 event; deleting it',
+      );
       return true;
     }
     const summary = await runEvents(this.#o.processor, events, this.#o.concurrency ?? 2);

@@ -8,8 +8,15 @@ import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 // processing itself is tested end to end (processor.test.ts) against Postgres and s3rver.
 const processor = {
   process(event: ObjectEvent): Promise<ProcessResult> {
-    if (event.key.startsWith('retry')) return Promise.reject(new BatchError('DATABASE_FAILED', 'down', { retryable: true }));
-    return Promise.resolve({ status: 'skipped', bucket: event.bucket, key: event.key, reason: 'key_unmatched', message: 'no pattern' });
+    if (event.key.startsWith('retry'))
+      return Promise.reject(new BatchError('DATABASE_FAILED', 'down', { retryable: true }));
+    return Promise.resolve({
+      status: 'skipped',
+      bucket: event.bucket,
+      key: event.key,
+      reason: 'key_unmatched',
+      message: 'no pattern',
+    });
   },
 };
 
@@ -21,13 +28,22 @@ afterAll(async () => {
   await server.close();
 });
 
-const post = (body: string) => fetch(`${server.url}/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+const post = (body: string) =>
+  fetch(`${server.url}/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
 describe('file-quality webhook', () => {
   it('answers 200 with each outcome for an S3 notification', async () => {
-    const response = await post(JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'x.csv' } } }] }));
+    const response = await post(
+      JSON.stringify({
+        Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'x.csv' } } }],
+      }),
+    );
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ skipped: 1, failed: 0, outcomes: [{ status: 'skipped', key: 'x.csv' }] });
+    expect(await response.json()).toMatchObject({
+      skipped: 1,
+      failed: 0,
+      outcomes: [{ status: 'skipped', key: 'x.csv' }],
+    });
   });
 
   it('answers 400 for a body that is not an S3 event, and for one too large', async () => {
@@ -38,7 +54,10 @@ describe('file-quality webhook', () => {
   it('answers 503 when an event failed retryably, so the sender retries', async () => {
     const response = await post(JSON.stringify({ bucket: 'b', key: 'retry.csv' }));
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ failed: 1, outcomes: [{ status: 'failed', retryable: true, error: 'down' }] });
+    expect(await response.json()).toMatchObject({
+      failed: 1,
+      outcomes: [{ status: 'failed', retryable: true, error: 'down' }],
+    });
   });
 
   it('serves a health check and 404 elsewhere', async () => {

@@ -58,7 +58,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const server: Server = createServer((req, res) => {
     void (async () => {
       if (req.method === 'GET' && req.url === '/healthz') return send(res, 200, { ok: true });
-      if (req.method !== 'POST' || (req.url !== '/events' && req.url !== '/')) return send(res, 404, { error: 'POST /events with an S3 event notification' });
+      if (req.method !== 'POST' || (req.url !== '/events' && req.url !== '/'))
+        return send(res, 404, { error: 'POST /events with an S3 event notification' });
       try {
         const events = parseS3Events(await readBody(req, options.maxBodyBytes ?? 1_048_576));
         const summary = await runEvents(options.processor, events, options.concurrency ?? 2);

@@ -4,7 +4,17 @@ import { FileQualityMetrics, emfLine, scoreBucket } from './file-quality-metrics
 
 describe('file-quality metrics', () => {
   it('buckets scores for the distribution', () => {
-    expect([100, 90, 89, 80, 79, 65, 60, 59, 0].map(scoreBucket)).toEqual(['90-100', '90-100', '80-89', '80-89', '70-79', '60-69', '60-69', '0-59', '0-59']);
+    expect([100, 90, 89, 80, 79, 65, 60, 59, 0].map(scoreBucket)).toEqual([
+      '90-100',
+      '90-100',
+      '80-89',
+      '80-89',
+      '70-79',
+      '60-69',
+      '60-69',
+      '0-59',
+      '0-59',
+    ]);
   });
 
   it('counts files by outcome, failed parses, the score distribution and latency', () => {
@@ -24,7 +34,9 @@ describe('file-quality metrics', () => {
   });
 
   it('writes CloudWatch embedded metric format records', () => {
-    const record = JSON.parse(emfLine({ outcome: 'failed', latencyMs: 3.4, bucket: 'b', key: 'k' }, 1_700_000_000_000)) as Record<string, unknown>;
+    const record = JSON.parse(
+      emfLine({ outcome: 'failed', latencyMs: 3.4, bucket: 'b', key: 'k' }, 1_700_000_000_000),
+    ) as Record<string, unknown>;
     expect(record).toEqual({
       _aws: {
         Timestamp: 1_700_000_000_000,

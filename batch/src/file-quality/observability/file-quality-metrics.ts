@@ -69,7 +69,12 @@ export function emfLine(o: FileObservation, now = Date.now()): string {
     ...(o.score === undefined ? [] : [{ Name: 'QualityScore', Unit: 'None' }]),
   ];
   return JSON.stringify({
-    _aws: { Timestamp: now, CloudWatchMetrics: [{ Namespace: EMF_NAMESPACE, Dimensions: [['Outcome'], ['Agency', 'Outcome']], Metrics: metrics }] },
+    _aws: {
+      Timestamp: now,
+      CloudWatchMetrics: [
+        { Namespace: EMF_NAMESPACE, Dimensions: [['Outcome'], ['Agency', 'Outcome']], Metrics: metrics },
+      ],
+    },
     Outcome: o.outcome,
     Agency: o.agencySlug ?? 'unknown',
     FilesProcessed: 1,

@@ -11,7 +11,8 @@ export const DUCK_TYPES: Readonly<Record<ColumnType, string>> = {
   timestamp: 'TIMESTAMPTZ',
 };
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/;
 
 /** SQL fragments for one column of the file. */
 export interface ColumnSql {
@@ -48,11 +49,22 @@ export function columnSql(name: string, physicalType: string, definition: Column
   }
   const duckType = DUCK_TYPES[definition.type];
   const typed = physicalType === duckType ? raw : `TRY_CAST(${text} AS ${duckType})`;
-  const typeMismatch = physicalType === duckType || duckType === 'VARCHAR' ? 'false' : `(${raw} IS NOT NULL AND ${typed} IS NULL)`;
+  const typeMismatch =
+    physicalType === duckType || duckType === 'VARCHAR' ? 'false' : `(${raw} IS NOT NULL AND ${typed} IS NULL)`;
   const rules: string[] = [];
   if (definition.pattern !== undefined) rules.push(`NOT regexp_full_match(${text}, ${sqlLiteral(definition.pattern)})`);
-  if (definition.allowedValues !== undefined) rules.push(`${text} NOT IN (${definition.allowedValues.map((v) => sqlLiteral(String(v))).join(', ')})`);
-  const base = { name, physicalType, definition, raw, text, typed, numeric: duckType === 'BIGINT' || duckType === 'DOUBLE', typeMismatch };
+  if (definition.allowedValues !== undefined)
+    rules.push(`${text} NOT IN (${definition.allowedValues.map((v) => sqlLiteral(String(v))).join(', ')})`);
+  const base = {
+    name,
+    physicalType,
+    definition,
+    raw,
+    text,
+    typed,
+    numeric: duckType === 'BIGINT' || duckType === 'DOUBLE',
+    typeMismatch,
+  };
   return {
     ...base,
     ...(rules.length > 0 ? { formatMismatch: `(${typed} IS NOT NULL AND (${rules.join(' OR ')}))` } : {}),

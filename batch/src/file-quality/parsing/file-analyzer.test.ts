@@ -16,7 +16,15 @@ const definition = parseSchemaDefinition({
   ],
 });
 
-const CSV = ['id,price,side,day,note', '1,10.5,buy,2026-01-04,a', '2,abc,sell,2026-01-04,', '2,200,hold,2025-12-31,c', '4,,buy,2026-01-05,d', '5,50,sell,not-a-date,e', ''].join('\n');
+const CSV = [
+  'id,price,side,day,note',
+  '1,10.5,buy,2026-01-04,a',
+  '2,abc,sell,2026-01-04,',
+  '2,200,hold,2025-12-31,c',
+  '4,,buy,2026-01-05,d',
+  '5,50,sell,not-a-date,e',
+  '',
+].join('\n');
 
 let dir: string;
 let duck: DuckDBInstance;
@@ -42,7 +50,15 @@ describe('analyzeFile', () => {
     expect(facts.rowCount).toBe(5);
     expect(facts.rowsMissingRequired).toBe(1);
     const byName = Object.fromEntries(facts.columns.map((c) => [c.name, c]));
-    expect(byName.price).toMatchObject({ nonNull: 4, nulls: 1, typeMismatches: 1, typeMismatchExamples: ['abc'], aboveMax: 1, belowMin: 0, boundsExamples: ['200'] });
+    expect(byName.price).toMatchObject({
+      nonNull: 4,
+      nulls: 1,
+      typeMismatches: 1,
+      typeMismatchExamples: ['abc'],
+      aboveMax: 1,
+      belowMin: 0,
+      boundsExamples: ['200'],
+    });
     expect(byName.side).toMatchObject({ formatMismatches: 1, formatMismatchExamples: ['hold'] });
     expect(byName.day).toMatchObject({ typeMismatches: 1, belowMin: 1 });
     expect(byName.note).toMatchObject({ physicalType: 'VARCHAR', nonNull: 4, nulls: 1, typeMismatches: 0 });
@@ -66,12 +82,24 @@ describe('analyzeFile', () => {
       { id: 2, price: 20, side: 'sell', day: '2026-01-04' },
       { id: 3, price: null, side: 'buy', day: '2026-01-05' },
     ];
-    const jsonl = await analyzeFile(duck, await file('a.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')), jsonlParser, definition);
-    expect(jsonl.facts).toMatchObject({ format: 'JSONL', rowCount: 3, rowsMissingRequired: 1, keys: [{ rowsWithKey: 3, distinctKeys: 3 }] });
+    const jsonl = await analyzeFile(
+      duck,
+      await file('a.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')),
+      jsonlParser,
+      definition,
+    );
+    expect(jsonl.facts).toMatchObject({
+      format: 'JSONL',
+      rowCount: 3,
+      rowsMissingRequired: 1,
+      keys: [{ rowsWithKey: 3, distinctKeys: 3 }],
+    });
     expect(jsonl.facts.columns.map((c) => c.typeMismatches)).toEqual([0, 0, 0, 0]);
     const parquet = join(dir, 'a.parquet');
     const conn = await duck.connect();
-    await conn.run(`COPY (SELECT * FROM read_json(${sqlLiteral(join(dir, 'a.jsonl'))}, format = 'newline_delimited')) TO ${sqlLiteral(parquet)} (FORMAT parquet)`);
+    await conn.run(
+      `COPY (SELECT * FROM read_json(${sqlLiteral(join(dir, 'a.jsonl'))}, format = 'newline_delimited')) TO ${sqlLiteral(parquet)} (FORMAT parquet)`,
+    );
     conn.closeSync();
     const pq = await analyzeFile(duck, parquet, parquetParser, definition);
     expect(pq.facts).toMatchObject({ format: 'Parquet', rowCount: 3, rowsMissingRequired: 1 });
@@ -100,33 +128,56 @@ describe('analyzeFile', () => {
 });
 
 describe('files larger than memory', () => {
-  it('measures CSV and JSONL (62 and 84 MB) under a 48 MB DuckDB memory limit, streaming and spilling to disk', { timeout: 60_000 }, async () => {
-    const small = await DuckDBInstance.create(':memory:', { memory_limit: '48MB', threads: '1', temp_directory: join(dir, 'spill') });
-    const gen = await duck.connect();
-    const rows = 800_000;
-    const select = `SELECT i AS id, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS payload, (i % 1000)::DOUBLE AS price FROM range(${rows}) t(i)`;
-    const csv = join(dir, 'big.csv');
-    const jsonl = join(dir, 'big.jsonl');
-    await gen.run(`COPY (${select}) TO ${sqlLiteral(csv)} (FORMAT csv, HEADER)`);
-    await gen.run(`COPY (${select}) TO ${sqlLiteral(jsonl)} (FORMAT json)`);
-    gen.closeSync();
-    const big = parseSchemaDefinition({ columns: [{ name: 'id', type: 'integer', unique: true }, { name: 'payload', pattern: '[0-9a-f]{64}' }, { name: 'price', type: 'number', max: 998 }] });
-    for (const [path, parser] of [[csv, csvParser], [jsonl, jsonlParser]] as const) {
-      const { facts } = await analyzeFile(small, path, parser, big);
-      expect(facts.rowCount).toBe(rows);
-      expect(facts.keys.map((k) => k.distinctKeys)).toEqual([rows]);
-      expect(facts.columns.find((c) => c.name === 'payload')?.formatMismatches).toBe(0);
-      expect(facts.columns.find((c) => c.name === 'price')?.aboveMax).toBe(rows / 1000);
-    }
-    small.closeSync();
-  });
+  it(
+    'measures CSV and JSONL (62 and 84 MB) under a 48 MB DuckDB memory limit, streaming and spilling to disk',
+    { timeout: 60_000 },
+    async () => {
+      const small = await DuckDBInstance.create(':memory:', {
+        memory_limit: '48MB',
+        threads: '1',
+        temp_directory: join(dir, 'spill'),
+      });
+      const gen = await duck.connect();
+      const rows = 800_000;
+      const select = `SELECT i AS id, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS payload, (i % 1000)::DOUBLE AS price FROM range(${rows}) t(i)`;
+      const csv = join(dir, 'big.csv');
+      const jsonl = join(dir, 'big.jsonl');
+      await gen.run(`COPY (${select}) TO ${sqlLiteral(csv)} (FORMAT csv, HEADER)`);
+      await gen.run(`COPY (${select}) TO ${sqlLiteral(jsonl)} (FORMAT json)`);
+      gen.closeSync();
+      const big = parseSchemaDefinition({
+        columns: [
+          { name: 'id', type: 'integer', unique: true },
+          { name: 'payload', pattern: '[0-9a-f]{64}' },
+          { name: 'price', type: 'number', max: 998 },
+        ],
+      });
+      for (const [path, parser] of [
+        [csv, csvParser],
+        [jsonl, jsonlParser],
+      ] as const) {
+        const { facts } = await analyzeFile(small, path, parser, big);
+        expect(facts.rowCount).toBe(rows);
+        expect(facts.keys.map((k) => k.distinctKeys)).toEqual([rows]);
+        expect(facts.columns.find((c) => c.name === 'payload')?.formatMismatches).toBe(0);
+        expect(facts.columns.find((c) => c.name === 'price')?.aboveMax).toBe(rows / 1000);
+      }
+      small.closeSync();
+    },
+  );
 
-  it('reports DuckDB running out of memory as a retryable engine failure, not as a broken file', { timeout: 60_000 }, async () => {
-    const tiny = await DuckDBInstance.create(':memory:', { memory_limit: '8MB', threads: '1' });
-    const failure = await analyzeFile(tiny, join(dir, 'big.jsonl'), jsonlParser, EMPTY_SCHEMA_DEFINITION).catch((e: unknown) => e);
-    tiny.closeSync();
-    expect(failure).toMatchObject({ code: 'ANALYSIS_FAILED', retryable: true });
-  });
+  it(
+    'reports DuckDB running out of memory as a retryable engine failure, not as a broken file',
+    { timeout: 60_000 },
+    async () => {
+      const tiny = await DuckDBInstance.create(':memory:', { memory_limit: '8MB', threads: '1' });
+      const failure = await analyzeFile(tiny, join(dir, 'big.jsonl'), jsonlParser, EMPTY_SCHEMA_DEFINITION).catch(
+        (e: unknown) => e,
+      );
+      tiny.closeSync();
+      expect(failure).toMatchObject({ code: 'ANALYSIS_FAILED', retryable: true });
+    },
+  );
 });
 
 describe('ParserRegistry', () => {
@@ -142,7 +193,12 @@ describe('ParserRegistry', () => {
   });
 
   it('lets a registered parser take over an extension and names the known endings when none fits', () => {
-    const custom = ParserRegistry.withDefaults().register({ id: 'pipe', label: 'PSV', extensions: ['.txt'], relation: (p) => `read_csv(${sqlLiteral(p)}, delim = '|')` });
+    const custom = ParserRegistry.withDefaults().register({
+      id: 'pipe',
+      label: 'PSV',
+      extensions: ['.txt'],
+      relation: (p) => `read_csv(${sqlLiteral(p)}, delim = '|')`,
+    });
     expect(custom.resolve('a.txt')?.id).toBe('pipe');
     expect(() => custom.require('a.avro')).toThrow(/no parser for 'a.avro'.*\.parquet/);
     expect(custom.parsers[0]?.id).toBe('pipe');

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection, DuckDBInstance, Json } from '@duckdb/node-api';
-import type { ColumnFacts, ColumnProfileFacts, FileFacts, KeyFacts, ProfileFacts, ProfileValue, SchemaDefinition } from '@coattail/quality';
+import type {
+  ColumnFacts,
+  ColumnProfileFacts,
+  FileFacts,
+  KeyFacts,
+  ProfileFacts,
+  ProfileValue,
+  SchemaDefinition,
+} from '@coattail/quality';
 import { BatchError } from '../../errors.js';
 import { columnSql, type ColumnSql } from './column-sql.js';
 import { sqlIdent, type FileParser } from './parser-registry.js';
@@ -55,7 +63,13 @@ function toProfileValue(value: Json | undefined): ProfileValue {
  * JavaScript, so memory stays flat in the file's size. Throws {@link ParseFailure} when the
  * file cannot be read.
  */
-export async function analyzeFile(instance: DuckDBInstance, path: string, parser: FileParser, definition: SchemaDefinition, options: AnalyzeOptions = {}): Promise<FileAnalysis> {
+export async function analyzeFile(
+  instance: DuckDBInstance,
+  path: string,
+  parser: FileParser,
+  definition: SchemaDefinition,
+  options: AnalyzeOptions = {},
+): Promise<FileAnalysis> {
   const conn = await instance.connect();
   await conn.run(`SET TimeZone = 'UTC'`);
   const table = `dq_${randomUUID().replaceAll('-', '')}`;
@@ -75,7 +89,12 @@ export async function analyzeFile(instance: DuckDBInstance, path: string, parser
       if (error instanceof ParseFailure) throw error;
       const message = cleanDuckMessage(error);
       // Resource exhaustion and engine faults say nothing about the file: retry, don't score it.
-      if (ENGINE_FAULT.test(message)) throw new BatchError('ANALYSIS_FAILED', `DuckDB could not analyze ${path}: ${message}`, { domain: 'internal', retryable: true, cause: error });
+      if (ENGINE_FAULT.test(message))
+        throw new BatchError('ANALYSIS_FAILED', `DuckDB could not analyze ${path}: ${message}`, {
+          domain: 'internal',
+          retryable: true,
+          cause: error,
+        });
       throw new ParseFailure(parser, message, { cause: error });
     }
   } finally {
@@ -87,7 +106,12 @@ export async function analyzeFile(instance: DuckDBInstance, path: string, parser
 /** DuckDB messages carry a long hint tail about options; keep the first lines, without the path noise. */
 function cleanDuckMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' ').slice(0, 1000);
+  return message
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(0, 3)
+    .join(' ')
+    .slice(0, 1000);
 }
 
 async function measure(
@@ -102,20 +126,33 @@ async function measure(
   const cols = columns.map((c) => columnSql(c.name, c.type, declared.get(c.name)));
   const select: string[] = ['count(*)::DOUBLE AS n'];
   const required = cols.filter((c) => c.definition?.required === true);
-  select.push(required.length === 0 ? '0::DOUBLE AS missing_required' : `count(*) FILTER (${required.map((c) => `${c.raw} IS NULL`).join(' OR ')})::DOUBLE AS missing_required`);
+  select.push(
+    required.length === 0
+      ? '0::DOUBLE AS missing_required'
+      : `count(*) FILTER (${required.map((c) => `${c.raw} IS NULL`).join(' OR ')})::DOUBLE AS missing_required`,
+  );
   cols.forEach((c, i) => {
     select.push(`count(${c.raw})::DOUBLE AS c${i}_nn`, `approx_count_distinct(${c.raw})::DOUBLE AS c${i}_d`);
     // Counts, and the smallest and largest offending text as examples, in the same scan.
     const failing = (condition: string | undefined, alias: string): void => {
       if (condition === undefined || condition === 'false') return;
-      select.push(`count(*) FILTER (${condition})::DOUBLE AS c${i}_${alias}`, `min(${c.text}) FILTER (${condition}) AS c${i}_${alias}_a`, `max(${c.text}) FILTER (${condition}) AS c${i}_${alias}_b`);
+      select.push(
+        `count(*) FILTER (${condition})::DOUBLE AS c${i}_${alias}`,
+        `min(${c.text}) FILTER (${condition}) AS c${i}_${alias}_a`,
+        `max(${c.text}) FILTER (${condition}) AS c${i}_${alias}_b`,
+      );
     };
     failing(c.typeMismatch, 'tm');
     failing(c.formatMismatch, 'fm');
     failing(c.belowMin, 'lo');
     failing(c.aboveMax, 'hi');
     if (c.numeric) {
-      select.push(`min(${c.typed})::DOUBLE AS c${i}_min`, `max(${c.typed})::DOUBLE AS c${i}_max`, `avg(${c.typed})::DOUBLE AS c${i}_avg`, `stddev_samp(${c.typed})::DOUBLE AS c${i}_sd`);
+      select.push(
+        `min(${c.typed})::DOUBLE AS c${i}_min`,
+        `max(${c.typed})::DOUBLE AS c${i}_max`,
+        `avg(${c.typed})::DOUBLE AS c${i}_avg`,
+        `stddev_samp(${c.typed})::DOUBLE AS c${i}_sd`,
+      );
     } else {
       select.push(`CAST(min(${c.typed}) AS VARCHAR) AS c${i}_min`, `CAST(max(${c.typed}) AS VARCHAR) AS c${i}_max`);
     }
@@ -124,10 +161,11 @@ async function measure(
   const rowCount = num(agg.n);
   const examplesOf = (i: number, ...aliases: string[]): string[] | undefined => {
     const found = new Set<string>();
-    for (const alias of aliases) for (const end of ['a', 'b']) {
-      const value = agg[`c${i}_${alias}_${end}`];
-      if (value !== null && value !== undefined) found.add(str(value));
-    }
+    for (const alias of aliases)
+      for (const end of ['a', 'b']) {
+        const value = agg[`c${i}_${alias}_${end}`];
+        if (value !== null && value !== undefined) found.add(str(value));
+      }
     return found.size === 0 ? undefined : [...found];
   };
 
@@ -163,14 +201,21 @@ async function measure(
       distinct: Math.min(num(agg[`c${i}_d`]), nonNull),
       min: toProfileValue(agg[`c${i}_min`]),
       max: toProfileValue(agg[`c${i}_max`]),
-      ...(c.numeric ? { mean: agg[`c${i}_avg`] === null ? null : num(agg[`c${i}_avg`]), stddev: agg[`c${i}_sd`] === null ? null : num(agg[`c${i}_sd`]) } : {}),
+      ...(c.numeric
+        ? {
+            mean: agg[`c${i}_avg`] === null ? null : num(agg[`c${i}_avg`]),
+            stddev: agg[`c${i}_sd`] === null ? null : num(agg[`c${i}_sd`]),
+          }
+        : {}),
     });
   }
 
   const keys = await measureKeys(conn, source, definition, new Set(columns.map((c) => c.name)));
   await addDistributions(conn, source, cols, profiles, options);
   const sampleRows = options.sampleRows ?? 25;
-  const sample = (await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT ${sampleRows}`)).getRowsJson().map((r) => r.map(toProfileValue));
+  const sample = (await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT ${sampleRows}`))
+    .getRowsJson()
+    .map((r) => r.map(toProfileValue));
   return {
     facts: { format: parser.label, rowCount, columns: facts, rowsMissingRequired: num(agg.missing_required), keys },
     profile: { rowCount, columns: profiles, sample: { columns: columns.map((c) => c.name), rows: sample } },
@@ -182,7 +227,12 @@ async function measure(
  * because DuckDB's grouped hash aggregate spills to disk past the memory limit (an ungrouped
  * `count(DISTINCT …)` does not).
  */
-async function measureKeys(conn: DuckDBConnection, source: string, definition: SchemaDefinition, present: Set<string>): Promise<KeyFacts[]> {
+async function measureKeys(
+  conn: DuckDBConnection,
+  source: string,
+  definition: SchemaDefinition,
+  present: Set<string>,
+): Promise<KeyFacts[]> {
   const keys = definition.keys.filter((k) => k.every((c) => present.has(c)));
   const out: KeyFacts[] = [];
   for (const key of keys) {
@@ -206,7 +256,13 @@ type MapEntries = { key: Json; value: Json }[];
  * one scan: DuckDB's `histogram()` per column, bounded by the approximate distinct count measured
  * in the first pass (near-unique columns get none).
  */
-async function addDistributions(conn: DuckDBConnection, source: string, cols: ColumnSql[], profiles: ColumnProfileFacts[], options: AnalyzeOptions): Promise<void> {
+async function addDistributions(
+  conn: DuckDBConnection,
+  source: string,
+  cols: ColumnSql[],
+  profiles: ColumnProfileFacts[],
+  options: AnalyzeOptions,
+): Promise<void> {
   const items = options.distributionItems ?? 10;
   const limit = options.maxDistributionColumns ?? 50;
   const select: string[] = [];
@@ -220,7 +276,9 @@ async function addDistributions(conn: DuckDBConnection, source: string, cols: Co
         profiles[i] = { ...p, histogram: [{ lower: p.min, upper: p.min, count: p.nonNull }] };
         continue;
       }
-      select.push(`histogram(least(floor((${c.typed} - ${p.min}) / ${width}), ${items - 1})::INTEGER) FILTER (${c.typed} IS NOT NULL) AS h${i}`);
+      select.push(
+        `histogram(least(floor((${c.typed} - ${p.min}) / ${width}), ${items - 1})::INTEGER) FILTER (${c.typed} IS NOT NULL) AS h${i}`,
+      );
       planned.push({ i, kind: 'bins', lo: p.min, width });
     } else if (p.distinct <= TOP_VALUES_MAX_DISTINCT) {
       select.push(`histogram(${c.text}) FILTER (${c.raw} IS NOT NULL) AS h${i}`);
@@ -234,7 +292,14 @@ async function addDistributions(conn: DuckDBConnection, source: string, cols: Co
     const entries = (row[`h${plan.i}`] ?? []) as MapEntries;
     if (plan.kind === 'bins') {
       const counts = new Map(entries.map((e) => [num(e.key), num(e.value)]));
-      profiles[plan.i] = { ...p, histogram: Array.from({ length: items }, (_, b) => ({ lower: plan.lo + b * plan.width, upper: plan.lo + (b + 1) * plan.width, count: counts.get(b) ?? 0 })) };
+      profiles[plan.i] = {
+        ...p,
+        histogram: Array.from({ length: items }, (_, b) => ({
+          lower: plan.lo + b * plan.width,
+          upper: plan.lo + (b + 1) * plan.width,
+          count: counts.get(b) ?? 0,
+        })),
+      };
     } else {
       const top = entries
         .map((e) => ({ value: toProfileValue(e.key), count: num(e.value) }))

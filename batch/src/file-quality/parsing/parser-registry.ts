@@ -113,7 +113,8 @@ export class ParserRegistry {
     let best: { parser: FileParser; length: number } | undefined;
     for (const parser of this.#parsers) {
       for (const ext of parser.extensions) {
-        if (name.endsWith(ext) && (best === undefined || ext.length > best.length)) best = { parser, length: ext.length };
+        if (name.endsWith(ext) && (best === undefined || ext.length > best.length))
+          best = { parser, length: ext.length };
       }
     }
     if (best !== undefined) return best.parser;
@@ -126,6 +127,10 @@ export class ParserRegistry {
     const parser = this.resolve(key, contentType);
     if (parser !== undefined) return parser;
     const known = this.#parsers.flatMap((p) => p.extensions).join(', ');
-    throw new BatchError('PARSER_UNKNOWN', `no parser for '${key}'${contentType === undefined ? '' : ` (${contentType})`}; known endings: ${known}`, { domain: 'user' });
+    throw new BatchError(
+      'PARSER_UNKNOWN',
+      `no parser for '${key}'${contentType === undefined ? '' : ` (${contentType})`}; known endings: ${known}`,
+      { domain: 'user' },
+    );
   }
 }
