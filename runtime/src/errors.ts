@@ -53,3 +53,23 @@ export class UserFunctionError extends RuntimeError {
     super('USER_FUNCTION', `operator '${operator}' threw: ${detail}`, { domain: 'user', cause });
   }
 }
+
+/**
+ * A checkpoint holds state this build cannot read for an operator: the job graph changed under the
+ * same operator uid, or the state layout version differs. Not retryable: restarting reads the same
+ * checkpoint again.
+ */
+export class StateRestoreError extends RuntimeError {
+  readonly operatorId: string;
+
+  constructor(operatorId: string, detail: string) {
+    super(
+      'STATE_INCOMPATIBLE',
+      `cannot restore operator '${operatorId}' from its checkpoint: ${detail}. ` +
+        'The checkpoint was written by an incompatible version of this job: restore from a checkpoint of a ' +
+        'compatible build, give the changed operator a new uid, or start the job from an empty checkpoint location.',
+      { domain: 'user' },
+    );
+    this.operatorId = operatorId;
+  }
+}

@@ -95,6 +95,7 @@ export {
   RuntimeError,
   IllegalStateError,
   JobDefinitionError,
+  StateRestoreError,
   CheckpointError,
   UserFunctionError,
   type ErrorDomain,

@@ -11,9 +11,11 @@ import { KeyedStateBackend, type KeyedStateSnapshot } from '../state/keyed-state
 import { createRuntimeContext } from '../state/runtime-context.js';
 import { TimerQueue, type TimerEntry } from '../state/timer-queue.js';
 import type { Collector, Json, KeyValue, Timestamp } from '../types.js';
+import { parseOperatorState, STATE_LAYOUT_VERSION } from '../state/state-layout.js';
 import type { OperatorInit, StreamOperator } from './operator.js';
 
 interface KeyedProcessSnapshot {
+  v: number;
   state: KeyedStateSnapshot;
   eventTimers: TimerEntry[];
   processingTimers: TimerEntry[];
@@ -89,6 +91,7 @@ export function keyedProcessOperator<K extends KeyValue, IN, OUT>(
     onProcessingTime: (now) => fire(processingTimers, now, 'PROCESSING_TIME'),
     snapshotState(): Json {
       const snapshot: KeyedProcessSnapshot = {
+        v: STATE_LAYOUT_VERSION,
         state: backend.snapshot(),
         eventTimers: eventTimers.snapshot(),
         processingTimers: processingTimers.snapshot(),
@@ -96,7 +99,7 @@ export function keyedProcessOperator<K extends KeyValue, IN, OUT>(
       return snapshot as unknown as Json;
     },
     restoreState(snapshots, keep) {
-      const parsed = snapshots as unknown as KeyedProcessSnapshot[];
+      const parsed = snapshots.map((s) => parseOperatorState(init.operatorId, 'keyed-process', s));
       backend.restore(
         parsed.map((s) => s.state),
         keep,

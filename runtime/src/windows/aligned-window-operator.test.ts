@@ -163,7 +163,7 @@ describe('tumbling event-time windows', () => {
     expect(restored.outputValues()).toEqual([]);
     expect(restored.sideOutput(late).map((r) => r.value.qty)).toEqual([3]);
     expect(restored.snapshot()).toEqual({
-      [Object.keys(restored.snapshot())[0]!]: { windows: [], fire: [], cleanup: [] },
+      [Object.keys(restored.snapshot())[0]!]: { v: 1, windows: [], fire: [], cleanup: [] },
     });
   });
 });

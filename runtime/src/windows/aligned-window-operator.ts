@@ -2,6 +2,7 @@ import type { AggregateFunction, KeySelector, ProcessWindowFunction, WindowConte
 import type { OutputTag } from '../api/output-tag.js';
 import type { OperatorInit, StreamOperator } from '../operators/operator.js';
 import type { Collector, Json, KeyValue, Timestamp } from '../types.js';
+import { parseOperatorState, STATE_LAYOUT_VERSION } from '../state/state-layout.js';
 import { FireQueue, type PendingWindow } from './fire-queue.js';
 import type { AlignedWindowAssigner } from './window-assigners.js';
 
@@ -15,6 +16,7 @@ export interface WindowOperatorSpec<IN, ACC, AGG, OUT, K extends KeyValue> {
 }
 
 interface WindowSnapshot {
+  v: number;
   windows: [KeyValue, [Timestamp, Json][]][];
   fire: [Timestamp, PendingWindow[]][];
   cleanup: [Timestamp, PendingWindow[]][];
@@ -140,12 +142,17 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
     snapshotState(): Json {
       const windows: WindowSnapshot['windows'] = [];
       for (const [key, byStart] of state) windows.push([key, [...byStart].map(([s, acc]) => [s, acc as Json])]);
-      const snapshot: WindowSnapshot = { windows, fire: fire.snapshot(), cleanup: cleanup.snapshot() };
+      const snapshot: WindowSnapshot = {
+        v: STATE_LAYOUT_VERSION,
+        windows,
+        fire: fire.snapshot(),
+        cleanup: cleanup.snapshot(),
+      };
       return snapshot as unknown as Json;
     },
 
     restoreState(snapshots, keep = () => true) {
-      for (const raw of snapshots as unknown as WindowSnapshot[]) {
+      for (const raw of snapshots.map((s) => parseOperatorState(init.operatorId, 'aligned-window', s))) {
         for (const [key, entries] of raw.windows) {
           if (!keep(key)) continue;
           let windows = state.get(key);

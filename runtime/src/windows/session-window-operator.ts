@@ -3,6 +3,7 @@ import type { OutputTag } from '../api/output-tag.js';
 import { JobDefinitionError } from '../errors.js';
 import type { OperatorInit, StreamOperator } from '../operators/operator.js';
 import type { Collector, Json, KeyValue, Timestamp } from '../types.js';
+import { parseOperatorState, STATE_LAYOUT_VERSION } from '../state/state-layout.js';
 import { FireQueue, type PendingWindow } from './fire-queue.js';
 import type { SessionWindowAssigner } from './window-assigners.js';
 
@@ -22,6 +23,7 @@ export interface SessionOperatorSpec<IN, ACC, AGG, OUT, K extends KeyValue> {
 }
 
 interface SessionSnapshot {
+  v: number;
   sessions: [KeyValue, [Timestamp, Timestamp, Json][]][];
   fire: [Timestamp, PendingWindow[]][];
   cleanup: [Timestamp, PendingWindow[]][];
@@ -137,6 +139,7 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
 
     snapshotState(): Json {
       const snapshot: SessionSnapshot = {
+        v: STATE_LAYOUT_VERSION,
         sessions: [...sessions].map(([key, list]) => [key, list.map((s) => [s.start, s.end, s.acc as Json])]),
         fire: fire.snapshot(),
         cleanup: cleanup.snapshot(),
@@ -145,7 +148,7 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
     },
 
     restoreState(snapshots, keep = () => true) {
-      for (const raw of snapshots as unknown as SessionSnapshot[]) {
+      for (const raw of snapshots.map((s) => parseOperatorState(init.operatorId, 'session-window', s))) {
         for (const [key, list] of raw.sessions) {
           if (!keep(key)) continue;
           const restored = list.map(([start, end, acc]) => ({ start, end, acc: acc as ACC }));
