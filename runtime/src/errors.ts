@@ -46,7 +46,10 @@ export class CheckpointError extends RuntimeError {
   }
 }
 
-/** A user function threw while processing a record or a timer. */
+/**
+ * A user function threw while processing a record or a timer. Not retryable: restarting replays
+ * the same record into the same code, so the job fails at once with this error instead of looping.
+ */
 export class UserFunctionError extends RuntimeError {
   constructor(operator: string, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
@@ -71,5 +74,17 @@ export class StateRestoreError extends RuntimeError {
       { domain: 'user' },
     );
     this.operatorId = operatorId;
+  }
+}
+
+/**
+ * A sink's writer failed. Sinks talk to peers (object stores, databases, brokers), so this is
+ * treated as transient: the task restarts from its last checkpoint after a back-off, and the
+ * two-phase commit keeps the output exactly once.
+ */
+export class SinkWriteError extends RuntimeError {
+  constructor(sink: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super('SINK_WRITE', `sink '${sink}' failed: ${detail}`, { domain: 'external', retryable: true, cause });
   }
 }

@@ -82,6 +82,7 @@ export { runJob, type JobClient, type JobResult } from './task/job-runner.js';
 export type { JobOptions } from './task/job-options.js';
 
 export { type Clock, systemClock, ManualClock } from './clock.js';
+export { backoffDelay, isRetryable, sleep, withRetry, type RetryOptions } from './retry/retry.js';
 export { type Logger, silentLogger } from './observability/logger.js';
 export {
   type Metrics,
@@ -96,6 +97,7 @@ export {
   IllegalStateError,
   JobDefinitionError,
   StateRestoreError,
+  SinkWriteError,
   CheckpointError,
   UserFunctionError,
   type ErrorDomain,

@@ -17,26 +17,36 @@ const count = {
   merge: (a: number, b: number) => a + b,
 };
 
+type Build = (s: DataStream<Trade>) => DataStream<unknown>;
+const anyOutput = (stream: DataStream<number> | DataStream<Trade>): DataStream<unknown> =>
+  stream as unknown as DataStream<unknown>;
+
 /** Three job versions that all call their stateful operator 'volume'. */
-const builds = {
-  tumbling: (s: DataStream<Trade>) =>
-    s
-      .keyBy((t) => t.symbol)
-      .window(TumblingEventTimeWindows.of(1_000))
-      .aggregate(count)
-      .uid('volume'),
-  session: (s: DataStream<Trade>) =>
-    s
-      .keyBy((t) => t.symbol)
-      .window(EventTimeSessionWindows.withGap(1_000))
-      .aggregate(count)
-      .uid('volume'),
-  reduce: (s: DataStream<Trade>) =>
-    s
-      .keyBy((t) => t.symbol)
-      .reduce((a, b) => ({ symbol: a.symbol, qty: a.qty + b.qty }))
-      .uid('volume'),
-} as const;
+const builds: Record<'tumbling' | 'session' | 'reduce', Build> = {
+  tumbling: (s) =>
+    anyOutput(
+      s
+        .keyBy((t) => t.symbol)
+        .window(TumblingEventTimeWindows.of(1_000))
+        .aggregate(count)
+        .uid('volume'),
+    ),
+  session: (s) =>
+    anyOutput(
+      s
+        .keyBy((t) => t.symbol)
+        .window(EventTimeSessionWindows.withGap(1_000))
+        .aggregate(count)
+        .uid('volume'),
+    ),
+  reduce: (s) =>
+    anyOutput(
+      s
+        .keyBy((t) => t.symbol)
+        .reduce((a, b) => ({ symbol: a.symbol, qty: a.qty + b.qty }))
+        .uid('volume'),
+    ),
+};
 
 function snapshotOf(build: (s: DataStream<Trade>) => DataStream<unknown>): Record<string, Json> {
   const h = OperatorHarness.of<Trade, unknown>(build);

@@ -44,6 +44,14 @@ export interface JobOptions {
   maxIdlePollDelayMs?: number;
   /** Times a failed task is restarted from its last checkpoint before the job fails. @default 3 */
   restartAttempts?: number;
+  /**
+   * Ceiling of the first restart's back-off in ms; it doubles with each restart, with full jitter.
+   * Only retryable failures restart: a failure whose error says `retryable: false` (a user function
+   * that threw, state that cannot be restored) fails the job at once. @default 1_000
+   */
+  restartBackoffMs?: number;
+  /** Largest restart back-off in ms. @default 30_000 */
+  maxRestartBackoffMs?: number;
   clock?: Clock;
   logger?: Logger;
   metrics?: Metrics;

@@ -6,7 +6,7 @@ import type { AggregateFunction } from '../api/functions.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import { LocalCheckpointStore } from '../checkpoint/local-checkpoint-store.js';
 import { ManualClock } from '../clock.js';
-import { JobDefinitionError } from '../errors.js';
+import { JobDefinitionError, UserFunctionError } from '../errors.js';
 import { InMemoryMetrics } from '../observability/metrics.js';
 import { CollectSink, TransactionalCollectSink } from '../sink/collect-sink.js';
 import type { Sink } from '../sink/sink.js';
@@ -228,6 +228,52 @@ describe('runJob lifecycle', () => {
     };
     const env = windowEnv(InMemorySource.of(evs('A', 1, 20_000)), broken);
     await expect(env.execute({ jobId: 'broken', restartAttempts: 0 })).rejects.toThrow(/disk full/);
+  });
+
+  it('fails at once without restarting when a user function throws, naming the operator', async () => {
+    const checkpointStore = await store();
+    let calls = 0;
+    const env = StreamEnvironment.create();
+    env
+      .fromSource(InMemorySource.of(evs('A', 1, 2, 3)), WatermarkStrategy.noWatermarks<Ev>())
+      .map((e) => {
+        calls++;
+        if (e.t === 2) throw new Error('bad price');
+        return e.key;
+      })
+      .sinkTo(new CollectSink<string>());
+    const error: unknown = await env
+      .execute({ jobId: 'bug', checkpointStore, restartAttempts: 3, clock: new ManualClock() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserFunctionError);
+    expect((error as UserFunctionError).retryable).toBe(false);
+    expect((error as Error).message).toMatch(/operator 'map' threw: bad price/);
+    expect(calls).toBe(2);
+  });
+
+  it('backs off before each restart, with delays under the doubling ceiling, then gives up', async () => {
+    const checkpointStore = await store();
+    const restarts: { delayMs: number; restart: number }[] = [];
+    const logger = {
+      child: () => logger,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (o: object) => void ('delayMs' in o && restarts.push(o as { delayMs: number; restart: number })),
+    };
+    const broken: Sink<string> = {
+      name: 'broken',
+      createWriter: () => ({ write: () => Promise.reject(new Error('disk full')) }),
+    };
+    const clock = new ManualClock();
+    const started = clock.now();
+    const env = windowEnv(InMemorySource.of(evs('A', 1, 20_000)), broken);
+    await expect(
+      env.execute({ jobId: 'backoff', checkpointStore, restartAttempts: 3, restartBackoffMs: 1_000, clock, logger }),
+    ).rejects.toThrow(/disk full/);
+    expect(restarts.map((r) => r.restart)).toEqual([1, 2, 3]);
+    restarts.forEach((r, i) => expect(r.delayMs).toBeLessThan(1_000 * 2 ** i));
+    expect(clock.now() - started).toBeGreaterThanOrEqual(restarts.reduce((sum, r) => sum + r.delayMs, 0));
   });
 
   it('names what is missing from a job graph', () => {

@@ -2,6 +2,7 @@ import type { JobGraph } from '../api/graph.js';
 import { TaskCheckpoints } from '../checkpoint/checkpoint-storage.js';
 import type { AssignedSplit, TaskCheckpoint } from '../checkpoint/task-checkpoint.js';
 import { systemClock } from '../clock.js';
+import { backoffDelay, isRetryable } from '../retry/retry.js';
 import { JobDefinitionError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { noopMetrics } from '../observability/metrics.js';
@@ -91,7 +92,8 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
   }
 
   async function drive(run: Running, make: () => Task): Promise<void> {
-    let attempts = options.restartAttempts ?? 3;
+    const maxRestarts = options.restartAttempts ?? 3;
+    let restarts = 0;
     const leaving = (): boolean => stopping.signal.aborted || run.release.signal.aborted;
     for (;;) {
       const task = run.task;
@@ -124,11 +126,25 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
         return;
       } catch (error) {
         if (run.release.signal.aborted) return void (await task.release());
-        if (attempts-- <= 0 || options.checkpointStore === undefined) throw error;
-        logger.error(
-          { task: task.id, err: error, attemptsLeft: attempts },
-          'task failed; restarting from its last checkpoint',
+        if (!isRetryable(error)) {
+          logger.error(
+            { task: task.id, err: error },
+            'task failed with an error that is not retryable; not restarting',
+          );
+          throw error;
+        }
+        if (restarts >= maxRestarts || options.checkpointStore === undefined) throw error;
+        const delayMs = backoffDelay(
+          restarts++,
+          options.restartBackoffMs ?? 1_000,
+          options.maxRestartBackoffMs ?? 30_000,
         );
+        logger.error(
+          { task: task.id, err: error, restart: restarts, of: maxRestarts, delayMs },
+          'task failed; restarting from its last checkpoint after a back-off',
+        );
+        await clock.sleep(delayMs, stopping.signal);
+        if (leaving()) return;
         run.task = make();
         tasks.set(task.id, run.task);
       }

@@ -1,6 +1,6 @@
 import type { GraphNode, JobGraph } from '../api/graph.js';
 import type { Clock } from '../clock.js';
-import { RuntimeError, UserFunctionError } from '../errors.js';
+import { RuntimeError, SinkWriteError, UserFunctionError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { BatchOutput, type BatchReceiver } from '../operators/batch-output.js';
@@ -68,7 +68,8 @@ export class Pipeline {
         try {
           operator.processBatch(values, timestamps);
         } catch (error) {
-          throw error instanceof RuntimeError ? error : new UserFunctionError(node.name, error);
+          if (error instanceof RuntimeError) throw error;
+          throw node.isSink ? new SinkWriteError(node.name, error) : new UserFunctionError(node.name, error);
         }
         output.flush();
       };
