@@ -30,7 +30,7 @@ export interface RetryOptions {
  */
 export function isRetryable(error: unknown): boolean {
   if (typeof error === 'object' && error !== null && 'retryable' in error) {
-    const flag = (error as { retryable: unknown }).retryable;
+    const flag = error.retryable;
     if (typeof flag === 'boolean') return flag;
   }
   return true;
