@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type avro from 'avsc';
@@ -36,6 +36,13 @@ export interface ForeignFile {
   /** 0 data, 1 position deletes, 2 equality deletes. @default 0 */
   content?: 0 | 1 | 2;
   equalityIds?: number[];
+  /** `file_format` recorded in the manifest. @default 'PARQUET' */
+  format?: string;
+  /**
+   * Parquet column names to rewrite in the written file (same length): DuckDB cannot write two
+   * names that differ only in case, other writers do.
+   */
+  renameColumns?: Record<string, string>;
 }
 
 export interface ForeignTableOptions {
@@ -80,7 +87,13 @@ async function writeParquet(file: ForeignFile, path: string): Promise<{ rows: nu
     const r = await c.runAndReadAll(`SELECT count(*) AS n FROM (${file.sql})`);
     return Number(r.getRowObjects()[0]!.n);
   });
-  return { rows, size: (await readFile(path)).byteLength };
+  let bytes = await readFile(path);
+  for (const [from, to] of Object.entries(file.renameColumns ?? {})) {
+    if (from.length !== to.length) throw new Error(`renameColumns: '${from}' and '${to}' differ in length`);
+    bytes = Buffer.from(bytes.toString('latin1').split(from).join(to), 'latin1');
+  }
+  await writeFile(path, bytes);
+  return { rows, size: bytes.byteLength };
 }
 
 /** Writes a foreign table's files and metadata and registers it in `pointers`; returns its metadata location. */
@@ -118,7 +131,7 @@ export async function writeForeignTable(options: ForeignTableOptions): Promise<s
             data_file: {
               content,
               file_path: record(uri),
-              file_format: 'PARQUET',
+              file_format: f.format ?? 'PARQUET',
               partition,
               record_count: rows,
               file_size_in_bytes: size,
