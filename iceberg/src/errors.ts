@@ -73,3 +73,16 @@ export class ValidationError extends IcebergError {
     super('VALIDATION', message, { domain: 'external' });
   }
 }
+
+/**
+ * A table uses an Iceberg feature this library cannot read (or write) correctly. Thrown instead of
+ * returning rows that could be wrong; `feature` names the spec feature (see the README's feature table).
+ */
+export class UnsupportedFeatureError extends IcebergError {
+  constructor(
+    readonly feature: string,
+    message: string,
+  ) {
+    super('UNSUPPORTED_FEATURE', `${feature} is not supported: ${message}`, { domain: 'user' });
+  }
+}

@@ -31,6 +31,7 @@ export {
   NoSuchTableError,
   TableAlreadyExistsError,
   ValidationError,
+  UnsupportedFeatureError,
   type ErrorDomain,
 } from './errors.js';
 
@@ -71,7 +72,13 @@ export {
 export { LocalPointerStore, type LocalPointerStoreOptions } from './catalog/local-pointer-store.js';
 export { GluePointerStore, type GlueClient, type GlueTableInput } from './catalog/glue-pointer-store.js';
 
-export { Table, type CommitOptions, type CommitResult, type CheckpointCommit } from './table/table.js';
+export {
+  Table,
+  type CommitOptions,
+  type CommitResult,
+  type CheckpointCommit,
+  type RewriteOptions,
+} from './table/table.js';
 export type { CommitRetryOptions } from './table/table-operations.js';
 export {
   maxCommittedCheckpointId,
@@ -81,7 +88,14 @@ export {
   MAX_CHECKPOINT_PROP,
   NO_CHECKPOINT,
 } from './table/checkpoint-ancestry.js';
-export { TableScan, type ScanOptions, type FileScanTask, type PlanStats, type ResultRow } from './scan/table-scan.js';
+export {
+  TableScan,
+  type ScanOptions,
+  type FileScanTask,
+  type DeleteFileTask,
+  type PlanStats,
+  type ResultRow,
+} from './scan/table-scan.js';
 export type { Predicate } from './scan/predicates.js';
 export { FileIO } from './io/file-io.js';
 export type { Row, DataWriterOptions } from './data/data-writer.js';

@@ -148,3 +148,22 @@ export const manifestFileSchema = {
     optional('key_metadata', 'bytes', 519),
   ],
 } as avro.Schema;
+
+/** A copy of a `manifest_entry` schema whose `data_file.partition` has another type (for readers). */
+export function withPartitionType(entrySchema: avro.Schema, partitionType: unknown): avro.Schema {
+  const entry = entrySchema as unknown as { fields: { name: string; type: unknown }[] };
+  return {
+    ...entry,
+    fields: entry.fields.map((f) => {
+      if (f.name !== 'data_file') return f;
+      const dataFile = f.type as { fields: { name: string }[] };
+      return {
+        ...f,
+        type: {
+          ...dataFile,
+          fields: dataFile.fields.map((g) => (g.name === 'partition' ? { ...g, type: partitionType } : g)),
+        },
+      };
+    }),
+  } as unknown as avro.Schema;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decodeAvroFile, encodeAvroFile } from '../avro/avro-io.js';
+import { projectAllByFieldId } from '../avro/field-ids.js';
 import { InvalidMetadataError } from '../errors.js';
 import { manifestFileSchema } from './avro-schemas.js';
 
@@ -27,6 +28,11 @@ export interface ManifestFile {
   existingRowsCount: number;
   deletedRowsCount: number;
   partitions?: FieldSummary[] | undefined;
+  /**
+   * True when the list entry had no file counts (optional in v1 lists): the counts above are 0 and
+   * must be recomputed from the manifest before they are written again or summed.
+   */
+  countsMissing?: boolean | undefined;
 }
 
 /** Header metadata Java writes into manifest lists. */
@@ -100,10 +106,14 @@ const manifestFileRecord = z.object({
     .nullish(),
 });
 
-/** Reads a manifest list (v1 lists read with sequence numbers 0, as the spec says). */
+/**
+ * Reads a manifest list (v1 lists read with sequence numbers 0, as the spec says). Fields are
+ * resolved by field id, so lists written by the Java library (`added_data_files_count`, ...) read
+ * the same as ours.
+ */
 export async function readManifestList(bytes: Uint8Array): Promise<ManifestFile[]> {
   const file = await decodeAvroFile(bytes);
-  return file.records.map((raw) => {
+  return projectAllByFieldId(file.records, file.schema, manifestFileSchema).map((raw) => {
     const parsed = manifestFileRecord.safeParse(raw);
     if (!parsed.success)
       throw new InvalidMetadataError(
@@ -124,6 +134,10 @@ export async function readManifestList(bytes: Uint8Array): Promise<ManifestFile[
       addedRowsCount: r.added_rows_count ?? 0,
       existingRowsCount: r.existing_rows_count ?? 0,
       deletedRowsCount: r.deleted_rows_count ?? 0,
+      countsMissing:
+        r.added_files_count == null || r.existing_files_count == null || r.deleted_files_count == null
+          ? true
+          : undefined,
       partitions: r.partitions?.map((p) => ({
         containsNull: p.contains_null,
         containsNan: p.contains_nan ?? undefined,

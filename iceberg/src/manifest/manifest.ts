@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { decodeAvroFile, encodeAvroFile } from '../avro/avro-io.js';
+import { BY_FIELD_ID, projectAllByFieldId } from '../avro/field-ids.js';
 import { InvalidMetadataError } from '../errors.js';
 import { stringifyLosslessJson } from '../json/lossless-json.js';
 import type { Schema } from '../schema/types.js';
 import { bindPartitionSpec, partitionFieldSchema, type PartitionSpec } from '../spec/partition-spec.js';
 import type { IcebergValue } from '../spec/values.js';
-import { manifestEntrySchema } from './avro-schemas.js';
+import { manifestEntrySchema, withPartitionType } from './avro-schemas.js';
 
 /** A data file as tracked in a manifest (spec: Data File Fields); maps are keyed by field id. */
 export interface DataFile {
-  /** 0 = data; this library writes no delete files. */
+  /** 0 = data, 1 = position deletes, 2 = equality deletes (this library writes data files only). */
   content: 0 | 1 | 2;
   filePath: string;
   fileFormat: string;
@@ -25,6 +26,8 @@ export interface DataFile {
   upperBounds: Map<number, Uint8Array>;
   splitOffsets?: number[] | undefined;
   sortOrderId?: number | undefined;
+  /** Field ids an equality delete file matches rows on (content 2 only). */
+  equalityIds?: number[] | undefined;
 }
 
 /** Entry status: 0 EXISTING, 1 ADDED, 2 DELETED. */
@@ -94,7 +97,7 @@ export async function writeManifest(
         upper_bounds: toAvroMap(new Map([...f.upperBounds].map(([k, v]) => [k, Buffer.from(v)]))),
         key_metadata: null,
         split_offsets: f.splitOffsets ?? null,
-        equality_ids: null,
+        equality_ids: f.equalityIds ?? null,
         sort_order_id: f.sortOrderId ?? null,
       },
     };
@@ -126,6 +129,7 @@ const entryRecord = z.object({
     upper_bounds: avroMap(bytes),
     split_offsets: z.array(avroLong).nullish(),
     sort_order_id: z.number().nullish(),
+    equality_ids: z.array(z.number()).nullish(),
   }),
 });
 
@@ -136,13 +140,20 @@ export interface Manifest {
   entries: ManifestEntry[];
 }
 
-/** Reads a data manifest written by this library or any other v1/v2 writer. */
+/** The entry schema we read with: the spec's ids, the partition struct kept keyed by field id. */
+const readerEntrySchema = withPartitionType(manifestEntrySchema([]), BY_FIELD_ID);
+
+/**
+ * Reads a data or delete manifest written by this library or any other v1/v2 writer. Every field,
+ * partition values included, is resolved by field id, so writers' naming differences do not matter.
+ */
 export async function readManifest(bytesIn: Uint8Array): Promise<Manifest> {
   const file = await decodeAvroFile(bytesIn);
   const specFields = z.array(partitionFieldSchema).safeParse(JSON.parse(file.metadata['partition-spec'] ?? '[]'));
   if (!specFields.success) throw new InvalidMetadataError('manifest header has an invalid partition-spec');
   const names = specFields.data.map((f) => f.name);
-  const entries = file.records.map((raw) => {
+  const ids = specFields.data.map((f) => String(f['field-id']));
+  const entries = projectAllByFieldId(file.records, file.schema, readerEntrySchema).map((raw) => {
     const parsed = entryRecord.safeParse(raw);
     if (!parsed.success)
       throw new InvalidMetadataError(
@@ -150,8 +161,8 @@ export async function readManifest(bytesIn: Uint8Array): Promise<Manifest> {
       );
     const r = parsed.data;
     const d = r.data_file;
-    const partition = names.map((n) => {
-      const v = d.partition[n];
+    const partition = ids.map((id) => {
+      const v = d.partition[id];
       return v === undefined || v === null ? null : (v as IcebergValue);
     });
     const entry: ManifestEntry = {
@@ -174,6 +185,7 @@ export async function readManifest(bytesIn: Uint8Array): Promise<Manifest> {
         upperBounds: fromAvroMap(d.upper_bounds, (v) => new Uint8Array(v)),
         splitOffsets: d.split_offsets ?? undefined,
         sortOrderId: d.sort_order_id ?? undefined,
+        equalityIds: d.equality_ids ?? undefined,
       },
     };
     return entry;

@@ -11,8 +11,8 @@ function literal(type: unknown, v: IcebergValue): string {
 }
 
 /** The column as a number where the value form is an integer count (timestamps in µs, dates in days): exact and time-zone free. */
-function columnExpr(bp: BoundPredicate): string {
-  const col = quoteIdent(bp.field.name);
+function columnExpr(bp: BoundPredicate, column: ColumnNamer): string {
+  const col = column(bp.field);
   switch (bp.field.type) {
     case 'timestamp':
     case 'timestamptz':
@@ -24,14 +24,23 @@ function columnExpr(bp: BoundPredicate): string {
   }
 }
 
-/** Renders bound predicates as a DuckDB WHERE clause (empty string when there are none). */
-export function predicatesToSql(predicates: readonly BoundPredicate[]): string {
+/** How a field is spelled in the SQL the predicates are rendered into. */
+export type ColumnNamer = (field: BoundPredicate['field']) => string;
+
+/**
+ * Renders bound predicates as a DuckDB WHERE clause (empty string when there are none).
+ * @param column how a field is referenced. @default its quoted name
+ */
+export function predicatesToSql(
+  predicates: readonly BoundPredicate[],
+  column: ColumnNamer = (f) => quoteIdent(f.name),
+): string {
   return predicates
     .map((bp) => {
       const p = bp.predicate;
-      const col = columnExpr(bp);
-      if (p.op === 'is-null') return `${quoteIdent(bp.field.name)} IS NULL`;
-      if (p.op === 'not-null') return `${quoteIdent(bp.field.name)} IS NOT NULL`;
+      const col = columnExpr(bp, column);
+      if (p.op === 'is-null') return `${column(bp.field)} IS NULL`;
+      if (p.op === 'not-null') return `${column(bp.field)} IS NOT NULL`;
       if (p.op === 'in')
         return bp.values.length === 0
           ? 'FALSE'

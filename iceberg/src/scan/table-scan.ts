@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { duckdbType, fromDuckDBValue, quoteIdent, quoteLiteral } from '../data/duckdb-types.js';
+import { fromDuckDBValue, quoteIdent } from '../data/duckdb-types.js';
 import { withDuckDB } from '../data/duckdb.js';
 import { IcebergUsageError } from '../errors.js';
 import type { FileIO } from '../io/file-io.js';
-import { readManifest, type DataFile } from '../manifest/manifest.js';
+import { readManifest } from '../manifest/manifest.js';
 import { readManifestList } from '../manifest/manifest-list.js';
 import {
   currentSchema,
@@ -26,7 +26,11 @@ import {
   type BoundPredicate,
   type Predicate,
 } from './predicates.js';
+import { createRowsView } from './scan-source.js';
+import { columnName, type DeleteFileTask, type FileScanTask, type ScanSource } from './scan-task.js';
 import { predicatesToSql } from './sql-filter.js';
+
+export type { DeleteFileTask, FileScanTask } from './scan-task.js';
 
 /** What to read. */
 export interface ScanOptions {
@@ -38,13 +42,6 @@ export interface ScanOptions {
   filter?: readonly Predicate[];
   /** Columns to return. @default all columns of the scanned schema */
   columns?: readonly string[];
-}
-
-/** A data file selected by planning, with its inherited data sequence number. */
-export interface FileScanTask {
-  file: DataFile;
-  specId: number;
-  dataSequenceNumber: number;
 }
 
 /** Counters of the last planning run: how much pruning saved. */
@@ -61,7 +58,9 @@ export type ResultRow = Record<string, IcebergValue | null>;
 /**
  * A read of one table snapshot: plans files from the manifest list and manifests (partition and
  * min/max pruning), then reads them with DuckDB, resolving columns by Iceberg field id so renamed
- * columns read correctly and added columns read NULL from older files.
+ * columns read correctly, added columns read their `initial-default` (else NULL) from older files,
+ * identity-partition columns a file leaves out read its partition value, and rows removed by
+ * position or equality delete files are dropped.
  */
 export class TableScan {
   readonly snapshot: Snapshot | undefined;
@@ -82,13 +81,39 @@ export class TableScan {
     this.predicates = bindPredicates(this.schema, options.filter ?? [], fieldByName);
   }
 
+  private planned: Promise<{ tasks: FileScanTask[]; deletes: DeleteFileTask[] }> | undefined;
+
   /** Selects the data files that may hold matching rows. */
   async planFiles(): Promise<FileScanTask[]> {
+    return (await this.plan()).tasks;
+  }
+
+  /** The live delete files of the snapshot (applied by every read of this scan). */
+  async planDeleteFiles(): Promise<DeleteFileTask[]> {
+    return (await this.plan()).deletes;
+  }
+
+  private plan(): Promise<{ tasks: FileScanTask[]; deletes: DeleteFileTask[] }> {
+    this.planned ??= this.planOnce();
+    return this.planned;
+  }
+
+  private async planOnce(): Promise<{ tasks: FileScanTask[]; deletes: DeleteFileTask[] }> {
     const listUri = this.snapshot?.['manifest-list'];
-    if (!listUri) return [];
+    if (!listUri) return { tasks: [], deletes: [] };
     const tasks: FileScanTask[] = [];
-    const manifests = (await readManifestList(await this.io.read(listUri))).filter((m) => m.content === 0);
+    const deletes: DeleteFileTask[] = [];
+    const listed = await readManifestList(await this.io.read(listUri));
+    const manifests = listed.filter((m) => m.content === 0);
     this.stats.manifestsTotal = manifests.length;
+    for (const m of listed.filter((l) => l.content === 1)) {
+      const manifest = await readManifest(await this.io.read(m.manifestPath));
+      for (const entry of manifest.entries) {
+        if (entry.status === 2) continue;
+        const dataSequenceNumber = entry.sequenceNumber ?? m.sequenceNumber;
+        deletes.push({ file: entry.dataFile, specId: m.partitionSpecId, dataSequenceNumber });
+      }
+    }
     for (const m of manifests) {
       const bound = bindPartitionSpec(specById(this.metadata, m.partitionSpecId), currentSchema(this.metadata));
       const live = m.addedFilesCount + m.existingFilesCount;
@@ -111,43 +136,30 @@ export class TableScan {
       }
     }
     this.stats.filesPlanned = tasks.length;
-    return tasks;
+    return { tasks, deletes };
   }
 
-  private async createView(connection: DuckDBConnection, view: string, tasks: readonly FileScanTask[]): Promise<void> {
-    const fields = this.schema.fields;
-    let source: string;
-    if (tasks.length === 0) {
-      source = `SELECT ${fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`).join(', ')} WHERE false`;
-    } else {
-      const paths = await Promise.all(tasks.map((t) => this.io.localPath(t.file.filePath)));
-      const mapping = fields
-        .map(
-          (f) =>
-            `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckdbType(f.type))}, default_value: NULL}`,
-        )
-        .join(', ');
-      source = `SELECT * FROM read_parquet([${paths.map(quoteLiteral).join(', ')}], schema = MAP {${mapping}})`;
-    }
-    await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${source}`);
+  private async source(): Promise<ScanSource> {
+    const { tasks, deletes } = await this.plan();
+    return { io: this.io, metadata: this.metadata, schema: this.schema, tasks, deletes };
   }
 
   /** Reads the matching rows. */
   async toRows(): Promise<ResultRow[]> {
-    const tasks = await this.planFiles();
-    if (tasks.length === 0) return [];
+    const source = await this.source();
+    if (source.tasks.length === 0) return [];
     const columns = (this.options.columns ?? this.schema.fields.map((f) => f.name)).map((c) =>
       fieldByName(this.schema, c),
     );
     return withDuckDB(async (connection) => {
-      await this.createView(connection, 'scan', tasks);
-      const where = predicatesToSql(this.predicates);
+      await createRowsView(connection, source, '__rows');
+      const where = predicatesToSql(this.predicates, columnName);
       const result = await connection.runAndReadAll(
-        `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM scan${where ? ` WHERE ${where}` : ''}`,
+        `SELECT ${columns.map(columnName).join(', ')} FROM __rows${where ? ` WHERE ${where}` : ''}`,
       );
       return result.getRowObjects().map((row) => {
         const out: ResultRow = {};
-        for (const c of columns) out[c.name] = fromDuckDBValue(c.type, row[c.name] ?? null);
+        for (const c of columns) out[c.name] = fromDuckDBValue(c.type, row[columnName(c)] ?? null);
         return out;
       });
     });
@@ -160,9 +172,9 @@ export class TableScan {
    * await table.scan({ asOfTimestamp: yesterday }).sql('SELECT symbol, count(*) AS n FROM t GROUP BY symbol');
    */
   async sql(query: string, view = 't'): Promise<Record<string, unknown>[]> {
-    const tasks = await this.planFiles();
+    const source = await this.source();
     return withDuckDB(async (connection) => {
-      await this.createView(connection, view, tasks);
+      await createNamedView(connection, source, view);
       const result = await connection.runAndReadAll(query);
       return result
         .getRowObjects()
@@ -171,22 +183,44 @@ export class TableScan {
   }
 }
 
-/** Reads whole data files with a schema (columns resolved by field id), e.g. to rewrite them. */
-export async function readDataFiles(io: FileIO, schema: Schema, files: readonly DataFile[]): Promise<ResultRow[]> {
-  if (files.length === 0) return [];
-  const paths = await Promise.all(files.map((f) => io.localPath(f.filePath)));
-  const mapping = schema.fields
-    .map(
-      (f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckdbType(f.type))}, default_value: NULL}`,
-    )
-    .join(', ');
+/**
+ * The rows view under the columns' own names, for user SQL. DuckDB identifiers are
+ * case-insensitive, so two columns whose names differ only in case cannot both be exposed.
+ */
+async function createNamedView(connection: DuckDBConnection, source: ScanSource, view: string): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const f of source.schema.fields) {
+    const other = seen.get(f.name.toLowerCase());
+    if (other !== undefined)
+      throw new IcebergUsageError(
+        `columns '${other}' and '${f.name}' differ only in case, which DuckDB SQL cannot tell apart; ` +
+          `read them with scan().toRows() (columns bound by field id) instead of scan().sql()`,
+      );
+    seen.set(f.name.toLowerCase(), f.name);
+  }
+  await createRowsView(connection, source, '__rows');
+  const cols = source.schema.fields.map((f) => `${columnName(f)} AS ${quoteIdent(f.name)}`).join(', ');
+  await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${cols} FROM __rows`);
+}
+
+/**
+ * Reads whole data files with a schema (columns resolved by field id, identity-partition columns
+ * missing from a file filled from its partition tuple, deletes applied), e.g. to rewrite them.
+ */
+export async function readDataFiles(
+  io: FileIO,
+  metadata: TableMetadata,
+  schema: Schema,
+  tasks: readonly FileScanTask[],
+  deletes: readonly DeleteFileTask[] = [],
+): Promise<ResultRow[]> {
+  if (tasks.length === 0) return [];
   return withDuckDB(async (connection) => {
-    const result = await connection.runAndReadAll(
-      `SELECT * FROM read_parquet([${paths.map(quoteLiteral).join(', ')}], schema = MAP {${mapping}})`,
-    );
+    await createRowsView(connection, { io, metadata, schema, tasks, deletes }, '__rows');
+    const result = await connection.runAndReadAll(`SELECT ${schema.fields.map(columnName).join(', ')} FROM __rows`);
     return result.getRowObjects().map((row) => {
       const out: ResultRow = {};
-      for (const f of schema.fields) out[f.name] = fromDuckDBValue(f.type, row[f.name] ?? null);
+      for (const f of schema.fields) out[f.name] = fromDuckDBValue(f.type, row[columnName(f)] ?? null);
       return out;
     });
   });

@@ -13,6 +13,10 @@ export interface NestedField {
   required: boolean;
   type: IcebergType;
   doc?: string | undefined;
+  /** v3: the value of rows written before the field existed (JSON single-value serialization). */
+  'initial-default'?: unknown;
+  /** v3: the value writers use when a row does not supply the field. */
+  'write-default'?: unknown;
 }
 
 export interface StructType {

@@ -16,10 +16,32 @@ import { sequenced, writeManifestFile, type UnsequencedManifest } from './manife
 import { snapshotSummary } from './snapshot-summary.js';
 import type { AttemptResult } from './table-operations.js';
 
-/** Manifests of the current snapshot (empty for an empty table). */
+/**
+ * Manifests of the current snapshot (empty for an empty table). List entries without file counts
+ * (optional in v1) get them from their manifest, so the list we write next carries true counts:
+ * Java readers skip manifests whose added and existing counts are both 0.
+ */
 export async function currentManifests(io: FileIO, metadata: TableMetadata): Promise<ManifestFile[]> {
   const snapshot = currentSnapshot(metadata);
-  return snapshot?.['manifest-list'] ? readManifestList(await io.read(snapshot['manifest-list'])) : [];
+  if (!snapshot?.['manifest-list']) return [];
+  const listed = await readManifestList(await io.read(snapshot['manifest-list']));
+  return Promise.all(listed.map(async (m) => (m.countsMissing ? countEntries(m, await io.read(m.manifestPath)) : m)));
+}
+
+async function countEntries(m: ManifestFile, bytes: Uint8Array): Promise<ManifestFile> {
+  const { entries } = await readManifest(bytes);
+  const of = (status: number): ManifestEntry[] => entries.filter((e) => e.status === status);
+  const rows = (list: ManifestEntry[]): number => list.reduce((n, e) => n + e.dataFile.recordCount, 0);
+  return {
+    ...m,
+    addedFilesCount: of(1).length,
+    existingFilesCount: of(0).length,
+    deletedFilesCount: of(2).length,
+    addedRowsCount: rows(of(1)),
+    existingRowsCount: rows(of(0)),
+    deletedRowsCount: rows(of(2)),
+    countsMissing: undefined,
+  };
 }
 
 interface SnapshotParts {
@@ -100,6 +122,11 @@ export async function rewriteForRemoval(
   const removedFiles: DataFile[] = [];
   const written: string[] = [];
   for (const m of await currentManifests(io, base)) {
+    // Delete manifests never hold the data files a rewrite removes; keep them byte for byte.
+    if (m.content !== 0) {
+      out.push(m);
+      continue;
+    }
     const manifest = await readManifest(await io.read(m.manifestPath));
     const live = manifest.entries.filter((e) => e.status !== 2);
     if (!live.some((e) => removed.has(e.dataFile.filePath))) {
@@ -145,4 +172,23 @@ export function snapshotSchema(
 ): ReturnType<typeof currentSchema> {
   const id = snapshot?.['schema-id'];
   return id === undefined ? currentSchema(metadata) : schemaById(metadata, id);
+}
+
+/**
+ * Throws a {@link ValidationError} when the manifests hold a live delete file outside `known`: a
+ * rewrite that read its rows before that delete was committed would otherwise resurrect them.
+ */
+export async function validateNoNewDeletes(
+  io: FileIO,
+  manifests: readonly ManifestFile[],
+  known: ReadonlySet<string>,
+): Promise<void> {
+  for (const m of manifests.filter((l) => l.content !== 0)) {
+    const { entries } = await readManifest(await io.read(m.manifestPath));
+    const added = entries.find((e) => e.status !== 2 && !known.has(e.dataFile.filePath));
+    if (added)
+      throw new ValidationError(
+        `delete file '${added.dataFile.filePath}' was committed while the files were being rewritten; run the rewrite again`,
+      );
+  }
 }

@@ -17,8 +17,11 @@ export function snapshotSummary(
       JSON.stringify(d.partition, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
     ),
   );
-  const liveFiles = manifests.reduce((n, m) => n + m.addedFilesCount + m.existingFilesCount, 0);
-  const liveRows = manifests.reduce((n, m) => n + m.addedRowsCount + m.existingRowsCount, 0);
+  const data = manifests.filter((m) => m.content === 0);
+  const deletes = manifests.filter((m) => m.content !== 0);
+  const liveFiles = data.reduce((n, m) => n + m.addedFilesCount + m.existingFilesCount, 0);
+  const liveRows = data.reduce((n, m) => n + m.addedRowsCount + m.existingRowsCount, 0);
+  const liveDeleteFiles = deletes.reduce((n, m) => n + m.addedFilesCount + m.existingFilesCount, 0);
   const summary: Record<string, string> = {
     ...extra,
     'added-data-files': String(added.length),
@@ -27,10 +30,18 @@ export function snapshotSummary(
     'changed-partition-count': String(partitions.size),
     'total-data-files': String(liveFiles),
     'total-records': String(liveRows),
-    'total-delete-files': '0',
-    'total-position-deletes': '0',
-    'total-equality-deletes': '0',
+    'total-delete-files': String(liveDeleteFiles),
   };
+  // A delete manifest's rows mix position and equality deletes only per file; the parent's split is kept.
+  if (liveDeleteFiles === 0) {
+    summary['total-position-deletes'] = '0';
+    summary['total-equality-deletes'] = '0';
+  } else {
+    for (const key of ['total-position-deletes', 'total-equality-deletes'] as const) {
+      const inherited = parent?.summary[key];
+      if (inherited !== undefined) summary[key] = inherited;
+    }
+  }
   if (removed.length > 0) {
     summary['deleted-data-files'] = String(removed.length);
     summary['deleted-records'] = String(sum(removed, (d) => d.recordCount));

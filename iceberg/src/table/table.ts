@@ -17,7 +17,13 @@ import type { Schema } from '../schema/types.js';
 import type { PartitionSpec } from '../spec/partition-spec.js';
 import { JOB_ID_PROP, MAX_CHECKPOINT_PROP, maxCommittedCheckpointId, OPERATOR_ID_PROP } from './checkpoint-ancestry.js';
 import { writeManifestFile } from './manifest-writer.js';
-import { buildSnapshot, currentManifests, pendingManifest, rewriteForRemoval } from './snapshot-producer.js';
+import {
+  buildSnapshot,
+  currentManifests,
+  pendingManifest,
+  rewriteForRemoval,
+  validateNoNewDeletes,
+} from './snapshot-producer.js';
 import type { CommitRetryOptions, TableOperations } from './table-operations.js';
 
 /** Identity of a streaming committer, for exactly-once commits (see {@link Table.commitAppend}). */
@@ -36,6 +42,15 @@ export interface CommitOptions extends CommitRetryOptions {
   summary?: Readonly<Record<string, string>>;
   /** Makes the commit idempotent per (job, operator, checkpoint). */
   checkpoint?: CheckpointCommit;
+}
+
+/** Options of {@link Table.rewriteFiles}. */
+export interface RewriteOptions extends CommitOptions {
+  /**
+   * Delete files the rewritten rows were read with. When given, the commit fails with a
+   * `ValidationError` if the table has any other live delete file by then.
+   */
+  knownDeleteFiles?: ReadonlySet<string>;
 }
 
 /** Outcome of a commit: a new snapshot, or skipped because that checkpoint is already in the table. */
@@ -185,7 +200,7 @@ export class Table {
   async rewriteFiles(
     removed: readonly DataFile[],
     added: readonly DataFile[],
-    options: CommitOptions = {},
+    options: RewriteOptions = {},
   ): Promise<CommitResult> {
     const snapshotId = newSnapshotId(this.metadata.snapshots);
     const manifest = pendingManifest(
@@ -201,6 +216,14 @@ export class Table {
     const removedPaths = new Set(removed.map((f) => f.filePath));
     return this.ops.commitWithRetry<CommitResult>(async (base, attempt) => {
       const rewritten = await rewriteForRemoval(this.ops.io, base, snapshotId, removedPaths);
+      if (options.knownDeleteFiles) {
+        await validateNoNewDeletes(this.ops.io, rewritten.manifests, options.knownDeleteFiles).catch(
+          async (error: unknown) => {
+            await this.ops.io.delete(rewritten.written);
+            throw error;
+          },
+        );
+      }
       const committed: CommitResult = {
         status: 'committed',
         snapshotId,
