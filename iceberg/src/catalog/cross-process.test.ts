@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deadPid, plantDeadLock } from '../../test/planted-lock.js';
 import { tempCatalog, tradeSchema, tradeSpec } from '../../test/temp-catalog.js';
 
 const run = promisify(execFile);
@@ -14,8 +16,9 @@ beforeEach(async () => {
 afterEach(async () => env.cleanup());
 
 describe('local catalog across processes', () => {
-  it('lets two writer processes append concurrently with no commit lost', async () => {
+  it('lets two writer processes append concurrently with no commit lost, starting on a SIGKILLed writer’s lock', async () => {
     await env.catalog.createTable('market.trades', { schema: tradeSchema, spec: tradeSpec });
+    await plantDeadLock(join(env.root, 'catalog'), 'market.trades', await deadPid());
     const rounds = 5;
     await Promise.all(
       [0, 100_000].map((offset) =>

@@ -45,8 +45,9 @@ function tableLocationOf(metadataLocation: string): string {
 /**
  * AWS Glue as the catalog Athena reads: a Glue table per Iceberg table with `table_type=ICEBERG`
  * and `metadata_location` parameters (the layout of Iceberg's own GlueCatalog). A swap checks the
- * current `metadata_location` and then updates with Glue's `VersionId`, so a concurrent update in
- * between fails with `ConcurrentModificationException` → {@link CommitConflictError}.
+ * current `metadata_location` and then updates with the `VersionId` it read (always: a table read
+ * without one is refused), so a concurrent update in between fails with
+ * `ConcurrentModificationException` → {@link CommitConflictError}.
  */
 export class GluePointerStore implements MetadataPointerStore {
   constructor(
@@ -111,6 +112,14 @@ export class GluePointerStore implements MetadataPointerStore {
       throw new CommitConflictError(
         `Glue table ${formatIdentifier(id)} points at ${current ?? 'nothing'}, not ${expected}`,
       );
+    // The VersionId makes the update conditional on the version just read; without it a commit
+    // landing between GetTable and UpdateTable would be overwritten and its snapshot lost.
+    if (table.VersionId === undefined)
+      throw new IcebergError(
+        'GLUE',
+        `Glue GetTable returned no VersionId for ${formatIdentifier(id)}, so the pointer cannot be swapped conditionally; use a Glue API (or client) that returns VersionId`,
+        { domain: 'external', retryable: false },
+      );
     try {
       await this.glue.updateTable({
         DatabaseName: id.namespace,
@@ -125,7 +134,7 @@ export class GluePointerStore implements MetadataPointerStore {
           },
           StorageDescriptor: { ...table.StorageDescriptor, Location: tableLocationOf(next) },
         },
-        ...(table.VersionId !== undefined ? { VersionId: table.VersionId } : {}),
+        VersionId: table.VersionId,
         SkipArchive: this.skipArchive,
       });
     } catch (error) {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { CommitConflictError, IcebergError, NoSuchTableError, TableAlreadyExistsError } from '../errors.js';
+import { CommitConflictError, NoSuchTableError, TableAlreadyExistsError } from '../errors.js';
+import { GenerationLock } from './generation-lock.js';
 import { formatIdentifier, type MetadataPointerStore, type TableIdentifier } from './pointer-store.js';
 
 const pointerSchema = z.object({ metadataLocation: z.string(), previousMetadataLocation: z.string().optional() });
@@ -22,11 +21,11 @@ export interface LocalPointerStoreOptions {
 }
 
 /**
- * The embedded catalog: one small JSON pointer file per table in a local folder, swapped under an
- * exclusive lock file (`open(..., 'wx')` is atomic on local filesystems), written to a temporary
- * file and renamed into place. Safe across processes on one machine — the compare-and-swap the
- * spec asks of a catalog — with no server to run; the metadata itself can live in any object store.
- * Chosen over the JDBC layout on Postgres so `npm start` needs nothing running.
+ * The embedded catalog: one small JSON pointer file per table in a local folder, swapped under a
+ * {@link GenerationLock} (a folder `<table>.json.locks` beside it) and written to a temporary file
+ * renamed into place. Safe across processes on one machine — the compare-and-swap the spec asks
+ * of a catalog — with no server to run; the metadata itself can live in any object store. Chosen
+ * over the JDBC layout on Postgres so `npm start` needs nothing running.
  */
 export class LocalPointerStore implements MetadataPointerStore {
   private readonly lockTimeoutMs: number;
@@ -60,46 +59,23 @@ export class LocalPointerStore implements MetadataPointerStore {
     await rename(tmp, path);
   }
 
-  private async withLock<T>(id: TableIdentifier, fn: () => Promise<T>): Promise<T> {
-    const lock = `${this.path(id)}.lock`;
-    await mkdir(dirname(lock), { recursive: true });
-    const deadline = Date.now() + this.lockTimeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const handle = await open(lock, 'wx');
-        await handle.writeFile(`${hostname()} ${process.pid} ${new Date().toISOString()}`);
-        await handle.close();
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (await this.isStale(lock)) await rm(lock, { force: true });
-        else if (Date.now() > deadline)
-          throw new IcebergError(
-            'CATALOG_LOCKED',
-            `table '${formatIdentifier(id)}' stayed locked for ${this.lockTimeoutMs} ms; remove ${lock} if no writer is running`,
-            { domain: 'external', retryable: true },
-          );
-        else await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
-      }
-    }
-    try {
-      return await fn();
-    } finally {
-      await rm(lock, { force: true });
-    }
-  }
-
   /**
-   * Left behind by a crashed writer: older than `staleLockMs`, or owned by a process of this host
-   * that no longer runs (a SIGKILLed job must not block its own restart for `staleLockMs`).
+   * Runs `fn` holding the table's lock. `fn` calls `fence()` right before it writes, so a holder
+   * that was too slow and got taken over as stale gives up instead of overwriting the new holder's
+   * commit.
    */
-  private async isStale(lock: string): Promise<boolean> {
-    const [info, text] = await Promise.all([stat(lock).catch(() => undefined), readFile(lock, 'utf8').catch(() => '')]);
-    if (info === undefined) return false;
-    if (Date.now() - info.mtimeMs > this.staleLockMs) return true;
-    // Empty while its owner is still writing it: not stale.
-    const [host, pid] = text.split(' ');
-    return host === hostname() && pid !== undefined && /^\d+$/.test(pid) && !processAlive(Number(pid));
+  private async withLock<T>(id: TableIdentifier, fn: (fence: () => Promise<void>) => Promise<T>): Promise<T> {
+    const lock = new GenerationLock(`${this.path(id)}.locks`, {
+      timeoutMs: this.lockTimeoutMs,
+      staleMs: this.staleLockMs,
+      name: formatIdentifier(id),
+    });
+    const hold = await lock.acquire();
+    try {
+      return await fn(() => lock.assertHeld(hold));
+    } finally {
+      await lock.release(hold);
+    }
   }
 
   async get(id: TableIdentifier): Promise<string | undefined> {
@@ -107,14 +83,15 @@ export class LocalPointerStore implements MetadataPointerStore {
   }
 
   async create(id: TableIdentifier, metadataLocation: string): Promise<void> {
-    await this.withLock(id, async () => {
+    await this.withLock(id, async (fence) => {
       if (await this.read(id)) throw new TableAlreadyExistsError(formatIdentifier(id));
+      await fence();
       await this.write(id, { metadataLocation });
     });
   }
 
   async swap(id: TableIdentifier, expected: string, next: string): Promise<void> {
-    await this.withLock(id, async () => {
+    await this.withLock(id, async (fence) => {
       const current = await this.read(id);
       if (!current) throw new NoSuchTableError(formatIdentifier(id));
       if (current.metadataLocation !== expected) {
@@ -122,6 +99,10 @@ export class LocalPointerStore implements MetadataPointerStore {
           `table '${formatIdentifier(id)}' moved to ${current.metadataLocation} since ${expected} was read`,
         );
       }
+      // Taken over while we were slow: the pointer was not moved, so this is a conflict to retry.
+      await fence().catch((error: unknown) => {
+        throw new CommitConflictError(`table '${formatIdentifier(id)}': ${(error as Error).message}`, error);
+      });
       await this.write(id, { metadataLocation: next, previousMetadataLocation: expected });
     });
   }
@@ -139,18 +120,9 @@ export class LocalPointerStore implements MetadataPointerStore {
   }
 
   async drop(id: TableIdentifier): Promise<void> {
-    await this.withLock(id, async () => {
+    await this.withLock(id, async (fence) => {
+      await fence();
       await rm(this.path(id), { force: true });
     });
-  }
-}
-
-/** Whether a process of this host runs (signal 0 checks without signalling; EPERM means it runs as another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CommitConflictError } from '../errors.js';
 import { LocalObjectStore } from '@coattail/connectors';
 import { FakeGlue } from '../../test/fake-glue.js';
 import { describePointerStoreContract } from '../../test/pointer-store-contract.js';
+import { deadPid, plantLock } from '../../test/planted-lock.js';
 import { tradeSchema, trades } from '../../test/temp-catalog.js';
 import { IcebergCatalog } from './catalog.js';
-import { GluePointerStore } from './glue-pointer-store.js';
+import { GluePointerStore, type GlueClient } from './glue-pointer-store.js';
 import { LocalPointerStore } from './local-pointer-store.js';
 
 describePointerStoreContract(
@@ -41,19 +43,56 @@ describe('GluePointerStore', () => {
   });
 });
 
+describe('GluePointerStore swaps only from the version it read', () => {
+  const id = { namespace: 'market', name: 'trades' };
+  const delegate = (glue: FakeGlue): GlueClient => ({
+    getTable: (input) => glue.getTable(input),
+    updateTable: (input) => glue.updateTable(input),
+    createTable: (input) => glue.createTable(input),
+    getTables: (input) => glue.getTables(input),
+    deleteTable: (input) => glue.deleteTable(input),
+  });
+  const m = (n: number): string => `s3://b/w/market/trades/metadata/0000${n}-x.metadata.json`;
+
+  it('loses to a commit that lands between its GetTable and its UpdateTable, keeping that commit', async () => {
+    const glue = new FakeGlue();
+    const racer = new GluePointerStore(glue);
+    await racer.create(id, m(0));
+    // Another writer commits right after this writer's GetTable returned.
+    const slow = new GluePointerStore({
+      ...delegate(glue),
+      getTable: async (input) => {
+        const result = await glue.getTable(input);
+        await racer.swap(id, m(0), m(1));
+        return result;
+      },
+    });
+    await expect(slow.swap(id, m(0), m(2))).rejects.toThrow(CommitConflictError);
+    expect(await racer.get(id)).toBe(m(1));
+  });
+
+  it('refuses to swap a table Glue returned without a VersionId rather than update it unconditionally', async () => {
+    const glue = new FakeGlue();
+    const store = new GluePointerStore({
+      ...delegate(glue),
+      getTable: async (input) => {
+        const { Table } = await glue.getTable(input);
+        return { Table: { ...Table!, VersionId: undefined } };
+      },
+    });
+    await store.create(id, m(0));
+    await expect(store.swap(id, m(0), m(1))).rejects.toThrow(/no VersionId/);
+    expect(glue.updates).toBe(0);
+  });
+});
+
 describe('LocalPointerStore locks', () => {
   const id = { namespace: 'market', name: 'trades' };
   async function lockedBy(owner: string): Promise<LocalPointerStore> {
     const root = await mkdtemp(join(tmpdir(), 'pointers-lock-'));
-    await mkdir(join(root, 'market'), { recursive: true });
-    await writeFile(join(root, 'market', 'trades.json.lock'), `${owner} ${new Date().toISOString()}`);
+    await plantLock(root, 'market.trades', owner);
     return new LocalPointerStore(root, { lockTimeoutMs: 300 });
   }
-  const deadPid = async (): Promise<number> => {
-    const child = spawn(process.execPath, ['-e', '']);
-    await new Promise((r) => child.once('exit', r));
-    return child.pid!;
-  };
 
   it('breaks at once a lock whose owner process on this host is gone (a SIGKILLed writer)', async () => {
     const store = await lockedBy(`${hostname()} ${await deadPid()}`);
@@ -61,10 +100,23 @@ describe('LocalPointerStore locks', () => {
     expect(await store.get(id)).toBe('file:///m/00001.metadata.json');
   });
 
+  it('breaks at once a lock of an earlier process that had our pid (a restarted container)', async () => {
+    const store = await lockedBy(`${hostname()} ${process.pid}`);
+    await store.create(id, 'file:///m/00001.metadata.json');
+    expect(await store.get(id)).toBe('file:///m/00001.metadata.json');
+  });
+
   it('waits for a live owner, and for an owner on another host it cannot check, then reports the lock', async () => {
-    for (const owner of [`${hostname()} ${process.pid}`, `another-host ${await deadPid()}`]) {
-      const store = await lockedBy(owner);
-      await expect(store.create(id, 'file:///m/00001.metadata.json')).rejects.toMatchObject({ code: 'CATALOG_LOCKED' });
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      for (const owner of [`${hostname()} ${live.pid}`, `another-host ${await deadPid()}`]) {
+        const store = await lockedBy(owner);
+        await expect(store.create(id, 'file:///m/00001.metadata.json')).rejects.toMatchObject({
+          code: 'CATALOG_LOCKED',
+        });
+      }
+    } finally {
+      live.kill('SIGKILL');
     }
   });
 });

@@ -61,12 +61,12 @@ export async function expireSnapshots(
         .map((s) => s['snapshot-id']),
     );
   };
-  const expired = await table.ops.commitWithRetry<Set<bigint>>((base) => {
+  const expired = await table.ops.commitWithRetry<Set<bigint>>((base, _attempt, baseLocation) => {
     const removed = plan(base);
     if (removed.size === 0) return Promise.resolve({ kind: 'noop', result: removed });
     return Promise.resolve({
       kind: 'commit',
-      metadata: withoutSnapshots(base, table.ops.metadataLocation, removed, Date.now()),
+      metadata: withoutSnapshots(base, baseLocation, removed, Date.now()),
       result: removed,
       attemptFiles: [],
     });

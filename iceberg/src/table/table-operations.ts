@@ -51,13 +51,22 @@ export class TableOperations {
 
   /** Reloads the metadata the catalog points at now. */
   async refresh(): Promise<TableMetadata> {
+    return (await this.refreshed()).metadata;
+  }
+
+  /**
+   * The current metadata with its location, as one value: a commit of another caller of this
+   * object (shard tasks share a table) may land while we await, and a base read from one version
+   * swapped from another's location would silently drop that commit.
+   */
+  private async refreshed(): Promise<{ metadata: TableMetadata; location: string }> {
     const location = await this.pointers.get(this.identifier);
     if (location === undefined) throw new NoSuchTableError(formatIdentifier(this.identifier));
-    if (location !== this.currentLocation) {
-      this.current = parseTableMetadata(await this.io.read(location));
-      this.currentLocation = location;
-    }
-    return this.current;
+    const metadata =
+      location === this.currentLocation ? this.current : parseTableMetadata(await this.io.read(location));
+    this.current = metadata;
+    this.currentLocation = location;
+    return { metadata, location };
   }
 
   /** Writes `metadata` as the next version and swaps the pointer from `baseLocation`; throws `CommitConflictError`. */
@@ -72,13 +81,19 @@ export class TableOperations {
       if (error instanceof CommitConflictError) await this.io.delete([location]);
       throw error;
     }
-    this.current = metadata;
-    this.currentLocation = location;
+    if (this.currentLocation === baseLocation) {
+      this.current = metadata;
+      this.currentLocation = location;
+    }
   }
 
-  /** Runs `attempt` against fresh bases until a commit lands, nothing is left to do, or retries run out. */
+  /**
+   * Runs `attempt` against fresh bases until a commit lands, nothing is left to do, or retries run
+   * out. `attempt` gets the base's own location (for the metadata log): `this.metadataLocation` may
+   * already have moved on under a concurrent commit of the same table object.
+   */
   async commitWithRetry<T>(
-    attempt: (base: TableMetadata, attemptNumber: number) => Promise<AttemptResult<T>>,
+    attempt: (base: TableMetadata, attemptNumber: number, baseLocation: string) => Promise<AttemptResult<T>>,
     options: CommitRetryOptions = {},
   ): Promise<T> {
     const props = this.current.properties;
@@ -86,9 +101,8 @@ export class TableOperations {
     const minWait = options.minWaitMs ?? 20;
     const maxWait = options.maxWaitMs ?? 2000;
     for (let n = 0; ; n++) {
-      const base = await this.refresh();
-      const baseLocation = this.currentLocation;
-      const outcome = await attempt(base, n);
+      const { metadata: base, location: baseLocation } = await this.refreshed();
+      const outcome = await attempt(base, n, baseLocation);
       if (outcome.kind === 'noop') return outcome.result;
       try {
         await this.commit(baseLocation, outcome.metadata);

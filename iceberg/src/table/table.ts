@@ -158,7 +158,7 @@ export class Table {
         [OPERATOR_ID_PROP]: cp.operatorId,
         [MAX_CHECKPOINT_PROP]: String(cp.checkpointId),
       });
-    const result = await this.ops.commitWithRetry<CommitResult>(async (base, attempt) => {
+    const result = await this.ops.commitWithRetry<CommitResult>(async (base, attempt, baseLocation) => {
       if (cp) {
         const max = maxCommittedCheckpointId(base, cp.jobId, cp.operatorId);
         if (max >= cp.checkpointId)
@@ -174,7 +174,7 @@ export class Table {
       return buildSnapshot(
         this.ops.io,
         base,
-        this.ops.metadataLocation,
+        baseLocation,
         { snapshotId, operation: 'append', manifests, added: files, removed: [], summary },
         attempt,
         committed,
@@ -214,7 +214,7 @@ export class Table {
       ),
     );
     const removedPaths = new Set(removed.map((f) => f.filePath));
-    return this.ops.commitWithRetry<CommitResult>(async (base, attempt) => {
+    return this.ops.commitWithRetry<CommitResult>(async (base, attempt, baseLocation) => {
       const rewritten = await rewriteForRemoval(this.ops.io, base, snapshotId, removedPaths);
       if (options.knownDeleteFiles) {
         await validateNoNewDeletes(this.ops.io, rewritten.manifests, options.knownDeleteFiles).catch(
@@ -239,7 +239,7 @@ export class Table {
         summary: { ...options.summary, 'engine-name': 'coattail' },
         extraFiles: rewritten.written,
       };
-      return buildSnapshot(this.ops.io, base, this.ops.metadataLocation, parts, attempt, committed);
+      return buildSnapshot(this.ops.io, base, baseLocation, parts, attempt, committed);
     }, options);
   }
 
@@ -250,12 +250,12 @@ export class Table {
    * await table.updateSchema([{ kind: 'add-column', name: 'venue', type: 'string' }]);
    */
   async updateSchema(changes: readonly SchemaChange[], options: CommitRetryOptions = {}): Promise<Schema> {
-    return this.ops.commitWithRetry<Schema>((base) => {
+    return this.ops.commitWithRetry<Schema>((base, _attempt, baseLocation) => {
       const nextId = Math.max(...base.schemas.map((s) => s['schema-id'])) + 1;
       const schema = evolveSchema(currentSchema(base), base['last-column-id'], changes, nextId);
       return Promise.resolve({
         kind: 'commit',
-        metadata: withSchema(base, this.ops.metadataLocation, schema, Date.now()),
+        metadata: withSchema(base, baseLocation, schema, Date.now()),
         result: schema,
         attemptFiles: [],
       });
