@@ -27,6 +27,13 @@ export { spreadPipeline, vwapByExchange, type SpreadOptions } from './spread/spr
 export { buildJob, JOB_NAMES, type JobName, type JobIo } from './runner/build-job.js';
 export { runStreamJob, platformTables, type StreamJobDeps } from './runner/run-stream-job.js';
 export { parseJobConfig, describeJobConfig, jobConfigSchema, type JobConfig } from './runner/job-config.js';
-export { qualityGate, decodeEnvelope, dlqTag, type Envelope } from './runner/quality-gate.js';
+export {
+  qualityGate,
+  tradeGate,
+  decodeEnvelope,
+  dlqTag,
+  type Envelope,
+  type TradeGate,
+} from './runner/quality-gate.js';
 export { IcebergSink, type IcebergSinkOptions } from './sinks/iceberg-sink.js';
 export { rows as tableRows, alertItem, ALERT_TTL_MS } from './runner/table-rows.js';
