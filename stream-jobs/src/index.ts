@@ -26,6 +26,7 @@ export { whalePipeline, whaleDetector, type WhaleOptions } from './whale/whale-d
 export { spreadPipeline, vwapByExchange, type SpreadOptions } from './spread/spread-calculator.js';
 export { buildJob, JOB_NAMES, type JobName, type JobIo } from './runner/build-job.js';
 export { runStreamJob, platformTables, type StreamJobDeps } from './runner/run-stream-job.js';
+export { decodeKafkaEnvelope, type KafkaClient } from './runner/kafka-input.js';
 export { parseJobConfig, describeJobConfig, jobConfigSchema, type JobConfig } from './runner/job-config.js';
 export {
   qualityGate,
