@@ -84,4 +84,6 @@ export {
 } from './dlq/dlq-writer.js';
 
 export { KafkaSource, type KafkaSourceOptions, type KafkaRecord } from './kafka/kafka-source.js';
+export { createKafkaClient, type KafkaClientOptions } from './kafka/kafka-client.js';
 export { KafkaWriter, KafkaSink, type KafkaWriterOptions, type KafkaOutRecord } from './kafka/kafka-writer.js';
+export { MockKafkaCluster, kcatInstalled } from './local-stack/kafka-mock-cluster.js';

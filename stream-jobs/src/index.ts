@@ -26,7 +26,15 @@ export { whalePipeline, whaleDetector, type WhaleOptions } from './whale/whale-d
 export { spreadPipeline, vwapByExchange, type SpreadOptions } from './spread/spread-calculator.js';
 export { buildJob, JOB_NAMES, type JobName, type JobIo } from './runner/build-job.js';
 export { runStreamJob, platformTables, type StreamJobDeps } from './runner/run-stream-job.js';
+export { decodeKafkaEnvelope, type KafkaClient } from './runner/kafka-input.js';
 export { parseJobConfig, describeJobConfig, jobConfigSchema, type JobConfig } from './runner/job-config.js';
-export { qualityGate, decodeEnvelope, dlqTag, type Envelope } from './runner/quality-gate.js';
+export {
+  qualityGate,
+  tradeGate,
+  decodeEnvelope,
+  dlqTag,
+  type Envelope,
+  type TradeGate,
+} from './runner/quality-gate.js';
 export { IcebergSink, type IcebergSinkOptions } from './sinks/iceberg-sink.js';
 export { rows as tableRows, alertItem, ALERT_TTL_MS } from './runner/table-rows.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Argument, type Command } from 'commander';
+import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 import pino from 'pino';
 import { hostname } from 'node:os';
 import {
@@ -17,18 +17,41 @@ import { describeJobConfig, JOB_NAMES, parseJobConfig, runStreamJob, type JobNam
 interface JobOptions {
   stateDir: string;
   leases: boolean;
+  source?: 'kinesis' | 'kafka';
+  brokers?: string;
+  topic?: string;
+  group?: string;
+}
+
+/** Command-line options win over the environment's SOURCE, KAFKA_BROKERS, KAFKA_TOPIC and KAFKA_GROUP_ID. */
+function sourceEnv(options: JobOptions): Record<string, string> {
+  return {
+    ...(options.source !== undefined ? { SOURCE: options.source } : {}),
+    ...(options.brokers !== undefined ? { KAFKA_BROKERS: options.brokers } : {}),
+    ...(options.topic !== undefined ? { KAFKA_TOPIC: options.topic } : {}),
+    ...(options.group !== undefined ? { KAFKA_GROUP_ID: options.group } : {}),
+  };
 }
 
 async function runJob(name: JobName, options: JobOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const config = parseJobConfig(process.env);
+  const config = parseJobConfig({ ...process.env, ...sourceEnv(options) });
+  if (config.SOURCE === 'kafka' && options.leases) {
+    throw new InvalidArgumentError(
+      '--leases shares Kinesis shards; Kafka workers of a job share partitions through their consumer group (--group)',
+    );
+  }
   const endpoints = endpointsFromEnv();
   const clients = {
     kinesis: createKinesisClient(endpoints.kinesis ? { endpoint: endpoints.kinesis } : {}),
     dynamodb: createDynamoDbClient(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
     s3: createS3Client(endpoints.s3 ? { endpoint: endpoints.s3 } : {}),
   };
-  logger.info({ job: name, stream: config.STREAM_NAME, endpoints }, 'starting stream job');
+  const input =
+    config.SOURCE === 'kafka'
+      ? { topic: config.KAFKA_TOPIC, brokers: config.KAFKA_BROKERS }
+      : { stream: config.STREAM_NAME };
+  logger.info({ job: name, ...input, endpoints }, 'starting stream job');
   let leases: LeaseCoordinator | undefined;
   if (options.leases) {
     // One lease table per job: the lease key is the shard id, which every job shares.
@@ -62,6 +85,15 @@ async function runJob(name: JobName, options: JobOptions): Promise<void> {
   logger.info({ status: result.status, tasks: result.tasks.length }, 'stream job stopped');
 }
 
+/** Commander parser for `--brokers`: a non-empty list of host:port. */
+function brokerList(value: string): string {
+  const brokers = value.split(',').map((b) => b.trim());
+  const bad = brokers.filter((b) => !/^[^\s:]+:\d{1,5}$/.test(b));
+  if (brokers.length === 0 || bad.length > 0)
+    throw new InvalidArgumentError(`expected host:port[,host:port…], got '${value}' (bad: ${bad.join(', ')})`);
+  return brokers.join(',');
+}
+
 /** `coattail job <name>`: runs one stream job until stopped. */
 export function registerJob(program: Command): void {
   program
@@ -73,6 +105,18 @@ export function registerJob(program: Command): void {
       '--leases',
       'share the shards with other workers of this job through a DynamoDB lease table (coattail-leases-<job>)',
       false,
+    )
+    .addOption(
+      new Option('--source <source>', 'where trades come from (env SOURCE, default kinesis)').choices([
+        'kinesis',
+        'kafka',
+      ]),
+    )
+    .option('--brokers <list>', 'Kafka bootstrap brokers host:port,host:port (env KAFKA_BROKERS)', brokerList)
+    .option('--topic <name>', 'Kafka topic of the trades (env KAFKA_TOPIC, default coattail-trades)')
+    .option(
+      '--group <id>',
+      'Kafka consumer group shared by the workers of this job (env KAFKA_GROUP_ID, default coattail-<job>)',
     )
     .addHelpText(
       'after',

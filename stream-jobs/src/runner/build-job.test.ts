@@ -78,7 +78,8 @@ describe('assembled jobs', () => {
       trade_count: 1,
       window_start: new Date(NOW - 120_000),
     });
-    expect(dlq.map((d) => [d.reason, d.sequenceNumber])).toEqual([['late', 'late-trade']]);
+    // Under the stream record that carried it (seq 3), not the trade's own id.
+    expect(dlq.map((d) => [d.reason, d.sequenceNumber])).toEqual([['late', '3']]);
   });
 
   it('writes every spread to Iceberg and the flagged ones as alerts', async () => {

@@ -7,7 +7,8 @@ import { spreadPipeline } from '../spread/spread-calculator.js';
 import { volumeAnomalyPipeline } from '../volume-anomaly/volume-anomaly-job.js';
 import { whalePipeline } from '../whale/whale-detector.js';
 import type { JobConfig } from './job-config.js';
-import { dlqTag, lateEntry, qualityGate, type Envelope } from './quality-gate.js';
+import { lateEntry } from './dlq-entries.js';
+import { dlqTag, tradeGate, type Envelope } from './quality-gate.js';
 import { rows } from './table-rows.js';
 
 export const JOB_NAMES = ['volume-anomaly', 'whale-detector', 'spread-calculator'] as const;
@@ -32,21 +33,18 @@ export interface JobIo {
  */
 export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnvironment {
   const env = StreamEnvironment.create();
+  const gate = tradeGate({
+    job: name,
+    clock: io.clock,
+    allowedSymbols: config.ALLOWED_SYMBOLS,
+    allowedExchanges: config.ALLOWED_EXCHANGES,
+    ...(io.publisher ? { publisher: io.publisher } : {}),
+  });
+  // Timestamps come from the gate: only records that pass it move event time.
   const strategy = WatermarkStrategy.forBoundedOutOfOrderness<Envelope>(config.OUT_OF_ORDERNESS_MS)
-    .withTimestampAssigner((e, arrival) => eventTime(e) ?? arrival ?? e.arrival)
+    .withTimestampAssigner(gate.timestamps)
     .withIdleness(config.IDLENESS_MS);
-  const gated = env
-    .fromSource(io.source, strategy, 'trades')
-    .process(
-      qualityGate({
-        job: name,
-        clock: io.clock,
-        allowedSymbols: config.ALLOWED_SYMBOLS,
-        allowedExchanges: config.ALLOWED_EXCHANGES,
-        ...(io.publisher ? { publisher: io.publisher } : {}),
-      }),
-    )
-    .uid('quality-gate');
+  const gated = env.fromSource(io.source, strategy, 'trades').process(gate.process).uid('quality-gate');
   const dlq = gated.getSideOutput(dlqTag);
   const late = new OutputTag<JobTrade>('late');
   switch (name) {
@@ -84,10 +82,4 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
     }
   }
   return env;
-}
-
-/** The trade's event time when the payload has a usable one; bad records fall back to arrival time. */
-function eventTime(e: Envelope): number | undefined {
-  const t = (e.value as { event_time?: unknown } | undefined)?.event_time;
-  return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
 }

@@ -37,16 +37,37 @@ export const jobConfigSchema = z.object({
   WHALE_THRESHOLD: z.coerce.number().positive().default(100_000),
   SPREAD_WINDOW_MS: ms.default(30_000),
   SPREAD_THRESHOLD_PCT: z.coerce.number().positive().default(0.5),
+  /** Where the trades come from: `kinesis` (STREAM_NAME) or `kafka` (KAFKA_TOPIC on KAFKA_BROKERS). */
+  SOURCE: z.enum(['kinesis', 'kafka']).default('kinesis'),
+  /** Kafka bootstrap brokers, `host:port,host:port`; required with SOURCE=kafka. */
+  KAFKA_BROKERS: list.default([]),
+  /** Kafka topic the producer writes (keyed by symbol). */
+  KAFKA_TOPIC: z.string().min(1).default('coattail-trades'),
+  /** Consumer group whose assignment shares the partitions among this job's workers; empty: `coattail-<job>`. */
+  KAFKA_GROUP_ID: z.string().default(''),
+  /** A worker silent this long leaves the group and its partitions move to the others. */
+  KAFKA_SESSION_TIMEOUT_MS: ms.default(30_000),
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;
+
+/** Checks across variables, listed with the others by {@link parseJobConfig}. */
+const checkedJobConfigSchema = jobConfigSchema.superRefine((c, ctx) => {
+  if (c.SOURCE === 'kafka' && c.KAFKA_BROKERS.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KAFKA_BROKERS'],
+      message: 'required with SOURCE=kafka (host:port,host:port)',
+    });
+  }
+});
 
 /** Parses the environment, failing with every problem listed (variable, value, what is wrong). */
 export function parseJobConfig(env: Record<string, string | undefined>): JobConfig {
   const known = Object.fromEntries(
     Object.keys(jobConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
-  const parsed = jobConfigSchema.safeParse(known);
+  const parsed = checkedJobConfigSchema.safeParse(known);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map(
     (i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,

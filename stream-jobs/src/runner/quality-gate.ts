@@ -7,8 +7,9 @@ import {
   type TradeCheckOptions,
 } from '@coattail/quality';
 import type { DlqEntry } from '@coattail/connectors';
-import { OutputTag, type Clock, type ProcessFunction } from '@coattail/runtime';
+import { MIN_WATERMARK, OutputTag, type Clock, type ProcessFunction, type TimestampAssigner } from '@coattail/runtime';
 import type { JobTrade } from '../model/records.js';
+import { rejectedEntry, rememberSource } from './dlq-entries.js';
 
 /** A record as read from the stream: where it came from, its payload, and the decoded value or why not. */
 export interface Envelope {
@@ -53,62 +54,95 @@ export interface QualityGateOptions extends TradeCheckOptions {
   publishIntervalMs?: number;
 }
 
+/** What the gate decides for one stream record. */
+type Verdict =
+  | { pass: true; trade: JobTrade; warnings: readonly string[] }
+  | { pass: false; reason: string; rules: string[]; detail?: string; warnings: readonly string[] };
+
 /**
- * The quality gate in front of every job: records that are not JSON objects, or that fail an
- * ERROR check, go to the DLQ side output with the rules they failed; WARN failures are counted
- * and the record passes. Counts are published as the seed's metrics at most once per interval.
+ * The quality gate in front of every job, in two halves that share one verdict per record:
+ * `timestamps` gives a record its event time for the watermark, `process` routes it.
+ *
+ * Event time comes only from records that pass: a rejected record gets the lowest timestamp there
+ * is, so it never moves the watermark (Flink assigns timestamps after such a filter). Stamping a
+ * bad record with its arrival time instead once made a backfill of two-week-old trades, with a
+ * few malformed records among them, send almost every valid trade to the DLQ as late.
  */
-export function qualityGate(options: QualityGateOptions): ProcessFunction<Envelope, JobTrade> {
+export interface TradeGate {
+  timestamps: TimestampAssigner<Envelope>;
+  process: ProcessFunction<Envelope, JobTrade>;
+}
+
+/**
+ * Builds the gate: records that are not JSON objects, that fail an ERROR check, or whose
+ * `event_time` is not a number go to the DLQ side output with the rules they failed; WARN
+ * failures are counted and the record passes. Counts are published as the seed's metrics at
+ * most once per interval.
+ */
+export function tradeGate(options: QualityGateOptions): TradeGate {
   const checker = new DataQualityChecker<RawTradeRecord>(options.clock).addSuite(tradeCheckSuite(options));
   const interval = options.publishIntervalMs ?? 60_000;
   let counts = fresh();
   let lastPublish = options.clock.now();
-  const toDlq = (e: Envelope, reason: string, rules: string[], detail?: string): DlqEntry => {
-    const value = e.value as { event_time?: unknown } | undefined;
-    return {
-      reason,
-      rulesFailed: rules,
-      severity: 'ERROR',
-      split: e.split,
-      sequenceNumber: e.seq,
-      ingestTime: e.arrival,
-      eventTime: typeof value?.event_time === 'number' ? value.event_time : null,
-      payload: e.payload,
-      ...(detail ? { detail } : {}),
-    };
+  // Filled by `timestamps`, taken by `process`: the checks run once per record.
+  const verdicts = new WeakMap<Envelope, Verdict>();
+  const judge = (e: Envelope): Verdict => {
+    if (e.error !== undefined || typeof e.value !== 'object' || e.value === null || Array.isArray(e.value)) {
+      const detail = e.error ?? 'payload is not a JSON object';
+      return { pass: false, reason: 'parse_error', rules: ['parse_error'], detail, warnings: [] };
+    }
+    const verdict = checker.inspect(e.value, options.clock.now());
+    const warnings = verdict?.warnings ?? [];
+    if (verdict !== undefined && verdict.failed.length > 0) {
+      return { pass: false, reason: verdict.failed[0]!, rules: verdict.failed, warnings };
+    }
+    const time = (e.value as { event_time?: unknown }).event_time;
+    if (typeof time !== 'number' || !Number.isFinite(time)) {
+      const detail = `event_time must be epoch milliseconds, got ${JSON.stringify(time)}`;
+      return { pass: false, reason: 'validity_event_time', rules: ['validity_event_time'], detail, warnings };
+    }
+    return { pass: true, trade: e.value as JobTrade, warnings };
   };
   return {
-    processElement: (e, ctx, out) => {
-      counts.RecordsProcessed++;
-      const now = options.clock.now();
-      if (e.error !== undefined || typeof e.value !== 'object' || e.value === null || Array.isArray(e.value)) {
-        counts.RecordsFailed++;
-        counts.failuresByCheck.parse_error = (counts.failuresByCheck.parse_error ?? 0) + 1;
-        ctx.output(dlqTag, toDlq(e, 'parse_error', ['parse_error'], e.error ?? 'payload is not a JSON object'));
-      } else {
-        const verdict = checker.inspect(e.value, now);
-        for (const w of verdict?.warnings ?? []) {
+    timestamps: (e) => {
+      const verdict = judge(e);
+      verdicts.set(e, verdict);
+      return verdict.pass ? verdict.trade.event_time : MIN_WATERMARK;
+    },
+    process: {
+      processElement: (e, ctx, out) => {
+        const verdict = verdicts.get(e) ?? judge(e);
+        verdicts.delete(e);
+        counts.RecordsProcessed++;
+        for (const w of verdict.warnings) {
           counts.failuresByCheck[w] = (counts.failuresByCheck[w] ?? 0) + 1;
           if (w.startsWith('timeliness')) counts.RecordsLate++;
         }
-        if (verdict !== undefined && verdict.failed.length > 0) {
-          counts.RecordsFailed++;
-          for (const f of verdict.failed) counts.failuresByCheck[f] = (counts.failuresByCheck[f] ?? 0) + 1;
-          ctx.output(dlqTag, toDlq(e, verdict.failed[0]!, verdict.failed));
-        } else {
+        if (verdict.pass) {
           counts.RecordsPassed++;
-          out.collect(e.value as JobTrade);
+          rememberSource(verdict.trade, e);
+          out.collect(verdict.trade);
+        } else {
+          counts.RecordsFailed++;
+          for (const f of verdict.rules) counts.failuresByCheck[f] = (counts.failuresByCheck[f] ?? 0) + 1;
+          ctx.output(dlqTag, rejectedEntry(e, verdict.reason, verdict.rules, verdict.detail));
         }
-      }
-      if (options.publisher !== undefined && now - lastPublish >= interval) {
-        const m = counts;
-        m.QualityScore = m.RecordsProcessed === 0 ? 100 : (m.RecordsPassed / m.RecordsProcessed) * 100;
-        counts = fresh();
-        lastPublish = now;
-        void options.publisher.publish(options.job, m).catch(() => undefined);
-      }
+        const now = options.clock.now();
+        if (options.publisher !== undefined && now - lastPublish >= interval) {
+          const m = counts;
+          m.QualityScore = m.RecordsProcessed === 0 ? 100 : (m.RecordsPassed / m.RecordsProcessed) * 100;
+          counts = fresh();
+          lastPublish = now;
+          void options.publisher.publish(options.job, m).catch(() => undefined);
+        }
+      },
     },
   };
+}
+
+/** The gate's routing half alone, for a source whose timestamps are assigned elsewhere. */
+export function qualityGate(options: QualityGateOptions): ProcessFunction<Envelope, JobTrade> {
+  return tradeGate(options).process;
 }
 
 function fresh(): QualityMetrics {
@@ -119,19 +153,5 @@ function fresh(): QualityMetrics {
     RecordsLate: 0,
     QualityScore: 100,
     failuresByCheck: {},
-  };
-}
-
-/** A late trade (past every window) as a DLQ entry with reason `late`. */
-export function lateEntry(t: JobTrade): DlqEntry {
-  return {
-    reason: 'late',
-    rulesFailed: ['late'],
-    severity: 'ERROR',
-    split: t.symbol,
-    sequenceNumber: t.event_id,
-    ingestTime: t.event_time,
-    eventTime: t.event_time,
-    payload: JSON.stringify(t),
   };
 }

@@ -26,6 +26,7 @@ import type { AlertBase } from '../model/records.js';
 import { IcebergSink } from '../sinks/iceberg-sink.js';
 import { buildJob, type JobName } from './build-job.js';
 import type { JobConfig } from './job-config.js';
+import { kafkaJobInput, type KafkaClient } from './kafka-input.js';
 import { decodeEnvelope } from './quality-gate.js';
 import { ALERT_TTL_MS, alertItem } from './table-rows.js';
 
@@ -44,6 +45,8 @@ export interface StreamJobDeps {
   leases?: LeaseCoordinator;
   /** Where quality metrics go. @default CloudWatch embedded metrics (stdout locally); false for none */
   qualityMetrics?: QualityMetricsPublisher | false;
+  /** With SOURCE=kafka: the client to read with. @default one for KAFKA_BROKERS */
+  kafka?: KafkaClient;
 }
 
 /** Opens the platform's Iceberg tables in the warehouse bucket, creating missing ones from their definitions. */
@@ -74,21 +77,31 @@ export function platformTables(
 /**
  * Runs a stream job against Kinesis, DynamoDB and S3 (real AWS, or the local stack when the
  * clients point at it): one task per shard, checkpoints in the checkpoint bucket, alerts with
- * conditional puts, results in Iceberg once per checkpoint, failures in the DLQ.
+ * conditional puts, results in Iceberg once per checkpoint, failures in the DLQ. With
+ * SOURCE=kafka it reads a Kafka topic in the job's consumer group instead: one task per partition
+ * assigned to this worker, started and released as the group rebalances, offsets in the same
+ * checkpoints, so the output is exactly once as on Kinesis.
  */
 export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDeps): JobClient {
   const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ job: name });
   const tables = platformTables(deps, config);
+  if (config.SOURCE === 'kafka' && deps.leases)
+    throw new Error(
+      'leases share Kinesis shards; a Kafka job shares partitions through its consumer group: drop the leases',
+    );
+  const kafka = config.SOURCE === 'kafka' ? kafkaJobInput(name, config, log, deps.kafka) : undefined;
   const env = buildJob(name, config, {
-    source: new KinesisSource({
-      client: deps.clients.kinesis,
-      streamName: config.STREAM_NAME,
-      start: config.STREAM_START,
-      deserialize: decodeEnvelope,
-      logger: log,
-      ...(deps.metrics ? { metrics: deps.metrics } : {}),
-    }),
+    source:
+      kafka?.source ??
+      new KinesisSource({
+        client: deps.clients.kinesis,
+        streamName: config.STREAM_NAME,
+        start: config.STREAM_START,
+        deserialize: decodeEnvelope,
+        logger: log,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      }),
     alerts: () =>
       new DynamoDbIdempotentSink<AlertBase>({
         client: deps.clients.dynamodb,
@@ -113,6 +126,17 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     prefix: 'jobs',
     logger: log,
   });
+  if (kafka)
+    return env.executeAsync({
+      jobId: name,
+      checkpointStore: kafka.fence(checkpoints),
+      splitFilter: kafka.splitFilter,
+      splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS,
+      checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+      clock,
+      logger: log,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    });
   return env.executeAsync({
     jobId: name,
     checkpointStore: deps.leases ? new FencedCheckpointStore(checkpoints, deps.leases) : checkpoints,
