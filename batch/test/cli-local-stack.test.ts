@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { S3ObjectStore, startLocalStack, type LocalStack } from '@coattail/connectors';
+import { S3ObjectStore } from '@coattail/connectors';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { IcebergCatalog, LocalPointerStore } from '@coattail/iceberg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBinanceEmulator, type BinanceEmulator } from './binance-emulator.js';

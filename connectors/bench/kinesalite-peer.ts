@@ -3,7 +3,7 @@
  * Kinesis is another machine in production: the writer under test and the emulator then do not
  * share one event loop. Prints `{"kinesis": "<endpoint>"}` once ready; stops on SIGTERM.
  */
-import { startLocalStack } from '@coattail/connectors';
+import { startLocalStack } from '@coattail/local-stack';
 
 process.stdout.on('error', () => process.exit(0));
 const stack = await startLocalStack({ streams: [], tables: [], buckets: [] });

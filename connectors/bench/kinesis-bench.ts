@@ -19,14 +19,8 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CountingSink, StreamEnvironment, WatermarkStrategy } from '@coattail/runtime';
-import {
-  KinesisSource,
-  KinesisWriter,
-  createKinesisClient,
-  deaggregate,
-  ensureStream,
-  listAllShards,
-} from '@coattail/connectors';
+import { KinesisSource, KinesisWriter, createKinesisClient, deaggregate, listAllShards } from '@coattail/connectors';
+import { ensureStream } from '@coattail/local-stack';
 import { z } from 'zod';
 
 const N = Number(process.env.BENCH_TRADES ?? 100_000);

@@ -1,14 +1,13 @@
 /**
  * @coattail/connectors — the runtime's connections to the outside: object stores (local folder,
  * S3), the S3 checkpoint store, Kinesis (source, writer, KPL aggregation, leases), DynamoDB (the
- * idempotent sink), the DLQ writer, Kafka, and the in-process local AWS stack.
+ * idempotent sink), the DLQ writer and Kafka. The in-process emulators live in @coattail/local-stack,
+ * which production images do not install.
  *
  * @example
- * import { startLocalStack, S3ObjectStore } from '@coattail/connectors';
- * const stack = await startLocalStack();
- * const store = new S3ObjectStore({ client: stack.clients.s3, bucket: 'coattail-checkpoints' });
+ * import { S3ObjectStore, createS3Client } from '@coattail/connectors';
+ * const store = new S3ObjectStore({ client: createS3Client({ region: 'us-east-1' }), bucket: 'coattail-checkpoints' });
  * await store.put('raw/dt=2026-11-21/part-0.parquet', bytes);
- * await stack.stop();
  */
 export type { ObjectStore } from './object-store/object-store.js';
 export { LocalObjectStore } from './object-store/local-object-store.js';
@@ -34,14 +33,6 @@ export {
   type StaticCredentials,
 } from './aws/aws-clients.js';
 
-export {
-  startLocalStack,
-  DEFAULT_STREAMS,
-  DEFAULT_BUCKETS,
-  type LocalStack,
-  type LocalStackOptions,
-} from './local-stack/local-stack.js';
-export { ensureStream, ensureBucket, type StreamSpec } from './local-stack/platform-resources.js';
 export {
   loadTableDefinitions,
   ensureTable,
@@ -86,4 +77,3 @@ export {
 export { KafkaSource, type KafkaSourceOptions, type KafkaRecord } from './kafka/kafka-source.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka/kafka-client.js';
 export { KafkaWriter, KafkaSink, type KafkaWriterOptions, type KafkaOutRecord } from './kafka/kafka-writer.js';
-export { MockKafkaCluster, kcatInstalled } from './local-stack/kafka-mock-cluster.js';

@@ -11,12 +11,10 @@ import {
   KinesisSource,
   KinesisWriter,
   S3ObjectStore,
-  ensureStream,
-  startLocalStack,
   type DlqEntry,
   type KinesisRecord,
-  type LocalStack,
 } from '@coattail/connectors';
+import { ensureStream, startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTable, loadTableDefinitions, startLocalStack, type LocalStack } from '@coattail/connectors';
+import { ensureTable, loadTableDefinitions } from '@coattail/connectors';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 
 interface Line {
   worker: string;

@@ -5,14 +5,12 @@ import {
   KinesisWriter,
   LeaseCoordinator,
   S3ObjectStore,
-  ensureStream,
   ensureTable,
   kinesisLeaseShards,
   leaseSplitFilter,
   loadTableDefinitions,
-  startLocalStack,
-  type LocalStack,
 } from '@coattail/connectors';
+import { ensureStream, startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let stack: LocalStack;

@@ -6,7 +6,7 @@
  * Prints one JSON line with its URLs, then a line a second with its CPU time so far (µs) and, from
  * the simulator, the trades generated; runs until SIGTERM. Args: kinesis | simulator <tradesPerSecond> <symbols,comma,separated>
  */
-import { startLocalStack } from '@coattail/connectors';
+import { startLocalStack } from '@coattail/local-stack';
 import { startExchangeSimulator } from '../src/simulator/exchange-simulator.js';
 
 const role = process.argv[2];

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startLocalStack, type LocalStack } from '@coattail/connectors';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExchangeSimulator, type ExchangeSimulator } from '../src/simulator/exchange-simulator.js';
 import { readTrades } from '../src/testing/kinesis.js';

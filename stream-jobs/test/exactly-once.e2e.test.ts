@@ -11,15 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import {
-  ensureBucket,
-  ensureTable,
-  fromItem,
-  KinesisWriter,
-  loadTableDefinitions,
-  startLocalStack,
-  type LocalStack,
-} from '@coattail/connectors';
+import { ensureTable, fromItem, KinesisWriter, loadTableDefinitions } from '@coattail/connectors';
+import { ensureBucket, startLocalStack, type LocalStack } from '@coattail/local-stack';
 import type { Row } from '@coattail/iceberg';
 import { CollectSink, InMemorySource, ManualClock, silentLogger, type Sink } from '@coattail/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,13 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import {
-  KinesisWriter,
-  LeaseCoordinator,
-  kinesisLeaseShards,
-  startLocalStack,
-  type LocalStack,
-} from '@coattail/connectors';
+import { KinesisWriter, LeaseCoordinator, kinesisLeaseShards } from '@coattail/connectors';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { silentLogger } from '@coattail/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJobConfig, platformTables, runStreamJob } from '../src/index.js';

@@ -8,7 +8,7 @@
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLocalStack, type LocalStack } from '@coattail/connectors';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { startExchangeSimulator, type ExchangeSimulator } from '@coattail/producer';
 import { readTrades } from '@coattail/producer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

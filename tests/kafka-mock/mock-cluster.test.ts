@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockKafkaCluster } from '@coattail/connectors';
+import type { MockKafkaCluster } from '@coattail/local-stack';
 import { runMockClusterTests, startMockCluster } from './mock-cluster.js';
 
 let cluster: MockKafkaCluster;

@@ -1,4 +1,4 @@
-import { kcatInstalled, MockKafkaCluster } from '@coattail/connectors';
+import { kcatInstalled, MockKafkaCluster } from '@coattail/local-stack';
 
 /**
  * Whether the mock-cluster suites run: always in CI (where a missing kcat must fail the run, not

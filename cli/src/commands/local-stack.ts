@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { startLocalStack } from '@coattail/connectors';
+import { startLocalStack } from '@coattail/local-stack';
 
 interface LocalStackCommandOptions {
   dataDir?: string;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { startLocalStack, type LocalStack } from '@coattail/connectors';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import {
   Producer,
   createSink,

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { S3ObjectStore, startLocalStack, type LocalStack } from '@coattail/connectors';
+import { S3ObjectStore } from '@coattail/connectors';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { IcebergCatalog, LocalPointerStore, defineSchema } from '@coattail/iceberg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

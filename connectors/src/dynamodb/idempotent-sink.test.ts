@@ -2,7 +2,7 @@ import { DynamoDBClient, QueryCommand, ScanCommand, type PutItemCommand } from '
 import { StreamEnvironment } from '@coattail/runtime';
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { DynamoDbIdempotentSink } from './idempotent-sink.js';
 import { fromItem } from './marshal.js';
 import { ensureTable, loadTableDefinitions } from './table-definitions.js';

@@ -6,7 +6,7 @@ import {
   type UpdateTimeToLiveCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { ensureTable, loadTableDefinitions } from './table-definitions.js';
 
 let stack: LocalStack;

@@ -1,8 +1,7 @@
 import { MergeShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureStream, waitForStreamActive } from '../local-stack/platform-resources.js';
-import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { ensureStream, waitForStreamActive, startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { KinesisSource } from './kinesis-source.js';
 import type { KinesisRecord } from './shard-reader.js';
 import { kinesisHashKey } from './shards.js';

@@ -6,8 +6,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureStream, waitForStreamActive } from '../local-stack/platform-resources.js';
-import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { ensureStream, waitForStreamActive, startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { KinesisSource } from './kinesis-source.js';
 import { KinesisWriter } from './kinesis-writer.js';
 import type { KinesisRecord } from './shard-reader.js';

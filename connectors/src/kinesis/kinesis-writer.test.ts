@@ -2,8 +2,7 @@ import { KinesisClient, PutRecordsCommand, type PutRecordsCommandOutput } from '
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorConfigError } from '../errors.js';
-import { ensureStream } from '../local-stack/platform-resources.js';
-import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { ensureStream, startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { readWholeStream } from './kinesis-test-support.js';
 import { KinesisWriter } from './kinesis-writer.js';
 

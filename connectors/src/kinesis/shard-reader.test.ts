@@ -6,8 +6,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { InMemoryMetrics } from '@coattail/runtime/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureStream } from '../local-stack/platform-resources.js';
-import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { ensureStream, startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { KinesisSource } from './kinesis-source.js';
 
 // Poll pacing is judged by the reader's injected clock (`now`), so these tests step time by hand;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../errors.js';
 import { ensureTable, loadTableDefinitions } from '../dynamodb/table-definitions.js';
-import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { LeaseCoordinator } from './lease-coordinator.js';
 import { SHARD_END, type LeaseShard } from './lease-table.js';
 

@@ -2,7 +2,7 @@ import { describeCheckpointStoreContract } from '@coattail/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../aws/aws-clients.js';
 import { PeerUnavailableError } from '../errors.js';
-import { startLocalStack, type LocalStack } from '../local-stack/local-stack.js';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { S3ObjectStore } from './s3-object-store.js';
 
 let stack: LocalStack;

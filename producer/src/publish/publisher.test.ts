@@ -1,4 +1,4 @@
-import { startLocalStack, type LocalStack } from '@coattail/connectors';
+import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { InMemoryMetrics } from '@coattail/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExchangeConnection } from '../exchanges/exchange-connection.js';

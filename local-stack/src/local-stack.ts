@@ -13,10 +13,11 @@ import {
   createDynamoDbClient,
   createKinesisClient,
   createS3Client,
+  loadTableDefinitions,
   type AwsClientOptions,
   type StaticCredentials,
-} from '../aws/aws-clients.js';
-import { loadTableDefinitions, type TableDefinition } from '../dynamodb/table-definitions.js';
+  type TableDefinition,
+} from '@coattail/connectors';
 import { S3rver, dynalite, kinesalite } from './emulators.js';
 import { createPlatformResources, type StreamSpec } from './platform-resources.js';
 

@@ -1,9 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { awsErrorName } from '../aws/aws-errors.js';
-import { ensureTable, type TableDefinition } from '../dynamodb/table-definitions.js';
-import { sleep } from '../retry.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { awsErrorName, ensureTable, type TableDefinition } from '@coattail/connectors';
 
 /** A Kinesis stream to create. */
 export interface StreamSpec {
