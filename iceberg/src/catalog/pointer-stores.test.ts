@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalObjectStore } from '@coattail/connectors';
-import { FakeGlue } from '../../test/fake-glue.js';
+import { FakeGlue } from '../testing/fake-glue.js';
 import { describePointerStoreContract } from '../../test/pointer-store-contract.js';
 import { tradeSchema, trades } from '../../test/temp-catalog.js';
 import { IcebergCatalog } from './catalog.js';
