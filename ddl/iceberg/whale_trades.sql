@@ -1,20 +1,20 @@
 -- coattail.whale_trades: trades whose quote volume exceeds the whale threshold.
 -- Generated from iceberg/src/tables/definitions.ts by `npm run ddl -w @coattail/iceberg`; edit the definition, not this file.
-CREATE TABLE IF NOT EXISTS coattail.whale_trades (
-  event_id     string COMMENT 'deterministic id of the trade event: exchange, symbol and exchange trade id',
-  exchange     string COMMENT 'binance or coinbase',
-  symbol       string COMMENT 'unified symbol, e.g. BTC-USDT',
-  trade_id     string COMMENT 'trade id assigned by the exchange',
-  price        double COMMENT 'trade price in quote currency',
-  quantity     double COMMENT 'trade size in base currency',
-  quote_volume double COMMENT 'price * quantity',
-  side         string COMMENT 'taker side: buy or sell',
-  event_time   timestamp COMMENT 'trade time reported by the exchange (UTC)',
-  threshold    double COMMENT 'quote-volume threshold in force',
-  detected_at  timestamp COMMENT 'when the whale was detected (UTC)'
+CREATE TABLE IF NOT EXISTS `coattail`.`whale_trades` (
+  `event_id`     string COMMENT 'deterministic id of the trade event: exchange, symbol and exchange trade id',
+  `exchange`     string COMMENT 'binance or coinbase',
+  `symbol`       string COMMENT 'unified symbol, e.g. BTC-USDT',
+  `trade_id`     string COMMENT 'trade id assigned by the exchange',
+  `price`        double COMMENT 'trade price in quote currency',
+  `quantity`     double COMMENT 'trade size in base currency',
+  `quote_volume` double COMMENT 'price * quantity',
+  `side`         string COMMENT 'taker side: buy or sell',
+  `event_time`   timestamp COMMENT 'trade time reported by the exchange (UTC)',
+  `threshold`    double COMMENT 'quote-volume threshold in force',
+  `detected_at`  timestamp COMMENT 'when the whale was detected (UTC)'
 )
-PARTITIONED BY (day(event_time), symbol)
-LOCATION 's3://coattail-lake/warehouse/coattail/whale_trades'
+PARTITIONED BY (day(`event_time`), `symbol`)
+LOCATION 's3://coattail-warehouse/warehouse/coattail/whale_trades'
 TBLPROPERTIES (
   'table_type'='ICEBERG',
   'format'='parquet',

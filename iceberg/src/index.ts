@@ -70,7 +70,27 @@ export {
   type TableIdentifier,
 } from './catalog/pointer-store.js';
 export { LocalPointerStore, type LocalPointerStoreOptions } from './catalog/local-pointer-store.js';
-export { GluePointerStore, type GlueClient, type GlueTableInput } from './catalog/glue-pointer-store.js';
+export {
+  GluePointerStore,
+  type GlueClient,
+  type GlueTable,
+  type GlueTableInput,
+} from './catalog/glue-pointer-store.js';
+export {
+  glueStorageDescriptor,
+  glueType,
+  type GlueColumn,
+  type GlueStorageDescriptor,
+} from './catalog/glue-columns.js';
+export {
+  openCatalog,
+  createGlueClient,
+  parseCatalogConfig,
+  describeCatalog,
+  catalogConfigSchema,
+  type CatalogConfig,
+  type OpenCatalogOptions,
+} from './catalog/open-catalog.js';
 
 export {
   Table,
@@ -107,4 +127,11 @@ export {
   type OrphanOptions,
 } from './maintenance/snapshot-expiry.js';
 export { TABLES, tableSchema, tablePartitionSpec, type TableDefinition, type TableName } from './tables/definitions.js';
-export { athenaCreateTable, athenaDdlFiles, athenaType, DEFAULT_ATHENA_WAREHOUSE } from './tables/athena-ddl.js';
+export {
+  athenaCreateTable,
+  athenaDdlFiles,
+  athenaType,
+  athenaIdentifier,
+  DEFAULT_ATHENA_WAREHOUSE,
+} from './tables/athena-ddl.js';
+export { DEFAULT_WAREHOUSE_BUCKET, WAREHOUSE_PREFIX, warehouseUri, tableLocation } from './tables/warehouse.js';

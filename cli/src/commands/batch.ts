@@ -34,24 +34,25 @@ const list = (value: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
-/** The platform catalog: pointers under --state-dir, data in --warehouse (a folder) or the S3 warehouse bucket. */
+/**
+ * The platform catalog as configured (ICEBERG_CATALOG=local: pointers under --state-dir; glue: AWS
+ * Glue), data in --warehouse (a folder) or the S3 warehouse bucket.
+ */
 export async function openCatalog(options: CatalogOptions) {
-  const [
-    { createS3Client, endpointsFromEnv, LocalObjectStore, S3ObjectStore },
-    { IcebergCatalog, LocalPointerStore },
-    { parseJobConfig },
-  ] = await Promise.all([import('@coattail/connectors'), import('@coattail/iceberg'), import('@coattail/stream-jobs')]);
+  const [{ createS3Client, endpointsFromEnv, LocalObjectStore, S3ObjectStore }, iceberg, { parseJobConfig }] =
+    await Promise.all([import('@coattail/connectors'), import('@coattail/iceberg'), import('@coattail/stream-jobs')]);
   const log = logger();
+  const config = parseJobConfig(process.env);
   const endpoint = endpointsFromEnv().s3;
   const store =
     options.warehouse !== undefined
       ? new LocalObjectStore(options.warehouse)
       : new S3ObjectStore({
           client: createS3Client(endpoint ? { endpoint } : {}),
-          bucket: parseJobConfig(process.env).WAREHOUSE_BUCKET,
+          bucket: config.WAREHOUSE_BUCKET,
           logger: log,
         });
-  return new IcebergCatalog({ pointers: new LocalPointerStore(join(options.stateDir, 'catalog')), store, logger: log });
+  return iceberg.openCatalog(config, { store, localDir: join(options.stateDir, 'catalog'), logger: log });
 }
 
 async function historicalLoad(o: HistoricalOptions): Promise<void> {

@@ -8,23 +8,23 @@ interface IcebergOptions {
   asOf?: string;
 }
 
-/** Opens the platform catalog the jobs write (the embedded default, or the endpoints in the environment). */
+/** Opens the platform catalog the jobs write: ICEBERG_CATALOG (local under --state-dir, or Glue) and the S3 endpoints in the environment. */
 async function openTable(name: string, options: IcebergOptions) {
-  const [
-    { createS3Client, endpointsFromEnv, S3ObjectStore },
-    { IcebergCatalog, LocalPointerStore },
-    { parseJobConfig },
-  ] = await Promise.all([import('@coattail/connectors'), import('@coattail/iceberg'), import('@coattail/stream-jobs')]);
+  const [{ createS3Client, endpointsFromEnv, S3ObjectStore }, { openCatalog }, { parseJobConfig }] = await Promise.all([
+    import('@coattail/connectors'),
+    import('@coattail/iceberg'),
+    import('@coattail/stream-jobs'),
+  ]);
   const endpoint = endpointsFromEnv().s3;
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const config = parseJobConfig(process.env);
-  const catalog = new IcebergCatalog({
-    pointers: new LocalPointerStore(join(options.stateDir, 'catalog')),
+  const catalog = openCatalog(config, {
     store: new S3ObjectStore({
       client: createS3Client(endpoint ? { endpoint } : {}),
       bucket: config.WAREHOUSE_BUCKET,
       logger,
     }),
+    localDir: join(options.stateDir, 'catalog'),
     logger,
   });
   return {
@@ -55,7 +55,15 @@ export function registerIceberg(program: Command): void {
   const iceberg = program
     .command('iceberg')
     .description('inspect the platform Iceberg tables: list, snapshots, SQL with time travel')
-    .option('--state-dir <dir>', 'local catalog folder (as for coattail up / job)', '.coattail');
+    .option(
+      '--state-dir <dir>',
+      'local catalog folder (as for coattail up / job; unused with ICEBERG_CATALOG=glue)',
+      '.coattail',
+    )
+    .addHelpText(
+      'after',
+      '\nCatalog: ICEBERG_CATALOG=local (default, under --state-dir) or glue (GLUE_ENDPOINT, GLUE_CATALOG_ID).\n',
+    );
   iceberg
     .command('tables')
     .description('list the tables of the coattail namespace')

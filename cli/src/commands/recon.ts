@@ -26,12 +26,19 @@ function logger(): pino.Logger {
 
 /**
  * Lets Iceberg inputs read an `s3://bucket/prefix` warehouse (where the platform's jobs write)
- * through the connectors' S3 store, endpoint from COATTAIL_S3_ENDPOINT / AWS_ENDPOINT_URL.
+ * through the connectors' S3 store, endpoint from COATTAIL_S3_ENDPOINT / AWS_ENDPOINT_URL, and
+ * `catalog: glue` inputs find their tables in Glue (GLUE_ENDPOINT / GLUE_CATALOG_ID).
  * Loaded only when a config names one, so file-only runs never load the AWS SDK.
  */
 async function readS3Warehouses(config: ReconConfig, log: pino.Logger): Promise<void> {
-  if (![config.source, config.target].some((i) => i.format === 'iceberg' && i.warehouse?.startsWith('s3://'))) return;
-  const { createS3Client, endpointsFromEnv, S3ObjectStore } = await import('@coattail/connectors');
+  const remote = (i: ReconConfig['source']): boolean =>
+    i.format === 'iceberg' && (i.warehouse?.startsWith('s3://') === true || i.catalog === 'glue');
+  if (![config.source, config.target].some(remote)) return;
+  const [{ createS3Client, endpointsFromEnv, S3ObjectStore }, { parseCatalogConfig }] = await Promise.all([
+    import('@coattail/connectors'),
+    import('@coattail/iceberg'),
+  ]);
+  const { GLUE_ENDPOINT, GLUE_CATALOG_ID } = parseCatalogConfig(process.env);
   const endpoint = endpointsFromEnv().s3;
   const client = createS3Client(endpoint ? { endpoint } : {});
   const openStore = (warehouse: string) => {
@@ -40,7 +47,16 @@ async function readS3Warehouses(config: ReconConfig, log: pino.Logger): Promise<
       ? undefined
       : new S3ObjectStore({ client, bucket, prefix: (prefix ?? '').replace(/\/+$/, ''), logger: log });
   };
-  registerInputResolver('iceberg', icebergInputResolver({ openStore }));
+  registerInputResolver(
+    'iceberg',
+    icebergInputResolver({
+      openStore,
+      glue: {
+        ...(GLUE_ENDPOINT !== undefined ? { GLUE_ENDPOINT } : {}),
+        ...(GLUE_CATALOG_ID !== undefined ? { GLUE_CATALOG_ID } : {}),
+      },
+    }),
+  );
 }
 
 /** `coattail recon run|gen|serve`: reconcile a source against a target, make a golden dataset, browse results. */

@@ -75,7 +75,7 @@ export class IcebergCatalog {
     const metadataLocation = nextMetadataLocation(location, undefined);
     await this.io.write(metadataLocation, new TextEncoder().encode(serializeTableMetadata(metadata)));
     try {
-      await this.options.pointers.create(id, metadataLocation);
+      await this.options.pointers.create(id, metadataLocation, metadata);
     } catch (error) {
       await this.io.delete([metadataLocation]);
       throw error;

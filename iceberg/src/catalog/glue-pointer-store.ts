@@ -1,4 +1,6 @@
 import { CommitConflictError, IcebergError, NoSuchTableError, TableAlreadyExistsError } from '../errors.js';
+import type { TableMetadata } from '../metadata/table-metadata.js';
+import { glueStorageDescriptor, type GlueStorageDescriptor } from './glue-columns.js';
 import { formatIdentifier, type MetadataPointerStore, type TableIdentifier } from './pointer-store.js';
 
 /** The table fields of Glue's API this store reads and writes. */
@@ -6,7 +8,29 @@ export interface GlueTableInput {
   Name: string;
   TableType?: string;
   Parameters?: Record<string, string>;
-  StorageDescriptor?: { Location?: string };
+  StorageDescriptor?: GlueStorageDescriptor;
+  PartitionKeys?: GlueStorageDescriptor['Columns'];
+}
+
+/** A Glue table as GetTable/GetTables return it: the fields this store reads. */
+export interface GlueTable {
+  Name?: string | undefined;
+  TableType?: string | undefined;
+  Parameters?: Record<string, string> | undefined;
+  StorageDescriptor?:
+    | {
+        Location?: string | undefined;
+        Columns?:
+          | {
+              Name: string | undefined;
+              Type?: string | undefined;
+              Comment?: string | undefined;
+              Parameters?: Record<string, string> | undefined;
+            }[]
+          | undefined;
+      }
+    | undefined;
+  VersionId?: string | undefined;
 }
 
 /**
@@ -14,7 +38,7 @@ export interface GlueTableInput {
  * `Glue` client of `@aws-sdk/client-glue` satisfies it as is (`new Glue({ region })`).
  */
 export interface GlueClient {
-  getTable(input: { DatabaseName: string; Name: string }): Promise<{ Table?: GlueTableInput & { VersionId?: string } }>;
+  getTable(input: { DatabaseName: string; Name: string }): Promise<{ Table?: GlueTable | undefined }>;
   createTable(input: { DatabaseName: string; TableInput: GlueTableInput }): Promise<unknown>;
   updateTable(input: {
     DatabaseName: string;
@@ -25,7 +49,7 @@ export interface GlueClient {
   getTables(input: {
     DatabaseName: string;
     NextToken?: string;
-  }): Promise<{ TableList?: (GlueTableInput & { VersionId?: string })[]; NextToken?: string }>;
+  }): Promise<{ TableList?: GlueTable[] | undefined; NextToken?: string | undefined }>;
   deleteTable(input: { DatabaseName: string; Name: string }): Promise<unknown>;
 }
 
@@ -42,12 +66,35 @@ function tableLocationOf(metadataLocation: string): string {
   return metadataLocation.replace(/\/metadata\/[^/]+$/, '');
 }
 
+/** Location and columns from the metadata when the caller has it, else the location and the columns Glue has. */
+function storageDescriptor(
+  metadataLocation: string,
+  metadata: TableMetadata | undefined,
+  previous?: GlueTable['StorageDescriptor'],
+): GlueStorageDescriptor {
+  if (metadata) return glueStorageDescriptor(metadata);
+  const columns = (previous?.Columns ?? []).flatMap((c) =>
+    c.Name === undefined
+      ? []
+      : [
+          {
+            Name: c.Name,
+            Type: c.Type ?? 'string',
+            ...(c.Comment !== undefined ? { Comment: c.Comment } : {}),
+            ...(c.Parameters !== undefined ? { Parameters: c.Parameters } : {}),
+          },
+        ],
+  );
+  return { Location: tableLocationOf(metadataLocation), ...(columns.length > 0 ? { Columns: columns } : {}) };
+}
+
 /**
  * AWS Glue as the catalog Athena reads: a Glue table per Iceberg table with `table_type=ICEBERG`
- * and `metadata_location` parameters (the layout of Iceberg's own GlueCatalog). A swap checks the
- * current `metadata_location` and then updates with the `VersionId` it read (always: a table read
- * without one is refused), so a concurrent update in between fails with
- * `ConcurrentModificationException` → {@link CommitConflictError}.
+ * and `metadata_location` / `previous_metadata_location` parameters, the current schema as the
+ * StorageDescriptor's columns and no partition keys (the layout of Iceberg's own GlueCatalog, what
+ * Athena reads). A swap checks the current `metadata_location` and then updates with Glue's
+ * `VersionId` it read (always: a table read without one is refused), so a concurrent update in between fails with `ConcurrentModificationException` →
+ * {@link CommitConflictError}. The Glue database (the namespace) must exist: the deployment makes it.
  */
 export class GluePointerStore implements MetadataPointerStore {
   constructor(
@@ -56,7 +103,7 @@ export class GluePointerStore implements MetadataPointerStore {
     private readonly skipArchive = true,
   ) {}
 
-  private async getTable(id: TableIdentifier): Promise<(GlueTableInput & { VersionId?: string }) | undefined> {
+  private async getTable(id: TableIdentifier): Promise<GlueTable | undefined> {
     try {
       return (await this.glue.getTable({ DatabaseName: id.namespace, Name: id.name })).Table;
     } catch (error) {
@@ -83,7 +130,7 @@ export class GluePointerStore implements MetadataPointerStore {
     return location;
   }
 
-  async create(id: TableIdentifier, metadataLocation: string): Promise<void> {
+  async create(id: TableIdentifier, metadataLocation: string, metadata?: TableMetadata): Promise<void> {
     try {
       await this.glue.createTable({
         DatabaseName: id.namespace,
@@ -91,11 +138,18 @@ export class GluePointerStore implements MetadataPointerStore {
           Name: id.name,
           TableType: 'EXTERNAL_TABLE',
           Parameters: { table_type: 'ICEBERG', [METADATA_LOCATION]: metadataLocation },
-          StorageDescriptor: { Location: tableLocationOf(metadataLocation) },
+          StorageDescriptor: storageDescriptor(metadataLocation, metadata),
+          PartitionKeys: [],
         },
       });
     } catch (error) {
       if (errorName(error) === 'AlreadyExistsException') throw new TableAlreadyExistsError(formatIdentifier(id));
+      if (errorName(error) === 'EntityNotFoundException')
+        throw new IcebergError(
+          'GLUE',
+          `Glue database '${id.namespace}' does not exist: deploy the stack that creates it (infra/) before the jobs`,
+          { domain: 'user', cause: error },
+        );
       throw new IcebergError('GLUE', `Glue CreateTable failed for ${formatIdentifier(id)}`, {
         domain: 'external',
         retryable: true,
@@ -104,7 +158,7 @@ export class GluePointerStore implements MetadataPointerStore {
     }
   }
 
-  async swap(id: TableIdentifier, expected: string, next: string): Promise<void> {
+  async swap(id: TableIdentifier, expected: string, next: string, metadata?: TableMetadata): Promise<void> {
     const table = await this.getTable(id);
     if (!table) throw new NoSuchTableError(formatIdentifier(id));
     const current = table.Parameters?.[METADATA_LOCATION];
@@ -132,7 +186,8 @@ export class GluePointerStore implements MetadataPointerStore {
             [METADATA_LOCATION]: next,
             [PREVIOUS_METADATA_LOCATION]: expected,
           },
-          StorageDescriptor: { ...table.StorageDescriptor, Location: tableLocationOf(next) },
+          StorageDescriptor: storageDescriptor(next, metadata, table.StorageDescriptor),
+          PartitionKeys: [],
         },
         VersionId: table.VersionId,
         SkipArchive: this.skipArchive,
@@ -154,7 +209,8 @@ export class GluePointerStore implements MetadataPointerStore {
     do {
       const page = await this.glue.getTables({ DatabaseName: namespace, ...(token ? { NextToken: token } : {}) });
       for (const t of page.TableList ?? [])
-        if (t.Parameters?.table_type?.toUpperCase() === 'ICEBERG') out.push({ namespace, name: t.Name });
+        if (t.Name !== undefined && t.Parameters?.table_type?.toUpperCase() === 'ICEBERG')
+          out.push({ namespace, name: t.Name });
       token = page.NextToken;
     } while (token);
     return out;

@@ -1,3 +1,5 @@
+import type { TableMetadata } from '../metadata/table-metadata.js';
+
 /** A table's name in a catalog: one namespace level (a Glue database) and a name. */
 export interface TableIdentifier {
   namespace: string;
@@ -27,13 +29,16 @@ export function formatIdentifier(id: TableIdentifier): string {
 export interface MetadataPointerStore {
   /** Current metadata location, or undefined if the table does not exist. */
   get(id: TableIdentifier): Promise<string | undefined>;
-  /** Registers a new table; throws `TableAlreadyExistsError` if it exists. */
-  create(id: TableIdentifier, metadataLocation: string): Promise<void>;
+  /**
+   * Registers a new table; throws `TableAlreadyExistsError` if it exists. `metadata` is the content
+   * of `metadataLocation`, for catalogs that also describe the table's columns (Glue).
+   */
+  create(id: TableIdentifier, metadataLocation: string, metadata?: TableMetadata): Promise<void>;
   /**
    * Points the table at `next` if it still points at `expected`; otherwise throws
-   * `CommitConflictError` (refresh and retry).
+   * `CommitConflictError` (refresh and retry). `metadata` is the content of `next`.
    */
-  swap(id: TableIdentifier, expected: string, next: string): Promise<void>;
+  swap(id: TableIdentifier, expected: string, next: string, metadata?: TableMetadata): Promise<void>;
   /** Tables of a namespace. */
   list(namespace: string): Promise<TableIdentifier[]>;
   /** Forgets a table (files are left to the caller). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommitConflictError } from '../errors.js';
 import { LocalObjectStore } from '@coattail/connectors';
-import { FakeGlue } from '../../test/fake-glue.js';
+import { FakeGlue } from '../testing/fake-glue.js';
 import { describePointerStoreContract } from '../../test/pointer-store-contract.js';
 import { deadPid, plantLock } from '../../test/planted-lock.js';
 import { tradeSchema, trades } from '../../test/temp-catalog.js';

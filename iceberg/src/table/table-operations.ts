@@ -74,7 +74,7 @@ export class TableOperations {
     const location = nextMetadataLocation(metadata.location, baseLocation);
     await this.io.write(location, new TextEncoder().encode(serializeTableMetadata(metadata)));
     try {
-      await this.pointers.swap(this.identifier, baseLocation, location);
+      await this.pointers.swap(this.identifier, baseLocation, location, metadata);
     } catch (error) {
       // The swap did not happen (a conflict) or we cannot know (a network error): only in the
       // first case is the file certainly unreferenced, so only then is it safe to delete.

@@ -2,6 +2,7 @@ import { IcebergUsageError } from '../errors.js';
 import { parseTransform } from '../spec/transforms.js';
 import type { IcebergType } from '../schema/types.js';
 import { TABLES, type TableDefinition } from './definitions.js';
+import { DEFAULT_WAREHOUSE_BUCKET, warehouseUri } from './warehouse.js';
 
 /** The Athena type of an Iceberg type, for `CREATE TABLE` (Athena's Iceberg DDL types). */
 export function athenaType(type: IcebergType): string {
@@ -42,23 +43,33 @@ function athenaPartition(source: string, transform: string): string {
   }
 }
 
-/** Default warehouse of the DDL files; deployments substitute their bucket. */
-export const DEFAULT_ATHENA_WAREHOUSE = 's3://coattail-lake/warehouse';
+/** Warehouse of the DDL files: the one the jobs write (`WAREHOUSE_BUCKET`'s default). */
+export const DEFAULT_ATHENA_WAREHOUSE = warehouseUri(DEFAULT_WAREHOUSE_BUCKET);
+
+/**
+ * A name as Athena's DDL (Hive) reads it: in backticks, so reserved words such as `exchange`,
+ * `date` or `timestamp` are columns, not syntax. Athena's DDL quotes with backticks, its DML
+ * (SELECT) with double quotes; a backtick inside a name is doubled.
+ */
+export function athenaIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
 
 /** `CREATE TABLE ... TBLPROPERTIES ('table_type'='ICEBERG')` for a table definition. */
 export function athenaCreateTable(def: TableDefinition, warehouse: string = DEFAULT_ATHENA_WAREHOUSE): string {
-  const width = Math.max(...def.columns.map((c) => c.name.length));
+  const width = Math.max(...def.columns.map((c) => athenaIdentifier(c.name).length));
   const columns = def.columns.map(
-    (c) => `  ${c.name.padEnd(width)} ${athenaType(c.type)}${c.doc ? ` COMMENT '${c.doc.replace(/'/g, "''")}'` : ''}`,
+    (c) =>
+      `  ${athenaIdentifier(c.name).padEnd(width)} ${athenaType(c.type)}${c.doc ? ` COMMENT '${c.doc.replace(/'/g, "''")}'` : ''}`,
   );
   return [
     `-- ${def.namespace}.${def.name}: ${def.doc}.`,
     `-- Generated from iceberg/src/tables/definitions.ts by \`npm run ddl -w @coattail/iceberg\`; edit the definition, not this file.`,
-    `CREATE TABLE IF NOT EXISTS ${def.namespace}.${def.name} (`,
+    `CREATE TABLE IF NOT EXISTS ${athenaIdentifier(def.namespace)}.${athenaIdentifier(def.name)} (`,
     columns.join(',\n'),
     ')',
-    `PARTITIONED BY (${def.partitioning.map((p) => athenaPartition(p.source, p.transform)).join(', ')})`,
-    `LOCATION '${warehouse}/${def.namespace}/${def.name}'`,
+    `PARTITIONED BY (${def.partitioning.map((p) => athenaPartition(athenaIdentifier(p.source), p.transform)).join(', ')})`,
+    `LOCATION '${warehouse}/${encodeURIComponent(def.namespace)}/${encodeURIComponent(def.name)}'`,
     'TBLPROPERTIES (',
     "  'table_type'='ICEBERG',",
     "  'format'='parquet',",

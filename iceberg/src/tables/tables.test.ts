@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempCatalog } from '../../test/temp-catalog.js';
-import { athenaDdlFiles, athenaType } from './athena-ddl.js';
+import { athenaDdlFiles, athenaIdentifier, athenaType } from './athena-ddl.js';
+import { DEFAULT_WAREHOUSE_BUCKET, tableLocation } from './warehouse.js';
 import { TABLES, tablePartitionSpec, tableSchema } from './definitions.js';
 
 const ddlDir = fileURLToPath(new URL('../../../ddl/iceberg/', import.meta.url));
@@ -14,16 +15,17 @@ function parseDdl(sql: string): {
   partitionedBy: string;
   tableType: string | undefined;
 } {
-  const table = /CREATE TABLE IF NOT EXISTS (\S+) \(/.exec(sql)?.[1] ?? '';
+  const unquote = (name: string): string => name.replace(/^`(.*)`$/, '$1').replace(/``/g, '`');
+  const table = (/CREATE TABLE IF NOT EXISTS (\S+) \(/.exec(sql)?.[1] ?? '').split('.').map(unquote).join('.');
   const body = sql.slice(sql.indexOf('(') + 1, sql.indexOf('\n)'));
   const columns = body.split(',\n').map((line) => {
     const [name, type] = line.trim().split(/\s+/);
-    return [name!, type!] as [string, string];
+    return [unquote(name!), type!] as [string, string];
   });
   return {
     table,
     columns,
-    partitionedBy: /PARTITIONED BY \((.*)\)/.exec(sql)?.[1] ?? '',
+    partitionedBy: (/PARTITIONED BY \((.*)\)/.exec(sql)?.[1] ?? '').replace(/`/g, ''),
     tableType: /'table_type'='(\w+)'/.exec(sql)?.[1],
   };
 }
@@ -55,6 +57,22 @@ describe('table definitions and Athena DDL', () => {
           )
           .join(', '),
       );
+    }
+  });
+
+  it('quotes every name in backticks, so reserved words such as exchange parse in Athena', async () => {
+    const sql = await readFile(`${ddlDir}raw_trades.sql`, 'utf8');
+    expect(sql).toContain('  `exchange`     string');
+    expect(sql).toContain('CREATE TABLE IF NOT EXISTS `coattail`.`raw_trades` (');
+    expect(sql).toContain('PARTITIONED BY (day(`event_time`), `symbol`)');
+    expect(athenaIdentifier('we`ird')).toBe('`we``ird`');
+  });
+
+  it('locates every table in the bucket the jobs write, where the writer puts it', async () => {
+    for (const def of Object.values(TABLES)) {
+      const sql = await readFile(`${ddlDir}${def.name}.sql`, 'utf8');
+      expect(sql).toContain(`LOCATION '${tableLocation(def, DEFAULT_WAREHOUSE_BUCKET)}'`);
+      expect(sql).toContain(`LOCATION 's3://coattail-warehouse/warehouse/coattail/${def.name}'`);
     }
   });
 

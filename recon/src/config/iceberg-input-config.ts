@@ -15,6 +15,13 @@ const snapshotIdSchema = z.union([
 
 /** The fields an input has for `format: iceberg`; ignored by the file formats (and rejected there). */
 export const icebergInputFields = {
+  /**
+   * The catalog that knows the table: `local` (pointers in `<path>/catalog`) or `glue` (AWS Glue,
+   * what the deployed jobs write; endpoint and catalog id from GLUE_ENDPOINT / GLUE_CATALOG_ID),
+   * where `path` is then the warehouse of the table files, e.g. `s3://coattail-warehouse`.
+   * @default 'local'
+   */
+  catalog: z.enum(['local', 'glue']).optional(),
   /** The table, `namespace.name` (e.g. `market.trades`). Required for `format: iceberg`. */
   table: z.string().min(1).optional(),
   /**
@@ -38,6 +45,12 @@ export function checkIcebergInput(input: IcebergFields, ctx: z.RefinementCtx): v
   if (input.format === 'iceberg') {
     if (input.table === undefined)
       ctx.addIssue({ code: 'custom', path: ['table'], message: 'format: iceberg needs table: <namespace.name>' });
+    if (input.catalog === 'glue' && input.warehouse !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warehouse'],
+        message: 'with catalog: glue, path is the warehouse (e.g. s3://coattail-warehouse); drop warehouse',
+      });
     if (input.snapshotId !== undefined && input.asOf !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['asOf'], message: 'set snapshotId or asOf, not both' });
     }

@@ -18,6 +18,8 @@ export interface IcebergInputOptions {
   openStore?: (warehouse: string) => WarehouseStore | undefined;
   /** Where files of a remote store are cached for DuckDB. @default the OS temp folder */
   cacheDir?: string;
+  /** How to reach Glue for `catalog: glue` inputs. @default real AWS Glue, the caller's account */
+  glue?: { GLUE_ENDPOINT?: string; GLUE_CATALOG_ID?: string };
 }
 
 /** A local folder as an object store: the connectors' `LocalObjectStore`, without depending on connectors. */
@@ -49,8 +51,9 @@ async function icebergRelationSql(input: InputConfig, options: IcebergInputOptio
     throw new ReconError('CONFIG_INVALID', `Iceberg input '${input.path}' needs table: <namespace.name>`, {
       domain: 'user',
     });
-  const where = `Iceberg table '${table}' in catalog '${input.path}'`;
-  const warehouse = input.warehouse ?? join(input.path, 'objects');
+  const kind = input.catalog ?? 'local';
+  const where = `Iceberg table '${table}' in ${kind === 'glue' ? 'Glue, warehouse' : 'catalog'} '${input.path}'`;
+  const warehouse = kind === 'glue' ? input.path : (input.warehouse ?? join(input.path, 'objects'));
   const store = /^[a-z][a-z0-9+.-]*:\/\//i.test(warehouse)
     ? options.openStore?.(warehouse)
     : new FolderStore(warehouse);
@@ -64,12 +67,15 @@ async function icebergRelationSql(input: InputConfig, options: IcebergInputOptio
     );
   }
   // Loaded on demand: recon runs over files never pay for the Iceberg package (and its AWS SDK).
-  const { IcebergCatalog, IcebergError, LocalPointerStore, NoSuchTableError } = await import('@coattail/iceberg');
-  const catalog = new IcebergCatalog({
-    pointers: new LocalPointerStore(join(input.path, 'catalog')),
-    store,
-    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-  });
+  const { IcebergError, NoSuchTableError, openCatalog } = await import('@coattail/iceberg');
+  const catalog = openCatalog(
+    { ICEBERG_CATALOG: kind, ...options.glue },
+    {
+      store,
+      localDir: join(input.path, 'catalog'),
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+    },
+  );
   let schema: Schema;
   let tasks: FileScanTask[];
   let paths: string[];

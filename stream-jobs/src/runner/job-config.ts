@@ -1,3 +1,4 @@
+import { catalogConfigSchema, DEFAULT_WAREHOUSE_BUCKET } from '@coattail/iceberg';
 import { z } from 'zod';
 
 const list = z.string().transform((s) =>
@@ -20,7 +21,9 @@ export const jobConfigSchema = z.object({
   ALERTS_TABLE: z.string().default('coattail-alerts'),
   /** Bucket of the DLQ (`dlq/{reason}/dt=…`). */
   RAW_BUCKET: z.string().default('coattail-raw'),
-  WAREHOUSE_BUCKET: z.string().default('coattail-warehouse'),
+  WAREHOUSE_BUCKET: z.string().default(DEFAULT_WAREHOUSE_BUCKET),
+  /** The Iceberg catalog (ICEBERG_CATALOG=local|glue, GLUE_ENDPOINT, GLUE_CATALOG_ID): shared by every job. */
+  ...catalogConfigSchema.shape,
   CHECKPOINT_BUCKET: z.string().default('coattail-checkpoints'),
   CHECKPOINT_INTERVAL_MS: ms.default(30_000),
   /** With leases: how often shards are listed again and ownership re-checked. */

@@ -11,15 +11,7 @@ import {
   leaseSplitFilter,
   type LeaseCoordinator,
 } from '@coattail/connectors';
-import {
-  IcebergCatalog,
-  LocalPointerStore,
-  TABLES,
-  tablePartitionSpec,
-  tableSchema,
-  type Table,
-  type TableName,
-} from '@coattail/iceberg';
+import { openCatalog, TABLES, tablePartitionSpec, tableSchema, type Table, type TableName } from '@coattail/iceberg';
 import { emfQualityPublisher, type QualityMetricsPublisher } from '@coattail/quality';
 import { systemClock, type Clock, type JobClient, type Logger, type Metrics } from '@coattail/runtime';
 import type { AlertBase } from '../model/records.js';
@@ -32,7 +24,7 @@ import { ALERT_TTL_MS, alertItem } from './table-rows.js';
 
 export interface StreamJobDeps {
   clients: { kinesis: KinesisClient; dynamodb: DynamoDBClient; s3: S3Client };
-  /** Folder of the local Iceberg catalog's pointers (the embedded default). */
+  /** Folder of the local Iceberg catalog's pointers (the embedded default; unused with ICEBERG_CATALOG=glue). */
   catalogDir: string;
   logger: Logger;
   metrics?: Metrics;
@@ -49,14 +41,17 @@ export interface StreamJobDeps {
   kafka?: KafkaClient;
 }
 
-/** Opens the platform's Iceberg tables in the warehouse bucket, creating missing ones from their definitions. */
+/**
+ * Opens the platform's Iceberg tables in the warehouse bucket through the configured catalog (local
+ * or Glue), creating missing ones from their definitions.
+ */
 export function platformTables(
   deps: Pick<StreamJobDeps, 'clients' | 'catalogDir' | 'logger'>,
   config: JobConfig,
 ): (name: TableName) => Promise<Table> {
-  const catalog = new IcebergCatalog({
-    pointers: new LocalPointerStore(deps.catalogDir),
+  const catalog = openCatalog(config, {
     store: new S3ObjectStore({ client: deps.clients.s3, bucket: config.WAREHOUSE_BUCKET, logger: deps.logger }),
+    localDir: deps.catalogDir,
     logger: deps.logger,
   });
   const open = new Map<TableName, Promise<Table>>();

@@ -1,4 +1,4 @@
-import type { GlueClient, GlueTableInput } from '../src/catalog/glue-pointer-store.js';
+import type { GlueClient, GlueTable, GlueTableInput } from '../catalog/glue-pointer-store.js';
 
 function awsError(name: string, message: string): Error {
   const e = new Error(message);
@@ -6,30 +6,49 @@ function awsError(name: string, message: string): Error {
   return e;
 }
 
+/** Options of {@link FakeGlue}. */
+export interface FakeGlueOptions {
+  /**
+   * Databases that exist; CreateTable in another fails with EntityNotFoundException, as in Glue.
+   * @default any database exists
+   */
+  databases?: readonly string[];
+}
+
 /**
- * An in-memory stand-in for AWS Glue's table API. Nothing emulates Glue on this machine (no
- * moto/LocalStack Glue here), so the Glue catalog is tested against this fake, which keeps Glue's
- * documented semantics: a VersionId per table, UpdateTable with a stale VersionId fails with
- * ConcurrentModificationException, missing tables with EntityNotFoundException.
+ * An in-memory stand-in for AWS Glue's table API, for tests. Nothing emulates Glue on this machine
+ * (moto and LocalStack are Python, and npm has no Glue emulator), so the Glue catalog is tested
+ * against this fake, which keeps Glue's documented semantics: a VersionId per table that every
+ * update advances, UpdateTable with a stale VersionId fails with ConcurrentModificationException,
+ * missing tables and databases with EntityNotFoundException, a second CreateTable with
+ * AlreadyExistsException. {@link startFakeGlueServer} serves it over HTTP to the real SDK client.
  */
 export class FakeGlue implements GlueClient {
   readonly tables = new Map<string, GlueTableInput & { VersionId: string }>();
+  readonly databases: Set<string> | undefined;
   updates = 0;
+
+  constructor(options: FakeGlueOptions = {}) {
+    this.databases = options.databases ? new Set(options.databases) : undefined;
+  }
 
   private key(db: string, name: string): string {
     return `${db}.${name}`;
   }
 
-  getTable(input: {
-    DatabaseName: string;
-    Name: string;
-  }): Promise<{ Table?: GlueTableInput & { VersionId?: string } }> {
+  createDatabase(name: string): void {
+    this.databases?.add(name);
+  }
+
+  getTable(input: { DatabaseName: string; Name: string }): Promise<{ Table?: GlueTable }> {
     const t = this.tables.get(this.key(input.DatabaseName, input.Name));
     if (!t) return Promise.reject(awsError('EntityNotFoundException', `Table ${input.Name} not found`));
     return Promise.resolve({ Table: structuredClone(t) });
   }
 
   createTable(input: { DatabaseName: string; TableInput: GlueTableInput }): Promise<unknown> {
+    if (this.databases && !this.databases.has(input.DatabaseName))
+      return Promise.reject(awsError('EntityNotFoundException', `Database ${input.DatabaseName} not found`));
     const k = this.key(input.DatabaseName, input.TableInput.Name);
     if (this.tables.has(k)) return Promise.reject(awsError('AlreadyExistsException', 'Table already exists'));
     this.tables.set(k, { ...structuredClone(input.TableInput), VersionId: '1' });
@@ -47,10 +66,7 @@ export class FakeGlue implements GlueClient {
     return Promise.resolve({});
   }
 
-  getTables(input: {
-    DatabaseName: string;
-    NextToken?: string;
-  }): Promise<{ TableList?: (GlueTableInput & { VersionId?: string })[]; NextToken?: string }> {
+  getTables(input: { DatabaseName: string; NextToken?: string }): Promise<{ TableList?: GlueTable[] }> {
     const list = [...this.tables.entries()]
       .filter(([k]) => k.startsWith(`${input.DatabaseName}.`))
       .map(([, t]) => structuredClone(t));
