@@ -100,3 +100,12 @@ export {
   type PartitionWindow,
   type Granularity,
 } from './windows/partitions.js';
+export { PostgresRunStore, WORKFLOW_DDL_DIR, type PostgresRunStoreOptions } from './run-store/postgres-run-store.js';
+
+// Looking at inputs.
+export { platformObserver, type PlatformObserverOptions } from './datasets/observer.js';
+export { listLocalObjects, hashLocalContent } from './datasets/local-listing.js';
+export { localPath, s3Location } from './datasets/locations.js';
+
+// Scale-out: AWS Step Functions.
+export { toStepFunctions, stageWaves, type StepFunctionsTarget, type StateMachine } from './export/step-functions.js';

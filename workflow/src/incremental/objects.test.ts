@@ -47,6 +47,11 @@ describe('object-listing change detection', () => {
     expect(c.next).toEqual({ mode: 'objects', objects: { 'dt=1/b.csv': [10, 'e2'] } });
   });
 
+  it('remembers the modification time of local files beside their hash', () => {
+    const c = detectObjectChanges(IN, [{ key: 'a.csv', size: 3, etag: 'md5', mtimeMs: 1000 }], undefined);
+    expect(c.next).toEqual({ mode: 'objects', objects: { 'a.csv': [3, 'md5', 1000] } });
+  });
+
   it('does no work for an object re-uploaded with identical bytes', () => {
     const c = detectObjectChanges(IN, [obj('dt=1/a.csv', 'e1'), obj('dt=1/b.csv', 'e2')], consumed(day1));
     expect(c).toMatchObject({ hasWork: false, added: [], changed: [], deleted: [], skipped: 2 });

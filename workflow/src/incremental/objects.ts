@@ -6,6 +6,8 @@ export interface ObjectInfo {
   key: string;
   size: number;
   etag: string;
+  /** Local files: modification time, remembered so the next listing can skip hashing untouched files. */
+  mtimeMs?: number;
 }
 
 function folderOf(key: string): string {
@@ -52,7 +54,7 @@ export function detectObjectChanges(
       if (old) next.objects[o.key] = old;
       continue;
     }
-    next.objects[o.key] = [o.size, o.etag];
+    next.objects[o.key] = o.mtimeMs === undefined ? [o.size, o.etag] : [o.size, o.etag, o.mtimeMs];
     if (!old) added.push(o.key);
     else if (old[0] !== o.size || old[1] !== o.etag) changed.push(o.key);
     else skipped++;

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 
-/** What `objects` mode remembers: every consumed object's size and ETag, by key. */
+/**
+ * What `objects` mode remembers: every consumed object's size and ETag by key, and for local files
+ * the modification time, so an untouched file is not hashed again.
+ */
 export const objectStateSchema = z.object({
   mode: z.literal('objects'),
-  objects: z.record(z.string(), z.tuple([z.number(), z.string()])),
+  objects: z.record(
+    z.string(),
+    z.union([z.tuple([z.number(), z.string()]), z.tuple([z.number(), z.string(), z.number()])]),
+  ),
 });
 
 /** What `iceberg-snapshots` mode remembers: the last snapshot processed. */

@@ -10,7 +10,10 @@ import { detectWatermarkChanges } from './watermark.js';
 /** How the engine looks at an input's current state; one implementation per dataset scheme family. */
 export interface InputObserver {
   /** Lists objects under an `s3://` or `file://` dataset; `previous` lets a local lister reuse hashes of untouched files. */
-  listObjects(uri: string, previous: Readonly<Record<string, readonly [number, string]>>): Promise<ObjectInfo[]>;
+  listObjects(
+    uri: string,
+    previous: Readonly<Record<string, readonly [number, string, number?]>>,
+  ): Promise<ObjectInfo[]>;
   icebergSnapshots(uri: string): Promise<IcebergObservation>;
   maxValue(uri: string, column: string): Promise<string | number | undefined>;
   contentHash(uri: string): Promise<string>;
