@@ -1,5 +1,111 @@
 /**
  * @coattail/workflow — multi-stage data pipelines with quality gates, incremental state, lineage,
  * late-data windows and storage optimization. The public surface is this file.
+ *
+ * @example
+ * import { FileRunStore, Orchestrator, StageRegistry, loadPipelineFile } from '@coattail/workflow';
+ * const registry = new StageRegistry([myStage]);
+ * const pipeline = await loadPipelineFile('pipelines/daily.yaml', registry);
+ * const orchestrator = new Orchestrator({ store: new FileRunStore('.coattail/workflow'), registry });
+ * const summary = await orchestrator.run(pipeline);
  */
-export {};
+export {
+  WorkflowError,
+  DefinitionError,
+  RunLockedError,
+  StageTimeoutError,
+  RunStoreError,
+  WorkflowUsageError,
+  formatIssue,
+  type DefinitionIssue,
+  type WorkflowErrorOptions,
+} from './errors.js';
+export { parseDuration, durationSchema } from './duration.js';
+
+// Definitions.
+export { parseDataset, datasetOf, type DatasetRef, type DatasetScheme } from './definition/dataset.js';
+export {
+  pipelineSchema,
+  stageSchema,
+  incrementalSchema,
+  partitioningSchema,
+  type PipelineDefinition,
+  type PipelineInput,
+  type StageDefinition,
+  type StageInput,
+  type RetryPolicy,
+  type IncrementalSpec,
+  type PartitioningSpec,
+} from './definition/schema.js';
+export {
+  parsePipeline,
+  loadPipelineFile,
+  validatePipelineObject,
+  formatPath,
+  type LoadedPipeline,
+} from './definition/load.js';
+export { pipeline, PipelineBuilder } from './definition/builder.js';
+export { findCycle, topologicalOrder, ancestorsOf, descendantsOf, type StageGraph } from './definition/graph.js';
+export { stageGraph, validateDefinition, type PathIssue } from './definition/validate.js';
+
+// Stage types.
+export { StageRegistry } from './stages/registry.js';
+export type { StageType, StageContext, StageResult, OutputReport, ColumnInfo } from './stages/stage-type.js';
+
+// Orchestrator.
+export {
+  Orchestrator,
+  type OrchestratorOptions,
+  type RunOptions,
+  type RunSummary,
+} from './orchestrator/orchestrator.js';
+export type { RunEvent, RunListener, GateEvaluator, GateVerdict } from './orchestrator/events.js';
+export { progressPrinter } from './orchestrator/progress.js';
+export { isRetryable, retryDelay, errorText } from './orchestrator/attempts.js';
+
+// Run store.
+export type {
+  RunStore,
+  RunRecord,
+  StageRunRecord,
+  AttemptRecord,
+  RunStatus,
+  StageStatus,
+  AttemptStatus,
+  RunLock,
+} from './run-store/types.js';
+export { FileRunStore } from './run-store/file-run-store.js';
+
+// Incremental state.
+export type { InputChanges, IncrementalMode } from './incremental/changes.js';
+export { detectObjectChanges, type ObjectInfo } from './incremental/objects.js';
+export { detectIcebergChanges, type IcebergObservation, type SnapshotInfo } from './incremental/iceberg.js';
+export { detectWatermarkChanges } from './incremental/watermark.js';
+export { detectHashChanges } from './incremental/content-hash.js';
+export {
+  detectStageChanges,
+  commitStageChanges,
+  describeChanges,
+  stateKey,
+  type InputObserver,
+  type IncrementalStateStore,
+} from './incremental/tracker.js';
+export { incrementalStateSchema, type IncrementalState } from './incremental/state.js';
+
+// Windows.
+export {
+  partitionFor,
+  parsePartitionKey,
+  partitionsBetween,
+  type PartitionWindow,
+  type Granularity,
+} from './windows/partitions.js';
+export { PostgresRunStore, WORKFLOW_DDL_DIR, type PostgresRunStoreOptions } from './run-store/postgres-run-store.js';
+
+// Looking at inputs.
+export { platformObserver, type PlatformObserverOptions } from './datasets/observer.js';
+export { listLocalObjects, hashLocalContent } from './datasets/local-listing.js';
+export { localPath, s3Location } from './datasets/locations.js';
+
+// Scale-out: AWS Step Functions.
+export { toStepFunctions, stageWaves, type StepFunctionsTarget, type StateMachine } from './export/step-functions.js';
