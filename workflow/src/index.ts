@@ -23,3 +23,36 @@ export { gateAllowsDownstream, type GateResult, type RuleResult } from './gates/
 export { evaluateGate, type EvaluateGateOptions } from './gates/evaluate-gate.js';
 export { rulesFromSchemaDefinition } from './gates/definition-rules.js';
 export { FAILED_RULES_COLUMN, GATE_COLUMN } from './gates/quarantine.js';
+
+// Lineage: OpenLineage 2-0-2 RunEvents for runs, stages and gate checks; transports; a query index.
+export { LineageError } from './lineage/errors.js';
+export {
+  OPENLINEAGE_SCHEMA_URL,
+  runEventSchema,
+  type LineageDataset,
+  type RunEvent,
+  type RunEventType,
+} from './lineage/openlineage-schema.js';
+export { FACET_SCHEMA_URLS } from './lineage/facets.js';
+export { datasetId, datasetKey, type DatasetId } from './lineage/dataset-name.js';
+export {
+  createLineageEmitter,
+  DEFAULT_PRODUCER,
+  type LineageEmitter,
+  type LineageEmitterOptions,
+  type LineageField,
+  type PipelineRunRef,
+  type StageDataset,
+  type StageOutput,
+  type StageRunRef,
+} from './lineage/emitter.js';
+export { LineageIndex, type JobRef, type LineageGraph, type RunRef } from './lineage/lineage-index.js';
+export type { LineageTransport } from './lineage/transports/transport.js';
+export { createConsoleTransport, type ConsoleTransportOptions } from './lineage/transports/console-transport.js';
+export { createJsonlTransport } from './lineage/transports/jsonl-transport.js';
+export {
+  createHttpTransport,
+  type HttpTransportOptions,
+  type HttpTransportStats,
+} from './lineage/transports/http-transport.js';
+export { createMemoryTransport } from './lineage/transports/memory-transport.js';
