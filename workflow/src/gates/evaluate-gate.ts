@@ -1,0 +1,292 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { rulesFromSchemaDefinition } from './definition-rules.js';
+import { GateConfigError } from './errors.js';
+import { isRowRule, parseGateConfig, ruleId, type GateConfig, type GateRule, type RowRule } from './gate-config.js';
+import {
+  describeInput,
+  filesOf,
+  firstLine,
+  fromItem,
+  gateInputSchema,
+  unreadableFiles,
+  type GateInput,
+  type InputColumn,
+} from './gate-input.js';
+import type { GateResult, RuleResult } from './gate-result.js';
+import { writeQuarantine, type FailingRowRule } from './quarantine.js';
+import { rowRuleResult } from './row-results.js';
+import { duplicateCountTerm, failureExpression, uniqueWindow } from './rule-sql.js';
+import { checkFreshness, checkRowCount, checkSchema, freshnessTerm } from './table-rules.js';
+
+/** Options of {@link evaluateGate}. */
+export interface EvaluateGateOptions {
+  /** Parquet file the failing rows of a `quarantine` gate are written to (required for that action). */
+  quarantinePath?: string;
+  /** Parquet file the passing rows of a `quarantine` gate are written to. @default not written */
+  passedPath?: string;
+  /** The clock freshness rules read, in epoch milliseconds. @default Date.now() */
+  now?: number;
+}
+
+interface Planned {
+  readonly rule: GateRule;
+  readonly id: string;
+  /** Aggregate term computing the rule's measure, absent for schema and row_count rules. */
+  readonly term?: string;
+  readonly error?: string;
+}
+
+function missingColumns(rule: GateRule, columns: readonly InputColumn[]): string | undefined {
+  const names = new Set(columns.map((c) => c.name));
+  const wanted = rule.type === 'unique' ? rule.columns : 'column' in rule ? [rule.column] : [];
+  const missing = wanted.filter((c) => !names.has(c));
+  if (missing.length === 0) return undefined;
+  return `column(s) ${missing.map((c) => `'${c}'`).join(', ')} not in the input (it has ${[...names].join(', ')})`;
+}
+
+function plan(rule: GateRule, columns: readonly InputColumn[]): Planned {
+  const id = ruleId(rule);
+  const missing = missingColumns(rule, columns);
+  if (missing !== undefined) return { rule, id, error: missing };
+  if (rule.type === 'unique') return { rule, id, term: duplicateCountTerm(rule.columns) };
+  if (isRowRule(rule)) return { rule, id, term: `count(*) FILTER (WHERE ${failureExpression(rule, columns, '')})` };
+  if (rule.type === 'freshness') return { rule, id, term: freshnessTerm(rule, columns) };
+  return { rule, id };
+}
+
+/** Binds each term alone so one bad predicate is named instead of failing the whole gate opaquely. */
+async function bindTerms(connection: DuckDBConnection, from: string, planned: Planned[]): Promise<Planned[]> {
+  const out: Planned[] = [];
+  for (const p of planned) {
+    if (p.term === undefined) {
+      out.push(p);
+      continue;
+    }
+    try {
+      await connection.prepare(`SELECT ${p.term} FROM ${from}`);
+      out.push(p);
+    } catch (error) {
+      out.push({ rule: p.rule, id: p.id, error: `cannot be evaluated: ${firstLine(error)}` });
+    }
+  }
+  return out;
+}
+
+type Measures = { rowCount: number; values: Map<string, number | null>; errors: Map<string, string> };
+
+async function measure(connection: DuckDBConnection, from: string, planned: readonly Planned[]): Promise<Measures> {
+  const withTerms = planned.filter((p): p is Planned & { term: string } => p.term !== undefined && !p.error);
+  const terms = withTerms.map((p, i) => `${p.term} AS t${i}`);
+  const reader = await connection.runAndReadAll(`SELECT ${['count(*) AS n', ...terms].join(', ')} FROM ${from}`);
+  const row = reader.getRowObjectsJson()[0]!;
+  const values = new Map<string, number | null>();
+  withTerms.forEach((p, i) => values.set(p.id, row[`t${i}`] === null ? null : Number(row[`t${i}`])));
+  return { rowCount: Number(row.n), values, errors: new Map() };
+}
+
+/** After the combined query failed on readable input: one query per rule names the culprit(s). */
+async function measureEach(connection: DuckDBConnection, from: string, planned: readonly Planned[]): Promise<Measures> {
+  const result = await measure(connection, from, []);
+  for (const p of planned) {
+    if (p.term === undefined || p.error !== undefined) continue;
+    try {
+      const one = await measure(connection, from, [p]);
+      result.values.set(p.id, one.values.get(p.id)!);
+    } catch (error) {
+      result.errors.set(p.id, `cannot be evaluated: ${firstLine(error)}`);
+    }
+  }
+  return result;
+}
+
+function errorResult(p: Planned, error: string, rowCount: number): RuleResult {
+  const scope = isRowRule(p.rule) ? 'row' : 'table';
+  return {
+    id: p.id,
+    type: p.rule.type,
+    scope,
+    passed: false,
+    failedCount: 0,
+    totalCount: rowCount,
+    expected: '',
+    message: `rule ${p.id} ${error}`,
+    error,
+  };
+}
+
+async function openFailure(connection: DuckDBConnection, input: GateInput, error: unknown): Promise<string[]> {
+  const reasons: string[] = [];
+  for (const path of filesOf(input)) {
+    try {
+      await describeInput(connection, fromItem(input, [path]));
+    } catch (fileError) {
+      reasons.push(`cannot read ${path}: ${firstLine(fileError)}`);
+    }
+  }
+  return reasons.length > 0 ? reasons : [`cannot read the input: ${firstLine(error)}`];
+}
+
+async function ruleResults(
+  connection: DuckDBConnection,
+  from: string,
+  planned: readonly Planned[],
+  columns: readonly InputColumn[],
+  measures: Measures,
+  now: number,
+): Promise<RuleResult[]> {
+  const n = measures.rowCount;
+  const results: RuleResult[] = [];
+  for (const p of planned) {
+    const error = p.error ?? measures.errors.get(p.id);
+    if (error !== undefined) {
+      results.push(errorResult(p, error, n));
+      continue;
+    }
+    const rule = p.rule;
+    if (rule.type === 'schema') {
+      try {
+        results.push(await checkSchema(connection, from, rule, p.id, columns, n));
+      } catch (schemaError) {
+        results.push(errorResult(p, `cannot be evaluated: ${firstLine(schemaError)}`, n));
+      }
+    } else if (rule.type === 'row_count') results.push(checkRowCount(rule, p.id, n));
+    else if (rule.type === 'freshness') results.push(checkFreshness(rule, p.id, measures.values.get(p.id)!, now, n));
+    else results.push(rowRuleResult(rule, p.id, measures.values.get(p.id)!, n));
+  }
+  return results;
+}
+
+function failingRowRules(broken: readonly RuleResult[], planned: readonly Planned[], columns: readonly InputColumn[]) {
+  return broken.map((r, i): FailingRowRule => {
+    const rule = planned.find((p) => p.id === r.id)!.rule as RowRule;
+    const slot = `__gate_unique_${i}`;
+    const expression = failureExpression(rule, columns, slot);
+    return rule.type === 'unique'
+      ? { id: r.id, expression, window: { slot, sql: uniqueWindow(rule.columns, slot) } }
+      : { id: r.id, expression };
+  });
+}
+
+/**
+ * Evaluates a quality gate over a stage's output inside DuckDB: one aggregate pass measures every
+ * rule; a `quarantine` gate then copies the failing rows (with the ids of the rules they broke)
+ * to a quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad predicate, a
+ * missing column — come back as a {@link GateResult}; only a misdeclared gate or call throws
+ * ({@link GateConfigError}). A rule that cannot be evaluated fails the gate whatever its action:
+ * an unchecked rule must not pass silently.
+ *
+ * @example
+ * const result = await evaluateGate(connection, { name: 'trades', action: 'quarantine', rules: [
+ *   { type: 'not_null', column: 'price' }, { type: 'bounds', column: 'price', min: 0 },
+ * ] }, { format: 'parquet', paths: ['out/trades.parquet'] }, { quarantinePath: 'quarantine/trades.parquet' });
+ * if (result.status === 'failed') throw new Error(result.reasons.join('; '));
+ */
+export async function evaluateGate(
+  connection: DuckDBConnection,
+  config: unknown,
+  inputOptions: unknown,
+  options: EvaluateGateOptions = {},
+): Promise<GateResult> {
+  const started = performance.now();
+  const gate: GateConfig = parseGateConfig(config);
+  const parsedInput = gateInputSchema.safeParse(inputOptions);
+  if (!parsedInput.success)
+    throw new GateConfigError(
+      `input of gate '${gate.name}' is invalid: ${parsedInput.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  const input = parsedInput.data;
+  const { quarantinePath } = options;
+  if (gate.action === 'quarantine' && quarantinePath === undefined)
+    throw new GateConfigError(
+      `gate '${gate.name}' quarantines failing rows: pass quarantinePath, where they are written`,
+    );
+  const base = { gate: gate.name, action: gate.action };
+  const done = (): number => performance.now() - started;
+  const failed = (reasons: string[], rowCount = 0, rules: RuleResult[] = []): GateResult => ({
+    ...base,
+    status: 'failed',
+    rowCount,
+    rules,
+    reasons,
+    durationMs: done(),
+  });
+
+  if (input.format !== 'relation' && input.paths.length === 0) return failed(['the input is empty: no files to check']);
+  const from = fromItem(input);
+  let columns: InputColumn[];
+  try {
+    columns = await describeInput(connection, from);
+  } catch (error) {
+    return failed(await openFailure(connection, input, error));
+  }
+
+  const rules = [...gate.rules, ...(gate.definition === undefined ? [] : rulesFromSchemaDefinition(gate.definition))];
+  const planned = await bindTerms(
+    connection,
+    from,
+    rules.map((r) => plan(r, columns)),
+  );
+  let measures: Measures;
+  try {
+    measures = await measure(connection, from, planned);
+  } catch {
+    const unreadable = await unreadableFiles(connection, input, columns);
+    if (unreadable.length > 0) return failed(unreadable);
+    try {
+      measures = await measureEach(connection, from, planned);
+    } catch (error) {
+      return failed([`cannot read the input: ${firstLine(error)}`]);
+    }
+  }
+  const n = measures.rowCount;
+  const results = await ruleResults(connection, from, planned, columns, measures, options.now ?? Date.now());
+  const errored = results.filter((r) => r.error !== undefined);
+  if (errored.length > 0)
+    return failed(
+      errored.map((r) => r.message),
+      n,
+      results,
+    );
+  const broken = results.filter((r) => !r.passed);
+  if (broken.length === 0) return { ...base, status: 'passed', rowCount: n, rules: results, durationMs: done() };
+  const reasons = broken.map((r) => `${r.id}: ${r.message}`);
+  if (gate.action === 'warn')
+    return { ...base, status: 'warned', rowCount: n, rules: results, reasons, durationMs: done() };
+  if (gate.action === 'fail') return failed(reasons, n, results);
+
+  if (broken.some((r) => r.scope === 'table'))
+    return failed(
+      [...reasons, 'a table rule broke: quarantine sets rows aside and cannot repair the dataset as a whole'],
+      n,
+      results,
+    );
+  let quarantinedCount: number;
+  try {
+    quarantinedCount = await writeQuarantine(
+      connection,
+      from,
+      gate.name,
+      failingRowRules(broken, planned, columns),
+      quarantinePath!,
+      options.passedPath,
+    );
+  } catch (error) {
+    return failed(
+      [...reasons, `cannot write the quarantine dataset to ${quarantinePath}: ${firstLine(error)}`],
+      n,
+      results,
+    );
+  }
+  return {
+    ...base,
+    status: 'quarantined',
+    rowCount: n,
+    rules: results,
+    reasons,
+    quarantinedCount,
+    passedCount: n - quarantinedCount,
+    quarantineLocation: quarantinePath!,
+    ...(options.passedPath === undefined ? {} : { passedLocation: options.passedPath }),
+    durationMs: done(),
+  };
+}
