@@ -103,7 +103,7 @@ export {
   type BatchErrorDomain,
 } from './errors.js';
 
-// Historical loader: Binance REST aggTrades/historicalTrades → raw_trades, incremental and resumable.
+// Historical loader: Binance daily trade archives and REST historicalTrades (aggTrades on request) → raw_trades, incremental and resumable.
 export {
   BinanceRestClient,
   BINANCE_REST_URL,
@@ -118,6 +118,17 @@ export {
   planHistoricalLoad,
   runHistoricalLoad,
   rawTradeRow,
+  resolveSource,
+  fetchedTradeRow,
+  aggregateEventId,
+  AGGREGATE_ID_PREFIX,
+  sourcePages,
+  utcDays,
+  TRADE_SOURCES,
+  BinanceArchiveClient,
+  BINANCE_ARCHIVE_URL,
+  dailyTradesPath,
+  parseArchiveLine,
   progressReporter,
   silentProgress,
   BatchJobError,
@@ -130,6 +141,10 @@ export type {
   RestStats,
   TradeEndpoint,
   FetchedTrade,
+  TradeSource,
+  BinanceArchiveClientOptions,
+  ArchiveStats,
+  ArchiveLine,
   TimeRange,
   HistoricalLoadOptions,
   SymbolPlan,

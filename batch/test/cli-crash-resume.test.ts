@@ -31,6 +31,8 @@ describe('coattail batch historical-load killed with SIGKILL', () => {
       'historical-load',
       '--base-url',
       emulator.url,
+      '--archive-url',
+      emulator.url,
       '--state-dir',
       env.dir,
       '--warehouse',
@@ -57,5 +59,5 @@ describe('coattail batch historical-load killed with SIGKILL', () => {
     const rows = await allRows(table);
     expect(rows).toHaveLength(6000);
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(6000);
-  });
+  }, 120_000);
 });

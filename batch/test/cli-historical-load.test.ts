@@ -8,6 +8,7 @@ import { allRows, T0, tempCatalog } from './historical-helpers.js';
 const run = promisify(execFile);
 const CLI = new URL('../../cli/bin/coattail.js', import.meta.url).pathname;
 
+// Each case starts the CLI process one or more times: seconds apiece on a loaded machine.
 describe('coattail batch historical-load (process)', () => {
   let emulator: BinanceEmulator;
   let env: Awaited<ReturnType<typeof tempCatalog>>;
@@ -33,6 +34,8 @@ describe('coattail batch historical-load (process)', () => {
         'historical-load',
         '--base-url',
         emulator.url,
+        '--archive-url',
+        emulator.url,
         '--state-dir',
         env.dir,
         '--warehouse',
@@ -52,11 +55,11 @@ describe('coattail batch historical-load (process)', () => {
       'BTC-USDT,SOL-USDT',
       '--dry-run',
     );
-    expect(stdout).toContain('BTC-USDT (BTCUSDT via /api/v3/aggTrades');
+    expect(stdout).toContain('BTC-USDT (BTCUSDT via daily archives (');
     expect(stdout).toContain('  download 2021-10-22T23:00:00.000Z .. 2021-10-22T23:01:39.999Z');
     expect(stdout).toContain('dry run: nothing downloaded or written');
     expect(emulator.requests).toHaveLength(0);
-  });
+  }, 120_000);
 
   it('loads, prints plain progress lines when not on a terminal, and a rerun finds nothing to download', async () => {
     const first = await cli('--to', new Date(T0 + 99_999).toISOString(), '--symbols', 'BTC-USDT,SOL-USDT');
@@ -70,5 +73,5 @@ describe('coattail batch historical-load (process)', () => {
     expect(second.stdout).toContain('nothing to download');
     expect(emulator.requests.length).toBe(requests);
     expect(await allRows(await env.catalog.loadTable('coattail.raw_trades'))).toHaveLength(2200);
-  });
+  }, 120_000);
 });

@@ -24,7 +24,7 @@ describe('historical load against the local Binance emulator', () => {
   });
   const client = (): BinanceRestClient => new BinanceRestClient({ baseUrl: emulator.url, backoffMs: 1 });
 
-  it('pages through a range at most 1000 per request and writes every trade once, with the producer’s event ids, partitioned by day and symbol', async () => {
+  it('by default pages trades by id at most 1000 per request and writes every trade once, with the producer’s event ids, partitioned by day and symbol', async () => {
     const [btc] = await runHistoricalLoad({
       catalog: env.catalog,
       client: client(),
@@ -33,9 +33,13 @@ describe('historical load against the local Binance emulator', () => {
       endTime: T0 + 250_000,
     });
     expect(btc).toMatchObject({ rows: 2500, rejected: 0 });
-    expect(emulator.requests.length).toBe(3);
-    expect(emulator.requests.every((r) => r.includes('limit=1000'))).toBe(true);
-    expect(emulator.requests[1]).toContain(`startTime=${T0 + 99_900}&endTime=${T0 + 250_000}`);
+    // One aggTrades call locates the first trade id of the range; then trades page by id.
+    expect(emulator.requests[0]).toMatch(/aggTrades\?symbol=BTCUSDT&startTime=\d+&endTime=\d+&limit=1$/);
+    expect(emulator.requests.slice(1)).toEqual([
+      '/api/v3/historicalTrades?symbol=BTCUSDT&fromId=1000000&limit=1000',
+      '/api/v3/historicalTrades?symbol=BTCUSDT&fromId=1001000&limit=1000',
+      '/api/v3/historicalTrades?symbol=BTCUSDT&fromId=1002000&limit=1000',
+    ]);
     const table = await env.catalog.loadTable('coattail.raw_trades');
     const rows = await allRows(table);
     expect(rows).toHaveLength(2500);
@@ -71,13 +75,14 @@ describe('historical load against the local Binance emulator', () => {
     expect(await allRows(table)).toHaveLength(1000);
   });
 
-  it('downloads only the missing part when a rerun overlaps a loaded range', async () => {
+  it('downloads only the missing part when a rerun of an aggTrades load overlaps a loaded range', async () => {
     await runHistoricalLoad({
       catalog: env.catalog,
       client: client(),
       symbols: ['BTC-USDT'],
       startTime: T0,
       endTime: T0 + 99_999,
+      source: 'aggTrades',
     });
     // Pages continue by time: each boundary re-reads the trades of one millisecond.
     expect(emulator.served.get('BTCUSDT')).toBe(1001);
@@ -87,6 +92,7 @@ describe('historical load against the local Binance emulator', () => {
       symbols: ['BTC-USDT'],
       startTime: T0 + 50_000,
       endTime: T0 + 199_999,
+      source: 'aggTrades',
     });
     expect(plan[0]?.missing).toEqual([[T0 + 100_000, T0 + 199_999]]);
     const [second] = await runHistoricalLoad({
@@ -95,6 +101,7 @@ describe('historical load against the local Binance emulator', () => {
       symbols: ['BTC-USDT'],
       startTime: T0 + 50_000,
       endTime: T0 + 199_999,
+      source: 'aggTrades',
     });
     expect(second?.rows).toBe(1000);
     expect(emulator.served.get('BTCUSDT')! - 1001).toBeLessThanOrEqual(1001);
@@ -106,8 +113,8 @@ describe('historical load against the local Binance emulator', () => {
   it('resumes a load that died mid-way from its last commit, without duplicates', async () => {
     let calls = 0;
     const crashing = new BinanceRestClient({ baseUrl: emulator.url, backoffMs: 1 });
-    const original = crashing.aggTrades.bind(crashing);
-    crashing.aggTrades = async (params) => {
+    const original = crashing.historicalTrades.bind(crashing);
+    crashing.historicalTrades = async (params) => {
       if (++calls === 6) throw new Error('process killed');
       return original(params);
     };

@@ -3,8 +3,12 @@ import type { Table } from '@coattail/iceberg';
 /** An inclusive range of epoch milliseconds. */
 export type TimeRange = readonly [start: number, end: number];
 
-/** Snapshot summary key that remembers which time ranges of a symbol are loaded. */
-export const coverageKey = (symbol: string): string => `coattail.historical-load.${symbol}`;
+/**
+ * Snapshot summary key that remembers which time ranges of a symbol are loaded. Aggregates
+ * (`aggTrades`) are remembered apart: a range loaded as aggregates does not hold the trades.
+ */
+export const coverageKey = (symbol: string, namespace: 'trades' | 'aggregates' = 'trades'): string =>
+  namespace === 'trades' ? `coattail.historical-load.${symbol}` : `coattail.historical-load.aggregates.${symbol}`;
 
 /** Sorts and merges overlapping or adjacent ranges. */
 export function mergeRanges(ranges: readonly TimeRange[]): TimeRange[] {
@@ -38,9 +42,13 @@ export function missingRanges(wanted: TimeRange, covered: readonly TimeRange[]):
  * that carries them. They are written in the same atomic commit as the rows they describe, so
  * after a crash the table and the memory of what it holds cannot disagree.
  */
-export function readCoverage(table: Table | undefined, symbol: string): TimeRange[] {
+export function readCoverage(
+  table: Table | undefined,
+  symbol: string,
+  namespace: 'trades' | 'aggregates' = 'trades',
+): TimeRange[] {
   if (table === undefined) return [];
-  const key = coverageKey(symbol);
+  const key = coverageKey(symbol, namespace);
   const byId = new Map(table.snapshots().map((s) => [s['snapshot-id'], s]));
   for (
     let s = table.currentSnapshot();

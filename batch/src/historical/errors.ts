@@ -9,7 +9,8 @@ export type BatchJobErrorCode =
   | 'EXCHANGE_UNAVAILABLE'
   | 'INVALID_RESPONSE'
   | 'INVALID_REQUEST'
-  | 'SNAPSHOT_NOT_FOUND';
+  | 'SNAPSHOT_NOT_FOUND'
+  | 'ARCHIVE_CHECKSUM_MISMATCH';
 
 /**
  * Base error of the batch jobs: a stable `code`, a `domain` for triage, a `retryable` hint and

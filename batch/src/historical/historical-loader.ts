@@ -7,24 +7,34 @@ import {
   tablePartitionSpec,
   tableSchema,
 } from '@coattail/iceberg';
-import { normalizeTrade, SymbolMap, type UnifiedTrade } from '@coattail/producer';
+import { SymbolMap } from '@coattail/producer';
 import { silentLogger, type Logger } from '@coattail/runtime';
+import type { BinanceArchiveClient } from './archive/binance-archive.js';
 import type { BinanceRestClient } from './binance-rest.js';
 import { coverageKey, mergeRanges, missingRanges, readCoverage, type TimeRange } from './coverage.js';
 import { BatchJobError } from './errors.js';
 import { type LoadProgress, type ProgressReporter, silentProgress } from './progress.js';
-import { tradePages, type TradeEndpoint } from './trade-pages.js';
+import type { TradeEndpoint } from './trade-pages.js';
+import { fetchedTradeRow } from './trade-rows.js';
+import { sourcePages, type TradeSource } from './trade-sources.js';
 
 /** Options of {@link planHistoricalLoad} and {@link runHistoricalLoad}. */
 export interface HistoricalLoadOptions {
   catalog: IcebergCatalog;
   client: BinanceRestClient;
+  /** The daily archives; needed by the `auto` and `archive` sources. */
+  archive?: BinanceArchiveClient;
   /** Canonical symbols, e.g. `BTC-USDT`. */
   symbols: readonly string[];
   /** Inclusive epoch-ms range. */
   startTime: number;
   endTime: number;
-  /** @default 'aggTrades' */
+  /**
+   * Where trades come from (see {@link TradeSource}); `aggTrades` writes aggregates under the
+   * `binance-agg:` id namespace, never as trades. @default 'auto'
+   */
+  source?: TradeSource;
+  /** @deprecated use `source`: `historicalTrades` is `rest`, `aggTrades` is `aggTrades`. */
   endpoint?: TradeEndpoint;
   /** Rows per Parquet write + Iceberg commit; bounds memory. @default 200000 */
   chunkRows?: number;
@@ -86,7 +96,7 @@ export async function planHistoricalLoad(options: HistoricalLoadOptions): Promis
   }
   const table = await existingTable(options.catalog);
   return options.symbols.map((symbol) => {
-    const covered = readCoverage(table, symbol);
+    const covered = readCoverage(table, symbol, namespaceOf(resolveSource(options)));
     return {
       symbol,
       binanceSymbol: map.binanceStream(symbol).toUpperCase(),
@@ -96,19 +106,20 @@ export async function planHistoricalLoad(options: HistoricalLoadOptions): Promis
   });
 }
 
-/** A normalized trade as a `raw_trades` row (timestamps as Dates, trade id as the table's string). */
-export function rawTradeRow(t: UnifiedTrade): Row {
-  return {
-    ...t,
-    trade_id: String(t.trade_id),
-    event_time: new Date(t.event_time),
-    ingest_time: new Date(t.ingest_time),
-  };
+/** The source a load reads: `source`, else the deprecated `endpoint`, else `auto`. */
+export function resolveSource(o: Pick<HistoricalLoadOptions, 'source' | 'endpoint'>): TradeSource {
+  if (o.source !== undefined) return o.source;
+  if (o.endpoint !== undefined) return o.endpoint === 'aggTrades' ? 'aggTrades' : 'rest';
+  return 'auto';
 }
 
+const namespaceOf = (source: TradeSource): 'trades' | 'aggregates' =>
+  source === 'aggTrades' ? 'aggregates' : 'trades';
+
 /**
- * Downloads the missing ranges of every symbol, normalizes each trade with the producer's own
- * `normalizeTrade` (same schema, same `event_id` as the live path), and commits them to
+ * Downloads the missing ranges of every symbol (by default from the daily archives, checksum
+ * verified, and `historicalTrades` for days not archived yet), normalizes each trade with the
+ * producer's own `normalizeTrade` (same schema, same `event_id` as the live path), and commits them to
  * `raw_trades` in chunks. Each commit carries the symbol's loaded ranges in its snapshot summary,
  * atomically with its rows: a rerun downloads only what is missing, and a load killed mid-way
  * resumes after its last commit without duplicates. A chunk ends before the last timestamp it
@@ -135,6 +146,13 @@ async function loadSymbol(table: Table, plan: SymbolPlan, o: HistoricalLoadOptio
   const chunkRows = o.chunkRows ?? 200_000;
   const result: SymbolLoadResult = { ...plan, rows: 0, rejected: 0, commits: 0 };
   const requestsAtStart = o.client.stats.requests;
+  const source = resolveSource(o);
+  const namespace = namespaceOf(source);
+  if (source === 'aggTrades')
+    log.warn(
+      { idPrefix: 'binance-agg' },
+      'loading aggregates, not trades: rows are written under binance-agg:<symbol>:<aggregate id> and will not match live trade ids',
+    );
   const progress: LoadProgress = {
     symbol: plan.symbol,
     rows: 0,
@@ -149,7 +167,10 @@ async function loadSymbol(table: Table, plan: SymbolPlan, o: HistoricalLoadOptio
     covered = mergeRanges([...covered, loaded]);
     const files = rows.length > 0 ? await table.writeDataFiles(rows) : [];
     await table.commitAppend(files, {
-      summary: { [coverageKey(plan.symbol)]: JSON.stringify(covered), 'coattail.source': 'historical-load' },
+      summary: {
+        [coverageKey(plan.symbol, namespace)]: JSON.stringify(covered),
+        'coattail.source': source === 'aggTrades' ? 'historical-load-aggregates' : 'historical-load',
+      },
     });
     result.rows += rows.length;
     result.commits++;
@@ -157,9 +178,9 @@ async function loadSymbol(table: Table, plan: SymbolPlan, o: HistoricalLoadOptio
   };
   for (const [start, end] of plan.missing) {
     let buffer: Row[] = [];
-    for await (const page of tradePages(
-      o.client,
-      o.endpoint ?? 'aggTrades',
+    for await (const page of sourcePages(
+      { rest: o.client, archive: o.archive },
+      source,
       plan.binanceSymbol,
       start,
       end,
@@ -167,20 +188,11 @@ async function loadSymbol(table: Table, plan: SymbolPlan, o: HistoricalLoadOptio
     )) {
       const ingestTime = now();
       for (const t of page) {
-        const n = normalizeTrade({
-          exchange: 'binance',
-          symbol: plan.symbol,
-          price: t.price,
-          quantity: t.quantity,
-          side: t.buyerIsMaker ? 'sell' : 'buy',
-          tradeId: t.tradeId,
-          eventTime: t.time,
-          ingestTime,
-        });
-        if (n.ok) buffer.push(rawTradeRow(n.trade));
+        const r = fetchedTradeRow(plan.symbol, t, ingestTime);
+        if (r.ok) buffer.push(r.row);
         else if (result.rejected++ === 0)
           log.warn(
-            { tradeId: t.tradeId, reason: n.reason },
+            { tradeId: t.tradeId, reason: r.reason },
             'skipping a trade that does not normalize (only the first is logged)',
           );
       }

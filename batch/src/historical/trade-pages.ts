@@ -3,14 +3,16 @@ import { type BinanceRestClient, MAX_PAGE_SIZE } from './binance-rest.js';
 /** Which REST endpoint a load reads. */
 export type TradeEndpoint = 'aggTrades' | 'historicalTrades';
 
-/** A trade of either endpoint, before normalization (prices still the exchange's strings). */
+/** A trade of any source, before normalization (prices still the exchange's strings). */
 export interface FetchedTrade {
-  /** The exchange trade id: `id` of historicalTrades, `f` (first trade) of aggTrades. */
+  /** The exchange trade id (`id` of historicalTrades and the archives), or the aggregate id `a` of aggTrades. */
   tradeId: number;
   price: string;
   quantity: string;
   time: number;
   buyerIsMaker: boolean;
+  /** Set for aggTrades rows: `tradeId` is an aggregate id and the quantity may span several fills. */
+  aggregate?: true;
 }
 
 /**
@@ -24,8 +26,8 @@ export interface FetchedTrade {
  * - historicalTrades has no time parameters: one aggTrades call (`startTime`, limit 1) finds the
  *   first trade id of the range (`f`), then pages go by `fromId` until a trade after `endTime`.
  *
- * An aggregate trade's `tradeId` is its first trade id `f`: when `f == l` (one fill, the common
- * case) it is exactly the trade the live `@trade` stream carries and gets the same `event_id`.
+ * An aggregate's `tradeId` is its aggregate id `a`, flagged `aggregate`: an aggregate of several
+ * fills is not any one trade of the live `@trade` stream, so it must not borrow a trade's id.
  */
 export async function* tradePages(
   client: BinanceRestClient,
@@ -42,7 +44,14 @@ export async function* tradePages(
     for (;;) {
       const fresh = page.filter((t) => t.a > seen && t.T >= startTime && t.T <= endTime);
       if (fresh.length > 0)
-        yield fresh.map((t) => ({ tradeId: t.f, price: t.p, quantity: t.q, time: t.T, buyerIsMaker: t.m }));
+        yield fresh.map((t) => ({
+          tradeId: t.a,
+          price: t.p,
+          quantity: t.q,
+          time: t.T,
+          buyerIsMaker: t.m,
+          aggregate: true as const,
+        }));
       const [head, last] = [page[0], page.at(-1)];
       if (head === undefined || last === undefined || page.length < pageSize || last.T >= endTime) return;
       seen = Math.max(seen, last.a);

@@ -12,8 +12,10 @@ interface HistoricalOptions extends CatalogOptions {
   symbols: string[];
   from: number;
   to: number;
-  endpoint: 'aggTrades' | 'historicalTrades';
+  endpoint?: 'aggTrades' | 'historicalTrades';
+  source?: 'auto' | 'archive' | 'rest' | 'aggTrades';
   baseUrl: string;
+  archiveUrl: string;
   chunkRows: number;
   weightLimit: number;
   dryRun?: boolean;
@@ -56,23 +58,42 @@ export async function openCatalog(options: CatalogOptions) {
 }
 
 async function historicalLoad(o: HistoricalOptions): Promise<void> {
-  const { BinanceRestClient, formatRange, planHistoricalLoad, progressReporter, runHistoricalLoad } =
-    await import('@coattail/batch');
+  const {
+    BinanceArchiveClient,
+    BinanceRestClient,
+    formatRange,
+    planHistoricalLoad,
+    progressReporter,
+    resolveSource,
+    runHistoricalLoad,
+  } = await import('@coattail/batch');
   const log = logger();
   const client = new BinanceRestClient({ baseUrl: o.baseUrl, weightLimit: o.weightLimit, logger: log });
+  const source = resolveSource(o);
   const options = {
     catalog: await openCatalog(o),
     client,
+    archive: new BinanceArchiveClient({ baseUrl: o.archiveUrl, logger: log }),
     symbols: o.symbols,
     startTime: o.from,
     endTime: o.to,
-    endpoint: o.endpoint,
+    source,
     chunkRows: o.chunkRows,
     logger: log,
   };
+  const via = {
+    auto: `daily archives (${o.archiveUrl}), /api/v3/historicalTrades for days not archived yet (${o.baseUrl})`,
+    archive: `daily archives, ${o.archiveUrl}`,
+    rest: `/api/v3/historicalTrades, ${o.baseUrl}`,
+    aggTrades: `/api/v3/aggTrades, ${o.baseUrl}`,
+  }[source];
+  if (source === 'aggTrades')
+    console.log(
+      'note: aggTrades are aggregates of possibly several fills, not the live feed’s trades; they are written as binance-agg:<symbol>:<aggregate id> and never match live event ids',
+    );
   const plans = await planHistoricalLoad(options);
   for (const p of plans) {
-    console.log(`${p.symbol} (${p.binanceSymbol} via /api/v3/${o.endpoint}, ${o.baseUrl})`);
+    console.log(`${p.symbol} (${p.binanceSymbol} via ${via})`);
     for (const r of p.covered) console.log(`  loaded   ${formatRange(r)}`);
     for (const r of p.missing) console.log(`  download ${formatRange(r)}`);
     if (p.missing.length === 0) console.log('  nothing to download');
@@ -168,14 +189,25 @@ export function registerBatch(program: Command): void {
       .requiredOption('--to <time>', 'end of the range, inclusive (ISO date or epoch ms)', time)
       .option('--symbols <list>', 'canonical symbols, comma-separated', list, ['BTC-USDT'])
       .addOption(
-        new Option('--endpoint <name>', 'REST endpoint to read')
+        new Option(
+          '--source <name>',
+          'where trades come from: auto (daily archives, historicalTrades for days not archived yet), archive, rest (historicalTrades), aggTrades (aggregates under their own binance-agg ids) [default: auto]',
+        ).choices(['auto', 'archive', 'rest', 'aggTrades']),
+      )
+      .addOption(
+        new Option('--endpoint <name>', 'deprecated: --source rest (historicalTrades) or --source aggTrades')
           .choices(['aggTrades', 'historicalTrades'])
-          .default('aggTrades'),
+          .conflicts('source'),
       )
       .option(
         '--base-url <url>',
         'Binance REST base URL (COATTAIL_BINANCE_REST_URL)',
         process.env.COATTAIL_BINANCE_REST_URL ?? 'https://data-api.binance.vision',
+      )
+      .option(
+        '--archive-url <url>',
+        'Binance daily archive base URL (COATTAIL_BINANCE_ARCHIVE_URL)',
+        process.env.COATTAIL_BINANCE_ARCHIVE_URL ?? 'https://data.binance.vision',
       )
       .option('--chunk-rows <n>', 'trades per Parquet write and Iceberg commit', positiveNumber, 200_000)
       .option('--weight-limit <n>', 'REQUEST_WEIGHT per minute of the API (exchangeInfo)', positiveNumber, 6000)
