@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { port, positiveInteger } from '../options.js';
 import pino from 'pino';
 import {
   ParseFailure,
@@ -75,7 +76,7 @@ export function registerDq(program: Command): void {
       'process the S3 events of a JSON or JSONL file (the seed shape, S3 notifications, or arrays); exit code 1 when one failed',
     )
     .argument('<events>', 'events file')
-    .option('-c, --concurrency <n>', 'events processed at once', (v) => Number.parseInt(v, 10), 1)
+    .option('-c, --concurrency <n>', 'events processed at once', positiveInteger, 1)
     .option('--migrate', 'apply ddl/postgres first')
     .option('--emf', 'also print one CloudWatch embedded-metric line per file on stdout')
     .action(async (events: string, options: { concurrency: number; migrate?: boolean; emf?: boolean }) => {
@@ -107,7 +108,7 @@ export function registerDq(program: Command): void {
 
   dq.command('serve')
     .description('HTTP webhook: POST /events with S3 event notifications')
-    .option('-p, --port <port>', 'port (0 = any free port)', (v) => Number.parseInt(v, 10), 8788)
+    .option('-p, --port <port>', 'port (0 = any free port)', port, 8788)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--migrate', 'apply ddl/postgres first')
     .option('--no-emf', 'do not print CloudWatch embedded-metric lines on stdout')
@@ -166,6 +167,9 @@ export function registerDq(program: Command): void {
         options.definition === undefined
           ? EMPTY_SCHEMA_DEFINITION
           : parseSchemaDefinition(await readFile(options.definition, 'utf8'));
+      await access(file).catch(() => {
+        throw new Error(`cannot read '${file}': no such file (give the path of a CSV, TSV, JSONL or Parquet file)`);
+      });
       const parser = ParserRegistry.withDefaults().require(file);
       const duck = await DuckDBInstance.create(':memory:');
       try {

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { snapshotId } from '../options.js';
 
 interface IcebergOptions {
   stateDir: string;
-  snapshot?: string;
+  snapshot?: bigint;
   asOf?: string;
 }
 
@@ -34,7 +35,7 @@ async function openTable(name: string, options: IcebergOptions) {
 }
 
 function scanOptions(options: IcebergOptions): { snapshotId?: bigint; asOfTimestamp?: number } {
-  if (options.snapshot !== undefined) return { snapshotId: BigInt(options.snapshot) };
+  if (options.snapshot !== undefined) return { snapshotId: options.snapshot };
   if (options.asOf !== undefined) {
     const t = Date.parse(options.asOf);
     if (Number.isNaN(t)) throw new Error(`--as-of '${options.asOf}' is not a date (try 2026-11-21T10:00:00Z)`);
@@ -114,7 +115,7 @@ export function registerIceberg(program: Command): void {
     .description(
       'run SQL over a table as view t (default: the first 20 rows), e.g. "SELECT symbol, count(*) FROM t GROUP BY 1"',
     )
-    .option('--snapshot <id>', 'read as of this snapshot id')
+    .option('--snapshot <id>', 'read as of this snapshot id', snapshotId)
     .option('--as-of <time>', 'read as of this time (ISO 8601)')
     .action(async (name: string, sql: string | undefined, options: IcebergOptions) => {
       const all = { ...iceberg.opts<IcebergOptions>(), ...options };

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import pino from 'pino';
 import {
   formatSummary,
@@ -10,7 +10,7 @@ import {
   serveDashboard,
   type ReconConfig,
 } from '@coattail/recon';
-import { positiveNumber } from '../options.js';
+import { port, positiveNumber } from '../options.js';
 
 interface GenOptions {
   dir: string;
@@ -89,7 +89,11 @@ export function registerRecon(program: Command): void {
     .option('-d, --dir <dir>', 'output folder', 'recon-golden')
     .option('-n, --rows <rows>', 'source rows', positiveNumber, 100_000)
     .option('-r, --rate <fraction>', 'fraction of rows per induced error kind (at most 1/13)', positiveNumber, 0.001)
-    .option('-f, --format <format>', 'parquet or csv', 'parquet')
+    .addOption(
+      new Option('-f, --format <format>', 'file format of source and target')
+        .choices(['parquet', 'csv'])
+        .default('parquet'),
+    )
     .option('--no-drift', 'keep the schemas identical (no missing/extra column, no type change)')
     .action(async (options: GenOptions) => {
       const format = options.format === 'csv' ? 'csv' : 'parquet';
@@ -110,7 +114,7 @@ export function registerRecon(program: Command): void {
     .command('serve')
     .description('serve the reconciliation dashboard for an output folder')
     .option('-d, --dir <dir>', 'output folder holding result.json', 'recon-output')
-    .option('-p, --port <port>', 'port on 127.0.0.1 (0 = any free port)', (v) => Number.parseInt(v, 10), 8787)
+    .option('-p, --port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .action(async (options: { dir: string; port: number; host: string }) => {
       const server = await serveDashboard({
