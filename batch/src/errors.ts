@@ -1,3 +1,4 @@
+import { PlatformError } from '@coattail/runtime';
 /** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
 export type BatchErrorDomain = 'user' | 'external' | 'internal';
 
@@ -23,17 +24,11 @@ export interface BatchErrorOptions {
  * Base error of @coattail/batch: a stable `code`, a `domain` for triage, a `retryable` hint (an
  * SQS consumer leaves retryable failures on the queue) and the native `cause`.
  */
-export class BatchError extends Error {
-  readonly code: BatchErrorCode;
-  readonly domain: BatchErrorDomain;
-  readonly retryable: boolean;
+export class BatchError extends PlatformError {
+  declare readonly code: BatchErrorCode;
 
   constructor(code: BatchErrorCode, message: string, options: BatchErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.domain = options.domain ?? 'internal';
-    this.retryable = options.retryable ?? false;
+    super(code, message, { ...options, domain: options.domain ?? 'internal' });
   }
 }
 

@@ -1,3 +1,4 @@
+import { PlatformError } from '@coattail/runtime';
 /** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
 export type ErrorDomain = 'user' | 'external' | 'internal';
 
@@ -11,17 +12,9 @@ export interface ConnectorErrorOptions {
  * Base error of the connectors: a stable `code` for programs, a `domain` for triage and a
  * `retryable` hint for supervisors, with the AWS/Kafka error as native `cause`.
  */
-export class ConnectorError extends Error {
-  readonly code: string;
-  readonly domain: ErrorDomain;
-  readonly retryable: boolean;
-
+export class ConnectorError extends PlatformError {
   constructor(code: string, message: string, options: ConnectorErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.domain = options.domain ?? 'external';
-    this.retryable = options.retryable ?? false;
+    super(code, message, { ...options, domain: options.domain ?? 'external' });
   }
 }
 

@@ -1,3 +1,4 @@
+import { PlatformError } from '@coattail/runtime';
 /** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
 export type ErrorDomain = 'user' | 'external' | 'internal';
 
@@ -11,17 +12,9 @@ export interface IcebergErrorOptions {
  * Base error of `@coattail/iceberg`: a stable `code`, a `domain` for triage, a `retryable` hint
  * and the native `cause`.
  */
-export class IcebergError extends Error {
-  readonly code: string;
-  readonly domain: ErrorDomain;
-  readonly retryable: boolean;
-
+export class IcebergError extends PlatformError {
   constructor(code: string, message: string, options: IcebergErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.domain = options.domain ?? 'internal';
-    this.retryable = options.retryable ?? false;
+    super(code, message, { ...options, domain: options.domain ?? 'internal' });
   }
 }
 

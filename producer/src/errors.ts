@@ -1,3 +1,4 @@
+import { PlatformError } from '@coattail/runtime';
 /** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
 export type ErrorDomain = 'user' | 'external' | 'internal';
 
@@ -5,21 +6,13 @@ export type ErrorDomain = 'user' | 'external' | 'internal';
  * Base error of the producer: a stable `code` for programs, a `domain` for triage, a `retryable`
  * hint for supervisors, and the underlying failure as native `cause`.
  */
-export class ProducerError extends Error {
-  readonly code: string;
-  readonly domain: ErrorDomain;
-  readonly retryable: boolean;
-
+export class ProducerError extends PlatformError {
   constructor(
     code: string,
     message: string,
     options: { domain?: ErrorDomain; retryable?: boolean; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.domain = options.domain ?? 'internal';
-    this.retryable = options.retryable ?? false;
+    super(code, message, { ...options, domain: options.domain ?? 'internal' });
   }
 }
 

@@ -1,3 +1,4 @@
+import { PlatformError } from '@coattail/runtime';
 /** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
 export type QualityErrorDomain = 'user' | 'external' | 'internal';
 
@@ -14,17 +15,11 @@ export interface QualityErrorOptions {
  * Base error of @coattail/quality: a stable `code`, a `domain` for triage, a `retryable` hint and
  * the native `cause`. A failed quality check is a result, never an error.
  */
-export class QualityError extends Error {
-  readonly code: QualityErrorCode;
-  readonly domain: QualityErrorDomain;
-  readonly retryable: boolean;
+export class QualityError extends PlatformError {
+  declare readonly code: QualityErrorCode;
 
   constructor(code: QualityErrorCode, message: string, options: QualityErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.domain = options.domain ?? 'internal';
-    this.retryable = options.retryable ?? false;
+    super(code, message, { ...options, domain: options.domain ?? 'internal' });
   }
 }
 

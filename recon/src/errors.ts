@@ -1,3 +1,4 @@
+import { PlatformError } from '@coattail/runtime';
 /** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
 export type ReconErrorDomain = 'user' | 'external' | 'internal';
 
@@ -15,17 +16,11 @@ export interface ReconErrorOptions {
  * Base error of @coattail/recon: a stable `code`, a `domain` for triage, a `retryable` hint and
  * the native `cause`. Expected outcomes (a difference in the data) are results, never errors.
  */
-export class ReconError extends Error {
-  readonly code: ReconErrorCode;
-  readonly domain: ReconErrorDomain;
-  readonly retryable: boolean;
+export class ReconError extends PlatformError {
+  declare readonly code: ReconErrorCode;
 
   constructor(code: ReconErrorCode, message: string, options: ReconErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.domain = options.domain ?? 'internal';
-    this.retryable = options.retryable ?? false;
+    super(code, message, { ...options, domain: options.domain ?? 'internal' });
   }
 }
 

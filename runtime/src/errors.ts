@@ -1,6 +1,7 @@
 /** Where a failure comes from: bad input or misuse, a peer we depend on, or a bug of ours. */
 export type ErrorDomain = 'user' | 'external' | 'internal';
 
+/** Options of every platform error. */
 export interface RuntimeErrorOptions {
   domain?: ErrorDomain;
   retryable?: boolean;
@@ -8,10 +9,13 @@ export interface RuntimeErrorOptions {
 }
 
 /**
- * Base error of the runtime: a stable `code` for programs, a `domain` for triage and a
- * `retryable` hint for supervisors (restart the task, or page someone).
+ * The root of every error the platform throws, in every package: a stable `code` for programs, a
+ * `domain` for triage (bad input, a peer, or a bug of ours), a `retryable` hint that the one retry
+ * policy (`withRetry`, task restarts) honours, and the native `cause`. Each package's base error
+ * extends it and adds its own codes; expected outcomes (a failed check, a difference) are results,
+ * never errors.
  */
-export class RuntimeError extends Error {
+export class PlatformError extends Error {
   readonly code: string;
   readonly domain: ErrorDomain;
   readonly retryable: boolean;
@@ -24,6 +28,9 @@ export class RuntimeError extends Error {
     this.retryable = options.retryable ?? false;
   }
 }
+
+/** Base error of the runtime. */
+export class RuntimeError extends PlatformError {}
 
 /** An operation was called in a lifecycle state that does not allow it; the message names the state. */
 export class IllegalStateError extends RuntimeError {

@@ -97,6 +97,7 @@ export {
   IllegalStateError,
   JobDefinitionError,
   StateRestoreError,
+  PlatformError,
   SinkWriteError,
   CheckpointError,
   UserFunctionError,

@@ -1,3 +1,4 @@
+import { PlatformError } from '@coattail/runtime';
 /** Where a failure of a batch job comes from (same triage as the package's `BatchError`). */
 export type BatchJobDomain = 'user' | 'external' | 'internal';
 
@@ -17,21 +18,15 @@ export type BatchJobErrorCode =
  * the native `cause`. (Kept apart from `BatchError`, whose code union belongs to the file-quality
  * service.)
  */
-export class BatchJobError extends Error {
-  readonly code: BatchJobErrorCode;
-  readonly domain: BatchJobDomain;
-  readonly retryable: boolean;
+export class BatchJobError extends PlatformError {
+  declare readonly code: BatchJobErrorCode;
 
   constructor(
     code: BatchJobErrorCode,
     message: string,
     options: { domain?: BatchJobDomain; retryable?: boolean; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.domain = options.domain ?? 'internal';
-    this.retryable = options.retryable ?? false;
+    super(code, message, { ...options, domain: options.domain ?? 'internal' });
   }
 }
 

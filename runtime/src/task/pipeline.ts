@@ -1,6 +1,6 @@
 import type { GraphNode, JobGraph } from '../api/graph.js';
 import type { Clock } from '../clock.js';
-import { RuntimeError, SinkWriteError, UserFunctionError } from '../errors.js';
+import { PlatformError, RuntimeError, SinkWriteError, UserFunctionError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { BatchOutput, type BatchReceiver } from '../operators/batch-output.js';
@@ -68,7 +68,7 @@ export class Pipeline {
         try {
           operator.processBatch(values, timestamps);
         } catch (error) {
-          if (error instanceof RuntimeError) throw error;
+          if (error instanceof PlatformError) throw error;
           throw node.isSink ? new SinkWriteError(node.name, error) : new UserFunctionError(node.name, error);
         }
         output.flush();
