@@ -49,6 +49,7 @@ interface Case {
   expected: Record<string, unknown>[];
   compaction: 'rewrites' | RegExp;
   recordPath?: () => (uri: string) => string;
+  formatVersion?: 3;
   pathMap?: () => { from: string; to: string }[];
 }
 
@@ -97,6 +98,14 @@ const cases: Case[] = [
     commits: () => [[{ sql: 'SELECT 1::BIGINT AS id', fieldIds: { id: 1 } }], [rows('ETH', [2])]],
     expected: [...sym([1], 'BTC'), ...sym([2], 'ETH')],
     compaction: 'rewrites',
+  },
+  {
+    feature: 'format-version 3 table with initial-default (read-only)',
+    schema: schemaOf(field(1, 'id', 'long'), field(2, 'symbol', 'string', { 'initial-default': 'BTC' })),
+    commits: () => [[{ sql: 'SELECT 1::BIGINT AS id', fieldIds: { id: 1 } }], [rows('ETH', [2])]],
+    expected: [...sym([1], 'BTC'), ...sym([2], 'ETH')],
+    compaction: /writes to format-version 3 tables/,
+    formatVersion: 3,
   },
   {
     feature: 'fixed[16] column',
@@ -159,6 +168,7 @@ describe('compatibility round trip: foreign table → read → compact → read'
       ...(c.spec ? { spec: c.spec } : {}),
       commits: c.commits(),
       ...(c.recordPath ? { recordPath: c.recordPath() } : {}),
+      ...(c.formatVersion ? { formatVersion: c.formatVersion } : {}),
     });
     const open = (): Promise<Table> =>
       new IcebergCatalog({ pointers, store: env.store, ...(c.pathMap ? { pathMap: c.pathMap() } : {}) }).loadTable(

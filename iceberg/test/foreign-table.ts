@@ -57,6 +57,8 @@ export interface ForeignTableOptions {
   commits: ForeignFile[][];
   /** How a URI is recorded in metadata (e.g. under another bucket, or relative). @default as is */
   recordPath?: (uri: string) => string;
+  /** @default 2 */
+  formatVersion?: 2 | 3;
   /** Field names of manifest lists as the Java library writes them (ids 504–506). @default true */
   javaNames?: boolean;
 }
@@ -104,6 +106,7 @@ export async function writeForeignTable(options: ForeignTableOptions): Promise<s
   const bound = bindPartitionSpec(spec, schema);
   const tmp = await mkdtemp(join(tmpdir(), 'foreign-'));
   let metadata: TableMetadata = newTableMetadata({ location: record(options.location), schema, spec, now: 1 });
+  if (options.formatVersion === 3) metadata = { ...metadata, 'format-version': 3, 'next-row-id': 0 };
   const listed: Record<string, unknown>[] = [];
   let n = 0;
   try {
