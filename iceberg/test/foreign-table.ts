@@ -59,8 +59,11 @@ export interface ForeignTableOptions {
   recordPath?: (uri: string) => string;
   /** @default 2 */
   formatVersion?: 2 | 3;
-  /** Field names of manifest lists as the Java library writes them (ids 504–506). @default true */
-  javaNames?: boolean;
+  /**
+   * How manifest lists name ids 504–506: as the Java library does, as the spec text does, or not at
+   * all (optional in v1 lists). @default 'java'
+   */
+  listCounts?: 'java' | 'spec' | 'absent';
 }
 
 const JAVA_NAMES: Record<string, string> = {
@@ -69,12 +72,14 @@ const JAVA_NAMES: Record<string, string> = {
   deleted_files_count: 'deleted_data_files_count',
 };
 
-function javaListSchema(): avro.Schema {
+function listSchema(counts: 'java' | 'spec' | 'absent'): avro.Schema {
   const s = manifestFileSchema as unknown as { fields: { name: string }[] };
-  return {
-    ...s,
-    fields: s.fields.map((f) => ({ ...f, name: JAVA_NAMES[f.name] ?? f.name })),
-  } as unknown as avro.Schema;
+  if (counts === 'spec') return manifestFileSchema;
+  const fields =
+    counts === 'java'
+      ? s.fields.map((f) => ({ ...f, name: JAVA_NAMES[f.name] ?? f.name }))
+      : s.fields.filter((f) => JAVA_NAMES[f.name] === undefined);
+  return { ...s, fields } as unknown as avro.Schema;
 }
 
 async function writeParquet(file: ForeignFile, path: string): Promise<{ rows: number; size: number }> {
@@ -172,7 +177,7 @@ export async function writeForeignTable(options: ForeignTableOptions): Promise<s
           content: content === 0 ? 'data' : 'deletes',
         });
         await io.write(manifestUri, bytes);
-        const names = options.javaNames === false ? {} : JAVA_NAMES;
+        const names = options.listCounts === 'spec' ? {} : JAVA_NAMES;
         const nameOf = (k: string): string => names[k] ?? k;
         listed.push({
           manifest_path: record(manifestUri),
@@ -193,8 +198,8 @@ export async function writeForeignTable(options: ForeignTableOptions): Promise<s
         });
       }
       const listUri = `${options.location}/metadata/snap-${snapshotId}.avro`;
-      const listSchema = options.javaNames === false ? manifestFileSchema : javaListSchema();
-      await io.write(listUri, await encodeAvroFile(listSchema, listed, { 'format-version': '2' }));
+      const schemaOfList = listSchema(options.listCounts ?? 'java');
+      await io.write(listUri, await encodeAvroFile(schemaOfList, listed, { 'format-version': '2' }));
       metadata = withSnapshot(
         metadata,
         '',
