@@ -21,7 +21,10 @@ function missingColumnValues(source: ScanSource, task: FileScanTask): Map<number
   specById(source.metadata, task.specId).fields.forEach((pf, i) => {
     if (pf.transform !== 'identity') return;
     const field = fieldById(source.schema, pf['source-id']);
-    if (field) values.set(field.id, partitionValueSql(field, task.file.partition[i] ?? null));
+    // A file whose metrics count the column holds it, and its own values win; leaving the default
+    // out lets files of many partitions share one read_parquet call.
+    if (field && !task.file.valueCounts.has(field.id))
+      values.set(field.id, partitionValueSql(field, task.file.partition[i] ?? null));
   });
   return values;
 }
