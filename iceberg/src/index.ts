@@ -117,7 +117,7 @@ export {
   type ResultRow,
 } from './scan/table-scan.js';
 export type { Predicate } from './scan/predicates.js';
-export { FileIO } from './io/file-io.js';
+export { FileIO, type FileIOOptions, type PathMapping } from './io/file-io.js';
 export type { Row, DataWriterOptions } from './data/data-writer.js';
 export { compactTable, type CompactionOptions, type CompactionResult } from './maintenance/compaction.js';
 export {

@@ -72,7 +72,7 @@ describe('columns other engines write', () => {
     await foreignTable();
     const table = await env.catalog.loadTable('ext.users');
     expect(sorted(await table.scan().toRows())).toEqual(expected);
-    const filtered = await table.scan({ filter: [{ column: 'uSeR_Id', op: '=', value: 'c' }], columns: ['uSeR_Id'] });
+    const filtered = table.scan({ filter: [{ column: 'uSeR_Id', op: '=', value: 'c' }], columns: ['uSeR_Id'] });
     expect(await filtered.toRows()).toEqual([{ uSeR_Id: 'c' }]);
     expect(await table.scan({ filter: [{ column: 'venue', op: '=', value: 'binance' }] }).toRows()).toHaveLength(2);
   });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalPointerStore } from '../src/catalog/local-pointer-store.js';
-import { UnsupportedFeatureError } from '../src/errors.js';
+import { UnsupportedFeatureError, ValidationError } from '../src/errors.js';
 import { compactTable } from '../src/maintenance/compaction.js';
 import { defineSchema } from '../src/schema/schema.js';
 import { definePartitionSpec } from '../src/spec/partition-spec.js';
@@ -104,5 +104,17 @@ describe('delete files written by other engines (v2)', () => {
     await expect(read).rejects.toThrow(UnsupportedFeatureError);
     await expect(read).rejects.toThrow(/deletion vectors/);
     await expect(compactTable(table, { minInputFiles: 1, smallFileBytes: 1e9 })).rejects.toThrow(/deletion vectors/);
+  });
+
+  it('fails a rewrite when a delete file it did not read with is in the table by commit time', async () => {
+    await foreignTable(deleteCommits());
+    const table = await env.catalog.loadTable('ext.trades');
+    const [task] = await table.scan({ filter: [{ column: 'symbol', op: '=', value: 'ETHUSDT' }] }).planFiles();
+    const known = new Set((await table.scan().planDeleteFiles()).map((d) => d.file.filePath));
+    const missingOne = new Set([...known].slice(1));
+    const rewrite = table.rewriteFiles([task!.file], [task!.file], { knownDeleteFiles: missingOne });
+    await expect(rewrite).rejects.toThrow(ValidationError);
+    await expect(rewrite).rejects.toThrow(/was committed while the files were being rewritten/);
+    expect(await ids((await env.catalog.loadTable('ext.trades')).scan().toRows())).toEqual([1n, 3n, 6n, 7n]);
   });
 });

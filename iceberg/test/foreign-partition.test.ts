@@ -27,8 +27,9 @@ function withoutSymbol(symbol: string, ids: number[]): ForeignFile {
   return { sql: `SELECT * FROM (VALUES ${values}) v(id, price)`, fieldIds: { id: 1, price: 3 }, partition: [symbol] };
 }
 
-async function foreignTable(commits: ForeignFile[][]): Promise<void> {
+async function foreignTable(commits: ForeignFile[][], listCounts?: 'absent'): Promise<void> {
   await writeForeignTable({
+    ...(listCounts ? { listCounts } : {}),
     io: env.catalog.io,
     pointers: new LocalPointerStore(join(env.root, 'catalog')),
     identifier: { namespace: 'ext', name: 'trades' },
@@ -100,5 +101,17 @@ describe('manifest lists written by the Java library', () => {
       'SOLUSDT',
       'BTCUSDT',
     ]);
+  });
+
+  it('counts the files of list entries that carry no counts (v1) before writing them again', async () => {
+    await foreignTable([[withoutSymbol('BTCUSDT', [1]), withoutSymbol('ETHUSDT', [2])]], 'absent');
+    const table = await env.catalog.loadTable('ext.trades');
+    await table.append([{ id: 7n, symbol: 'BTCUSDT', price: 7 }]);
+    const listed = await readManifestList(await env.catalog.io.read(table.currentSnapshot()!['manifest-list']!));
+    expect(listed.map((m) => [m.addedFilesCount, m.addedRowsCount, m.countsMissing])).toEqual([
+      [1, 1, undefined],
+      [2, 2, undefined],
+    ]);
+    expect(table.currentSnapshot()!.summary).toMatchObject({ 'total-data-files': '3' });
   });
 });

@@ -57,8 +57,13 @@ export interface ForeignTableOptions {
   commits: ForeignFile[][];
   /** How a URI is recorded in metadata (e.g. under another bucket, or relative). @default as is */
   recordPath?: (uri: string) => string;
-  /** Field names of manifest lists as the Java library writes them (ids 504–506). @default true */
-  javaNames?: boolean;
+  /** @default 2 */
+  formatVersion?: 2 | 3;
+  /**
+   * How manifest lists name ids 504–506: as the Java library does, as the spec text does, or not at
+   * all (optional in v1 lists). @default 'java'
+   */
+  listCounts?: 'java' | 'spec' | 'absent';
 }
 
 const JAVA_NAMES: Record<string, string> = {
@@ -67,12 +72,14 @@ const JAVA_NAMES: Record<string, string> = {
   deleted_files_count: 'deleted_data_files_count',
 };
 
-function javaListSchema(): avro.Schema {
+function listSchema(counts: 'java' | 'spec' | 'absent'): avro.Schema {
   const s = manifestFileSchema as unknown as { fields: { name: string }[] };
-  return {
-    ...s,
-    fields: s.fields.map((f) => ({ ...f, name: JAVA_NAMES[f.name] ?? f.name })),
-  } as unknown as avro.Schema;
+  if (counts === 'spec') return manifestFileSchema;
+  const fields =
+    counts === 'java'
+      ? s.fields.map((f) => ({ ...f, name: JAVA_NAMES[f.name] ?? f.name }))
+      : s.fields.filter((f) => JAVA_NAMES[f.name] === undefined);
+  return { ...s, fields } as unknown as avro.Schema;
 }
 
 async function writeParquet(file: ForeignFile, path: string): Promise<{ rows: number; size: number }> {
@@ -104,6 +111,7 @@ export async function writeForeignTable(options: ForeignTableOptions): Promise<s
   const bound = bindPartitionSpec(spec, schema);
   const tmp = await mkdtemp(join(tmpdir(), 'foreign-'));
   let metadata: TableMetadata = newTableMetadata({ location: record(options.location), schema, spec, now: 1 });
+  if (options.formatVersion === 3) metadata = { ...metadata, 'format-version': 3, 'next-row-id': 0 };
   const listed: Record<string, unknown>[] = [];
   let n = 0;
   try {
@@ -169,7 +177,7 @@ export async function writeForeignTable(options: ForeignTableOptions): Promise<s
           content: content === 0 ? 'data' : 'deletes',
         });
         await io.write(manifestUri, bytes);
-        const names = options.javaNames === false ? {} : JAVA_NAMES;
+        const names = options.listCounts === 'spec' ? {} : JAVA_NAMES;
         const nameOf = (k: string): string => names[k] ?? k;
         listed.push({
           manifest_path: record(manifestUri),
@@ -190,8 +198,8 @@ export async function writeForeignTable(options: ForeignTableOptions): Promise<s
         });
       }
       const listUri = `${options.location}/metadata/snap-${snapshotId}.avro`;
-      const listSchema = options.javaNames === false ? manifestFileSchema : javaListSchema();
-      await io.write(listUri, await encodeAvroFile(listSchema, listed, { 'format-version': '2' }));
+      const schemaOfList = listSchema(options.listCounts ?? 'java');
+      await io.write(listUri, await encodeAvroFile(schemaOfList, listed, { 'format-version': '2' }));
       metadata = withSnapshot(
         metadata,
         '',

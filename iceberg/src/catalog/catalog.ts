@@ -1,7 +1,7 @@
 import type { ObjectStore } from '@coattail/connectors';
 import { silentLogger, type Logger } from '@coattail/runtime';
 import { NoSuchTableError, TableAlreadyExistsError } from '../errors.js';
-import { FileIO } from '../io/file-io.js';
+import { FileIO, type PathMapping } from '../io/file-io.js';
 import { newTableMetadata, nextMetadataLocation } from '../metadata/metadata-builder.js';
 import { parseTableMetadata, serializeTableMetadata, type SortOrder } from '../metadata/table-metadata.js';
 import type { Schema } from '../schema/types.js';
@@ -20,6 +20,11 @@ export interface IcebergCatalogOptions {
   warehouse?: string;
   /** Local cache for data files of remote stores. @default OS temp folder */
   cacheDir?: string;
+  /**
+   * Opens tables whose metadata names another root (copied between buckets): see
+   * `FileIOOptions.pathMap`. @default []
+   */
+  pathMap?: readonly PathMapping[];
   logger?: Logger;
 }
 
@@ -50,7 +55,10 @@ export class IcebergCatalog {
   private readonly logger: Logger;
 
   constructor(private readonly options: IcebergCatalogOptions) {
-    this.io = new FileIO(options.store, options.cacheDir);
+    this.io = new FileIO(options.store, {
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+      ...(options.pathMap === undefined ? {} : { pathMap: options.pathMap }),
+    });
     this.logger = (options.logger ?? silentLogger).child({ component: 'iceberg-catalog' });
   }
 
@@ -126,7 +134,14 @@ export class IcebergCatalog {
   private wrap(id: TableIdentifier, metadataLocation: string, metadata: ReturnType<typeof parseTableMetadata>): Table {
     const logger = this.logger.child({ table: formatIdentifier(id) });
     return new Table(
-      new TableOperations(id, this.options.pointers, this.io, metadata, metadataLocation, logger),
+      new TableOperations(
+        id,
+        this.options.pointers,
+        this.io.forTable(metadata.location),
+        metadata,
+        metadataLocation,
+        logger,
+      ),
       logger,
     );
   }

@@ -6,6 +6,34 @@ import { fileURLToPath } from 'node:url';
 import type { ObjectStore } from '@coattail/connectors';
 import { IcebergError, IcebergUsageError } from '../errors.js';
 
+/** A path prefix rewrite: metadata paths starting with `from` are read at `to` + the rest. */
+export interface PathMapping {
+  from: string;
+  to: string;
+}
+
+/** Options of {@link FileIO}. */
+export interface FileIOOptions {
+  /** Where remote data files are cached for DuckDB. @default `<os tmpdir>/coattail-iceberg-cache` */
+  cacheDir?: string;
+  /**
+   * Prefix rewrites applied to every path a table's metadata holds before it is looked up in the
+   * store, for tables whose files were copied to another bucket or folder (their metadata still
+   * names the old root). The longest matching `from` wins; new files are written under the
+   * table's recorded location, mapped the same way.
+   * @example [{ from: 's3://old-bucket/warehouse/', to: 's3://new-bucket/warehouse/' }]
+   * @default []
+   */
+  pathMap?: readonly PathMapping[];
+  /**
+   * The table location (as its metadata records it) relative paths are resolved against; set by
+   * the catalog per table. @default the store's root
+   */
+  tableLocation?: string;
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
 /**
  * Maps the full URIs Iceberg metadata must hold (`s3://bucket/prefix/...`, `file:///...`) onto
  * keys of one {@link ObjectStore}, and gives DuckDB a local path for a data file (the file itself
@@ -13,13 +41,47 @@ import { IcebergError, IcebergUsageError } from '../errors.js';
  */
 export class FileIO {
   private readonly base: string;
+  private readonly cacheDir: string;
+  private readonly pathMap: readonly PathMapping[];
+  private readonly options: FileIOOptions;
 
   constructor(
     readonly store: ObjectStore,
-    /** Where remote data files are cached for DuckDB. @default `<os tmpdir>/coattail-iceberg-cache` */
-    private readonly cacheDir: string = join(tmpdir(), 'coattail-iceberg-cache'),
+    /** The cache folder (see {@link FileIOOptions.cacheDir}), or options. */
+    options: string | FileIOOptions = {},
   ) {
+    const opts = typeof options === 'string' ? { cacheDir: options } : options;
     this.base = store.location.replace(/\/+$/, '');
+    this.cacheDir = opts.cacheDir ?? join(tmpdir(), 'coattail-iceberg-cache');
+    this.pathMap = [...(opts.pathMap ?? [])].sort((a, b) => b.from.length - a.from.length);
+    this.options = opts;
+  }
+
+  /** The same store and options, resolving relative paths against a table's location. */
+  forTable(tableLocation: string): FileIO {
+    return new FileIO(this.store, { ...this.options, tableLocation });
+  }
+
+  /**
+   * The absolute URI a path recorded in metadata stands for: `pathMap` applied; `file:/x`
+   * (Hadoop's spelling) and bare absolute paths as `file:///x`; relative paths resolved against
+   * the table location — or against the store root when they start with a relative table
+   * location, as paths of tables created with a relative location do.
+   */
+  resolve(path: string): string {
+    const uri = this.mapped(path);
+    if (SCHEME.test(uri)) return uri;
+    const table = this.options.tableLocation?.replace(/\/+$/, '');
+    if (table === undefined || uri.startsWith(`${table}/`)) return `${this.base}/${uri}`;
+    const root = this.mapped(table);
+    return `${SCHEME.test(root) ? root : `${this.base}/${root}`}/${uri}`;
+  }
+
+  private mapped(path: string): string {
+    const mapping = this.pathMap.find((m) => path.startsWith(m.from));
+    const uri = mapping ? `${mapping.to}${path.slice(mapping.from.length)}` : path;
+    if (/^file:\/(?!\/)/.test(uri)) return `file://${uri.slice(5)}`;
+    return uri.startsWith('/') ? `file://${uri}` : uri;
   }
 
   /** The URI of a store key. */
@@ -27,10 +89,14 @@ export class FileIO {
     return `${this.base}/${key}`;
   }
 
-  /** The store key of a URI under this store; throws a usage error for other locations. */
-  key(uri: string): string {
+  /** The store key of a path (see {@link resolve}); throws a usage error for other locations. */
+  key(path: string): string {
+    const uri = this.resolve(path);
     if (!uri.startsWith(`${this.base}/`))
-      throw new IcebergUsageError(`'${uri}' is not under the table's object store ${this.base}`);
+      throw new IcebergUsageError(
+        `'${path}'${uri === path ? '' : ` (read as '${uri}')`} is not under the table's object store ${this.base}; ` +
+          `if the table was copied from there, open the catalog with pathMap: [{ from: '<old root>/', to: '${this.base}/' }]`,
+      );
     return uri.slice(this.base.length + 1);
   }
 

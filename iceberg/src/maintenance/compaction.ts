@@ -4,6 +4,7 @@ import { UnsupportedFeatureError } from '../errors.js';
 import type { DataFile } from '../manifest/manifest.js';
 import type { Schema } from '../schema/types.js';
 import { readDataFiles, type FileScanTask } from '../scan/table-scan.js';
+import { requireWritableFormat } from '../table/format-guard.js';
 import type { Table, CommitResult } from '../table/table.js';
 
 /** Options of {@link compactTable}. */
@@ -77,6 +78,7 @@ export async function compactTable(table: Table, options: CompactionOptions = {}
   const minInputs = options.minInputFiles ?? 2;
   const defaultSpec = table.metadata['default-spec-id'];
   const schema = table.schema();
+  requireWritableFormat(table.metadata, 'compact');
   requireWritable(schema);
   const scan = table.scan();
   const deletes = await scan.planDeleteFiles();

@@ -105,12 +105,14 @@ export async function removeOrphanFiles(table: Table, options: OrphanOptions = {
   const io = table.ops.io;
   const olderThan = options.olderThanMs ?? Date.now() - 3 * 86_400_000;
   const modified = options.modifiedMs ?? ((uri: string) => io.lastModified(uri));
-  const keep = await reachableFiles(io, table.metadata.snapshots);
-  keep.add(table.metadataLocation);
-  for (const e of table.metadata['metadata-log']) keep.add(e['metadata-file']);
+  const referenced = await reachableFiles(io, table.metadata.snapshots);
+  referenced.add(table.metadataLocation);
+  for (const e of table.metadata['metadata-log']) referenced.add(e['metadata-file']);
+  // Metadata may record paths relative, mapped (pathMap) or spelled `file:/x`; listing yields store URIs.
+  const keep = new Set([...referenced].map((p) => io.resolve(p)));
   const orphans: string[] = [];
   for (const uri of await io.list(table.metadata.location)) {
-    if (keep.has(uri)) continue;
+    if (keep.has(io.resolve(uri))) continue;
     const time = await modified(uri);
     if (time !== undefined && time < olderThan) orphans.push(uri);
   }

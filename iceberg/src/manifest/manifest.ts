@@ -161,8 +161,9 @@ export async function readManifest(bytesIn: Uint8Array): Promise<Manifest> {
       );
     const r = parsed.data;
     const d = r.data_file;
-    const partition = ids.map((id) => {
-      const v = d.partition[id];
+    const partition = ids.map((id, i) => {
+      // Writers that gave partition fields no field-id are matched by name (BY_FIELD_ID keeps their names).
+      const v = d.partition[id] ?? d.partition[names[i]!];
       return v === undefined || v === null ? null : (v as IcebergValue);
     });
     const entry: ManifestEntry = {

@@ -29,7 +29,7 @@ describe('table metadata parser', () => {
   });
 
   it('rejects unsupported versions and v2 metadata missing required fields', async () => {
-    expect(() => parseTableMetadata('{"format-version": 3}')).toThrow(/unsupported format-version 3/);
+    expect(() => parseTableMetadata('{"format-version": 4}')).toThrow(/unsupported format-version 4/);
     await expect(fixture('TableMetadataUnsupportedVersion.json').then(parseTableMetadata)).rejects.toThrow(
       InvalidMetadataError,
     );

@@ -41,11 +41,12 @@ export const sortOrderSchema = z.looseObject({
 export type SortOrder = z.output<typeof sortOrderSchema>;
 
 /**
- * Table metadata, format version 1 or 2 (spec: Table Metadata Fields). v1 files are upgraded
- * in memory to the v2 shape (schemas/partition-specs lists) so the rest of the library sees one form.
+ * Table metadata, format version 1, 2 or 3 (spec: Table Metadata Fields). v1 files are upgraded
+ * in memory to the v2 shape (schemas/partition-specs lists) so the rest of the library sees one form;
+ * v3 is read (its row-lineage fields are kept as they are), and writes to it are refused.
  */
 const rawMetadataSchema = z.looseObject({
-  'format-version': z.union([z.literal(1), z.literal(2)]),
+  'format-version': z.union([z.literal(1), z.literal(2), z.literal(3)]),
   'table-uuid': z.string().optional(),
   location: z.string(),
   'last-sequence-number': z.number().int().optional(),
@@ -79,7 +80,7 @@ export type SnapshotRef = z.output<typeof snapshotRefSchema>;
 
 /** Table metadata in its v2 shape, with every list present. */
 export interface TableMetadata {
-  'format-version': 1 | 2;
+  'format-version': 1 | 2 | 3;
   'table-uuid': string;
   location: string;
   'last-updated-ms': number;
@@ -107,7 +108,7 @@ function invalid(message: string): never {
 }
 
 function normalize(raw: RawMetadata): TableMetadata {
-  const v2 = raw['format-version'] === 2;
+  const v2 = raw['format-version'] >= 2;
   if (v2) {
     if (!raw['table-uuid']) invalid('v2 metadata requires table-uuid');
     if (raw['last-sequence-number'] === undefined) invalid('v2 metadata requires last-sequence-number');
@@ -170,10 +171,10 @@ export function parseTableMetadata(json: string | Uint8Array): TableMetadata {
     value !== null &&
     'format-version' in value &&
     typeof value['format-version'] === 'number' &&
-    value['format-version'] > 2
+    value['format-version'] > 3
   ) {
     throw new InvalidMetadataError(
-      `unsupported format-version ${value['format-version']}; this library reads versions 1 and 2`,
+      `unsupported format-version ${value['format-version']}; this library reads versions 1, 2 and 3`,
     );
   }
   const parsed = rawMetadataSchema.safeParse(value);

@@ -21,7 +21,10 @@ function missingColumnValues(source: ScanSource, task: FileScanTask): Map<number
   specById(source.metadata, task.specId).fields.forEach((pf, i) => {
     if (pf.transform !== 'identity') return;
     const field = fieldById(source.schema, pf['source-id']);
-    if (field) values.set(field.id, partitionValueSql(field, task.file.partition[i] ?? null));
+    // A file whose metrics count the column holds it, and its own values win; leaving the default
+    // out lets files of many partitions share one read_parquet call.
+    if (field && !task.file.valueCounts.has(field.id))
+      values.set(field.id, partitionValueSql(field, task.file.partition[i] ?? null));
   });
   return values;
 }
@@ -53,30 +56,33 @@ export async function createRowsView(connection: DuckDBConnection, source: ScanS
   source.tasks.forEach(requireParquet);
   source.deletes.forEach(requireParquet);
   const local = await Promise.all(source.tasks.map((t) => source.io.localPath(t.file.filePath)));
-  let sql: string;
-  if (source.deletes.length === 0) {
-    // Files with the same missing-column values share one read_parquet call.
-    const groups = new Map<string, string[]>();
-    source.tasks.forEach((task, i) => {
-      const map = schemaMap(source.schema, missingColumnValues(source, task));
-      groups.set(map, [...(groups.get(map) ?? []), local[i]!]);
-    });
-    sql = [...groups]
-      .map(
-        ([map, paths]) => `SELECT ${cols} FROM read_parquet([${paths.map(quoteLiteral).join(', ')}], schema = ${map})`,
-      )
-      .join(' UNION ALL ');
-  } else {
+  const withDeletes = source.deletes.length > 0;
+  // Files with the same missing-column values share one read_parquet call.
+  const groups = new Map<string, string[]>();
+  source.tasks.forEach((task, i) => {
+    const map = schemaMap(source.schema, missingColumnValues(source, task));
+    groups.set(map, [...(groups.get(map) ?? []), local[i]!]);
+  });
+  const reads = [...groups].map(([map, paths]) => {
+    const files = `[${paths.map(quoteLiteral).join(', ')}]`;
+    const extra = withDeletes ? `, filename = '__local', file_row_number = true` : '';
+    return `SELECT ${cols}${withDeletes ? ', __local, file_row_number' : ''} FROM read_parquet(${files}, schema = ${map}${extra})`;
+  });
+  let sql = reads.join(' UNION ALL ');
+  if (withDeletes) {
     const loaded = await loadDeletes(connection, source);
-    const perFile = source.tasks.map((task, i) => {
-      const map = schemaMap(source.schema, missingColumnValues(source, task));
-      return (
-        `SELECT *, ${quoteLiteral(task.file.filePath)} AS __path, CAST(${task.dataSequenceNumber} AS BIGINT) AS __seq, ` +
-        `${quoteLiteral(partitionKey(task))} AS __part FROM read_parquet([${quoteLiteral(local[i]!)}], schema = ${map}, file_row_number = true)`
-      );
-    });
+    // Per data file: its recorded path (what position deletes name), data sequence number and partition.
+    const files = source.tasks.map(
+      (task, i) =>
+        `(${quoteLiteral(local[i]!)}, ${quoteLiteral(task.file.filePath)}, CAST(${task.dataSequenceNumber} AS BIGINT), ${quoteLiteral(partitionKey(task))})`,
+    );
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE __files AS SELECT * FROM (VALUES ${files.join(', ')}) v(__local, __path, __seq, __part)`,
+    );
     const where = deleteClauses(loaded, 'd');
-    sql = `SELECT ${cols} FROM (${perFile.join(' UNION ALL ')}) d${where ? ` WHERE ${where}` : ''}`;
+    sql =
+      `SELECT ${cols} FROM (SELECT r.*, f.__path, f.__seq, f.__part FROM (${sql}) r JOIN __files f ON f.__local = r.__local) d` +
+      (where ? ` WHERE ${where}` : '');
   }
   await connection.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${sql}`);
 }

@@ -16,6 +16,7 @@ import { evolveSchema, type SchemaChange } from '../schema/schema-update.js';
 import type { Schema } from '../schema/types.js';
 import type { PartitionSpec } from '../spec/partition-spec.js';
 import { JOB_ID_PROP, MAX_CHECKPOINT_PROP, maxCommittedCheckpointId, OPERATOR_ID_PROP } from './checkpoint-ancestry.js';
+import { requireWritableFormat } from './format-guard.js';
 import { writeManifestFile } from './manifest-writer.js';
 import {
   buildSnapshot,
@@ -114,6 +115,7 @@ export class Table {
 
   /** Writes rows (objects or an Arrow table) as data files with the current schema and spec; they join the table only once committed. */
   async writeDataFiles(rows: readonly Row[] | ArrowTable, options: DataWriterOptions = {}): Promise<DataFile[]> {
+    requireWritableFormat(this.metadata, 'write data files for');
     return writeDataFiles(
       this.ops.io,
       this.metadata.location,
@@ -139,6 +141,7 @@ export class Table {
    * response was lost (or an in-flight one that lands before a retry) is never applied twice.
    */
   async commitAppend(files: readonly DataFile[], options: CommitOptions = {}): Promise<CommitResult> {
+    requireWritableFormat(this.metadata, 'append to');
     const snapshotId = newSnapshotId(this.metadata.snapshots);
     const manifest = pendingManifest(
       await writeManifestFile(
@@ -202,6 +205,7 @@ export class Table {
     added: readonly DataFile[],
     options: RewriteOptions = {},
   ): Promise<CommitResult> {
+    requireWritableFormat(this.metadata, 'rewrite files of');
     const snapshotId = newSnapshotId(this.metadata.snapshots);
     const manifest = pendingManifest(
       await writeManifestFile(
@@ -250,6 +254,7 @@ export class Table {
    * await table.updateSchema([{ kind: 'add-column', name: 'venue', type: 'string' }]);
    */
   async updateSchema(changes: readonly SchemaChange[], options: CommitRetryOptions = {}): Promise<Schema> {
+    requireWritableFormat(this.metadata, 'change the schema of');
     return this.ops.commitWithRetry<Schema>((base, _attempt, baseLocation) => {
       const nextId = Math.max(...base.schemas.map((s) => s['schema-id'])) + 1;
       const schema = evolveSchema(currentSchema(base), base['last-column-id'], changes, nextId);
