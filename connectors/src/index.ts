@@ -10,7 +10,7 @@
  * await store.put('raw/dt=2026-11-21/part-0.parquet', bytes);
  * await stack.stop();
  */
-export type { ObjectStore } from './object-store/object-store.js';
+export type { ObjectInfo, ObjectStore } from './object-store/object-store.js';
 export { LocalObjectStore } from './object-store/local-object-store.js';
 export { S3ObjectStore, type S3ObjectStoreOptions } from './object-store/s3-object-store.js';
 

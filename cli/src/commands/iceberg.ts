@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { registerMaintain } from './iceberg-maintain.js';
 
 interface IcebergOptions {
   stateDir: string;
@@ -113,4 +114,5 @@ export function registerIceberg(program: Command): void {
       const { table } = await openTable(name, all);
       print(await table!.scan(scanOptions(all)).sql(sql ?? 'SELECT * FROM t LIMIT 20'));
     });
+  registerMaintain(iceberg, async (name) => (await openTable(name, iceberg.opts<IcebergOptions>())).table!);
 }
