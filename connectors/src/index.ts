@@ -9,7 +9,7 @@
  * const store = new S3ObjectStore({ client: createS3Client({ region: 'us-east-1' }), bucket: 'coattail-checkpoints' });
  * await store.put('raw/dt=2026-11-21/part-0.parquet', bytes);
  */
-export type { ObjectStore } from './object-store/object-store.js';
+export type { ObjectInfo, ObjectStore } from './object-store/object-store.js';
 export { LocalObjectStore } from './object-store/local-object-store.js';
 export { S3ObjectStore, type S3ObjectStoreOptions } from './object-store/s3-object-store.js';
 

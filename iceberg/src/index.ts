@@ -122,10 +122,20 @@ export type { Row, DataWriterOptions } from './data/data-writer.js';
 export { compactTable, type CompactionOptions, type CompactionResult } from './maintenance/compaction.js';
 export {
   expireSnapshots,
+  planSnapshotExpiry,
   removeOrphanFiles,
+  snapshotsToExpire,
   type ExpireOptions,
   type OrphanOptions,
 } from './maintenance/snapshot-expiry.js';
+export {
+  maintainTable,
+  type CompactionCandidate,
+  type MaintenanceOptions,
+  type MaintenanceProgress,
+  type MaintenanceReport,
+  type MaintenanceStep,
+} from './maintenance/table-maintenance.js';
 export { TABLES, tableSchema, tablePartitionSpec, type TableDefinition, type TableName } from './tables/definitions.js';
 export {
   athenaCreateTable,

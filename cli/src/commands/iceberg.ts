@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { snapshotId } from '../options.js';
+import { registerMaintain } from './iceberg-maintain.js';
 
 interface IcebergOptions {
   stateDir: string;
@@ -122,4 +123,5 @@ export function registerIceberg(program: Command): void {
       const { table } = await openTable(name, all);
       print(await table!.scan(scanOptions(all)).sql(sql ?? 'SELECT * FROM t LIMIT 20'));
     });
+  registerMaintain(iceberg, async (name) => (await openTable(name, iceberg.opts<IcebergOptions>())).table!);
 }

@@ -31,6 +31,19 @@ describe('S3ObjectStore', () => {
     expect((await store.list('k/')).length).toBe(25);
   });
 
+  it('lists each object with its last-modified time and size, across pages', async () => {
+    const store = new S3ObjectStore({ client: stack.clients.s3, bucket: 'store', prefix: 'detailed', listPageSize: 2 });
+    const before = Date.now() - 60_000;
+    await Promise.all(['a', 'b', 'c'].map((k, i) => store.put(`d/${k}`, new Uint8Array(i + 1))));
+    const infos = (await store.listDetailed('d/')).sort((x, y) => x.key.localeCompare(y.key));
+    expect(infos.map((o) => [o.key, o.sizeBytes])).toEqual([
+      ['d/a', 1],
+      ['d/b', 2],
+      ['d/c', 3],
+    ]);
+    for (const o of infos) expect(o.lastModifiedMs).toBeGreaterThan(before);
+  });
+
   it('rides out S3 being down for a few seconds: the write completes once it is back', async () => {
     const store = new S3ObjectStore({
       client: stack.clients.s3,

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '@coattail/runtime';
 import { awsErrorName, isTransientAwsError } from '../aws/aws-errors.js';
 import { PeerUnavailableError } from '../errors.js';
 import { withRetry, type RetryOptions } from '../retry.js';
-import type { ObjectStore } from './object-store.js';
+import type { ObjectInfo, ObjectStore } from './object-store.js';
 
 /** Where an {@link S3ObjectStore} keeps its objects. */
 export interface S3ObjectStoreOptions {
@@ -77,7 +77,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.listDetailed(prefix)).map((o) => o.key);
+  }
+
+  async listDetailed(prefix: string): Promise<ObjectInfo[]> {
+    const out: ObjectInfo[] = [];
     // ListObjects (v1) paged by Marker = the last key seen: S3 serves it like v2, while s3rver's
     // v2 continuation tokens are DES-encrypted, which OpenSSL 3 (Node >= 17) no longer offers.
     let after: string | undefined;
@@ -93,11 +97,17 @@ export class S3ObjectStore implements ObjectStore {
         ),
       );
       const contents = page.Contents ?? [];
-      for (const o of contents) if (o.Key !== undefined) keys.push(o.Key.slice(this.#prefix.length));
+      for (const o of contents)
+        if (o.Key !== undefined)
+          out.push({
+            key: o.Key.slice(this.#prefix.length),
+            lastModifiedMs: o.LastModified?.getTime(),
+            sizeBytes: o.Size ?? 0,
+          });
       after = contents.at(-1)?.Key;
       if (page.IsTruncated !== true || after === undefined) break;
     }
-    return keys;
+    return out;
   }
 
   async delete(keys: readonly string[]): Promise<void> {

@@ -28,10 +28,15 @@ function truncateUpper(s: string): string | undefined {
   return undefined;
 }
 
-/** Computes counts and bounds for the rows of one file (values already normalized per column). */
+/**
+ * Computes counts and bounds for the rows of one file (values already normalized per column): the
+ * rows at `rows` of each column, or every row. Reads the columns in place, so a batch split into
+ * many files is never copied per file.
+ */
 export function computeMetrics(
   fields: readonly NestedField[],
   columns: readonly (readonly (IcebergValue | null)[])[],
+  rows?: readonly number[],
 ): FileMetrics {
   const m: FileMetrics = {
     valueCounts: new Map(),
@@ -42,12 +47,14 @@ export function computeMetrics(
   };
   fields.forEach((field, c) => {
     const values = columns[c]!;
+    const count = rows ? rows.length : values.length;
     let nulls = 0;
     let nans = 0;
     let min: IcebergValue | undefined;
     let max: IcebergValue | undefined;
     const floating = field.type === 'float' || field.type === 'double';
-    for (const v of values) {
+    for (let k = 0; k < count; k++) {
+      const v = values[rows ? rows[k]! : k] ?? null;
       if (v === null) {
         nulls++;
         continue;
@@ -73,7 +80,7 @@ export function computeMetrics(
         if (compareValues(v, max!) > 0) max = v;
       }
     }
-    m.valueCounts.set(field.id, values.length);
+    m.valueCounts.set(field.id, count);
     m.nullValueCounts.set(field.id, nulls);
     if (floating) m.nanValueCounts.set(field.id, nans);
     if (min === undefined || max === undefined || field.type === 'binary') return;

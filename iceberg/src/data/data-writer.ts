@@ -36,17 +36,47 @@ function estimateRowBytes(columns: readonly (readonly (IcebergValue | null)[])[]
   return Math.max(1, bytes / Math.max(1, sample) / 4);
 }
 
-function partitionKey(tuple: readonly (IcebergValue | null)[]): string {
-  // Called per row: a cheap join, with a type tag so 1 (int) and '1' (string) stay distinct.
-  let key = '';
-  for (const v of tuple)
-    key +=
-      v === null
-        ? '\u0000n|'
-        : v instanceof Uint8Array
-          ? `b${Buffer.from(v).toString('hex')}|`
-          : `${typeof v}${String(v)}|`;
-  return key;
+/** A Map key equal for equal partition values: values themselves, except bytes (compared by content). */
+function valueKey(v: IcebergValue | null): unknown {
+  return v instanceof Uint8Array ? `b${Buffer.from(v).toString('hex')}` : v;
+}
+
+/**
+ * Groups rows by partition tuple, one partition field (column) at a time: each field's values get a
+ * small code per distinct value, and a row's group is found by its codes — no tuple array or
+ * string key is built per row.
+ */
+function splitByPartition(
+  rowCount: number,
+  partitionValues: readonly ((row: number) => IcebergValue | null)[],
+): { tuple: (IcebergValue | null)[]; rows: number[] }[] {
+  const codes = new Int32Array(rowCount);
+  const groups: { tuple: (IcebergValue | null)[]; rows: number[] }[] = [];
+  if (partitionValues.length === 0) return [{ tuple: [], rows: Array.from({ length: rowCount }, (_, r) => r) }];
+  // Group of (previous group, this field's value): refined field by field.
+  let tuples: (IcebergValue | null)[][] = [[]];
+  for (const valueOf of partitionValues) {
+    const next = new Map<number, Map<unknown, number>>();
+    const nextTuples: (IcebergValue | null)[][] = [];
+    for (let r = 0; r < rowCount; r++) {
+      const v = valueOf(r);
+      const prev = codes[r]!;
+      let byValue = next.get(prev);
+      if (!byValue) next.set(prev, (byValue = new Map<unknown, number>()));
+      const key = valueKey(v);
+      let code = byValue.get(key);
+      if (code === undefined) {
+        code = nextTuples.length;
+        byValue.set(key, code);
+        nextTuples.push([...tuples[prev]!, v]);
+      }
+      codes[r] = code;
+    }
+    tuples = nextTuples;
+  }
+  for (const tuple of tuples) groups.push({ tuple, rows: [] });
+  for (let r = 0; r < rowCount; r++) groups[codes[r]!]!.rows.push(r);
+  return groups;
 }
 
 /**
@@ -76,21 +106,20 @@ export async function writeDataFiles(
   });
   const bound = bindPartitionSpec(spec, schema);
   const sourceIndex = bound.map((b) => fields.findIndex((f) => f.id === b.field['source-id']));
-  const groups = new Map<string, { tuple: (IcebergValue | null)[]; rows: number[] }>();
-  for (let r = 0; r < rowCount; r++) {
-    const tuple = bound.map((b, i) => applyTransform(b.transform, b.sourceType, columns[sourceIndex[i]!]![r] ?? null));
-    const key = partitionKey(tuple);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { tuple, rows: [] }));
-    group.rows.push(r);
-  }
+  const groups = splitByPartition(
+    rowCount,
+    bound.map((b, i) => {
+      const source = columns[sourceIndex[i]!]!;
+      return (r: number) => applyTransform(b.transform, b.sourceType, source[r] ?? null);
+    }),
+  );
 
   const target = options.targetFileSizeBytes ?? DEFAULT_TARGET_FILE_SIZE;
   const bytesPerRow = options.bytesPerRowHint ?? estimateRowBytes(columns, Math.min(rowCount, 1000));
   const maxRows = Math.max(1, Math.floor(target / bytesPerRow));
   const requests: (ParquetFileRequest & { tuple: (IcebergValue | null)[] })[] = [];
   const batch = randomUUID();
-  for (const group of groups.values()) {
+  for (const group of groups) {
     const dir = bound.length > 0 ? `${partitionPath(bound, group.tuple)}/` : '';
     for (let start = 0, n = 0; start < group.rows.length; start += maxRows, n++) {
       requests.push({
@@ -103,10 +132,7 @@ export async function writeDataFiles(
   const written = await withDuckDB((c) => writeParquetFiles(c, io, fields, columns, requests, options));
   return requests.map((req, i) => {
     const file = written[i]!;
-    const metrics = computeMetrics(
-      fields,
-      columns.map((col) => req.rows.map((r) => col[r] ?? null)),
-    );
+    const metrics = computeMetrics(fields, columns, req.rows);
     return {
       content: 0,
       filePath: file.uri,

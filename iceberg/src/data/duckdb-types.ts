@@ -69,6 +69,24 @@ export function toDuckDBValue(type: IcebergType, v: IcebergValue | null): DuckDB
   return v as DuckDBValue;
 }
 
+/**
+ * The conversion {@link toDuckDBValue} does for `type`, chosen once per column rather than per
+ * value; `undefined` when values pass through as they are (strings, numbers, booleans), so a writer
+ * can hand the column over without touching each value.
+ */
+export function duckDBConverter(type: IcebergType): ((v: IcebergValue) => DuckDBValue) | undefined {
+  switch (type) {
+    case 'string':
+    case 'double':
+    case 'float':
+    case 'int':
+    case 'boolean':
+      return undefined;
+    default:
+      return (v) => toDuckDBValue(type, v);
+  }
+}
+
 /** Converts a value read by DuckDB back to the library's representation for the Iceberg type. */
 export function fromDuckDBValue(type: IcebergType, v: DuckDBValue): IcebergValue | null {
   if (v === null) return null;

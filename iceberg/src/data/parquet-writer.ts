@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBDataChunk, INTEGER, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBDataChunk, INTEGER, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { IcebergError } from '../errors.js';
 import type { FileIO } from '../io/file-io.js';
 import type { NestedField } from '../schema/types.js';
 import type { IcebergValue } from '../spec/values.js';
-import { duckdbType, quoteIdent, quoteLiteral, toDuckDBValue } from './duckdb-types.js';
+import { duckDBConverter, duckdbType, quoteIdent, quoteLiteral } from './duckdb-types.js';
 
 /** One Parquet file to write: its URI and the row indices (into the column arrays) it holds. */
 export interface ParquetFileRequest {
@@ -55,14 +55,24 @@ export async function writeParquetFiles(
   try {
     const appender = await connection.createAppender(table);
     const types: DuckDBType[] = [...fields.map((_, c) => appender.columnType(c)), INTEGER];
+    // Converters are picked per column once; the hot loop below only gathers (and, for
+    // timestamps, decimals and the like, wraps) values.
+    const converters = fields.map((f) => duckDBConverter(f.type));
     for (const [fileIndex, file] of files.entries()) {
       for (let start = 0; start < file.rows.length; start += VECTOR_SIZE) {
-        const slice = file.rows.slice(start, start + VECTOR_SIZE);
-        const chunk = DuckDBDataChunk.create(types, slice.length);
-        chunk.setColumns([
-          ...fields.map((f, c) => slice.map((r) => toDuckDBValue(f.type, columns[c]![r] ?? null))),
-          slice.map(() => fileIndex),
-        ]);
+        const size = Math.min(VECTOR_SIZE, file.rows.length - start);
+        const chunk = DuckDBDataChunk.create(types, size);
+        const chunkColumns: DuckDBValue[][] = columns.map((column, c) => {
+          const convert = converters[c];
+          const out = new Array<DuckDBValue>(size);
+          for (let i = 0; i < size; i++) {
+            const v = column[file.rows[start + i]!] ?? null;
+            out[i] = v === null ? null : convert ? convert(v) : (v as DuckDBValue);
+          }
+          return out;
+        });
+        chunkColumns.push(new Array<DuckDBValue>(size).fill(fileIndex));
+        chunk.setColumns(chunkColumns);
         appender.appendDataChunk(chunk);
       }
     }
