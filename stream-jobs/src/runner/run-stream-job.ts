@@ -126,8 +126,8 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     prefix: 'jobs',
     logger: log,
   });
-  if (kafka)
-    return env.executeAsync({
+  if (kafka) {
+    const job = env.executeAsync({
       jobId: name,
       checkpointStore: kafka.fence(checkpoints),
       splitFilter: kafka.splitFilter,
@@ -137,6 +137,11 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       logger: log,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
+    // The consumer leaves the group once the job is over, even if it never had a partition to
+    // read (the source closes itself only with its last reader): else the process stays up.
+    const done = job.done.finally(() => kafka.source.close());
+    return { jobId: job.jobId, done, stop: () => job.stop().finally(() => done), tasks: () => job.tasks() };
+  }
   return env.executeAsync({
     jobId: name,
     checkpointStore: deps.leases ? new FencedCheckpointStore(checkpoints, deps.leases) : checkpoints,
