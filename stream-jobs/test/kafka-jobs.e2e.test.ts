@@ -72,7 +72,8 @@ describe.skipIf(!runKafkaJobTests)('stream jobs on a Kafka mock cluster', () => 
       const start = (): ChildProcess =>
         spawn(process.execPath, [bin, 'job', name, '--state-dir', join(kit.dir, name)], {
           env: { ...process.env, ...env },
-          stdio: ['ignore', 'ignore', 'inherit'],
+          // Logs at error level only (the kit's LOG_LEVEL): a failing worker says why.
+          stdio: ['ignore', 'inherit', 'inherit'],
         });
       const manifests = async (): Promise<number> => {
         const listed = await kit.stack.clients.s3.send(new ListObjectsV2Command({ Bucket: env.CHECKPOINT_BUCKET }));
