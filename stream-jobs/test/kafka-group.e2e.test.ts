@@ -31,6 +31,7 @@ describe.skipIf(!runKafkaJobTests)('a Kafka stream job under group and broker ch
       qualityMetrics: false,
       kafka: kit.cluster.kafka(id),
     });
+
   const running = (job: JobClient): string[] =>
     [...job.tasks().values()].filter((t) => t.status === 'RUNNING').map((t) => t.id);
   const output = (env: Record<string, string>): Promise<JobOutput> =>
@@ -55,16 +56,25 @@ describe.skipIf(!runKafkaJobTests)('a Kafka stream job under group and broker ch
     await kit.publish(env.KAFKA_TOPIC!, trades.slice(0, half));
     const partitions = await kit.cluster.partitions(kit.cluster.kafka('meta'), env.KAFKA_TOPIC!);
     const a = worker(env, 'worker-a');
-    await waitFor('worker a to read every partition', () => running(a).length === partitions);
-    const b = worker(env, 'worker-b');
-    await waitFor('the group to split the partitions', () => running(b).length > 0 && running(a).length < partitions);
-    expect(running(a).length + running(b).length).toBe(partitions);
-    await kit.publish(env.KAFKA_TOPIC!, trades.slice(half));
-    await new Promise((r) => setTimeout(r, 1_000));
-    await b.stop();
-    await waitFor('worker a to take every partition back', () => running(a).length === partitions);
-    await expectUninterrupted(env);
-    await a.stop();
+    let b: JobClient | undefined;
+    try {
+      await waitFor('worker a to read every partition', () => running(a).length === partitions);
+      const joined = (b = worker(env, 'worker-b'));
+      // Each partition read by exactly one worker once the group has settled.
+      await waitFor('the group to split the partitions', () => {
+        const [ra, rb] = [running(a), running(joined)];
+        return rb.length > 0 && ra.length + rb.length === partitions && ra.every((t) => !rb.includes(t));
+      });
+      await kit.publish(env.KAFKA_TOPIC!, trades.slice(half));
+      await new Promise((r) => setTimeout(r, 1_000));
+      b = undefined;
+      await joined.stop();
+      await waitFor('worker a to take every partition back', () => running(a).length === partitions);
+      await expectUninterrupted(env);
+    } finally {
+      await b?.stop();
+      await a.stop();
+    }
   }, 150_000);
 
   it('keeps going when a broker goes away mid-run and comes back', async () => {
@@ -72,14 +82,16 @@ describe.skipIf(!runKafkaJobTests)('a Kafka stream job under group and broker ch
     const half = Math.floor(trades.length / 2);
     await kit.publish(env.KAFKA_TOPIC!, trades.slice(0, half));
     const job = worker(env, 'worker');
-    await waitFor('some output', async () => rowCount(await output(env)) > 0);
-    await kit.cluster.stopBroker(2);
-    // Published while broker 2 is away: its partitions' records wait in the writer's retries.
-    const publishing = kit.publish(env.KAFKA_TOPIC!, trades.slice(half));
-    await new Promise((r) => setTimeout(r, 3_000));
-    await kit.cluster.startBroker(2);
-    await publishing;
-    await expectUninterrupted(env);
-    await job.stop();
+    try {
+      await waitFor('some output', async () => rowCount(await output(env)) > 0);
+      // The worker's connections to broker 2 drop and reconnecting is refused for a while.
+      await kit.cluster.stopBroker(2);
+      await new Promise((r) => setTimeout(r, 3_000));
+      await kit.cluster.startBroker(2);
+      await kit.publish(env.KAFKA_TOPIC!, trades.slice(half));
+      await expectUninterrupted(env);
+    } finally {
+      await job.stop();
+    }
   }, 150_000);
 });
