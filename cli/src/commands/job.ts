@@ -36,11 +36,7 @@ function sourceEnv(options: JobOptions): Record<string, string> {
 async function runJob(name: JobName, options: JobOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const config = parseJobConfig({ ...process.env, ...sourceEnv(options) });
-  if (config.SOURCE === 'kafka' && options.leases) {
-    throw new InvalidArgumentError(
-      '--leases shares Kinesis shards; Kafka workers of a job share partitions through their consumer group (--group)',
-    );
-  }
+
   const endpoints = endpointsFromEnv();
   const clients = {
     kinesis: createKinesisClient(endpoints.kinesis ? { endpoint: endpoints.kinesis } : {}),
@@ -53,7 +49,8 @@ async function runJob(name: JobName, options: JobOptions): Promise<void> {
       : { stream: config.STREAM_NAME };
   logger.info({ job: name, ...input, endpoints }, 'starting stream job');
   let leases: LeaseCoordinator | undefined;
-  if (options.leases) {
+  // Kafka workers share partitions through their consumer group, not through shard leases.
+  if (options.leases && config.SOURCE !== 'kafka') {
     // One lease table per job: the lease key is the shard id, which every job shares.
     const tableName = `coattail-leases-${name}`;
     const [definition] = (await loadTableDefinitions()).filter((d) => d.TableName === 'coattail-leases');

@@ -40,3 +40,21 @@ describe('coattail up --live', () => {
     expect([config.binanceUrl, config.coinbaseUrl]).toEqual([sim.binanceUrl, sim.coinbaseUrl]);
   });
 });
+
+describe('coattail up --broker kafka', () => {
+  it('is listed by `coattail up --help`', () => {
+    expect(help()).toMatch(/--broker <broker>\s+the stream between producer and jobs/);
+  });
+
+  it("points the producer's Kafka sink at the cluster's brokers and topic", () => {
+    const config = loadConfig(
+      pipelineProducerEnv(
+        undefined,
+        { kinesisEndpoint: 'http://127.0.0.1:4567', region: 'us-east-1' },
+        { brokers: ['127.0.0.1:9092', '127.0.0.1:9093'], topic: 'trades-1' },
+      ),
+    );
+    expect(config).toMatchObject({ sink: 'kafka', kafkaTopic: 'trades-1' });
+    expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import pino from 'pino';
 import { positiveNumber } from '../options.js';
 import { renderStats } from '../up/live-view.js';
@@ -9,19 +9,21 @@ interface UpOptions {
   duration?: number;
   rate: number;
   stateDir: string;
+  broker: 'kinesis' | 'kafka';
 }
 
 async function up(options: UpOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
   console.log(
-    `coattail up: local Kinesis/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector and spread-calculator jobs`,
+    `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector and spread-calculator jobs`,
   );
   const pipeline = await startPipeline({
     stateDir: options.stateDir,
     tradesPerSecond: options.rate,
     logger,
     live: options.live === true,
+    broker: options.broker,
   });
   const started = Date.now();
   let previous: { stats: PipelineStats; elapsedMs: number } | undefined;
@@ -78,6 +80,14 @@ export function registerUp(program: Command): void {
     )
     .option('--rate <trades>', 'simulated trades per second over all symbols and exchanges', positiveNumber, 200)
     .option('--state-dir <dir>', 'where the emulators, catalog and checkpoints keep their data', '.coattail')
+    .addOption(
+      new Option(
+        '--broker <broker>',
+        "the stream between producer and jobs: local Kinesis, or Kafka on librdkafka's mock cluster (needs kcat: apt-get install -y kcat)",
+      )
+        .choices(['kinesis', 'kafka'])
+        .default('kinesis'),
+    )
     .addHelpText(
       'after',
       '\nDemo timings (2 s volume windows, 5 s spread windows) make a minute show every alert kind;\nrun `coattail job <name>` for production defaults.',

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { startLocalStack, type LocalStack } from '@coattail/local-stack';
+import { MockKafkaCluster, startLocalStack, type LocalStack } from '@coattail/local-stack';
 import {
   createSink,
   loadConfig,
@@ -53,6 +53,11 @@ export interface PipelineOptions {
   logger: Logger;
   /** Read the real Binance and Coinbase feeds (the config's default URLs): no simulator. */
   live?: boolean;
+  /**
+   * The stream between the producer and the jobs: the local Kinesis, or Kafka on librdkafka's
+   * mock cluster (3 brokers, started through `kcat`; it keeps nothing between runs). @default 'kinesis'
+   */
+  broker?: 'kinesis' | 'kafka';
 }
 
 /** The exchange simulator `up` starts, or undefined with `live` (the real exchanges instead). */
@@ -79,8 +84,10 @@ export function pipelineSimulatorOptions(
 export function pipelineProducerEnv(
   simulator: Pick<ExchangeSimulator, 'binanceUrl' | 'coinbaseUrl'> | undefined,
   stack: { kinesisEndpoint: string; region: string },
+  kafka?: { brokers: readonly string[]; topic: string },
 ): Record<string, string> {
   return {
+    ...(kafka !== undefined ? { SINK: 'kafka', KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC: kafka.topic } : {}),
     SYMBOLS: PIPELINE_SYMBOLS.join(','),
     ...(simulator !== undefined
       ? { BINANCE_WS_URL: simulator.binanceUrl, COINBASE_WS_URL: simulator.coinbaseUrl }
@@ -105,8 +112,11 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const simulatorOptions = pipelineSimulatorOptions(options);
   const simulator: ExchangeSimulator | undefined =
     simulatorOptions !== undefined ? await startExchangeSimulator(simulatorOptions) : undefined;
+  // The mock cluster starts empty every run: a fresh topic keeps old checkpoints' offsets out of it.
+  const cluster = options.broker === 'kafka' ? await MockKafkaCluster.start(3) : undefined;
+  const kafka = cluster ? { brokers: cluster.brokers, topic: `coattail-trades-${Date.now()}` } : undefined;
   const producerConfig = loadConfig(
-    pipelineProducerEnv(simulator, { kinesisEndpoint: stack.endpoints.kinesis, region: stack.region }),
+    pipelineProducerEnv(simulator, { kinesisEndpoint: stack.endpoints.kinesis, region: stack.region }, kafka),
   );
   const producerMetrics = new InMemoryMetrics();
   const producer = new Producer({
@@ -118,7 +128,11 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   });
   producer.start();
 
-  const config = parseJobConfig({ ...DEMO_JOB_ENV, ...process.env });
+  const config = parseJobConfig({
+    ...DEMO_JOB_ENV,
+    ...process.env,
+    ...(kafka ? { SOURCE: 'kafka', KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC: kafka.topic } : {}),
+  });
   const jobMetrics = new InMemoryMetrics();
   // Quality metrics stay off stdout here: the live view owns the terminal.
   const deps = {
@@ -170,6 +184,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       await Promise.all([...jobs.values()].map((j) => j.stop()));
       const final = await pipeline.stats();
       await simulator?.close();
+      await cluster?.stop();
       await stack.stop();
       return final;
     },

@@ -194,6 +194,17 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     };
   }
 
+  /**
+   * Resolves once no group rebalance is under way (at once when none is), or after `timeoutMs`.
+   * A worker stopping waits for it first: its final checkpoint is refused while the group
+   * rebalances, as the partitions it holds may be moving.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.#rebalancing && this.#consumer !== undefined && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
   /** Leaves the group and disconnects. */
   async close(): Promise<void> {
     const consumer = this.#consumer;

@@ -13,7 +13,7 @@ import {
 } from '@coattail/connectors';
 import { openCatalog, TABLES, tablePartitionSpec, tableSchema, type Table, type TableName } from '@coattail/iceberg';
 import { emfQualityPublisher, type QualityMetricsPublisher } from '@coattail/quality';
-import { systemClock, type Clock, type JobClient, type Logger, type Metrics } from '@coattail/runtime';
+import { systemClock, type Clock, type JobClient, type JobResult, type Logger, type Metrics } from '@coattail/runtime';
 import type { AlertBase } from '../model/records.js';
 import { IcebergSink } from '../sinks/iceberg-sink.js';
 import { buildJob, type JobName } from './build-job.js';
@@ -81,10 +81,9 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
   const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ job: name });
   const tables = platformTables(deps, config);
+  // Leases share Kinesis shards; a Kafka job's workers share partitions through their consumer group.
   if (config.SOURCE === 'kafka' && deps.leases)
-    throw new Error(
-      'leases share Kinesis shards; a Kafka job shares partitions through its consumer group: drop the leases',
-    );
+    log.warn({}, 'SOURCE=kafka: partitions are shared by the consumer group, the shard leases are not used');
   const kafka = config.SOURCE === 'kafka' ? kafkaJobInput(name, config, log, deps.kafka) : undefined;
   const env = buildJob(name, config, {
     source:
@@ -121,8 +120,8 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     prefix: 'jobs',
     logger: log,
   });
-  if (kafka)
-    return env.executeAsync({
+  if (kafka) {
+    const job = env.executeAsync({
       jobId: name,
       checkpointStore: kafka.fence(checkpoints),
       splitFilter: kafka.splitFilter,
@@ -132,6 +131,28 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       logger: log,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
+    // The consumer leaves the group once the job is over, even if it never had a partition to
+    // read (the source closes itself only with its last reader): else the process stays up.
+    let stopping = false;
+    const done = job.done
+      .catch((error: unknown): JobResult => {
+        // A final checkpoint refused because the group moved the partition away: the new owner
+        // resumes from the previous checkpoint, so stopping without this one loses nothing.
+        if (!stopping || !partitionMoved(error)) throw error;
+        log.warn({ err: error }, 'stopped without a final checkpoint of a partition the group moved away');
+        const tasks = [...job.tasks().values()].map((t) => ({ id: t.id, status: t.status, watermark: t.watermark }));
+        return { jobId: job.jobId, status: 'STOPPED', tasks };
+      })
+      .finally(() =>
+        kafka.source.close().catch((error: unknown) => log.warn({ err: error }, 'leaving the consumer group failed')),
+      );
+    const stop = async (): Promise<JobResult> => {
+      stopping = true;
+      await kafka.source.settled(config.KAFKA_SESSION_TIMEOUT_MS);
+      return job.stop().finally(() => done);
+    };
+    return { jobId: job.jobId, done, stop, tasks: () => job.tasks() };
+  }
   return env.executeAsync({
     jobId: name,
     checkpointStore: deps.leases ? new FencedCheckpointStore(checkpoints, deps.leases) : checkpoints,
@@ -145,4 +166,11 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     logger: log,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
+}
+
+/** True when `error` (or one of its causes) is the Kafka fence refusing a partition this worker no longer holds. */
+function partitionMoved(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause)
+    if ((e as { code?: unknown }).code === 'KAFKA_PARTITION_NOT_ASSIGNED') return true;
+  return false;
 }
