@@ -3,6 +3,7 @@ import type { Row, TableName } from '@coattail/iceberg';
 import type { QualityMetricsPublisher } from '@coattail/quality';
 import { OutputTag, StreamEnvironment, WatermarkStrategy, type Clock, type Sink, type Source } from '@coattail/runtime';
 import type { AlertBase, JobTrade } from '../model/records.js';
+import { rawTradeRow } from '../raw-archiver/raw-archiver.js';
 import { spreadPipeline } from '../spread/spread-calculator.js';
 import { volumeAnomalyPipeline } from '../volume-anomaly/volume-anomaly-job.js';
 import { whalePipeline } from '../whale/whale-detector.js';
@@ -10,7 +11,7 @@ import type { JobConfig } from './job-config.js';
 import { dlqTag, lateEntry, qualityGate, type Envelope } from './quality-gate.js';
 import { rows } from './table-rows.js';
 
-export const JOB_NAMES = ['volume-anomaly', 'whale-detector', 'spread-calculator'] as const;
+export const JOB_NAMES = ['volume-anomaly', 'whale-detector', 'spread-calculator', 'raw-archiver'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** Where a job reads and writes; production passes Kinesis/DynamoDB/Iceberg/S3, tests pass memory. */
@@ -80,6 +81,13 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
       job.spreads.sinkTo(io.table('spreads', rows.spread)).uid('iceberg-spreads');
       job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
       dlq.union(job.late.map(lateEntry)).sinkTo(io.dlq()).uid('dlq');
+      break;
+    }
+    case 'raw-archiver': {
+      // Every gated trade as it is, so raw_trades holds the live feed beside historical loads and
+      // reprocessing and time travel cover what the platform received; one commit per checkpoint.
+      gated.sinkTo(io.table('raw_trades', rawTradeRow)).uid('iceberg-raw-trades');
+      dlq.sinkTo(io.dlq()).uid('dlq');
       break;
     }
   }
