@@ -8,7 +8,7 @@ import { spreadPipeline } from '../spread/spread-calculator.js';
 import { volumeAnomalyPipeline } from '../volume-anomaly/volume-anomaly-job.js';
 import { whalePipeline } from '../whale/whale-detector.js';
 import type { JobConfig } from './job-config.js';
-import { dlqTag, lateEntry, qualityGate, type Envelope } from './quality-gate.js';
+import { dlqTag, lateEntry, qualityGate, type Envelope, type QualityGate } from './quality-gate.js';
 import { rows } from './table-rows.js';
 
 export const JOB_NAMES = ['volume-anomaly', 'whale-detector', 'spread-calculator', 'raw-archiver'] as const;
@@ -24,6 +24,8 @@ export interface JobIo {
   dlq: () => Sink<DlqEntry>;
   clock: Clock;
   publisher?: QualityMetricsPublisher;
+  /** Receives the job's quality gate, to flush its last partial interval when the job stops. */
+  onQualityGate?: (gate: QualityGate) => void;
 }
 
 /**
@@ -36,18 +38,20 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
   const strategy = WatermarkStrategy.forBoundedOutOfOrderness<Envelope>(config.OUT_OF_ORDERNESS_MS)
     .withTimestampAssigner((e, arrival) => eventTime(e) ?? arrival ?? e.arrival)
     .withIdleness(config.IDLENESS_MS);
-  const gated = env
-    .fromSource(io.source, strategy, 'trades')
-    .process(
-      qualityGate({
-        job: name,
-        clock: io.clock,
-        allowedSymbols: config.ALLOWED_SYMBOLS,
-        allowedExchanges: config.ALLOWED_EXCHANGES,
-        ...(io.publisher ? { publisher: io.publisher } : {}),
-      }),
-    )
-    .uid('quality-gate');
+  const gate = qualityGate({
+    job: name,
+    clock: io.clock,
+    allowedSymbols: config.ALLOWED_SYMBOLS,
+    allowedExchanges: config.ALLOWED_EXCHANGES,
+    ...(io.publisher ? { publisher: io.publisher } : {}),
+  });
+  io.onQualityGate?.(gate);
+  const gated = env.fromSource(io.source, strategy, 'trades').process(gate).uid('quality-gate');
+  // Trades a window rejects as late are late records of the quality metrics too.
+  const lateToDlq = (t: JobTrade) => {
+    gate.countLate(t);
+    return lateEntry(t);
+  };
   const dlq = gated.getSideOutput(dlqTag);
   const late = new OutputTag<JobTrade>('late');
   switch (name) {
@@ -62,7 +66,7 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
       job.aggregates.sinkTo(io.table('volume_aggregates', rows.volumeAggregate)).uid('iceberg-volume-aggregates');
       job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
       job.alerts.sinkTo(io.table('alerts', rows.anomaly)).uid('iceberg-alerts');
-      dlq.union(job.late.map(lateEntry)).sinkTo(io.dlq()).uid('dlq');
+      dlq.union(job.late.map(lateToDlq)).sinkTo(io.dlq()).uid('dlq');
       break;
     }
     case 'whale-detector': {
@@ -80,7 +84,7 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
       });
       job.spreads.sinkTo(io.table('spreads', rows.spread)).uid('iceberg-spreads');
       job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
-      dlq.union(job.late.map(lateEntry)).sinkTo(io.dlq()).uid('dlq');
+      dlq.union(job.late.map(lateToDlq)).sinkTo(io.dlq()).uid('dlq');
       break;
     }
     case 'raw-archiver': {

@@ -54,15 +54,51 @@ export interface QualityGateOptions extends TradeCheckOptions {
 }
 
 /**
+ * The quality gate of a job: a process function, plus what the job's other parts tell it and the
+ * last word when the job ends.
+ */
+export interface QualityGate extends ProcessFunction<Envelope, JobTrade> {
+  /** A trade a window rejected as late (past its window and allowed lateness): counts in RecordsLate. */
+  countLate(trade: JobTrade): void;
+  /** Publishes the counts of the unfinished interval now (the job is stopping); resolves when sent. */
+  flush(): Promise<void>;
+}
+
+/**
  * The quality gate in front of every job: records that are not JSON objects, or that fail an
  * ERROR check, go to the DLQ side output with the rules they failed; WARN failures are counted
- * and the record passes. Counts are published as the seed's metrics at most once per interval.
+ * and the record passes. Counts are published as the seed's metrics once per interval: when a
+ * record arrives after the interval, or by a timer when the stream has gone quiet, and on
+ * {@link QualityGate.flush} when the job stops, so the last partial interval is never lost.
+ * RecordsLate counts timeliness warnings and trades the windows reject as late, each trade once.
  */
-export function qualityGate(options: QualityGateOptions): ProcessFunction<Envelope, JobTrade> {
+export function qualityGate(options: QualityGateOptions): QualityGate {
   const checker = new DataQualityChecker<RawTradeRecord>(options.clock).addSuite(tradeCheckSuite(options));
   const interval = options.publishIntervalMs ?? 60_000;
+  const publisher = options.publisher;
   let counts = fresh();
+  // Trades counted late in this interval, so a trade both warned about and rejected by a window counts once.
+  let lateIds = new Set<string>();
   let lastPublish = options.clock.now();
+  let timer: NodeJS.Timeout | undefined;
+  let sending: Promise<void> = Promise.resolve();
+  const publishNow = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    lastPublish = options.clock.now();
+    if (publisher === undefined || (counts.RecordsProcessed === 0 && counts.RecordsLate === 0)) return;
+    const m = counts;
+    m.QualityScore = m.RecordsProcessed === 0 ? 100 : (m.RecordsPassed / m.RecordsProcessed) * 100;
+    counts = fresh();
+    lateIds = new Set();
+    sending = sending.then(() => publisher.publish(options.job, m).catch(() => undefined));
+  };
+  // A quiet stream calls processElement no more: the timer publishes what the last records left.
+  const armTimer = (): void => {
+    if (publisher === undefined || timer !== undefined) return;
+    timer = setTimeout(publishNow, interval);
+    timer.unref();
+  };
   const toDlq = (e: Envelope, reason: string, rules: string[], detail?: string): DlqEntry => {
     const value = e.value as { event_time?: unknown } | undefined;
     return {
@@ -89,7 +125,11 @@ export function qualityGate(options: QualityGateOptions): ProcessFunction<Envelo
         const verdict = checker.inspect(e.value, now);
         for (const w of verdict?.warnings ?? []) {
           counts.failuresByCheck[w] = (counts.failuresByCheck[w] ?? 0) + 1;
-          if (w.startsWith('timeliness')) counts.RecordsLate++;
+          if (w.startsWith('timeliness')) {
+            counts.RecordsLate++;
+            const id = (e.value as { event_id?: unknown }).event_id;
+            if (typeof id === 'string') lateIds.add(id);
+          }
         }
         if (verdict !== undefined && verdict.failed.length > 0) {
           counts.RecordsFailed++;
@@ -100,13 +140,18 @@ export function qualityGate(options: QualityGateOptions): ProcessFunction<Envelo
           out.collect(e.value as JobTrade);
         }
       }
-      if (options.publisher !== undefined && now - lastPublish >= interval) {
-        const m = counts;
-        m.QualityScore = m.RecordsProcessed === 0 ? 100 : (m.RecordsPassed / m.RecordsProcessed) * 100;
-        counts = fresh();
-        lastPublish = now;
-        void options.publisher.publish(options.job, m).catch(() => undefined);
-      }
+      if (now - lastPublish >= interval) publishNow();
+      else armTimer();
+    },
+    countLate: (trade) => {
+      if (lateIds.has(trade.event_id)) return;
+      lateIds.add(trade.event_id);
+      counts.RecordsLate++;
+      armTimer();
+    },
+    flush: async () => {
+      publishNow();
+      await sending;
     },
   };
 }

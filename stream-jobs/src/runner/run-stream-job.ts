@@ -18,7 +18,7 @@ import type { AlertBase } from '../model/records.js';
 import { IcebergSink } from '../sinks/iceberg-sink.js';
 import { buildJob, type JobName } from './build-job.js';
 import type { JobConfig } from './job-config.js';
-import { decodeEnvelope } from './quality-gate.js';
+import { decodeEnvelope, type QualityGate } from './quality-gate.js';
 import { ALERT_TTL_MS, alertItem } from './table-rows.js';
 
 export interface StreamJobDeps {
@@ -75,7 +75,11 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
   const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ job: name });
   const tables = platformTables(deps, config);
+  let gate: QualityGate | undefined;
   const env = buildJob(name, config, {
+    onQualityGate: (g) => {
+      gate = g;
+    },
     source: new KinesisSource({
       client: deps.clients.kinesis,
       streamName: config.STREAM_NAME,
@@ -108,7 +112,7 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     prefix: 'jobs',
     logger: log,
   });
-  return env.executeAsync({
+  const client = env.executeAsync({
     jobId: name,
     checkpointStore: deps.leases ? new FencedCheckpointStore(checkpoints, deps.leases) : checkpoints,
     ...(deps.leases
@@ -121,4 +125,18 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     logger: log,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
+  // However the job ends (SIGTERM, failure, end of input), the gate's last partial interval is published.
+  const done = client.done.then(async (result) => {
+    await gate?.flush();
+    return result;
+  });
+  return {
+    jobId: client.jobId,
+    done,
+    stop: async () => {
+      await client.stop();
+      return done;
+    },
+    tasks: () => client.tasks(),
+  };
 }
