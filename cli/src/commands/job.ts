@@ -93,7 +93,9 @@ export function registerJob(program: Command): void {
     .addHelpText(
       'after',
       `\nEndpoints: COATTAIL_KINESIS_ENDPOINT, COATTAIL_DYNAMODB_ENDPOINT, COATTAIL_S3_ENDPOINT (unset: real AWS),\n` +
-        `e.g. as printed by \`coattail local-stack\`.\n\nConfiguration (environment variables):\n${describeJobConfig()}\n`,
+        `e.g. as printed by \`coattail local-stack\`.\n` +
+        `Catalog: ICEBERG_CATALOG=local (under --state-dir) or glue (shared; GLUE_ENDPOINT, GLUE_CATALOG_ID override).\n` +
+        `\nConfiguration (environment variables):\n${describeJobConfig()}\n`,
     )
     .action((name: JobName, options: JobOptions) => runJob(name, options));
 }
