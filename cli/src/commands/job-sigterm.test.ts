@@ -51,7 +51,14 @@ function signalAt(
   };
   child.stdout.on('data', watch);
   child.stderr.on('data', watch);
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, out })));
+  // A job that never reaches the trigger must not outlive the test.
+  const reaper = setTimeout(() => child.kill('SIGKILL'), 55_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      clearTimeout(reaper);
+      resolve({ code, signal, out });
+    }),
+  );
 }
 
 describe('coattail job stopped by SIGTERM at any moment of its start-up', () => {
