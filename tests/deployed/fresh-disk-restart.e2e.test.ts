@@ -6,7 +6,7 @@ import { startFakeGlueServer, type FakeGlueServer } from '@coattail/iceberg/test
 import { silentLogger } from '@coattail/runtime';
 import { parseJobConfig, platformTables } from '@coattail/stream-jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJobProcess, taskEnv } from './job-process.js';
+import { startJobProcess, stopAllJobProcesses, taskEnv } from './job-process.js';
 
 // A task replaced by ECS comes back with an empty disk. kinesalite, dynalite and s3rver stand in for
 // AWS; Glue is a fake endpoint on loopback (no Glue emulator runs here) spoken to by the real SDK.
@@ -21,6 +21,7 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
+  await stopAllJobProcesses();
   await Promise.all([stack.stop(), glue.close(), rm(dir, { recursive: true, force: true })]);
 });
 

@@ -29,6 +29,13 @@ export function taskEnv(stack: LocalStack, extra: Record<string, string>): NodeJ
   };
 }
 
+const started = new Set<JobProcess>();
+
+/** Stops every job process still running (for afterAll: a failed test must not leave one behind). */
+export async function stopAllJobProcesses(): Promise<void> {
+  await Promise.all([...started].map((p) => p.stop()));
+}
+
 /** Starts `coattail job <name> --state-dir <stateDir> ...args`. */
 export function startJobProcess(
   name: string,
@@ -53,7 +60,7 @@ export function startJobProcess(
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  return {
+  const job: JobProcess = {
     child,
     output: () => out,
     waitFor: (msg) =>
@@ -66,8 +73,11 @@ export function startJobProcess(
             }),
           ]),
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
   };
+  started.add(job);
+  void exited.then(() => started.delete(job));
+  return job;
 }

@@ -8,7 +8,7 @@ import { startFakeGlueServer, type FakeGlueServer } from '@coattail/iceberg/test
 import { silentLogger } from '@coattail/runtime';
 import { parseJobConfig, platformTables } from '@coattail/stream-jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJobProcess, taskEnv, type JobProcess } from './job-process.js';
+import { startJobProcess, stopAllJobProcesses, taskEnv, type JobProcess } from './job-process.js';
 
 // Two `coattail job` processes as two ECS tasks of one service: kinesalite (4 shards), dynalite
 // (alerts, leases), s3rver (warehouse, checkpoints); Glue is a fake endpoint on loopback (no Glue
@@ -26,6 +26,7 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
+  await stopAllJobProcesses();
   await Promise.all(workers.map((w) => w.stop()));
   await Promise.all([stack.stop(), glue.close(), rm(dir, { recursive: true, force: true })]);
 });
