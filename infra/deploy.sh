@@ -2,7 +2,7 @@
 # Registers the stream jobs' task definitions and rolls their ECS services to a new image: the
 # seed's submit.sh, for ECS. Needs the AWS CLI, envsubst and these variables:
 #   AWS_ACCOUNT_ID AWS_REGION IMAGE_TAG CLUSTER RAW_BUCKET WAREHOUSE_BUCKET CHECKPOINT_BUCKET
-# Optional: JOBS (default: all three; `producer` deploys the producer), DESIRED_COUNT (tasks per
+# Optional: JOBS (default: all four; `producer` deploys the producer), DESIRED_COUNT (tasks per
 # job, default 1), DRY_RUN=1.
 #
 #   AWS_ACCOUNT_ID=123456789012 AWS_REGION=eu-west-1 IMAGE_TAG=$(git rev-parse --short HEAD) \
@@ -12,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 for v in AWS_ACCOUNT_ID AWS_REGION IMAGE_TAG CLUSTER RAW_BUCKET WAREHOUSE_BUCKET CHECKPOINT_BUCKET; do
   [ -n "${!v:-}" ] || { echo "deploy.sh: $v is not set" >&2; exit 2; }
 done
-jobs="${JOBS:-volume-anomaly whale-detector spread-calculator}"
+jobs="${JOBS:-volume-anomaly whale-detector spread-calculator raw-archiver}"
 count="${DESIRED_COUNT:-1}"
 run() { if [ "${DRY_RUN:-0}" = 1 ]; then echo "+ $*"; else "$@"; fi; }
 vars='${AWS_ACCOUNT_ID} ${AWS_REGION} ${IMAGE_TAG} ${RAW_BUCKET} ${WAREHOUSE_BUCKET} ${CHECKPOINT_BUCKET}'

@@ -4,8 +4,9 @@
 --
 -- Decisions beyond the seed's column lists (kept minimal, documented in batch/README.md):
 --  * timestamps are timestamptz (UTC instants); created_at/updated_at default to now().
---  * monitoring_file is unique on (agency_slug, file_name): the service looks files up by that
---    pair and auto-creates them, which needs a conflict target to stay idempotent.
+--  * monitoring_file is unique on (agency_slug, file_name) when this file creates it; the service
+--    does not rely on it (the shared database's existing table has no such constraint): it
+--    auto-creates files under an advisory lock of the pair.
 --  * run, quality, failed-validation and profile ids are bigserial (one run per file per hour).
 --  * CHECKs pin the ranges the contract implies: run_hour 0..23, score 0..100.
 

@@ -24,6 +24,7 @@ export { rollingZScore, meanStd, type ZScoreOptions } from './volume-anomaly/rol
 export { volumeStats, symbolExchangeKey } from './volume-anomaly/volume-aggregate.js';
 export { whalePipeline, whaleDetector, type WhaleOptions } from './whale/whale-detector.js';
 export { spreadPipeline, vwapByExchange, type SpreadOptions } from './spread/spread-calculator.js';
+export { rawTradeRow } from './raw-archiver/raw-archiver.js';
 export { buildJob, JOB_NAMES, type JobName, type JobIo } from './runner/build-job.js';
 export { runStreamJob, platformTables, type StreamJobDeps } from './runner/run-stream-job.js';
 export { decodeKafkaEnvelope, type KafkaClient } from './runner/kafka-input.js';

@@ -18,7 +18,9 @@ describe('ECS deployment of the stream jobs', () => {
         }[];
       };
       const container = def.containerDefinitions[0]!;
-      expect(container.command).toEqual(['job', name]);
+      // Deployed tasks share the Glue catalog, so they share the shards through leases.
+      expect(container.command).toEqual(['job', name, '--leases']);
+      expect(container.environment).toContainEqual({ name: 'ICEBERG_CATALOG', value: 'glue' });
       expect(container.stopTimeout).toBeGreaterThanOrEqual(60);
       const known = new Set([...Object.keys(jobConfigSchema.shape), ...PLATFORM_VARS]);
       expect(container.environment.map((e) => e.name).filter((n) => !known.has(n))).toEqual([]);

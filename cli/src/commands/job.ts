@@ -12,11 +12,14 @@ import {
   LeaseCoordinator,
   loadTableDefinitions,
 } from '@coattail/connectors';
+import type { JobClient } from '@coattail/runtime';
 import { describeJobConfig, JOB_NAMES, parseJobConfig, runStreamJob, type JobName } from '@coattail/stream-jobs';
+import { installSignalLatch, onStopSignal, stopSignal } from '../signal-latch.js';
 
 interface JobOptions {
   stateDir: string;
-  leases: boolean;
+  /** undefined: on when the catalog is shared (ICEBERG_CATALOG=glue), i.e. when deployed. */
+  leases?: boolean;
   source?: 'kinesis' | 'kafka';
   brokers?: string;
   topic?: string;
@@ -34,9 +37,15 @@ function sourceEnv(options: JobOptions): Record<string, string> {
 }
 
 async function runJob(name: JobName, options: JobOptions): Promise<void> {
+  // First, before anything slow: a SIGTERM during start-up must still end in a clean stop.
+  installSignalLatch();
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  let job: JobClient | undefined;
+  onStopSignal((signal) => {
+    logger.info({ signal, running: job !== undefined }, 'stopping: final checkpoint');
+    void job?.stop();
+  });
   const config = parseJobConfig({ ...process.env, ...sourceEnv(options) });
-
   const endpoints = endpointsFromEnv();
   const clients = {
     kinesis: createKinesisClient(endpoints.kinesis ? { endpoint: endpoints.kinesis } : {}),
@@ -47,10 +56,15 @@ async function runJob(name: JobName, options: JobOptions): Promise<void> {
     config.SOURCE === 'kafka'
       ? { topic: config.KAFKA_TOPIC, brokers: config.KAFKA_BROKERS }
       : { stream: config.STREAM_NAME };
-  logger.info({ job: name, ...input, endpoints }, 'starting stream job');
-  let leases: LeaseCoordinator | undefined;
+  // A shared catalog means several tasks may run this job: they must split the shards, not each read all.
   // Kafka workers share partitions through their consumer group, not through shard leases.
-  if (options.leases && config.SOURCE !== 'kafka') {
+  const useLeases = (options.leases ?? config.ICEBERG_CATALOG === 'glue') && config.SOURCE !== 'kafka';
+  logger.info(
+    { job: name, ...input, catalog: config.ICEBERG_CATALOG, leases: useLeases, endpoints },
+    'starting stream job',
+  );
+  let leases: LeaseCoordinator | undefined;
+  if (useLeases && stopSignal() === undefined) {
     // One lease table per job: the lease key is the shard id, which every job shares.
     const tableName = `coattail-leases-${name}`;
     const [definition] = (await loadTableDefinitions()).filter((d) => d.TableName === 'coattail-leases');
@@ -60,26 +74,26 @@ async function runJob(name: JobName, options: JobOptions): Promise<void> {
       tableName,
       workerId: `${hostname()}-${process.pid}`,
       listShards: kinesisLeaseShards(clients.kinesis, config.STREAM_NAME),
+      failoverTimeMs: config.LEASE_FAILOVER_MS,
       logger,
     });
     await leases.start();
+    logger.info({ table: tableName }, 'leases started');
   }
-  const job = runStreamJob(name, config, {
-    clients,
-    catalogDir: join(options.stateDir, 'catalog'),
-    logger,
-    ...(leases ? { leases } : {}),
-  });
-  // SIGTERM (ECS stopping the task) and Ctrl-C: every task takes a final checkpoint, then we exit 0.
-  const stop = (signal: string): void => {
-    logger.info({ signal }, 'stopping: final checkpoint');
-    void job.stop();
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  const result = await job.done;
+  if (stopSignal() === undefined) {
+    job = runStreamJob(name, config, {
+      clients,
+      catalogDir: join(options.stateDir, 'catalog'),
+      logger,
+      ...(leases ? { leases } : {}),
+    });
+    logger.info({ job: name }, 'stream job running');
+    // SIGTERM (ECS stopping the task) and Ctrl-C: every task takes a final checkpoint, then we exit 0.
+    const result = await job.done;
+    logger.info({ status: result.status, tasks: result.tasks.length }, 'stream job stopped');
+  } else logger.info({ signal: stopSignal() }, 'stopped before reading: nothing to checkpoint');
   await leases?.stop(); // hands the leases over at once instead of after the failover time
-  logger.info({ status: result.status, tasks: result.tasks.length }, 'stream job stopped');
+  for (const client of Object.values(clients)) client.destroy();
 }
 
 /** Commander parser for `--brokers`: a non-empty list of host:port. */
@@ -95,14 +109,15 @@ function brokerList(value: string): string {
 export function registerJob(program: Command): void {
   program
     .command('job')
-    .description('run a stream job (volume-anomaly, whale-detector, spread-calculator) until SIGTERM')
+    .description('run a stream job (volume-anomaly, whale-detector, spread-calculator, raw-archiver) until SIGTERM')
     .addArgument(new Argument('<name>', 'the job').choices(JOB_NAMES))
-    .option('--state-dir <dir>', 'local state of the embedded Iceberg catalog', '.coattail')
+    .option('--state-dir <dir>', 'local state of the embedded Iceberg catalog (ICEBERG_CATALOG=local)', '.coattail')
     .option(
       '--leases',
-      'share the shards with other workers of this job through a DynamoDB lease table (coattail-leases-<job>)',
-      false,
+      'share the shards with other workers of this job through a DynamoDB lease table (coattail-leases-<job>); ' +
+        'the default with ICEBERG_CATALOG=glue',
     )
+    .option('--no-leases', 'read every shard in this process even with a shared catalog')
     .addOption(
       new Option('--source <source>', 'where trades come from (env SOURCE, default kinesis)').choices([
         'kinesis',
@@ -118,7 +133,9 @@ export function registerJob(program: Command): void {
     .addHelpText(
       'after',
       `\nEndpoints: COATTAIL_KINESIS_ENDPOINT, COATTAIL_DYNAMODB_ENDPOINT, COATTAIL_S3_ENDPOINT (unset: real AWS),\n` +
-        `e.g. as printed by \`coattail local-stack\`.\n\nConfiguration (environment variables):\n${describeJobConfig()}\n`,
+        `e.g. as printed by \`coattail local-stack\`.\n` +
+        `Catalog: ICEBERG_CATALOG=local (under --state-dir) or glue (shared; GLUE_ENDPOINT, GLUE_CATALOG_ID override).\n` +
+        `\nConfiguration (environment variables):\n${describeJobConfig()}\n`,
     )
     .action((name: JobName, options: JobOptions) => runJob(name, options));
 }

@@ -16,7 +16,7 @@ async function up(options: UpOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
   console.log(
-    `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector and spread-calculator jobs`,
+    `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector, spread-calculator and raw-archiver jobs`,
   );
   const pipeline = await startPipeline({
     stateDir: options.stateDir,
@@ -67,7 +67,7 @@ export function registerUp(program: Command): void {
   program
     .command('up')
     .description(
-      'run the whole pipeline on the embedded default: local AWS emulators, exchange simulator, producer and the three stream jobs',
+      'run the whole pipeline on the embedded default: local AWS emulators, exchange simulator, producer and the four stream jobs',
     )
     .option(
       '--live',

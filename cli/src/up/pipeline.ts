@@ -159,7 +159,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         alerts[type] = (alerts[type] ?? 0) + 1;
       }
       const counts: Record<string, number> = {};
-      for (const name of ['volume_aggregates', 'alerts', 'whale_trades', 'spreads'] as const) {
+      for (const name of ['raw_trades', 'volume_aggregates', 'alerts', 'whale_trades', 'spreads'] as const) {
         const snapshot = (await (await tables(name)).refresh()).currentSnapshot();
         counts[name] = Number(snapshot?.summary['total-records'] ?? 0);
       }

@@ -3,15 +3,16 @@ import type { Row, TableName } from '@coattail/iceberg';
 import type { QualityMetricsPublisher } from '@coattail/quality';
 import { OutputTag, StreamEnvironment, WatermarkStrategy, type Clock, type Sink, type Source } from '@coattail/runtime';
 import type { AlertBase, JobTrade } from '../model/records.js';
+import { rawTradeRow } from '../raw-archiver/raw-archiver.js';
 import { spreadPipeline } from '../spread/spread-calculator.js';
 import { volumeAnomalyPipeline } from '../volume-anomaly/volume-anomaly-job.js';
 import { whalePipeline } from '../whale/whale-detector.js';
 import type { JobConfig } from './job-config.js';
 import { lateEntry } from './dlq-entries.js';
-import { dlqTag, tradeGate, type Envelope } from './quality-gate.js';
+import { dlqTag, tradeGate, type Envelope, type QualityGate } from './quality-gate.js';
 import { rows } from './table-rows.js';
 
-export const JOB_NAMES = ['volume-anomaly', 'whale-detector', 'spread-calculator'] as const;
+export const JOB_NAMES = ['volume-anomaly', 'whale-detector', 'spread-calculator', 'raw-archiver'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** Where a job reads and writes; production passes Kinesis/DynamoDB/Iceberg/S3, tests pass memory. */
@@ -24,6 +25,8 @@ export interface JobIo {
   dlq: () => Sink<DlqEntry>;
   clock: Clock;
   publisher?: QualityMetricsPublisher;
+  /** Receives the job's quality gate, to flush its last partial interval when the job stops. */
+  onQualityGate?: (gate: QualityGate) => void;
 }
 
 /**
@@ -44,7 +47,13 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
   const strategy = WatermarkStrategy.forBoundedOutOfOrderness<Envelope>(config.OUT_OF_ORDERNESS_MS)
     .withTimestampAssigner(gate.timestamps)
     .withIdleness(config.IDLENESS_MS);
+  io.onQualityGate?.(gate);
   const gated = env.fromSource(io.source, strategy, 'trades').process(gate.process).uid('quality-gate');
+  // Trades a window rejects as late are late records of the quality metrics too.
+  const lateToDlq = (t: JobTrade) => {
+    gate.countLate(t);
+    return lateEntry(t);
+  };
   const dlq = gated.getSideOutput(dlqTag);
   const late = new OutputTag<JobTrade>('late');
   switch (name) {
@@ -59,7 +68,7 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
       job.aggregates.sinkTo(io.table('volume_aggregates', rows.volumeAggregate)).uid('iceberg-volume-aggregates');
       job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
       job.alerts.sinkTo(io.table('alerts', rows.anomaly)).uid('iceberg-alerts');
-      dlq.union(job.late.map(lateEntry)).sinkTo(io.dlq()).uid('dlq');
+      dlq.union(job.late.map(lateToDlq)).sinkTo(io.dlq()).uid('dlq');
       break;
     }
     case 'whale-detector': {
@@ -77,7 +86,14 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
       });
       job.spreads.sinkTo(io.table('spreads', rows.spread)).uid('iceberg-spreads');
       job.alerts.sinkTo(io.alerts()).uid('dynamodb-alerts');
-      dlq.union(job.late.map(lateEntry)).sinkTo(io.dlq()).uid('dlq');
+      dlq.union(job.late.map(lateToDlq)).sinkTo(io.dlq()).uid('dlq');
+      break;
+    }
+    case 'raw-archiver': {
+      // Every gated trade as it is, so raw_trades holds the live feed beside historical loads and
+      // reprocessing and time travel cover what the platform received; one commit per checkpoint.
+      gated.sinkTo(io.table('raw_trades', rawTradeRow)).uid('iceberg-raw-trades');
+      dlq.sinkTo(io.dlq()).uid('dlq');
       break;
     }
   }

@@ -28,6 +28,8 @@ export const jobConfigSchema = z.object({
   CHECKPOINT_INTERVAL_MS: ms.default(30_000),
   /** With leases: how often shards are listed again and ownership re-checked. */
   SPLIT_DISCOVERY_MS: ms.default(5_000),
+  /** With leases: a lease not renewed for this long is taken over by another worker. */
+  LEASE_FAILOVER_MS: ms.default(10_000),
   /** Out-of-orderness bound of the watermarks. */
   OUT_OF_ORDERNESS_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** A shard silent this long stops holding the watermark back. */

@@ -71,19 +71,47 @@ type Verdict =
 export interface TradeGate {
   timestamps: TimestampAssigner<Envelope>;
   process: ProcessFunction<Envelope, JobTrade>;
+  /** A trade a window rejected as late (past its window and allowed lateness): counts in RecordsLate. */
+  countLate(trade: JobTrade): void;
+  /** Publishes the counts of the unfinished interval now (the job is stopping); resolves when sent. */
+  flush(): Promise<void>;
 }
 
 /**
  * Builds the gate: records that are not JSON objects, that fail an ERROR check, or whose
  * `event_time` is not a number go to the DLQ side output with the rules they failed; WARN
- * failures are counted and the record passes. Counts are published as the seed's metrics at
- * most once per interval.
+ * failures are counted and the record passes. Counts are published as the quality metrics once
+ * per interval: when a record arrives after the interval, by a timer when the stream has gone
+ * quiet, and on {@link TradeGate.flush} when the job stops, so the last partial interval is never
+ * lost. RecordsLate counts timeliness warnings and trades the windows reject as late, each trade once.
  */
 export function tradeGate(options: QualityGateOptions): TradeGate {
   const checker = new DataQualityChecker<RawTradeRecord>(options.clock).addSuite(tradeCheckSuite(options));
   const interval = options.publishIntervalMs ?? 60_000;
+  const publisher = options.publisher;
   let counts = fresh();
+  // Trades counted late in this interval, so a trade both warned about and rejected by a window counts once.
+  let lateIds = new Set<string>();
   let lastPublish = options.clock.now();
+  let timer: NodeJS.Timeout | undefined;
+  let sending: Promise<void> = Promise.resolve();
+  const publishNow = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    lastPublish = options.clock.now();
+    if (publisher === undefined || (counts.RecordsProcessed === 0 && counts.RecordsLate === 0)) return;
+    const m = counts;
+    m.QualityScore = m.RecordsProcessed === 0 ? 100 : (m.RecordsPassed / m.RecordsProcessed) * 100;
+    counts = fresh();
+    lateIds = new Set();
+    sending = sending.then(() => publisher.publish(options.job, m).catch(() => undefined));
+  };
+  // A quiet stream calls processElement no more: the timer publishes what the last records left.
+  const armTimer = (): void => {
+    if (publisher === undefined || timer !== undefined) return;
+    timer = setTimeout(publishNow, interval);
+    timer.unref();
+  };
   // Filled by `timestamps`, taken by `process`: the checks run once per record.
   const verdicts = new WeakMap<Envelope, Verdict>();
   const judge = (e: Envelope): Verdict => {
@@ -116,7 +144,11 @@ export function tradeGate(options: QualityGateOptions): TradeGate {
         counts.RecordsProcessed++;
         for (const w of verdict.warnings) {
           counts.failuresByCheck[w] = (counts.failuresByCheck[w] ?? 0) + 1;
-          if (w.startsWith('timeliness')) counts.RecordsLate++;
+          if (w.startsWith('timeliness')) {
+            counts.RecordsLate++;
+            const id = (e.value as { event_id?: unknown }).event_id;
+            if (typeof id === 'string') lateIds.add(id);
+          }
         }
         if (verdict.pass) {
           counts.RecordsPassed++;
@@ -127,18 +159,25 @@ export function tradeGate(options: QualityGateOptions): TradeGate {
           for (const f of verdict.rules) counts.failuresByCheck[f] = (counts.failuresByCheck[f] ?? 0) + 1;
           ctx.output(dlqTag, rejectedEntry(e, verdict.reason, verdict.rules, verdict.detail));
         }
-        const now = options.clock.now();
-        if (options.publisher !== undefined && now - lastPublish >= interval) {
-          const m = counts;
-          m.QualityScore = m.RecordsProcessed === 0 ? 100 : (m.RecordsPassed / m.RecordsProcessed) * 100;
-          counts = fresh();
-          lastPublish = now;
-          void options.publisher.publish(options.job, m).catch(() => undefined);
-        }
+        if (options.clock.now() - lastPublish >= interval) publishNow();
+        else armTimer();
       },
+    },
+    countLate: (trade) => {
+      if (lateIds.has(trade.event_id)) return;
+      lateIds.add(trade.event_id);
+      counts.RecordsLate++;
+      armTimer();
+    },
+    flush: async () => {
+      publishNow();
+      await sending;
     },
   };
 }
+
+/** The gate as the job runner sees it (to flush its metrics when the job stops). */
+export type QualityGate = TradeGate;
 
 /** The gate's routing half alone, for a source whose timestamps are assigned elsewhere. */
 export function qualityGate(options: QualityGateOptions): ProcessFunction<Envelope, JobTrade> {

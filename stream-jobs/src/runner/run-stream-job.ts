@@ -19,7 +19,7 @@ import { IcebergSink } from '../sinks/iceberg-sink.js';
 import { buildJob, type JobName } from './build-job.js';
 import type { JobConfig } from './job-config.js';
 import { kafkaJobInput, type KafkaClient } from './kafka-input.js';
-import { decodeEnvelope } from './quality-gate.js';
+import { decodeEnvelope, type QualityGate } from './quality-gate.js';
 import { ALERT_TTL_MS, alertItem } from './table-rows.js';
 
 export interface StreamJobDeps {
@@ -85,7 +85,11 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
   if (config.SOURCE === 'kafka' && deps.leases)
     log.warn({}, 'SOURCE=kafka: partitions are shared by the consumer group, the shard leases are not used');
   const kafka = config.SOURCE === 'kafka' ? kafkaJobInput(name, config, log, deps.kafka) : undefined;
+  let gate: QualityGate | undefined;
   const env = buildJob(name, config, {
+    onQualityGate: (g) => {
+      gate = g;
+    },
     source:
       kafka?.source ??
       new KinesisSource({
@@ -143,6 +147,10 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
         const tasks = [...job.tasks().values()].map((t) => ({ id: t.id, status: t.status, watermark: t.watermark }));
         return { jobId: job.jobId, status: 'STOPPED', tasks };
       })
+      .then(async (result) => {
+        await gate?.flush();
+        return result;
+      })
       .finally(() =>
         kafka.source.close().catch((error: unknown) => log.warn({ err: error }, 'leaving the consumer group failed')),
       );
@@ -153,7 +161,7 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     };
     return { jobId: job.jobId, done, stop, tasks: () => job.tasks() };
   }
-  return env.executeAsync({
+  const client = env.executeAsync({
     jobId: name,
     checkpointStore: deps.leases ? new FencedCheckpointStore(checkpoints, deps.leases) : checkpoints,
     ...(deps.leases
@@ -166,6 +174,20 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     logger: log,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
+  // However the job ends (SIGTERM, failure, end of input), the gate's last partial interval is published.
+  const done = client.done.then(async (result) => {
+    await gate?.flush();
+    return result;
+  });
+  return {
+    jobId: client.jobId,
+    done,
+    stop: async () => {
+      await client.stop();
+      return done;
+    },
+    tasks: () => client.tasks(),
+  };
 }
 
 /** True when `error` (or one of its causes) is the Kafka fence refusing a partition this worker no longer holds. */

@@ -51,7 +51,9 @@ const FILE_SELECT = `
   SELECT f.id, f.agency_slug, f.file_name, f.schema_definition_id, d.definition, f.latest_data_quality_score
   FROM reporting.monitoring_file f
   LEFT JOIN reporting.monitoring_file_schema_definition d ON d.id = f.schema_definition_id
-  WHERE f.agency_slug = $1 AND f.file_name = $2`;
+  WHERE f.agency_slug = $1 AND f.file_name = $2
+  ORDER BY f.id
+  LIMIT 1`;
 
 function toFile(row: unknown): MonitoringFileRow {
   const r = fileRow.parse(row);
@@ -88,19 +90,33 @@ export class ReportingRepository {
     return rows[0] === undefined ? undefined : toFile(rows[0]);
   }
 
-  /** Finds or creates (without a schema definition) the monitoring file; safe under concurrency. */
+  /**
+   * Finds or creates (without a schema definition) the monitoring file; safe under concurrency.
+   * The shared database's `monitoring_file` has no UNIQUE (agency_slug, file_name) to conflict on,
+   * so creators of one file serialize on a transaction-scoped advisory lock of the pair and look
+   * again under it: the first creates the row, the others find it.
+   */
   async ensureMonitoringFile(
     agencySlug: string,
     fileName: string,
   ): Promise<{ file: MonitoringFileRow; created: boolean }> {
-    const inserted = await this.db.query(
-      `INSERT INTO reporting.monitoring_file (agency_slug, file_name) VALUES ($1, $2)
-       ON CONFLICT (agency_slug, file_name) DO NOTHING RETURNING id`,
-      [agencySlug, fileName],
-    );
-    const file = await this.findMonitoringFile(agencySlug, fileName);
-    if (file === undefined) throw new Error(`monitoring_file (${agencySlug}, ${fileName}) vanished after insert`);
-    return { file, created: inserted.rows.length > 0 };
+    const existing = await this.findMonitoringFile(agencySlug, fileName);
+    if (existing !== undefined) return { file: existing, created: false };
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('coattail.dq.file'), hashtext($1))`, [
+        JSON.stringify([agencySlug, fileName]),
+      ]);
+      const found = await tx.query(FILE_SELECT, [agencySlug, fileName]);
+      if (found.rows[0] !== undefined) return { file: toFile(found.rows[0]), created: false };
+      await tx.query(`INSERT INTO reporting.monitoring_file (agency_slug, file_name) VALUES ($1, $2)`, [
+        agencySlug,
+        fileName,
+      ]);
+      const inserted = await tx.query(FILE_SELECT, [agencySlug, fileName]);
+      if (inserted.rows[0] === undefined)
+        throw new Error(`monitoring_file (${agencySlug}, ${fileName}) vanished after insert`);
+      return { file: toFile(inserted.rows[0]), created: true };
+    });
   }
 
   /**
