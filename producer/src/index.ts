@@ -58,7 +58,9 @@ export {
   ExchangeConnection,
   type ExchangeConnectionOptions,
   type ConnectionStatus,
+  type ExchangeHealth,
 } from './exchanges/exchange-connection.js';
+export { readUpgradeRefusal, type UpgradeRefusal } from './exchanges/upgrade-refusal.js';
 export { RecentIds } from './resilience/recent-ids.js';
 export { GapDetector, type GapObservation } from './resilience/gap-detector.js';
 

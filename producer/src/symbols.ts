@@ -19,6 +19,7 @@ export class SymbolMap {
   readonly #binance = new Map<string, string>();
   readonly #toCoinbase = new Map<string, string>();
   readonly #fromCoinbase = new Map<string, string>();
+  readonly #collisions: string[] = [];
 
   constructor(symbols: readonly string[], coinbaseProducts: Readonly<Record<string, string>> = {}) {
     for (const s of symbols) canonicalSymbolSchema.parse(s);
@@ -27,8 +28,22 @@ export class SymbolMap {
       this.#binance.set(binanceSymbol(s), s);
       const product = coinbaseProducts[s] ?? defaultCoinbaseProduct(s);
       this.#toCoinbase.set(s, product);
-      this.#fromCoinbase.set(product, s);
+      const taken = this.#fromCoinbase.get(product);
+      if (taken === undefined) this.#fromCoinbase.set(product, s);
+      else if (taken !== s)
+        this.#collisions.push(
+          `${taken} and ${s} both read Coinbase product ${product}; list only one of them for Coinbase (COINBASE_SYMBOLS) or map the other elsewhere (COINBASE_PRODUCT_MAP=${s}=...)`,
+        );
     }
+  }
+
+  /**
+   * Canonical symbols that would read the same Coinbase product (`BTC-USDT` reads `BTC-USD` by
+   * default, so `BTC-USDT` plus `BTC-USD` collide). Empty when every symbol has its own product;
+   * the Coinbase adapter refuses to start otherwise, rather than merge two markets into one.
+   */
+  coinbaseCollisions(): readonly string[] {
+    return this.#collisions;
   }
 
   /** The Binance stream name of a canonical symbol: `btcusdt`. */
@@ -62,7 +77,7 @@ export class SymbolMap {
 
   /** Every Coinbase product to subscribe to. */
   coinbaseProducts(): string[] {
-    return this.symbols.map((s) => this.coinbaseProduct(s));
+    return [...new Set(this.symbols.map((s) => this.coinbaseProduct(s)))];
   }
 }
 

@@ -27,6 +27,10 @@ export interface ExchangeSimulatorOptions extends MarketOptions {
   heartbeatMs?: number;
   /** Trades per symbol resent to every new session (duplicates after a reconnect). @default 0 */
   replayOnConnect?: number;
+  /** Canonical symbols Coinbase does not list: subscribing to their product is an error. @default [] */
+  coinbaseUnlisted?: string[];
+  /** Coinbase closes the socket after answering a subscribe with an error. @default false */
+  coinbaseCloseOnError?: boolean;
 }
 
 interface Session {
@@ -58,6 +62,11 @@ export interface SimulatorFaults {
   duplicate(exchange: Exchange, n: number): void;
   /** Sends recorded frames (e.g. lines of a JSONL capture) as they are. */
   replay(exchange: Exchange, frames: readonly string[]): void;
+  /**
+   * Answers the next `count` upgrades of the exchange with HTTP `status` instead of a WebSocket
+   * (451 geo-blocking, 429 or 418 rate limiting), with `Retry-After` when given.
+   */
+  refuseUpgrades(exchange: Exchange, status: number, options?: { count?: number; retryAfterSec?: number }): void;
 }
 
 /** A running simulator. */
@@ -103,7 +112,14 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   const sessions = new Set<Session>();
   const history = { binance: new Map<string, SimTrade[]>(), coinbase: new Map<string, SimTrade[]>() };
   const generated: Record<Exchange, number> = { binance: 0, coinbase: 0 };
-  const byProduct = new Map(market.symbols.map((s) => [map.coinbaseProduct(s), s]));
+  const unlisted = new Set(options.coinbaseUnlisted ?? []);
+  const byProduct = new Map(
+    market.symbols.filter((s) => !unlisted.has(s)).map((s) => [map.coinbaseProduct(s), s] as const),
+  );
+  const refusals: Record<Exchange, { status: number; count: number; retryAfterSec?: number } | undefined> = {
+    binance: undefined,
+    coinbase: undefined,
+  };
 
   const frame = (t: SimTrade, type: 'match' | 'last_match' = 'match'): string =>
     t.exchange === 'binance'
@@ -126,6 +142,13 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
       url.pathname === '/binance/stream' ? 'binance' : url.pathname === '/coinbase' ? 'coinbase' : undefined;
     if (exchange === undefined) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    const refusal = refusals[exchange];
+    if (refusal !== undefined && refusal.count > 0) {
+      refusal.count--;
+      const retryAfter = refusal.retryAfterSec === undefined ? '' : `Retry-After: ${refusal.retryAfterSec}\r\n`;
+      socket.end(`HTTP/1.1 ${refusal.status} Refused\r\n${retryAfter}Content-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -206,11 +229,14 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     if (channels.length === 0)
       return send(s, '{"type":"error","message":"Failed to subscribe","reason":"No channels provided"}');
     const bad = products.find((p) => !byProduct.has(p));
-    if (bad !== undefined)
-      return send(
+    if (bad !== undefined) {
+      send(
         s,
         JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: `${bad} is not a valid product` }),
       );
+      if (options.coinbaseCloseOnError) s.ws.close(1000, 'subscription failed');
+      return;
+    }
     const symbols = products.map((p) => byProduct.get(p)!);
     if (channels.includes('heartbeat')) for (const sym of symbols) s.heartbeats.add(sym);
     send(
@@ -310,6 +336,13 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     gap: (exchange, symbol, n) => market.skipIds(exchange, symbol, n),
     duplicate: (exchange, n) => of(exchange).forEach((s) => replayTo(s, n)),
     replay: (exchange, frames) => of(exchange).forEach((s) => frames.forEach((f) => send(s, f))),
+    refuseUpgrades: (exchange, status, o = {}) => {
+      refusals[exchange] = {
+        status,
+        count: o.count ?? Number.POSITIVE_INFINITY,
+        ...(o.retryAfterSec !== undefined ? { retryAfterSec: o.retryAfterSec } : {}),
+      };
+    },
   };
 
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
