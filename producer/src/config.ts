@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { BINANCE_WS_URL } from './exchanges/binance.js';
 import { COINBASE_WS_URL } from './exchanges/coinbase.js';
+import {
+  COINBASE_PROTOCOLS,
+  resolveCoinbaseProtocol,
+  type CoinbaseProtocolName,
+} from './exchanges/coinbase-endpoint.js';
 import { ProducerConfigError } from './errors.js';
 import { EXCHANGES, canonicalSymbolSchema, type Exchange } from './models.js';
 import { parseProductMap, SymbolMap } from './symbols.js';
@@ -60,6 +65,11 @@ const envSchema = z
     AWS_ENDPOINT_URL: z.url().optional(),
     BINANCE_WS_URL: wsUrl(BINANCE_WS_URL),
     COINBASE_WS_URL: wsUrl(COINBASE_WS_URL),
+    /**
+     * `exchange` or `advanced-trade`; unset means what the URL's host speaks (Coinbase's own
+     * hosts) or `exchange` (the simulator, proxies). A contradiction is a startup error.
+     */
+    COINBASE_PROTOCOL: z.enum(COINBASE_PROTOCOLS).optional(),
     /** KPL aggregation of records per symbol. @default true */
     KINESIS_AGGREGATION: bool(true),
     /** @default 5000 */
@@ -99,6 +109,8 @@ const envSchema = z
     }
     if (env.RECONNECT_BASE_MS > env.RECONNECT_MAX_MS)
       ctx.addIssue({ code: 'custom', path: ['RECONNECT_BASE_MS'], message: 'must not exceed RECONNECT_MAX_MS' });
+    const coinbase = resolveCoinbaseProtocol(env.COINBASE_WS_URL, env.COINBASE_PROTOCOL);
+    if (!coinbase.ok) ctx.addIssue({ code: 'custom', path: ['COINBASE_WS_URL'], message: coinbase.problem });
     const products = parseProductMap(env.COINBASE_PRODUCT_MAP);
     for (const problem of products.problems)
       ctx.addIssue({ code: 'custom', path: ['COINBASE_PRODUCT_MAP'], message: problem });
@@ -130,6 +142,8 @@ export interface ProducerConfig {
   kinesisEndpoint: string | undefined;
   binanceUrl: string;
   coinbaseUrl: string;
+  /** The protocol `coinbaseUrl` speaks (resolved from `COINBASE_PROTOCOL` and the URL). */
+  coinbaseProtocol: CoinbaseProtocolName;
   aggregation: boolean;
   publishBatchMax: number;
   publishLingerMs: number;
@@ -173,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ProducerConfig {
     kinesisEndpoint: e.COATTAIL_KINESIS_ENDPOINT ?? e.AWS_ENDPOINT_URL,
     binanceUrl: e.BINANCE_WS_URL,
     coinbaseUrl: e.COINBASE_WS_URL,
+    coinbaseProtocol: resolved(resolveCoinbaseProtocol(e.COINBASE_WS_URL, e.COINBASE_PROTOCOL)),
     aggregation: e.KINESIS_AGGREGATION,
     publishBatchMax: e.PUBLISH_BATCH_MAX,
     publishLingerMs: e.PUBLISH_LINGER_MS,
@@ -188,4 +203,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ProducerConfig {
     emfIntervalMs: e.EMF_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** The protocol of a resolution the schema already accepted. */
+function resolved(r: ReturnType<typeof resolveCoinbaseProtocol>): CoinbaseProtocolName {
+  if (!r.ok) throw new ProducerConfigError([`COINBASE_WS_URL: ${r.problem}`]);
+  return r.protocol;
 }

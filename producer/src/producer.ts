@@ -4,7 +4,7 @@ import type { ExchangeProtocol } from './exchanges/protocol.js';
 import type { Exchange } from './models.js';
 import { ShutdownTimeoutError } from './errors.js';
 import { binanceProtocol } from './exchanges/binance.js';
-import { coinbaseProtocol } from './exchanges/coinbase.js';
+import { coinbaseProtocolFor } from './exchanges/coinbase-endpoint.js';
 import { ExchangeConnection, type ExchangeHealth } from './exchanges/exchange-connection.js';
 import { Publisher } from './publish/publisher.js';
 import type { TradeSink } from './publish/trade-sink.js';
@@ -29,7 +29,12 @@ export type ProducerSettings = Pick<
   | 'staleAfterMs'
   | 'dedupIdsPerSymbol'
 > &
-  Partial<Pick<ProducerConfig, 'binanceSymbols' | 'coinbaseSymbols' | 'silentAfterMs' | 'refusalBackoffMs'>>;
+  Partial<
+    Pick<
+      ProducerConfig,
+      'binanceSymbols' | 'coinbaseSymbols' | 'coinbaseProtocol' | 'silentAfterMs' | 'refusalBackoffMs'
+    >
+  >;
 
 /** What a stopped producer reports. */
 export interface ShutdownSummary {
@@ -93,7 +98,11 @@ export class Producer {
     const protocolOf = (exchange: Exchange): ExchangeProtocol =>
       exchange === 'binance'
         ? binanceProtocol(new SymbolMap(s.binanceSymbols ?? s.symbols, s.coinbaseProducts), s.binanceUrl)
-        : coinbaseProtocol(new SymbolMap(s.coinbaseSymbols ?? s.symbols, s.coinbaseProducts), s.coinbaseUrl);
+        : coinbaseProtocolFor(
+            new SymbolMap(s.coinbaseSymbols ?? s.symbols, s.coinbaseProducts),
+            s.coinbaseUrl,
+            s.coinbaseProtocol,
+          );
     this.#connections = s.exchanges.map(
       (exchange) =>
         new ExchangeConnection({

@@ -124,6 +124,7 @@ export class ExchangeConnection {
     let refusalDelayMs: number | undefined;
     ws.on('open', () => {
       if (this.#status === 'STOPPED') return;
+      this.#p.newConnection?.();
       for (const m of this.#p.subscribeMessages()) {
         ws.send(m);
         this.#c.subscribes.inc();
@@ -220,9 +221,8 @@ export class ExchangeConnection {
   }
 
   /** The exchange delivered what we subscribed to: the connection works, back-off starts over. */
-  #delivered(): void {
-    this.#attempt = 0;
-    this.#health.data();
+  #delivered(kind: 'trade' | 'heartbeat'): void {
+    if (this.#health.data(kind)) this.#attempt = 0;
   }
 
   #checkStale(): void {
@@ -240,31 +240,45 @@ export class ExchangeConnection {
   }
 
   #handle(text: string): void {
-    const msg: ParsedMessage = this.#p.parse(text, Date.now());
+    const parsed = this.#p.parse(text, Date.now());
+    if (Array.isArray(parsed)) for (const msg of parsed as readonly ParsedMessage[]) this.#handleOne(msg, text);
+    else this.#handleOne(parsed as ParsedMessage, text);
+  }
+
+  #handleOne(msg: ParsedMessage, text: string): void {
     switch (msg.kind) {
       case 'trade': {
         const t = msg.trade;
         this.#c.received.inc();
-        this.#delivered();
+        this.#delivered('trade');
         if (!this.#recent.add(t.symbol, t.trade_id)) {
           this.#c.duplicates.inc();
           return;
         }
         const gap = this.#gaps.observe(t.symbol, t.trade_id);
         if (gap.kind === 'gap') this.#gap(t.symbol, gap.missing, gap.after);
-        else if (gap.kind === 'out-of-order') this.#c.outOfOrder.inc();
+        else if (gap.kind === 'filled') {
+          // Counted missing earlier, here after all: the count of missing trades goes back down.
+          this.#c.missing.inc(-1);
+          this.#c.recovered.inc();
+        } else if (gap.kind === 'out-of-order') this.#c.outOfOrder.inc();
         this.#onTrade(t);
         return;
       }
+      case 'lost':
+        this.#c.lost.inc(msg.messages);
+        this.#log.warn({ messages: msg.messages }, 'the exchange numbered messages we never received');
+        return;
       case 'ack':
         this.#c.acks.inc();
         this.#log.info({ detail: msg.detail }, 'subscription acknowledged');
         return;
       case 'heartbeat': {
         this.#c.heartbeats.inc();
-        this.#delivered();
-        const missed = msg.lastTradeId === undefined ? 0 : this.#gaps.heartbeat(msg.symbol, msg.lastTradeId);
-        if (missed > 0) this.#gap(msg.symbol, missed, msg.lastTradeId! - missed);
+        this.#delivered('heartbeat');
+        if (msg.symbol === undefined || msg.lastTradeId === undefined) return;
+        const missed = this.#gaps.heartbeat(msg.symbol, msg.lastTradeId);
+        if (missed > 0) this.#gap(msg.symbol, missed, msg.lastTradeId - missed);
         return;
       }
       case 'error':

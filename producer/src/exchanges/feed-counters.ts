@@ -18,6 +18,7 @@ const NAMES = {
   handovers: 'connectionHandovers',
   subscribes: 'subscribesSent',
   refusals: 'upgradeRefusals',
+  lost: 'messagesLost',
 } as const;
 
 /** Counters of one feed, tagged with its exchange. */

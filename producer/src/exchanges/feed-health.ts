@@ -45,11 +45,18 @@ export class FeedHealth {
     this.#startedAt = this.#now();
   }
 
-  /** A trade or a heartbeat of a subscribed product arrived. */
-  data(): void {
+  /**
+   * A trade or a heartbeat of a subscribed product arrived. A trade always proves the feed; a
+   * heartbeat does not once an error frame came after the last trade (Advanced Trade's
+   * heartbeats are per connection and keep coming when the trades subscription was refused).
+   * Returns whether it counted.
+   */
+  data(kind: 'trade' | 'heartbeat'): boolean {
+    if (kind === 'heartbeat' && this.#lastError !== undefined) return false;
     this.#lastDataAt = this.#now();
     this.#lastError = undefined;
     this.#unavailable = undefined;
+    return true;
   }
 
   /** The exchange sent an error frame or refused the connection. */
