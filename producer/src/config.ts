@@ -64,6 +64,11 @@ const envSchema = z
     COATTAIL_KINESIS_ENDPOINT: z.url().optional(),
     AWS_ENDPOINT_URL: z.url().optional(),
     BINANCE_WS_URL: wsUrl(BINANCE_WS_URL),
+    /**
+     * Binance REST base URL whose `/api/v3/exchangeInfo` is read at start-up, so symbols split as
+     * Binance defines them (`https://api.binance.com`); unset means no request is made.
+     */
+    BINANCE_EXCHANGE_INFO_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     COINBASE_WS_URL: wsUrl(COINBASE_WS_URL),
     /**
      * `exchange` or `advanced-trade`; unset means what the URL's host speaks (Coinbase's own
@@ -141,6 +146,7 @@ export interface ProducerConfig {
   region: string;
   kinesisEndpoint: string | undefined;
   binanceUrl: string;
+  binanceExchangeInfoUrl: string | undefined;
   coinbaseUrl: string;
   /** The protocol `coinbaseUrl` speaks (resolved from `COINBASE_PROTOCOL` and the URL). */
   coinbaseProtocol: CoinbaseProtocolName;
@@ -186,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ProducerConfig {
     region: e.AWS_REGION,
     kinesisEndpoint: e.COATTAIL_KINESIS_ENDPOINT ?? e.AWS_ENDPOINT_URL,
     binanceUrl: e.BINANCE_WS_URL,
+    binanceExchangeInfoUrl: e.BINANCE_EXCHANGE_INFO_URL,
     coinbaseUrl: e.COINBASE_WS_URL,
     coinbaseProtocol: resolved(resolveCoinbaseProtocol(e.COINBASE_WS_URL, e.COINBASE_PROTOCOL)),
     aggregation: e.KINESIS_AGGREGATION,

@@ -36,6 +36,13 @@ export {
   type DecimalResult,
 } from './decimal.js';
 export { SymbolMap, parseProductMap } from './symbols.js';
+export {
+  splitBinanceSymbol,
+  parseBinanceExchangeInfo,
+  fetchBinanceExchangeInfo,
+  BINANCE_QUOTE_ASSETS,
+  type BinanceSymbolInfo,
+} from './binance-symbols.js';
 export { loadConfig, PRODUCER_ENV_VARS, type ProducerConfig } from './config.js';
 export {
   ProducerError,
@@ -54,6 +61,17 @@ export {
   BINANCE_MAX_STREAMS,
 } from './exchanges/binance.js';
 export { coinbaseProtocol, parseCoinbaseMessage, COINBASE_WS_URL } from './exchanges/coinbase.js';
+export {
+  coinbaseAdvancedProtocol,
+  AdvancedTradeParser,
+  COINBASE_ADVANCED_WS_URL,
+} from './exchanges/coinbase-advanced.js';
+export {
+  coinbaseProtocolFor,
+  resolveCoinbaseProtocol,
+  COINBASE_PROTOCOLS,
+  type CoinbaseProtocolName,
+} from './exchanges/coinbase-endpoint.js';
 export {
   ExchangeConnection,
   type ExchangeConnectionOptions,

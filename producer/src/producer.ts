@@ -1,4 +1,5 @@
 import { noopMetrics, silentLogger, type Logger, type Metrics } from '@coattail/runtime';
+import type { BinanceSymbolInfo } from './binance-symbols.js';
 import type { ProducerConfig } from './config.js';
 import type { ExchangeProtocol } from './exchanges/protocol.js';
 import type { Exchange } from './models.js';
@@ -28,8 +29,10 @@ export type ProducerSettings = Pick<
   | 'reconnectMaxMs'
   | 'staleAfterMs'
   | 'dedupIdsPerSymbol'
-> &
-  Partial<
+> & {
+  /** Binance's own base/quote per symbol (`exchangeInfo`), when fetched. */
+  binanceSymbolInfo?: readonly BinanceSymbolInfo[];
+} & Partial<
     Pick<
       ProducerConfig,
       'binanceSymbols' | 'coinbaseSymbols' | 'coinbaseProtocol' | 'silentAfterMs' | 'refusalBackoffMs'
@@ -97,7 +100,10 @@ export class Producer {
     // Each exchange reads its own list: a symbol one exchange does not list must not silence the other.
     const protocolOf = (exchange: Exchange): ExchangeProtocol =>
       exchange === 'binance'
-        ? binanceProtocol(new SymbolMap(s.binanceSymbols ?? s.symbols, s.coinbaseProducts), s.binanceUrl)
+        ? binanceProtocol(
+            new SymbolMap(s.binanceSymbols ?? s.symbols, s.coinbaseProducts, s.binanceSymbolInfo),
+            s.binanceUrl,
+          )
         : coinbaseProtocolFor(
             new SymbolMap(s.coinbaseSymbols ?? s.symbols, s.coinbaseProducts),
             s.coinbaseUrl,

@@ -1,7 +1,5 @@
+import { splitBinanceSymbol, type BinanceSymbolInfo } from './binance-symbols.js';
 import { canonicalSymbolSchema } from './models.js';
-
-/** Quote assets tried, longest first, when splitting a Binance symbol we were not told about. */
-const KNOWN_QUOTES = ['FDUSD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'USD', 'EUR', 'GBP', 'TRY', 'BRL', 'BTC', 'ETH', 'BNB'];
 
 /**
  * Maps between canonical symbols (`BTC-USDT`), Binance symbols (`BTCUSDT`, streams in lower case)
@@ -21,10 +19,26 @@ export class SymbolMap {
   readonly #fromCoinbase = new Map<string, string>();
   readonly #collisions: string[] = [];
 
-  constructor(symbols: readonly string[], coinbaseProducts: Readonly<Record<string, string>> = {}) {
+  readonly #binanceInfo = new Map<string, string>();
+  readonly #assets = new Set<string>();
+
+  /**
+   * @param binanceInfo Binance's own base/quote of its symbols (`exchangeInfo`): when given, a
+   *   symbol outside the configuration splits exactly as the exchange defines it.
+   */
+  constructor(
+    symbols: readonly string[],
+    coinbaseProducts: Readonly<Record<string, string>> = {},
+    binanceInfo: readonly BinanceSymbolInfo[] = [],
+  ) {
     for (const s of symbols) canonicalSymbolSchema.parse(s);
     this.symbols = [...symbols];
+    for (const i of binanceInfo) {
+      this.#binanceInfo.set(i.symbol.toUpperCase(), `${i.baseAsset.toUpperCase()}-${i.quoteAsset.toUpperCase()}`);
+      this.#assets.add(i.baseAsset.toUpperCase()).add(i.quoteAsset.toUpperCase());
+    }
     for (const s of symbols) {
+      for (const asset of s.split('-')) this.#assets.add(asset);
       this.#binance.set(binanceSymbol(s), s);
       const product = coinbaseProducts[s] ?? defaultCoinbaseProduct(s);
       this.#toCoinbase.set(s, product);
@@ -51,13 +65,16 @@ export class SymbolMap {
     return binanceSymbol(symbol).toLowerCase();
   }
 
-  /** Canonical symbol of a Binance symbol (`BTCUSDT` → `BTC-USDT`), or undefined if unknown. */
+  /**
+   * Canonical symbol of a Binance symbol (`BTCUSDT` → `BTC-USDT`): the configured symbol, else
+   * Binance's own `exchangeInfo` split, else {@link splitBinanceSymbol}; undefined if none fits.
+   */
   fromBinance(symbol: string): string | undefined {
-    const known = this.#binance.get(symbol.toUpperCase());
-    if (known !== undefined) return known;
     const upper = symbol.toUpperCase();
-    const quote = KNOWN_QUOTES.find((q) => upper.endsWith(q) && upper.length > q.length + 1);
-    return quote === undefined ? undefined : `${upper.slice(0, -quote.length)}-${quote}`;
+    const known = this.#binance.get(upper) ?? this.#binanceInfo.get(upper);
+    if (known !== undefined) return known;
+    const split = splitBinanceSymbol(upper, this.#assets);
+    return split !== undefined && canonicalSymbolSchema.safeParse(split).success ? split : undefined;
   }
 
   /** The Coinbase product a canonical symbol reads. */

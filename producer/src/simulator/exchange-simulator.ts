@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { BinanceSymbolInfo } from '../binance-symbols.js';
 import type { Exchange } from '../models.js';
 import { SymbolMap } from '../symbols.js';
 import { AdvancedTradeSession } from './advanced-trade-session.js';
@@ -33,6 +34,8 @@ export interface ExchangeSimulatorOptions extends MarketOptions {
   coinbaseUnlisted?: string[];
   /** Coinbase closes the socket after answering a subscribe with an error. @default false */
   coinbaseCloseOnError?: boolean;
+  /** Extra symbols of Binance's `exchangeInfo` (served at `<binanceRestUrl>/api/v3/exchangeInfo`). */
+  binanceSymbolInfo?: BinanceSymbolInfo[];
 }
 
 /** Scripted faults, applied to every open session of the exchange named. */
@@ -64,6 +67,8 @@ export interface SimulatorFaults {
 export interface ExchangeSimulator {
   /** Base URL for the Binance adapter (it appends `/stream?streams=...`). */
   readonly binanceUrl: string;
+  /** Base URL of Binance's REST metadata (`/api/v3/exchangeInfo`). */
+  readonly binanceRestUrl: string;
   /** URL for the Coinbase adapter (the Exchange feed's protocol). */
   readonly coinbaseUrl: string;
   /** URL for the Coinbase adapter speaking Advanced Trade (`market_trades`, `heartbeats`). */
@@ -133,7 +138,21 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   };
 
   const wss = new WebSocketServer({ noServer: true, autoPong: false });
-  const server = createServer((_req, res) => res.writeHead(404).end());
+  // Binance's symbol metadata, as `GET /api/v3/exchangeInfo` answers it (only the fields read).
+  const exchangeInfo = JSON.stringify({
+    symbols: [
+      ...market.symbols.map((s) => {
+        const [baseAsset, quoteAsset] = s.split('-');
+        return { symbol: `${baseAsset}${quoteAsset}`, baseAsset, quoteAsset, status: 'TRADING' };
+      }),
+      ...(options.binanceSymbolInfo ?? []).map((i) => ({ ...i, status: 'TRADING' })),
+    ],
+  });
+  const server = createServer((req, res) => {
+    if (req.url === '/binance/api/v3/exchangeInfo')
+      res.writeHead(200, { 'content-type': 'application/json' }).end(exchangeInfo);
+    else res.writeHead(404).end();
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const advanced = url.pathname === '/coinbase-advanced';
@@ -314,6 +333,7 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   const base = `ws://${address}:${port}`;
   return {
     binanceUrl: `${base}/binance`,
+    binanceRestUrl: `http://${address}:${port}/binance`,
     coinbaseUrl: `${base}/coinbase`,
     coinbaseAdvancedUrl: `${base}/coinbase-advanced`,
     market,
