@@ -93,6 +93,8 @@ const envSchema = z
     EXCHANGE_SILENT_AFTER_MS: int(60_000, 100, 3_600_000),
     /** Wait after an HTTP refusal of the upgrade (451/429/418) without Retry-After. @default 300000 */
     UPGRADE_REFUSAL_BACKOFF_MS: int(300_000, 1, 3_600_000),
+    /** Longer Binance URLs are not used: the streams go in SUBSCRIBE messages instead. @default 4000 */
+    BINANCE_MAX_URL_LENGTH: int(4_000, 100, 16_000),
     /** @default 10000 */
     DEDUP_IDS_PER_SYMBOL: int(10_000, 1, 1_000_000),
     /** Below the ECS task's stopTimeout (30 s in infra/ecs/producer.task.json). @default 20000 */
@@ -147,6 +149,7 @@ export interface ProducerConfig {
   kinesisEndpoint: string | undefined;
   binanceUrl: string;
   binanceExchangeInfoUrl: string | undefined;
+  binanceMaxUrlLength: number;
   coinbaseUrl: string;
   /** The protocol `coinbaseUrl` speaks (resolved from `COINBASE_PROTOCOL` and the URL). */
   coinbaseProtocol: CoinbaseProtocolName;
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ProducerConfig {
     kinesisEndpoint: e.COATTAIL_KINESIS_ENDPOINT ?? e.AWS_ENDPOINT_URL,
     binanceUrl: e.BINANCE_WS_URL,
     binanceExchangeInfoUrl: e.BINANCE_EXCHANGE_INFO_URL,
+    binanceMaxUrlLength: e.BINANCE_MAX_URL_LENGTH,
     coinbaseUrl: e.COINBASE_WS_URL,
     coinbaseProtocol: resolved(resolveCoinbaseProtocol(e.COINBASE_WS_URL, e.COINBASE_PROTOCOL)),
     aggregation: e.KINESIS_AGGREGATION,

@@ -35,7 +35,12 @@ export type ProducerSettings = Pick<
 } & Partial<
     Pick<
       ProducerConfig,
-      'binanceSymbols' | 'coinbaseSymbols' | 'coinbaseProtocol' | 'silentAfterMs' | 'refusalBackoffMs'
+      | 'binanceSymbols'
+      | 'coinbaseSymbols'
+      | 'coinbaseProtocol'
+      | 'silentAfterMs'
+      | 'refusalBackoffMs'
+      | 'binanceMaxUrlLength'
     >
   >;
 
@@ -103,6 +108,7 @@ export class Producer {
         ? binanceProtocol(
             new SymbolMap(s.binanceSymbols ?? s.symbols, s.coinbaseProducts, s.binanceSymbolInfo),
             s.binanceUrl,
+            s.binanceMaxUrlLength !== undefined ? { maxUrlLength: s.binanceMaxUrlLength } : {},
           )
         : coinbaseProtocolFor(
             new SymbolMap(s.coinbaseSymbols ?? s.symbols, s.coinbaseProducts),

@@ -8,7 +8,7 @@ import type { ConnectionStatus, ExchangeConnectionOptions } from './exchange-con
 import { feedCounters, type FeedCounters } from './feed-counters.js';
 import { FeedHealth, type ExchangeHealth } from './feed-health.js';
 import type { ExchangeProtocol, ParsedMessage } from './protocol.js';
-import { closeSocket, rawText } from './socket-io.js';
+import { closeSocket, rawText, sendPaced } from './socket-io.js';
 import { readUpgradeRefusal } from './upgrade-refusal.js';
 
 export type { ConnectionStatus, ExchangeConnectionOptions } from './exchange-connection-options.js';
@@ -122,13 +122,13 @@ export class ExchangeConnection {
     let first = true;
     /** Set when the exchange refused this socket's upgrade: the wait before the next attempt. */
     let refusalDelayMs: number | undefined;
+    let cancelSubscribes = (): void => undefined;
     ws.on('open', () => {
       if (this.#status === 'STOPPED') return;
       this.#p.newConnection?.();
-      for (const m of this.#p.subscribeMessages()) {
-        ws.send(m);
-        this.#c.subscribes.inc();
-      }
+      cancelSubscribes = sendPaced(ws, this.#p.subscribeMessages(), this.#p.subscribeIntervalMs ?? 0, () =>
+        this.#c.subscribes.inc(),
+      );
       if (!handover) this.#opened(ws);
       this.#log.info({ handover }, 'exchange connected');
     });
@@ -169,6 +169,7 @@ export class ExchangeConnection {
       if (refusalDelayMs === undefined) this.#log.warn({ err: error, url: this.#p.url() }, 'exchange socket error');
     });
     ws.on('close', (code: number, reason: Buffer) => {
+      cancelSubscribes();
       if (ws === this.#successor) this.#successor = undefined;
       if (ws !== this.#socket || this.#status === 'STOPPED') return;
       this.#socket = undefined;

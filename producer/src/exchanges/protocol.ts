@@ -24,8 +24,10 @@ export interface ExchangeProtocol {
   readonly exchange: Exchange;
   /** The URL to connect to (for Binance it carries the subscriptions). */
   url(): string;
-  /** Frames to send right after the socket opens (Coinbase's subscribe). */
+  /** Frames to send right after the socket opens (Coinbase's subscribe, Binance's `SUBSCRIBE`s). */
   subscribeMessages(): string[];
+  /** Spacing between those frames, for exchanges that limit incoming messages. @default 0 */
+  readonly subscribeIntervalMs?: number;
   /** Reads one text frame (which may carry several trades); never throws. */
   parse(text: string, ingestTime: number): ParsedMessage | readonly ParsedMessage[];
   /** A new socket opened: forget per-connection state (Advanced Trade's `sequence_num`). */

@@ -22,3 +22,26 @@ export async function closeSocket(ws: WebSocket): Promise<void> {
     else ws.close(1000, 'client closing');
   });
 }
+
+/**
+ * Sends `messages` on an open socket, the first at once and the rest `intervalMs` apart (all at
+ * once when 0). Returns a function that cancels what is not sent yet (the socket closed).
+ */
+export function sendPaced(
+  ws: WebSocket,
+  messages: readonly string[],
+  intervalMs: number,
+  onSent: () => void,
+): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  const sendOne = (m: string): void => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.send(m);
+    onSent();
+  };
+  messages.forEach((m, i) => {
+    if (i === 0 || intervalMs <= 0) sendOne(m);
+    else timers.push(setTimeout(() => sendOne(m), i * intervalMs));
+  });
+  return () => timers.forEach(clearTimeout);
+}

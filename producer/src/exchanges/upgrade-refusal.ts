@@ -16,6 +16,7 @@ const MEANINGS: Record<number, string> = {
   403: 'forbidden: the exchange (or a firewall in front of it) refuses this client',
   401: 'unauthorized: the endpoint wants credentials this producer does not send',
   404: 'not found: the URL path is wrong for this exchange',
+  414: 'URI too long: too many streams in the URL; subscribe with messages instead',
 };
 
 /** Longest wait we honour from a `Retry-After` header (an hour). */

@@ -34,6 +34,8 @@ export interface ExchangeSimulatorOptions extends MarketOptions {
   coinbaseUnlisted?: string[];
   /** Coinbase closes the socket after answering a subscribe with an error. @default false */
   coinbaseCloseOnError?: boolean;
+  /** Binance answers HTTP 414 to an upgrade whose URL is longer than this. @default no limit */
+  binanceMaxUrlLength?: number;
   /** Extra symbols of Binance's `exchangeInfo` (served at `<binanceRestUrl>/api/v3/exchangeInfo`). */
   binanceSymbolInfo?: BinanceSymbolInfo[];
 }
@@ -164,6 +166,10 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
           : undefined;
     if (exchange === undefined) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    if (exchange === 'binance' && (req.url ?? '').length > (options.binanceMaxUrlLength ?? Infinity)) {
+      socket.end('HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
     const refusal = refusals[exchange];
