@@ -36,6 +36,13 @@ export {
   type DecimalResult,
 } from './decimal.js';
 export { SymbolMap, parseProductMap } from './symbols.js';
+export {
+  splitBinanceSymbol,
+  parseBinanceExchangeInfo,
+  fetchBinanceExchangeInfo,
+  BINANCE_QUOTE_ASSETS,
+  type BinanceSymbolInfo,
+} from './binance-symbols.js';
 export { loadConfig, PRODUCER_ENV_VARS, type ProducerConfig } from './config.js';
 export {
   ProducerError,
@@ -55,10 +62,23 @@ export {
 } from './exchanges/binance.js';
 export { coinbaseProtocol, parseCoinbaseMessage, COINBASE_WS_URL } from './exchanges/coinbase.js';
 export {
+  coinbaseAdvancedProtocol,
+  AdvancedTradeParser,
+  COINBASE_ADVANCED_WS_URL,
+} from './exchanges/coinbase-advanced.js';
+export {
+  coinbaseProtocolFor,
+  resolveCoinbaseProtocol,
+  COINBASE_PROTOCOLS,
+  type CoinbaseProtocolName,
+} from './exchanges/coinbase-endpoint.js';
+export {
   ExchangeConnection,
   type ExchangeConnectionOptions,
   type ConnectionStatus,
+  type ExchangeHealth,
 } from './exchanges/exchange-connection.js';
+export { readUpgradeRefusal, type UpgradeRefusal } from './exchanges/upgrade-refusal.js';
 export { RecentIds } from './resilience/recent-ids.js';
 export { GapDetector, type GapObservation } from './resilience/gap-detector.js';
 

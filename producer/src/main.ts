@@ -7,6 +7,7 @@
  */
 import { InMemoryMetrics } from '@coattail/runtime';
 import pino from 'pino';
+import { fetchBinanceExchangeInfo, type BinanceSymbolInfo } from './binance-symbols.js';
 import { loadConfig, type ProducerConfig } from './config.js';
 import { ProducerConfigError } from './errors.js';
 import { producerEmfDocuments } from './ops/metrics-format.js';
@@ -26,8 +27,17 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'coattail-producer' } });
   const metrics = new InMemoryMetrics();
   const sink = await createSink(config, logger, metrics);
+  let binanceSymbolInfo: BinanceSymbolInfo[] = [];
+  if (config.binanceExchangeInfoUrl !== undefined && config.exchanges.includes('binance')) {
+    try {
+      binanceSymbolInfo = await fetchBinanceExchangeInfo(config.binanceExchangeInfoUrl);
+    } catch (error) {
+      // Only symbols outside the configuration depend on it; they fall back to splitting by quote asset.
+      logger.warn({ err: error }, 'could not read Binance exchangeInfo; splitting unknown symbols by quote asset');
+    }
+  }
   const producer = new Producer({
-    settings: config,
+    settings: { ...config, binanceSymbolInfo },
     sink,
     logger,
     metrics,

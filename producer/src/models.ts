@@ -5,10 +5,10 @@ import { decimalToNumber, multiply, parseDecimal } from './decimal.js';
 export const EXCHANGES = ['binance', 'coinbase'] as const;
 export type Exchange = (typeof EXCHANGES)[number];
 
-/** Canonical symbol: BASE-QUOTE in upper case, e.g. `BTC-USDT`. */
+/** Canonical symbol: BASE-QUOTE in upper case, e.g. `BTC-USDT` (single-letter bases exist: `T-USDT`). */
 export const canonicalSymbolSchema = z
   .string()
-  .regex(/^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$/, 'a canonical symbol looks like BTC-USDT');
+  .regex(/^[A-Z0-9]{1,12}-[A-Z0-9]{2,12}$/, 'a canonical symbol looks like BTC-USDT');
 
 /**
  * The unified trade event every exchange adapter emits and the stream jobs read (one JSON object

@@ -1,10 +1,12 @@
 import { noopMetrics, silentLogger, type Logger, type Metrics } from '@coattail/runtime';
+import type { BinanceSymbolInfo } from './binance-symbols.js';
 import type { ProducerConfig } from './config.js';
+import type { ExchangeProtocol } from './exchanges/protocol.js';
+import type { Exchange } from './models.js';
 import { ShutdownTimeoutError } from './errors.js';
 import { binanceProtocol } from './exchanges/binance.js';
-import { coinbaseProtocol } from './exchanges/coinbase.js';
-import { ExchangeConnection, type ConnectionStatus } from './exchanges/exchange-connection.js';
-import type { Exchange } from './models.js';
+import { coinbaseProtocolFor } from './exchanges/coinbase-endpoint.js';
+import { ExchangeConnection, type ExchangeHealth } from './exchanges/exchange-connection.js';
 import { Publisher } from './publish/publisher.js';
 import type { TradeSink } from './publish/trade-sink.js';
 import { SymbolMap } from './symbols.js';
@@ -27,7 +29,20 @@ export type ProducerSettings = Pick<
   | 'reconnectMaxMs'
   | 'staleAfterMs'
   | 'dedupIdsPerSymbol'
->;
+> & {
+  /** Binance's own base/quote per symbol (`exchangeInfo`), when fetched. */
+  binanceSymbolInfo?: readonly BinanceSymbolInfo[];
+} & Partial<
+    Pick<
+      ProducerConfig,
+      | 'binanceSymbols'
+      | 'coinbaseSymbols'
+      | 'coinbaseProtocol'
+      | 'silentAfterMs'
+      | 'refusalBackoffMs'
+      | 'binanceMaxUrlLength'
+    >
+  >;
 
 /** What a stopped producer reports. */
 export interface ShutdownSummary {
@@ -38,11 +53,13 @@ export interface ShutdownSummary {
   durationMs: number;
 }
 
-/** Health of the producer and of each exchange connection. */
+/** Health of the producer and of each exchange feed. */
 export interface ProducerHealth {
   ok: boolean;
   status: ProducerStatus;
-  exchanges: { exchange: Exchange; status: ConnectionStatus; idleMs: number }[];
+  /** Why the producer is not ok, one line per cause (absent when ok). */
+  reasons?: string[];
+  exchanges: ExchangeHealth[];
 }
 
 /**
@@ -58,7 +75,6 @@ export class Producer {
   readonly publisher: Publisher;
   readonly #connections: ExchangeConnection[];
   readonly #log: Logger;
-  readonly #staleAfterMs: number;
   #status: ProducerStatus = 'IDLE';
   #received = 0;
 
@@ -73,7 +89,6 @@ export class Producer {
     const logger = options.logger ?? silentLogger;
     const metrics = options.metrics ?? noopMetrics;
     this.#log = logger.child({ component: 'producer' });
-    this.#staleAfterMs = s.staleAfterMs;
     this.publisher = new Publisher({
       sink: options.sink,
       maxBatch: s.publishBatchMax,
@@ -86,13 +101,24 @@ export class Producer {
         options.onFatal?.(error);
       },
     });
-    const symbols = new SymbolMap(s.symbols, s.coinbaseProducts);
     const onTrade = this.publisher.push.bind(this.publisher);
+    // Each exchange reads its own list: a symbol one exchange does not list must not silence the other.
+    const protocolOf = (exchange: Exchange): ExchangeProtocol =>
+      exchange === 'binance'
+        ? binanceProtocol(
+            new SymbolMap(s.binanceSymbols ?? s.symbols, s.coinbaseProducts, s.binanceSymbolInfo),
+            s.binanceUrl,
+            s.binanceMaxUrlLength !== undefined ? { maxUrlLength: s.binanceMaxUrlLength } : {},
+          )
+        : coinbaseProtocolFor(
+            new SymbolMap(s.coinbaseSymbols ?? s.symbols, s.coinbaseProducts),
+            s.coinbaseUrl,
+            s.coinbaseProtocol,
+          );
     this.#connections = s.exchanges.map(
       (exchange) =>
         new ExchangeConnection({
-          protocol:
-            exchange === 'binance' ? binanceProtocol(symbols, s.binanceUrl) : coinbaseProtocol(symbols, s.coinbaseUrl),
+          protocol: protocolOf(exchange),
           onTrade: (t) => {
             this.#received++;
             onTrade(t);
@@ -103,6 +129,8 @@ export class Producer {
           reconnectMaxMs: s.reconnectMaxMs,
           staleAfterMs: s.staleAfterMs,
           recentIdsPerSymbol: s.dedupIdsPerSymbol,
+          ...(s.silentAfterMs !== undefined ? { silentAfterMs: s.silentAfterMs } : {}),
+          ...(s.refusalBackoffMs !== undefined ? { refusalBackoffMs: s.refusalBackoffMs } : {}),
         }),
     );
   }
@@ -156,19 +184,17 @@ export class Producer {
     };
   }
 
-  /** Healthy while running with every exchange connected and not stale. */
+  /**
+   * Healthy while running with every exchange feed delivering: connected, and trades or
+   * heartbeats of its subscribed products within `silentAfterMs`; an exchange that refused us
+   * with HTTP 451 is unavailable. When not ok, `reasons` says why, per exchange.
+   */
   health(): ProducerHealth {
-    const exchanges = this.#connections.map((c) => ({ exchange: c.exchange, status: c.status, idleMs: c.idleMs() }));
-    const ok =
-      this.#status === 'RUNNING' && exchanges.every((e) => e.status === 'OPEN' && e.idleMs <= this.#staleAfterMs);
-    return {
-      ok,
-      status: this.#status,
-      exchanges: exchanges.map(({ exchange, status, idleMs }) => ({
-        exchange,
-        status,
-        idleMs: Number.isFinite(idleMs) ? idleMs : -1,
-      })),
-    };
+    const exchanges = this.#connections.map((c) => c.health());
+    const reasons = [
+      ...(this.#status === 'RUNNING' ? [] : [`producer is ${this.#status}`]),
+      ...exchanges.flatMap((e) => (e.reason === undefined ? [] : [e.reason])),
+    ];
+    return { ok: reasons.length === 0, status: this.#status, ...(reasons.length > 0 ? { reasons } : {}), exchanges };
   }
 }

@@ -1,7 +1,5 @@
+import { splitBinanceSymbol, type BinanceSymbolInfo } from './binance-symbols.js';
 import { canonicalSymbolSchema } from './models.js';
-
-/** Quote assets tried, longest first, when splitting a Binance symbol we were not told about. */
-const KNOWN_QUOTES = ['FDUSD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'USD', 'EUR', 'GBP', 'TRY', 'BRL', 'BTC', 'ETH', 'BNB'];
 
 /**
  * Maps between canonical symbols (`BTC-USDT`), Binance symbols (`BTCUSDT`, streams in lower case)
@@ -19,16 +17,47 @@ export class SymbolMap {
   readonly #binance = new Map<string, string>();
   readonly #toCoinbase = new Map<string, string>();
   readonly #fromCoinbase = new Map<string, string>();
+  readonly #collisions: string[] = [];
 
-  constructor(symbols: readonly string[], coinbaseProducts: Readonly<Record<string, string>> = {}) {
+  readonly #binanceInfo = new Map<string, string>();
+  readonly #assets = new Set<string>();
+
+  /**
+   * @param binanceInfo Binance's own base/quote of its symbols (`exchangeInfo`): when given, a
+   *   symbol outside the configuration splits exactly as the exchange defines it.
+   */
+  constructor(
+    symbols: readonly string[],
+    coinbaseProducts: Readonly<Record<string, string>> = {},
+    binanceInfo: readonly BinanceSymbolInfo[] = [],
+  ) {
     for (const s of symbols) canonicalSymbolSchema.parse(s);
     this.symbols = [...symbols];
+    for (const i of binanceInfo) {
+      this.#binanceInfo.set(i.symbol.toUpperCase(), `${i.baseAsset.toUpperCase()}-${i.quoteAsset.toUpperCase()}`);
+      this.#assets.add(i.baseAsset.toUpperCase()).add(i.quoteAsset.toUpperCase());
+    }
     for (const s of symbols) {
+      for (const asset of s.split('-')) this.#assets.add(asset);
       this.#binance.set(binanceSymbol(s), s);
       const product = coinbaseProducts[s] ?? defaultCoinbaseProduct(s);
       this.#toCoinbase.set(s, product);
-      this.#fromCoinbase.set(product, s);
+      const taken = this.#fromCoinbase.get(product);
+      if (taken === undefined) this.#fromCoinbase.set(product, s);
+      else if (taken !== s)
+        this.#collisions.push(
+          `${taken} and ${s} both read Coinbase product ${product}; list only one of them for Coinbase (COINBASE_SYMBOLS) or map the other elsewhere (COINBASE_PRODUCT_MAP=${s}=...)`,
+        );
     }
+  }
+
+  /**
+   * Canonical symbols that would read the same Coinbase product (`BTC-USDT` reads `BTC-USD` by
+   * default, so `BTC-USDT` plus `BTC-USD` collide). Empty when every symbol has its own product;
+   * the Coinbase adapter refuses to start otherwise, rather than merge two markets into one.
+   */
+  coinbaseCollisions(): readonly string[] {
+    return this.#collisions;
   }
 
   /** The Binance stream name of a canonical symbol: `btcusdt`. */
@@ -36,13 +65,16 @@ export class SymbolMap {
     return binanceSymbol(symbol).toLowerCase();
   }
 
-  /** Canonical symbol of a Binance symbol (`BTCUSDT` → `BTC-USDT`), or undefined if unknown. */
+  /**
+   * Canonical symbol of a Binance symbol (`BTCUSDT` → `BTC-USDT`): the configured symbol, else
+   * Binance's own `exchangeInfo` split, else {@link splitBinanceSymbol}; undefined if none fits.
+   */
   fromBinance(symbol: string): string | undefined {
-    const known = this.#binance.get(symbol.toUpperCase());
-    if (known !== undefined) return known;
     const upper = symbol.toUpperCase();
-    const quote = KNOWN_QUOTES.find((q) => upper.endsWith(q) && upper.length > q.length + 1);
-    return quote === undefined ? undefined : `${upper.slice(0, -quote.length)}-${quote}`;
+    const known = this.#binance.get(upper) ?? this.#binanceInfo.get(upper);
+    if (known !== undefined) return known;
+    const split = splitBinanceSymbol(upper, this.#assets);
+    return split !== undefined && canonicalSymbolSchema.safeParse(split).success ? split : undefined;
   }
 
   /** The Coinbase product a canonical symbol reads. */
@@ -62,7 +94,7 @@ export class SymbolMap {
 
   /** Every Coinbase product to subscribe to. */
   coinbaseProducts(): string[] {
-    return this.symbols.map((s) => this.coinbaseProduct(s));
+    return [...new Set(this.symbols.map((s) => this.coinbaseProduct(s)))];
   }
 }
 

@@ -69,21 +69,56 @@ export function parseBinanceMessage(text: string, ingestTime: number, symbols: S
   return result.ok ? { kind: 'trade', trade: result.trade } : { kind: 'malformed', reason: result.reason };
 }
 
+/** Longest URL we put subscriptions in; beyond it they go in `SUBSCRIBE` messages. */
+export const BINANCE_MAX_URL_LENGTH = 4_000;
+/** Streams per `SUBSCRIBE` message. */
+export const BINANCE_STREAMS_PER_SUBSCRIBE = 200;
 /**
- * The Binance spot protocol: one combined stream (`/stream?streams=btcusdt@trade/ethusdt@trade`)
- * carries every symbol, so subscribing is the URL itself and a reconnect resubscribes by
- * construction; nothing is sent on the socket, which keeps us far below the 5 incoming
- * messages per second limit. Binance pings every 20 s; `ws` answers with a pong by itself.
+ * Spacing of `SUBSCRIBE` messages: Binance accepts 5 incoming messages per second per connection,
+ * pongs included, so 4 a second leaves room for the pongs.
  */
-export function binanceProtocol(symbols: SymbolMap, baseUrl: string = BINANCE_WS_URL): ExchangeProtocol {
+export const BINANCE_SUBSCRIBE_INTERVAL_MS = 250;
+
+/** Options of {@link binanceProtocol}. */
+export interface BinanceProtocolOptions {
+  /** @default BINANCE_MAX_URL_LENGTH */
+  maxUrlLength?: number;
+  /** @default BINANCE_STREAMS_PER_SUBSCRIBE */
+  streamsPerSubscribe?: number;
+}
+
+/**
+ * The Binance spot protocol, combined streams (`{stream, data}` envelopes). Few symbols: the
+ * subscriptions are the URL (`/stream?streams=btcusdt@trade/ethusdt@trade`), so a reconnect
+ * resubscribes by construction and nothing is sent on the socket. Many symbols, whose URL would
+ * pass `maxUrlLength` (servers refuse URLs of around 8 000 characters): the URL is `/stream` and
+ * the streams go in `SUBSCRIBE` messages of `streamsPerSubscribe`, sent again on every connection
+ * and spaced {@link BINANCE_SUBSCRIBE_INTERVAL_MS} apart to stay within 5 messages a second.
+ * Binance pings every 20 s; `ws` answers with a pong by itself.
+ */
+export function binanceProtocol(
+  symbols: SymbolMap,
+  baseUrl: string = BINANCE_WS_URL,
+  options: BinanceProtocolOptions = {},
+): ExchangeProtocol {
   const streams = symbols.symbols.map((s) => `${symbols.binanceStream(s)}@trade`);
   if (streams.length > BINANCE_MAX_STREAMS)
     throw new RangeError(`Binance allows ${BINANCE_MAX_STREAMS} streams per connection, got ${streams.length}`);
-  const url = `${baseUrl.replace(/\/+$/, '')}/stream?streams=${streams.join('/')}`;
+  const base = `${baseUrl.replace(/\/+$/, '')}/stream`;
+  const inUrl = `${base}?streams=${streams.join('/')}`;
+  const useUrl = inUrl.length <= (options.maxUrlLength ?? BINANCE_MAX_URL_LENGTH);
+  const perMessage = Math.max(1, options.streamsPerSubscribe ?? BINANCE_STREAMS_PER_SUBSCRIBE);
+  const messages: string[] = [];
+  if (!useUrl)
+    for (let i = 0; i < streams.length; i += perMessage)
+      messages.push(
+        JSON.stringify({ method: 'SUBSCRIBE', params: streams.slice(i, i + perMessage), id: messages.length + 1 }),
+      );
   return {
     exchange: 'binance',
-    url: () => url,
-    subscribeMessages: () => [],
+    url: () => (useUrl ? inUrl : base),
+    subscribeMessages: () => messages,
+    subscribeIntervalMs: BINANCE_SUBSCRIBE_INTERVAL_MS,
     parse: (text, ingestTime) => parseBinanceMessage(text, ingestTime, symbols),
     maxConnectionAgeMs: BINANCE_MAX_CONNECTION_AGE_MS,
   };

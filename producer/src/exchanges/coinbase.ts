@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProducerConfigError } from '../errors.js';
 import { normalizeTrade } from '../models.js';
 import type { SymbolMap } from '../symbols.js';
 import { isObject, parseJson, type ExchangeProtocol, type ParsedMessage } from './protocol.js';
@@ -41,9 +42,12 @@ export function parseCoinbaseMessage(text: string, ingestTime: number, symbols: 
     case 'heartbeat': {
       const hb = heartbeatPayload.safeParse(msg);
       if (!hb.success) return { kind: 'malformed', reason: 'heartbeat without product_id' };
+      // Only products we subscribed to prove that our feed is alive.
+      const symbol = symbols.mappedFromCoinbase(hb.data.product_id);
+      if (symbol === undefined) return { kind: 'ignored', type: 'heartbeat-unsubscribed' };
       return {
         kind: 'heartbeat',
-        symbol: symbols.fromCoinbase(hb.data.product_id),
+        symbol,
         ...(hb.data.last_trade_id !== undefined ? { lastTradeId: hb.data.last_trade_id } : {}),
       };
     }
@@ -86,6 +90,7 @@ export function parseCoinbaseMessage(text: string, ingestTime: number, symbols: 
  * a `subscriptions` ack, then one `last_match` per product, then `match` messages.
  */
 export function coinbaseProtocol(symbols: SymbolMap, url: string = COINBASE_WS_URL): ExchangeProtocol {
+  if (symbols.coinbaseCollisions().length > 0) throw new ProducerConfigError(symbols.coinbaseCollisions());
   const subscribe = JSON.stringify({
     type: 'subscribe',
     product_ids: symbols.coinbaseProducts(),

@@ -22,4 +22,16 @@ export interface ExchangeConnectionOptions {
   recentIdsPerSymbol?: number;
   /** Replaces the protocol's connection age limit (tests). */
   maxConnectionAgeMs?: number;
+  /**
+   * No trade or heartbeat of a subscribed product for this long turns the feed's health red
+   * (pings and pongs do not count: they prove the socket, not the data). @default 60_000
+   */
+  silentAfterMs?: number;
+  /**
+   * Wait after the exchange refused the upgrade with HTTP 451/429/418/... when it sends no
+   * `Retry-After`. @default 300_000
+   */
+  refusalBackoffMs?: number;
+  /** Clock of the health report (tests). @default Date.now */
+  now?: () => number;
 }

@@ -1,15 +1,18 @@
 import { backoffDelay } from '@coattail/connectors';
-import { noopMetrics, silentLogger, type Counter, type Logger, type Metrics } from '@coattail/runtime';
+import { noopMetrics, silentLogger, type Logger, type Metrics } from '@coattail/runtime';
 import WebSocket from 'ws';
 import type { UnifiedTrade } from '../models.js';
 import { GapDetector } from '../resilience/gap-detector.js';
 import { RecentIds } from '../resilience/recent-ids.js';
 import type { ConnectionStatus, ExchangeConnectionOptions } from './exchange-connection-options.js';
+import { feedCounters, type FeedCounters } from './feed-counters.js';
+import { FeedHealth, type ExchangeHealth } from './feed-health.js';
 import type { ExchangeProtocol, ParsedMessage } from './protocol.js';
+import { closeSocket, rawText, sendPaced } from './socket-io.js';
+import { readUpgradeRefusal } from './upgrade-refusal.js';
 
 export type { ConnectionStatus, ExchangeConnectionOptions } from './exchange-connection-options.js';
-
-const MAX_IGNORED_TYPES = 32;
+export type { ExchangeHealth } from './feed-health.js';
 
 /**
  * One exchange's WebSocket feed kept alive: connects, subscribes (again after every reconnect),
@@ -25,28 +28,12 @@ const MAX_IGNORED_TYPES = 32;
 export class ExchangeConnection {
   readonly #p: ExchangeProtocol;
   readonly #o: Required<
-    Omit<ExchangeConnectionOptions, 'protocol' | 'onTrade' | 'logger' | 'metrics' | 'maxConnectionAgeMs'>
+    Omit<ExchangeConnectionOptions, 'protocol' | 'onTrade' | 'logger' | 'metrics' | 'maxConnectionAgeMs' | 'now'>
   >;
   readonly #onTrade: (trade: UnifiedTrade) => void;
   readonly #log: Logger;
   readonly #metrics: Metrics;
-  readonly #c: Record<
-    | 'received'
-    | 'duplicates'
-    | 'malformed'
-    | 'acks'
-    | 'heartbeats'
-    | 'errors'
-    | 'reconnects'
-    | 'stale'
-    | 'gapEvents'
-    | 'missing'
-    | 'outOfOrder'
-    | 'handovers'
-    | 'subscribes',
-    Counter
-  >;
-  readonly #ignored = new Map<string, Counter>();
+  readonly #c: FeedCounters;
   readonly #recent: RecentIds;
   readonly #gaps = new GapDetector();
   readonly #maxAgeMs: number | undefined;
@@ -60,6 +47,7 @@ export class ExchangeConnection {
   #ageTimer: NodeJS.Timeout | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #malformedSeen = 0;
+  readonly #health: FeedHealth;
 
   constructor(options: ExchangeConnectionOptions) {
     this.#p = options.protocol;
@@ -68,7 +56,10 @@ export class ExchangeConnection {
       reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
       staleAfterMs: options.staleAfterMs ?? 30_000,
       recentIdsPerSymbol: options.recentIdsPerSymbol ?? 10_000,
+      silentAfterMs: options.silentAfterMs ?? 60_000,
+      refusalBackoffMs: options.refusalBackoffMs ?? 300_000,
     };
+    this.#health = new FeedHealth(options.protocol.exchange, this.#o.silentAfterMs, options.now);
     this.#maxAgeMs = options.maxConnectionAgeMs ?? options.protocol.maxConnectionAgeMs;
     this.#onTrade = options.onTrade;
     this.#log = (options.logger ?? silentLogger).child({
@@ -76,23 +67,7 @@ export class ExchangeConnection {
       exchange: this.#p.exchange,
     });
     this.#metrics = options.metrics ?? noopMetrics;
-    const tags = { exchange: this.#p.exchange };
-    const c = (name: string): Counter => this.#metrics.counter(name, tags);
-    this.#c = {
-      received: c('tradesReceived'),
-      duplicates: c('tradesDuplicate'),
-      malformed: c('tradesMalformed'),
-      acks: c('subscriptionAcks'),
-      heartbeats: c('heartbeats'),
-      errors: c('exchangeErrors'),
-      reconnects: c('reconnects'),
-      stale: c('staleConnections'),
-      gapEvents: c('gapEvents'),
-      missing: c('tradesMissing'),
-      outOfOrder: c('tradesOutOfOrder'),
-      handovers: c('connectionHandovers'),
-      subscribes: c('subscribesSent'),
-    };
+    this.#c = feedCounters(this.#metrics, this.#p.exchange);
     this.#recent = new RecentIds(this.#o.recentIdsPerSymbol);
   }
 
@@ -111,9 +86,15 @@ export class ExchangeConnection {
     return this.#lastFrameAt === 0 ? Infinity : Date.now() - this.#lastFrameAt;
   }
 
+  /** Whether the feed delivers trades or heartbeats, and if not, why (see {@link FeedHealth}). */
+  health(): ExchangeHealth {
+    return this.#health.report(this.#status, this.idleMs());
+  }
+
   /** Opens the first connection; reconnects on its own from then on until {@link stop}. */
   start(): void {
     if (this.#status !== 'IDLE') throw new Error(`cannot start an exchange connection in state ${this.#status}`);
+    this.#health.started();
     const tick = Math.max(10, Math.min(1_000, Math.floor(this.#o.staleAfterMs / 4)));
     this.#watchdog = setInterval(() => this.#checkStale(), tick);
     this.#connect(false);
@@ -139,12 +120,15 @@ export class ExchangeConnection {
     if (handover) this.#successor = ws;
     else this.#socket = ws;
     let first = true;
+    /** Set when the exchange refused this socket's upgrade: the wait before the next attempt. */
+    let refusalDelayMs: number | undefined;
+    let cancelSubscribes = (): void => undefined;
     ws.on('open', () => {
       if (this.#status === 'STOPPED') return;
-      for (const m of this.#p.subscribeMessages()) {
-        ws.send(m);
-        this.#c.subscribes.inc();
-      }
+      this.#p.newConnection?.();
+      cancelSubscribes = sendPaced(ws, this.#p.subscribeMessages(), this.#p.subscribeIntervalMs ?? 0, () =>
+        this.#c.subscribes.inc(),
+      );
       if (!handover) this.#opened(ws);
       this.#log.info({ handover }, 'exchange connected');
     });
@@ -154,7 +138,6 @@ export class ExchangeConnection {
       this.#pinged = false;
       if (first) {
         first = false;
-        this.#attempt = 0;
         if (handover && this.#successor === ws) this.#promote(ws);
       }
       this.#handle(rawText(data));
@@ -167,14 +150,33 @@ export class ExchangeConnection {
     };
     ws.on('ping', alive);
     ws.on('pong', alive);
-    ws.on('error', (error) => this.#log.warn({ err: error, url: this.#p.url() }, 'exchange socket error'));
+    ws.on('unexpected-response', (_request, response) => {
+      const refusal = readUpgradeRefusal(response, this.#o.refusalBackoffMs, this.#nextDelay());
+      response.resume();
+      this.#c.errors.inc();
+      this.#c.refusals.inc();
+      refusalDelayMs = refusal.delayMs;
+      const message = `HTTP ${refusal.status} at the WebSocket upgrade: ${refusal.meaning}`;
+      if (refusal.unavailable) this.#health.unavailable(message);
+      else this.#health.error(message);
+      this.#log.error(
+        { httpStatus: refusal.status, meaning: refusal.meaning, retryInMs: refusal.delayMs, url: this.#p.url() },
+        'the exchange refused the connection',
+      );
+      ws.terminate();
+    });
+    ws.on('error', (error) => {
+      if (refusalDelayMs === undefined) this.#log.warn({ err: error, url: this.#p.url() }, 'exchange socket error');
+    });
     ws.on('close', (code: number, reason: Buffer) => {
+      cancelSubscribes();
       if (ws === this.#successor) this.#successor = undefined;
       if (ws !== this.#socket || this.#status === 'STOPPED') return;
       this.#socket = undefined;
       clearTimeout(this.#ageTimer);
-      this.#log.warn({ code, reason: reason.toString().slice(0, 120) }, 'exchange connection closed; reconnecting');
-      this.#scheduleReconnect();
+      if (refusalDelayMs === undefined)
+        this.#log.warn({ code, reason: reason.toString().slice(0, 120) }, 'exchange connection closed; reconnecting');
+      this.#scheduleReconnect(refusalDelayMs);
     });
   }
 
@@ -205,12 +207,23 @@ export class ExchangeConnection {
     this.#connect(true);
   }
 
-  #scheduleReconnect(): void {
+  /** The usual jittered back-off of the next attempt. */
+  #nextDelay(): number {
+    return backoffDelay(this.#attempt, this.#o.reconnectBaseMs, this.#o.reconnectMaxMs);
+  }
+
+  #scheduleReconnect(refusalDelayMs?: number): void {
     this.#status = 'BACKOFF';
     this.#c.reconnects.inc();
-    const delay = backoffDelay(this.#attempt++, this.#o.reconnectBaseMs, this.#o.reconnectMaxMs);
+    const delay = refusalDelayMs ?? this.#nextDelay();
+    this.#attempt++;
     this.#log.info({ delayMs: delay, attempt: this.#attempt }, 'reconnect scheduled');
     this.#reconnectTimer = setTimeout(() => this.#connect(false), delay);
+  }
+
+  /** The exchange delivered what we subscribed to: the connection works, back-off starts over. */
+  #delivered(kind: 'trade' | 'heartbeat'): void {
+    if (this.#health.data(kind)) this.#attempt = 0;
   }
 
   #checkStale(): void {
@@ -228,40 +241,57 @@ export class ExchangeConnection {
   }
 
   #handle(text: string): void {
-    const msg: ParsedMessage = this.#p.parse(text, Date.now());
+    const parsed = this.#p.parse(text, Date.now());
+    if (Array.isArray(parsed)) for (const msg of parsed as readonly ParsedMessage[]) this.#handleOne(msg, text);
+    else this.#handleOne(parsed as ParsedMessage, text);
+  }
+
+  #handleOne(msg: ParsedMessage, text: string): void {
     switch (msg.kind) {
       case 'trade': {
         const t = msg.trade;
         this.#c.received.inc();
+        this.#delivered('trade');
         if (!this.#recent.add(t.symbol, t.trade_id)) {
           this.#c.duplicates.inc();
           return;
         }
         const gap = this.#gaps.observe(t.symbol, t.trade_id);
         if (gap.kind === 'gap') this.#gap(t.symbol, gap.missing, gap.after);
-        else if (gap.kind === 'out-of-order') this.#c.outOfOrder.inc();
+        else if (gap.kind === 'filled') {
+          // Counted missing earlier, here after all: the count of missing trades goes back down.
+          this.#c.missing.inc(-1);
+          this.#c.recovered.inc();
+        } else if (gap.kind === 'out-of-order') this.#c.outOfOrder.inc();
         this.#onTrade(t);
         return;
       }
+      case 'lost':
+        this.#c.lost.inc(msg.messages);
+        this.#log.warn({ messages: msg.messages }, 'the exchange numbered messages we never received');
+        return;
       case 'ack':
         this.#c.acks.inc();
         this.#log.info({ detail: msg.detail }, 'subscription acknowledged');
         return;
       case 'heartbeat': {
         this.#c.heartbeats.inc();
-        const missed = msg.lastTradeId === undefined ? 0 : this.#gaps.heartbeat(msg.symbol, msg.lastTradeId);
-        if (missed > 0) this.#gap(msg.symbol, missed, msg.lastTradeId! - missed);
+        this.#delivered('heartbeat');
+        if (msg.symbol === undefined || msg.lastTradeId === undefined) return;
+        const missed = this.#gaps.heartbeat(msg.symbol, msg.lastTradeId);
+        if (missed > 0) this.#gap(msg.symbol, missed, msg.lastTradeId - missed);
         return;
       }
       case 'error':
         this.#c.errors.inc();
+        this.#health.error(msg.message);
         this.#log.error({ message: msg.message }, 'the exchange reported an error');
         return;
       case 'shutdown':
         this.#handover('server shutdown announced');
         return;
       case 'ignored':
-        this.#ignoredCounter(msg.type).inc();
+        this.#c.ignored(msg.type).inc();
         return;
       case 'malformed':
         this.#c.malformed.inc();
@@ -281,36 +311,4 @@ export class ExchangeConnection {
     this.#c.missing.inc(missing);
     this.#log.warn({ symbol, missing, after }, 'trade id gap');
   }
-
-  #ignoredCounter(type: string): Counter {
-    // Message types come from outside: cap the distinct series.
-    const key = this.#ignored.has(type) || this.#ignored.size < MAX_IGNORED_TYPES ? type : 'other';
-    let c = this.#ignored.get(key);
-    if (c === undefined) {
-      c = this.#metrics.counter('messagesIgnored', { exchange: this.#p.exchange, type: key });
-      this.#ignored.set(key, c);
-    }
-    return c;
-  }
-}
-
-function rawText(data: WebSocket.RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-}
-
-async function closeSocket(ws: WebSocket): Promise<void> {
-  if (ws.readyState === WebSocket.CLOSED) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      ws.terminate();
-      resolve();
-    }, 1_000);
-    ws.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-    else ws.close(1000, 'client closing');
-  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureLines, fixturesPresent, sampleLines } from '../testing/fixtures.js';
+import { sampleLines } from '../testing/fixtures.js';
 import { SymbolMap } from '../symbols.js';
 import { binanceProtocol, parseBinanceMessage } from './binance.js';
 import { coinbaseProtocol, parseCoinbaseMessage } from './coinbase.js';
@@ -76,50 +76,38 @@ describe('Coinbase messages (our sample frames in the documented shapes)', () =>
   });
 });
 
-describe.skipIf(!fixturesPresent)('Binance messages (recorded shapes from shared/fixtures/exchange)', () => {
-  it('normalizes every recorded trade, old and current field sets, raw and combined', () => {
-    const parsed = fixtureLines('binance_ws_trade_samples.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
-    expect(kinds(parsed)).toEqual(['trade', 'trade', 'trade', 'trade']);
-    const first = parsed[0];
-    if (first?.kind !== 'trade') throw new Error('expected a trade');
-    expect(first.trade).toEqual({
-      event_id: 'binance:BTC-USDT:343719861',
-      exchange: 'binance',
-      symbol: 'BTC-USDT',
-      price: 9302,
-      quantity: 0.001019,
-      quote_volume: 9.478738,
-      side: 'buy', // m=false: the buyer took liquidity
-      trade_id: 343719861,
-      event_time: 1592591955765,
-      ingest_time: NOW,
+describe('Binance payloads other than current trades (our sample frames in the documented shapes)', () => {
+  it('normalizes a trade of the old field set (with b and a) and a symbol outside the configuration', () => {
+    const [old] = sampleLines('binance-other-payloads.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
+    expect(old).toEqual({
+      kind: 'trade',
+      trade: {
+        event_id: 'binance:BNB-BTC:88000001',
+        exchange: 'binance',
+        symbol: 'BNB-BTC',
+        price: 0.0065,
+        quantity: 4,
+        quote_volume: 0.026,
+        side: 'sell', // m=true: the seller took liquidity
+        trade_id: 88000001,
+        event_time: 1700000002999,
+        ingest_time: NOW,
+      },
     });
-    const third = parsed[2];
-    expect(third?.kind === 'trade' && third.trade.side).toBe('sell'); // m=true: the seller took liquidity
   });
 
-  it('recognizes acks, errors and serverShutdown, and never mistakes them for trades', () => {
-    const parsed = fixtureLines('binance_ws_control_messages.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
-    expect(parsed).toHaveLength(17);
-    expect(parsed.filter((p) => p.kind === 'shutdown')).toHaveLength(2);
-    expect(parsed.filter((p) => p.kind === 'ack')).toHaveLength(6);
-    expect(parsed.filter((p) => p.kind === 'error')).toHaveLength(9);
-    expect(parsed.find((p) => p.kind === 'error')).toEqual({ kind: 'error', message: '0: Unknown property' });
-  });
-
-  it('ignores every other documented payload by name, including untyped ones', () => {
-    const parsed = fixtureLines('binance_ws_docs_payload_examples.jsonl').map((l) =>
-      parseBinanceMessage(l, NOW, symbols),
-    );
-    const k = kinds(parsed);
-    expect(k.filter((x) => x === 'trade')).toHaveLength(1);
-    expect(k).toContain('ignored:aggTrade');
-    expect(k).toContain('ignored:kline');
-    expect(k).toContain('ignored:depthUpdate');
-    expect(k).toContain('ignored:untyped'); // bookTicker and depth snapshots carry no `e`
-    expect(k).not.toContain('malformed');
-    const agg = fixtureLines('binance_ws_aggtrade_samples.jsonl').map((l) => parseBinanceMessage(l, NOW, symbols));
-    expect(kinds(agg)).toEqual(['ignored:aggTrade', 'ignored:aggTrade', 'ignored:aggTrade']);
+  it('ignores every other payload by name, including untyped ones, never as malformed', () => {
+    const parsed = sampleLines('binance-other-payloads.jsonl')
+      .slice(1)
+      .map((l) => parseBinanceMessage(l, NOW, symbols));
+    expect(kinds(parsed)).toEqual([
+      'ignored:aggTrade',
+      'ignored:kline',
+      'ignored:depthUpdate',
+      'ignored:untyped', // bookTicker carries no `e`
+      'ignored:untyped', // nor does a depth snapshot
+      'ignored:24hrTicker',
+    ]);
   });
 });
 
@@ -159,39 +147,27 @@ describe('Binance malformed input', () => {
   });
 });
 
-describe.skipIf(!fixturesPresent)('Coinbase messages (recorded shapes from shared/fixtures/exchange)', () => {
-  it('normalizes a recorded match with the taker side opposite to the maker side', () => {
-    const [line] = fixtureLines('coinbase_ws_exchange_match_samples.jsonl');
-    const r = parseCoinbaseMessage(line!, NOW, symbols);
-    if (r.kind !== 'trade') throw new Error(`expected a trade, got ${r.kind}`);
-    expect(r.trade).toEqual({
-      event_id: 'coinbase:ETC-GBP:216544',
-      exchange: 'coinbase',
-      symbol: 'ETC-GBP',
-      price: 4.978,
-      quantity: 0.97133855,
-      quote_volume: 4.8353233019,
-      side: 'sell', // maker side 'buy' means the taker sold
-      trade_id: 216544,
-      event_time: Date.UTC(2019, 7, 1, 0, 0, 3, 816),
-      ingest_time: NOW,
+describe('Coinbase messages other than our subscription’s (our sample frames in the documented shapes)', () => {
+  it('ignores the client-side subscribe shape and channels we do not use; reads a match of a mapped product, errors and heartbeats', () => {
+    const parsed = sampleLines('coinbase-other-messages.jsonl').map((l) => parseCoinbaseMessage(l, NOW, symbols));
+    expect(kinds(parsed)).toEqual(['ignored:subscribe', 'ignored:ticker', 'trade', 'error', 'heartbeat']);
+    expect(parsed[2]).toEqual({
+      kind: 'trade',
+      trade: {
+        event_id: 'coinbase:ETC-GBP:216544',
+        exchange: 'coinbase',
+        symbol: 'ETC-GBP',
+        price: 4.978,
+        quantity: 0.97133855,
+        quote_volume: 4.8353233019,
+        side: 'sell', // maker side 'buy' means the taker sold
+        trade_id: 216544,
+        event_time: Date.UTC(2019, 7, 1, 0, 0, 3, 816),
+        ingest_time: NOW,
+      },
     });
-  });
-
-  it('recognizes subscription acks, errors and heartbeats', () => {
-    const parsed = fixtureLines('coinbase_ws_exchange_control_messages.jsonl').map((l) =>
-      parseCoinbaseMessage(l, NOW, symbols),
-    );
-    expect(kinds(parsed)).toEqual(['ack', 'ack', 'ack', 'error', 'error', 'error', 'heartbeat']);
-    expect(parsed[4]).toEqual({ kind: 'error', message: 'Failed to subscribe: GIBBERISH-USD is not a valid product' });
-    expect(parsed[6]).toEqual({ kind: 'heartbeat', symbol: 'BTC-USDT', lastTradeId: 20 });
-  });
-
-  it('ignores messages it does not use, including the client-side subscribe shape', () => {
-    const parsed = fixtureLines('coinbase_ws_exchange_client_subscribe_requests_2021-04-17.jsonl').map((l) =>
-      parseCoinbaseMessage(l, NOW, symbols),
-    );
-    expect(kinds(parsed)).toEqual(['ignored:subscribe', 'ignored:subscribe', 'ignored:subscribe']);
+    expect(parsed[3]).toEqual({ kind: 'error', message: 'Failed to subscribe: GIBBERISH-USD is not a valid product' });
+    expect(parsed[4]).toEqual({ kind: 'heartbeat', symbol: 'BTC-USDT', lastTradeId: 20 });
   });
 });
 

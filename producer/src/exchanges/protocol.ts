@@ -7,7 +7,10 @@ import type { Exchange, UnifiedTrade } from '../models.js';
 export type ParsedMessage =
   | { kind: 'trade'; trade: UnifiedTrade }
   | { kind: 'ack'; detail: string }
-  | { kind: 'heartbeat'; symbol: string; lastTradeId?: number }
+  /** Proof the feed is alive: per product (Coinbase Exchange) or per connection (Advanced Trade). */
+  | { kind: 'heartbeat'; symbol?: string; lastTradeId?: number }
+  /** Messages the exchange numbered but we never received (Advanced Trade's `sequence_num`). */
+  | { kind: 'lost'; messages: number }
   | { kind: 'error'; message: string }
   | { kind: 'shutdown' }
   | { kind: 'ignored'; type: string }
@@ -21,10 +24,14 @@ export interface ExchangeProtocol {
   readonly exchange: Exchange;
   /** The URL to connect to (for Binance it carries the subscriptions). */
   url(): string;
-  /** Frames to send right after the socket opens (Coinbase's subscribe). */
+  /** Frames to send right after the socket opens (Coinbase's subscribe, Binance's `SUBSCRIBE`s). */
   subscribeMessages(): string[];
-  /** Reads one text frame; never throws. */
-  parse(text: string, ingestTime: number): ParsedMessage;
+  /** Spacing between those frames, for exchanges that limit incoming messages. @default 0 */
+  readonly subscribeIntervalMs?: number;
+  /** Reads one text frame (which may carry several trades); never throws. */
+  parse(text: string, ingestTime: number): ParsedMessage | readonly ParsedMessage[];
+  /** A new socket opened: forget per-connection state (Advanced Trade's `sequence_num`). */
+  newConnection?(): void;
   /**
    * Longest a connection may live before the adapter replaces it (Binance cuts connections at
    * 24 h). Undefined means no limit.

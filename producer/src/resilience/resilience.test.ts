@@ -24,8 +24,31 @@ describe('GapDetector', () => {
     expect(g.observe('S', 10)).toEqual({ kind: 'first' });
     expect(g.observe('S', 11)).toEqual({ kind: 'in-order' });
     expect(g.observe('S', 15)).toEqual({ kind: 'gap', missing: 3, after: 11 });
-    expect(g.observe('S', 12)).toEqual({ kind: 'out-of-order' });
+    expect(g.observe('S', 11)).toEqual({ kind: 'out-of-order' });
     expect(g.observe('S', 16)).toEqual({ kind: 'in-order' });
+  });
+
+  it('reports an id counted missing that arrives late as filled, once', () => {
+    const g = new GapDetector();
+    g.observe('S', 10);
+    g.observe('S', 15);
+    expect(g.missing('S')).toBe(4);
+    expect(g.observe('S', 12)).toEqual({ kind: 'filled' });
+    expect(g.observe('S', 12)).toEqual({ kind: 'out-of-order' });
+    expect(g.observe('S', 11)).toEqual({ kind: 'filled' });
+    expect(g.observe('S', 14)).toEqual({ kind: 'filled' });
+    expect(g.missing('S')).toBe(1);
+    expect(g.observe('S', 13)).toEqual({ kind: 'filled' });
+    expect(g.missing('S')).toBe(0);
+  });
+
+  it('counts trades a heartbeat announced as filled when they arrive after it', () => {
+    const g = new GapDetector();
+    g.observe('S', 5);
+    expect(g.heartbeat('S', 7)).toBe(2);
+    expect(g.observe('S', 6)).toEqual({ kind: 'filled' });
+    expect(g.observe('S', 7)).toEqual({ kind: 'filled' });
+    expect(g.observe('S', 8)).toEqual({ kind: 'in-order' });
   });
 
   it('notices trades missed in a quiet market from a heartbeat', () => {

@@ -4,8 +4,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { BinanceSymbolInfo } from '../binance-symbols.js';
 import type { Exchange } from '../models.js';
 import { SymbolMap } from '../symbols.js';
+import { AdvancedTradeSession } from './advanced-trade-session.js';
+import { onBinanceRequest, onCoinbaseRequest, type RequestContext, type Session } from './client-requests.js';
 import { binanceTradeFrame, coinbaseMatchFrame } from './encode.js';
 import { Market, type MarketOptions, type SimTrade } from './market.js';
 
@@ -27,19 +30,14 @@ export interface ExchangeSimulatorOptions extends MarketOptions {
   heartbeatMs?: number;
   /** Trades per symbol resent to every new session (duplicates after a reconnect). @default 0 */
   replayOnConnect?: number;
-}
-
-interface Session {
-  ws: WebSocket;
-  /** The session's TCP socket: corked while a tick's frames are written, so they leave in one write. */
-  socket: Duplex;
-  exchange: Exchange;
-  /** Canonical symbols subscribed (trades). */
-  symbols: Set<string>;
-  heartbeats: Set<string>;
-  silentUntil: number;
-  lastPong: number;
-  inbound: number[];
+  /** Canonical symbols Coinbase does not list: subscribing to their product is an error. @default [] */
+  coinbaseUnlisted?: string[];
+  /** Coinbase closes the socket after answering a subscribe with an error. @default false */
+  coinbaseCloseOnError?: boolean;
+  /** Binance answers HTTP 414 to an upgrade whose URL is longer than this. @default no limit */
+  binanceMaxUrlLength?: number;
+  /** Extra symbols of Binance's `exchangeInfo` (served at `<binanceRestUrl>/api/v3/exchangeInfo`). */
+  binanceSymbolInfo?: BinanceSymbolInfo[];
 }
 
 /** Scripted faults, applied to every open session of the exchange named. */
@@ -58,14 +56,25 @@ export interface SimulatorFaults {
   duplicate(exchange: Exchange, n: number): void;
   /** Sends recorded frames (e.g. lines of a JSONL capture) as they are. */
   replay(exchange: Exchange, frames: readonly string[]): void;
+  /**
+   * Answers the next `count` upgrades of the exchange with HTTP `status` instead of a WebSocket
+   * (451 geo-blocking, 429 or 418 rate limiting), with `Retry-After` when given.
+   */
+  refuseUpgrades(exchange: Exchange, status: number, options?: { count?: number; retryAfterSec?: number }): void;
+  /** Skips `n` of Advanced Trade's connection-wide `sequence_num` (messages lost in transit). */
+  loseMessages(n: number): void;
 }
 
 /** A running simulator. */
 export interface ExchangeSimulator {
   /** Base URL for the Binance adapter (it appends `/stream?streams=...`). */
   readonly binanceUrl: string;
-  /** URL for the Coinbase adapter. */
+  /** Base URL of Binance's REST metadata (`/api/v3/exchangeInfo`). */
+  readonly binanceRestUrl: string;
+  /** URL for the Coinbase adapter (the Exchange feed's protocol). */
   readonly coinbaseUrl: string;
+  /** URL for the Coinbase adapter speaking Advanced Trade (`market_trades`, `heartbeats`). */
+  readonly coinbaseAdvancedUrl: string;
   readonly market: Market;
   readonly faults: SimulatorFaults;
   /** Trades generated per exchange so far. */
@@ -103,7 +112,14 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   const sessions = new Set<Session>();
   const history = { binance: new Map<string, SimTrade[]>(), coinbase: new Map<string, SimTrade[]>() };
   const generated: Record<Exchange, number> = { binance: 0, coinbase: 0 };
-  const byProduct = new Map(market.symbols.map((s) => [map.coinbaseProduct(s), s]));
+  const unlisted = new Set(options.coinbaseUnlisted ?? []);
+  const byProduct = new Map(
+    market.symbols.filter((s) => !unlisted.has(s)).map((s) => [map.coinbaseProduct(s), s] as const),
+  );
+  const refusals: Record<Exchange, { status: number; count: number; retryAfterSec?: number } | undefined> = {
+    binance: undefined,
+    coinbase: undefined,
+  };
 
   const frame = (t: SimTrade, type: 'match' | 'last_match' = 'match'): string =>
     t.exchange === 'binance'
@@ -115,17 +131,52 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   const recent = (exchange: Exchange, symbol: string, n: number): SimTrade[] =>
     (history[exchange].get(symbol) ?? []).slice(-n);
   const replayTo = (s: Session, n: number): void => {
+    if (s.advanced !== undefined) {
+      const trades = [...s.advanced.symbols].flatMap((symbol) => recent('coinbase', symbol, n));
+      if (trades.length > 0) send(s, s.advanced.trades('update', trades));
+      return;
+    }
     for (const symbol of s.symbols) for (const t of recent(s.exchange, symbol, n)) send(s, frame(t));
   };
 
   const wss = new WebSocketServer({ noServer: true, autoPong: false });
-  const server = createServer((_req, res) => res.writeHead(404).end());
+  // Binance's symbol metadata, as `GET /api/v3/exchangeInfo` answers it (only the fields read).
+  const exchangeInfo = JSON.stringify({
+    symbols: [
+      ...market.symbols.map((s) => {
+        const [baseAsset, quoteAsset] = s.split('-');
+        return { symbol: `${baseAsset}${quoteAsset}`, baseAsset, quoteAsset, status: 'TRADING' };
+      }),
+      ...(options.binanceSymbolInfo ?? []).map((i) => ({ ...i, status: 'TRADING' })),
+    ],
+  });
+  const server = createServer((req, res) => {
+    if (req.url === '/binance/api/v3/exchangeInfo')
+      res.writeHead(200, { 'content-type': 'application/json' }).end(exchangeInfo);
+    else res.writeHead(404).end();
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://sim');
+    const advanced = url.pathname === '/coinbase-advanced';
     const exchange: Exchange | undefined =
-      url.pathname === '/binance/stream' ? 'binance' : url.pathname === '/coinbase' ? 'coinbase' : undefined;
+      url.pathname === '/binance/stream'
+        ? 'binance'
+        : url.pathname === '/coinbase' || advanced
+          ? 'coinbase'
+          : undefined;
     if (exchange === undefined) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    if (exchange === 'binance' && (req.url ?? '').length > (options.binanceMaxUrlLength ?? Infinity)) {
+      socket.end('HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const refusal = refusals[exchange];
+    if (refusal !== undefined && refusal.count > 0) {
+      refusal.count--;
+      const retryAfter = refusal.retryAfterSec === undefined ? '' : `Retry-After: ${refusal.retryAfterSec}\r\n`;
+      socket.end(`HTTP/1.1 ${refusal.status} Refused\r\n${retryAfter}Content-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -139,6 +190,15 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
         lastPong: Date.now(),
         inbound: [],
       };
+      if (advanced)
+        s.advanced = new AdvancedTradeSession({
+          symbolOf: (product) => byProduct.get(product),
+          productOf: (symbol) => map.coinbaseProduct(symbol),
+          recent: (symbol, n) => recent('coinbase', symbol, n),
+          send: (text) => send(s, text),
+          close: () => ws.close(1000, 'subscription failed'),
+          closeOnError: options.coinbaseCloseOnError ?? false,
+        });
       sessions.add(s);
       ws.on('close', () => sessions.delete(s));
       ws.on('error', () => sessions.delete(s));
@@ -146,9 +206,11 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
         if (Date.now() >= s.silentUntil) ws.pong(data);
       });
       ws.on('pong', () => (s.lastPong = Date.now()));
-      ws.on('message', (data: Buffer) =>
-        exchange === 'binance' ? onBinanceMessage(s, data.toString()) : onCoinbaseMessage(s, data.toString()),
-      );
+      ws.on('message', (data: Buffer) => {
+        if (s.advanced !== undefined) s.advanced.onMessage(data.toString());
+        else if (exchange === 'binance') onBinanceRequest(s, data.toString(), requests);
+        else onCoinbaseRequest(s, data.toString(), requests);
+      });
       if (exchange === 'binance') {
         for (const stream of (url.searchParams.get('streams') ?? '').split('/')) {
           const symbol = stream.endsWith('@trade') ? map.fromBinance(stream.slice(0, -6)) : undefined;
@@ -159,72 +221,19 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     });
   });
 
-  function onBinanceMessage(s: Session, text: string): void {
-    const now = Date.now();
-    s.inbound = s.inbound.filter((t) => now - t < 1_000);
-    s.inbound.push(now);
-    if (s.inbound.length > 5) return s.ws.close(1008, 'too many messages per second');
-    let req: { method?: unknown; params?: unknown; id?: unknown };
-    try {
-      req = JSON.parse(text) as typeof req;
-    } catch {
-      return send(s, '{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}');
-    }
-    if (req.method !== 'SUBSCRIBE' && req.method !== 'UNSUBSCRIBE')
-      return send(s, JSON.stringify({ code: 2, msg: 'Invalid request: unknown variant', id: req.id }));
-    for (const p of Array.isArray(req.params) ? req.params : []) {
-      const symbol = typeof p === 'string' && p.endsWith('@trade') ? map.fromBinance(p.slice(0, -6)) : undefined;
-      if (symbol === undefined) continue;
-      if (req.method === 'SUBSCRIBE') s.symbols.add(symbol);
-      else s.symbols.delete(symbol);
-    }
-    send(s, JSON.stringify({ result: null, id: req.id }));
-  }
-
-  function onCoinbaseMessage(s: Session, text: string): void {
-    let req: { type?: unknown; product_ids?: unknown; channels?: unknown };
-    try {
-      req = JSON.parse(text) as typeof req;
-    } catch {
-      return send(s, JSON.stringify({ type: 'error', message: 'Malformed JSON', reason: 'invalid character' }));
-    }
-    if (req.type !== 'subscribe')
-      return send(
-        s,
-        JSON.stringify({
-          type: 'error',
-          message: 'Failed to subscribe',
-          reason: `${String(req.type)} is not a valid message type`,
-        }),
-      );
-    const products = Array.isArray(req.product_ids)
-      ? req.product_ids.filter((p): p is string => typeof p === 'string')
-      : [];
-    const channels = Array.isArray(req.channels)
-      ? req.channels.map((c: unknown) => (typeof c === 'string' ? c : (c as { name?: string }).name))
-      : [];
-    if (channels.length === 0)
-      return send(s, '{"type":"error","message":"Failed to subscribe","reason":"No channels provided"}');
-    const bad = products.find((p) => !byProduct.has(p));
-    if (bad !== undefined)
-      return send(
-        s,
-        JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: `${bad} is not a valid product` }),
-      );
-    const symbols = products.map((p) => byProduct.get(p)!);
-    if (channels.includes('heartbeat')) for (const sym of symbols) s.heartbeats.add(sym);
-    send(
-      s,
-      JSON.stringify({ type: 'subscriptions', channels: channels.map((name) => ({ name, product_ids: products })) }),
-    );
-    if (!channels.includes('matches')) return;
-    for (const sym of symbols) {
-      s.symbols.add(sym);
-      const last = recent('coinbase', sym, 1)[0];
-      if (last !== undefined) send(s, frame(last, 'last_match'));
-    }
-    if (options.replayOnConnect) replayTo(s, options.replayOnConnect);
-  }
+  const requests: RequestContext = {
+    send,
+    fromBinance: (symbol) => map.fromBinance(symbol),
+    symbolOfProduct: (product) => byProduct.get(product),
+    lastMatch: (symbol) => {
+      const last = recent('coinbase', symbol, 1)[0];
+      return last === undefined ? undefined : frame(last, 'last_match');
+    },
+    replayOnConnect: (s) => {
+      if (options.replayOnConnect) replayTo(s, options.replayOnConnect);
+    },
+    closeOnError: options.coinbaseCloseOnError ?? false,
+  };
 
   let generating = true;
   let lastTick = Date.now();
@@ -247,8 +256,11 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
         history[t.exchange].set(t.symbol, h);
         let text: string | undefined;
         for (const s of sessions)
-          if (s.exchange === t.exchange && s.symbols.has(t.symbol)) send(s, (text ??= frame(t)));
+          if (s.advanced !== undefined) {
+            if (t.exchange === 'coinbase') s.advanced.push(t);
+          } else if (s.exchange === t.exchange && s.symbols.has(t.symbol)) send(s, (text ??= frame(t)));
       }
+      for (const s of sessions) s.advanced?.flush();
     } finally {
       for (const s of sessions) s.socket.uncork();
     }
@@ -263,6 +275,7 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   const heartbeat = setInterval(() => {
     const time = new Date().toISOString();
     for (const s of sessions) {
+      s.advanced?.heartbeat();
       for (const sym of s.heartbeats) {
         send(
           s,
@@ -310,6 +323,14 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
     gap: (exchange, symbol, n) => market.skipIds(exchange, symbol, n),
     duplicate: (exchange, n) => of(exchange).forEach((s) => replayTo(s, n)),
     replay: (exchange, frames) => of(exchange).forEach((s) => frames.forEach((f) => send(s, f))),
+    loseMessages: (n) => of('coinbase').forEach((s) => s.advanced?.lose(n)),
+    refuseUpgrades: (exchange, status, o = {}) => {
+      refusals[exchange] = {
+        status,
+        count: o.count ?? Number.POSITIVE_INFINITY,
+        ...(o.retryAfterSec !== undefined ? { retryAfterSec: o.retryAfterSec } : {}),
+      };
+    },
   };
 
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -318,7 +339,9 @@ export async function startExchangeSimulator(options: ExchangeSimulatorOptions =
   const base = `ws://${address}:${port}`;
   return {
     binanceUrl: `${base}/binance`,
+    binanceRestUrl: `http://${address}:${port}/binance`,
     coinbaseUrl: `${base}/coinbase`,
+    coinbaseAdvancedUrl: `${base}/coinbase-advanced`,
     market,
     faults,
     generated,

@@ -4,3 +4,4 @@
  */
 export { readTrades } from './kinesis.js';
 export { waitFor } from './wait.js';
+export { captureLogger, type LogEntry } from './capture-logger.js';
