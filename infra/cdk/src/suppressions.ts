@@ -8,11 +8,6 @@ import { Validations, type Stack } from 'aws-cdk-lib';
 export function suppressPlatformFindings(stack: Stack): void {
   for (const child of stack.node.findAll()) {
     const path = child.node.path;
-    if (/\/AccessLogs\/Resource$/.test(path))
-      Validations.of(child).acknowledge({
-        id: 'AwsSolutions-S1',
-        reason: 'This is the access-log bucket of the platform buckets; logging it into itself would loop.',
-      });
     if (/\/Services\/[^/]+-task\/Resource$/.test(path))
       Validations.of(child).acknowledge({
         id: 'AwsSolutions-ECS2',
