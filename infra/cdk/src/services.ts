@@ -25,6 +25,8 @@ export interface ServiceSpec {
   healthCheck?: ecs.HealthCheck;
   portMappings?: ecs.PortMapping[];
   readonlyRootFilesystem?: boolean;
+  /** Task-local writable folders (e.g. `/tmp`, where tsx keeps its compile cache) for a read-only root. */
+  scratch?: string[];
   /** At most one task at a time, even during a deployment (the producer: two would publish every trade twice). */
   singleton?: boolean;
 }
@@ -82,6 +84,10 @@ export class PlatformServices extends Construct {
       ...(spec.healthCheck ? { healthCheck: spec.healthCheck } : {}),
       ...(spec.portMappings ? { portMappings: spec.portMappings } : {}),
     });
+    for (const [i, path] of (spec.scratch ?? []).entries()) {
+      taskDefinition.addVolume({ name: `scratch-${i}` });
+      container.addMountPoints({ containerPath: path, sourceVolume: `scratch-${i}`, readOnly: false });
+    }
     const service = new ecs.FargateService(this, `${spec.name}-service`, {
       serviceName: `coattail-${spec.name}`,
       cluster: this.cluster,

@@ -78,6 +78,7 @@ export class CoattailStack extends Stack {
       singleton: true,
       stopTimeoutSeconds: 30,
       readonlyRootFilesystem: true,
+      scratch: ['/tmp'],
       portMappings: [{ containerPort: 8080, name: 'health' }],
       healthCheck: {
         command: [

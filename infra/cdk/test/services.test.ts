@@ -26,6 +26,8 @@ describe('the producer service', () => {
     expect(c.PortMappings?.map((p) => p.ContainerPort)).toContain(config.healthPort);
     expect(c.HealthCheck?.Command.join(' ')).toContain(`127.0.0.1:${config.healthPort}/healthz`);
     expect(c.ReadonlyRootFilesystem).toBe(true);
+    // tsx keeps its compile cache in /tmp: a task-local volume on the read-only root.
+    expect(c.MountPoints).toEqual([{ ContainerPath: '/tmp', SourceVolume: 'scratch-0', ReadOnly: false }]);
     expect(c.LogConfiguration.LogDriver).toBe('awslogs');
   });
 

@@ -78,6 +78,7 @@ export interface Container {
   HealthCheck?: { Command: string[] };
   PortMappings?: { ContainerPort: number }[];
   ReadonlyRootFilesystem?: boolean;
+  MountPoints?: { ContainerPath: string; SourceVolume: string; ReadOnly: boolean }[];
   LogConfiguration: { LogDriver: string; Options: Record<string, unknown> };
 }
 
