@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { startLocalStack, type LocalStack } from '@coattail/local-stack';
+import type { LocalStack } from '@coattail/local-stack';
+import { startLocalStack } from '../local-stack-loader.js';
 import {
   createSink,
   loadConfig,
