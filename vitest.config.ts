@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts', 'tests/**/*.test.ts', 'infra/cdk/test/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     testTimeout: 30_000,
     // aws-embedded-metrics probes the EC2 metadata address unless its environment is pinned.

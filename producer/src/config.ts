@@ -97,7 +97,7 @@ const envSchema = z
     BINANCE_MAX_URL_LENGTH: int(4_000, 100, 16_000),
     /** @default 10000 */
     DEDUP_IDS_PER_SYMBOL: int(10_000, 1, 1_000_000),
-    /** Below the ECS task's stopTimeout (30 s in infra/ecs/producer.task.json). @default 20000 */
+    /** Below the ECS task's stopTimeout (30 s in the producer service of infra/cdk). @default 20000 */
     SHUTDOWN_DEADLINE_MS: int(20_000, 100, 110_000),
     /** `/healthz` and `/metrics`; 0 turns the server off. @default 8080 */
     HEALTH_PORT: int(8_080, 0, 65_535),

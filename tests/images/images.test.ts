@@ -2,9 +2,12 @@
  * The container images, built without a Docker engine (none runs on these machines): the
  * Dockerfiles are built into folders by ./local-build.ts — every COPY (through .dockerignore) and
  * RUN, the npm install included — and the result is started the way ECS starts it. The base image
- * is this machine's Node 20 standing in for node:20-slim, and USER/--chown are not applied; what is
- * checked is that the image's files, dependencies, command, health check and stop signal work.
+ * is this machine's Node 20 standing in for node:20-slim. USER and --chown are applied: the images
+ * run with the uid and gid of a user of the same name on this machine, as they will on Fargate. What
+ * is checked is that the image's files, dependencies, command, health check and stop signal work,
+ * and that its user can write what it must and nothing else.
  */
+import { stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +20,7 @@ import {
   healthcheck,
   ignorePattern,
   installedPackages,
+  resolveUser,
   runImage,
   type LocalImage,
 } from './local-build.js';
@@ -24,7 +28,49 @@ import {
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // The build's npm install may use this machine's npm cache (CI has just filled it).
 const runEnv = { npm_config_prefer_offline: 'true' };
-const DEV_ONLY = ['vitest', 'typescript', 'eslint', 'turbo', 'fast-check', 'playwright-core'];
+const DEV_ONLY = [
+  'vitest',
+  'typescript',
+  'eslint',
+  'turbo',
+  'fast-check',
+  'playwright-core',
+  // The AWS emulators and the CDK app are development workspaces: never in an image.
+  '@coattail/local-stack',
+  'kinesalite',
+  'dynalite',
+  's3rver',
+  'aws-cdk-lib',
+  'aws-cdk',
+  'cdk-nag',
+];
+
+/** Runs a command in the image (as its user) and resolves its exit code and output. */
+async function runIn(
+  image: LocalImage,
+  entrypoint: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = runImage(image, { entrypoint, args: [] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stdout, stderr };
+}
+
+/** A script run inside the image: which user it runs as, and which of the paths it can write. */
+const WRITE_PROBE = `
+const fs = require('node:fs'), os = require('node:os'), path = require('node:path');
+const canWrite = (dir) => { try { const f = path.join(dir, '.probe-' + process.pid); fs.writeFileSync(f, 'x'); fs.rmSync(f); return true; } catch { return false; } };
+console.log(JSON.stringify({ uid: process.getuid(), gid: process.getgid(), writable: Object.fromEntries(process.argv.slice(1).map((d) => [d, canWrite(d === 'TMP' ? os.tmpdir() : d)])) }));
+`;
+
+interface Probe {
+  uid: number;
+  gid: number;
+  writable: Record<string, boolean>;
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -77,6 +123,18 @@ describe('producer/Dockerfile', () => {
     expect(image.user).toBe('node');
     expect(image.stopSignal).toBe('SIGTERM');
     expect(image.env.NODE_ENV).toBe('production');
+  });
+
+  it('runs as node, not root: its code is read-only to it, scratch space is writable', async () => {
+    const node = resolveUser('node');
+    expect(node.uid).not.toBe(0);
+    const { code, stdout, stderr } = await runIn(image, ['node', '-e', WRITE_PROBE, 'TMP', '.', 'producer/src']);
+    expect(code, stderr).toBe(0);
+    const probe = JSON.parse(stdout) as Probe;
+    expect([probe.uid, probe.gid]).toEqual([node.uid, node.gid]);
+    // The producer writes nothing but to /tmp; its files are node's (COPY --chown) and it runs on a read-only root on Fargate.
+    expect(probe.writable.TMP).toBe(true);
+    expect((await stat(image.path('producer/src/main.ts'))).uid).toBe(node.uid);
   });
 
   it('starts from its CMD, passes its HEALTHCHECK, publishes trades and flushes them all on SIGTERM', async () => {
@@ -140,6 +198,26 @@ describe('infra/jobs/Dockerfile', () => {
     expect(DEV_ONLY.filter((p) => packages.has(p))).toEqual([]);
     expect(image.user).toBe('node');
   });
+
+  it('runs as node: the jobs can write their state folder (.coattail) and /tmp, not the code', async () => {
+    const node = resolveUser('node');
+    expect(node.uid).not.toBe(0);
+    const { code, stdout, stderr } = await runIn(image, ['node', '-e', WRITE_PROBE, 'TMP', '.coattail', '.', 'cli']);
+    expect(code, stderr).toBe(0);
+    const probe = JSON.parse(stdout) as Probe;
+    expect([probe.uid, probe.gid]).toEqual([node.uid, node.gid]);
+    expect(probe.writable).toEqual({ TMP: true, '.coattail': true, '.': false, cli: false });
+  });
+
+  it('says clearly that the embedded AWS stack is not in the image, and still answers --help', async () => {
+    // `--help` loads every command's module: none may need a development dependency.
+    const help = await runIn(image, ['node', 'cli/bin/coattail.js', '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('local-stack');
+    const { code, stderr } = await runIn(image, ['node', 'cli/bin/coattail.js', 'local-stack']);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('@coattail/local-stack');
+  }, 180_000);
 
   it('runs `coattail job` from its entrypoint: the default command lists the jobs', async () => {
     const child = runImage(image);

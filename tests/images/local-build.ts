@@ -2,15 +2,58 @@
  * Builds a Dockerfile into folders, without a Docker engine (none runs on our development and CI
  * machines): every stage gets a root folder, COPY copies from the build context (filtered by
  * .dockerignore) or from an earlier stage's root, RUN runs in the stage's WORKDIR, and the last
- * stage becomes a runnable image. What this cannot check, and says so: the base image (`node:20-
- * slim` is stood in for by this machine's Node 20), users and ownership (USER and --chown are
- * recorded, not applied), and the layer cache.
+ * stage becomes a runnable image. USER and --chown are applied with this machine's users of the
+ * same names (created when missing, as node:20-slim has them): RUN steps and the started image run
+ * with the user's uid and gid, copied files get the owner asked for. What this cannot check, and
+ * says so: the base image (`node:20-slim` is stood in for by this machine's Node 20; its files
+ * outside the build folder are this machine's) and the layer cache.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { parseDockerfile, type Instruction } from './dockerfile.js';
+
+/** A user of the image, as uid and gid on this machine. */
+export interface ImageUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+function idOf(flag: '-u' | '-g', name: string): number | undefined {
+  const r = spawnSync('id', [flag, name], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
+}
+
+/**
+ * Resolves a USER (`name` or `name:group`, or numeric) to this machine's uid and gid, creating a
+ * system user of that name when there is none (the base image has it; this machine may not).
+ */
+export function resolveUser(spec: string): ImageUser {
+  const [name = spec, group] = spec.split(':');
+  if (/^\d+$/.test(name)) return { name, uid: Number(name), gid: Number(group ?? name) };
+  if (idOf('-u', name) === undefined) {
+    const r = spawnSync(
+      'useradd',
+      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0 && idOf('-u', name) === undefined)
+      throw new Error(`the image runs as '${name}', which this machine lacks and could not create: ${r.stderr}`);
+  }
+  const gid = group === undefined ? idOf('-g', name) : /^\d+$/.test(group) ? Number(group) : idOf('-g', group);
+  return { name, uid: idOf('-u', name)!, gid: gid ?? idOf('-g', name)! };
+}
+
+/** spawn options that drop to the image's user (none for root or no USER). */
+function asUser(user: string | undefined): { uid?: number; gid?: number } {
+  if (user === undefined || user === 'root' || user === '0') return {};
+  const { uid, gid } = resolveUser(user);
+  return { uid, gid };
+}
 
 /** The last stage of a build: where its files are and how it runs. */
 export interface LocalImage {
@@ -98,6 +141,8 @@ export async function buildLocally(
   options: BuildOptions = {},
 ): Promise<LocalImage> {
   const out = await mkdtemp(join(tmpdir(), 'coattail-image-'));
+  // mkdtemp makes the folder private to us; the image's user must reach its files, as in a container.
+  await chmod(out, 0o755);
   try {
     return await buildInto(out, dockerfile, context, options);
   } catch (error) {
@@ -111,6 +156,11 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
     await readFile(dockerfile, 'utf8'),
     relative(context, dockerfile),
   );
+  // The users the Dockerfile names exist before any step, as in its base image (RUN chown may name them).
+  for (const ins of instructions) {
+    if (ins.op === 'USER' && ins.user !== 'root') resolveUser(ins.user);
+    if (ins.op === 'COPY' && ins.chown !== undefined) resolveUser(ins.chown);
+  }
   const ignored = await loadDockerignore(context);
   const fromContext = (hostPath: string): boolean => {
     const rel = relative(context, hostPath).split('\\').join('/');
@@ -161,6 +211,12 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
             await copyInto(join(context, src), dest, destIsDir, fromContext);
           }
         }
+        if (ins.chown !== undefined) {
+          // Ownership of what this COPY wrote (the whole destination: COPY's own files and folders).
+          const { uid, gid } = resolveUser(ins.chown);
+          const r = spawnSync('chown', ['-R', '-h', `${uid}:${gid}`, dest], { encoding: 'utf8' });
+          if (r.status !== 0) throw new Error(`${dockerfile}:${ins.line}: COPY --chown=${ins.chown}: ${r.stderr}`);
+        }
         break;
       }
       case 'RUN': {
@@ -176,6 +232,7 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
         const r = spawnSync(cmd!, args, {
           cwd: inside(s.root, s.workdir),
           env,
+          ...asUser(s.user),
           encoding: 'utf8',
           maxBuffer: 64 * 1024 * 1024,
         });
@@ -217,18 +274,19 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
   };
 }
 
-/** Starts the image's entrypoint + command (or `args` in place of CMD) as a child process. */
+/** Starts the image's entrypoint + command (or `args` in place of CMD) as a child process, as the image's USER. */
 export function runImage(
   image: LocalImage,
-  options: { env?: Record<string, string>; args?: string[] } = {},
+  options: { env?: Record<string, string>; args?: string[]; entrypoint?: string[] } = {},
 ): ReturnType<typeof spawn> {
-  const [cmd, ...args] = [...image.entrypoint, ...(options.args ?? image.cmd)];
+  const [cmd, ...args] = [...(options.entrypoint ?? image.entrypoint), ...(options.args ?? image.cmd)];
   if (cmd === undefined) throw new Error('the image has neither ENTRYPOINT nor CMD');
   return spawn(cmd, args, {
     cwd: image.path('.'),
     // Only what a container has: its image's ENV and what the task definition passes.
     env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: image.root, ...image.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...asUser(image.user),
   });
 }
 
@@ -240,6 +298,7 @@ export function healthcheck(image: LocalImage, env: Record<string, string> = {})
     cwd: image.path('.'),
     env: { PATH: process.env.PATH ?? '', ...image.env, ...env },
     stdio: 'ignore',
+    ...asUser(image.user),
   });
   return new Promise((resolve) => child.on('exit', resolve));
 }

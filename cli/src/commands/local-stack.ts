@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { startLocalStack } from '@coattail/local-stack';
+import { startLocalStack } from '../local-stack-loader.js';
 
 interface LocalStackCommandOptions {
   dataDir?: string;

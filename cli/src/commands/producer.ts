@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { startLocalStack, type LocalStack } from '@coattail/local-stack';
+import type { LocalStack } from '@coattail/local-stack';
+import { startLocalStack } from '../local-stack-loader.js';
 import {
   Producer,
   createSink,

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { MockKafkaCluster, startLocalStack, type LocalStack } from '@coattail/local-stack';
+import type { LocalStack, MockKafkaCluster } from '@coattail/local-stack';
+import { startLocalStack, startMockKafkaCluster } from '../local-stack-loader.js';
 import {
   createSink,
   loadConfig,
@@ -113,7 +114,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const simulator: ExchangeSimulator | undefined =
     simulatorOptions !== undefined ? await startExchangeSimulator(simulatorOptions) : undefined;
   // The mock cluster starts empty every run: a fresh topic keeps old checkpoints' offsets out of it.
-  const cluster = options.broker === 'kafka' ? await MockKafkaCluster.start(3) : undefined;
+  const cluster = options.broker === 'kafka' ? await startMockKafkaCluster(3) : undefined;
   const kafka = cluster ? { brokers: cluster.brokers, topic: `coattail-trades-${Date.now()}` } : undefined;
   const producerConfig = loadConfig(
     pipelineProducerEnv(simulator, { kinesisEndpoint: stack.endpoints.kinesis, region: stack.region }, kafka),
