@@ -109,3 +109,22 @@ export { localPath, s3Location } from './datasets/locations.js';
 
 // Scale-out: AWS Step Functions.
 export { toStepFunctions, stageWaves, type StepFunctionsTarget, type StateMachine } from './export/step-functions.js';
+
+// Built-in stage types.
+export {
+  builtinStageTypes,
+  noopStage,
+  transformFilesStage,
+  windowAggregateStage,
+  quarantineDir,
+} from './stages/builtin/index.js';
+
+// Windows and late data.
+export {
+  planWindows,
+  windowStateSchema,
+  type WindowState,
+  type WindowPlan,
+  type PartitionCount,
+} from './windows/late-data.js';
+export { runBackfill, type BackfillOptions, type BackfillSummary } from './windows/backfill.js';

@@ -54,6 +54,8 @@ export interface StageContext {
   /** Folder relative `file://` datasets and params resolve against (the definition's folder). */
   baseDir: string;
   logger: Logger;
+  /** The pipeline's key/value state in the run store (window watermarks, processed partitions…). */
+  state: { get(key: string): Promise<unknown>; put(key: string, value: unknown): Promise<void> };
   /** Reports progress on long stages (`fraction` 0–1 when known). */
   progress(message: string, fraction?: number): void;
 }
