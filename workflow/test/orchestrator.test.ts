@@ -227,4 +227,27 @@ describe('orchestrator', () => {
       (await orchestrator.run(loaded({ pipeline: 'p', stages: [{ id: 'a', type: 'scripted' }] }, registry))).status,
     ).toBe('SUCCEEDED');
   });
+
+  it('runs single stages of one run for an outer engine, handing results downstream through the run store', async () => {
+    const { registry, calls } = scriptedRegistry({
+      b: (ctx) => Promise.resolve({ summary: `saw ${[...ctx.upstream.keys()].join(',')}` }),
+    });
+    const { orchestrator, store } = await testOrchestrator(registry);
+    const def = loaded(diamond, registry);
+    expect((await orchestrator.runOneStage(def, 'a', { runId: 'exec-1' })).status).toBe('SUCCEEDED');
+    const [b, c] = await Promise.all([
+      orchestrator.runOneStage(def, 'b', { runId: 'exec-1' }),
+      orchestrator.runOneStage(def, 'c', { runId: 'exec-1' }),
+    ]);
+    expect([b.status, c.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(b.result).toMatchObject({ summary: 'saw a' });
+    expect(calls.sort()).toEqual(['a#1', 'b#1', 'c#1']);
+    expect(Object.values((await store.getRun('exec-1'))?.stages ?? {}).map((s) => s.status)).toEqual([
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'PENDING',
+    ]);
+    await expect(orchestrator.runOneStage(def, 'zz', { runId: 'exec-1' })).rejects.toThrow(/has no stage 'zz'/);
+  });
 });

@@ -83,13 +83,25 @@ function report(summary: RunSummary, storeLocation: string): void {
   if (summary.status !== 'SUCCEEDED') process.exitCode = 1;
 }
 
-async function run(file: string, o: StoreOptions & { partition?: string; runId?: string }): Promise<void> {
+async function run(
+  file: string,
+  o: StoreOptions & { partition?: string; runId?: string; stage?: string },
+): Promise<void> {
   const { loadPipelineFile, parsePartitionKey } = await import('@coattail/workflow');
   const reg = await registry();
   const pipeline = await loadPipelineFile(file, reg);
   const { orchestrator: orch, store } = await orchestrator(o, pipeline.baseDir);
   const cancel = cancellation();
   try {
+    if (o.stage !== undefined) {
+      if (o.runId === undefined)
+        throw new InvalidArgumentError('--stage needs --run-id (the run the stage belongs to)');
+      const partition = o.partition ? { partition: parsePartitionKey(o.partition) } : {};
+      const record = await orch.runOneStage(pipeline, o.stage, { runId: o.runId, signal: cancel.signal, ...partition });
+      console.log(`stage ${o.stage} of run ${o.runId}: ${record.status}${record.reason ? ` (${record.reason})` : ''}`);
+      if (record.status !== 'SUCCEEDED' && record.status !== 'SKIPPED') process.exitCode = 1;
+      return;
+    }
     const summary = await orch.run(pipeline, {
       signal: cancel.signal,
       ...(o.partition ? { partition: parsePartitionKey(o.partition) } : {}),
@@ -217,8 +229,9 @@ export function registerWorkflow(program: Command): void {
       .command('run <pipeline-file>')
       .description('run a pipeline (YAML/JSON); Ctrl-C or SIGTERM cancels it, resumable')
       .option('--partition <key>', 'event-time partition to run (2026-12-07 or 2026-12-07T04)')
-      .option('--run-id <id>', 'id of the run (default a UUID)'),
-  ).action((file: string, o: StoreOptions & { partition?: string; runId?: string }) => run(file, o));
+      .option('--run-id <id>', 'id of the run (default a UUID)')
+      .option('--stage <id>', 'run only this stage of run --run-id (what Step Functions tasks call)'),
+  ).action((file: string, o: StoreOptions & { partition?: string; runId?: string; stage?: string }) => run(file, o));
 
   storeOptions(
     wf.command('resume <run-id>').description('resume a failed or cancelled run: completed stages are skipped'),
