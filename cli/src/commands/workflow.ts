@@ -32,9 +32,17 @@ async function openStore(o: StoreOptions) {
   return store;
 }
 
-async function registry() {
-  const { StageRegistry, builtinStageTypes } = await import('@coattail/workflow');
-  return new StageRegistry(builtinStageTypes());
+/** Built-in stage types and the platform's batch stages (historical load, reprocessing) on the catalog under --state-dir. */
+async function registry(o: { stateDir?: string; warehouse?: string } = {}) {
+  const [{ StageRegistry, builtinStageTypes }, { platformStageTypes }] = await Promise.all([
+    import('@coattail/workflow'),
+    import('../workflow/platform-stages.js'),
+  ]);
+  const stateDir = o.stateDir ?? '.coattail';
+  return new StageRegistry([
+    ...builtinStageTypes(),
+    ...platformStageTypes({ stateDir, warehouse: o.warehouse ?? join(stateDir, 'warehouse') }),
+  ]);
 }
 
 /** Aborts the run on SIGTERM/SIGINT: running stages are told, the run ends ABORTED and can be resumed. */
@@ -58,14 +66,16 @@ function cancellation(): { signal: AbortSignal; dispose: () => void } {
 async function orchestrator(o: StoreOptions, baseDir: string) {
   const { Orchestrator, platformObserver, progressPrinter } = await import('@coattail/workflow');
   const store = await openStore(o);
-  const reg = await registry();
+  const reg = await registry(o);
+  const { openCatalog } = await import('./batch.js');
+  const catalog = await openCatalog({ stateDir: o.stateDir, warehouse: join(o.stateDir, 'warehouse') });
   return {
     store,
     reg,
     orchestrator: new Orchestrator({
       store,
       registry: reg,
-      observer: platformObserver({ baseDir }),
+      observer: platformObserver({ baseDir, catalog }),
       listeners: [progressPrinter(process.stderr)],
     }),
   };
@@ -88,7 +98,7 @@ async function run(
   o: StoreOptions & { partition?: string; runId?: string; stage?: string },
 ): Promise<void> {
   const { loadPipelineFile, parsePartitionKey } = await import('@coattail/workflow');
-  const reg = await registry();
+  const reg = await registry(o);
   const pipeline = await loadPipelineFile(file, reg);
   const { orchestrator: orch, store } = await orchestrator(o, pipeline.baseDir);
   const cancel = cancellation();
@@ -133,7 +143,7 @@ async function backfill(
   o: StoreOptions & { from: number; to: number; concurrency: number },
 ): Promise<void> {
   const { loadPipelineFile, runBackfill } = await import('@coattail/workflow');
-  const pipeline = await loadPipelineFile(file, await registry());
+  const pipeline = await loadPipelineFile(file, await registry(o));
   const { orchestrator: orch, store } = await orchestrator(o, pipeline.baseDir);
   const cancel = cancellation();
   try {

@@ -110,6 +110,8 @@ export class Orchestrator {
           await this.#o.store.putStage(runId, id, reset);
         }
       run.status = 'RUNNING';
+      delete run.error;
+      delete run.endedAt;
       await this.#o.store.updateRun(runId, { status: 'RUNNING', error: undefined, endedAt: undefined });
       const partition = run.partition === UNPARTITIONED ? undefined : parsePartitionKey(run.partition);
       return await this.#execute(run, def, partition, options.signal, true);
@@ -253,11 +255,7 @@ export class Orchestrator {
     run.endedAt = new Date().toISOString();
     const failures = Object.entries(run.stages).filter(([, s]) => s.status === 'FAILED');
     if (failures.length > 0) run.error = failures.map(([id, s]) => `${id}: ${s.reason ?? 'failed'}`).join('; ');
-    await this.#o.store.updateRun(run.runId, {
-      status: run.status,
-      endedAt: run.endedAt,
-      ...(run.error ? { error: run.error } : {}),
-    });
+    await this.#o.store.updateRun(run.runId, { status: run.status, endedAt: run.endedAt, error: run.error });
     await this.#emit({ type: 'run-end', run });
     return {
       runId: run.runId,
