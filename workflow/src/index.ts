@@ -128,3 +128,4 @@ export {
   type PartitionCount,
 } from './windows/late-data.js';
 export { runBackfill, type BackfillOptions, type BackfillSummary } from './windows/backfill.js';
+export { duckDbGateEvaluator, type EvaluateGate, type GateOutcome } from './orchestrator/gate-adapter.js';

@@ -20,6 +20,10 @@ export interface OutputReport {
   columns?: ColumnInfo[];
   /** Where a human can look at what was written (a report file, a table), printed at the end of a run. */
   location?: string;
+  /** The data files written, for quality gates to read with DuckDB. */
+  files?: string[];
+  /** Their format. @default parquet */
+  format?: 'parquet' | 'csv';
 }
 
 /** What a successful stage attempt returns; every field is optional. */

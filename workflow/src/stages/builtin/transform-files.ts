@@ -84,7 +84,9 @@ export const transformFilesStage: StageType = {
       f.endsWith('.parquet'),
     );
     return {
-      outputs: [{ dataset: output.uri, rows, location: outDir }],
+      outputs: [
+        { dataset: output.uri, rows, location: outDir, files: written.map((f) => join(outDir, f)), format: 'parquet' },
+      ],
       summary: `${keys.length - quarantined.length} file(s) transformed, ${rows} rows${quarantined.length > 0 ? `, ${quarantined.length} quarantined (${quarantineDir(ctx)})` : ''}`,
       metrics: { files: keys.length, rows, quarantined: quarantined.length, outputFiles: written.length },
     };
