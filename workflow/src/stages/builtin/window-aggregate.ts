@@ -90,11 +90,18 @@ export const windowAggregateStage: StageType = {
         await ctx.state.put(stateKey, plan.next);
       }
       await mkdir(outDir, { recursive: true });
+      // One scan of the input for every partition to write: late data adds a partition to write,
+      // not another pass over the whole input.
+      if (targets.length > 0)
+        await db.run(
+          `CREATE OR REPLACE TEMP TABLE window_rows AS SELECT *, ${keyExpr} AS __partition FROM ${readerFor(all)} WHERE ${keyExpr} IN (${targets.map(lit).join(', ')})`,
+        );
       for (const key of targets) {
-        const w = parsePartitionKey(key);
+        parsePartitionKey(key);
         const tmp = join(outDir, `${key}.parquet.${ctx.runId}.tmp`);
-        const where = `${col}::BIGINT >= ${w.start} AND ${col}::BIGINT < ${w.end}`;
-        await db.run(`CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM ${readerFor(all)} WHERE ${where}`);
+        await db.run(
+          `CREATE OR REPLACE TEMP VIEW events AS SELECT * EXCLUDE (__partition) FROM window_rows WHERE __partition = ${lit(key)}`,
+        );
         try {
           await db.run(
             `COPY (SELECT ${lit(key)} AS partition, * FROM (${params.sql})) TO ${lit(tmp)} (FORMAT parquet)`,
