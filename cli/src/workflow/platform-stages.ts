@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StageType } from '@coattail/workflow';
 import pino from 'pino';
@@ -25,6 +26,56 @@ const loadParams = z
  */
 export function platformStageTypes(catalogOptions: { stateDir: string; warehouse?: string }): StageType[] {
   return [
+    {
+      name: 'raw-zone',
+      description:
+        'copies the Iceberg data files a run has not seen yet into raw-zone Parquet by day (replacing, never appending)',
+      async run(ctx) {
+        const p = z
+          .object({ table: z.string().default('coattail.raw_trades'), eventTime: z.string().default('event_time') })
+          .strict()
+          .parse(ctx.stage.params);
+        const out = ctx.outputs[0];
+        if (out?.scheme !== 'file') throw new Error(`stage '${ctx.stage.id}': raw-zone writes one file:// output`);
+        const { localPath } = await import('@coattail/workflow');
+        const { DuckDBInstance } = await import('@duckdb/node-api');
+        const catalog = await openCatalog(catalogOptions);
+        const table = await catalog.loadTable(p.table);
+        const changes = ctx.changes?.find((c) => c.input === `iceberg://${p.table}`);
+        const uris =
+          changes && !changes.full ? changes.added : (await table.scan().planFiles()).map((t) => t.file.filePath);
+        const dir = localPath(out.uri, ctx.baseDir);
+        await mkdir(dir, { recursive: true });
+        const db = await DuckDBInstance.create(':memory:');
+        const c = await db.connect();
+        let rows = 0;
+        try {
+          for (const uri of uris) {
+            const src = (await catalog.io.localPath(uri)).replaceAll("'", "''");
+            const name = uri.slice(uri.lastIndexOf('/') + 1);
+            const n = Number(
+              (
+                await c.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${src}')`)
+              ).getRowObjectsJson()[0]?.n ?? 0,
+            );
+            // One raw-zone folder per source file, replaced whole: a re-run rewrites, never duplicates.
+            const target = join(dir, name.replace(/\.parquet$/, '')).replaceAll("'", "''");
+            await c.run(
+              `COPY (SELECT *, strftime("${p.eventTime}"::TIMESTAMP, '%Y-%m-%d') AS dt FROM read_parquet('${src}')) TO '${target}' (FORMAT parquet, PARTITION_BY (dt), OVERWRITE_OR_IGNORE)`,
+            );
+            rows += n;
+          }
+        } finally {
+          c.closeSync();
+          db.closeSync();
+        }
+        return {
+          outputs: [{ dataset: out.uri, rows, location: dir }],
+          summary: `${uris.length} data file(s), ${rows} rows → ${dir}`,
+          metrics: { files: uris.length, rows },
+        };
+      },
+    },
     {
       name: 'historical-load',
       description: 'loads Binance aggTrades into iceberg://coattail.raw_trades (incremental by covered range)',
