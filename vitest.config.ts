@@ -17,10 +17,13 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
       thresholds: {
-        // The issue's gate: the runtime must stay at or above 85 % line coverage.
+        // The runtime must stay at or above 85 % line coverage.
         'runtime/src/**': { lines: 85 },
         'recon/src/**': { lines: 80 },
-        // Quality gates and lineage: every line and branch tested (seed 004's rule).
+        // Workflow engine: 90 % of lines overall; incremental detection fully covered, lines and branches.
+        'workflow/src/**': { lines: 90 },
+        'workflow/src/incremental/**': { lines: 100, branches: 100 },
+        // Quality gates and lineage: every line and branch tested (what the workflow engine promises its users).
         'workflow/src/gates/**': { lines: 100, branches: 100 },
         'workflow/src/lineage/**': { lines: 100, branches: 100 },
       },

@@ -163,3 +163,23 @@ export {
   type HttpTransportStats,
 } from './lineage/transports/http-transport.js';
 export { createMemoryTransport } from './lineage/transports/memory-transport.js';
+
+// Built-in stage types.
+export {
+  builtinStageTypes,
+  noopStage,
+  transformFilesStage,
+  windowAggregateStage,
+  quarantineDir,
+} from './stages/builtin/index.js';
+
+// Windows and late data.
+export {
+  planWindows,
+  windowStateSchema,
+  type WindowState,
+  type WindowPlan,
+  type PartitionCount,
+} from './windows/late-data.js';
+export { runBackfill, type BackfillOptions, type BackfillSummary } from './windows/backfill.js';
+export { duckDbGateEvaluator, type EvaluateGate, type GateOutcome } from './orchestrator/gate-adapter.js';

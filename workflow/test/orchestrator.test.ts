@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowError, RunLockedError } from '../src/errors.js';
 import { Orchestrator } from '../src/orchestrator/orchestrator.js';
+import type { RunStore } from '../src/run-store/types.js';
 import { progressPrinter } from '../src/orchestrator/progress.js';
 import { loaded, scriptedRegistry, testOrchestrator, untilAborted } from './helpers.js';
 
@@ -54,11 +55,27 @@ describe('orchestrator', () => {
     };
     const ids = ['a', 'b', 'c', 'd', 'e'];
     const { registry } = scriptedRegistry(Object.fromEntries(ids.map((id) => [id, hold])));
-    const { orchestrator } = await testOrchestrator(registry);
+    // A run store answering in microtasks: every stage the orchestrator lets start reaches the
+    // stage before the next macrotask, so a limit that is not kept shows as more than 2 held.
+    const instant: RunStore = {
+      location: 'memory',
+      createRun: () => Promise.resolve(),
+      getRun: () => Promise.resolve(undefined),
+      listRuns: () => Promise.resolve([]),
+      updateRun: () => Promise.resolve(),
+      putStage: () => Promise.resolve(),
+      getState: () => Promise.resolve(undefined),
+      putState: () => Promise.resolve(),
+      listState: () => Promise.resolve([]),
+      tryLock: () => Promise.resolve({ release: () => Promise.resolve() }),
+      close: () => Promise.resolve(),
+    };
+    const orchestrator = new Orchestrator({ store: instant, registry });
     const wide = { pipeline: 'wide', concurrency: 2, stages: ids.map((id) => ({ id, type: 'scripted' })) };
     const run = orchestrator.run(loaded(wide, registry));
     for (let remaining = ids.length; remaining > 0; remaining--) {
       await until(() => held.length === Math.min(2, remaining));
+      await new Promise((r) => setImmediate(r));
       held.shift()?.();
     }
     expect((await run).status).toBe('SUCCEEDED');
@@ -226,5 +243,28 @@ describe('orchestrator', () => {
     expect(
       (await orchestrator.run(loaded({ pipeline: 'p', stages: [{ id: 'a', type: 'scripted' }] }, registry))).status,
     ).toBe('SUCCEEDED');
+  });
+
+  it('runs single stages of one run for an outer engine, handing results downstream through the run store', async () => {
+    const { registry, calls } = scriptedRegistry({
+      b: (ctx) => Promise.resolve({ summary: `saw ${[...ctx.upstream.keys()].join(',')}` }),
+    });
+    const { orchestrator, store } = await testOrchestrator(registry);
+    const def = loaded(diamond, registry);
+    expect((await orchestrator.runOneStage(def, 'a', { runId: 'exec-1' })).status).toBe('SUCCEEDED');
+    const [b, c] = await Promise.all([
+      orchestrator.runOneStage(def, 'b', { runId: 'exec-1' }),
+      orchestrator.runOneStage(def, 'c', { runId: 'exec-1' }),
+    ]);
+    expect([b.status, c.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(b.result).toMatchObject({ summary: 'saw a' });
+    expect(calls.sort()).toEqual(['a#1', 'b#1', 'c#1']);
+    expect(Object.values((await store.getRun('exec-1'))?.stages ?? {}).map((s) => s.status)).toEqual([
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'PENDING',
+    ]);
+    await expect(orchestrator.runOneStage(def, 'zz', { runId: 'exec-1' })).rejects.toThrow(/has no stage 'zz'/);
   });
 });

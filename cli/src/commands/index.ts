@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   producer: async () => (await import('./producer.js')).registerProducer,
   recon: async () => (await import('./recon.js')).registerRecon,
   up: async () => (await import('./up.js')).registerUp,
+  workflow: async () => (await import('./workflow.js')).registerWorkflow,
 };
 
 /** Registers the command named in `argv` (every command when none is, e.g. for `--help`). */

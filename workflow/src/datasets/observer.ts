@@ -90,11 +90,11 @@ export function platformObserver(options: PlatformObserverOptions): InputObserve
     return value;
   };
   return {
-    listObjects: (uri, previous) =>
+    listObjects: async (uri, previous) =>
       uri.startsWith('s3://')
         ? listS3(need(options.s3, 'S3 client', uri), uri)
         : listLocalObjects(localPath(uri, options.baseDir), previous),
-    icebergSnapshots: (uri) => icebergObservation(need(options.catalog, 'Iceberg catalog', uri), uri),
+    icebergSnapshots: async (uri) => icebergObservation(need(options.catalog, 'Iceberg catalog', uri), uri),
     maxValue: (uri, column) => maxOfFiles(localPath(uri, options.baseDir), column),
     contentHash: (uri) => hashLocalContent(localPath(uri, options.baseDir)),
   };

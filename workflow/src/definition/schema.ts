@@ -25,11 +25,21 @@ const retriesSchema = z
         maxBackoff: durationSchema.default(60_000),
       })
       .strict(),
+    // The parsed form, as run records store it, so a stored definition validates again on resume.
+    z
+      .object({
+        attempts: z.number().int().min(0).max(100),
+        backoffMs: z.number().min(0),
+        maxBackoffMs: z.number().min(0),
+      })
+      .strict(),
   ])
   .transform((r) =>
     typeof r === 'number'
       ? { attempts: r, backoffMs: 1_000, maxBackoffMs: 60_000 }
-      : { attempts: r.attempts, backoffMs: r.backoff, maxBackoffMs: r.maxBackoff },
+      : 'backoffMs' in r
+        ? r
+        : { attempts: r.attempts, backoffMs: r.backoff, maxBackoffMs: r.maxBackoff },
   );
 
 /** How a stage's inputs change between runs; the detector the engine uses to skip unchanged work. */

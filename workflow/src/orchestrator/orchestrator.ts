@@ -110,12 +110,75 @@ export class Orchestrator {
           await this.#o.store.putStage(runId, id, reset);
         }
       run.status = 'RUNNING';
+      delete run.error;
+      delete run.endedAt;
       await this.#o.store.updateRun(runId, { status: 'RUNNING', error: undefined, endedAt: undefined });
       const partition = run.partition === UNPARTITIONED ? undefined : parsePartitionKey(run.partition);
       return await this.#execute(run, def, partition, options.signal, true);
     } finally {
       await lock.release();
     }
+  }
+
+  #deps(): StageRunnerDeps {
+    return {
+      store: this.#o.store,
+      registry: this.#o.registry,
+      observer: this.#o.observer,
+      gates: this.#o.gates,
+      logger: this.#log,
+      random: this.#o.random ?? Math.random,
+      sleep: this.#o.sleep ?? defaultSleep,
+      emit: (e) => this.#emit(e),
+    };
+  }
+
+  /**
+   * Runs one stage of a run, for engines that orchestrate stages themselves (the Step Functions
+   * export: one ECS task per stage, the execution name as run id). The run record is created by
+   * the first stage task; upstream results come from it. No partition lock: the outer engine runs
+   * each execution once, and stages of one wave must record into the run side by side.
+   */
+  async runOneStage(
+    pipeline: LoadedPipeline,
+    stageId: string,
+    options: RunOptions & { runId: string },
+  ): Promise<StageRunRecord> {
+    const def = pipeline.definition;
+    const stage = def.stages.find((s) => s.id === stageId);
+    if (!stage)
+      throw new WorkflowUsageError(
+        `pipeline '${def.pipeline}' has no stage '${stageId}' (stages: ${def.stages.map((s) => s.id).join(', ')})`,
+      );
+    let run = await this.#o.store.getRun(options.runId);
+    if (!run) {
+      await this.#o.store
+        .createRun({
+          runId: options.runId,
+          pipeline: def.pipeline,
+          partition: options.partition?.key ?? UNPARTITIONED,
+          status: 'RUNNING',
+          startedAt: new Date().toISOString(),
+          source: pipeline.source,
+          baseDir: pipeline.baseDir,
+          definition: JSON.parse(JSON.stringify(def)) as Record<string, unknown>,
+          stages: Object.fromEntries(def.stages.map((s) => [s.id, { status: 'PENDING', attempts: [] }])),
+        })
+        .catch(() => undefined); // another stage task of the same wave created it first
+      run = await this.#o.store.getRun(options.runId);
+    }
+    if (!run) throw new WorkflowUsageError(`run ${options.runId} could not be created in ${this.#o.store.location}`);
+    const upstream = new Map(stage.dependsOn.map((d) => [d, (run.stages[d]?.result ?? {}) as StageResult]));
+    const done = await runStage(this.#deps(), {
+      run,
+      def,
+      stage,
+      record: run.stages[stageId] ?? { status: 'PENDING', attempts: [] },
+      upstream,
+      partition: options.partition,
+      signal: options.signal ?? new AbortController().signal,
+    });
+    return done.record;
   }
 
   async #emit(event: RunEvent): Promise<void> {
@@ -134,16 +197,7 @@ export class Orchestrator {
     signal: AbortSignal = new AbortController().signal,
     resumed: boolean,
   ): Promise<RunSummary> {
-    const deps: StageRunnerDeps = {
-      store: this.#o.store,
-      registry: this.#o.registry,
-      observer: this.#o.observer,
-      gates: this.#o.gates,
-      logger: this.#log,
-      random: this.#o.random ?? Math.random,
-      sleep: this.#o.sleep ?? defaultSleep,
-      emit: (e) => this.#emit(e),
-    };
+    const deps = this.#deps();
     await this.#emit({ type: 'run-start', run, resumed, ...(partition ? { partition } : {}) });
     const results = new Map<string, StageResult>();
     for (const [id, s] of Object.entries(run.stages))
@@ -201,11 +255,7 @@ export class Orchestrator {
     run.endedAt = new Date().toISOString();
     const failures = Object.entries(run.stages).filter(([, s]) => s.status === 'FAILED');
     if (failures.length > 0) run.error = failures.map(([id, s]) => `${id}: ${s.reason ?? 'failed'}`).join('; ');
-    await this.#o.store.updateRun(run.runId, {
-      status: run.status,
-      endedAt: run.endedAt,
-      ...(run.error ? { error: run.error } : {}),
-    });
+    await this.#o.store.updateRun(run.runId, { status: run.status, endedAt: run.endedAt, error: run.error });
     await this.#emit({ type: 'run-end', run });
     return {
       runId: run.runId,

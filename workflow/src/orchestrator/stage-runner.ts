@@ -119,6 +119,10 @@ export async function runStage(
           upstream: job.upstream,
           baseDir: run.baseDir,
           logger: log,
+          state: {
+            get: (key) => deps.store.getState(def.pipeline, key),
+            put: (key, value) => deps.store.putState(def.pipeline, key, value),
+          },
           progress: (message, fraction) =>
             void deps.emit({
               type: 'stage-progress',

@@ -20,6 +20,10 @@ export interface OutputReport {
   columns?: ColumnInfo[];
   /** Where a human can look at what was written (a report file, a table), printed at the end of a run. */
   location?: string;
+  /** The data files written, for quality gates to read with DuckDB. */
+  files?: string[];
+  /** Their format. @default parquet */
+  format?: 'parquet' | 'csv';
 }
 
 /** What a successful stage attempt returns; every field is optional. */
@@ -54,6 +58,8 @@ export interface StageContext {
   /** Folder relative `file://` datasets and params resolve against (the definition's folder). */
   baseDir: string;
   logger: Logger;
+  /** The pipeline's key/value state in the run store (window watermarks, processed partitions…). */
+  state: { get(key: string): Promise<unknown>; put(key: string, value: unknown): Promise<void> };
   /** Reports progress on long stages (`fraction` 0–1 when known). */
   progress(message: string, fraction?: number): void;
 }
