@@ -56,3 +56,29 @@ export {
   type HttpTransportStats,
 } from './lineage/transports/http-transport.js';
 export { createMemoryTransport } from './lineage/transports/memory-transport.js';
+
+// Storage optimizer: profile a dataset in DuckDB, plan codec/sort/partitions/sizes with reasons, apply.
+export {
+  profileDataset,
+  SORTEDNESS_SAMPLE_ROWS,
+  type ColumnProfile,
+  type DatasetProfile,
+} from './optimizer/profile-dataset.js';
+export {
+  planStorage,
+  planOptionsSchema,
+  queryPatternSchema,
+  type Decision,
+  type PartitionChoice,
+  type PlanOptions,
+  type QueryPatternInput,
+  type StoragePlan,
+} from './optimizer/storage-plan.js';
+export {
+  explainPlan,
+  icebergStorageOptions,
+  parquetCopyOptions,
+  sortedSelect,
+  writeOptimizedParquet,
+  type IcebergStorageOptions,
+} from './optimizer/apply-storage-plan.js';
