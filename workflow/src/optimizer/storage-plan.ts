@@ -96,13 +96,20 @@ export function planStorage(profile: DatasetProfile, input: PlanOptions = {}): S
   const sortOrder = chooseSortOrder(profile, options.queryPatterns, decisions);
   const partitionSpec = choosePartitions(profile, options, estimatedBytes, byName, decisions);
 
-  const lead = sortOrder[0] === undefined ? undefined : byName.get(sortOrder[0]);
-  const filtered = options.queryPatterns.some((p) => p.filter.length > 0);
+  const filterColumns = [...new Set(options.queryPatterns.flatMap((p) => p.filter))]
+    .map((name) => byName.get(name))
+    .filter((c): c is ColumnProfile => c !== undefined);
   let rowGroupSize = Math.min(MAX_ROW_GROUP, Math.max(DEFAULT_ROW_GROUP, profile.rowCount));
   let rowGroupReason = 'read by full scans: large row groups compress better and cost fewer footers';
-  if (filtered && lead !== undefined) {
-    rowGroupSize = Math.min(MAX_ROW_GROUP, Math.max(DEFAULT_ROW_GROUP, Math.ceil(rows / Math.max(lead.distinct, 1))));
-    rowGroupReason = `filtered on ${lead.name}: about one row group per ${lead.name} value (${fmt(rows / Math.max(lead.distinct, 1))} rows) so min/max statistics skip the others, never below DuckDB's 122 880`;
+  if (filterColumns.length > 0) {
+    // Sorted by the filter columns, each combination of their values is one contiguous run:
+    // a row group per run lets min/max statistics skip every run a query does not ask for.
+    const runs = Math.min(
+      rows,
+      filterColumns.reduce((n, c) => n * Math.max(c.distinct, 1), 1),
+    );
+    rowGroupSize = Math.min(MAX_ROW_GROUP, Math.max(DEFAULT_ROW_GROUP, Math.ceil(rows / runs)));
+    rowGroupReason = `filtered on ${filterColumns.map((c) => c.name).join(', ')}: about one row group per combination of their values (${fmt(rows / runs)} rows) so min/max statistics skip the others, never below DuckDB's 122 880`;
   }
   decisions.push({ setting: 'row group', value: `${fmt(rowGroupSize)} rows`, reason: rowGroupReason });
 
