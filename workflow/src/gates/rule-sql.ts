@@ -54,7 +54,8 @@ function boundsFailure(col: string, type: string, min: string | number | undefin
   } else {
     value = `CAST(${col} AS VARCHAR)`;
   }
-  const out = [`${value} IS NULL`];
+  // Only a TRY_CAST can turn a present value into NULL: a value that is not a number/timestamp.
+  const out = value.startsWith('TRY_CAST') ? [`${value} IS NULL`] : [];
   if (min !== undefined) out.push(`${value} < ${lit(min)}`);
   if (max !== undefined) out.push(`${value} > ${lit(max)}`);
   return `(${col} IS NOT NULL AND (${out.join(' OR ')}))`;
