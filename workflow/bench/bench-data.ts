@@ -63,26 +63,39 @@ export async function medianMs(runs: number, work: () => Promise<unknown>): Prom
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** Medians of two workloads timed alternately (a, b, a, b, …) so load changes hit both alike. */
+/** Wall and CPU medians (ms) of a workload. */
+export interface Timing {
+  wall: number;
+  /** This process's CPU time (user + system), native DuckDB threads included. */
+  cpu: number;
+}
+
+/**
+ * Medians of two workloads timed alternately (a, b, a, b, …) so load changes hit both alike;
+ * wall time and this process's CPU time, the steadier measure on a shared machine.
+ */
 export async function pairedMedians(
   runs: number,
   a: () => Promise<unknown>,
   b: () => Promise<unknown>,
-): Promise<[number, number]> {
-  const ta: number[] = [];
-  const tb: number[] = [];
+): Promise<[Timing, Timing]> {
+  const times = [
+    { wall: [] as number[], cpu: [] as number[] },
+    { wall: [] as number[], cpu: [] as number[] },
+  ];
   for (let i = 0; i < runs; i++) {
-    for (const [work, times] of [
-      [a, ta],
-      [b, tb],
-    ] as const) {
+    for (const [k, work] of [a, b].entries()) {
+      const c0 = process.cpuUsage();
       const start = performance.now();
       await work();
-      times.push(performance.now() - start);
+      times[k]!.wall.push(performance.now() - start);
+      const c = process.cpuUsage(c0);
+      times[k]!.cpu.push((c.user + c.system) / 1000);
     }
   }
   const median = (t: number[]) => t.sort((x, y) => x - y)[Math.floor(t.length / 2)]!;
-  return [median(ta), median(tb)];
+  const [ta, tb] = times.map((t) => ({ wall: median(t.wall), cpu: median(t.cpu) }));
+  return [ta!, tb!];
 }
 
 /** Creates a table from a query. */

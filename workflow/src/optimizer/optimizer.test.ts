@@ -56,7 +56,7 @@ describe('storage optimizer', () => {
     expect(plan.decisions.find((d) => d.setting === 'sort order')!.reason).toMatch(
       /filter on symbol, account and read event_time by range/,
     );
-    expect(plan.rowGroupSize).toBe(122_880);
+    expect(plan.rowGroupSize).toBe(16_384);
   });
 
   it('without declared queries sorts low-cardinality text then time, with large row groups', () => {

@@ -58,6 +58,8 @@ export interface StoragePlan {
 const ASSUMED_RATIO = 0.25;
 const DEFAULT_ROW_GROUP = 122_880;
 const MAX_ROW_GROUP = 1_048_576;
+/** Smallest row group worth its footer entry and page headers when queries filter. */
+const MIN_FILTERED_ROW_GROUP = 16_384;
 const MiB = 1024 * 1024;
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -108,8 +110,8 @@ export function planStorage(profile: DatasetProfile, input: PlanOptions = {}): S
       rows,
       filterColumns.reduce((n, c) => n * Math.max(c.distinct, 1), 1),
     );
-    rowGroupSize = Math.min(MAX_ROW_GROUP, Math.max(DEFAULT_ROW_GROUP, Math.ceil(rows / runs)));
-    rowGroupReason = `filtered on ${filterColumns.map((c) => c.name).join(', ')}: about one row group per combination of their values (${fmt(rows / runs)} rows) so min/max statistics skip the others, never below DuckDB's 122 880`;
+    rowGroupSize = Math.min(MAX_ROW_GROUP, Math.max(MIN_FILTERED_ROW_GROUP, Math.ceil(rows / runs)));
+    rowGroupReason = `filtered on ${filterColumns.map((c) => c.name).join(', ')}: about one row group per combination of their values (${fmt(rows / runs)} rows) so min/max statistics skip the others, never below 16 384 rows`;
   }
   decisions.push({ setting: 'row group', value: `${fmt(rowGroupSize)} rows`, reason: rowGroupReason });
 
