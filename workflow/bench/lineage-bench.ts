@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -11,19 +10,28 @@ import { pairedMedians, tradesSql } from './bench-data.js';
 
 // Lineage overhead: the same five-stage pipeline (load → gate → aggregate → enrich → report, real
 // DuckDB work on trades) with lineage off and on, lineage going over HTTP to a local
-// OpenLineage endpoint started here (it accepts and counts events, as Marquez would answer 201).
+// OpenLineage endpoint started here in a child process (it answers 201 and counts events, as Marquez would).
 const ROWS = Number(process.env.LINEAGE_BENCH_ROWS ?? 500_000);
 const dir = await mkdtemp(join(tmpdir(), 'coattail-lineage-bench-'));
-let received = 0;
-const server = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    received++;
-    res.writeHead(201).end();
-  });
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/lineage`;
+// The endpoint runs in its own process, as Marquez would: its CPU is not the pipeline's overhead.
+const endpoint = spawn(
+  process.execPath,
+  [
+    '-e',
+    `let n = 0;
+     const server = require('node:http').createServer((req, res) => {
+       req.resume();
+       req.on('end', () => { n++; res.writeHead(201).end(); });
+     });
+     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+     process.on('message', () => process.send(n));`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
+);
+const port = await new Promise<number>((resolve) =>
+  endpoint.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+);
+const url = `http://127.0.0.1:${port}/api/v1/lineage`;
 const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
 const connection = await instance.connect();
 
@@ -106,6 +114,10 @@ const [offMs, onMs] = await pairedMedians(
   () => pipeline(lineage),
 );
 await lineage.close();
+const received = await new Promise<number>((resolve) => {
+  endpoint.once('message', (n) => resolve(Number(n)));
+  endpoint.send('count');
+});
 const pct = (off: number, on: number) => `${(((on - off) / off) * 100).toFixed(2)} %`;
 console.log(
   `lineage overhead, 5-stage pipeline on ${ROWS.toLocaleString('en-US')} trades, HTTP to a local endpoint (medians of 9 alternated runs): ` +
@@ -114,5 +126,5 @@ console.log(
 );
 connection.closeSync();
 instance.closeSync();
-server.close();
+endpoint.kill();
 await rm(dir, { recursive: true, force: true });
