@@ -183,3 +183,29 @@ export {
 } from './windows/late-data.js';
 export { runBackfill, type BackfillOptions, type BackfillSummary } from './windows/backfill.js';
 export { duckDbGateEvaluator, type EvaluateGate, type GateOutcome } from './orchestrator/gate-adapter.js';
+
+// Storage optimizer: profile a dataset in DuckDB, plan codec/sort/partitions/sizes with reasons, apply.
+export {
+  profileDataset,
+  SORTEDNESS_SAMPLE_ROWS,
+  type ColumnProfile,
+  type DatasetProfile,
+} from './optimizer/profile-dataset.js';
+export {
+  planStorage,
+  planOptionsSchema,
+  queryPatternSchema,
+  type Decision,
+  type PartitionChoice,
+  type PlanOptions,
+  type QueryPatternInput,
+  type StoragePlan,
+} from './optimizer/storage-plan.js';
+export {
+  explainPlan,
+  icebergStorageOptions,
+  parquetCopyOptions,
+  sortedSelect,
+  writeOptimizedParquet,
+  type IcebergStorageOptions,
+} from './optimizer/apply-storage-plan.js';

