@@ -49,6 +49,12 @@ export const reconConfigSchema = z
         .transform((k) => [k]),
       z.array(z.string().min(1)).min(1),
     ]),
+    /**
+     * Rows sharing a key on one side: `first` compares the first occurrence in file order (as
+     * datacompy does), `exclude` leaves every row of a duplicated key out of the value comparison,
+     * `all` compares every row of the key on one side with every row on the other. @default 'first'
+     */
+    duplicates: z.enum(['first', 'exclude', 'all']).default('first'),
     columns: z
       .object({
         /** Compare only these (source names); default: every column present on both sides. */
