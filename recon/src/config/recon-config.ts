@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { csvInputSchema } from './csv-input-config.js';
 import { checkIcebergInput, icebergInputFields } from './iceberg-input-config.js';
 
 /** Where one side of the comparison lives. */
@@ -14,14 +15,8 @@ export const inputSchema = z
     format: z.enum(['auto', 'csv', 'parquet', 'iceberg']).default('auto'),
     /** One SQL boolean expression applied to this side before any check (trusted config). */
     filter: z.string().min(1).optional(),
-    /** CSV reader options; ignored for Parquet. */
-    csv: z
-      .object({
-        /** @default ',' */ delimiter: z.string().min(1).max(4).default(','),
-        /** @default true */ header: z.boolean().default(true),
-      })
-      .strict()
-      .default({ delimiter: ',', header: true }),
+    /** CSV reader options and declared column types; ignored for Parquet and Iceberg. */
+    csv: csvInputSchema,
     ...icebergInputFields,
   })
   .strict()

@@ -1,4 +1,5 @@
 import type { Logger } from '@coattail/runtime';
+import type { DeclaredType } from '../result/types.js';
 import type { InputConfig, ReconConfig } from '../config/recon-config.js';
 import { ReconError, ReconInputError } from '../errors.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -23,6 +24,8 @@ export interface ReconContext {
   profiles: Partial<Record<'source' | 'target', Promise<SideProfile>>>;
   /** The key-classification table, built once and shared by the key and hash layers. */
   keyStage?: Promise<void>;
+  /** CSV columns read with a declared type, and what the sniffer would have inferred. */
+  declaredTypes: DeclaredType[];
 }
 
 /**
@@ -31,8 +34,17 @@ export interface ReconContext {
  */
 export async function prepareRecon(session: DuckSession, config: ReconConfig, logger: Logger): Promise<ReconContext> {
   const cache = config.engine.cache;
-  const source = await registerSide(session, 'source', config.source, SOURCE_VIEW, {}, cache);
-  const target = await registerSide(session, 'target', config.target, TARGET_VIEW, config.columns.map, cache);
+  const declaredTypes: DeclaredType[] = [];
+  const source = await registerSide(session, 'source', config.source, SOURCE_VIEW, {}, cache, declaredTypes);
+  const target = await registerSide(
+    session,
+    'target',
+    config.target,
+    TARGET_VIEW,
+    config.columns.map,
+    cache,
+    declaredTypes,
+  );
   const plan = buildColumnPlan(config, source, target);
   const log = logger.child({ component: 'recon', recon: config.name });
   for (const c of plan.schema) {
@@ -47,7 +59,7 @@ export async function prepareRecon(session: DuckSession, config: ReconConfig, lo
         'type differs within its family',
       );
   }
-  return { session, config, plan, logger: log, profiles: {} };
+  return { session, config, plan, logger: log, profiles: {}, declaredTypes };
 }
 
 async function registerSide(
@@ -57,8 +69,20 @@ async function registerSide(
   view: string,
   map: Record<string, string>,
   cache: ReconConfig['engine']['cache'],
+  declaredTypes: DeclaredType[],
 ): Promise<ColumnInfo[]> {
   const relation = await resolveRelation(input);
+  if (relation.inferredSql !== undefined) {
+    const declared = await describe(session, `SELECT * FROM ${relation.sql}`).catch((error: unknown) => {
+      throw new ReconInputError(side, inputLocation(input), error);
+    });
+    const inferred = await describe(session, `SELECT * FROM ${relation.inferredSql}`);
+    for (const column of Object.keys(input.csv.columns)) {
+      const declaredType = declared.find((c) => c.name === column)?.type ?? input.csv.columns[column] ?? '';
+      const inferredType = inferred.find((c) => c.name === column)?.type ?? null;
+      declaredTypes.push({ side, column, declaredType, inferredType });
+    }
+  }
   // File order: Parquet (and Iceberg, read as Parquet) names each row's file and position; a CSV
   // scan is numbered as read, which is file order while insertion order is preserved (below).
   const ordinal = relation.format === 'csv' ? 'row_number() OVER ()' : '(file_index::BIGINT << 40) + file_row_number';

@@ -5,7 +5,15 @@ import { formatSummary } from './console-summary.js';
 
 const parts = {
   rowCount: { status: 'FAIL', source: 1000, target: 998, difference: -2 },
-  schema: { status: 'PASS', columns: [], missingInTarget: [], extraInTarget: [], typeWarnings: [], typeFailures: [] },
+  schema: {
+    status: 'PASS',
+    columns: [],
+    missingInTarget: [],
+    extraInTarget: [],
+    typeWarnings: [],
+    typeFailures: [],
+    declaredTypes: [],
+  },
   nulls: { status: 'PASS', columns: [] },
   aggregates: { status: 'PASS', rows: [] },
   keys: {

@@ -27,6 +27,16 @@ export interface SchemaResult {
   extraInTarget: string[];
   typeWarnings: string[];
   typeFailures: string[];
+  /** CSV columns read with a declared type, beside the type DuckDB's sniffer would have inferred. */
+  declaredTypes: DeclaredType[];
+}
+
+/** A CSV column whose type the config declares (names as in that side's file). */
+export interface DeclaredType {
+  side: 'source' | 'target';
+  column: string;
+  declaredType: string;
+  inferredType: string | null;
 }
 
 /** Layer 3: null profile of one column. Percentages are 0–100. */
