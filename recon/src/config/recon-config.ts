@@ -97,7 +97,8 @@ export const reconConfigSchema = z
         /** Where DuckDB spills when over the limit. */ tempDirectory: z.string().optional(),
         /**
          * Materialize inputs once in DuckDB before the checks: 'auto' does it for CSV only
-         * (parsing is the cost), Parquet is rescanned. @default 'auto'
+         * (parsing is the cost), Parquet is rescanned; 'always' copies Parquet too. CSV is
+         * materialized under 'never' as well: its rows are numbered in file order in that pass. @default 'auto'
          */
         cache: z.enum(['auto', 'always', 'never']).default('auto'),
       })
