@@ -88,7 +88,7 @@ export function registerRecon(program: Command): void {
     .description('write a golden dataset: source, target with induced errors, recon.yaml and expected.json')
     .option('-d, --dir <dir>', 'output folder', 'recon-golden')
     .option('-n, --rows <rows>', 'source rows', positiveNumber, 100_000)
-    .option('-r, --rate <fraction>', 'fraction of rows per induced error kind (at most 1/13)', positiveNumber, 0.001)
+    .option('-r, --rate <fraction>', 'fraction of rows per induced error kind (at most 1/15)', positiveNumber, 0.001)
     .addOption(
       new Option('-f, --format <format>', 'file format of source and target')
         .choices(['parquet', 'csv'])

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { csvInputSchema } from './csv-input-config.js';
 import { checkIcebergInput, icebergInputFields } from './iceberg-input-config.js';
 
 /** Where one side of the comparison lives. */
@@ -14,14 +15,8 @@ export const inputSchema = z
     format: z.enum(['auto', 'csv', 'parquet', 'iceberg']).default('auto'),
     /** One SQL boolean expression applied to this side before any check (trusted config). */
     filter: z.string().min(1).optional(),
-    /** CSV reader options; ignored for Parquet. */
-    csv: z
-      .object({
-        /** @default ',' */ delimiter: z.string().min(1).max(4).default(','),
-        /** @default true */ header: z.boolean().default(true),
-      })
-      .strict()
-      .default({ delimiter: ',', header: true }),
+    /** CSV reader options and declared column types; ignored for Parquet and Iceberg. */
+    csv: csvInputSchema,
     ...icebergInputFields,
   })
   .strict()
@@ -49,6 +44,12 @@ export const reconConfigSchema = z
         .transform((k) => [k]),
       z.array(z.string().min(1)).min(1),
     ]),
+    /**
+     * Rows sharing a key on one side: `first` compares the first occurrence in file order (as
+     * datacompy does), `exclude` leaves every row of a duplicated key out of the value comparison,
+     * `all` compares every row of the key on one side with every row on the other. @default 'first'
+     */
+    duplicates: z.enum(['first', 'exclude', 'all']).default('first'),
     columns: z
       .object({
         /** Compare only these (source names); default: every column present on both sides. */
@@ -96,7 +97,8 @@ export const reconConfigSchema = z
         /** Where DuckDB spills when over the limit. */ tempDirectory: z.string().optional(),
         /**
          * Materialize inputs once in DuckDB before the checks: 'auto' does it for CSV only
-         * (parsing is the cost), Parquet is rescanned. @default 'auto'
+         * (parsing is the cost), Parquet is rescanned; 'always' copies Parquet too. CSV is
+         * materialized under 'never' as well: its rows are numbered in file order in that pass. @default 'auto'
          */
         cache: z.enum(['auto', 'always', 'never']).default('auto'),
       })

@@ -4,7 +4,7 @@ import { toCount, toText, type JsonRow } from './duck-session.js';
 import { differsExpr, normalizedExpr, recordKeyExpr } from './expressions.js';
 import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases } from './key-stage.js';
 import { keyCounts } from './primary-key.js';
-import { SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
+import { ORDINAL, SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
 
 /** Cell-level mismatches: (k0.., record_key, column_name, source_value, target_value); k0.. order the exports. */
 export const MISMATCH_TABLE = '__recon_mismatches';
@@ -40,11 +40,18 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
     `${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`,
     `CAST(y.${quoteIdent(c.name)} AS VARCHAR) AS r${i}`,
   ]);
+  const policy = ctx.config.duplicates;
+  // `first` keeps the first row of each key in file order; `all` pairs every row with every row.
+  const firstOnly =
+    policy === 'first'
+      ? ` QUALIFY row_number() OVER (PARTITION BY ${k.map((_, i) => `y.__recon_k${i}`).join(', ')} ORDER BY y.${ORDINAL}) = 1`
+      : '';
   const norm = (view: string): string =>
     `SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values].join(', ')}
      FROM (SELECT x.*, ${keyExprs.join(', ')} FROM ${view} x) y
-     SEMI JOIN c ON ${k.map((a, i) => `y.__recon_k${i} = c.${a}`).join(' AND ')}`;
-  const candidates = `SELECT ${k.join(', ')} FROM ${KEY_ISSUES_TABLE} WHERE sn = 1 AND tn = 1 AND hash_differs`;
+     SEMI JOIN c ON ${k.map((a, i) => `y.__recon_k${i} = c.${a}`).join(' AND ')}${firstOnly}`;
+  const paired = policy === 'exclude' ? 'sn = 1 AND tn = 1' : 'sn > 0 AND tn > 0';
+  const candidates = `SELECT ${k.join(', ')} FROM ${KEY_ISSUES_TABLE} WHERE ${paired} AND hash_differs`;
   const using = `USING (${k.join(', ')})`;
   const diffCols = cols.flatMap((c, i) => [
     `${differsExpr(c, `s.v${i}`, `t.v${i}`)} AS d${i}`,
@@ -76,7 +83,8 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   );
   const hashCandidates = toCount(counts.candidates);
   const mismatchedRows = toCount(counts.mismatched);
-  const { pairedKeys } = await keyCounts(ctx);
+  const { pairedKeys, duplicatePairsCompared } = await keyCounts(ctx);
+  const pairedRows = pairedKeys + duplicatePairsCompared;
   const sample =
     sampleSize === 0
       ? []
@@ -85,10 +93,10 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   return {
     status: mismatchedRows === 0 ? 'PASS' : 'FAIL',
     detail: `${mismatchedRows} of the paired rows differ in at least one column (${hashCandidates - mismatchedRows} hash differences were within tolerance)`,
-    pairedRows: pairedKeys,
+    pairedRows,
     hashCandidates,
     mismatchedRows,
-    matchedRows: pairedKeys - mismatchedRows,
+    matchedRows: pairedRows - mismatchedRows,
     toleratedRows: hashCandidates - mismatchedRows,
     byColumn: cols.map((c, i) => ({ column: c.name, mismatches: toCount(counts[`m${i}`]) })),
     sample: sample.map(toCell),

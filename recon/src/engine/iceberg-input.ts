@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FileScanTask, IcebergType, Schema } from '@coattail/iceberg';
 import { LocalCheckpointStore, type CheckpointStore } from '@coattail/runtime';
 import type { InputConfig } from '../config/recon-config.js';
 import { ReconError, describeError } from '../errors.js';
-import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /** The object store @coattail/iceberg reads table files through (structurally the connectors' `ObjectStore`). */
 export type WarehouseStore = CheckpointStore & { readonly location: string };
@@ -16,7 +19,10 @@ export interface IcebergInputOptions {
    * connectors' `S3ObjectStore`); return undefined to refuse it. @default local folders only
    */
   openStore?: (warehouse: string) => WarehouseStore | undefined;
-  /** Where files of a remote store are cached for DuckDB. @default the OS temp folder */
+  /**
+   * Where files of a remote store are cached, and where each snapshot read is written once as
+   * Parquet for the comparison (removed when the process exits). @default the OS temp folder
+   */
   cacheDir?: string;
   /** How to reach Glue for `catalog: glue` inputs. @default real AWS Glue, the caller's account */
   glue?: { GLUE_ENDPOINT?: string; GLUE_CATALOG_ID?: string };
@@ -31,10 +37,12 @@ class FolderStore extends LocalCheckpointStore {
 
 /**
  * Resolves `format: iceberg` inputs: loads the table from the catalog at `input.path`
- * (`catalog/` pointers, table files in `objects/` or `input.warehouse`), plans the data files of
- * the requested snapshot (`snapshotId`, `asOf`, or the current one) and reads them with
- * `read_parquet`, columns resolved by Iceberg field id so a renamed column reads under its name
- * in the scanned schema. Registered by default; replace it with `registerInputResolver`.
+ * (`catalog/` pointers, table files in `objects/` or `input.warehouse`) and reads the requested
+ * snapshot (`snapshotId`, `asOf`, or the current one) through @coattail/iceberg's scan, so recon
+ * compares what the table holds, also when another engine wrote it: columns bound by field id
+ * (a renamed column reads under its current name), identity-partition values a data file leaves
+ * out, `initial-default`s of added columns, and rows removed by position or equality deletes.
+ * Registered by default; replace it with `registerInputResolver`.
  *
  * @example
  * registerInputResolver('iceberg', icebergInputResolver({ openStore: (w) => (w.startsWith('s3://') ? s3Store(w) : undefined) }));
@@ -76,14 +84,14 @@ async function icebergRelationSql(input: InputConfig, options: IcebergInputOptio
       ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     },
   );
-  let schema: Schema;
-  let tasks: FileScanTask[];
-  let paths: string[];
+  const file = join(await snapshotFolder(options.cacheDir), `${randomUUID()}.parquet`);
   try {
     const scan = (await catalog.loadTable(table)).scan(scanOptions(input));
-    tasks = await scan.planFiles();
-    schema = scan.schema;
-    paths = await Promise.all(tasks.map((t) => catalog.io.localPath(t.file.filePath)));
+    // The Iceberg reader owns what a snapshot holds (columns by field id, identity-partition
+    // values a file leaves out, initial defaults, position and equality deletes); recon compares
+    // exactly its rows, written once with their Iceberg types. An empty snapshot writes an empty
+    // file with the table's columns, so the engine reports an empty side as for an empty file.
+    await scan.sql(`COPY (SELECT * FROM t) TO ${quoteLiteral(file)} (FORMAT parquet)`);
   } catch (error) {
     if (error instanceof NoSuchTableError) {
       throw new ReconError('INPUT_UNREADABLE', `${where} does not exist (check table and path in the config)`, {
@@ -97,46 +105,27 @@ async function icebergRelationSql(input: InputConfig, options: IcebergInputOptio
       cause: error,
     });
   }
-  const columns = schema.fields.map((f) => ({ id: f.id, name: f.name, type: duckdbType(f.type) }));
-  // No snapshot or no live file: an empty relation with the table's columns, so the engine
-  // reports an empty side exactly as for an empty CSV or Parquet file.
-  if (paths.length === 0)
-    return `(SELECT ${columns.map((c) => `CAST(NULL AS ${c.type ?? 'VARCHAR'}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false)`;
-  const files = `[${paths.map(quoteLiteral).join(', ')}]`;
-  if (columns.some((c) => c.type === undefined)) return `read_parquet(${files}, union_by_name = true)`;
-  // By field id (the Iceberg way): the Parquet column names of older files may predate a rename.
-  const mapping = columns
-    .map((c) => `${c.id}: {name: ${quoteLiteral(c.name)}, type: ${quoteLiteral(c.type ?? '')}, default_value: NULL}`)
-    .join(', ');
-  return `read_parquet(${files}, schema = MAP {${mapping}})`;
+  return `read_parquet(${quoteLiteral(file)})`;
+}
+
+const snapshotDirs = new Map<string, Promise<string>>();
+
+/** One folder per process (and cache folder) for the snapshots read, removed when the process exits. */
+function snapshotFolder(cacheDir: string | undefined): Promise<string> {
+  const parent = cacheDir ?? tmpdir();
+  let dir = snapshotDirs.get(parent);
+  if (dir === undefined) {
+    dir = mkdtemp(join(parent, 'recon-iceberg-')).then((created) => {
+      process.once('exit', () => rmSync(created, { recursive: true, force: true }));
+      return created;
+    });
+    snapshotDirs.set(parent, dir);
+  }
+  return dir;
 }
 
 function scanOptions(input: InputConfig): { snapshotId?: bigint; asOfTimestamp?: number } {
   if (input.snapshotId !== undefined) return { snapshotId: BigInt(input.snapshotId) };
   if (input.asOf !== undefined) return { asOfTimestamp: Date.parse(input.asOf) };
   return {};
-}
-
-const PRIMITIVES: Record<string, string> = {
-  boolean: 'BOOLEAN',
-  int: 'INTEGER',
-  long: 'BIGINT',
-  float: 'FLOAT',
-  double: 'DOUBLE',
-  date: 'DATE',
-  time: 'TIME',
-  timestamp: 'TIMESTAMP',
-  timestamptz: 'TIMESTAMPTZ',
-  string: 'VARCHAR',
-  uuid: 'UUID',
-  binary: 'BLOB',
-};
-
-/** The DuckDB type of a primitive Iceberg type; undefined for nested types (read by name then). */
-function duckdbType(type: IcebergType): string | undefined {
-  if (typeof type !== 'string') return undefined;
-  const decimal = /^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(type);
-  if (decimal) return `DECIMAL(${decimal[1]},${decimal[2]})`;
-  if (/^fixed\[\s*\d+\s*\]$/.test(type)) return 'BLOB';
-  return Object.hasOwn(PRIMITIVES, type) ? PRIMITIVES[type] : undefined;
 }

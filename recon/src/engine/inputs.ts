@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import type { InputConfig } from '../config/recon-config.js';
 import { ReconError } from '../errors.js';
 import { quoteLiteral } from '../sql/quote.js';
+import { csvRelationSql } from './csv-input.js';
 import { icebergInputResolver } from './iceberg-input.js';
 
 /** A concrete file format DuckDB reads. */
@@ -36,6 +37,8 @@ export function registerInputResolver(format: 'iceberg', resolver: InputResolver
 export interface Relation {
   sql: string;
   format: ResolvedFormat | 'iceberg';
+  /** For a CSV with declared column types: the same read without them (what the sniffer infers). */
+  inferredSql?: string;
 }
 
 /** Builds the DuckDB table expression for an input, detecting the format when asked to. */
@@ -46,11 +49,9 @@ export async function resolveRelation(input: InputConfig): Promise<Relation> {
   }
   const { format, location } = await resolveLocation(input);
   if (format === 'parquet') return { sql: `read_parquet(${quoteLiteral(location)}, union_by_name = true)`, format };
-  const header = input.csv.header ? 'true' : 'false';
-  return {
-    sql: `read_csv(${quoteLiteral(location)}, header = ${header}, delim = ${quoteLiteral(input.csv.delimiter)}, union_by_name = true)`,
-    format,
-  };
+  const sql = csvRelationSql(location, input.csv, true);
+  if (Object.keys(input.csv.columns).length === 0) return { sql, format };
+  return { sql, format, inferredSql: csvRelationSql(location, input.csv, false) };
 }
 
 /** How reports and errors name an input: its path, and for Iceberg the table and the snapshot read. */

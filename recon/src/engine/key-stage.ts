@@ -1,6 +1,6 @@
 import { quoteIdent } from '../sql/quote.js';
 import { normalizedExpr } from './expressions.js';
-import { SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
+import { ORDINAL, SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
 
 /** Table of every key that is not a clean 1:1 hash match: orphans, duplicates, hash candidates. */
 export const KEY_ISSUES_TABLE = '__recon_key_issues';
@@ -23,9 +23,10 @@ export function rowHashExpr(ctx: ReconContext): string {
 }
 
 /**
- * Builds {@link KEY_ISSUES_TABLE} once: each side grouped by key (row count and hash), then a
- * FULL OUTER JOIN on the key. Only keys that are orphans, duplicated or whose hashes differ are
- * kept, so the table stays small (0.1 % of ten million rows is ten thousand).
+ * Builds {@link KEY_ISSUES_TABLE} once: each side grouped by key (row count, hash of the first
+ * row in file order, whether the key's rows differ among themselves), then a FULL OUTER JOIN on
+ * the key. Only keys that are orphans, duplicated or whose hashes differ under the duplicate
+ * policy are kept, so the table stays small (0.1 % of ten million rows is ten thousand).
  */
 export function ensureKeyStage(ctx: ReconContext): Promise<void> {
   ctx.keyStage ??= buildKeyStage(ctx);
@@ -34,15 +35,20 @@ export function ensureKeyStage(ctx: ReconContext): Promise<void> {
 
 async function buildKeyStage(ctx: ReconContext): Promise<void> {
   const k = keyAliases(ctx);
+  const rows = (view: string): string => keyedSelect(ctx, view, [`${rowHashExpr(ctx)} AS h`, `${ORDINAL} AS o`]);
   const grouped = (view: string): string =>
-    `SELECT ${k.join(', ')}, count(*) AS n, min(h) AS h FROM (${keyedSelect(ctx, view, [`${rowHashExpr(ctx)} AS h`])}) GROUP BY ${k.join(', ')}`;
+    `SELECT ${k.join(', ')}, count(*) AS n, arg_min(h, o) AS h, min(h) <> max(h) AS conflicting
+     FROM (${rows(view)}) GROUP BY ${k.join(', ')}`;
+  // Under `all` a key differs when any of its rows differs from any row on the other side.
+  const differs = ctx.config.duplicates === 'all' ? 's.h <> t.h OR s.conflicting OR t.conflicting' : 's.h <> t.h';
   const on = k.map((a) => `s.${a} = t.${a}`).join(' AND ');
   const keyCols = k.map((a) => `CASE WHEN s.n IS NULL THEN t.${a} ELSE s.${a} END AS ${a}`).join(', ');
   const started = Date.now();
   await ctx.session.run(
     `CREATE OR REPLACE TEMP TABLE ${KEY_ISSUES_TABLE} AS
      WITH s AS (${grouped(SOURCE_VIEW)}), t AS (${grouped(TARGET_VIEW)})
-     SELECT ${keyCols}, coalesce(s.n, 0) AS sn, coalesce(t.n, 0) AS tn, s.h <> t.h AS hash_differs
+     SELECT ${keyCols}, coalesce(s.n, 0) AS sn, coalesce(t.n, 0) AS tn, (${differs}) AS hash_differs,
+       coalesce(s.conflicting, false) AS s_conflicting, coalesce(t.conflicting, false) AS t_conflicting
      FROM s FULL OUTER JOIN t ON ${on}
      WHERE s.n IS NULL OR t.n IS NULL OR s.n > 1 OR t.n > 1 OR s.h <> t.h`,
   );

@@ -31,9 +31,12 @@ export async function keyCounts(ctx: ReconContext): Promise<Omit<KeyResult, 'sta
     profileOf(ctx, 'source'),
     ctx.session.one(
       `SELECT count(*) FILTER (WHERE tn = 0) AS source_only, count(*) FILTER (WHERE sn = 0) AS target_only,
-        count(*) FILTER (WHERE sn > 1) AS dup_keys_s, coalesce(sum(sn) FILTER (WHERE sn > 1), 0) AS dup_rows_s,
-        count(*) FILTER (WHERE tn > 1) AS dup_keys_t, coalesce(sum(tn) FILTER (WHERE tn > 1), 0) AS dup_rows_t,
-        count(*) FILTER (WHERE sn > 0 AND tn > 0 AND (sn > 1 OR tn > 1)) AS paired_dups
+        count(*) FILTER (WHERE sn > 1) AS dup_keys_s, coalesce(sum(sn - 1) FILTER (WHERE sn > 1), 0) AS dup_rows_s,
+        count(*) FILTER (WHERE tn > 1) AS dup_keys_t, coalesce(sum(tn - 1) FILTER (WHERE tn > 1), 0) AS dup_rows_t,
+        count(*) FILTER (WHERE sn > 1 AND s_conflicting) AS conflicting_s,
+        count(*) FILTER (WHERE tn > 1 AND t_conflicting) AS conflicting_t,
+        count(*) FILTER (WHERE sn > 0 AND tn > 0 AND (sn > 1 OR tn > 1)) AS paired_dups,
+        coalesce(sum(sn * tn) FILTER (WHERE sn > 0 AND tn > 0 AND (sn > 1 OR tn > 1)), 0) AS paired_dup_pairs
        FROM ${KEY_ISSUES_TABLE}`,
     ),
   ]);
@@ -41,23 +44,34 @@ export async function keyCounts(ctx: ReconContext): Promise<Omit<KeyResult, 'sta
   const duplicateKeysSource = toCount(counts.dup_keys_s);
   const duplicateRowsSource = toCount(counts.dup_rows_s);
   const pairedWithDuplicates = toCount(counts.paired_dups);
-  const distinctSource = sourceProfile.rows - (duplicateRowsSource - duplicateKeysSource);
+  const distinctSource = sourceProfile.rows - duplicateRowsSource;
+  const duplicateKeysTarget = toCount(counts.dup_keys_t);
+  const policy = ctx.config.duplicates;
+  const conflictingSource = toCount(counts.conflicting_s);
+  const conflictingTarget = toCount(counts.conflicting_t);
   return {
     sourceOnly,
     targetOnly: toCount(counts.target_only),
+    duplicatePolicy: policy,
     duplicateKeysSource,
     duplicateRowsSource,
-    duplicateKeysTarget: toCount(counts.dup_keys_t),
+    exactDuplicateKeysSource: duplicateKeysSource - conflictingSource,
+    conflictingDuplicateKeysSource: conflictingSource,
+    duplicateKeysTarget,
     duplicateRowsTarget: toCount(counts.dup_rows_t),
+    exactDuplicateKeysTarget: duplicateKeysTarget - conflictingTarget,
+    conflictingDuplicateKeysTarget: conflictingTarget,
     pairedKeys: distinctSource - sourceOnly - pairedWithDuplicates,
     pairedWithDuplicates,
+    duplicatePairsCompared:
+      policy === 'exclude' ? 0 : policy === 'first' ? pairedWithDuplicates : toCount(counts.paired_dup_pairs),
   };
 }
 
 /**
  * Layer 5a — orphans (keys only in source, only in target) and duplicate keys on either side.
- * Duplicates are reported, and their rows are left out of the hash comparison because a 1:1
- * pairing is undefined for them. NULL keys never match (SQL equality).
+ * Duplicates are reported (extra rows; exact copies vs conflicting replays) and compared as the
+ * config's `duplicates` policy says. NULL keys never match (SQL equality).
  *
  * @param sampleSize how many key issues to return as a sample.
  */

@@ -1,4 +1,5 @@
 import type { Logger } from '@coattail/runtime';
+import type { DeclaredType } from '../result/types.js';
 import type { InputConfig, ReconConfig } from '../config/recon-config.js';
 import { ReconError, ReconInputError } from '../errors.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -10,6 +11,8 @@ import type { SideProfile } from './profile.js';
 /** The views every check reads; the target view already carries source column names. */
 export const SOURCE_VIEW = '__recon_source';
 export const TARGET_VIEW = '__recon_target';
+/** A hidden column of both views: the row's position in its input (file, then row), for `duplicates: first`. */
+export const ORDINAL = '__recon_ord';
 
 /** What every engine function receives: the session, the parsed config and the column plan. */
 export interface ReconContext {
@@ -21,6 +24,8 @@ export interface ReconContext {
   profiles: Partial<Record<'source' | 'target', Promise<SideProfile>>>;
   /** The key-classification table, built once and shared by the key and hash layers. */
   keyStage?: Promise<void>;
+  /** CSV columns read with a declared type, and what the sniffer would have inferred. */
+  declaredTypes: DeclaredType[];
 }
 
 /**
@@ -29,8 +34,17 @@ export interface ReconContext {
  */
 export async function prepareRecon(session: DuckSession, config: ReconConfig, logger: Logger): Promise<ReconContext> {
   const cache = config.engine.cache;
-  const source = await registerSide(session, 'source', config.source, SOURCE_VIEW, {}, cache);
-  const target = await registerSide(session, 'target', config.target, TARGET_VIEW, config.columns.map, cache);
+  const declaredTypes: DeclaredType[] = [];
+  const source = await registerSide(session, 'source', config.source, SOURCE_VIEW, {}, cache, declaredTypes);
+  const target = await registerSide(
+    session,
+    'target',
+    config.target,
+    TARGET_VIEW,
+    config.columns.map,
+    cache,
+    declaredTypes,
+  );
   const plan = buildColumnPlan(config, source, target);
   const log = logger.child({ component: 'recon', recon: config.name });
   for (const c of plan.schema) {
@@ -45,7 +59,7 @@ export async function prepareRecon(session: DuckSession, config: ReconConfig, lo
         'type differs within its family',
       );
   }
-  return { session, config, plan, logger: log, profiles: {} };
+  return { session, config, plan, logger: log, profiles: {}, declaredTypes };
 }
 
 async function registerSide(
@@ -55,9 +69,24 @@ async function registerSide(
   view: string,
   map: Record<string, string>,
   cache: ReconConfig['engine']['cache'],
+  declaredTypes: DeclaredType[],
 ): Promise<ColumnInfo[]> {
   const relation = await resolveRelation(input);
-  let filtered = `SELECT * FROM ${relation.sql}`;
+  if (relation.inferredSql !== undefined) {
+    const declared = await describe(session, `SELECT * FROM ${relation.sql}`).catch((error: unknown) => {
+      throw new ReconInputError(side, inputLocation(input), error);
+    });
+    const inferred = await describe(session, `SELECT * FROM ${relation.inferredSql}`);
+    for (const column of Object.keys(input.csv.columns)) {
+      const declaredType = declared.find((c) => c.name === column)?.type ?? input.csv.columns[column] ?? '';
+      const inferredType = inferred.find((c) => c.name === column)?.type ?? null;
+      declaredTypes.push({ side, column, declaredType, inferredType });
+    }
+  }
+  // File order: Parquet (and Iceberg, read as Parquet) names each row's file and position; a CSV
+  // scan is numbered as read, which is file order while insertion order is preserved (below).
+  const ordinal = relation.format === 'csv' ? 'row_number() OVER ()' : '(file_index::BIGINT << 40) + file_row_number';
+  let filtered = `SELECT * FROM (SELECT *, ${ordinal} AS ${ORDINAL} FROM ${relation.sql})`;
   if (input.filter !== undefined) {
     const probe = `SELECT * FROM (SELECT 1) WHERE (${input.filter})`;
     const count = await session.statementCount(probe).catch((error: unknown) => {
@@ -74,7 +103,7 @@ async function registerSide(
   }
   let raw: ColumnInfo[];
   try {
-    raw = await describe(session, filtered);
+    raw = (await describe(session, filtered)).filter((c) => c.name !== ORDINAL);
   } catch (error) {
     throw new ReconInputError(side, inputLocation(input), error);
   }
@@ -85,15 +114,19 @@ async function registerSide(
       ? ''
       : ` RENAME (${renames.map(([s, t]) => `${quoteIdent(t)} AS ${quoteIdent(s)}`).join(', ')})`;
   // The layers read each side three times. Parquet rescans are cheaper than a copy (measured, see
-  // README); CSV parsing is not, so 'auto' materializes CSV once (the seed's cache()).
-  const materialize = cache === 'always' || (cache === 'auto' && relation.format === 'csv');
+  // README); CSV parsing is not, and its row numbers are file order only when numbered in one
+  // ordered pass, so a CSV is always materialized once.
+  const materialize = cache === 'always' || relation.format === 'csv';
   const kind = materialize ? 'TABLE' : 'VIEW';
   try {
+    if (relation.format === 'csv') await session.run('SET preserve_insertion_order = true');
     await session.run(`CREATE OR REPLACE TEMP ${kind} ${view} AS SELECT *${rename} FROM (${filtered})`);
   } catch (error) {
     throw new ReconInputError(side, inputLocation(input), error);
+  } finally {
+    if (relation.format === 'csv') await session.run('SET preserve_insertion_order = false');
   }
-  return describe(session, `SELECT * FROM ${view}`);
+  return (await describe(session, `SELECT * FROM ${view}`)).filter((c) => c.name !== ORDINAL);
 }
 
 async function describe(session: DuckSession, query: string): Promise<ColumnInfo[]> {

@@ -47,6 +47,8 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
       duplicateRowsSource: k.duplicateRowsSource,
       duplicateKeysTarget: k.duplicateKeysTarget,
       duplicateRowsTarget: k.duplicateRowsTarget,
+      exactDuplicateKeysTarget: k.exactDuplicateKeysTarget,
+      conflictingDuplicateKeysTarget: k.conflictingDuplicateKeysTarget,
       pairedKeys: k.pairedKeys,
     }).toEqual(golden.expected.keys);
   });
@@ -58,6 +60,16 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
       golden.expected.hash.byColumn,
     );
   });
+
+  it.each(['exclude', 'all'] as const)(
+    'compares the rows of exact and conflicting replays as duplicates: %s says',
+    async (duplicates) => {
+      const config = await loadReconConfig(golden.configPath);
+      const other = await reconcile({ ...config, duplicates });
+      expect(other.hash.mismatchedRows).toBe(golden.expected.hash.mismatchedRowsByPolicy[duplicates]);
+      expect(other.keys.conflictingDuplicateKeysTarget).toBe(golden.expected.keys.conflictingDuplicateKeysTarget);
+    },
+  );
 
   it('profiles nulls per column, including injected nulls, with delta and percentages', () => {
     const { rowCount, nulls } = golden.expected;
@@ -109,15 +121,15 @@ describe('reconcile on the golden dataset (20 000 rows, 1 % per induced kind)', 
     }
     // What that derivation gives, spelled out: every column with induced value changes fails its
     // sum and avg; min/max fail only where a changed or orphaned row held the extreme (id 0, the
-    // smallest quote_volume, is missing in the target). trade_count has no value changes, and its
-    // orphans and duplicates happen to cancel out (−1 + 30 + 9 − 38), so it passes throughout.
+    // smallest quote_volume, is missing in the target). trade_count has no value changes, but the
+    // replayed rows add to its sum and shift its average; its extremes are unchanged.
     const fail = (c: string, ...m: string[]) =>
       Object.fromEntries(['sum', 'min', 'max', 'avg'].map((x) => [`${c}.${x}`, m.includes(x) ? 'FAIL' : 'PASS']));
     expect(statuses).toEqual({
       ...fail('price', 'sum', 'max', 'avg'),
       ...fail('quantity', 'sum', 'avg'),
       ...fail('quote_volume', 'sum', 'min', 'max', 'avg'),
-      ...fail('trade_count'),
+      ...fail('trade_count', 'sum', 'avg'),
     });
     expect(result.aggregates.status).toBe('FAIL');
   });

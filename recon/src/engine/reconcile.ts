@@ -53,7 +53,9 @@ export async function reconcile(config: ReconConfig, options: ReconcileOptions =
       hash,
     };
     const summary = buildSummary(parts);
-    const unionKeys = hash.pairedRows + keys.sourceOnly + keys.targetOnly + keys.pairedWithDuplicates;
+    // Keys whose rows were not compared (duplicates under `exclude`) still count against the match rate.
+    const uncompared = keys.duplicatePolicy === 'exclude' ? keys.pairedWithDuplicates : 0;
+    const unionKeys = hash.pairedRows + keys.sourceOnly + keys.targetOnly + uncompared;
     const result: ReconResult = {
       name: config.name,
       startedAt: new Date(started).toISOString(),
@@ -93,7 +95,7 @@ async function rowLevel(ctx: ReconContext, messages: string[]): Promise<{ keys: 
     const detail = `key column(s) missing — source: [${source.join(', ')}], target: [${target.join(', ')}]; row-level checks cannot run`;
     ctx.logger.error({ source, target }, 'primary key column missing');
     messages.push(detail);
-    return { keys: errorKeys(detail), hash: errorHash(detail) };
+    return { keys: errorKeys(detail, ctx.config.duplicates), hash: errorHash(detail) };
   }
   try {
     const sample = ctx.config.output.sampleSize;
@@ -104,22 +106,28 @@ async function rowLevel(ctx: ReconContext, messages: string[]): Promise<{ keys: 
     const detail = `row-level comparison failed: ${describeError(error)}`;
     ctx.logger.error({ err: error }, 'row-level comparison failed');
     messages.push(detail);
-    return { keys: errorKeys(detail), hash: errorHash(detail) };
+    return { keys: errorKeys(detail, ctx.config.duplicates), hash: errorHash(detail) };
   }
 }
 
-function errorKeys(detail: string): KeyResult {
+function errorKeys(detail: string, duplicatePolicy: KeyResult['duplicatePolicy']): KeyResult {
   return {
     status: 'ERROR',
     detail,
     sourceOnly: 0,
     targetOnly: 0,
+    duplicatePolicy,
     duplicateKeysSource: 0,
     duplicateRowsSource: 0,
+    exactDuplicateKeysSource: 0,
+    conflictingDuplicateKeysSource: 0,
     duplicateKeysTarget: 0,
     duplicateRowsTarget: 0,
+    exactDuplicateKeysTarget: 0,
+    conflictingDuplicateKeysTarget: 0,
     pairedKeys: 0,
     pairedWithDuplicates: 0,
+    duplicatePairsCompared: 0,
     sample: [],
   };
 }

@@ -21,5 +21,8 @@ export function compareSchema(ctx: ReconContext): SchemaResult {
       : typeWarnings.length > 0
         ? 'WARN'
         : 'PASS';
-  return { status, columns, missingInTarget, extraInTarget, typeWarnings, typeFailures };
+  for (const d of ctx.declaredTypes.filter((t) => t.declaredType !== t.inferredType))
+    ctx.logger.info(d, 'CSV column read with its declared type, not the inferred one');
+  const declaredTypes = ctx.declaredTypes;
+  return { status, columns, missingInTarget, extraInTarget, typeWarnings, typeFailures, declaredTypes };
 }

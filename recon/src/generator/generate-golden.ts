@@ -66,7 +66,7 @@ function targetColumns(drift: boolean): string {
     `trade_id`,
     `CASE WHEN ${s('symbol_changed')} THEN symbol || '_X' ELSE symbol END AS symbol`,
     `CASE WHEN ${s('exchange_whitespace_and_case')} THEN ' ' || upper(exchange) || ' ' ELSE exchange END AS exchange`,
-    `CASE WHEN ${s('price_changed')} THEN price * 1.01 + 1 WHEN ${s('price_noise_within_tolerance')} THEN price * (1 + 1e-12) ELSE price END AS price`,
+    `CASE WHEN ${s('price_changed')} OR ${s('replayed_with_error')} OR ${s('conflicting_replay')} THEN price * 1.01 + 1 WHEN ${s('price_noise_within_tolerance')} THEN price * (1 + 1e-12) ELSE price END AS price`,
     `CASE WHEN ${s('quantity_nulled')} THEN NULL ELSE quantity END AS quantity`,
     `CASE WHEN ${s('quote_volume_and_side_changed')} THEN quote_volume + 100 ELSE quote_volume END AS quote_volume`,
     `CASE WHEN ${s('trade_time_shifted')} THEN trade_time + INTERVAL 1 SECOND WHEN ${s('trade_time_below_precision')} THEN trade_time + to_microseconds(400) ELSE trade_time END AS trade_time`,
@@ -104,7 +104,8 @@ export async function generateGoldenDataset(options: GoldenOptions): Promise<Gol
     const target = `WITH t AS (SELECT slot, ${targetColumns(drift)} FROM b WHERE slot <> ${slot('missing_in_target')})
       SELECT * EXCLUDE (slot) FROM t
       UNION ALL SELECT * EXCLUDE (slot) REPLACE (trade_id + ${rows} AS trade_id) FROM t WHERE slot = ${slot('extra_in_target')}
-      UNION ALL SELECT * EXCLUDE (slot) FROM t WHERE slot = ${slot('duplicate_in_target')}`;
+      UNION ALL SELECT * EXCLUDE (slot) FROM t WHERE slot IN (${slot('duplicate_in_target')}, ${slot('replayed_with_error')})
+      UNION ALL SELECT * EXCLUDE (slot) REPLACE (price * 1.01 + 1 AS price) FROM t WHERE slot = ${slot('conflicting_replay')}`;
     const copy = format === 'parquet' ? '(FORMAT parquet, COMPRESSION zstd)' : '(FORMAT csv, HEADER true)';
     await session.run(`COPY (${source}) TO ${quoteLiteral(sourcePath)} ${copy}`);
     await session.run(`COPY (${target}) TO ${quoteLiteral(targetPath)} ${copy}`);

@@ -32,7 +32,8 @@ function sourceRow(id: number): Row {
 /** The target copy of a source row under its induced kind (only value changes; row counts are handled by the caller). */
 function targetRow(row: Row, kind: InducedKind | undefined): Row {
   const price = row.price ?? 0;
-  if (kind === 'price_changed') return { ...row, price: price * 1.01 + 1 };
+  if (kind === 'price_changed' || kind === 'replayed_with_error' || kind === 'conflicting_replay')
+    return { ...row, price: price * 1.01 + 1 };
   if (kind === 'price_noise_within_tolerance') return { ...row, price: price * (1 + 1e-12) };
   if (kind === 'quantity_nulled') return { ...row, quantity: null };
   if (kind === 'quote_volume_and_side_changed') return { ...row, quote_volume: (row.quote_volume ?? 0) + 100 };
@@ -70,7 +71,10 @@ export function expectedAggregates(
     const copy = targetRow(row, kind);
     target.push(copy);
     // An extra target row is a copy with a new trade_id; a duplicate is the same row twice.
-    if (kind === 'extra_in_target' || kind === 'duplicate_in_target') target.push(copy);
+    if (kind === 'extra_in_target' || kind === 'duplicate_in_target' || kind === 'replayed_with_error')
+      target.push(copy);
+    // A conflicting replay carries yet another price.
+    if (kind === 'conflicting_replay') target.push({ ...copy, price: (copy.price ?? 0) * 1.01 + 1 });
   }
   const both = (c: NumericColumn) => ({ source: aggregate(source, c), target: aggregate(target, c) });
   return {

@@ -17,6 +17,10 @@ export const INDUCED_KINDS = [
   'price_noise_within_tolerance',
   'exchange_whitespace_and_case',
   'trade_time_below_precision',
+  // Replays in the target: an exact copy of a row whose price is wrong, and a row whose price is
+  // wrong replayed with yet another wrong price (a conflicting replay).
+  'replayed_with_error',
+  'conflicting_replay',
 ] as const;
 
 /** One kind of induced difference. */
@@ -41,6 +45,14 @@ export function periodOf(rate: number): number {
   return period;
 }
 
+/** Kinds whose row the target holds twice (an extra row, or a replay of the key). */
+const TWICE_IN_TARGET: ReadonlySet<InducedKind> = new Set([
+  'extra_in_target',
+  'duplicate_in_target',
+  'replayed_with_error',
+  'conflicting_replay',
+]);
+
 /** What the engine must find on the golden dataset, exactly. */
 export interface ExpectedFindings {
   rows: number;
@@ -54,9 +66,17 @@ export interface ExpectedFindings {
     duplicateRowsSource: number;
     duplicateKeysTarget: number;
     duplicateRowsTarget: number;
+    exactDuplicateKeysTarget: number;
+    conflictingDuplicateKeysTarget: number;
     pairedKeys: number;
   };
-  hash: { mismatchedRows: number; toleratedRows: number; byColumn: Record<string, number> };
+  /** Under the default `duplicates: first`; `mismatchedRowsByPolicy` gives every policy. */
+  hash: {
+    mismatchedRows: number;
+    mismatchedRowsByPolicy: Record<'first' | 'exclude' | 'all', number>;
+    toleratedRows: number;
+    byColumn: Record<string, number>;
+  };
   nulls: Record<string, { source: number; target: number }>;
   schema: { missingInTarget: string[]; extraInTarget: string[]; typeWarnings: string[]; typeFailures: string[] };
   matchRate: number;
@@ -74,18 +94,20 @@ export function expectedFindings(rows: number, rate: number, schemaDrift: boolea
     if (id % 7 !== 0) continue;
     // `note` is NULL for every seventh id, on every copy of that row.
     noteNullSource += kind === 'duplicate_in_source' ? 2 : 1;
-    noteNullTarget +=
-      kind === 'missing_in_target' ? 0 : kind === 'duplicate_in_target' || kind === 'extra_in_target' ? 2 : 1;
+    noteNullTarget += kind === 'missing_in_target' ? 0 : kind !== undefined && TWICE_IN_TARGET.has(kind) ? 2 : 1;
   }
   const c = induced;
-  const mismatchedRows =
+  const oneToOneMismatches =
     c.price_changed +
     c.symbol_changed +
     c.quantity_nulled +
     c.trade_time_shifted +
     c.quote_volume_and_side_changed +
     c.venue_code_changed;
-  const pairedKeys = rows - c.missing_in_target - c.duplicate_in_target - c.duplicate_in_source;
+  const replays = c.replayed_with_error + c.conflicting_replay;
+  // Every replayed row has a wrong price: `first` compares one row per key, `all` both.
+  const mismatchedRows = oneToOneMismatches + replays;
+  const pairedKeys = rows - c.missing_in_target - c.duplicate_in_target - c.duplicate_in_source - replays;
   const unionKeys = rows + c.extra_in_target;
   return {
     rows,
@@ -93,26 +115,33 @@ export function expectedFindings(rows: number, rate: number, schemaDrift: boolea
     induced,
     rowCount: {
       source: rows + c.duplicate_in_source,
-      target: rows - c.missing_in_target + c.extra_in_target + c.duplicate_in_target,
+      target: rows - c.missing_in_target + c.extra_in_target + c.duplicate_in_target + replays,
     },
     keys: {
       sourceOnly: c.missing_in_target,
       targetOnly: c.extra_in_target,
       duplicateKeysSource: c.duplicate_in_source,
-      duplicateRowsSource: 2 * c.duplicate_in_source,
-      duplicateKeysTarget: c.duplicate_in_target,
-      duplicateRowsTarget: 2 * c.duplicate_in_target,
+      duplicateRowsSource: c.duplicate_in_source,
+      duplicateKeysTarget: c.duplicate_in_target + replays,
+      duplicateRowsTarget: c.duplicate_in_target + replays,
+      exactDuplicateKeysTarget: c.duplicate_in_target + c.replayed_with_error,
+      conflictingDuplicateKeysTarget: c.conflicting_replay,
       pairedKeys,
     },
     hash: {
       mismatchedRows,
+      mismatchedRowsByPolicy: {
+        first: mismatchedRows,
+        exclude: oneToOneMismatches,
+        all: oneToOneMismatches + 2 * replays,
+      },
       // Case, blanks and sub-precision time are normalized before hashing, so only float noise
       // reaches attribution (and is tolerated there).
       toleratedRows: c.price_noise_within_tolerance,
       byColumn: {
         symbol: c.symbol_changed,
         exchange: 0,
-        price: c.price_changed,
+        price: c.price_changed + replays,
         quantity: c.quantity_nulled,
         quote_volume: c.quote_volume_and_side_changed,
         trade_time: c.trade_time_shifted,
@@ -135,6 +164,8 @@ export function expectedFindings(rows: number, rate: number, schemaDrift: boolea
           typeFailures: ['venue_code'],
         }
       : { missingInTarget: [], extraInTarget: [], typeWarnings: [], typeFailures: [] },
-    matchRate: (100 * (pairedKeys - mismatchedRows)) / unionKeys,
+    // Under the default `duplicates: first` every duplicated key is compared once.
+    matchRate:
+      (100 * (pairedKeys + c.duplicate_in_source + c.duplicate_in_target + replays - mismatchedRows)) / unionKeys,
   };
 }

@@ -5,7 +5,15 @@ import { formatSummary } from './console-summary.js';
 
 const parts = {
   rowCount: { status: 'FAIL', source: 1000, target: 998, difference: -2 },
-  schema: { status: 'PASS', columns: [], missingInTarget: [], extraInTarget: [], typeWarnings: [], typeFailures: [] },
+  schema: {
+    status: 'PASS',
+    columns: [],
+    missingInTarget: [],
+    extraInTarget: [],
+    typeWarnings: [],
+    typeFailures: [],
+    declaredTypes: [],
+  },
   nulls: { status: 'PASS', columns: [] },
   aggregates: { status: 'PASS', rows: [] },
   keys: {
@@ -13,10 +21,16 @@ const parts = {
     detail: '',
     sourceOnly: 2,
     targetOnly: 0,
+    duplicatePolicy: 'first' as const,
     duplicateKeysSource: 0,
     duplicateRowsSource: 0,
+    exactDuplicateKeysSource: 0,
+    conflictingDuplicateKeysSource: 0,
     duplicateKeysTarget: 0,
     duplicateRowsTarget: 0,
+    exactDuplicateKeysTarget: 0,
+    conflictingDuplicateKeysTarget: 0,
+    duplicatePairsCompared: 0,
     pairedKeys: 998,
     pairedWithDuplicates: 0,
     sample: [],

@@ -1,4 +1,4 @@
-import type { CheckStatus, ReconResult, SummaryRow } from './types.js';
+import type { CheckStatus, KeyResult, ReconResult, SummaryRow } from './types.js';
 
 type Parts = Pick<ReconResult, 'rowCount' | 'schema' | 'nulls' | 'aggregates' | 'keys' | 'hash'>;
 
@@ -18,8 +18,10 @@ export function buildSummary(r: Parts): SummaryRow[] {
   const schemaIssues = r.schema.missingInTarget.length + r.schema.extraInTarget.length + r.schema.typeFailures.length;
   const compared = r.schema.columns.filter((c) => c.issue !== 'excluded').length;
   const k = r.keys;
-  const distinctSource = r.rowCount.source - (k.duplicateRowsSource - k.duplicateKeysSource);
-  const distinctTarget = r.rowCount.target - (k.duplicateRowsTarget - k.duplicateKeysTarget);
+  const distinctSource = r.rowCount.source - k.duplicateRowsSource;
+  const distinctTarget = r.rowCount.target - k.duplicateRowsTarget;
+  const side = (keys: number, rows: number, exact: number, conflicting: number): string =>
+    `${keys} keys, ${rows} extra rows (${exact} exact copies, ${conflicting} conflicting)`;
   return [
     {
       check: 'row_count',
@@ -88,7 +90,10 @@ export function buildSummary(r: Parts): SummaryRow[] {
       targetCount: k.duplicateKeysTarget,
       difference: k.duplicateKeysSource + k.duplicateKeysTarget,
       matchRate: null,
-      detail: `duplicate rows: ${k.duplicateRowsSource} in source, ${k.duplicateRowsTarget} in target (excluded from row comparison)`,
+      detail:
+        `duplicates in source: ${side(k.duplicateKeysSource, k.duplicateRowsSource, k.exactDuplicateKeysSource, k.conflictingDuplicateKeysSource)}; ` +
+        `in target: ${side(k.duplicateKeysTarget, k.duplicateRowsTarget, k.exactDuplicateKeysTarget, k.conflictingDuplicateKeysTarget)}; ` +
+        POLICY_TEXT[k.duplicatePolicy],
     },
     {
       check: 'row_hash',
@@ -105,3 +110,9 @@ export function buildSummary(r: Parts): SummaryRow[] {
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
+
+const POLICY_TEXT: Record<KeyResult['duplicatePolicy'], string> = {
+  first: 'first occurrence compared',
+  exclude: 'excluded from row comparison',
+  all: 'every row pair compared',
+};

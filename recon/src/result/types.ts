@@ -27,6 +27,16 @@ export interface SchemaResult {
   extraInTarget: string[];
   typeWarnings: string[];
   typeFailures: string[];
+  /** CSV columns read with a declared type, beside the type DuckDB's sniffer would have inferred. */
+  declaredTypes: DeclaredType[];
+}
+
+/** A CSV column whose type the config declares (names as in that side's file). */
+export interface DeclaredType {
+  side: 'source' | 'target';
+  column: string;
+  declaredType: string;
+  inferredType: string | null;
 }
 
 /** Layer 3: null profile of one column. Percentages are 0–100. */
@@ -59,14 +69,29 @@ export interface KeyResult {
   detail: string;
   sourceOnly: number;
   targetOnly: number;
+  /** How rows of duplicated keys were compared (the config's `duplicates`). */
+  duplicatePolicy: 'first' | 'exclude' | 'all';
   duplicateKeysSource: number;
+  /** Extra rows: copies beyond the first of each duplicated key (a key on 3 rows adds 2). */
   duplicateRowsSource: number;
+  /** Duplicated keys whose rows are equal in every compared column (after normalization). */
+  exactDuplicateKeysSource: number;
+  /** Duplicated keys whose rows differ among themselves (conflicting replays). */
+  conflictingDuplicateKeysSource: number;
   duplicateKeysTarget: number;
+  /** Extra rows: copies beyond the first of each duplicated key. */
   duplicateRowsTarget: number;
-  /** Keys present exactly once on each side: the rows the hash comparison pairs. */
+  exactDuplicateKeysTarget: number;
+  conflictingDuplicateKeysTarget: number;
+  /** Keys present exactly once on each side. */
   pairedKeys: number;
-  /** Keys present on both sides with a duplicate on at least one: excluded from row comparison. */
+  /** Keys present on both sides with a duplicate on at least one. */
   pairedWithDuplicates: number;
+  /**
+   * Row pairs the value comparison takes from {@link pairedWithDuplicates} keys: one per key under
+   * `first`, every source × target row under `all`, none under `exclude`.
+   */
+  duplicatePairsCompared: number;
   sample: { kind: KeyIssueKind; recordKey: string; sourceRows: number; targetRows: number }[];
 }
 
