@@ -1,3 +1,4 @@
+import type * as LocalStackExports from '@coattail/local-stack';
 import type { LocalStack, LocalStackOptions, MockKafkaCluster } from '@coattail/local-stack';
 
 /**
@@ -14,7 +15,9 @@ export async function startMockKafkaCluster(brokers: number): Promise<MockKafkaC
   return (await loadLocalStack()).MockKafkaCluster.start(brokers);
 }
 
-async function loadLocalStack(): Promise<typeof import('@coattail/local-stack')> {
+type LocalStackModule = typeof LocalStackExports;
+
+async function loadLocalStack(): Promise<LocalStackModule> {
   try {
     return await import('@coattail/local-stack');
   } catch (error) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { LocalStack, MockKafkaCluster } from '@coattail/local-stack';
+import type { LocalStack } from '@coattail/local-stack';
 import { startLocalStack, startMockKafkaCluster } from '../local-stack-loader.js';
 import {
   createSink,

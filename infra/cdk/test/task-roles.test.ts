@@ -39,7 +39,7 @@ describe('task roles', () => {
     it(`${job}: grants exactly the calls of its code, on the resources it names, nothing wider`, () => {
       const access = JOB_ACCESS[job];
       if ((JOB_NAMES as readonly string[]).includes(job)) {
-        const sinks = sinksOf(job as JobName);
+        const sinks = sinksOf(job);
         expect(sinks.tables.sort()).toEqual([...access.tables].sort());
         expect(sinks.alerts).toBe(access.alerts);
         expect(sinks.dlq).toBe(true);
