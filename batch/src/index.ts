@@ -1,6 +1,6 @@
 /**
  * @coattail/batch — batch work of the platform. Today: the file data-quality scoring service
- * (seed 001): S3 object events → checks, score and profile (`@coattail/quality`) → Postgres
+ * S3 object events → checks, score and profile (`@coattail/quality`) → Postgres
  * `reporting.*` tables. The historical loader, reprocessing and schema-evolution jobs join here.
  *
  * @example

@@ -1,8 +1,8 @@
--- reporting.* — the shared data-quality tables of seed 001, as the seed defines them.
+-- reporting.* — the shared data-quality tables of the file data-quality scoring service, as the shared database defines them.
 -- Applied by `coattail dq migrate` (idempotent: it records each file in reporting.schema_migrations
 -- under an advisory lock, and every statement below is IF NOT EXISTS as well).
 --
--- Decisions beyond the seed's column lists (kept minimal, documented in batch/README.md):
+-- Decisions beyond the shared tables' column lists (kept minimal, documented in batch/README.md):
 --  * timestamps are timestamptz (UTC instants); created_at/updated_at default to now().
 --  * monitoring_file is unique on (agency_slug, file_name) when this file creates it; the service
 --    does not rely on it (the shared database's existing table has no such constraint): it

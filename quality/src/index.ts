@@ -2,9 +2,9 @@
  * @coattail/quality — data quality for the platform.
  *
  * File level (`./file`): the checks, proportional deductions, score and profile payload of the
- * file data-quality service (seed 001). Pure functions of what a parser measured (`FileFacts`,
+ * file data-quality service. Pure functions of what a parser measured (`FileFacts`,
  * `ProfileFacts`): no file, no database. Record level (`./record`): the `DataQualityChecker` with
- * the seed's eleven trade checks, the gate in front of every stream job.
+ * the eleven trade checks, the gate in front of every stream job.
  *
  * @example
  * import { assessFile, buildProfilePayload, parseSchemaDefinition } from '@coattail/quality';
@@ -49,7 +49,7 @@ export {
   type Deductions,
 } from './file/scoring.js';
 
-// Record level: the stream jobs' quality gate (seed 002, task 6).
+// Record level: the stream jobs' quality gate.
 export {
   DataQualityChecker,
   tradeChecks,

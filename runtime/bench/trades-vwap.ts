@@ -81,7 +81,7 @@ export async function runtimeVwap(
 
 /**
  * Times the runtime into a CountingSink (best of `repeat`), after one untimed run into a
- * CollectSink whose results are checked: the timed job is the one the issue names.
+ * CollectSink whose results are checked: the timed job is the one the benchmark promises.
  */
 async function timeRuntime(
   trades: Trade[],

@@ -85,7 +85,7 @@ export type ProcessResult =
     };
 
 /**
- * The seed's processing flow for one object event: parse the key, resolve the monitoring file,
+ * The processing flow for one object event: parse the key, resolve the monitoring file,
  * download, upsert the run, parse and check, score, profile, persist, update the latest score;
  * with structured logs (bucket, key, monitoring_file_id, monitoring_file_run_id, error) and
  * metrics. Idempotent: the same event again updates the same rows.

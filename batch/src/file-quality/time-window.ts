@@ -1,6 +1,6 @@
 import type { KeyInfo } from './input/key-pattern.js';
 
-/** Which clock decides a run's (date, hour): the object's last-modified (the seed's preference) or the key. */
+/** Which clock decides a run's (date, hour): the object's last-modified (preferred) or the key. */
 export type TimeWindowSource = 'last-modified' | 'key';
 
 /** The run window of one object, in UTC. */

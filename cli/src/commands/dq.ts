@@ -24,7 +24,7 @@ import {
 import { DuckDBInstance } from '@duckdb/node-api';
 
 /**
- * The seed's structured logs: JSON lines with `level` (a label) and `ts` (ISO time), plus the
+ * Structured logs: JSON lines with `level` (a label) and `ts` (ISO time), plus the
  * bucket, key, monitoring_file_id, monitoring_file_run_id and error the service binds. On stderr,
  * so stdout carries results and CloudWatch embedded metrics.
  */
@@ -73,7 +73,7 @@ export function registerDq(program: Command): void {
 
   dq.command('replay')
     .description(
-      'process the S3 events of a JSON or JSONL file (the seed shape, S3 notifications, or arrays); exit code 1 when one failed',
+      'process the S3 events of a JSON or JSONL file (the simplified {bucket, key} shape, S3 notifications, or arrays); exit code 1 when one failed',
     )
     .argument('<events>', 'events file')
     .option('-c, --concurrency <n>', 'events processed at once', positiveInteger, 1)

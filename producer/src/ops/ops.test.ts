@@ -84,7 +84,7 @@ describe('CloudWatch embedded metrics', () => {
     });
   });
 
-  it("carries every metric the issue names, under the names the producer's own counters use", () => {
+  it("carries every metric the operations dashboards read, under the names the producer's own counters use", () => {
     const metrics = new InMemoryMetrics();
     // Not started: constructing registers every counter of the publisher and both connections.
     const producer = new Producer({ settings: loadConfig({ SYMBOLS: 'BTC-USDT' }), sink: memorySink(), metrics });

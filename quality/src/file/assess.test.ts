@@ -59,7 +59,7 @@ describe('assessFile', () => {
     expect(quality.failedValidationRules).toBeNull();
   });
 
-  it('scores the seed example by the rules, not its numbers: 3% incomplete rows deduct 0.6 (not 6), 97% key uniqueness 0.3 (not 17), score 99', () => {
+  it('scores the documented example by the rules, not its numbers: 3% incomplete rows deduct 0.6 (not 6), 97% key uniqueness 0.3 (not 17), score 99', () => {
     const quality = assessFile(
       facts(
         { price: { nonNull: 97, nulls: 3 } },

@@ -180,7 +180,7 @@ export function checkParseFailure(format: string, error: string): CheckOutcome {
 
 /**
  * Completeness (weight 20): rows with a null in a required column present in the file.
- * Deduction = 20 × such rows / rows (the seed's "3% of rows have nulls in required fields" → 6).
+ * Deduction = 20 × such rows / rows (the documented example: "3% of rows have nulls in required fields" → 6).
  * A missing required column is the schema check's failure, not counted again here.
  */
 export function checkCompleteness(facts: FileFacts, definition: SchemaDefinition): CheckOutcome {

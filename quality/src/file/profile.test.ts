@@ -148,7 +148,7 @@ describe('buildProfilePayload', () => {
     expect(buildProfilePayload(profile(10), facts, definition).sampleData).toMatchObject({ truncated: false });
   });
 
-  it('rejects caps outside the seed ranges with a user error', () => {
+  it('rejects caps outside the allowed ranges with a user error', () => {
     expect(() => buildProfilePayload(profile(), facts, definition, { sampleRows: 100 })).toThrow(QualityError);
     expect(() => buildProfilePayload(profile(), facts, definition, { distributionItems: 5 })).toThrow(
       /distributionItems/,

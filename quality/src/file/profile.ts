@@ -35,9 +35,9 @@ export interface ProfileFacts {
 /** Caps of the profile payload: the UI wants it, the table should not hold megabytes. */
 export const profileOptionsSchema = z
   .object({
-    /** Sample rows kept (the seed's 25–50). @default 25 */
+    /** Sample rows kept (25–50 allowed). @default 25 */
     sampleRows: z.number().int().min(25).max(50).default(25),
-    /** Items per value distribution (the seed's 10–25). @default 10 */
+    /** Items per value distribution (10–25 allowed). @default 10 */
     distributionItems: z.number().int().min(10).max(25).default(10),
     /** Columns profiled; the rest are counted in `truncatedColumns`. @default 100 */
     maxColumns: z.number().int().min(1).max(1000).default(100),

@@ -13,7 +13,7 @@ describe('file quality scoring rules', () => {
     expect(DEDUCTION_WEIGHTS).toEqual({ schema: 40, format: 35, completeness: 20, bounds: 15, uniqueness: 10 });
   });
 
-  it('deducts 8 when one of five schema fields failed (the seed example)', () => {
+  it('deducts 8 when one of five schema fields failed (the documented example)', () => {
     expect(proportionalDeduction('schema', 1, 5)).toBe(8);
   });
 
@@ -38,7 +38,7 @@ describe('file quality scoring rules', () => {
     expect(scoreOf({ schema: 0, format: 0, completeness: 0, bounds: 0, uniqueness: 0 })).toBe(100);
   });
 
-  it('scores the seed example deductions by the rules: 6 + 17 → 77 (17 exceeds the uniqueness weight; our checks never produce it)', () => {
+  it('scores the documented example's deductions by the rules: 6 + 17 → 77 (17 exceeds the uniqueness weight; our checks never produce it)', () => {
     expect(scoreOf({ schema: 0, format: 0, completeness: 6, bounds: 0, uniqueness: 17 })).toBe(77);
   });
 

@@ -1,7 +1,7 @@
 /** The five deduction keys of `monitoring_file_data_quality.deductions`. */
 export type DeductionKey = 'schema' | 'format' | 'completeness' | 'bounds' | 'uniqueness';
 
-/** The five check keys of `monitoring_file_data_quality.metrics`, in the order the seed lists them. */
+/** The five check keys of `monitoring_file_data_quality.metrics`, in the order the reporting tables list them. */
 export type CheckName = 'schemaValidation' | 'formatParsing' | 'completeness' | 'boundsRange' | 'uniqueness';
 
 /** Which deduction each check feeds. */
@@ -14,7 +14,7 @@ export const CHECK_DEDUCTION: Readonly<Record<CheckName, DeductionKey>> = {
 };
 
 /**
- * The most each check can deduct from 100. They sum to 120 on purpose (the seed's rules): a file
+ * The most each check can deduct from 100. They sum to 120 on purpose (the scoring rules): a file
  * failing everything clamps to 0.
  */
 export const DEDUCTION_WEIGHTS: Readonly<Record<DeductionKey, number>> = {

@@ -22,8 +22,8 @@ function checker(): DataQualityChecker<RawTradeRecord> {
   return c;
 }
 
-describe('DataQualityChecker with the seed\u2019s trade checks', () => {
-  it('registers exactly the eleven checks of the seed with their severities', () => {
+describe('DataQualityChecker with the trade checks', () => {
+  it('registers exactly the eleven trade checks with their severities', () => {
     expect(checker().checks).toEqual([
       ...[
         'completeness_event_id',

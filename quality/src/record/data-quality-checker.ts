@@ -36,7 +36,7 @@ export interface InvalidRecord<T> {
   readonly warnings: string[];
 }
 
-/** Counts of one `validate` call, in the seed's metric names. */
+/** Counts of one `validate` call, in the published metric names. */
 export interface QualityMetrics {
   RecordsProcessed: number;
   RecordsPassed: number;
@@ -59,7 +59,7 @@ export interface ValidationResult<T> {
 }
 
 /**
- * Record-level quality gate of the stream jobs, after the seed's `DataQualityChecker`: add named
+ * Record-level quality gate of the stream jobs, the `DataQualityChecker`: add named
  * checks with a severity, then `validate` batches. The happy path allocates nothing per record:
  * when every record passes, `valid` is the input array.
  *

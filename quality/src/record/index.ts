@@ -1,5 +1,5 @@
 /**
- * Record-level quality gate of the stream jobs (seed 002, task 6).
+ * Record-level quality gate of the stream jobs.
  *
  * @example
  * const checker = new DataQualityChecker<RawTradeRecord>().addSuite(tradeCheckSuite({ allowedSymbols: ['BTC-USDT'] }));

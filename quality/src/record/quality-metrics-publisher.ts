@@ -27,7 +27,7 @@ async function loadEmf(environment: EmfEnvironment): Promise<typeof Emf> {
   return import('aws-embedded-metrics');
 }
 
-/** The seed's namespace. */
+/** The CloudWatch namespace the dashboards and alarms read. */
 export const QUALITY_NAMESPACE = 'CryptoPulse/Quality';
 
 /**

@@ -8,7 +8,7 @@ export interface RawTradeRecord {
   readonly price?: unknown;
   readonly quantity?: unknown;
   readonly quote_volume?: unknown;
-  /** The seed's `timestamp`: the exchange's trade time in epoch milliseconds. */
+  /** The record's `timestamp`: the exchange's trade time in epoch milliseconds. */
   readonly event_time?: unknown;
 }
 
@@ -27,7 +27,7 @@ const present = (v: unknown): boolean => v !== null && v !== undefined && v !== 
 const positive = (v: unknown): boolean => typeof v === 'number' && v > 0 && Number.isFinite(v);
 
 /**
- * Exactly the eleven checks of the seed (002, task 6), with its names and severities. Allowed
+ * Exactly the eleven trade checks, with their names and severities. Allowed
  * sets and thresholds are configuration.
  */
 export function tradeChecks(options: TradeCheckOptions = {}): QualityCheck<RawTradeRecord>[] {

@@ -20,7 +20,7 @@ export interface ReconContext {
   config: ReconConfig;
   plan: ColumnPlan;
   logger: Logger;
-  /** One scan per side computes counts, nulls and aggregates; memoized here (the seed's cache()). */
+  /** One scan per side computes counts, nulls and aggregates; memoized here (what Spark's cache() does). */
   profiles: Partial<Record<'source' | 'target', Promise<SideProfile>>>;
   /** The key-classification table, built once and shared by the key and hash layers. */
   keyStage?: Promise<void>;

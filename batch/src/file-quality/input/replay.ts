@@ -5,7 +5,7 @@ import { runEvents, type BatchSummary } from './run-events.js';
 import { parseS3Events } from './s3-events.js';
 
 /**
- * The local test harness of the seed: replays the S3 events of a JSON (or JSONL) file through a
+ * The local test harness: replays the S3 events of a JSON (or JSONL) file through a
  * processor, in file order (or `concurrency` at a time), and summarizes what happened.
  *
  * @example

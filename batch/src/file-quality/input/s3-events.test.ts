@@ -15,7 +15,7 @@ const record = (key: string, eventName = 'ObjectCreated:Put') => ({
 });
 
 describe('parseS3Events', () => {
-  it('reads the seed simplified shape', () => {
+  it('reads the simplified {bucket, key} shape', () => {
     expect(
       parseS3Events({
         bucket: 'my-bucket',

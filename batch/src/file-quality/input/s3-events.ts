@@ -31,7 +31,7 @@ const s3Record = z.object({
   }),
 });
 
-/** The seed's simplified shape: `{bucket, key, last_modified?, size?}`. */
+/** The simplified shape: `{bucket, key, last_modified?, size?}`. */
 const simple = z.object({
   bucket: z.string().min(1),
   key: z.string().min(1),
@@ -129,7 +129,7 @@ function parseJson(text: string, path: string): unknown {
 
 /**
  * Reads object-created events from any shape we accept: an S3 notification (`{Records: [...]}`,
- * keys URL-decoded, non-create events skipped), the seed's `{bucket, key, last_modified, size}`,
+ * keys URL-decoded, non-create events skipped), the simplified `{bucket, key, last_modified, size}`,
  * an EventBridge "Object Created", an SNS envelope around any of these, or an array of them.
  * JSON text is parsed first; a text of several lines that is not one JSON value is read as JSONL.
  * Throws {@link EventFormatError} naming the offending path.

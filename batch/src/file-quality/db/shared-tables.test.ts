@@ -4,11 +4,11 @@ import { ReportingRepository } from './reporting-repository.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /**
- * The reporting tables exactly as the shared database defines them (the file-quality seed's column
+ * The reporting tables exactly as the shared database defines them (the shared database's column
  * lists): no UNIQUE (agency_slug, file_name) on monitoring_file; (file, date, hour) unique on runs;
  * quality and profile one-to-one with their run. Not our migration: the tables that already exist.
  */
-const SEED_TABLES = `
+const SHARED_TABLES = `
 CREATE SCHEMA reporting;
 CREATE TABLE reporting.monitoring_file_schema_definition (
   id serial PRIMARY KEY, name varchar(255), description text, definition jsonb,
@@ -31,7 +31,7 @@ let test: TestDatabase;
 const workers: Database[] = [];
 beforeAll(async () => {
   test = await createTestDatabase();
-  await test.db.exec(SEED_TABLES);
+  await test.db.exec(SHARED_TABLES);
   // Eight service instances: eight connection pools, as eight ECS tasks would have.
   for (let i = 0; i < 8; i++) workers.push(await openDatabase({ url: test.url }));
 });
