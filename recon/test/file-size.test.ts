@@ -10,7 +10,7 @@ async function sources(dir: string): Promise<string[]> {
 }
 
 describe('recon source files', () => {
-  it('stay at or under 200 lines each (the package's rule for readable files)', async () => {
+  it('stay at or under 200 lines each (the package rule for readable files)', async () => {
     const files = [
       ...(await sources(join(root, 'src'))),
       ...(await sources(join(root, 'bench'))),

@@ -38,7 +38,7 @@ describe('file quality scoring rules', () => {
     expect(scoreOf({ schema: 0, format: 0, completeness: 0, bounds: 0, uniqueness: 0 })).toBe(100);
   });
 
-  it('scores the documented example's deductions by the rules: 6 + 17 → 77 (17 exceeds the uniqueness weight; our checks never produce it)', () => {
+  it('scores the deductions of the documented example by the rules: 6 + 17 → 77 (17 exceeds the uniqueness weight; our checks never produce it)', () => {
     expect(scoreOf({ schema: 0, format: 0, completeness: 6, bounds: 0, uniqueness: 17 })).toBe(77);
   });
 
