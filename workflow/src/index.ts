@@ -59,7 +59,7 @@ export {
   type RunOptions,
   type RunSummary,
 } from './orchestrator/orchestrator.js';
-export type { RunEvent, RunListener, GateEvaluator, GateVerdict } from './orchestrator/events.js';
+export type { RunEvent, RunListener, GateCheck, GateEvaluator, GateVerdict } from './orchestrator/events.js';
 export { progressPrinter } from './orchestrator/progress.js';
 export { isRetryable, retryDelay, errorText } from './orchestrator/attempts.js';
 

@@ -64,7 +64,8 @@ function cancellation(): { signal: AbortSignal; dispose: () => void } {
 }
 
 async function orchestrator(o: StoreOptions, baseDir: string) {
-  const { Orchestrator, platformObserver, progressPrinter } = await import('@coattail/workflow');
+  const { Orchestrator, duckDbGateEvaluator, evaluateGate, platformObserver, progressPrinter } =
+    await import('@coattail/workflow');
   const store = await openStore(o);
   const reg = await registry(o);
   const { openCatalog } = await import('./batch.js');
@@ -76,6 +77,7 @@ async function orchestrator(o: StoreOptions, baseDir: string) {
       store,
       registry: reg,
       observer: platformObserver({ baseDir, catalog }),
+      gates: duckDbGateEvaluator(evaluateGate),
       listeners: [progressPrinter(process.stderr)],
     }),
   };
