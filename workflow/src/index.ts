@@ -61,7 +61,7 @@ export {
 } from './orchestrator/orchestrator.js';
 export type { RunEvent, RunListener, GateCheck, GateEvaluator, GateVerdict } from './orchestrator/events.js';
 export { progressPrinter } from './orchestrator/progress.js';
-export { lineageListener, lineageRunId } from './orchestrator/lineage-listener.js';
+export { lineageDatasetUri, lineageListener, lineageRunId } from './orchestrator/lineage-listener.js';
 export { isRetryable, retryDelay, errorText } from './orchestrator/attempts.js';
 
 // Run store.

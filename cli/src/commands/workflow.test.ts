@@ -17,7 +17,19 @@ function program(): Command {
 describe('coattail workflow', () => {
   it('has --help for every subcommand', () => {
     const wf = program().commands.find((c) => c.name() === 'workflow')!;
-    expect(wf.commands.map((c) => c.name())).toEqual(['run', 'resume', 'backfill', 'validate', 'runs', 'export']);
+    expect(wf.commands.map((c) => c.name())).toEqual([
+      'run',
+      'resume',
+      'backfill',
+      'validate',
+      'runs',
+      'lineage',
+      'export',
+    ]);
+    expect(wf.commands.find((c) => c.name() === 'lineage')!.helpInformation()).toMatch(
+      /--upstream[\s\S]*--downstream[\s\S]*--snapshot <id>/,
+    );
+    expect(wf.commands.find((c) => c.name() === 'run')!.helpInformation()).toMatch(/--lineage <target>/);
     expect(wf.commands.find((c) => c.name() === 'backfill')!.helpInformation()).toMatch(
       /--from <time>[\s\S]*--to <time>[\s\S]*--concurrency <n>/,
     );
