@@ -1,0 +1,88 @@
+import { copyFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { registerWorkflow } from './workflow.js';
+
+function program(): Command {
+  const p = new Command('coattail').exitOverride();
+  p.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  registerWorkflow(p);
+  for (const c of p.commands) c.exitOverride();
+  for (const c of p.commands[0]?.commands ?? []) c.exitOverride().configureOutput({ writeErr: () => undefined });
+  return p;
+}
+
+/** Runs a `coattail workflow …` command and returns what it printed on stdout. */
+async function coattail(...args: string[]): Promise<string> {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await program().parseAsync(['node', 'coattail', 'workflow', ...args]);
+    return log.mock.calls.map((c) => String(c[0])).join('\n');
+  } finally {
+    log.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('coattail workflow lineage after the daily chain', () => {
+  it('traces the reprocessed anomalies back to the Binance REST pages the trades were loaded from', async () => {
+    // The shipped definition, in a folder of its own: its relative outputs (../.coattail/…) land there.
+    const root = await mkdtemp(join(tmpdir(), 'wf-daily-'));
+    await mkdir(join(root, 'pipelines'));
+    await copyFile('pipelines/daily.yaml', join(root, 'pipelines', 'daily.yaml'));
+    const stateDir = join(root, 'state');
+    const exitCode = process.exitCode;
+    try {
+      const run = await coattail('run', join(root, 'pipelines', 'daily.yaml'), '--state-dir', stateDir);
+      expect(run).toMatch(/: SUCCEEDED/);
+      expect(run).toMatch(/raw-zone +SUCCEEDED/);
+      expect(run).toContain(`lineage: ${join(stateDir, 'lineage', 'events.jsonl')}`);
+      expect(process.exitCode).toBe(exitCode);
+
+      const upstream = await coattail(
+        'lineage',
+        'iceberg://coattail.anomalies_reprocessed',
+        '--upstream',
+        '--state-dir',
+        stateDir,
+      );
+      expect(upstream.split('\n')).toEqual([
+        'upstream of iceberg://coattail.anomalies_reprocessed:',
+        '  dataset iceberg://coattail.raw_trades',
+        '  dataset https://api.binance.com api/v3/aggTrades',
+        '  stage   daily.reprocess-anomalies',
+        '  stage   daily.historical-load',
+      ]);
+
+      const json = JSON.parse(
+        await coattail(
+          'lineage',
+          'https://api.binance.com/api/v3/aggTrades',
+          '--downstream',
+          '--json',
+          '--state-dir',
+          stateDir,
+        ),
+      ) as { downstream: { datasets: { name: string }[] } };
+      expect(json.downstream.datasets.map((d) => d.name)).toContain('coattail.anomalies_reprocessed');
+
+      const events = (await readFile(join(stateDir, 'lineage', 'events.jsonl'), 'utf8')).trim().split('\n');
+      const gate = events.map((l) => JSON.parse(l) as { job: { name: string }; eventType: string });
+      expect(gate).toContainEqual(
+        expect.objectContaining({
+          job: expect.objectContaining({ name: 'daily.raw-zone.gate.raw_trades_landed' }) as unknown,
+          eventType: 'COMPLETE',
+        }),
+      );
+      const snapshot = /"datasetVersion":"(\d+)"/.exec(events.join('\n'))?.[1] ?? '';
+      expect(await coattail('lineage', '--snapshot', snapshot, '--state-dir', stateDir)).toMatch(
+        /daily\.historical-load +run [0-9a-f-]{36} +→ iceberg:\/\/coattail\.raw_trades/,
+      );
+    } finally {
+      process.exitCode = exitCode;
+    }
+  }, 120_000);
+});
