@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -39,6 +39,7 @@ describe('coattail workflow lineage after the daily chain', () => {
       const run = await coattail('run', join(root, 'pipelines', 'daily.yaml'), '--state-dir', stateDir);
       expect(run).toMatch(/: SUCCEEDED/);
       expect(run).toMatch(/raw-zone +SUCCEEDED/);
+      expect(run).toMatch(/reconcile-raw-zone +SUCCEEDED/);
       expect(run).toContain(`lineage: ${join(stateDir, 'lineage', 'events.jsonl')}`);
       expect(process.exitCode).toBe(exitCode);
 
@@ -81,6 +82,24 @@ describe('coattail workflow lineage after the daily chain', () => {
       expect(await coattail('lineage', '--snapshot', snapshot, '--state-dir', stateDir)).toMatch(
         /daily\.historical-load +run [0-9a-f-]{36} +→ iceberg:\/\/coattail\.raw_trades/,
       );
+    } finally {
+      process.exitCode = exitCode;
+    }
+  }, 120_000);
+});
+
+describe('the daily chain reconciles the raw zone with the loaded table', () => {
+  it('fails the reconciliation stage, with its reports, when the raw zone does not match what was loaded', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'wf-daily-'));
+    await mkdir(join(root, 'pipelines'));
+    // Without excluding the layout columns the raw zone carries an extra column: a real schema difference.
+    const text = (await readFile('pipelines/daily.yaml', 'utf8')).replace(/^\s+exclude: .*$/m, '');
+    await writeFile(join(root, 'pipelines', 'daily.yaml'), text);
+    const exitCode = process.exitCode;
+    try {
+      const run = await coattail('run', join(root, 'pipelines', 'daily.yaml'), '--state-dir', join(root, 'state'));
+      expect(run).toMatch(/reconcile-raw-zone +FAILED .*NOT reconciled: \d+ rows loaded, \d+ landed.*reports in /);
+      expect(process.exitCode).toBe(1);
     } finally {
       process.exitCode = exitCode;
     }

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { openCatalog } from '../commands/batch.js';
 import { startBinanceReplay } from './binance-replay.js';
+import { reconcileStage } from './reconcile-stage.js';
 
 const logger = () => pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
 const time = z.union([z.number(), z.string()]).transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
@@ -31,6 +32,10 @@ const loadParams = z
  */
 export function platformStageTypes(catalogOptions: { stateDir: string; warehouse?: string }): StageType[] {
   return [
+    reconcileStage({
+      stateDir: catalogOptions.stateDir,
+      warehouse: catalogOptions.warehouse ?? join(catalogOptions.stateDir, 'warehouse'),
+    }),
     {
       name: 'raw-zone',
       description:
