@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -40,6 +40,12 @@ describe('coattail workflow lineage after the daily chain', () => {
       expect(run).toMatch(/: SUCCEEDED/);
       expect(run).toMatch(/raw-zone +SUCCEEDED/);
       expect(run).toMatch(/reconcile-raw-zone +SUCCEEDED/);
+      expect(run).toMatch(/score-raw-zone +SUCCEEDED/);
+      const reports = join(root, '.coattail', 'reports', 'file-quality');
+      const [report] = await readdir(reports);
+      const scored = JSON.parse(await readFile(join(reports, report!), 'utf8')) as { files: { score: number }[] };
+      expect(scored.files.length).toBeGreaterThan(0);
+      expect(scored.files.every((f) => f.score === 100)).toBe(true);
       expect(run).toContain(`lineage: ${join(stateDir, 'lineage', 'events.jsonl')}`);
       expect(process.exitCode).toBe(exitCode);
 
@@ -88,17 +94,24 @@ describe('coattail workflow lineage after the daily chain', () => {
   }, 120_000);
 });
 
-describe('the daily chain reconciles the raw zone with the loaded table', () => {
-  it('fails the reconciliation stage, with its reports, when the raw zone does not match what was loaded', async () => {
+describe('the daily chain checks what landed in the raw zone', () => {
+  it('fails reconciliation when the raw zone does not match the loaded table, and scoring when files score too low', async () => {
     const root = await mkdtemp(join(tmpdir(), 'wf-daily-'));
     await mkdir(join(root, 'pipelines'));
     // Without excluding the layout columns the raw zone carries an extra column: a real schema difference.
-    const text = (await readFile('pipelines/daily.yaml', 'utf8')).replace(/^\s+exclude: .*$/m, '');
+    // Scoring against an impossible price floor, with a pass mark enforced, fails the scoring stage.
+    // failurePolicy continue: both checks report whichever fails first.
+    const text = (await readFile('pipelines/daily.yaml', 'utf8'))
+      .replace('concurrency: 2', 'concurrency: 2\nfailurePolicy: continue')
+      .replace(/^\s+exclude: .*$/m, '')
+      .replace('{ name: price, type: number, required: true, min: 0 }', '{ name: price, type: number, min: 1000000 }')
+      .replace(/(- id: score-raw-zone[\s\S]*?params:\n)/, '$1      failBelow: 100\n');
     await writeFile(join(root, 'pipelines', 'daily.yaml'), text);
     const exitCode = process.exitCode;
     try {
       const run = await coattail('run', join(root, 'pipelines', 'daily.yaml'), '--state-dir', join(root, 'state'));
       expect(run).toMatch(/reconcile-raw-zone +FAILED .*NOT reconciled: \d+ rows loaded, \d+ landed.*reports in /);
+      expect(run).toMatch(/score-raw-zone +FAILED .*data_0\.parquet scored \d+ \(below 100\)/);
       expect(process.exitCode).toBe(1);
     } finally {
       process.exitCode = exitCode;

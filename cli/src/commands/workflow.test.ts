@@ -39,7 +39,7 @@ describe('coattail workflow', () => {
   it('validates the daily pipeline shipped with the platform', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await program().parseAsync(['node', 'coattail', 'workflow', 'validate', 'pipelines/daily.yaml']);
-    expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toContain("pipeline 'daily' is valid, 4 stages");
+    expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toContain("pipeline 'daily' is valid, 5 stages");
     log.mockRestore();
   });
 

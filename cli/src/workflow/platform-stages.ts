@@ -5,6 +5,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { openCatalog } from '../commands/batch.js';
 import { startBinanceReplay } from './binance-replay.js';
+import { fileQualityStage } from './file-quality-stage.js';
 import { reconcileStage } from './reconcile-stage.js';
 
 const logger = () => pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -32,6 +33,7 @@ const loadParams = z
  */
 export function platformStageTypes(catalogOptions: { stateDir: string; warehouse?: string }): StageType[] {
   return [
+    fileQualityStage,
     reconcileStage({
       stateDir: catalogOptions.stateDir,
       warehouse: catalogOptions.warehouse ?? join(catalogOptions.stateDir, 'warehouse'),
