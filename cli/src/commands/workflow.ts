@@ -247,7 +247,7 @@ export function registerWorkflow(program: Command): void {
       )
       .option(
         '--lineage <target>',
-        'OpenLineage events: file (<state-dir>/lineage/events.jsonl), a .jsonl path, console, an http(s):// endpoint, or off',
+        'OpenLineage events: file (<state-dir>/lineage/events.jsonl), a .jsonl path, console, an http:// OpenLineage endpoint, or off',
         lineageTarget,
         'file',
       );

@@ -18,7 +18,7 @@ export function defaultLineageFile(stateDir: string): string {
 /**
  * Opens the lineage transport `--lineage` names: `file` (default, the JSONL store under the state
  * folder), a path ending in `.jsonl`, `console` (one JSON line per event on stderr, so stdout
- * stays the run report), an `http(s)://` OpenLineage endpoint such as Marquez's
+ * stays the run report), an `http://` OpenLineage endpoint such as Marquez's
  * `/api/v1/lineage` (spooled under the state folder while it is down), or `off`.
  */
 export async function openLineage(target: string, stateDir: string): Promise<LineageSink> {
@@ -29,7 +29,7 @@ export async function openLineage(target: string, stateDir: string): Promise<Lin
   if (target === 'console') {
     transport = wf.createConsoleTransport({ write: (line) => void process.stderr.write(line) });
     description = 'lineage: OpenLineage events printed on stderr';
-  } else if (/^https?:\/\//.test(target)) {
+  } else if (target.startsWith('http://')) {
     const spoolPath = join(stateDir, 'lineage', 'http-spool.jsonl');
     transport = wf.createHttpTransport({ url: target, spoolPath });
     description = `lineage: OpenLineage events posted to ${target} (spooled in ${spoolPath} while it is down)`;
@@ -44,9 +44,13 @@ export async function openLineage(target: string, stateDir: string): Promise<Lin
 
 /** Validates `--lineage`: refuses what is none of the transports instead of guessing. */
 export function lineageTarget(value: string): string {
-  if (['off', 'console', 'file'].includes(value) || /^https?:\/\/\S+$/.test(value) || value.endsWith('.jsonl'))
+  if (value.startsWith('https://'))
+    throw new InvalidArgumentError(
+      `--lineage '${value}': the lineage transport speaks plain http://; reach a TLS endpoint through a local proxy or sidecar`,
+    );
+  if (['off', 'console', 'file'].includes(value) || /^http:\/\/\S+$/.test(value) || value.endsWith('.jsonl'))
     return value;
   throw new InvalidArgumentError(
-    `--lineage '${value}' is not a lineage target: use file (default), a path ending in .jsonl, console, an http(s):// OpenLineage endpoint, or off`,
+    `--lineage '${value}' is not a lineage target: use file (default), a path ending in .jsonl, console, an http:// OpenLineage endpoint, or off`,
   );
 }
