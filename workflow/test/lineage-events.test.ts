@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loaded, scriptedRegistry, testOrchestrator } from '../../test/helpers.js';
-import { createLineageEmitter } from '../lineage/emitter.js';
-import { runEventSchema } from '../lineage/openlineage-schema.js';
-import { createMemoryTransport } from '../lineage/transports/memory-transport.js';
-import { parsePartitionKey } from '../windows/partitions.js';
-import type { GateEvaluator } from './events.js';
-import { lineageDatasetUri, lineageListener, lineageRunId } from './lineage-listener.js';
+import { loaded, scriptedRegistry, testOrchestrator } from './helpers.js';
+import { createLineageEmitter } from '../src/lineage/emitter.js';
+import { runEventSchema } from '../src/lineage/openlineage-schema.js';
+import { createMemoryTransport } from '../src/lineage/transports/memory-transport.js';
+import { parsePartitionKey } from '../src/windows/partitions.js';
+import type { GateEvaluator } from '../src/orchestrator/events.js';
+import { lineageDatasetUri, lineageListener, lineageRunId } from '../src/orchestrator/lineage-listener.js';
 
 const def = {
   pipeline: 'p',
