@@ -244,15 +244,16 @@ export function registerWorkflow(program: Command): void {
       .option(
         '--run-store <url>',
         'PostgreSQL run store, e.g. postgres://user@host:5432/db (COATTAIL_WORKFLOW_DB); default the embedded store',
-      )
-      .option(
-        '--lineage <target>',
-        'OpenLineage events: file (<state-dir>/lineage/events.jsonl), a .jsonl path, console, an http:// OpenLineage endpoint, or off',
-        lineageTarget,
-        'file',
       );
+  const runOptions = (c: Command): Command =>
+    storeOptions(c).option(
+      '--lineage <target>',
+      'OpenLineage events: file (<state-dir>/lineage/events.jsonl), a .jsonl path, console, an http:// OpenLineage endpoint, or off',
+      lineageTarget,
+      'file',
+    );
 
-  storeOptions(
+  runOptions(
     wf
       .command('run <pipeline-file>')
       .description('run a pipeline (YAML/JSON); Ctrl-C or SIGTERM cancels it, resumable')
@@ -261,11 +262,11 @@ export function registerWorkflow(program: Command): void {
       .option('--stage <id>', 'run only this stage of run --run-id (what Step Functions tasks call)'),
   ).action((file: string, o: StoreOptions & { partition?: string; runId?: string; stage?: string }) => run(file, o));
 
-  storeOptions(
+  runOptions(
     wf.command('resume <run-id>').description('resume a failed or cancelled run: completed stages are skipped'),
   ).action((id: string, o: StoreOptions) => resume(id, o));
 
-  storeOptions(
+  runOptions(
     wf
       .command('backfill <pipeline-file>')
       .description('re-run every event-time partition in a range; each partition output is replaced, never appended')
