@@ -85,7 +85,7 @@ export const fileQualityStage: StageType = {
           .join(', ')} (below ${p.failBelow}); ${summary}`,
       );
     return {
-      outputs: [{ dataset: output.uri, location: report, rows: scores.length }],
+      outputs: [{ dataset: output.uri, location: report }],
       summary,
       metrics: { files: scores.length, belowPassMark: failing.length, lowestScore: lowest },
     };
