@@ -59,8 +59,9 @@ export {
   type RunOptions,
   type RunSummary,
 } from './orchestrator/orchestrator.js';
-export type { RunEvent, RunListener, GateEvaluator, GateVerdict } from './orchestrator/events.js';
+export type { RunEvent, RunListener, GateCheck, GateEvaluator, GateVerdict } from './orchestrator/events.js';
 export { progressPrinter } from './orchestrator/progress.js';
+export { lineageDatasetUri, lineageListener, lineageRunId } from './orchestrator/lineage-listener.js';
 export { isRetryable, retryDelay, errorText } from './orchestrator/attempts.js';
 
 // Run store.

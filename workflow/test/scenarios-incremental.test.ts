@@ -128,7 +128,10 @@ describe('incremental runs across change patterns (end to end)', () => {
     const gated = {
       ...pipelineDef,
       stages: [
-        { ...pipelineDef.stages[0]!, gates: [{ name: 'notional_positive' }] },
+        {
+          ...pipelineDef.stages[0]!,
+          gates: [{ name: 'notional_positive', rules: [{ type: 'bounds', column: 'notional', min: 0 }] }],
+        },
         { id: 'publish', type: 'noop', dependsOn: ['clean'] },
       ],
     };

@@ -17,7 +17,19 @@ function program(): Command {
 describe('coattail workflow', () => {
   it('has --help for every subcommand', () => {
     const wf = program().commands.find((c) => c.name() === 'workflow')!;
-    expect(wf.commands.map((c) => c.name())).toEqual(['run', 'resume', 'backfill', 'validate', 'runs', 'export']);
+    expect(wf.commands.map((c) => c.name())).toEqual([
+      'run',
+      'resume',
+      'backfill',
+      'validate',
+      'runs',
+      'lineage',
+      'export',
+    ]);
+    expect(wf.commands.find((c) => c.name() === 'lineage')!.helpInformation()).toMatch(
+      /--upstream[\s\S]*--downstream[\s\S]*--snapshot <id>/,
+    );
+    expect(wf.commands.find((c) => c.name() === 'run')!.helpInformation()).toMatch(/--lineage <target>/);
     expect(wf.commands.find((c) => c.name() === 'backfill')!.helpInformation()).toMatch(
       /--from <time>[\s\S]*--to <time>[\s\S]*--concurrency <n>/,
     );
@@ -27,7 +39,7 @@ describe('coattail workflow', () => {
   it('validates the daily pipeline shipped with the platform', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await program().parseAsync(['node', 'coattail', 'workflow', 'validate', 'pipelines/daily.yaml']);
-    expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toContain("pipeline 'daily' is valid, 3 stages");
+    expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toContain("pipeline 'daily' is valid, 5 stages");
     log.mockRestore();
   });
 

@@ -3,10 +3,14 @@ import { dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { RunSummary } from '@coattail/workflow';
 import { positiveNumber } from '../options.js';
+import { lineageTarget, openLineage } from '../workflow/lineage.js';
+import { lineageQuery } from '../workflow/lineage-query.js';
 
 interface StoreOptions {
   stateDir: string;
   runStore?: string;
+  /** Where lineage goes (see `openLineage`). @default file */
+  lineage?: string;
 }
 
 function time(value: string): number {
@@ -64,24 +68,28 @@ function cancellation(): { signal: AbortSignal; dispose: () => void } {
 }
 
 async function orchestrator(o: StoreOptions, baseDir: string) {
-  const { Orchestrator, platformObserver, progressPrinter } = await import('@coattail/workflow');
+  const { Orchestrator, duckDbGateEvaluator, evaluateGate, platformObserver, progressPrinter } =
+    await import('@coattail/workflow');
   const store = await openStore(o);
   const reg = await registry(o);
   const { openCatalog } = await import('./batch.js');
   const catalog = await openCatalog({ stateDir: o.stateDir, warehouse: join(o.stateDir, 'warehouse') });
+  const lineage = await openLineage(o.lineage ?? 'file', o.stateDir);
   return {
     store,
     reg,
+    lineage,
     orchestrator: new Orchestrator({
       store,
       registry: reg,
       observer: platformObserver({ baseDir, catalog }),
-      listeners: [progressPrinter(process.stderr)],
+      gates: duckDbGateEvaluator(evaluateGate),
+      listeners: [progressPrinter(process.stderr), ...(lineage.listener ? [lineage.listener] : [])],
     }),
   };
 }
 
-function report(summary: RunSummary, storeLocation: string): void {
+function report(summary: RunSummary, storeLocation: string, lineage: string): void {
   console.log(`run ${summary.runId}: ${summary.status}`);
   for (const [id, s] of Object.entries(summary.stages))
     console.log(`  ${id.padEnd(24)} ${s.status}${s.reason ? `  ${s.reason}` : ''}`);
@@ -90,6 +98,7 @@ function report(summary: RunSummary, storeLocation: string): void {
       `  output ${out.dataset}${out.location ? ` → ${out.location}` : ''}${out.rows === undefined ? '' : ` (${out.rows} rows)`}`,
     );
   console.log(`run record: ${storeLocation}`);
+  console.log(lineage);
   if (summary.status !== 'SUCCEEDED') process.exitCode = 1;
 }
 
@@ -100,12 +109,11 @@ async function run(
   const { loadPipelineFile, parsePartitionKey } = await import('@coattail/workflow');
   const reg = await registry(o);
   const pipeline = await loadPipelineFile(file, reg);
-  const { orchestrator: orch, store } = await orchestrator(o, pipeline.baseDir);
+  const { orchestrator: orch, store, lineage } = await orchestrator(o, pipeline.baseDir);
   const cancel = cancellation();
   try {
     if (o.stage !== undefined) {
-      if (o.runId === undefined)
-        throw new InvalidArgumentError('--stage needs --run-id (the run the stage belongs to)');
+      if (o.runId === undefined) throw new Error('--stage needs --run-id (the run the stage belongs to)');
       const partition = o.partition ? { partition: parsePartitionKey(o.partition) } : {};
       const record = await orch.runOneStage(pipeline, o.stage, { runId: o.runId, signal: cancel.signal, ...partition });
       console.log(`stage ${o.stage} of run ${o.runId}: ${record.status}${record.reason ? ` (${record.reason})` : ''}`);
@@ -117,9 +125,10 @@ async function run(
       ...(o.partition ? { partition: parsePartitionKey(o.partition) } : {}),
       ...(o.runId ? { runId: o.runId } : {}),
     });
-    report(summary, store.location);
+    report(summary, store.location, lineage.description);
   } finally {
     cancel.dispose();
+    await lineage.close();
     await store.close();
   }
 }
@@ -128,12 +137,13 @@ async function resume(runId: string, o: StoreOptions): Promise<void> {
   const store = await openStore(o);
   const run = await store.getRun(runId);
   await store.close();
-  const { orchestrator: orch, store: s } = await orchestrator(o, run?.baseDir ?? '.');
+  const { orchestrator: orch, store: s, lineage } = await orchestrator(o, run?.baseDir ?? '.');
   const cancel = cancellation();
   try {
-    report(await orch.resume(runId, { signal: cancel.signal }), s.location);
+    report(await orch.resume(runId, { signal: cancel.signal }), s.location, lineage.description);
   } finally {
     cancel.dispose();
+    await lineage.close();
     await s.close();
   }
 }
@@ -144,7 +154,7 @@ async function backfill(
 ): Promise<void> {
   const { loadPipelineFile, runBackfill } = await import('@coattail/workflow');
   const pipeline = await loadPipelineFile(file, await registry(o));
-  const { orchestrator: orch, store } = await orchestrator(o, pipeline.baseDir);
+  const { orchestrator: orch, store, lineage } = await orchestrator(o, pipeline.baseDir);
   const cancel = cancellation();
   try {
     const result = await runBackfill(orch, pipeline, {
@@ -157,9 +167,11 @@ async function backfill(
     console.log(
       `${result.runs.length} partition(s), ${result.failed.length} failed${result.failed.length ? `: ${result.failed.join(', ')}` : ''}`,
     );
+    console.log(lineage.description);
     if (result.failed.length > 0) process.exitCode = 1;
   } finally {
     cancel.dispose();
+    await lineage.close();
     await store.close();
   }
 }
@@ -233,8 +245,15 @@ export function registerWorkflow(program: Command): void {
         '--run-store <url>',
         'PostgreSQL run store, e.g. postgres://user@host:5432/db (COATTAIL_WORKFLOW_DB); default the embedded store',
       );
+  const runOptions = (c: Command): Command =>
+    storeOptions(c).option(
+      '--lineage <target>',
+      'OpenLineage events: file (<state-dir>/lineage/events.jsonl), a .jsonl path, console, an http:// OpenLineage endpoint, or off',
+      lineageTarget,
+      'file',
+    );
 
-  storeOptions(
+  runOptions(
     wf
       .command('run <pipeline-file>')
       .description('run a pipeline (YAML/JSON); Ctrl-C or SIGTERM cancels it, resumable')
@@ -243,11 +262,11 @@ export function registerWorkflow(program: Command): void {
       .option('--stage <id>', 'run only this stage of run --run-id (what Step Functions tasks call)'),
   ).action((file: string, o: StoreOptions & { partition?: string; runId?: string; stage?: string }) => run(file, o));
 
-  storeOptions(
+  runOptions(
     wf.command('resume <run-id>').description('resume a failed or cancelled run: completed stages are skipped'),
   ).action((id: string, o: StoreOptions) => resume(id, o));
 
-  storeOptions(
+  runOptions(
     wf
       .command('backfill <pipeline-file>')
       .description('re-run every event-time partition in a range; each partition output is replaced, never appended')
@@ -268,6 +287,28 @@ export function registerWorkflow(program: Command): void {
       .option('--limit <n>', 'how many', integer, 20)
       .option('--json', 'print the full run records as JSON'),
   ).action((o: StoreOptions & { pipeline?: string; limit: number; json?: boolean }) => runs(o));
+
+  wf.command('lineage [dataset]')
+    .description('where a dataset comes from and what it feeds, or which runs wrote a snapshot, from the lineage store')
+    .option('--upstream', 'datasets and stages it was derived from')
+    .option('--downstream', 'datasets and stages derived from it')
+    .option('--snapshot <id>', 'the runs that wrote this Iceberg snapshot id (of the dataset, if given)')
+    .option('--state-dir <dir>', 'state folder whose lineage store is read', '.coattail')
+    .option('--file <path>', 'a JSONL lineage store to read instead (default <state-dir>/lineage/events.jsonl)')
+    .option('--json', 'print the answer as JSON')
+    .action(
+      (
+        dataset: string | undefined,
+        o: {
+          upstream?: boolean;
+          downstream?: boolean;
+          snapshot?: string;
+          stateDir: string;
+          file?: string;
+          json?: boolean;
+        },
+      ) => lineageQuery(dataset, o),
+    );
 
   wf.command('export <pipeline-file>')
     .description('compile a pipeline for another engine (AWS Step Functions: ECS RunTask .sync per stage)')

@@ -1,10 +1,12 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StageType } from '@coattail/workflow';
 import pino from 'pino';
 import { z } from 'zod';
 import { openCatalog } from '../commands/batch.js';
 import { startBinanceReplay } from './binance-replay.js';
+import { fileQualityStage } from './file-quality-stage.js';
+import { reconcileStage } from './reconcile-stage.js';
 
 const logger = () => pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
 const time = z.union([z.number(), z.string()]).transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
@@ -16,6 +18,11 @@ const loadParams = z
     to: time,
     /** `replay` serves deterministic trades from a local replay of the REST API; else a base URL. @default replay */
     source: z.string().default('replay'),
+    /**
+     * Which Binance REST endpoint: `aggTrades` (what the local replay serves) or `rest`
+     * (`historicalTrades`). @default aggTrades
+     */
+    endpoint: z.enum(['aggTrades', 'rest']).default('aggTrades'),
     chunkRows: z.number().int().positive().default(200_000),
   })
   .strict();
@@ -26,6 +33,11 @@ const loadParams = z
  */
 export function platformStageTypes(catalogOptions: { stateDir: string; warehouse?: string }): StageType[] {
   return [
+    fileQualityStage,
+    reconcileStage({
+      stateDir: catalogOptions.stateDir,
+      warehouse: catalogOptions.warehouse ?? join(catalogOptions.stateDir, 'warehouse'),
+    }),
     {
       name: 'raw-zone',
       description:
@@ -49,6 +61,7 @@ export function platformStageTypes(catalogOptions: { stateDir: string; warehouse
         const db = await DuckDBInstance.create(':memory:');
         const c = await db.connect();
         let rows = 0;
+        const files: string[] = [];
         try {
           for (const uri of uris) {
             const src = (await catalog.io.localPath(uri)).replaceAll("'", "''");
@@ -64,13 +77,17 @@ export function platformStageTypes(catalogOptions: { stateDir: string; warehouse
               `COPY (SELECT *, strftime("${p.eventTime}"::TIMESTAMP, '%Y-%m-%d') AS dt FROM read_parquet('${src}')) TO '${target}' (FORMAT parquet, PARTITION_BY (dt), OVERWRITE_OR_IGNORE)`,
             );
             rows += n;
+            // The files of this run, for the stage's quality gates to read.
+            const folder = join(dir, name.replace(/\.parquet$/, ''));
+            for (const f of await readdir(folder, { recursive: true }))
+              if (f.endsWith('.parquet')) files.push(join(folder, f));
           }
         } finally {
           c.closeSync();
           db.closeSync();
         }
         return {
-          outputs: [{ dataset: out.uri, rows, location: dir }],
+          outputs: [{ dataset: out.uri, rows, location: dir, files, format: 'parquet' }],
           summary: `${uris.length} data file(s), ${rows} rows → ${dir}`,
           metrics: { files: uris.length, rows },
         };
@@ -93,6 +110,7 @@ export function platformStageTypes(catalogOptions: { stateDir: string; warehouse
             startTime: p.from,
             endTime: p.to,
             chunkRows: p.chunkRows,
+            source: p.endpoint,
             logger: logger(),
           });
           const table = await catalog.loadTable('coattail.raw_trades');

@@ -1,9 +1,10 @@
 /** The kinds of dataset a stage can read or write, named by URI scheme. */
-export type DatasetScheme = 'iceberg' | 's3' | 'file' | 'postgres';
+export type DatasetScheme = 'iceberg' | 's3' | 'file' | 'postgres' | 'https';
 
 /**
  * A dataset named in a pipeline: `iceberg://coattail.raw_trades`, `s3://bucket/prefix/`,
- * `file:///data/in/` (or `file://relative/dir`), `postgres://host/db/reporting.file_scores`.
+ * `file:///data/in/` (or `file://relative/dir`), `postgres://host/db/reporting.file_scores`, or an
+ * HTTP API a stage reads from, `https://api.binance.com/api/v3/aggTrades` (an input, for lineage).
  * `namespace` + `name` follow OpenLineage's dataset naming so lineage and definitions agree.
  */
 export interface DatasetRef {
@@ -20,6 +21,7 @@ const PATTERNS: Record<DatasetScheme, RegExp> = {
   s3: /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/,
   file: /^file:\/\/(.+)$/,
   postgres: /^postgres(?:ql)?:\/\/([^/]+)\/([^/]+)\/([A-Za-z_]\w*\.[A-Za-z_]\w*)$/,
+  https: /^https?:\/\/([^/?#]+)(\/[^?#]*)?$/,
 };
 
 /** Parses a dataset URI, or returns a sentence saying what a valid one looks like. */
@@ -51,8 +53,15 @@ export function parseDataset(uri: string): DatasetRef | string {
         ? { uri, scheme: 'postgres', namespace: `postgres://${m[1]}`, name: `${m[2]}.${m[3]}` }
         : `'${uri}' is not a PostgreSQL table (write postgres://host:port/database/schema.table)`;
     }
+    case 'http':
+    case 'https': {
+      const m = PATTERNS.https.exec(uri);
+      return m
+        ? { uri, scheme: 'https', namespace: `${scheme}://${m[1]}`, name: m[2] ?? '/' }
+        : `'${uri}' is not an HTTP API endpoint (write https://host/path, without a query)`;
+    }
     default:
-      return `'${uri}' has no known dataset scheme (use iceberg://, s3://, file:// or postgres://)`;
+      return `'${uri}' has no known dataset scheme (use iceberg://, s3://, file://, postgres:// or https://)`;
   }
 }
 

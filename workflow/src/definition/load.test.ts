@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { DefinitionError } from '../errors.js';
 import { StageRegistry } from '../stages/registry.js';
 import { pipeline } from './builder.js';
+import { parseDataset } from './dataset.js';
 import { loadPipelineFile, parsePipeline } from './load.js';
 
 const registry = new StageRegistry(
@@ -203,5 +204,16 @@ describe('the TypeScript builder', () => {
 
   it('refuses an empty pipeline and a bad id', () => {
     expect(() => pipeline('1bad').build()).toThrow(/an id starts with a letter[\s\S]*at least one stage/);
+  });
+
+  it('names an HTTP API a stage reads from as a dataset, so lineage reaches back to it', () => {
+    expect(parseDataset('https://api.binance.com/api/v3/aggTrades')).toMatchObject({
+      scheme: 'https',
+      namespace: 'https://api.binance.com',
+      name: '/api/v3/aggTrades',
+    });
+    expect(parseDataset('http://127.0.0.1:8080')).toMatchObject({ namespace: 'http://127.0.0.1:8080', name: '/' });
+    expect(parseDataset('https://api.binance.com/api/v3/aggTrades?symbol=BTCUSDT')).toMatch(/without a query/);
+    expect(parseDataset('ftp://host/x')).toMatch(/no known dataset scheme .*https:\/\//);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../duration.js';
+import { gateConfigSchema } from '../gates/gate-config.js';
 import { parseDataset } from './dataset.js';
 
 const datasetUri = z.string().superRefine((uri, ctx) => {
@@ -90,7 +91,7 @@ export const stageSchema = z
     /** Per attempt. @default none */
     timeout: durationSchema.optional(),
     /** Quality gates on the stage's outputs, checked before downstream stages start. */
-    gates: z.array(z.unknown()).default([]),
+    gates: z.array(gateConfigSchema).default([]),
     partitioning: partitioningSchema.optional(),
     incremental: incrementalSchema.optional(),
     /** Options for the stage type, validated by the type itself. */

@@ -114,6 +114,10 @@ describe('lineage queries over the JSONL store', () => {
     expect(producer?.job.name).toBe('daily.detect');
     expect(producer?.runId).toMatch(/^[0-9a-f-]{36}$/);
     expect(index.runsProducingSnapshot('iceberg://coattail.anomalies', '8')).toEqual([]);
+    expect(index.snapshotRuns(7).map((s) => [s.dataset.name, s.runs.map((r) => r.job.name)])).toEqual([
+      ['coattail.anomalies', ['daily.detect']],
+    ]);
+    expect(index.snapshotRuns('8')).toEqual([]);
   });
 
   it('refuses a store it cannot read correctly, naming the line', async () => {

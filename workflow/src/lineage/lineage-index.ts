@@ -111,6 +111,14 @@ export class LineageIndex {
     return [...(this.versions.get(`${datasetKey(toId(dataset))}@${String(snapshotId)}`) ?? [])];
   }
 
+  /** Every dataset with a snapshot (version) of this id, and the completed runs that wrote it. */
+  snapshotRuns(snapshotId: string | number | bigint): { dataset: DatasetId; runs: RunRef[] }[] {
+    const suffix = `@${String(snapshotId)}`;
+    return [...this.versions.entries()]
+      .filter(([key]) => key.endsWith(suffix))
+      .map(([key, runs]) => ({ dataset: this.datasets.get(key.slice(0, -suffix.length))!, runs: [...runs] }));
+  }
+
   private dataset(id: DatasetId): string {
     const key = datasetKey(id);
     this.datasets.set(key, { namespace: id.namespace, name: id.name });

@@ -9,7 +9,7 @@ import type { StageRegistry } from '../stages/registry.js';
 import type { StageResult } from '../stages/stage-type.js';
 import type { PartitionWindow } from '../windows/partitions.js';
 import { errorText, isRetryable, retryDelay, runAttempt } from './attempts.js';
-import type { GateEvaluator, RunEvent } from './events.js';
+import type { GateCheck, GateEvaluator, GateVerdict, RunEvent } from './events.js';
 
 const NO_RETRIES: RetryPolicy = { attempts: 0, backoffMs: 1_000, maxBackoffMs: 60_000 };
 
@@ -54,6 +54,7 @@ export async function runStage(
   const { stage, run, def } = job;
   const record: StageRunRecord = { ...job.record, attempts: [...job.record.attempts] };
   const save = async (): Promise<void> => deps.store.putStage(run.runId, stage.id, record);
+  let gates: readonly GateCheck[] | undefined;
   const end = async (status: StageRunRecord['status'], reason?: string, result?: StageResult, error?: unknown) => {
     record.status = status;
     if (reason === undefined) delete record.reason;
@@ -68,6 +69,7 @@ export async function runStage(
       ...(result ? { result } : {}),
       ...(reason ? { reason } : {}),
       ...(error ? { error } : {}),
+      ...(gates ? { gates } : {}),
     });
     return { record, ...(result ? { result } : {}) };
   };
@@ -153,8 +155,13 @@ export async function runStage(
             baseDir: run.baseDir,
             signal: job.signal,
           })
-          .catch((error: unknown) => ({ passed: false, summary: `gate evaluation failed: ${errorText(error)}` }));
+          .catch((error: unknown): GateVerdict => ({
+            passed: false,
+            summary: `gate evaluation failed: ${errorText(error)}`,
+          }));
+        gates = verdict.checks;
         if (!verdict.passed) return end('FAILED', `quality gate failed: ${verdict.summary}`, result);
+        if (verdict.outputs) result.outputs = verdict.outputs;
         result.summary = [result.summary, verdict.summary].filter(Boolean).join('; ');
       }
       if (changes)
