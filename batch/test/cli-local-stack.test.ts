@@ -42,6 +42,8 @@ describe('coattail batch on the local stack (S3 warehouse on s3rver)', () => {
         CLI,
         'batch',
         'historical-load',
+        '--source',
+        'rest',
         '--base-url',
         emulator.url,
         '--state-dir',

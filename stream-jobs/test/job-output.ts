@@ -82,7 +82,7 @@ export async function storedOutput(
   const items = (await stack.clients.dynamodb.send(new ScanCommand({ TableName: config.ALERTS_TABLE }))).Items ?? [];
   const tables = platformTables({ clients: stack.clients, catalogDir: join(catalogDir), logger: silentLogger }, config);
   const rows = new Map<string, string[]>();
-  for (const t of ['volume_aggregates', 'alerts', 'whale_trades', 'spreads'] as const) {
+  for (const t of ['volume_aggregates', 'alerts', 'whale_trades', 'spreads', 'raw_trades'] as const) {
     const table = await (await tables(t)).refresh();
     if (table.currentSnapshot() === undefined) continue;
     rows.set(

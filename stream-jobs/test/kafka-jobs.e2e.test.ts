@@ -101,7 +101,9 @@ describe.skipIf(!runKafkaJobTests)('stream jobs on a Kafka mock cluster', () => 
       last.kill('SIGTERM');
       expect(await exited(last)).toBe(0);
       got = await storedOutput(kit.stack, catalogDir, env);
-      expect(want.alerts.length).toBeGreaterThan(0);
+      // raw-archiver writes no alerts: it is held to its raw_trades rows.
+      if (name === 'raw-archiver') expect(want.rows.get('raw_trades')?.length).toBeGreaterThan(0);
+      else expect(want.alerts.length).toBeGreaterThan(0);
       expect(got.alerts).toEqual(want.alerts);
       for (const [table, rows] of want.rows) expect(sorted(got.rows.get(table) ?? []), table).toEqual(sorted(rows));
       // Nothing in the data is late: a restart that re-read from the start instead of its

@@ -88,7 +88,7 @@ describe('coattail iceberg maintain on a table in an S3 warehouse (s3rver)', () 
     expect(short.stderr).toContain('--orphan-older-than must be at least 24h');
     const bad = await cli('people', '--retain-last', 'many');
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toContain("expected a whole number ≥ 1, got 'many'");
+    expect(bad.stderr).toContain("expected a whole number of at least 1, got 'many'");
     const help = await cli('--help');
     expect(help.stdout).toContain('coattail iceberg maintain raw_trades --dry-run');
   }, 60_000);

@@ -108,7 +108,9 @@ describe('Advanced Trade against the simulator', () => {
     const { trades, count } = connect();
     await waitFor(() => trades.length > 300, 'trades from snapshot and updates');
     expect(count('subscriptionAcks')).toBe(2);
-    expect(count('tradesDuplicate')).toBeGreaterThanOrEqual(2); // the snapshot/update overlap, dropped
+    // The first update repeats up to two snapshot trades (fewer when the market had barely started
+    // at subscribe time, as on a loaded machine): each repeat is counted and dropped.
+    expect(count('tradesDuplicate')).toBeGreaterThanOrEqual(1);
     expect(new Set(trades.map((t) => t.event_id)).size).toBe(trades.length);
     expect(count('tradesMissing')).toBe(0);
     expect(count('tradesOutOfOrder')).toBe(0);
