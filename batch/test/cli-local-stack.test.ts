@@ -82,5 +82,6 @@ describe('coattail batch on the local stack (S3 warehouse on s3rver)', () => {
     expect(rerun.stdout).toContain(`raw_trades snapshot ${snapshot}`);
     expect(rerun.stdout).toContain('9000 trades →');
     expect(rerun.stdout).toMatch(/matched \d+ · only in original 0 · only in reprocessed \d+/);
-  });
+    // Three CLI processes, each starting in 8–15 s on a loaded 2-core machine.
+  }, 120_000);
 });
