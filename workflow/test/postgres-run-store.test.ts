@@ -48,8 +48,20 @@ describe('PostgreSQL run store', () => {
        AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
       [key],
     );
-    await admin.end();
     expect(killed.rowCount).toBe(1);
+    // pg_terminate_backend only signals the backend: wait until its session (and lock) is gone.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const held = await admin.query(
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+         AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
+        [key],
+      );
+      if (held.rowCount === 0) break;
+      if (Date.now() > deadline) throw new Error('the killed session still holds its advisory lock after 15 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await admin.end();
     const after = await other.tryLock('p', '*', 'run next');
     expect('release' in after).toBe(true);
     if ('release' in after) await after.release();
