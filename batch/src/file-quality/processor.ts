@@ -26,7 +26,10 @@ import type { ObjectEvent } from './input/s3-events.js';
 import { FileQualityMetrics } from './observability/file-quality-metrics.js';
 import { ParseFailure, analyzeFile } from './parsing/file-analyzer.js';
 import { ParserRegistry } from './parsing/parser-registry.js';
+import type { ProcessResult } from './process-result.js';
 import { resolveRunWindow, type TimeWindowSource } from './time-window.js';
+
+export type { ProcessResult } from './process-result.js';
 
 /** Options of {@link FileQualityProcessor}; only `db` and `fetcher` are required. */
 export interface FileQualityProcessorOptions {
@@ -59,30 +62,6 @@ export interface FileQualityProcessorOptions {
   readonly emitEmf?: (line: string) => void;
   readonly now?: () => Date;
 }
-
-/** How one event ended. Failures that should be retried are thrown instead. */
-export type ProcessResult =
-  | {
-      readonly status: 'scored' | 'parse_failed';
-      readonly bucket: string;
-      readonly key: string;
-      readonly monitoringFileId: number;
-      readonly runId: number;
-      readonly runCreated: boolean;
-      readonly runDate: string;
-      readonly runHour: number;
-      readonly score: number;
-      readonly passed: boolean;
-      readonly latestScore: number | null;
-      readonly rows: number | null;
-    }
-  | {
-      readonly status: 'skipped';
-      readonly bucket: string;
-      readonly key: string;
-      readonly reason: 'key_unmatched' | 'unknown_file';
-      readonly message: string;
-    };
 
 /**
  * The processing flow for one object event: parse the key, resolve the monitoring file,

@@ -47,7 +47,7 @@ describe('coattail workflow', () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'wf-cli-'));
     await expect(
       program().parseAsync(['node', 'coattail', 'workflow', 'runs', '--limit', 'ten', '--state-dir', stateDir]),
-    ).rejects.toThrow(/expected a positive number, got 'ten'/);
+    ).rejects.toThrow(/expected a whole number of at least 1, got 'ten'/);
     await expect(
       program().parseAsync([
         'node',

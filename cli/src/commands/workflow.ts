@@ -1,105 +1,23 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { RunSummary } from '@coattail/workflow';
-import { positiveNumber } from '../options.js';
-import { lineageTarget, openLineage } from '../workflow/lineage.js';
+import { positiveInteger } from '../options.js';
+import { lineageTarget } from '../workflow/lineage.js';
 import { lineageQuery } from '../workflow/lineage-query.js';
-
-interface StoreOptions {
-  stateDir: string;
-  runStore?: string;
-  /** Where lineage goes (see `openLineage`). @default file */
-  lineage?: string;
-}
+import {
+  cancellation,
+  openStore,
+  orchestrator,
+  registry,
+  report,
+  type StoreOptions,
+} from '../workflow/workflow-session.js';
 
 function time(value: string): number {
   const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isSafeInteger(t))
     throw new InvalidArgumentError(`'${value}' is not a date (try 2026-12-07T00:00:00Z or epoch ms)`);
   return t;
-}
-
-function integer(value: string): number {
-  const n = positiveNumber(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got '${value}'`);
-  return n;
-}
-
-/** The run store: PostgreSQL when --run-store (or COATTAIL_WORKFLOW_DB) names one, else the embedded folder store. */
-async function openStore(o: StoreOptions) {
-  const { FileRunStore, PostgresRunStore } = await import('@coattail/workflow');
-  const url = o.runStore ?? process.env.COATTAIL_WORKFLOW_DB;
-  if (url === undefined) return new FileRunStore(join(o.stateDir, 'workflow'));
-  const store = new PostgresRunStore({ connectionString: url });
-  await store.migrate();
-  return store;
-}
-
-/** Built-in stage types and the platform's batch stages (historical load, reprocessing) on the catalog under --state-dir. */
-async function registry(o: { stateDir?: string; warehouse?: string } = {}) {
-  const [{ StageRegistry, builtinStageTypes }, { platformStageTypes }] = await Promise.all([
-    import('@coattail/workflow'),
-    import('../workflow/platform-stages.js'),
-  ]);
-  const stateDir = o.stateDir ?? '.coattail';
-  return new StageRegistry([
-    ...builtinStageTypes(),
-    ...platformStageTypes({ stateDir, warehouse: o.warehouse ?? join(stateDir, 'warehouse') }),
-  ]);
-}
-
-/** Aborts the run on SIGTERM/SIGINT: running stages are told, the run ends ABORTED and can be resumed. */
-function cancellation(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const stop = (sig: NodeJS.Signals) => {
-    process.stderr.write(`\n${sig}: cancelling the run (resume it with coattail workflow resume RUN_ID)\n`);
-    controller.abort(new Error(`cancelled by ${sig}`));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-    },
-  };
-}
-
-async function orchestrator(o: StoreOptions, baseDir: string) {
-  const { Orchestrator, duckDbGateEvaluator, evaluateGate, platformObserver, progressPrinter } =
-    await import('@coattail/workflow');
-  const store = await openStore(o);
-  const reg = await registry(o);
-  const { openCatalog } = await import('./batch.js');
-  const catalog = await openCatalog({ stateDir: o.stateDir, warehouse: join(o.stateDir, 'warehouse') });
-  const lineage = await openLineage(o.lineage ?? 'file', o.stateDir);
-  return {
-    store,
-    reg,
-    lineage,
-    orchestrator: new Orchestrator({
-      store,
-      registry: reg,
-      observer: platformObserver({ baseDir, catalog }),
-      gates: duckDbGateEvaluator(evaluateGate),
-      listeners: [progressPrinter(process.stderr), ...(lineage.listener ? [lineage.listener] : [])],
-    }),
-  };
-}
-
-function report(summary: RunSummary, storeLocation: string, lineage: string): void {
-  console.log(`run ${summary.runId}: ${summary.status}`);
-  for (const [id, s] of Object.entries(summary.stages))
-    console.log(`  ${id.padEnd(24)} ${s.status}${s.reason ? `  ${s.reason}` : ''}`);
-  for (const out of summary.outputs)
-    console.log(
-      `  output ${out.dataset}${out.location ? ` → ${out.location}` : ''}${out.rows === undefined ? '' : ` (${out.rows} rows)`}`,
-    );
-  console.log(`run record: ${storeLocation}`);
-  console.log(lineage);
-  if (summary.status !== 'SUCCEEDED') process.exitCode = 1;
 }
 
 async function run(
@@ -272,7 +190,7 @@ export function registerWorkflow(program: Command): void {
       .description('re-run every event-time partition in a range; each partition output is replaced, never appended')
       .requiredOption('--from <time>', 'start of the range (ISO date or epoch ms)', time)
       .requiredOption('--to <time>', 'end of the range, inclusive (ISO date or epoch ms)', time)
-      .option('--concurrency <n>', 'partitions run at once', integer, 2),
+      .option('--concurrency <n>', 'partitions run at once', positiveInteger, 2),
   ).action((file: string, o: StoreOptions & { from: number; to: number; concurrency: number }) => backfill(file, o));
 
   wf.command('validate <pipeline-file>')
@@ -284,7 +202,7 @@ export function registerWorkflow(program: Command): void {
       .command('runs')
       .description('list recent runs, newest first')
       .option('--pipeline <name>', 'only this pipeline')
-      .option('--limit <n>', 'how many', integer, 20)
+      .option('--limit <n>', 'how many', positiveInteger, 20)
       .option('--json', 'print the full run records as JSON'),
   ).action((o: StoreOptions & { pipeline?: string; limit: number; json?: boolean }) => runs(o));
 

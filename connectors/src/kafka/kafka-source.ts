@@ -1,4 +1,4 @@
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import {
   silentLogger,
   type CheckpointStore,
@@ -8,69 +8,13 @@ import {
   type SplitDescriptor,
   type SplitPosition,
   type SplitReader,
-  type Timestamp,
 } from '@coattail/runtime';
 import { ConnectorConfigError } from '../errors.js';
 import { fencedByAssignment } from './kafka-fence.js';
+import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
+import { PartitionBuffer } from './partition-buffer.js';
 
-/** One Kafka message as the source hands it to `deserialize`. */
-export interface KafkaRecord {
-  topic: string;
-  partition: number;
-  /** Offset as a decimal string (Kafka offsets are 64-bit). */
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  /** Message timestamp (create or log-append time), epoch ms. */
-  timestamp: number;
-  headers: Record<string, string>;
-}
-
-/** How a {@link KafkaSource} reads. */
-export interface KafkaSourceOptions<T> {
-  kafka: Kafka;
-  topic: string;
-  /** Consumer group: its partition assignment decides which splits this worker reads. */
-  groupId: string;
-  /** @default the record itself */
-  deserialize?: (record: KafkaRecord) => T;
-  /**
-   * Where a partition without a checkpointed position starts: the group's committed offset if
-   * someone committed one (this source never does), else the earliest (true) or latest offset.
-   * @default true
-   */
-  fromBeginning?: boolean;
-  /** Bounded read: each partition ends at the log-end offset seen when its reader opened. @default false */
-  stopAtEnd?: boolean;
-  /** Messages buffered per partition above which that partition is paused. @default 10_000 */
-  maxBufferedPerPartition?: number;
-  /** Extra kafkajs consumer settings (session timeout, fetch sizes). */
-  consumer?: Partial<ConsumerConfig>;
-  logger?: Logger;
-}
-
-class PartitionBuffer<T> {
-  records: T[] = [];
-  offsets: bigint[] = [];
-  timestamps: Timestamp[] = [];
-  /** Next offset this buffer accepts (the reader's position once the buffer is empty): drops what a seek or a re-fetch repeats. -1 = not yet known. */
-  next = -1n;
-  /** Paused because the buffer is full. */
-  paused = false;
-  /** Paused because nothing may be fetched yet: assigned, but no reader has said where to start. */
-  held = false;
-  reader = false;
-  /** kafkajs fetched this partition in this process (and moved its own position past what it fetched). */
-  fetched = false;
-  end: bigint | undefined;
-
-  clear(next: bigint): void {
-    this.records = [];
-    this.offsets = [];
-    this.timestamps = [];
-    this.next = next;
-  }
-}
+export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
 
 /**
  * A Kafka topic as a runtime `Source`, read with kafkajs in a consumer group: the partitions the

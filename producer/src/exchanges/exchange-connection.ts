@@ -2,13 +2,12 @@ import { backoffDelay } from '@coattail/connectors';
 import { noopMetrics, silentLogger, type Logger, type Metrics } from '@coattail/runtime';
 import WebSocket from 'ws';
 import type { UnifiedTrade } from '../models.js';
-import { GapDetector } from '../resilience/gap-detector.js';
-import { RecentIds } from '../resilience/recent-ids.js';
 import type { ConnectionStatus, ExchangeConnectionOptions } from './exchange-connection-options.js';
 import { feedCounters, type FeedCounters } from './feed-counters.js';
 import { FeedHealth, type ExchangeHealth } from './feed-health.js';
 import type { ExchangeProtocol, ParsedMessage } from './protocol.js';
 import { closeSocket, rawText, sendPaced } from './socket-io.js';
+import { TradeIdAccounting } from './trade-id-accounting.js';
 import { readUpgradeRefusal } from './upgrade-refusal.js';
 
 export type { ConnectionStatus, ExchangeConnectionOptions } from './exchange-connection-options.js';
@@ -34,8 +33,7 @@ export class ExchangeConnection {
   readonly #log: Logger;
   readonly #metrics: Metrics;
   readonly #c: FeedCounters;
-  readonly #recent: RecentIds;
-  readonly #gaps = new GapDetector();
+  readonly #ids: TradeIdAccounting;
   readonly #maxAgeMs: number | undefined;
   #status: ConnectionStatus = 'IDLE';
   #socket: WebSocket | undefined;
@@ -68,7 +66,7 @@ export class ExchangeConnection {
     });
     this.#metrics = options.metrics ?? noopMetrics;
     this.#c = feedCounters(this.#metrics, this.#p.exchange);
-    this.#recent = new RecentIds(this.#o.recentIdsPerSymbol);
+    this.#ids = new TradeIdAccounting(this.#o.recentIdsPerSymbol, this.#c, this.#log);
   }
 
   /** The exchange this connection reads. */
@@ -252,17 +250,7 @@ export class ExchangeConnection {
         const t = msg.trade;
         this.#c.received.inc();
         this.#delivered('trade');
-        if (!this.#recent.add(t.symbol, t.trade_id)) {
-          this.#c.duplicates.inc();
-          return;
-        }
-        const gap = this.#gaps.observe(t.symbol, t.trade_id);
-        if (gap.kind === 'gap') this.#gap(t.symbol, gap.missing, gap.after);
-        else if (gap.kind === 'filled') {
-          // Counted missing earlier, here after all: the count of missing trades goes back down.
-          this.#c.missing.inc(-1);
-          this.#c.recovered.inc();
-        } else if (gap.kind === 'out-of-order') this.#c.outOfOrder.inc();
+        if (!this.#ids.trade(t.symbol, t.trade_id)) return;
         this.#onTrade(t);
         return;
       }
@@ -277,9 +265,7 @@ export class ExchangeConnection {
       case 'heartbeat': {
         this.#c.heartbeats.inc();
         this.#delivered('heartbeat');
-        if (msg.symbol === undefined || msg.lastTradeId === undefined) return;
-        const missed = this.#gaps.heartbeat(msg.symbol, msg.lastTradeId);
-        if (missed > 0) this.#gap(msg.symbol, missed, msg.lastTradeId - missed);
+        if (msg.symbol !== undefined && msg.lastTradeId !== undefined) this.#ids.heartbeat(msg.symbol, msg.lastTradeId);
         return;
       }
       case 'error':
@@ -304,11 +290,5 @@ export class ExchangeConnection {
         }
         return;
     }
-  }
-
-  #gap(symbol: string, missing: number, after: number): void {
-    this.#c.gapEvents.inc();
-    this.#c.missing.inc(missing);
-    this.#log.warn({ symbol, missing, after }, 'trade id gap');
   }
 }
