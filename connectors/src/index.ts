@@ -21,7 +21,7 @@ export {
   type ErrorDomain,
 } from './errors.js';
 export { withRetry, backoffDelay, type RetryOptions } from './retry.js';
-export { isTransientAwsError, isThrottlingError, awsErrorName } from './aws/aws-errors.js';
+export { isTransientAwsError, isThrottlingError, awsErrorName, sdkAttempts } from './aws/aws-errors.js';
 export {
   createKinesisClient,
   createDynamoDbClient,

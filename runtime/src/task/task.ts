@@ -1,5 +1,6 @@
 import type { AssignedSplit, TaskCheckpoint } from '../checkpoint/task-checkpoint.js';
 import { IllegalStateError } from '../errors.js';
+import { backoffDelay } from '../retry/retry.js';
 import type { Logger } from '../observability/logger.js';
 import { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { SplitPosition } from '../source/source.js';
@@ -277,7 +278,7 @@ export class Task {
       if (await this.checkpoint(status)) return;
       if (attempt >= 10)
         throw new IllegalStateError(`task '${this.id}' could not write its final checkpoint after ${attempt} attempts`);
-      await this.options.clock.sleep(Math.min(200 * 2 ** attempt, 5_000));
+      await this.options.clock.sleep(backoffDelay(attempt, 200, 5_000));
     }
   }
 
