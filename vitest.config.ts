@@ -5,8 +5,6 @@ export default defineConfig({
     include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts', 'tests/**/*.test.ts', 'infra/cdk/test/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     testTimeout: 30_000,
-    // aws-embedded-metrics probes the EC2 metadata address unless its environment is pinned.
-    env: { AWS_EMF_ENVIRONMENT: 'Local' },
     hookTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results.json' },

@@ -85,6 +85,14 @@ export { type Clock, systemClock, ManualClock } from './clock.js';
 export { backoffDelay, isRetryable, sleep, withRetry, type RetryOptions } from './retry/retry.js';
 export { type Logger, silentLogger } from './observability/logger.js';
 export {
+  emfDocument,
+  stdoutEmfWriter,
+  type EmfDocumentInput,
+  type EmfMetric,
+  type EmfUnit,
+  type EmfWriter,
+} from './observability/emf.js';
+export {
   type Metrics,
   type Counter,
   type Gauge,

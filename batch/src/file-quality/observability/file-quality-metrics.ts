@@ -1,4 +1,4 @@
-import { noopMetrics, type Counter, type Metrics } from '@coattail/runtime';
+import { emfDocument, noopMetrics, type Counter, type Metrics } from '@coattail/runtime';
 
 /** How one file ended, as metrics and logs name it. */
 export type FileOutcome = 'scored' | 'parse_failed' | 'skipped' | 'failed';
@@ -62,26 +62,17 @@ export class FileQualityMetrics {
 
 /** One CloudWatch embedded-metric-format record for a processed file. */
 export function emfLine(o: FileObservation, now = Date.now()): string {
-  const metrics = [
-    { Name: 'FilesProcessed', Unit: 'Count' },
-    { Name: 'ParseFailures', Unit: 'Count' },
-    { Name: 'ProcessingLatency', Unit: 'Milliseconds' },
-    ...(o.score === undefined ? [] : [{ Name: 'QualityScore', Unit: 'None' }]),
-  ];
-  return JSON.stringify({
-    _aws: {
-      Timestamp: now,
-      CloudWatchMetrics: [
-        { Namespace: EMF_NAMESPACE, Dimensions: [['Outcome'], ['Agency', 'Outcome']], Metrics: metrics },
-      ],
-    },
-    Outcome: o.outcome,
-    Agency: o.agencySlug ?? 'unknown',
-    FilesProcessed: 1,
-    ParseFailures: o.outcome === 'parse_failed' ? 1 : 0,
-    ProcessingLatency: Math.round(o.latencyMs),
-    ...(o.score === undefined ? {} : { QualityScore: o.score }),
-    bucket: o.bucket,
-    key: o.key,
+  return emfDocument({
+    namespace: EMF_NAMESPACE,
+    timestamp: now,
+    dimensions: { Outcome: o.outcome, Agency: o.agencySlug ?? 'unknown' },
+    dimensionSets: [['Outcome'], ['Agency', 'Outcome']],
+    metrics: [
+      { name: 'FilesProcessed', value: 1, unit: 'Count' },
+      { name: 'ParseFailures', value: o.outcome === 'parse_failed' ? 1 : 0, unit: 'Count' },
+      { name: 'ProcessingLatency', value: Math.round(o.latencyMs), unit: 'Milliseconds' },
+      ...(o.score === undefined ? [] : [{ name: 'QualityScore', value: o.score, unit: 'None' as const }]),
+    ],
+    properties: { bucket: o.bucket, key: o.key },
   });
 }
