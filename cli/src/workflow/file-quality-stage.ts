@@ -39,7 +39,7 @@ export const fileQualityStage: StageType = {
         `stage '${ctx.stage.id}': file-quality reads a file:// input and writes a file:// report`,
       );
     const [{ ParserRegistry, analyzeFile, ParseFailure }, { assessFile, assessParseFailure, parseSchemaDefinition }] =
-      await Promise.all([import('@coattail/batch'), import('@coattail/quality')]);
+      await Promise.all([import('@coattail/file-quality'), import('@coattail/quality')]);
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const definition = parseSchemaDefinition(p.definition ?? {});
     const parsers = ParserRegistry.withDefaults();

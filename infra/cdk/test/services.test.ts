@@ -1,4 +1,4 @@
-import { compileKeyPattern, loadFileQualityConfig, matchKey } from '@coattail/batch';
+import { compileKeyPattern, loadFileQualityConfig, matchKey } from '@coattail/file-quality';
 import { PRODUCER_ENV_VARS, loadConfig } from '@coattail/producer';
 import { jobConfigSchema, parseJobConfig } from '@coattail/stream-jobs';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -17,7 +17,7 @@ import {
   type SchemaDefinition,
 } from '@coattail/quality';
 import { silentLogger, type Logger, type Metrics } from '@coattail/runtime';
-import { BatchError, describeError } from '../errors.js';
+import { FileQualityError, describeError } from './errors.js';
 import type { Database } from './db/database.js';
 import { ReportingRepository, type LatestScoreMode, type MonitoringFileRow } from './db/reporting-repository.js';
 import { DEFAULT_KEY_PATTERN, compileKeyPattern, matchKey, type KeyPattern } from './input/key-pattern.js';
@@ -93,7 +93,7 @@ export class FileQualityProcessor {
     this.#duck = options.duck === undefined ? undefined : Promise.resolve(options.duck);
   }
 
-  /** Processes one event; throws a {@link BatchError} (see `retryable`) when it could not finish. */
+  /** Processes one event; throws a {@link FileQualityError} (see `retryable`) when it could not finish. */
   async process(event: ObjectEvent): Promise<ProcessResult> {
     const started = performance.now();
     const log = this.#log.child({ bucket: event.bucket, key: event.key });
@@ -118,7 +118,7 @@ export class FileQualityProcessor {
         key: event.key,
         ...(agencySlug === undefined ? {} : { agencySlug }),
       });
-      const retryable = error instanceof BatchError ? error.retryable : true;
+      const retryable = error instanceof FileQualityError ? error.retryable : true;
       log.error({ error: describeError(error), retryable }, 'file not processed');
       throw error;
     }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '@coattail/runtime';
-import { EventFormatError, describeError } from '../../errors.js';
+import { EventFormatError, describeError } from '../errors.js';
 import type { FileQualityProcessor } from '../processor.js';
 import { runEvents } from './run-events.js';
 import { parseS3Events } from './s3-events.js';

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BatchError } from '../../errors.js';
+import { FileQualityError } from '../errors.js';
 import type { Database } from './database.js';
 
 /** The repository's `ddl/postgres/` folder. */
-export const DEFAULT_POSTGRES_DDL_DIR = fileURLToPath(new URL('../../../../ddl/postgres/', import.meta.url));
+export const DEFAULT_POSTGRES_DDL_DIR = fileURLToPath(new URL('../../../ddl/postgres/', import.meta.url));
 
 /** What {@link migrateReporting} did. */
 export interface MigrationResult {
@@ -31,7 +31,7 @@ export async function migrateReporting(db: Database, dir = DEFAULT_POSTGRES_DDL_
   try {
     files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
   } catch (error) {
-    throw new BatchError('MIGRATION_FAILED', `cannot read the DDL folder ${dir}: ${(error as Error).message}`, {
+    throw new FileQualityError('MIGRATION_FAILED', `cannot read the DDL folder ${dir}: ${(error as Error).message}`, {
       domain: 'user',
       cause: error,
     });
@@ -58,7 +58,7 @@ export async function migrateReporting(db: Database, dir = DEFAULT_POSTGRES_DDL_
       try {
         for (const statement of splitStatements(sql)) await tx.query(statement);
       } catch (error) {
-        throw new BatchError('MIGRATION_FAILED', `migration ${name} failed: ${(error as Error).message}`, {
+        throw new FileQualityError('MIGRATION_FAILED', `migration ${name} failed: ${(error as Error).message}`, {
           cause: error,
         });
       }

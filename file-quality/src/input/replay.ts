@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { BatchError } from '../../errors.js';
+import { FileQualityError } from '../errors.js';
 import type { FileQualityProcessor } from '../processor.js';
 import { runEvents, type BatchSummary } from './run-events.js';
 import { parseS3Events } from './s3-events.js';
@@ -21,7 +21,7 @@ export async function replayEventsFile(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new BatchError('EVENT_INVALID', `cannot read events file ${path}: ${(error as Error).message}`, {
+    throw new FileQualityError('EVENT_INVALID', `cannot read events file ${path}: ${(error as Error).message}`, {
       domain: 'user',
       cause: error,
     });

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { awsErrorName, isTransientAwsError, type ObjectStore } from '@coattail/connectors';
-import { BatchError } from '../../errors.js';
+import { FileQualityError } from '../errors.js';
 
 /** What a download learned about the object. */
 export interface FetchedObject {
@@ -44,7 +44,7 @@ export function s3ObjectFetcher(client: S3Client): ObjectFetcher {
       } catch (error) {
         const name = awsErrorName(error);
         const missing = name === 'NoSuchKey' || name === 'NoSuchBucket' || name === 'NotFound';
-        throw new BatchError(
+        throw new FileQualityError(
           'OBJECT_UNAVAILABLE',
           `cannot download s3://${bucket}/${key}: ${name ?? (error as Error).message}`,
           {
@@ -68,7 +68,7 @@ export function objectStoreFetcher(stores: Readonly<Record<string, ObjectStore>>
       const store = stores[bucket];
       const body = store === undefined ? undefined : await store.get(key);
       if (body === undefined)
-        throw new BatchError('OBJECT_UNAVAILABLE', `cannot download ${bucket}/${key}: no such object`, {
+        throw new FileQualityError('OBJECT_UNAVAILABLE', `cannot download ${bucket}/${key}: no such object`, {
           domain: 'user',
         });
       await mkdir(dirname(destination), { recursive: true });

@@ -1,6 +1,6 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { silentLogger, type Logger } from '@coattail/runtime';
-import { describeError } from '../../errors.js';
+import { describeError } from '../errors.js';
 import type { FileQualityProcessor } from '../processor.js';
 import { runEvents } from './run-events.js';
 import { parseS3Events } from './s3-events.js';

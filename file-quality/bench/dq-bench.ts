@@ -1,5 +1,5 @@
 /**
- * File data-quality benchmark: `npm run bench -w @coattail/batch -- dq`.
+ * File data-quality benchmark: `npm run bench -w @coattail/file-quality`.
  * Scores and profiles a 1 M-row (~100 MB) CSV of trades and the same rows as Parquet with the
  * service's DuckDB path, beside a naive read-everything-into-JS baseline, in the same run; each
  * measurement in its own process so peak RSS is its own. `DQ_BENCH_ROWS` shrinks it for

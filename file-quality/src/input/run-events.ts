@@ -1,5 +1,5 @@
-import { describeError } from '../../errors.js';
-import { BatchError } from '../../errors.js';
+import { describeError } from '../errors.js';
+import { FileQualityError } from '../errors.js';
 import type { FileQualityProcessor, ProcessResult } from '../processor.js';
 import type { ObjectEvent } from './s3-events.js';
 
@@ -46,7 +46,7 @@ export async function runEvents(
           bucket: event.bucket,
           key: event.key,
           error: describeError(error),
-          retryable: error instanceof BatchError ? error.retryable : true,
+          retryable: error instanceof FileQualityError ? error.retryable : true,
         };
       }
     }

@@ -8,7 +8,7 @@ import type {
   ProfileFacts,
   SchemaDefinition,
 } from '@coattail/quality';
-import { BatchError } from '../../errors.js';
+import { FileQualityError } from '../errors.js';
 import { columnSql } from './column-sql.js';
 import { addDistributions } from './distributions.js';
 import { num, rows, str, toProfileValue } from './duck-values.js';
@@ -78,7 +78,7 @@ export async function analyzeFile(
       const message = cleanDuckMessage(error);
       // Resource exhaustion and engine faults say nothing about the file: retry, don't score it.
       if (ENGINE_FAULT.test(message))
-        throw new BatchError('ANALYSIS_FAILED', `DuckDB could not analyze ${path}: ${message}`, {
+        throw new FileQualityError('ANALYSIS_FAILED', `DuckDB could not analyze ${path}: ${message}`, {
           domain: 'internal',
           retryable: true,
           cause: error,

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { DatabaseError } from '../../errors.js';
+import { DatabaseError } from '../errors.js';
 
 /** Runs one statement with `$1…` parameters. A `pg` client, pool and PGlite all fit behind it. */
 export interface SqlExecutor {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventFormatError } from '../../errors.js';
+import { EventFormatError } from '../errors.js';
 import { parseS3Events } from './s3-events.js';
 
 const record = (key: string, eventName = 'ObjectCreated:Put') => ({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchError } from '../../errors.js';
+import { FileQualityError } from '../errors.js';
 import type { ProcessResult } from '../processor.js';
 import type { ObjectEvent } from './s3-events.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
@@ -9,7 +9,7 @@ import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 const processor = {
   process(event: ObjectEvent): Promise<ProcessResult> {
     if (event.key.startsWith('retry'))
-      return Promise.reject(new BatchError('DATABASE_FAILED', 'down', { retryable: true }));
+      return Promise.reject(new FileQualityError('DATABASE_FAILED', 'down', { retryable: true }));
     return Promise.resolve({
       status: 'skipped',
       bucket: event.bucket,

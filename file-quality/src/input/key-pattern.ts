@@ -1,4 +1,4 @@
-import { BatchConfigError } from '../../errors.js';
+import { FileQualityConfigError } from '../errors.js';
 
 /** What a key says about the file it holds. */
 export interface KeyInfo {
@@ -49,20 +49,20 @@ export function compileKeyPattern(source: string): KeyPattern {
     const name = m[1] as string;
     const piece = PLACEHOLDERS[name];
     if (piece === undefined)
-      throw new BatchConfigError(
+      throw new FileQualityConfigError(
         `key pattern '${source}': unknown placeholder {${name}}; known: ${Object.keys(PLACEHOLDERS)
           .map((p) => `{${p}}`)
           .join(', ')}`,
       );
     if (names.has(name) && name !== '*' && name !== 'segment')
-      throw new BatchConfigError(`key pattern '${source}': {${name}} appears twice`);
+      throw new FileQualityConfigError(`key pattern '${source}': {${name}} appears twice`);
     names.add(name);
     regex += escape(source.slice(last, m.index)) + piece;
     last = m.index + m[0].length;
   }
   regex += escape(source.slice(last));
   if (!names.has('agency_slug') || !names.has('file_name'))
-    throw new BatchConfigError(`key pattern '${source}' needs {agency_slug} and {file_name}`);
+    throw new FileQualityConfigError(`key pattern '${source}' needs {agency_slug} and {file_name}`);
   const compiled = new RegExp(`^${regex}$`);
   return {
     source,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventFormatError } from '../../errors.js';
+import { EventFormatError } from '../errors.js';
 
 /** One object-created event, whatever shape it arrived in. */
 export interface ObjectEvent {

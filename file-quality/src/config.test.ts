@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchConfigError } from '../errors.js';
+import { FileQualityConfigError } from './errors.js';
 import { loadFileQualityConfig } from './config.js';
 
 describe('loadFileQualityConfig', () => {
@@ -65,7 +65,7 @@ describe('loadFileQualityConfig', () => {
         DQ_LATEST_SCORE: 'mean',
         S3_ACCESS_KEY: 'k',
       });
-    expect(attempt).toThrow(BatchConfigError);
+    expect(attempt).toThrow(FileQualityConfigError);
     expect(attempt).toThrow(/S3_ENDPOINT.*DQ_LATEST_SCORE.*DQ_SAMPLE_ROWS|S3_ENDPOINT/);
     try {
       attempt();

@@ -1,4 +1,4 @@
-import { BatchError } from '../../errors.js';
+import { FileQualityError } from '../errors.js';
 
 /** Quotes a SQL string literal for DuckDB. */
 export function sqlLiteral(value: string): string {
@@ -127,7 +127,7 @@ export class ParserRegistry {
     const parser = this.resolve(key, contentType);
     if (parser !== undefined) return parser;
     const known = this.#parsers.flatMap((p) => p.extensions).join(', ');
-    throw new BatchError(
+    throw new FileQualityError(
       'PARSER_UNKNOWN',
       `no parser for '${key}'${contentType === undefined ? '' : ` (${contentType})`}; known endings: ${known}`,
       { domain: 'user' },

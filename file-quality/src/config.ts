@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BatchConfigError } from '../errors.js';
+import { FileQualityConfigError } from './errors.js';
 import type { LatestScoreMode } from './db/reporting-repository.js';
 import { DEFAULT_KEY_PATTERN, compileKeyPattern } from './input/key-pattern.js';
 import type { TimeWindowSource } from './time-window.js';
@@ -96,7 +96,7 @@ export interface FileQualityConfig {
 
 /**
  * Reads the service's configuration from the environment, once, at the process boundary. Throws
- * a {@link BatchConfigError} listing every invalid variable.
+ * a {@link FileQualityConfigError} listing every invalid variable.
  *
  * @example
  * const config = loadFileQualityConfig(process.env);
@@ -106,7 +106,7 @@ export function loadFileQualityConfig(env: Record<string, string | undefined> = 
     Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
   );
   if (!parsed.success) {
-    throw new BatchConfigError(
+    throw new FileQualityConfigError(
       `file-quality configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ')}`,
       parsed.error,
     );

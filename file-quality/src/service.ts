@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createS3Client } from '@coattail/connectors';
 import { noopMetrics, silentLogger, type Logger, type Metrics } from '@coattail/runtime';
-import { BatchConfigError } from '../errors.js';
+import { FileQualityConfigError } from './errors.js';
 import type { FileQualityConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateReporting } from './db/migrate.js';
@@ -76,7 +76,9 @@ export async function createFileQualityService(
     sqsConsumer() {
       const queueUrl = config.sqs.queueUrl;
       if (queueUrl === undefined)
-        throw new BatchConfigError('POLL_QUEUE_URL is not set: give the SQS queue that receives the S3 notifications');
+        throw new FileQualityConfigError(
+          'POLL_QUEUE_URL is not set: give the SQS queue that receives the S3 notifications',
+        );
       sqs ??= new SQSClient({
         region: config.s3.region,
         ...(config.sqs.endpoint === undefined ? {} : { endpoint: config.sqs.endpoint }),

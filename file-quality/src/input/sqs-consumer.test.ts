@@ -1,6 +1,6 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { BatchError } from '../../errors.js';
+import { FileQualityError } from '../errors.js';
 import type { ProcessResult } from '../processor.js';
 import type { ObjectEvent } from './s3-events.js';
 import { SqsEventConsumer } from './sqs-consumer.js';
@@ -34,7 +34,7 @@ const s3Body = (key: string) => ({
   Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'landing' }, object: { key, size: 1 } } }],
 });
 
-function processor(fail: Record<string, BatchError> = {}) {
+function processor(fail: Record<string, FileQualityError> = {}) {
   const seen: string[] = [];
   return {
     seen,
@@ -79,8 +79,11 @@ describe('SqsEventConsumer (fake SQS client)', () => {
   it('leaves a message on the queue when an event failed retryably, deletes it when it failed for good', async () => {
     const sqs = new FakeSqs([[message('1', s3Body('db-down.csv')), message('2', s3Body('gone.csv'))]]);
     const p = processor({
-      'db-down.csv': new BatchError('DATABASE_FAILED', 'connection refused', { domain: 'external', retryable: true }),
-      'gone.csv': new BatchError('OBJECT_UNAVAILABLE', 'NoSuchKey', { domain: 'user', retryable: false }),
+      'db-down.csv': new FileQualityError('DATABASE_FAILED', 'connection refused', {
+        domain: 'external',
+        retryable: true,
+      }),
+      'gone.csv': new FileQualityError('OBJECT_UNAVAILABLE', 'NoSuchKey', { domain: 'user', retryable: false }),
     });
     const consumer = new SqsEventConsumer({ client: sqs, queueUrl: 'q', processor: p });
     expect(await consumer.pollOnce()).toEqual({ received: 2, deleted: 1, retried: 1 });
