@@ -90,6 +90,7 @@ export class KeyedTask extends StageTask {
     if (live.length > 0 && counted.length === 0) return this.markIdle();
     let min = MAX_WATERMARK;
     for (const i of counted) if (i.watermark < min) min = i.watermark;
+    this.markActive();
     this.advance(min);
   }
 

@@ -85,6 +85,7 @@ export class SourceTask extends StageTask {
     this.advance(this.#watermarks.update(now));
     this.pipeline.advanceProcessingTime(now);
     if (this.#active.length > 0 && this.#active.every((s) => this.#watermarks.isIdle(splitUid(s)))) this.markIdle();
+    else this.markActive();
     if (this.#active.length === 0 && this.#pending.length === 0) {
       this.#watermarks.advanceTo(MAX_WATERMARK);
       this.finishInput(MAX_WATERMARK);
