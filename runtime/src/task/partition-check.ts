@@ -29,17 +29,15 @@ export class PartitionCheck {
   readonly #owner = new Map<KeyValue, string>();
   readonly #ended = new Set<string>();
   readonly #parents = new Map<string, readonly string[]>();
-  #reading: Reading | undefined;
 
-  /** Records pushed from now on were read from `split` (a child of `parents`), after `after` and up to `upTo`. */
-  reading(
-    split: string,
-    parents: readonly string[] | undefined,
-    after: SplitPosition | null,
-    upTo: SplitPosition | null,
-  ): void {
+  /** One task's view: what it is pushing right now. */
+  forTask(): TaskPartitionCheck {
+    return new TaskPartitionCheck(this);
+  }
+
+  /** Remembers a split's parents, so its keys may come from them. */
+  split(split: string, parents: readonly string[] | undefined): void {
     if (parents !== undefined && !this.#parents.has(split)) this.#parents.set(split, parents);
-    this.#reading = { split, after, upTo };
   }
 
   ended(split: string): void {
@@ -62,9 +60,7 @@ export class PartitionCheck {
   }
 
   /** Verifies every key of a batch entering a keyed operator; throws on the first that breaks the claim. */
-  verify(operator: string, selector: (value: unknown) => KeyValue, values: readonly unknown[]): void {
-    const reading = this.#reading;
-    if (reading === undefined) return;
+  verify(reading: Reading, operator: string, selector: (value: unknown) => KeyValue, values: readonly unknown[]): void {
     for (const value of values) {
       const key = selector(value);
       const owner = this.#owner.get(key);
@@ -79,5 +75,38 @@ export class PartitionCheck {
       }
       this.#owner.set(key, reading.split);
     }
+  }
+}
+
+/**
+ * A task's side of the check. Only records that reach a keyed operator while the task pushes a
+ * split's batch are checked: records a window or timer emits later belong to no single batch.
+ */
+export class TaskPartitionCheck {
+  #reading: Reading | undefined;
+
+  constructor(private readonly shared: PartitionCheck) {}
+
+  /** Records pushed until `done()` were read from `split`, after `after` and up to `upTo`. */
+  reading(
+    split: string,
+    parents: readonly string[] | undefined,
+    after: SplitPosition | null,
+    upTo: SplitPosition | null,
+  ): void {
+    this.shared.split(split, parents);
+    this.#reading = { split, after, upTo };
+  }
+
+  done(): void {
+    this.#reading = undefined;
+  }
+
+  ended(split: string): void {
+    this.shared.ended(split);
+  }
+
+  verify(operator: string, selector: (value: unknown) => KeyValue, values: readonly unknown[]): void {
+    if (this.#reading !== undefined) this.shared.verify(this.#reading, operator, selector, values);
   }
 }

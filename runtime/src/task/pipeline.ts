@@ -7,7 +7,7 @@ import { BatchOutput, type BatchReceiver } from '../operators/batch-output.js';
 import type { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { StreamOperator } from '../operators/operator.js';
 import type { SinkOperator } from '../operators/sink-operator.js';
-import type { PartitionCheck } from './partition-check.js';
+import type { TaskPartitionCheck } from './partition-check.js';
 import { MIN_WATERMARK, type Json, type KeyValue, type Timestamp } from '../types.js';
 
 export interface PipelineContext {
@@ -18,7 +18,7 @@ export interface PipelineContext {
   logger: Logger;
   inFlight: InFlightTracker;
   /** Checks keyed operators declared `sourcePartitioned` against the split each record came from. */
-  partitionCheck?: PartitionCheck;
+  partitionCheck?: TaskPartitionCheck;
 }
 
 interface Stage {

@@ -5,7 +5,7 @@ import { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { SplitPosition } from '../source/source.js';
 import { MAX_WATERMARK, MIN_WATERMARK, type Timestamp } from '../types.js';
 import { SplitWatermarks } from '../watermarks/split-watermarks.js';
-import { PartitionCheck } from './partition-check.js';
+import { PartitionCheck, type TaskPartitionCheck } from './partition-check.js';
 import { Pipeline } from './pipeline.js';
 import { SinkCommitter } from './sink-committer.js';
 import { assignTimestamps, isPromise, openSplit, parentUids, splitUid, type ActiveSplit } from './split-runner.js';
@@ -27,7 +27,7 @@ export class Task {
   #committer!: SinkCommitter;
   readonly #inFlight = new InFlightTracker();
   readonly #watermarks = new SplitWatermarks();
-  readonly #partitions: PartitionCheck;
+  readonly #partitions: TaskPartitionCheck;
   #emitted: Timestamp = MIN_WATERMARK;
   #active: ActiveSplit[] = [];
   #pending: AssignedSplit[] = [];
@@ -41,7 +41,7 @@ export class Task {
   constructor(private readonly options: TaskOptions) {
     this.#log = options.logger.child({ task: options.taskId });
     this.#m = taskMetrics(options.metrics, { job: options.jobId, task: options.taskId });
-    this.#partitions = options.partitionCheck ?? new PartitionCheck();
+    this.#partitions = (options.partitionCheck ?? new PartitionCheck()).forTask();
   }
 
   get id(): string {
@@ -130,6 +130,7 @@ export class Task {
         this.#watermarks.touch(splitUid(split), now);
         this.#partitions.reading(split.descriptor.id, split.descriptor.parents, split.position, batch.position ?? null);
         this.#pipeline.push(split.source, batch.records, timestamps);
+        this.#partitions.done();
         progressed = true;
       }
       if (batch.position !== undefined) split.position = batch.position;
