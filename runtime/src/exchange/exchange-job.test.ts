@@ -12,6 +12,7 @@ import { ValueStateDescriptor, type ValueState } from '../state/state-descriptor
 import type { JobOptions } from '../task/job-options.js';
 import { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
 import { TumblingEventTimeWindows } from '../windows/window-assigners.js';
+import { flaky } from '../testing/flaky-sink.js';
 import { latestExchangeCheckpoint } from './exchange-checkpoints.js';
 import { taskOfKey } from './key-groups.js';
 
@@ -117,29 +118,6 @@ describe('keyBy with parallelism: a shuffle between tasks', () => {
     for (const [key, tasks] of tasksOf) expect([...tasks]).toEqual([`keyed-1-${taskOfKey(key, 3)}`]);
   });
 });
-
-/** A sink that fails once, at its `failAt`-th write of the whole test, the way a broker going away does. */
-function flaky<T>(inner: Sink<T>, failAt: number): Sink<T> & { failed: boolean } {
-  let writes = 0;
-  const sink = {
-    name: 'flaky',
-    failed: false,
-    createWriter: (ctx: Parameters<Sink<T>['createWriter']>[0]) => {
-      const writer = inner.createWriter(ctx);
-      return {
-        ...writer,
-        write: (values: readonly T[], timestamps: readonly number[]) => {
-          if (++writes === failAt) {
-            sink.failed = true;
-            throw new Error('connection reset by peer');
-          }
-          return writer.write(values, timestamps);
-        },
-      };
-    },
-  };
-  return sink;
-}
 
 describe('checkpoints across the exchange', () => {
   const splits = unpartitioned(3, 400);

@@ -136,6 +136,13 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
           for (const source of tasks.sources)
             tasks.markWritten(source.id, inProgress, await source.checkpoint(inProgress));
         }
+        if (tasks.all.every((t) => t.finished) && inProgress !== undefined) {
+          logger.warn(
+            { checkpointId: inProgress },
+            'every task finished before checkpoint completed; taking the final one',
+          );
+          inProgress = undefined;
+        }
         if (tasks.all.every((t) => t.finished) && inProgress === undefined) {
           const id = nextId++;
           for (const task of tasks.all) tasks.markWritten(task.id, id, await task.finalCheckpoint(id));

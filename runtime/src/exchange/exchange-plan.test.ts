@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { AggregateFunction } from '../api/functions.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import { JobDefinitionError } from '../errors.js';
-import { CollectSink } from '../sink/collect-sink.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalCheckpointStore } from '../checkpoint/local-checkpoint-store.js';
+import { CollectSink, TransactionalCollectSink } from '../sink/collect-sink.js';
+import type { Sink } from '../sink/sink.js';
+import { flaky } from '../testing/flaky-sink.js';
 import { InMemorySource } from '../source/in-memory-source.js';
 import type { JobOptions } from '../task/job-options.js';
 import { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
@@ -21,7 +27,7 @@ const count: AggregateFunction<Bid, number, number> = {
 };
 
 /** Nexmark q5's shape: bids per auction per window, then the hottest auction per window (a second keyBy). */
-function hottest(sink: CollectSink<string>) {
+function hottest(sink: Sink<string>) {
   const env = StreamEnvironment.create();
   const bids = Array.from({ length: 3 }, (_, s) =>
     Array.from({ length: 300 }, (_, i) => ({ auction: (i * (s + 1)) % 17, t: i * 10 })),
@@ -57,6 +63,30 @@ describe('stages of an exchange job', () => {
     const single = await run({ tasks: 'single' });
     expect(single).toHaveLength(6);
     expect(await run({ parallelism: 2, maxBatchSize: 7 })).toEqual(single);
+  });
+
+  it('forwards aligned barriers through every stage: a crash in the last one loses and repeats nothing', async () => {
+    const expected = new CollectSink<string>();
+    await hottest(expected).execute({ jobId: 'q5-single', tasks: 'single' });
+    const dir = await mkdtemp(join(tmpdir(), 'stages-'));
+    try {
+      const results = new TransactionalCollectSink<string>();
+      let committedBefore = 0;
+      const sink = flaky(results, 3, () => (committedBefore = results.committed.length));
+      await hottest(sink).execute({
+        jobId: 'q5-crash',
+        parallelism: 2,
+        maxBatchSize: 7,
+        checkpointStore: new LocalCheckpointStore(dir),
+        checkpointIntervalMs: 1,
+        restartBackoffMs: 1,
+      });
+      expect(sink.failed).toBe(true);
+      expect(committedBefore).toBeGreaterThan(0); // a checkpoint completed through both exchanges before the crash
+      expect([...results.committed].sort()).toEqual(expected.values.sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a union of a keyed result with a stream from before the keyBy', () => {
