@@ -174,4 +174,16 @@ describe('checkpoints across the exchange', () => {
       build().execute({ jobId: 'rescale', parallelism: 3, maxParallelism: 64, checkpointStore }),
     ).rejects.toThrow(/key groups/);
   });
+
+  it('starts a finished job again without emitting or committing anything twice', async () => {
+    const checkpointStore = await store();
+    const windows = new TransactionalCollectSink<string>();
+    const counts = new TransactionalCollectSink<string>();
+    const options = { jobId: 'finished', parallelism: 2, checkpointStore, checkpointIntervalMs: 0 };
+    expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    const first = [[...windows.committed], [...counts.committed]];
+    expect(first[0]!.length).toBeGreaterThan(0);
+    expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    expect([windows.committed, counts.committed]).toEqual(first);
+  });
 });
