@@ -59,10 +59,11 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
     const marker = await latestExchangeCheckpoint(options.checkpointStore, options.jobId);
     if (marker === undefined) return undefined;
     if (marker.maxParallelism !== maxParallelism || marker.stages !== stages.length)
-      throw new StateRestoreError(
-        options.jobId,
-        `checkpoint ${marker.checkpointId} has ${marker.stages} stages and ${marker.maxParallelism} key groups, this job ${stages.length} and ${maxParallelism}; ` +
-          'keep maxParallelism and the job\u2019s keyBys unchanged to restore (parallelism itself may change)',
+      throw new JobDefinitionError(
+        `job '${options.jobId}' cannot restore checkpoint ${marker.checkpointId}: it was taken with ${marker.maxParallelism} key groups ` +
+          `(maxParallelism) and ${marker.stages} stages, this job has ${maxParallelism} and ${stages.length}. Key groups decide which ` +
+          'task owns a key\u2019s state: keep maxParallelism and the job\u2019s keyBys as they were (parallelism itself may change), ' +
+          'or start from an empty checkpoint location.',
       );
     const load = async (taskId: string): Promise<TaskCheckpoint> => {
       const checkpoint = await storage(taskId)?.load(marker.checkpointId);
