@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AggregateFunction } from '../api/functions.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import { LocalCheckpointStore } from '../checkpoint/local-checkpoint-store.js';
+import { InMemoryMetrics } from '../observability/metrics.js';
 import { CollectSink, TransactionalCollectSink } from '../sink/collect-sink.js';
 import type { Sink } from '../sink/sink.js';
 import { InMemorySource } from '../source/in-memory-source.js';
@@ -179,8 +180,13 @@ describe('checkpoints across the exchange', () => {
     const checkpointStore = await store();
     const windows = new TransactionalCollectSink<string>();
     const counts = new TransactionalCollectSink<string>();
-    const options = { jobId: 'finished', parallelism: 2, checkpointStore, checkpointIntervalMs: 0 };
+    const metrics = new InMemoryMetrics();
+    const options = { jobId: 'finished', parallelism: 2, checkpointStore, checkpointIntervalMs: 0, metrics };
     expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    // The job's state size and checkpoint duration, summed over its tasks, as benchmarks report them.
+    expect(metrics.total('checkpointsCompleted', { task: 'exchange' })).toBe(1);
+    expect(metrics.gaugeValue('checkpointBytes', { task: 'exchange' })).toBeGreaterThan(1_000);
+    expect(metrics.gaugeValue('checkpointDurationMs', { task: 'exchange' })).toBeGreaterThanOrEqual(0);
     const first = [[...windows.committed], [...counts.committed]];
     expect(first[0]!.length).toBeGreaterThan(0);
     expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');

@@ -77,7 +77,15 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
     return { marker, load };
   }
 
-  async function complete(tasks: ExchangeTasks, checkpointId: number): Promise<void> {
+  const tags = { job: options.jobId, task: 'exchange' };
+  const m = {
+    duration: metrics.gauge('checkpointDurationMs', tags),
+    bytes: metrics.gauge('checkpointBytes', tags),
+    completed: metrics.counter('checkpointsCompleted', tags),
+  };
+
+  /** Every task wrote it: record it as complete, then let sinks commit. */
+  async function complete(tasks: ExchangeTasks, checkpointId: number, startedAt: number): Promise<void> {
     if (options.checkpointStore !== undefined)
       await writeExchangeCheckpoint(
         options.checkpointStore,
@@ -92,6 +100,9 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
         },
         options.retainCheckpoints ?? 3,
       );
+    m.duration.set(clock.now() - startedAt);
+    m.bytes.set(tasks.bytes(checkpointId));
+    m.completed.inc();
     for (const task of tasks.all) await task.commit();
     for (const task of tasks.all) await storage(task.id)?.prune();
     logger.info({ checkpointId }, 'checkpoint complete in every task');
@@ -114,6 +125,7 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
     });
     let nextId = (restored?.marker.checkpointId ?? 0) + 1;
     let inProgress: number | undefined;
+    let startedAt = clock.now();
     let stopAt: number | undefined;
     let lastCheckpoint = clock.now();
     let sliceStart = Date.now();
@@ -124,7 +136,7 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
         let progressed = false;
         for (const task of tasks.all) if ((await task.step()) === 'progress') progressed = true;
         if (inProgress !== undefined && tasks.written(inProgress)) {
-          await complete(tasks, inProgress);
+          await complete(tasks, inProgress, startedAt);
           if (stopAt === inProgress) break;
           inProgress = undefined;
           lastCheckpoint = clock.now();
@@ -133,6 +145,7 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
         const due = (interval > 0 && clock.now() - lastCheckpoint >= interval) || stopping.signal.aborted;
         if (inProgress === undefined && sourcesRunning && due) {
           inProgress = nextId++;
+          startedAt = clock.now();
           if (stopping.signal.aborted) stopAt = inProgress;
           for (const source of tasks.sources)
             tasks.markWritten(source.id, inProgress, await source.checkpoint(inProgress));
@@ -146,8 +159,9 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
         }
         if (tasks.all.every((t) => t.finished) && inProgress === undefined) {
           const id = nextId++;
+          startedAt = clock.now();
           for (const task of tasks.all) tasks.markWritten(task.id, id, await task.finalCheckpoint(id));
-          await complete(tasks, id);
+          await complete(tasks, id, startedAt);
           break;
         }
         if (!progressed && stopping.signal.aborted) await new Promise((resolve) => setImmediate(resolve));
