@@ -46,6 +46,7 @@ export class KeyedTask extends StageTask {
 
   override async step(): Promise<StepResult> {
     if (this.finished) return 'done';
+    await this.inFlight.waitBelow(this.keyed.inFlightBudget);
     let progressed = false;
     const budget = this.keyed.maxBatchSize * 4;
     for (const input of this.#inputs) {

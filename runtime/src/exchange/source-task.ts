@@ -63,6 +63,7 @@ export class SourceTask extends StageTask {
     if (this.finished) return 'done';
     const { clock, maxBatchSize, output, channelCapacity } = this.source;
     if (output?.congested(channelCapacity) === true) return 'idle';
+    await this.inFlight.waitBelow(this.source.inFlightBudget);
     let progressed = false;
     for (const split of [...this.#active]) {
       const polled = split.reader.poll(maxBatchSize);
