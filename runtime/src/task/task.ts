@@ -14,7 +14,6 @@ import type { TaskOptions, TaskStatus } from './task-options.js';
 import { taskMetrics, type TaskMetrics } from './task-metrics.js';
 
 export type { TaskOptions, TaskStatus } from './task-options.js';
-
 const DONE = new Set<TaskStatus>(['FINISHED', 'HANDED_OFF', 'STOPPED', 'RELEASED']);
 
 /**
