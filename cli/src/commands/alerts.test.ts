@@ -3,6 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { toItem } from '@coattail/connectors';
 import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +48,7 @@ async function alerts(...args: string[]) {
     now: () => NOW,
     onInterrupt: () => {},
   });
-  const withEndpoint = args.some((a) => a === '--state-dir' || a === '--help')
+  const withEndpoint = args.some((a) => a === '--state-dir' || a === '--endpoint')
     ? args
     : [...args, '--endpoint', stack.endpoints.dynamodb, '--table', table];
   let error: Error | undefined;
@@ -139,6 +141,34 @@ describe('coattail alerts list', () => {
     const consistent = await alerts('list', '--symbol', 'BTC-USDT', '--consistent');
     expect(consistent.error?.message).toMatch(/eventually consistent only/);
     for (const r of [kind, since, order, consistent]) expect(r.out).toEqual([]);
+  });
+});
+
+describe('coattail alerts list, when the table or the endpoint is not right', () => {
+  it('reports a malformed item with its key on stderr and prints every valid alert', async () => {
+    await stack.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: toItem({ alert_id: 'broken', alert_type: 'WHALE', symbol: 'BTC-USDT', alert_time: NOW - 500 }),
+      }),
+    );
+    try {
+      const { out, err } = await alerts('list', '-s', 'BTC-USDT', '-n', '1000', '-f', 'jsonl');
+      expect(idsOf(out)).toEqual(known.filter((a) => a.symbol === 'BTC-USDT').map((a) => a.alert_id));
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^skipped a malformed alert \{"alert_id":"broken","symbol":"BTC-USDT",.*event_id/);
+    } finally {
+      await stack.clients.dynamodb.send(
+        new DeleteItemCommand({ TableName: table, Key: { alert_id: { S: 'broken' } } }),
+      );
+    }
+  });
+
+  it('names the endpoint it could not reach', async () => {
+    const { error } = await alerts('list', '--endpoint', 'http://127.0.0.1:9', '--table', 'coattail-alerts');
+    expect(error?.message).toMatch(
+      /while reading coattail-alerts at http:\/\/127\.0\.0\.1:9 \(--endpoint\); is it running\?/,
+    );
   });
 });
 
