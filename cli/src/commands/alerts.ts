@@ -20,17 +20,30 @@ export interface AlertsIo {
   onInterrupt: (stop: () => void) => void;
 }
 
+let watchingPipe = false;
+
+/** `coattail alerts list | head`: once the reader is gone there is nothing left to do; end quietly, as Unix tools do. */
+function endWhenPipeCloses(): void {
+  if (watchingPipe) return;
+  watchingPipe = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 /** The terminal: stdout for alerts, stderr for notes, Ctrl-C and SIGTERM to stop `tail`. */
 export const processIo: AlertsIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
+  out: (line) => {
+    endWhenPipeCloses();
+    process.stdout.write(`${line}\n`);
+  },
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   now: Date.now,
   onInterrupt: (stop) => {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    // `coattail alerts tail | head`: the reader went away.
-    process.stdout.on('error', stop);
   },
 };
 
