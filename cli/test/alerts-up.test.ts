@@ -36,7 +36,7 @@ describe('coattail alerts against the running npm start', () => {
   it('finds the running stack, and lists exactly the alerts the pipeline wrote', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'coattail-alerts-up-'));
     dirs.push(stateDir);
-    const up = spawn(process.execPath, [bin, 'up', '--duration', '25', '--rate', '300', '--state-dir', stateDir], {
+    const up = spawn(process.execPath, [bin, 'up', '--duration', '40', '--rate', '300', '--state-dir', stateDir], {
       env: { ...process.env, LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -55,10 +55,11 @@ describe('coattail alerts against the running npm start', () => {
           break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 12_000));
-      const during = parse(
-        await coattail({}, 'alerts', 'list', '--state-dir', stateDir, '-n', '100000', '-f', 'jsonl'),
-      );
+      let during: Line[] = [];
+      while (during.length === 0) {
+        await new Promise((r) => setTimeout(r, 3_000));
+        during = parse(await coattail({}, 'alerts', 'list', '--state-dir', stateDir, '-n', '100000', '-f', 'jsonl'));
+      }
       expect(new Set(during.map((a) => a.alert_id)).size).toBe(during.length);
       expect(await exited).toBe(0);
 
