@@ -69,6 +69,11 @@ export interface LineageEmitter {
     runId?: string;
     nominalTime?: { start: Date; end?: Date };
   }): Promise<PipelineRunRef>;
+  /**
+   * A pipeline run another process started (a stage task of an outer engine): its reference,
+   * so this process's stage events name it as their parent, without a second START.
+   */
+  runAttached(info: { pipeline: string; runId: string; nominalTime?: { start: Date; end?: Date } }): PipelineRunRef;
   runCompleted(run: PipelineRunRef): Promise<void>;
   runFailed(run: PipelineRunRef, error: unknown): Promise<void>;
   runAborted(run: PipelineRunRef): Promise<void>;
@@ -218,13 +223,16 @@ export function createLineageEmitter(options: LineageEmitterOptions): LineageEmi
     outputs: stage.outputs.map(dataset),
   });
 
+  const attached: LineageEmitter['runAttached'] = (info) => ({
+    runId: info.runId,
+    job: { namespace, name: info.pipeline },
+    ...(info.nominalTime === undefined ? {} : { nominalTime: info.nominalTime }),
+  });
+
   return {
+    runAttached: attached,
     async runStarted(info) {
-      const run: PipelineRunRef = {
-        runId: info.runId ?? newRunId(),
-        job: { namespace, name: info.pipeline },
-        ...(info.nominalTime === undefined ? {} : { nominalTime: info.nominalTime }),
-      };
+      const run = attached({ ...info, runId: info.runId ?? newRunId() });
       await emit('START', run, 'PIPELINE');
       return run;
     },
