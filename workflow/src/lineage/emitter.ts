@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GateResult } from '../gates/gate-result.js';
 import { datasetId, type DatasetId } from './dataset-name.js';
+import { orderedHandoff } from './handoff.js';
 import { FacetFactory } from './facets.js';
 import { OPENLINEAGE_SCHEMA_URL, type LineageDataset, type RunEvent, type RunEventType } from './openlineage-schema.js';
 import type { LineageTransport } from './transports/transport.js';
@@ -16,6 +17,12 @@ export interface LineageEmitterOptions {
   clock?: () => Date;
   /** @default crypto.randomUUID */
   newRunId?: () => string;
+  /**
+   * Events built but not yet taken by the transport before an emitting call waits for it
+   * (back-pressure). Below that, a call returns as soon as its event is built: the transport
+   * works off the run's critical path. @default 256
+   */
+  maxPending?: number;
 }
 
 /** The producer URI stamped on events unless another is given. */
@@ -61,7 +68,9 @@ export interface StageRunRef extends PipelineRunRef {
 /**
  * Emits OpenLineage RunEvents for pipeline runs, stage runs and gate checks. The orchestrator
  * calls it at each transition; nothing here touches data, so lineage is tested by calling the
- * methods. Every event is awaited into the transport (back-pressure).
+ * methods. Events go to the transport in emission order, in the background: a call waits only
+ * when `maxPending` events are still queued (back-pressure). `flush` and `close` wait for
+ * everything, and report a transport failure met on the way.
  */
 export interface LineageEmitter {
   runStarted(info: {
@@ -104,6 +113,8 @@ export function createLineageEmitter(options: LineageEmitterOptions): LineageEmi
   const clock = options.clock ?? (() => new Date());
   const newRunId = options.newRunId ?? randomUUID;
   const facets = new FacetFactory(producer);
+  const maxPending = options.maxPending ?? 256;
+  const { send, settle } = orderedHandoff((event: RunEvent) => options.transport.emit(event), maxPending);
 
   const jobType = (kind: string) => ({
     jobType: { ...facets.head('jobType'), processingType: 'BATCH', integration: 'COATTAIL', jobType: kind },
@@ -204,7 +215,7 @@ export function createLineageEmitter(options: LineageEmitterOptions): LineageEmi
       inputs: body.inputs ?? [],
       outputs: body.outputs ?? [],
     } as RunEvent;
-    await options.transport.emit(event);
+    await send(event);
   }
 
   const errorFacet = (error: unknown) => {
@@ -281,7 +292,7 @@ export function createLineageEmitter(options: LineageEmitterOptions): LineageEmi
         });
       else await emit('COMPLETE', check, 'QUALITY_GATE', { inputs: [input] });
     },
-    flush: () => options.transport.flush(),
-    close: () => options.transport.close(),
+    flush: () => settle(() => options.transport.flush()),
+    close: () => settle(() => options.transport.close()),
   };
 }
