@@ -118,7 +118,7 @@ export const fileQualityStage: StageType = {
     return {
       outputs: [
         { dataset: output.uri, location: report },
-        ...(written ? [{ dataset: written.dataset, rows: written.runs, location: written.dataset }] : []),
+        ...(written ? [{ dataset: written.dataset, rows: written.runs }] : []),
       ],
       summary,
       metrics: { files: scores.length, belowPassMark: failing.length, lowestScore: lowest },
