@@ -1,7 +1,7 @@
 import type { HashResult, MismatchCell } from '../result/types.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { toCount, toText, type JsonRow } from './duck-session.js';
-import { differsExpr, normalizedExpr, recordKeyExpr } from './expressions.js';
+import { differsExpr, normalizedExpr, recordKeyExpr, renderedExpr } from './expressions.js';
 import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases } from './key-stage.js';
 import { keyCounts } from './primary-key.js';
 import { ORDINAL, SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
@@ -36,18 +36,19 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   // Filter to the candidate keys first, then normalize and render: the expensive expressions
   // run on a few thousand rows, not on every row of the input.
   const keyExprs = ctx.plan.keys.map((key, i) => `${normalizedExpr(key, ctx.config.normalize, 'x')} AS __recon_k${i}`);
-  const values = cols.flatMap((c, i) => [
-    `${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`,
-    `CAST(y.${quoteIdent(c.name)} AS VARCHAR) AS r${i}`,
-  ]);
+  const values = (side: 'source' | 'target'): string[] =>
+    cols.flatMap((c, i) => [
+      `${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`,
+      `${renderedExpr(`y.${quoteIdent(c.name)}`, side === 'source' ? c.sourceType : c.targetType, ctx.config.normalize)} AS r${i}`,
+    ]);
   const policy = ctx.config.duplicates;
   // `first` keeps the first row of each key in file order; `all` pairs every row with every row.
   const firstOnly =
     policy === 'first'
       ? ` QUALIFY row_number() OVER (PARTITION BY ${k.map((_, i) => `y.__recon_k${i}`).join(', ')} ORDER BY y.${ORDINAL}) = 1`
       : '';
-  const norm = (view: string): string =>
-    `SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values].join(', ')}
+  const norm = (view: string, side: 'source' | 'target'): string =>
+    `SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values(side)].join(', ')}
      FROM (SELECT x.*, ${keyExprs.join(', ')} FROM ${view} x) y
      SEMI JOIN c ON ${k.map((a, i) => `y.__recon_k${i} = c.${a}`).join(' AND ')}${firstOnly}`;
   const paired = policy === 'exclude' ? 'sn = 1 AND tn = 1' : 'sn > 0 AND tn > 0';
@@ -62,8 +63,8 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   await ctx.session.run(
     `CREATE OR REPLACE TEMP TABLE ${DIFF_TABLE} AS
      WITH c AS (${candidates}),
-       s AS (${norm(SOURCE_VIEW)}),
-       t AS (${norm(TARGET_VIEW)})
+       s AS (${norm(SOURCE_VIEW, 'source')}),
+       t AS (${norm(TARGET_VIEW, 'target')})
      SELECT ${[...k.map((a) => `s.${a} AS ${a}`), ...diffCols].join(', ')} FROM s JOIN t ${using}`,
   );
   const key = recordKeyExpr(k);
