@@ -57,7 +57,8 @@ export function tableFolder(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[.-]+|-+$/g, '');
-  return folder === '' ? 'table' : folder;
+  // Never the name of the run's own summary files (suite.json, suite-summary.csv) beside it.
+  return folder === '' ? 'table' : /^suite(\.json|-summary\.csv)$/.test(folder) ? `${folder}-table` : folder;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -56,7 +56,7 @@ export function formatSuiteSummary(suite: SuiteResult, outputDir?: string): stri
     t.matchRate === null ? '' : t.matchRate.toFixed(2),
     fmt(t.sourceRows),
     fmt(t.targetRows),
-    t.error ?? t.failedChecks.join(', '),
+    t.error?.split('\n')[0] ?? t.failedChecks.join(', '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>

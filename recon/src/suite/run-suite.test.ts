@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadReconConfigFile, parseReconSuite } from '../config/suite-config.js';
+import { loadReconConfigFile, parseReconSuite, tableFolder } from '../config/suite-config.js';
 import type { ReconResult } from '../result/types.js';
 import { writeTable } from '../testing/write-table.js';
 import { runReconSuite, SUITE_FILES } from './run-suite.js';
@@ -96,6 +96,15 @@ describe('a config with several table pairs', () => {
     expect(() => parseReconSuite({ ...twoTables, tables }, dir)).toThrow(
       /table 'a b':[\s\S]*target[\s\S]*share the folder 'a-b'[\s\S]*table 'A-B':[\s\S]*duplicates/,
     );
+  });
+
+  it('names each table folder after its table, never after the summary files beside it', () => {
+    expect(['Trades', 'EU accounts (2024)', '..', 'Suite.JSON'].map(tableFolder)).toEqual([
+      'trades',
+      'eu-accounts-2024',
+      'table',
+      'suite.json-table',
+    ]);
   });
 
   it('leaves a single-table config as it was', async () => {
