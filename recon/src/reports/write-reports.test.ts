@@ -101,6 +101,8 @@ describe('runReconciliation reports', () => {
     }
     const more = result.rowCount.target - result.rowCount.source;
     expect(result.summary[0]?.detail).toBe(`target has ${more.toLocaleString('en-US')} more rows`);
+    const nulled = golden.expected.nulls.quantity!.target - golden.expected.nulls.quantity!.source;
+    expect(result.summary[2]?.detail).toContain(`quantity (${nulled.toLocaleString('en-US')} more in target)`);
   });
 
   it('writes result.json last, listing every artifact', async () => {

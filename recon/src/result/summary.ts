@@ -51,7 +51,7 @@ export function buildSummary(r: Parts): SummaryRow[] {
       detail:
         failedNulls.length === 0
           ? 'null counts equal in every column'
-          : `null counts differ in: ${failedNulls.map((c) => `${c.column} (${c.delta >= 0 ? '+' : ''}${c.delta})`).join(', ')}`,
+          : `null counts differ in: ${failedNulls.map((c) => `${c.column} (${Math.abs(c.delta).toLocaleString('en-US')} ${c.delta >= 0 ? 'more' : 'fewer'} in target)`).join(', ')}`,
     },
     {
       check: 'aggregates',
