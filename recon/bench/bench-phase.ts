@@ -1,7 +1,7 @@
 /**
  * One measured phase of the recon benchmark, run in its own process so its peak RSS is its own.
  * Usage: node --import tsx bench/bench-phase.ts <except|recon> <dir> <threads>
- * Prints one JSON line: { phase, wallMs, peakRssMb, ... }.
+ * Prints one JSON line: { phase, wallMs, cpuMs, peakRssMb, ... }.
  */
 import { join } from 'node:path';
 import { DuckSession, parseReconConfig, quoteLiteral, runReconciliation } from '../src/index.js';
@@ -55,7 +55,11 @@ async function fullRecon(): Promise<Record<string, number>> {
 }
 
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 const figures = phase === 'except' ? await exceptBothWays() : await fullRecon();
 const wallMs = performance.now() - started;
+// Every thread of the process, DuckDB's workers included: steadier than wall time on shared cores.
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ phase, wallMs, peakRssMb, ...figures })}\n`);
+process.stdout.write(`${JSON.stringify({ phase, wallMs, cpuMs, peakRssMb, ...figures })}\n`);

@@ -19,6 +19,16 @@ export {
   type InputConfig,
 } from './config/recon-config.js';
 export { loadReconConfig, parseReconConfig, defineReconConfig } from './config/load-config.js';
+export {
+  loadReconConfigFile,
+  parseReconSuite,
+  reconSuiteSchema,
+  tableFolder,
+  type ReconConfigFile,
+  type ReconSuite,
+  type SuiteTable,
+} from './config/suite-config.js';
+export { runReconSuite, suiteSummaryCsv, SUITE_FILES, type SuiteOptions } from './suite/run-suite.js';
 export { reconcile, type ReconcileOptions } from './engine/reconcile.js';
 export { prepareRecon, type ReconContext } from './engine/recon-context.js';
 export { getRowCount, compareNulls, compareAggregates } from './engine/volume-and-profile-checks.js';
@@ -37,11 +47,12 @@ export {
 } from './generator/generate-golden.js';
 export { expectedFindings, INDUCED_KINDS, type ExpectedFindings, type InducedKind } from './generator/golden-plan.js';
 export { runReconciliation, writeReports, writeResultJson, REPORT_FILES } from './reports/write-reports.js';
-export { formatSummary } from './reports/console-summary.js';
+export { formatSummary, formatSuiteSummary } from './reports/console-summary.js';
 export { writeExcelReport, EXCEL_SHEETS } from './reports/excel.js';
 export { summaryCsv } from './reports/csv.js';
 export { EXPORT_FILES } from './reports/exports.js';
 export { serveDashboard, type DashboardOptions, type DashboardServer } from './dashboard/server.js';
 export { quoteIdent, quoteLiteral, quoteLiteralList } from './sql/quote.js';
 export type * from './result/types.js';
+export type * from './result/suite-types.js';
 export { ReconError, ReconConfigError, ReconInputError, type ReconErrorCode, type ReconErrorDomain } from './errors.js';

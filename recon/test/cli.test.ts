@@ -55,6 +55,29 @@ describe('coattail recon (the process)', () => {
     expect(result.stdout).toContain(': RECONCILED');
   }, 60_000);
 
+  it('reconciles every table of a multi-table config and prints one line per table', async () => {
+    await writeFile(join(dir, 'c.csv'), 'code,qty\na,1\nb,2\n');
+    await writeFile(join(dir, 'd.csv'), 'code,qty\na,1\nb,3\n');
+    const config = {
+      name: 'two tables',
+      defaults: { output: { excel: false } },
+      tables: [
+        { name: 'same', source: { path: 'a.csv' }, target: { path: 'b.csv' }, primaryKey: 'id' },
+        { name: 'quantities', source: { path: 'c.csv' }, target: { path: 'd.csv' }, primaryKey: 'code' },
+      ],
+      output: { dir: 'suite' },
+    };
+    await writeFile(join(dir, 'suite.json'), JSON.stringify(config));
+    const result = await coattail(['recon', 'run', '--config', join(dir, 'suite.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('two tables: NOT RECONCILED  (1 of 2 tables reconciled');
+    expect(result.stdout).toMatch(/same\s+RECONCILED\s+100\.00/);
+    expect(result.stdout).toMatch(/quantities\s+NOT RECONCILED\s+50\.00 .*row_hash/);
+    const summary = await readFile(join(dir, 'suite', 'suite-summary.csv'), 'utf8');
+    expect(summary.trim().split('\n')).toHaveLength(3);
+    await readFile(join(dir, 'suite', 'quantities', 'result.json'), 'utf8');
+  }, 60_000);
+
   it('exits 1 with the list of issues for an invalid config', async () => {
     const result = await coattail(['recon', 'run', '--config', join(dir, 'expected.json')]);
     expect(result.code).toBe(1);

@@ -1,14 +1,18 @@
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import pino from 'pino';
 import {
+  formatSuiteSummary,
   formatSummary,
   generateGoldenDataset,
   icebergInputResolver,
-  loadReconConfig,
+  loadReconConfigFile,
   registerInputResolver,
+  runReconSuite,
   runReconciliation,
   serveDashboard,
   type ReconConfig,
+  type ReconSuite,
 } from '@coattail/recon';
 import { port, positiveNumber } from '../options.js';
 
@@ -59,6 +63,19 @@ async function readS3Warehouses(config: ReconConfig, log: pino.Logger): Promise<
   );
 }
 
+/** The suite with its reports (and each table's) moved under `dir`. */
+function withOutputDir(suite: ReconSuite, dir: string): ReconSuite {
+  const outputDir = resolve(dir);
+  return {
+    ...suite,
+    outputDir,
+    tables: suite.tables.map((t) => ({
+      ...t,
+      config: { ...t.config, output: { ...t.config.output, dir: join(outputDir, t.folder) } },
+    })),
+  };
+}
+
 /** `coattail recon run|gen|serve`: reconcile a source against a target, make a golden dataset, browse results. */
 export function registerRecon(program: Command): void {
   const recon = program
@@ -71,12 +88,24 @@ export function registerRecon(program: Command): void {
       'reconcile per a YAML/JSON config; exit code 2 when the data does not reconcile. Inputs: CSV, Parquet, a folder or glob of either, ' +
         'or an Iceberg table (format: iceberg, path: <catalog folder>, table: <ns.name>, optional snapshotId/asOf, warehouse: <folder or s3://bucket>)',
     )
-    .requiredOption('-c, --config <file>', 'reconciliation config (YAML or JSON)')
+    .requiredOption(
+      '-c, --config <file>',
+      'reconciliation config (YAML or JSON): one table pair, or several under tables:',
+    )
     .option('-o, --out <dir>', 'output folder (overrides output.dir of the config)')
     .action(async (options: { config: string; out?: string }) => {
-      const config = await loadReconConfig(options.config);
-      if (options.out !== undefined) config.output.dir = options.out;
+      const file = await loadReconConfigFile(options.config);
       const log = logger();
+      if (file.kind === 'suite') {
+        const suite = options.out === undefined ? file.suite : withOutputDir(file.suite, options.out);
+        for (const table of suite.tables) await readS3Warehouses(table.config, log);
+        const result = await runReconSuite(suite, { logger: log });
+        console.log(formatSuiteSummary(result, suite.outputDir));
+        process.exitCode = result.tables.some((t) => t.status === 'ERROR') ? 1 : result.reconciled ? 0 : 2;
+        return;
+      }
+      const config = file.config;
+      if (options.out !== undefined) config.output.dir = options.out;
       await readS3Warehouses(config, log);
       const result = await runReconciliation(config, { logger: log });
       console.log(formatSummary(result, config.output.dir));
@@ -112,7 +141,9 @@ export function registerRecon(program: Command): void {
 
   recon
     .command('serve')
-    .description('serve the reconciliation dashboard for an output folder')
+    .description(
+      'serve the reconciliation dashboard for an output folder (of one table, or of several with a table picker)',
+    )
     .option('-d, --dir <dir>', 'output folder holding result.json', 'recon-output')
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')

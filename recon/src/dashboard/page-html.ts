@@ -18,7 +18,10 @@ const STYLE = `
   .swatch { width: 12px; height: 12px; border-radius: 2px; display: inline-block; margin-left: 8px; }
   table { border-collapse: collapse; width: 100%; font-size: 13px; }
   th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e6eaef; vertical-align: top; }
-  th { background: #eef2f6; font-weight: 600; } td { word-break: break-word; }
+  th { background: #eef2f6; font-weight: 600; } td { overflow-wrap: break-word; }
+  /* A number never breaks inside itself: it keeps one line, its digits aligned. */
+  td.num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
+  td.detail { overflow-wrap: anywhere; min-width: 16em; }
   .status.PASS { color: #1e6b43; font-weight: 600; } .status.FAIL, .status.ERROR { color: #9b2c20; font-weight: 600; } .status.WARN { color: #a86400; font-weight: 600; }
   .controls { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; margin-bottom: 10px; }
   input, select, button { font: inherit; padding: 4px 8px; }
@@ -30,6 +33,10 @@ const STYLE = `
 const BODY = `
   <header><h1 id="title">Reconciliation</h1><span id="verdict" class="badge">loading…</span></header>
   <div id="meta"></div>
+  <section class="card" id="suite" hidden><h2><span id="suite-title">Tables</span> · table <select id="table-picker" aria-label="table"></select></h2>
+    <table><thead><tr><th>table</th><th>status</th><th>match %</th><th>source rows</th><th>target rows</th><th>failed checks</th></tr></thead>
+    <tbody id="suite-body"></tbody></table><div id="suite-downloads" class="controls"></div>
+  </section>
   <section class="kpis">
     <div class="card"><div class="kpi-label">Match rate</div><div class="kpi-value" id="kpi-match-rate">–</div></div>
     <div class="card"><div class="kpi-label">Source rows</div><div class="kpi-value" id="kpi-source-rows">–</div></div>

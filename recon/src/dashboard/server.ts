@@ -9,6 +9,7 @@ import { REPORT_FILES } from '../reports/write-reports.js';
 import type { ReconResult } from '../result/types.js';
 import { MismatchPages, pageQuerySchema } from './mismatch-pages.js';
 import { dashboardHtml } from './page-html.js';
+import { SuiteTables } from './suite-tables.js';
 
 /** Options of {@link serveDashboard}. */
 export interface DashboardOptions {
@@ -38,26 +39,39 @@ export interface DashboardServer {
  */
 export async function serveDashboard(options: DashboardOptions): Promise<DashboardServer> {
   const log = (options.logger ?? silentLogger).child({ component: 'recon-dashboard' });
-  const pages = await MismatchPages.open(options.dir);
-  const loadResult = async (): Promise<ReconResult> =>
-    JSON.parse(await readFile(join(options.dir, REPORT_FILES.result), 'utf8')) as ReconResult;
+  const tables = new SuiteTables(options.dir);
+  const pages = new Map<string, Promise<MismatchPages>>();
+  const pagesOf = (dir: string): Promise<MismatchPages> => {
+    let opened = pages.get(dir);
+    if (opened === undefined) pages.set(dir, (opened = MismatchPages.open(dir)));
+    return opened;
+  };
+  const loadResult = async (dir: string): Promise<ReconResult> =>
+    JSON.parse(await readFile(join(dir, REPORT_FILES.result), 'utf8')) as ReconResult;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed');
     if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', dashboardHtml());
     if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
-    if (url.pathname === '/api/result') return send(res, 200, 'application/json', JSON.stringify(await loadResult()));
+    if (url.pathname === '/api/tables') return send(res, 200, 'application/json', JSON.stringify(await tables.list()));
+    const table = url.searchParams.get('table');
+    url.searchParams.delete('table');
+    // A table of a multi-table run, or the single result the folder holds; null: no such table.
+    const dir = await tables.dirOf(table);
+    if (dir === null) return send(res, 404, 'text/plain', `no table named '${table}' in this run`);
+    if (url.pathname === '/api/result')
+      return send(res, 200, 'application/json', JSON.stringify(await loadResult(dir)));
     if (url.pathname === '/api/mismatches') {
       const query = pageQuerySchema.safeParse(Object.fromEntries(url.searchParams));
       if (!query.success) return send(res, 400, 'application/json', JSON.stringify({ error: query.error.issues }));
-      return send(res, 200, 'application/json', JSON.stringify(await pages.page(query.data)));
+      return send(res, 200, 'application/json', JSON.stringify(await (await pagesOf(dir)).page(query.data)));
     }
     if (url.pathname.startsWith('/download/')) {
       const name = decodeURIComponent(url.pathname.slice('/download/'.length));
-      const allowed = Object.values((await loadResult()).artifacts);
+      const allowed = await tables.artifacts(table, () => loadResult(dir));
       if (!allowed.includes(name)) return send(res, 404, 'text/plain', 'no such report');
-      const file = join(options.dir, name);
+      const file = join(dir, name);
       const size = (await stat(file)).size;
       res.writeHead(200, {
         'content-type': 'application/octet-stream',
@@ -90,8 +104,7 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          pages.close();
-          resolve();
+          void Promise.all([...pages.values()].map(async (p) => (await p).close())).then(() => resolve());
         });
       }),
   };

@@ -68,6 +68,27 @@ export function num(value: number): string {
   return `CAST(${String(value)} AS DOUBLE)`;
 }
 
+const FRACTION_DIGITS: Record<Normalize['timestampPrecision'], number> = {
+  microseconds: 6,
+  milliseconds: 3,
+  seconds: 0,
+  minutes: 0,
+};
+const TYPE_DIGITS: Record<string, number> = { TIMESTAMP: 6, TIMESTAMP_MS: 3, TIMESTAMP_S: 0, TIMESTAMP_NS: 9 };
+const FRACTION_FORMAT: Record<number, string> = { 0: '', 3: '.%g', 6: '.%f', 9: '.%n' };
+
+/**
+ * A column's value as report text. Timestamps keep a fixed number of fraction digits (DuckDB's
+ * own cast drops trailing zeros, so 37.860 would read 37.86 beside 37.861): the digits of the
+ * stored type, or fewer when the comparison is coarser (`normalize.timestampPrecision`).
+ */
+export function renderedExpr(column: string, type: string, normalize: Normalize): string {
+  const digits = TYPE_DIGITS[type.toUpperCase()];
+  if (digits === undefined) return `CAST(${column} AS VARCHAR)`;
+  const shown = Math.min(digits, FRACTION_DIGITS[normalize.timestampPrecision]);
+  return `strftime(${column}, '%Y-%m-%d %H:%M:%S${FRACTION_FORMAT[shown] ?? ''}')`;
+}
+
 /** The record key as one text value (`a | b` for composite keys), for reports. */
 export function recordKeyExpr(keyAliases: readonly string[]): string {
   return keyAliases.length === 1

@@ -1,7 +1,7 @@
 import type { HashResult, MismatchCell } from '../result/types.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { toCount, toText, type JsonRow } from './duck-session.js';
-import { differsExpr, normalizedExpr, recordKeyExpr } from './expressions.js';
+import { differsExpr, normalizedExpr, recordKeyExpr, renderedExpr } from './expressions.js';
 import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases } from './key-stage.js';
 import { keyCounts } from './primary-key.js';
 import { ORDINAL, SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
@@ -36,22 +36,29 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   // Filter to the candidate keys first, then normalize and render: the expensive expressions
   // run on a few thousand rows, not on every row of the input.
   const keyExprs = ctx.plan.keys.map((key, i) => `${normalizedExpr(key, ctx.config.normalize, 'x')} AS __recon_k${i}`);
-  const values = cols.flatMap((c, i) => [
-    `${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`,
-    `CAST(y.${quoteIdent(c.name)} AS VARCHAR) AS r${i}`,
-  ]);
   const policy = ctx.config.duplicates;
-  // `first` keeps the first row of each key in file order; `all` pairs every row with every row.
-  const firstOnly =
-    policy === 'first'
-      ? ` QUALIFY row_number() OVER (PARTITION BY ${k.map((_, i) => `y.__recon_k${i}`).join(', ')} ORDER BY y.${ORDINAL}) = 1`
-      : '';
-  const norm = (view: string): string =>
-    `SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values].join(', ')}
-     FROM (SELECT x.*, ${keyExprs.join(', ')} FROM ${view} x) y
-     SEMI JOIN c ON ${k.map((a, i) => `y.__recon_k${i} = c.${a}`).join(' AND ')}${firstOnly}`;
+  // Under `first` a conflicting key reaches attribution with its hash comparison unknown (see the
+  // key stage): the fetched first rows' hashes, the same expression as the key stage's, decide it.
+  const rowHash =
+    policy === 'first' && cols.length > 0 ? [`hash(${cols.map((_, i) => `v${i}`).join(', ')}) AS hv`] : [];
+  const values = (side: 'source' | 'target'): string[] =>
+    cols.flatMap((c, i) => [
+      `${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`,
+      `${renderedExpr(`y.${quoteIdent(c.name)}`, side === 'source' ? c.sourceType : c.targetType, ctx.config.normalize)} AS r${i}`,
+    ]);
+  // `first` fetches the row at each key's first position (recorded by the key stage): an equality
+  // in the semi join, measured 2× cheaper than numbering the rows of every candidate key with a
+  // window; `all` pairs every row with every row.
+  const firstAt = (side: 'source' | 'target'): string =>
+    policy === 'first' ? ` AND y.${ORDINAL} = c.${side === 'source' ? 's_first' : 't_first'}` : '';
+  const norm = (view: string, side: 'source' | 'target'): string =>
+    `SELECT *${rowHash.map((h) => `, ${h}`).join('')} FROM (
+       SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values(side)].join(', ')}
+       FROM (SELECT x.*, ${keyExprs.join(', ')} FROM ${view} x) y
+       SEMI JOIN c ON ${k.map((a, i) => `y.__recon_k${i} = c.${a}`).join(' AND ')}${firstAt(side)})`;
   const paired = policy === 'exclude' ? 'sn = 1 AND tn = 1' : 'sn > 0 AND tn > 0';
-  const candidates = `SELECT ${k.join(', ')} FROM ${KEY_ISSUES_TABLE} WHERE ${paired} AND hash_differs`;
+  const firstColumns = policy === 'first' ? ', s_first, t_first' : '';
+  const candidates = `SELECT ${k.join(', ')}${firstColumns} FROM ${KEY_ISSUES_TABLE} WHERE ${paired} AND hash_differs IS NOT false`;
   const using = `USING (${k.join(', ')})`;
   const diffCols = cols.flatMap((c, i) => [
     `${differsExpr(c, `s.v${i}`, `t.v${i}`)} AS d${i}`,
@@ -62,9 +69,9 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   await ctx.session.run(
     `CREATE OR REPLACE TEMP TABLE ${DIFF_TABLE} AS
      WITH c AS (${candidates}),
-       s AS (${norm(SOURCE_VIEW)}),
-       t AS (${norm(TARGET_VIEW)})
-     SELECT ${[...k.map((a) => `s.${a} AS ${a}`), ...diffCols].join(', ')} FROM s JOIN t ${using}`,
+       s AS (${norm(SOURCE_VIEW, 'source')}),
+       t AS (${norm(TARGET_VIEW, 'target')})
+     SELECT ${[...k.map((a) => `s.${a} AS ${a}`), `${rowHash.length > 0 ? 's.hv <> t.hv' : 'true'} AS hd`, ...diffCols].join(', ')} FROM s JOIN t ${using}`,
   );
   const key = recordKeyExpr(k);
   const cells = cols.map(
@@ -79,7 +86,7 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   const any = cols.length === 0 ? 'false' : cols.map((_, i) => `d${i}`).join(' OR ');
   const perColumn = cols.map((_, i) => `count(*) FILTER (WHERE d${i}) AS m${i}`);
   const counts = await ctx.session.one(
-    `SELECT ${['count(*) AS candidates', `count(*) FILTER (WHERE ${any}) AS mismatched`, ...perColumn].join(', ')} FROM ${DIFF_TABLE}`,
+    `SELECT ${['count(*) AS candidates', `count(*) FILTER (WHERE ${any}) AS mismatched`, ...perColumn].join(', ')} FROM ${DIFF_TABLE} WHERE hd`,
   );
   const hashCandidates = toCount(counts.candidates);
   const mismatchedRows = toCount(counts.mismatched);

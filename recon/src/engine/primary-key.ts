@@ -12,16 +12,34 @@ import type { ReconContext } from './recon-context.js';
  */
 export function keyIssuesSql(ctx: ReconContext): string {
   const k = keyAliases(ctx);
+  return `SELECT kind, record_key, source_rows, target_rows FROM (${keyIssuesUnion(ctx)}) ORDER BY kind, ${k.join(', ')}`;
+}
+
+/** Every key issue with its key aliases (k0..) still attached, unordered. */
+function keyIssuesUnion(ctx: ReconContext): string {
+  const k = keyAliases(ctx);
   const key = recordKeyExpr(k);
   const kind = (name: KeyIssueKind, where: string): string =>
     `SELECT ${quoteLiteral(name)} AS kind, ${k.join(', ')}, ${key} AS record_key, sn AS source_rows, tn AS target_rows FROM ${KEY_ISSUES_TABLE} WHERE ${where}`;
-  const all = [
+  return [
     kind('source_only', 'tn = 0'),
     kind('target_only', 'sn = 0'),
     kind('duplicate_source', 'sn > 1'),
     kind('duplicate_target', 'tn > 1'),
-  ];
-  return `SELECT kind, record_key, source_rows, target_rows FROM (${all.join(' UNION ALL ')}) ORDER BY kind, ${k.join(', ')}`;
+  ].join(' UNION ALL ');
+}
+
+/**
+ * A capped sample of {@link keyIssuesSql} that takes the kinds in turn (the first key of each
+ * kind, then the second of each, ...), so ten thousand duplicates cannot crowd every orphan out
+ * of a 200-row sample; a kind with fewer issues leaves its share to the others. Kind and key order.
+ */
+export function keyIssueSampleSql(ctx: ReconContext, sampleSize: number): string {
+  const k = keyAliases(ctx);
+  return `SELECT kind, record_key, source_rows, target_rows FROM (
+      SELECT *, row_number() OVER (PARTITION BY kind ORDER BY ${k.join(', ')}) AS turn FROM (${keyIssuesUnion(ctx)})
+      ORDER BY turn, kind LIMIT ${Math.floor(sampleSize)}
+    ) ORDER BY kind, ${k.join(', ')}`;
 }
 
 /** Key-level counts without samples or logs; shared by the key and hash layers. */
@@ -78,8 +96,7 @@ export async function keyCounts(ctx: ReconContext): Promise<Omit<KeyResult, 'sta
 export async function primaryKeyMismatch(ctx: ReconContext, sampleSize = 100): Promise<KeyResult> {
   const counts = await keyCounts(ctx);
   const { sourceOnly, targetOnly, duplicateKeysSource, duplicateKeysTarget } = counts;
-  const sampleRows =
-    sampleSize === 0 ? [] : await ctx.session.rows(`${keyIssuesSql(ctx)} LIMIT ${Math.floor(sampleSize)}`);
+  const sampleRows = sampleSize === 0 ? [] : await ctx.session.rows(keyIssueSampleSql(ctx, sampleSize));
   const issues = sourceOnly + targetOnly + duplicateKeysSource + duplicateKeysTarget;
   if (issues > 0)
     ctx.logger.warn({ sourceOnly, targetOnly, duplicateKeysSource, duplicateKeysTarget }, 'key mismatches found');

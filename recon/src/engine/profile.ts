@@ -36,11 +36,12 @@ async function computeProfile(ctx: ReconContext, side: 'source' | 'target'): Pro
   columns.forEach((c, i) => parts.push(`count(*) - count(${quoteIdent(c.name)}) AS nulls_${i}`));
   numeric.forEach((c, i) => {
     const col = `CAST(${quoteIdent(c.name)} AS DOUBLE)`;
+    // avg is sum / non-null count, derived below: one aggregate fewer per column in the scan.
     parts.push(
       `sum(${col}) AS sum_${i}`,
       `min(${col}) AS min_${i}`,
       `max(${col}) AS max_${i}`,
-      `avg(${col}) AS avg_${i}`,
+      `count(${quoteIdent(c.name)}) AS values_${i}`,
     );
   });
   const started = Date.now();
@@ -50,15 +51,19 @@ async function computeProfile(ctx: ReconContext, side: 'source' | 'target'): Pro
     rows: toCount(row.n),
     nulls: new Map(columns.map((c, i) => [c.name, toCount(row[`nulls_${i}`])])),
     aggregates: new Map(
-      numeric.map((c, i) => [
-        c.name,
-        {
-          sum: toNumber(row[`sum_${i}`]),
-          min: toNumber(row[`min_${i}`]),
-          max: toNumber(row[`max_${i}`]),
-          avg: toNumber(row[`avg_${i}`]),
-        },
-      ]),
+      numeric.map((c, i) => {
+        const sum = toNumber(row[`sum_${i}`]);
+        const values = toCount(row[`values_${i}`]);
+        return [
+          c.name,
+          {
+            sum,
+            min: toNumber(row[`min_${i}`]),
+            max: toNumber(row[`max_${i}`]),
+            avg: sum === null || values === 0 ? null : sum / values,
+          },
+        ];
+      }),
     ),
   };
 }

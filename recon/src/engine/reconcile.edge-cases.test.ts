@@ -136,4 +136,27 @@ describe('reconcile edge cases', () => {
     expect(result.schema.columns.find((c) => c.column === 'loaded_at')?.issue).toBe('excluded');
     expect(result.hash.byColumn.map((c) => c.column)).toEqual(['kept']);
   });
+
+  it('renders timestamps with every fraction digit of their precision, trailing zeros included', async () => {
+    const s = await write('ts-s.parquet', `SELECT 1 AS id, TIMESTAMP '2024-01-01 00:00:01.12' AS at`);
+    const t = await write('ts-t.parquet', `SELECT 1 AS id, TIMESTAMP '2024-01-01 00:00:02.5' AS at`);
+    const micro = await run({ source: { path: s }, target: { path: t }, primaryKey: 'id' });
+    expect(micro.hash.sample).toEqual([
+      {
+        recordKey: '1',
+        column: 'at',
+        sourceValue: '2024-01-01 00:00:01.120000',
+        targetValue: '2024-01-01 00:00:02.500000',
+      },
+    ]);
+    const milli = await run({
+      source: { path: s },
+      target: { path: t },
+      primaryKey: 'id',
+      normalize: { timestampPrecision: 'milliseconds' },
+    });
+    expect(milli.hash.sample.map((c) => [c.sourceValue, c.targetValue])).toEqual([
+      ['2024-01-01 00:00:01.120', '2024-01-01 00:00:02.500'],
+    ]);
+  });
 });

@@ -1,7 +1,8 @@
-import ExcelJS from 'exceljs';
+import { writeFile } from 'node:fs/promises';
 import type { ReconResult } from '../result/types.js';
+import { xlsxWorkbook, type XlsxCell, type XlsxSheet } from './xlsx.js';
 
-type Cell = string | number | boolean | null;
+type Cell = XlsxCell;
 
 /** Sheet names, in workbook order. */
 export const EXCEL_SHEETS = [
@@ -14,15 +15,8 @@ export const EXCEL_SHEETS = [
   'Sample rows',
 ] as const;
 
-function addSheet(book: ExcelJS.Workbook, name: string, header: string[], rows: Cell[][]): void {
-  const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow(header).font = { bold: true };
-  for (const r of rows) sheet.addRow(r.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
-  sheet.columns.forEach((column, i) => {
-    const longest = Math.max(header[i]?.length ?? 8, ...rows.slice(0, 200).map((r) => String(r[i] ?? '').length));
-    column.width = Math.min(60, Math.max(10, longest + 2));
-  });
-  if (rows.length > 0) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };
+function addSheet(book: XlsxSheet[], name: string, header: string[], rows: Cell[][]): void {
+  book.push({ name, header, rows });
 }
 
 /**
@@ -31,9 +25,7 @@ function addSheet(book: ExcelJS.Workbook, name: string, header: string[], rows: 
  * the Parquet/CSV exports.
  */
 export async function writeExcelReport(result: ReconResult, file: string): Promise<void> {
-  const book = new ExcelJS.Workbook();
-  book.creator = '@coattail/recon';
-  book.created = new Date(result.startedAt);
+  const book: XlsxSheet[] = [];
   addSheet(
     book,
     'Summary',
@@ -131,5 +123,5 @@ export async function writeExcelReport(result: ReconResult, file: string): Promi
     ['record_key', 'column', 'source_value', 'target_value'],
     result.hash.sample.map((m) => [m.recordKey, m.column, m.sourceValue, m.targetValue]),
   );
-  await book.xlsx.writeFile(file);
+  await writeFile(file, xlsxWorkbook(book, { creator: '@coattail/recon', created: new Date(result.startedAt) }));
 }

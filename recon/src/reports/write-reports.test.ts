@@ -80,6 +80,31 @@ describe('runReconciliation reports', () => {
     expect(book.getWorksheet('Sample rows')!.rowCount).toBe(1 + result.hash.sample.length);
   });
 
+  it('samples key issues of every kind, so orphans show beside many duplicates (JSON and Excel)', async () => {
+    const kinds = ['duplicate_source', 'duplicate_target', 'source_only', 'target_only'];
+    const k = golden.expected.keys;
+    // More duplicates than the sample holds: a sample in kind order would show no orphan at all.
+    expect(k.duplicateKeysSource + k.duplicateKeysTarget).toBeGreaterThanOrEqual(result.keys.sample.length);
+    expect([...new Set(result.keys.sample.map((s) => s.kind))]).toEqual(kinds);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(join(out, 'recon-report.xlsx'));
+    const sheetKinds = book.getWorksheet('Orphans')!.getColumn(1).values.slice(5);
+    expect([...new Set(sheetKinds)]).toEqual(kinds);
+  });
+
+  it('keeps the trailing zeros of timestamps and says which way the row counts differ', () => {
+    const times = result.hash.sample.filter((c) => c.column === 'trade_time');
+    expect(times.length).toBeGreaterThan(0);
+    for (const c of times) {
+      expect(c.sourceValue).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+      expect(c.targetValue).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+    }
+    const more = result.rowCount.target - result.rowCount.source;
+    expect(result.summary[0]?.detail).toBe(`target has ${more.toLocaleString('en-US')} more rows`);
+    const nulled = golden.expected.nulls.quantity!.target - golden.expected.nulls.quantity!.source;
+    expect(result.summary[2]?.detail).toContain(`quantity (${nulled.toLocaleString('en-US')} more in target)`);
+  });
+
   it('writes result.json last, listing every artifact', async () => {
     const json = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as ReconResult;
     expect(json.reconciled).toBe(false);

@@ -30,7 +30,7 @@ export function buildSummary(r: Parts): SummaryRow[] {
       targetCount: r.rowCount.target,
       difference: r.rowCount.difference,
       matchRate: pct(Math.min(r.rowCount.source, r.rowCount.target), Math.max(r.rowCount.source, r.rowCount.target)),
-      detail: `target has ${r.rowCount.difference >= 0 ? '+' : ''}${r.rowCount.difference} rows`,
+      detail: rowCountText(r.rowCount.difference),
     },
     {
       check: 'schema',
@@ -51,7 +51,7 @@ export function buildSummary(r: Parts): SummaryRow[] {
       detail:
         failedNulls.length === 0
           ? 'null counts equal in every column'
-          : `null counts differ in: ${failedNulls.map((c) => `${c.column} (${c.delta >= 0 ? '+' : ''}${c.delta})`).join(', ')}`,
+          : `null counts differ in: ${failedNulls.map((c) => `${c.column} (${Math.abs(c.delta).toLocaleString('en-US')} ${c.delta >= 0 ? 'more' : 'fewer'} in target)`).join(', ')}`,
     },
     {
       check: 'aggregates',
@@ -105,6 +105,13 @@ export function buildSummary(r: Parts): SummaryRow[] {
       detail: r.hash.detail,
     },
   ];
+}
+
+/** Says which way the counts differ in words: "target has 900 fewer rows", never "-900 rows". */
+export function rowCountText(difference: number): string {
+  if (difference === 0) return 'source and target have the same number of rows';
+  const n = Math.abs(difference).toLocaleString('en-US');
+  return `target has ${n} ${difference > 0 ? 'more' : 'fewer'} row${Math.abs(difference) === 1 ? '' : 's'}`;
 }
 
 function sum(values: number[]): number {
