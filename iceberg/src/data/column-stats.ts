@@ -68,6 +68,32 @@ function scanValues(
   return s;
 }
 
+/**
+ * Counts and bounds of a string column (UTF-8 byte order). A value equal to the current minimum
+ * or maximum — most values of a low-cardinality column such as a symbol — is skipped without
+ * comparing code points.
+ */
+function scanStrings(
+  values: readonly (string | null)[],
+  nullMask: Uint8Array | null,
+  rows: readonly number[] | undefined,
+  count: number,
+): Scan {
+  let nulls = 0;
+  let min: string | undefined;
+  let max: string | undefined;
+  for (let k = 0; k < count; k++) {
+    const r = rows ? rows[k]! : k;
+    const v = nullMask !== null && nullMask[r] === 1 ? null : (values[r] ?? null);
+    if (v === null) nulls++;
+    else if (min === undefined || max === undefined) min = max = v;
+    else if (v === min || v === max) continue;
+    else if (compareStrings(v, min) < 0) min = v;
+    else if (compareStrings(v, max) > 0) max = v;
+  }
+  return { nulls, nans: 0, min, max };
+}
+
 /** Counts and bounds of a float, double or int column (a typed array): no value boxed. */
 function scanNumbers(
   values: Float64Array | Float32Array | Int32Array,
@@ -149,7 +175,8 @@ const isColumn = (c: Column | readonly unknown[]): c is Column => !Array.isArray
  * Computes counts and bounds for the rows of one file on the batch's columns: the rows at `rows`
  * of each column, or every row. Reads the columns in place (typed arrays compare natively), so a
  * batch split into many files is never copied per file. A column may also be given as a plain
- * array of normalized values.
+ * array of normalized values, which is always scanned by the generic comparison (the reference the
+ * typed scans are tested against).
  */
 export function computeMetrics(
   fields: readonly NestedField[],
@@ -172,9 +199,11 @@ export function computeMetrics(
     const { nulls, nans, min, max } =
       values instanceof BigInt64Array
         ? scanInt64(values, nullMask, rows, count)
-        : Array.isArray(values)
-          ? scanValues(values, nullMask, rows, count, floating)
-          : scanNumbers(values as Float64Array, nullMask, rows, count);
+        : field.type === 'string' && Array.isArray(values) && isColumn(column)
+          ? scanStrings(values as readonly (string | null)[], nullMask, rows, count)
+          : Array.isArray(values)
+            ? scanValues(values, nullMask, rows, count, floating)
+            : scanNumbers(values as Float64Array, nullMask, rows, count);
     m.valueCounts.set(field.id, count);
     m.nullValueCounts.set(field.id, nulls);
     if (floating) m.nanValueCounts.set(field.id, nans);
