@@ -9,7 +9,7 @@ import type { IcebergValue } from '../spec/values.js';
 import { columnsFromArrow } from './arrow-input.js';
 import { columnBatchFromRows, columnBatchFromValues, type ColumnBatch } from './column-batch.js';
 import { computeMetrics } from './column-stats.js';
-import { withDuckDB } from './duckdb.js';
+import { withWriterDuckDB } from './duckdb.js';
 import { partitionValues, splitByPartition } from './partition-split.js';
 import { writeParquetFiles, type ParquetFileRequest, type ParquetOptions } from './parquet-writer.js';
 
@@ -91,7 +91,7 @@ export async function writeDataFiles(
       });
     }
   }
-  const written = await withDuckDB((c) => writeParquetFiles(c, io, batch, requests, options));
+  const written = await withWriterDuckDB((c) => writeParquetFiles(c, io, batch, requests, options));
   return requests.map((req, i) => {
     const file = written[i]!;
     const metrics = computeMetrics(fields, columns, req.rows);
