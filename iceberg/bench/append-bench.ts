@@ -3,9 +3,11 @@
  * BENCH_ROWS (default 10 M), BENCH_BATCH (default 250 000), BENCH_DAYS (default 30), BENCH_NO_DOCS=1 to skip docs.
  *
  * Measures, in one run: rows/s appended to a raw_trades table (Parquet + manifests + commit per
- * batch), commit latency, bytes on disk vs the same rows as JSON lines, DuckDB writing the same rows
- * as one plain Parquet file (speed baseline, timed batch by batch alternately with the appends), and
- * a 1-day query over the daily partitions.
+ * batch; the rows handed over as a column batch built from the table schema, as sinks do), commit
+ * latency, bytes on disk vs the same rows as JSON lines, DuckDB writing the same rows as one plain
+ * Parquet file (speed baseline, timed batch by batch alternately with the appends), the same column
+ * batch scanned by DuckDB into plain Parquet (second baseline: the Iceberg path's own input without
+ * partitions, statistics or commits), and a 1-day query over the daily partitions.
  */
 import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';

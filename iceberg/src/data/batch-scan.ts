@@ -36,7 +36,12 @@ export function registerBatchScan(connection: DuckDBConnection): DuckDBTableFunc
         info.setError(`no column batch is registered as ${id}`);
         return;
       }
-      for (const f of scan.batch.fields) info.addResultColumn(f.name, duckdbLogicalType(f.type));
+      try {
+        for (const f of scan.batch.fields) info.addResultColumn(f.name, duckdbLogicalType(f.type));
+      } catch (error) {
+        info.setError(error instanceof Error ? error.message : String(error));
+        return;
+      }
       info.setBindData(scan);
       info.setCardinality(scan.rows.length, true);
     },

@@ -78,7 +78,7 @@ describe('column batches on the write path', () => {
     }
   });
 
-  it('refuses a value its column cannot take, an out-of-range integer, a null in a required column and a batch of another schema', async () => {
+  it('refuses a value its column cannot take, an out-of-range integer, a null in a required column, a batch of another schema and a type the writer cannot write', async () => {
     const builder = new ColumnBatchBuilder(schema);
     expect(() => builder.append({ id: 1n, ts: 'yesterday' })).toThrow(
       /column 'ts' \(timestamptz\) cannot take a string/,
@@ -100,6 +100,12 @@ describe('column batches on the write path', () => {
     const other = defineSchema([{ name: 'x', type: 'int' }]);
     await expect(table.append(columnBatchFromRows(other, [{ x: 1 }]))).rejects.toThrow(
       /built for fields \[1\].*table\.schema\(\)/,
+    );
+    const fixed = await env.catalog.createTable('t.fixed', {
+      schema: defineSchema([{ name: 'h', type: 'fixed[16]' }]),
+    });
+    await expect(fixed.append([{ h: new Uint8Array(16) }])).rejects.toThrow(
+      /fixed\[16\].*not supported by the Parquet writer/,
     );
   });
 

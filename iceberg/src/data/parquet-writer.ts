@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FileIO } from '../io/file-io.js';
 import type { ColumnBatch } from './column-batch.js';
 import { withBatchScan } from './batch-scan.js';
-import { quoteLiteral } from './duckdb-types.js';
+import { duckdbLogicalType, quoteLiteral } from './duckdb-types.js';
 
 /** One Parquet file to write: its URI and the row indices (into the column arrays) it holds. */
 export interface ParquetFileRequest {
@@ -45,6 +45,7 @@ export async function writeParquetFiles(
   options: ParquetOptions = {},
 ): Promise<WrittenParquetFile[]> {
   const { fields } = batch;
+  for (const f of fields) duckdbLogicalType(f.type); // refuses a type the writer cannot write, before any file
   const dir = await mkdtemp(join(tmpdir(), 'coattail-parquet-'));
   try {
     const fieldIds = fields.map((f) => `${quoteLiteral(f.name)}: ${f.id}`).join(', ');
