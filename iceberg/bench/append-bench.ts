@@ -3,17 +3,27 @@
  * BENCH_ROWS (default 10 M), BENCH_BATCH (default 250 000), BENCH_DAYS (default 30), BENCH_NO_DOCS=1 to skip docs.
  *
  * Measures, in one run: rows/s appended to a raw_trades table (Parquet + manifests + commit per
- * batch), commit latency, bytes on disk vs the same rows as JSON lines, DuckDB writing the same rows
- * as one plain Parquet file (speed baseline, timed batch by batch alternately with the appends), and
- * a 1-day query over the daily partitions.
+ * batch; the rows handed over as a column batch built from the table schema, as sinks do), commit
+ * latency, bytes on disk vs the same rows as JSON lines, DuckDB writing the same rows as one plain
+ * Parquet file (speed baseline, timed batch by batch alternately with the appends), the same column
+ * batch scanned by DuckDB into plain Parquet (second baseline: the Iceberg path's own input without
+ * partitions, statistics or commits), and a 1-day query over the daily partitions.
  */
 import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalObjectStore } from '@coattail/connectors';
 import { DuckDBDataChunk, DuckDBTimestampValue, type DuckDBType } from '@duckdb/node-api';
-import { IcebergCatalog, LocalPointerStore, TABLES, tablePartitionSpec, tableSchema } from '../src/index.js';
-import { withDuckDB } from '../src/data/duckdb.js';
+import {
+  IcebergCatalog,
+  LocalPointerStore,
+  TABLES,
+  columnBatchFromRows,
+  tablePartitionSpec,
+  tableSchema,
+} from '../src/index.js';
+import { withBatchScan } from '../src/data/batch-scan.js';
+import { withDuckDB, withWriterDuckDB } from '../src/data/duckdb.js';
 import { duckdbType, quoteIdent, quoteLiteral } from '../src/data/duckdb-types.js';
 import { DAY_US, START_US, tradeBatch, type BenchTrade } from './trade-generator.js';
 
@@ -52,6 +62,9 @@ let icebergMs = 0;
 let icebergCpuMs = 0;
 let plainMs = 0;
 let plainCpuMs = 0;
+let scanMs = 0;
+let scanCpuMs = 0;
+let scanBytes = 0;
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -71,7 +84,8 @@ const plainBytes = await withDuckDB(async (c) => {
 
     const w0 = performance.now();
     const wc0 = cpuMs();
-    const files = await table.writeDataFiles(rows);
+    // as the sinks and loaders do: one columnar batch typed from the table schema
+    const files = await table.writeDataFiles(table.batchBuilder(rows.length).appendAll(rows).finish());
     const c0 = performance.now();
     await table.commitAppend(files);
     commitMs.push(performance.now() - c0);
@@ -96,6 +110,23 @@ const plainBytes = await withDuckDB(async (c) => {
     }
     plainMs += performance.now() - b0;
     plainCpuMs += cpuMs() - bc0;
+
+    // 2b. the same rows as one column batch scanned by DuckDB into one plain Parquet file per
+    // batch: the Iceberg path's own way into DuckDB, without partitions, statistics or commits
+    const s0 = performance.now();
+    const sc0 = cpuMs();
+    const batch = columnBatchFromRows(schema, rows);
+    const scanPath = join(root, `scan-${from}.parquet`);
+    await withWriterDuckDB((w) =>
+      withBatchScan(
+        batch,
+        Array.from({ length: rows.length }, (_, r) => r),
+        (src) => w.run(`COPY (FROM ${src}) TO ${quoteLiteral(scanPath)} (FORMAT parquet, COMPRESSION zstd)`),
+      ),
+    );
+    scanMs += performance.now() - s0;
+    scanCpuMs += cpuMs() - sc0;
+    scanBytes += (await stat(scanPath)).size;
   }
   const b0 = performance.now();
   const bc0 = cpuMs();
@@ -132,12 +163,14 @@ const p = (q: number): number => commitMs[Math.min(commitMs.length - 1, Math.flo
 
 const rowsPerSec = ROWS / (icebergMs / 1000);
 const plainRowsPerSec = ROWS / (plainMs / 1000);
+const scanRowsPerSec = ROWS / (scanMs / 1000);
 const lines = [
   `| measure | value |`,
   `| --- | --- |`,
   `| Iceberg append (write Parquet + manifests + commit per batch) | ${fmt(rowsPerSec)} rows/s (${fmt(icebergMs / 1000)} s; writing files ${fmt(writeMs / 1000)} s) |`,
   `| baseline: DuckDB appender → one plain Parquet file, same rows, timed alternately | ${fmt(plainRowsPerSec)} rows/s (${fmt(plainMs / 1000)} s) |`,
   `| speed ratio Iceberg ÷ plain DuckDB | ${(rowsPerSec / plainRowsPerSec).toFixed(2)}× wall, ${(plainCpuMs / icebergCpuMs).toFixed(2)}× CPU (Iceberg ${fmt(icebergCpuMs / 1000)} CPU s, plain ${fmt(plainCpuMs / 1000)} CPU s) |`,
+  `| second baseline: the same column batch scanned by DuckDB into one plain Parquet file per batch (the Iceberg path's own input and writer DuckDB, no partitions/statistics/commit) | ${fmt(scanRowsPerSec)} rows/s (${fmt(scanMs / 1000)} s), ${fmt(scanCpuMs / 1000)} CPU s, ${mb(scanBytes)}; Iceberg ÷ this: ${(rowsPerSec / scanRowsPerSec).toFixed(2)}× wall, ${(scanCpuMs / icebergCpuMs).toFixed(2)}× CPU |`,
   `| commit latency (${commitMs.length} commits) | p50 ${fmt(p(0.5))} ms, p95 ${fmt(p(0.95))} ms, max ${fmt(commitMs.at(-1)!)} ms |`,
   `| data files | ${snapshot.summary['total-data-files']} files, ${mb(dataBytes)} (whole table incl. metadata ${mb(tableBytes)}) |`,
   `| same rows as JSON lines | ${mb(jsonBytes)} → Parquet table is ${((1 - tableBytes / jsonBytes) * 100).toFixed(1)} % smaller (target ≥ 80 %) |`,

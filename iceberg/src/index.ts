@@ -119,6 +119,7 @@ export {
 export type { Predicate } from './scan/predicates.js';
 export { FileIO, type FileIOOptions, type PathMapping } from './io/file-io.js';
 export type { Row, DataWriterOptions } from './data/data-writer.js';
+export { ColumnBatchBuilder, columnBatchFromRows, type ColumnBatch, type Column } from './data/column-batch.js';
 export { compactTable, type CompactionOptions, type CompactionResult } from './maintenance/compaction.js';
 export {
   expireSnapshots,

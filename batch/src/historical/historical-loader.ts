@@ -165,7 +165,8 @@ async function loadSymbol(table: Table, plan: SymbolPlan, o: HistoricalLoadOptio
   let doneBefore = 0;
   const commit = async (rows: Row[], loaded: TimeRange): Promise<void> => {
     covered = mergeRanges([...covered, loaded]);
-    const files = rows.length > 0 ? await table.writeDataFiles(rows) : [];
+    const files =
+      rows.length > 0 ? await table.writeDataFiles(table.batchBuilder(rows.length).appendAll(rows).finish()) : [];
     await table.commitAppend(files, {
       summary: {
         [coverageKey(plan.symbol, namespace)]: JSON.stringify(covered),

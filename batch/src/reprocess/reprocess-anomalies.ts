@@ -152,7 +152,10 @@ export async function reprocessAnomalies(options: ReprocessOptions): Promise<Rep
   });
   if (alerts.length > 0)
     await out.append(
-      alerts.map((a) => reprocessedRow(a, snapshot['snapshot-id'], runId)),
+      out
+        .batchBuilder(alerts.length)
+        .appendAll(alerts.map((a) => reprocessedRow(a, snapshot['snapshot-id'], runId)))
+        .finish(),
       { summary: { 'coattail.run-id': runId, 'coattail.source-snapshot-id': String(snapshot['snapshot-id']) } },
     );
   log.info({ alerts: alerts.length, runId }, 'wrote anomalies_reprocessed');

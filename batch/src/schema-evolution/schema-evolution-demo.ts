@@ -112,7 +112,12 @@ export async function runSchemaEvolutionDemo(options: SchemaEvolutionOptions): P
   say(
     `1. Created ${name} with the raw_trades schema (${table.schema().fields.length} columns, schema id ${table.schema()['schema-id']}).`,
   );
-  await table.append([0, 1, 2].map((i) => trade(i, at)));
+  await table.append(
+    table
+      .batchBuilder()
+      .appendAll([0, 1, 2].map((i) => trade(i, at)))
+      .finish(),
+  );
   const first = table.currentSnapshot()!;
   const filesBefore = await storedDataFiles(table);
   say(`2. Appended 3 trades: snapshot ${first['snapshot-id']}, data files:`);
@@ -134,7 +139,13 @@ export async function runSchemaEvolutionDemo(options: SchemaEvolutionOptions): P
     `4. The 3 earlier rows read ${column} = ${oldRows.map((r) => String(r[column])).join(', ')}: files written before the column existed have no such field id, so readers fill NULL.`,
   );
 
-  await table.append([3, 4].map((i) => trade(i, at, { [column]: 'spot' })));
+  // a batch built from the evolved schema, which has the new column
+  await table.append(
+    table
+      .batchBuilder()
+      .appendAll([3, 4].map((i) => trade(i, at, { [column]: 'spot' })))
+      .finish(),
+  );
   const second = table.currentSnapshot()!;
   const all = await table.scan({ columns: ['event_id', column] }).toRows();
   const oldIds = new Set(oldRows.map((r) => String(r.event_id)));

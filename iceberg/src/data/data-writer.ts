@@ -5,11 +5,12 @@ import type { FileIO } from '../io/file-io.js';
 import type { DataFile } from '../manifest/manifest.js';
 import type { Schema } from '../schema/types.js';
 import { bindPartitionSpec, partitionPath, type PartitionSpec } from '../spec/partition-spec.js';
-import { applyTransform } from '../spec/transforms.js';
-import { normalizeValue, type IcebergValue } from '../spec/values.js';
+import type { IcebergValue } from '../spec/values.js';
 import { columnsFromArrow } from './arrow-input.js';
+import { columnBatchFromRows, columnBatchFromValues, type ColumnBatch } from './column-batch.js';
 import { computeMetrics } from './column-stats.js';
-import { withDuckDB } from './duckdb.js';
+import { withWriterDuckDB } from './duckdb.js';
+import { partitionValues, splitByPartition } from './partition-split.js';
 import { writeParquetFiles, type ParquetFileRequest, type ParquetOptions } from './parquet-writer.js';
 
 /** A row as callers hand it in: column name → value (see `IcebergValue` for accepted forms). */
@@ -25,63 +26,30 @@ export interface DataWriterOptions extends ParquetOptions {
 
 export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
 
-function estimateRowBytes(columns: readonly (readonly (IcebergValue | null)[])[], sample: number): number {
+function estimateRowBytes(batch: ColumnBatch, sample: number): number {
   let bytes = 0;
-  for (const col of columns) {
+  for (const column of batch.columns) {
+    if (!Array.isArray(column.values)) {
+      bytes += column.values.BYTES_PER_ELEMENT * sample;
+      continue;
+    }
     for (let r = 0; r < sample; r++) {
-      const v = col[r];
+      const v = column.values[r];
       bytes += typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.length : 8;
     }
   }
   return Math.max(1, bytes / Math.max(1, sample) / 4);
 }
 
-/** A Map key equal for equal partition values: values themselves, except bytes (compared by content). */
-function valueKey(v: IcebergValue | null): unknown {
-  return v instanceof Uint8Array ? `b${Buffer.from(v).toString('hex')}` : v;
+/** True for a {@link ColumnBatch} (rather than rows or an Arrow table). */
+function isColumnBatch(input: unknown): input is ColumnBatch {
+  return typeof input === 'object' && input !== null && 'columns' in input && 'rowCount' in input && 'fields' in input;
 }
 
 /**
- * Groups rows by partition tuple, one partition field (column) at a time: each field's values get a
- * small code per distinct value, and a row's group is found by its codes — no tuple array or
- * string key is built per row.
- */
-function splitByPartition(
-  rowCount: number,
-  partitionValues: readonly ((row: number) => IcebergValue | null)[],
-): { tuple: (IcebergValue | null)[]; rows: number[] }[] {
-  const codes = new Int32Array(rowCount);
-  const groups: { tuple: (IcebergValue | null)[]; rows: number[] }[] = [];
-  if (partitionValues.length === 0) return [{ tuple: [], rows: Array.from({ length: rowCount }, (_, r) => r) }];
-  // Group of (previous group, this field's value): refined field by field.
-  let tuples: (IcebergValue | null)[][] = [[]];
-  for (const valueOf of partitionValues) {
-    const next = new Map<number, Map<unknown, number>>();
-    const nextTuples: (IcebergValue | null)[][] = [];
-    for (let r = 0; r < rowCount; r++) {
-      const v = valueOf(r);
-      const prev = codes[r]!;
-      let byValue = next.get(prev);
-      if (!byValue) next.set(prev, (byValue = new Map<unknown, number>()));
-      const key = valueKey(v);
-      let code = byValue.get(key);
-      if (code === undefined) {
-        code = nextTuples.length;
-        byValue.set(key, code);
-        nextTuples.push([...tuples[prev]!, v]);
-      }
-      codes[r] = code;
-    }
-    tuples = nextTuples;
-  }
-  for (const tuple of tuples) groups.push({ tuple, rows: [] });
-  for (let r = 0; r < rowCount; r++) groups[codes[r]!]!.rows.push(r);
-  return groups;
-}
-
-/**
- * Writes rows (objects, or an Arrow table matched by column name) as Parquet data files of a table: normalizes values per column, groups rows by
- * partition tuple, rolls each partition into files of about the target size, and returns the
+ * Writes a columnar batch typed from the table schema (see `ColumnBatchBuilder`; rows as objects
+ * and Arrow tables matched by column name are converted to one first) as Parquet data files of a
+ * table: groups rows by partition tuple computed on the source columns, rolls each partition into files of about the target size, and returns the
  * `DataFile` entries (partition tuple, counts and bounds) ready to be committed.
  * Nothing is visible in the table until those files are committed.
  */
@@ -90,46 +58,40 @@ export async function writeDataFiles(
   tableLocation: string,
   schema: Schema,
   spec: PartitionSpec,
-  input: readonly Row[] | ArrowTable,
+  input: readonly Row[] | ArrowTable | ColumnBatch,
   options: DataWriterOptions = {},
 ): Promise<DataFile[]> {
   const fields = schema.fields;
-  const columns =
-    input instanceof ArrowTable
-      ? columnsFromArrow(schema, input)
-      : fields.map((field) => input.map((row) => normalizeValue(field.type, row[field.name], field.name)));
-  const rowCount = columns[0]?.length ?? 0;
+  const batch = isColumnBatch(input)
+    ? checkedBatch(schema, input)
+    : input instanceof ArrowTable
+      ? columnBatchFromValues(fields, columnsFromArrow(schema, input))
+      : columnBatchFromRows(schema, input);
+  const { rowCount, columns } = batch;
   if (rowCount === 0) return [];
-  fields.forEach((field, c) => {
-    if (field.required && columns[c]!.includes(null))
-      throw new IcebergUsageError(`column '${field.name}' is required but a row has no value for it`);
-  });
   const bound = bindPartitionSpec(spec, schema);
   const sourceIndex = bound.map((b) => fields.findIndex((f) => f.id === b.field['source-id']));
   const groups = splitByPartition(
     rowCount,
-    bound.map((b, i) => {
-      const source = columns[sourceIndex[i]!]!;
-      return (r: number) => applyTransform(b.transform, b.sourceType, source[r] ?? null);
-    }),
+    bound.map((b, i) => partitionValues(b.transform, b.sourceType, columns[sourceIndex[i]!]!)),
   );
 
   const target = options.targetFileSizeBytes ?? DEFAULT_TARGET_FILE_SIZE;
-  const bytesPerRow = options.bytesPerRowHint ?? estimateRowBytes(columns, Math.min(rowCount, 1000));
+  const bytesPerRow = options.bytesPerRowHint ?? estimateRowBytes(batch, Math.min(rowCount, 1000));
   const maxRows = Math.max(1, Math.floor(target / bytesPerRow));
   const requests: (ParquetFileRequest & { tuple: (IcebergValue | null)[] })[] = [];
-  const batch = randomUUID();
+  const batchId = randomUUID();
   for (const group of groups) {
     const dir = bound.length > 0 ? `${partitionPath(bound, group.tuple)}/` : '';
     for (let start = 0, n = 0; start < group.rows.length; start += maxRows, n++) {
       requests.push({
-        uri: `${tableLocation}/data/${dir}${batch}-${String(requests.length).padStart(5, '0')}.parquet`,
+        uri: `${tableLocation}/data/${dir}${batchId}-${String(requests.length).padStart(5, '0')}.parquet`,
         rows: group.rows.slice(start, start + maxRows),
         tuple: group.tuple,
       });
     }
   }
-  const written = await withDuckDB((c) => writeParquetFiles(c, io, fields, columns, requests, options));
+  const written = await withWriterDuckDB((c) => writeParquetFiles(c, io, batch, requests, options));
   return requests.map((req, i) => {
     const file = written[i]!;
     const metrics = computeMetrics(fields, columns, req.rows);
@@ -146,4 +108,19 @@ export async function writeDataFiles(
       sortOrderId: 0,
     };
   });
+}
+
+/** A batch handed in by a caller, checked against the table's schema: same field ids, in order, and required columns without nulls. */
+function checkedBatch(schema: Schema, batch: ColumnBatch): ColumnBatch {
+  const ids = schema.fields.map((f) => f.id).join(',');
+  if (batch.fields.map((f) => f.id).join(',') !== ids || batch.columns.length !== schema.fields.length)
+    throw new IcebergUsageError(
+      `the column batch was built for fields [${batch.fields.map((f) => f.id).join(', ')}], the table's schema has [${ids.replace(/,/g, ', ')}]: build it from table.schema()`,
+    );
+  schema.fields.forEach((field, c) => {
+    const nulls = batch.columns[c]!.nulls;
+    if (field.required && nulls !== null && nulls.includes(1))
+      throw new IcebergUsageError(`column '${field.name}' is required but a row has no value for it`);
+  });
+  return batch;
 }

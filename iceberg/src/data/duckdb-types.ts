@@ -1,4 +1,17 @@
 import {
+  BIGINT,
+  BLOB,
+  BOOLEAN,
+  DATE,
+  DECIMAL,
+  DOUBLE,
+  FLOAT,
+  INTEGER,
+  TIME,
+  TIMESTAMP,
+  TIMESTAMPTZ,
+  UUID,
+  VARCHAR,
   DuckDBBlobValue,
   DuckDBDateValue,
   DuckDBDecimalValue,
@@ -6,6 +19,7 @@ import {
   DuckDBTimestampValue,
   DuckDBTimeValue,
   DuckDBUUIDValue,
+  type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { IcebergUsageError } from '../errors.js';
@@ -43,6 +57,30 @@ export function duckdbType(type: IcebergType): string {
   const dec = decimalOf(type);
   if (dec) return `DECIMAL(${dec.precision},${dec.scale})`;
   throw new IcebergUsageError(`type ${JSON.stringify(type)} is not supported by the Parquet writer`);
+}
+
+const LOGICAL: Record<string, DuckDBType> = {
+  boolean: BOOLEAN,
+  int: INTEGER,
+  long: BIGINT,
+  float: FLOAT,
+  double: DOUBLE,
+  date: DATE,
+  time: TIME,
+  timestamp: TIMESTAMP,
+  timestamptz: TIMESTAMPTZ,
+  string: VARCHAR,
+  uuid: UUID,
+  binary: BLOB,
+};
+
+/** The DuckDB type object of {@link duckdbType} (for table functions and data chunks). */
+export function duckdbLogicalType(type: IcebergType): DuckDBType {
+  const dec = decimalOf(type);
+  if (dec) return DECIMAL(dec.precision, dec.scale);
+  const t = typeof type === 'string' ? LOGICAL[type] : undefined;
+  if (!t) throw new IcebergUsageError(`type ${JSON.stringify(type)} is not supported by the Parquet writer`);
+  return t;
 }
 
 /** Converts a normalized Iceberg value to what the DuckDB appender takes for that type. */

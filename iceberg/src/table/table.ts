@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '@coattail/runtime';
 import type { Table as ArrowTable } from 'apache-arrow';
 import { formatIdentifier } from '../catalog/pointer-store.js';
+import { ColumnBatchBuilder, type ColumnBatch } from '../data/column-batch.js';
 import { writeDataFiles, type DataWriterOptions, type Row } from '../data/data-writer.js';
 import type { DataFile } from '../manifest/manifest.js';
 import { newSnapshotId, withSchema } from '../metadata/metadata-builder.js';
@@ -113,8 +114,22 @@ export class Table {
     return { ...(target ? { targetFileSizeBytes: Number(target) } : {}), ...options };
   }
 
-  /** Writes rows (objects or an Arrow table) as data files with the current schema and spec; they join the table only once committed. */
-  async writeDataFiles(rows: readonly Row[] | ArrowTable, options: DataWriterOptions = {}): Promise<DataFile[]> {
+  /**
+   * A builder of a columnar batch typed from the current schema: sinks and loaders append rows to
+   * it as they arrive and hand `finish()` to {@link writeDataFiles}.
+   */
+  batchBuilder(initialCapacity?: number): ColumnBatchBuilder {
+    return new ColumnBatchBuilder(this.schema(), initialCapacity);
+  }
+
+  /**
+   * Writes a column batch (see {@link batchBuilder}), rows as objects or an Arrow table as data
+   * files with the current schema and spec; they join the table only once committed.
+   */
+  async writeDataFiles(
+    rows: ColumnBatch | readonly Row[] | ArrowTable,
+    options: DataWriterOptions = {},
+  ): Promise<DataFile[]> {
     requireWritableFormat(this.metadata, 'write data files for');
     return writeDataFiles(
       this.ops.io,
@@ -128,7 +143,7 @@ export class Table {
 
   /** Writes and commits rows in one `append` snapshot. */
   async append(
-    rows: readonly Row[] | ArrowTable,
+    rows: ColumnBatch | readonly Row[] | ArrowTable,
     options: CommitOptions & DataWriterOptions = {},
   ): Promise<CommitResult> {
     return this.commitAppend(await this.writeDataFiles(rows, options), options);

@@ -41,7 +41,10 @@ export class IcebergSink<T> implements Sink<T> {
         if (staged.length === 0) return { files: [] };
         const rows = staged;
         staged = [];
-        const files = await (await load()).writeDataFiles(rows);
+        // One columnar batch typed from the table's current schema: partition split, statistics
+        // and Parquet vectors are computed on its columns.
+        const t = await load();
+        const files = await t.writeDataFiles(t.batchBuilder(rows.length).appendAll(rows).finish());
         return { files: files.map(encodeDataFile) };
       },
       commit: async (committable, checkpointId) => {
