@@ -14,19 +14,22 @@ export const CONSOLE_TABLES: readonly TableName[] = [
 
 /**
  * Snapshots and row counts of the platform's Iceberg tables, from their current metadata (one
- * metadata read per table, no data file is opened).
+ * metadata read per table, no data file is opened). A table `open` does not find (undefined) is
+ * listed with no snapshot: a console only watches, it never creates tables.
  *
  * @example
  * const tables = icebergTables(platformTables(deps, config));
  */
 export function icebergTables(
-  open: (name: TableName) => Promise<Table>,
+  open: (name: TableName) => Promise<Table | undefined>,
   names: readonly TableName[] = CONSOLE_TABLES,
 ): () => Promise<TableView[]> {
   return async () =>
     Promise.all(
       names.map(async (name) => {
-        const table = await (await open(name)).refresh();
+        const opened = await open(name);
+        if (opened === undefined) return { name, snapshots: 0, rows: 0, lastCommitMs: null };
+        const table = await opened.refresh();
         const current = table.currentSnapshot();
         return {
           name,
