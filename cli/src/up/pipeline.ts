@@ -3,6 +3,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalStack } from '@coattail/local-stack';
 import { startLocalStack, startMockKafkaCluster } from '../local-stack-loader.js';
+import { removeStackFile, writeStackFile } from './stack-file.js';
 import {
   createSink,
   loadConfig,
@@ -185,6 +186,11 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   };
   const jobs = new Map<JobName, JobClient>(JOB_NAMES.map((name) => [name, runStreamJob(name, config, deps)]));
   const tables = platformTables(deps, config);
+  await writeStackFile(stateDir, {
+    region: stack.region,
+    endpoints: stack.endpoints,
+    alertsTable: config.ALERTS_TABLE,
+  });
 
   const pipeline: RunningPipeline = {
     stack,
@@ -233,6 +239,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       const final = await pipeline.stats();
       await simulator?.close();
       await cluster?.stop();
+      await removeStackFile(stateDir);
       await stack.stop();
       return final;
     },
