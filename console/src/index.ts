@@ -6,7 +6,7 @@
  * so their update rate stays bounded at any trade rate. Loopback only unless a token is set.
  *
  * @example
- * const hub = new ConsoleHub({ sources: { alerts: dynamoAlerts(dynamodb, 'coattail-alerts') } });
+ * const hub = new ConsoleHub({ sources: { alerts: alertsSource(new AlertsClient({ client: dynamodb })) } });
  * hub.start();
  * const server = await serveConsole({ hub, port: 0 });
  * console.log(`operations console: ${server.url}`);
@@ -18,7 +18,7 @@ export { QualityTally, type QualityInterval } from './aggregate/quality-tally.js
 export { serveConsole, type ConsoleServer, type ConsoleServerOptions } from './server/console-server.js';
 export { checkAccess, checkListenAddress, isLoopback, TOKEN_COOKIE } from './server/access.js';
 export { consoleHtml } from './page/page-html.js';
-export { dynamoAlerts, consoleAlertSchema } from './sources/dynamo-alerts.js';
+export { alertsSource, toConsoleAlert } from './sources/alerts-source.js';
 export { icebergTables, dlqReasons, CONSOLE_TABLES } from './sources/platform-sources.js';
 export { fileQualityScores, type FileQualitySource } from './sources/file-quality.js';
 export { tailKinesis, type KinesisTailOptions } from './sources/kinesis-tail.js';

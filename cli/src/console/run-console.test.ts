@@ -55,10 +55,17 @@ describe('coattail console against any endpoints', () => {
       symbol: 'ETH-USDT',
       alert_time: now,
       event_time: now,
+      event_id: 'coinbase:ETH-USDT:42',
+      trade_id: 42,
       exchange: 'coinbase',
-      price: 3_200,
-      quote_volume: 320_000,
       side: 'sell',
+      price: 3_200,
+      quantity: 100,
+      quote_volume: 320_000,
+      threshold: 100_000,
+      size_vs_avg: null,
+      vwap_1m: null,
+      price_vs_vwap_pct: null,
     };
     const put = (item: Record<string, unknown>) =>
       stack.clients.dynamodb.send(

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import {
   ConsoleHub,
   dlqReasons,
-  dynamoAlerts,
+  alertsSource,
   fileQualityScores,
   icebergTables,
   serveConsole,
@@ -10,6 +10,7 @@ import {
   type ConsoleServer,
 } from '@coattail/console';
 import {
+  AlertsClient,
   createDynamoDbClient,
   createKinesisClient,
   createS3Client,
@@ -77,7 +78,9 @@ export async function runConsole(options: ConsoleCommandOptions): Promise<Runnin
   const fileQuality = options.databaseUrl !== undefined ? fileQualityScores(options.databaseUrl) : undefined;
   const hub = new ConsoleHub({
     sources: {
-      alerts: dynamoAlerts(clients.dynamodb, config.ALERTS_TABLE, options.logger),
+      alerts: alertsSource(
+        new AlertsClient({ client: clients.dynamodb, tableName: config.ALERTS_TABLE, logger: options.logger }),
+      ),
       tables: icebergTables(openTable),
       dlq: dlqReasons(clients.s3, config.RAW_BUCKET),
       ...(fileQuality ? { fileQuality: () => fileQuality.read() } : {}),

@@ -55,8 +55,8 @@ describe.skipIf(!hasChromium)(title, () => {
       logger,
       onPublished: (trades) => ops.hub.ingest(trades),
       qualityMetrics: ops.quality,
-      // The test's whale is the only one: the page must show exactly it.
-      simulator: { whaleProbability: 0 },
+      // The test's whale is the only one (the page must show exactly it); dislocations often, so spreads are flagged too.
+      simulator: { whaleProbability: 0, dislocationProbabilityPerSecond: 0.5 },
     });
     opsConsole = await ops.attach(pipeline, { port: 0, token: TOKEN, logger });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -122,6 +122,7 @@ describe.skipIf(!hasChromium)(title, () => {
           (await page.locator('#alerts-body tr').all()).map(async (r) => (await r.getAttribute('data-alert-id')) ?? ''),
         )
       ).sort();
+    await expect.poll(async () => (await stored()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     // Stop new alerts, then the page must converge on the table: nothing missing, nothing twice.
     pipeline!.simulator!.setGenerating(false);
     await expect
@@ -130,6 +131,9 @@ describe.skipIf(!hasChromium)(title, () => {
     const ids = await shown();
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.filter((id) => id.startsWith('whale:'))).toHaveLength(1);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const counts = await Promise.all(['WHALE', 'VOLUME_ANOMALY', 'SPREAD'].map((k) => page.textContent(`#count-${k}`)));
+    expect(counts.reduce((n, c) => n + Number(c), 0)).toBe(ids.length);
   }, 60_000);
 
   it("shows the pipeline's health as the jobs count it", async () => {

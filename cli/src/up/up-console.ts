@@ -1,7 +1,7 @@
 import {
   ConsoleHub,
   dlqReasons,
-  dynamoAlerts,
+  alertsSource,
   fileQualityScores,
   icebergTables,
   QualityTally,
@@ -9,6 +9,7 @@ import {
   type ConsoleServer,
   type PipelineHealth,
 } from '@coattail/console';
+import { AlertsClient } from '@coattail/connectors';
 import type { Logger } from '@coattail/runtime';
 import type { JobConfig } from '@coattail/stream-jobs';
 import type { RunningPipeline } from './pipeline.js';
@@ -82,7 +83,9 @@ export function upConsoleHub(config: JobConfig, options: Pick<UpConsoleOptions, 
       const { clients } = running.stack;
       const fileQuality = serve.databaseUrl !== undefined ? fileQualityScores(serve.databaseUrl) : undefined;
       Object.assign(hub.sources, {
-        alerts: dynamoAlerts(clients.dynamodb, running.config.ALERTS_TABLE, serve.logger),
+        alerts: alertsSource(
+          new AlertsClient({ client: clients.dynamodb, tableName: running.config.ALERTS_TABLE, logger: serve.logger }),
+        ),
         tables: icebergTables(running.tables),
         dlq: dlqReasons(clients.s3, running.config.RAW_BUCKET),
         ...(fileQuality ? { fileQuality: () => fileQuality.read() } : {}),

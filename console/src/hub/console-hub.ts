@@ -51,7 +51,7 @@ const DEFAULT_POLL: Record<keyof ConsoleSources, number> = {
  * what each browser receives; the trade rate only changes the cost of `ingest`.
  *
  * @example
- * const hub = new ConsoleHub({ sources: { alerts: dynamoAlerts(client, 'coattail-alerts') } });
+ * const hub = new ConsoleHub({ sources: { alerts: alertsSource(new AlertsClient({ client: dynamodb })) } });
  * hub.start();
  * tradeTap((trades) => hub.ingest(trades));
  */
