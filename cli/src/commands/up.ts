@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import pino from 'pino';
+import { checkListenAddress } from '@coattail/console';
 import { parseJobConfig } from '@coattail/stream-jobs';
 import { port, positiveNumber } from '../options.js';
 import { renderStats } from '../up/live-view.js';
@@ -22,11 +23,13 @@ interface UpOptions {
 
 async function up(options: UpOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const token = options.token ?? process.env.COATTAIL_CONSOLE_TOKEN;
+  // Refuse an open console before starting anything, not after the stack is up.
+  if (options.console) checkListenAddress(options.consoleHost, token);
   const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
   console.log(
     `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector, spread-calculator and raw-archiver jobs`,
   );
-  const token = options.token ?? process.env.COATTAIL_CONSOLE_TOKEN;
   const ops = options.console
     ? upConsoleHub(parseJobConfig({ ...DEMO_JOB_ENV, ...process.env }), {
         logger,

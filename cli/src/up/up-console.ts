@@ -91,12 +91,19 @@ export function upConsoleHub(config: JobConfig, options: Pick<UpConsoleOptions, 
         ...(fileQuality ? { fileQuality: () => fileQuality.read() } : {}),
       });
       hub.start();
-      const server = await serveConsole({
-        hub,
-        ...(serve.host !== undefined ? { host: serve.host } : {}),
-        ...(serve.port !== undefined ? { port: serve.port } : {}),
-        ...(serve.token !== undefined ? { token: serve.token } : {}),
-        logger: serve.logger,
+      const listen = (port: number | undefined) =>
+        serveConsole({
+          hub,
+          ...(serve.host !== undefined ? { host: serve.host } : {}),
+          ...(port !== undefined ? { port } : {}),
+          ...(serve.token !== undefined ? { token: serve.token } : {}),
+          logger: serve.logger,
+        });
+      // A second `npm start` (or anything else on the port) must not stop the pipeline: take a free port.
+      const server = await listen(serve.port).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+        serve.logger.warn({ port: serve.port }, 'console port in use: serving on a free port instead');
+        return listen(0);
       });
       return {
         hub,

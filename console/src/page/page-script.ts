@@ -45,9 +45,13 @@ export const CONSOLE_SCRIPT = String.raw`
   }
 
   function renderMarkets(s) {
-    var box = $('markets'), t1 = s.at, t0 = s.at - 180000;
+    var box = $('markets'), t1 = s.at;
     box.textContent = '';
     s.market.symbols.forEach(function (m) {
+      // The time axis spans what there is, up to three minutes: a fresh start is readable too.
+      var t0 = t1 - 180000, first = t1 - 30000;
+      [m.points, m.spreads, m.zscores].forEach(function (list) { if (list.length) first = Math.min(first, list[0].t); });
+      t0 = Math.max(t0, first);
       var card = el('div', { 'class': 'card', id: 'market-' + m.symbol });
       card.appendChild(el('h3', {}, m.symbol + '  ' + (m.lastPrice === undefined ? '' : num(m.lastPrice))));
       var markers = s.alerts.filter(function (a) { return a.symbol === m.symbol; }).map(function (a) {

@@ -19,7 +19,7 @@ export function isLoopback(host: string): boolean {
 export function checkListenAddress(host: string, token: string | undefined): void {
   if (!isLoopback(host) && (token === undefined || token.length === 0))
     throw new ConsoleConfigError(
-      `the console would listen on ${host} without a token: pass --token <secret> (or set COATTAIL_CONSOLE_TOKEN), or keep --host 127.0.0.1 and put an authenticating proxy in front`,
+      `the console would listen on ${host} without a token: pass --token <secret> (or set COATTAIL_CONSOLE_TOKEN), or keep it on 127.0.0.1 and put an SSH tunnel or an authenticating proxy in front`,
     );
   if (token !== undefined && token.length > 0 && token.length < 16)
     throw new ConsoleConfigError(
