@@ -32,7 +32,7 @@ var Charts = (function () {
     s.appendChild(svg('line', { x1: L, x2: W - R, y1: h - B, y2: h - B, stroke: '#c9d1da' }));
   }
 
-  // points [{t, price, vwap}], markers [{t, price, label, id}]
+  // points [{t, price, vwap}], markers [{t, price, label, id, color}]; a marker without a price sits on the top edge
   function priceChart(label, points, markers, t0, t1) {
     var s = frame(label);
     if (points.length === 0) { s.appendChild(svg('text', { x: L, y: H / 2 }, 'waiting for trades…')); return s; }
@@ -51,7 +51,7 @@ var Charts = (function () {
     markers.forEach(function (m) {
       if (m.t < t0 || m.t > t1) return;
       var my = m.price > 0 ? y(m.price) : T + 6;
-      var c = svg('circle', { cx: x(m.t), cy: my, r: 5, fill: '#c0392b', stroke: '#fff', 'stroke-width': 1.5, 'class': 'marker', 'data-alert-id': m.id });
+      var c = svg('circle', { cx: x(m.t), cy: my, r: 5, fill: m.color || '#c0392b', stroke: '#fff', 'stroke-width': 1.5, 'class': 'marker', 'data-alert-id': m.id });
       c.appendChild(svg('title', {}, m.label));
       s.appendChild(c);
     });
@@ -59,9 +59,9 @@ var Charts = (function () {
   }
 
   // bars [{t, v, color, label}], thresholds [number]
-  function barChart(label, bars, thresholds, t0, t1, span) {
+  function barChart(label, bars, thresholds, t0, t1, span, empty) {
     var h = 110, s = frame(label, h);
-    if (bars.length === 0) { s.appendChild(svg('text', { x: L, y: h / 2 }, 'no complete window yet')); return s; }
+    if (bars.length === 0) { s.appendChild(svg('text', { x: L, y: h / 2 }, empty || 'no complete window yet')); return s; }
     var lo = 0, hi = 0;
     bars.forEach(function (b) { lo = Math.min(lo, b.v); hi = Math.max(hi, b.v); });
     thresholds.forEach(function (v) { lo = Math.min(lo, v * 1.1); hi = Math.max(hi, v * 1.1); });

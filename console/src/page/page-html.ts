@@ -58,7 +58,8 @@ const BODY = `
   </section>
   <section aria-labelledby="markets-title">
     <h2 id="markets-title">Markets <span class="legend"><span class="swatch" style="background:#2f6fb0"></span>last price
-      <span class="swatch" style="background:#e08e0b"></span>VWAP <span class="swatch" style="background:#c0392b"></span>alert</span></h2>
+      <span class="swatch" style="background:#e08e0b"></span>VWAP <span class="swatch" style="background:#c0392b"></span>whale
+      <span class="swatch" style="background:#d68910"></span>spread <span class="swatch" style="background:#7d3c98"></span>volume anomaly</span></h2>
     <div id="markets" class="grid"></div>
   </section>
   <div class="grid">

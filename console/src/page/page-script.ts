@@ -8,6 +8,7 @@ export const CONSOLE_SCRIPT = String.raw`
   'use strict';
   var paused = false, last = null;
   var KIND = { WHALE: 'whale', VOLUME_ANOMALY: 'volume anomaly', SPREAD: 'spread' };
+  var COLOR = { WHALE: '#c0392b', VOLUME_ANOMALY: '#7d3c98', SPREAD: '#d68910' };
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -55,7 +56,7 @@ export const CONSOLE_SCRIPT = String.raw`
       var card = el('div', { 'class': 'card', id: 'market-' + m.symbol });
       card.appendChild(el('h3', {}, m.symbol + '  ' + (m.lastPrice === undefined ? '' : num(m.lastPrice))));
       var markers = s.alerts.filter(function (a) { return a.symbol === m.symbol; }).map(function (a) {
-        return { t: a.alert_time, price: a.price || 0, id: a.alert_id, label: KIND[a.alert_type] + ' · ' + detail(a) };
+        return { t: a.alert_time, price: a.price || 0, id: a.alert_id, color: COLOR[a.alert_type], label: KIND[a.alert_type] + ' · ' + detail(a) };
       });
       card.appendChild(Charts.priceChart(m.symbol + ' last price and VWAP, last 3 minutes, ' + markers.length + ' alerts', m.points, markers, t0, t1));
       var spreadSpan = m.spreads.length > 1 ? m.spreads[1].t - m.spreads[0].t : 5000;
@@ -71,7 +72,8 @@ export const CONSOLE_SCRIPT = String.raw`
       card.appendChild(Charts.barChart(m.symbol + ' volume z-score per window', scored.map(function (z) {
         return { t: z.t, v: z.z, color: Math.abs(z.z) >= s.market.zThreshold ? '#c0392b' : z.exchange === 'binance' ? '#8fb8a0' : '#b9a3d6',
           label: Charts.clock(z.t) + ' ' + z.exchange + ': volume ' + num(z.volume) + ', z ' + z.z.toFixed(2) };
-      }), [s.market.zThreshold, -s.market.zThreshold], t0, t1, zSpan));
+      }), [s.market.zThreshold, -s.market.zThreshold], t0, t1, zSpan,
+        m.zscores.length > 0 ? 'building history: windows are scored once they have enough before them' : undefined));
       box.appendChild(card);
     });
     if (s.market.symbols.length === 0) box.appendChild(el('p', { 'class': 'muted' }, 'no trades seen yet'));
