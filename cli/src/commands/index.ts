@@ -8,6 +8,7 @@ type Register = (program: Command) => void;
  * package that adds a command exports a `register*` function and gets one line here.
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
+  alerts: async () => (await import('./alerts.js')).registerAlerts,
   batch: async () => (await import('./batch.js')).registerBatch,
   console: async () => (await import('./console.js')).registerConsole,
   demo: async () => (await import('./demo.js')).registerDemo,

@@ -107,18 +107,21 @@ describe.each<{ name: string; query: Omit<AlertQuery, 'order' | 'since' | 'until
 });
 
 describe('following', () => {
-  it('yields in alert_time order within a poll and ends when aborted', async () => {
+  it('says when it is ready, yields in alert_time order within a poll, and ends when aborted', async () => {
     const table = await freshAlertsTable(stack);
     const client = new AlertsClient({ client: stack.clients.dynamodb, tableName: table });
     const clock = 1_765_000_000_000;
     const steps = stepper();
     const stop = new AbortController();
     const got: Alert[] = [];
+    let ready = 0;
+    const onReady = (): void => void ready++;
     const following = (async () => {
-      for await (const a of client.follow({}, { now: () => clock, sleep: steps.sleep, signal: stop.signal }))
+      for await (const a of client.follow({}, { now: () => clock, sleep: steps.sleep, signal: stop.signal, onReady }))
         got.push(a);
     })();
     await steps.poll();
+    expect(ready).toBe(1);
     const batch = [alert('SOL-USDT', clock - 3), alert('BTC-USDT', clock - 9), alert('ETH-USDT', clock - 5)];
     await writeAlerts(stack.clients.dynamodb, table, batch);
     await steps.poll();

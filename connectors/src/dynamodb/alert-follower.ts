@@ -20,6 +20,11 @@ export interface FollowOptions {
   lookbackMs?: number;
   /** First yield the newest `backlog` alerts already stored (oldest of them first), like `tail -n`. @default 0 */
   backlog?: number;
+  /**
+   * Called once the alerts already stored have been read: every alert written from then on will be
+   * yielded (alerts written before belong to the backlog). Say "following…" to a user here, not earlier.
+   */
+  onReady?: () => void;
   /** Stops following; the generator then returns. */
   signal?: AbortSignal;
   /** The clock the look-back is measured on. @default Date.now */
@@ -75,6 +80,7 @@ export async function* followAlerts(
 
   const present = await window();
   for (const a of present) seen.set(a.alert_id, a.alert_time);
+  options.onReady?.();
   const backlog = options.backlog ?? 0;
   if (backlog > 0) {
     const recent = present.slice(-backlog);

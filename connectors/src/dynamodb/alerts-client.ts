@@ -211,7 +211,11 @@ export class AlertsClient {
    * The `n` newest alerts across symbols, newest first (ties by id). With `symbols` it reads only
    * the head of each symbol's index; without, it scans the table once keeping the newest `n`.
    */
-  async latest(n: number, query: Omit<AlertQuery, 'order'> = {}, options: { consistentRead?: boolean } = {}) {
+  async latest(
+    n: number,
+    query: Omit<AlertQuery, 'order'> = {},
+    options: { consistentRead?: boolean } = {},
+  ): Promise<Alert[]> {
     if (query.symbols !== undefined) return (await this.page({ ...query, order: 'newest' }, { limit: n })).alerts;
     let kept: Alert[] = [];
     const newestFirst = (a: Alert, b: Alert): number =>
