@@ -5,7 +5,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ConsoleConfigError, type ConsoleSnapshot } from '@coattail/console';
-import { toItem } from '@coattail/connectors';
+import { encodeAggregated, toItem } from '@coattail/connectors';
 import type { LocalStack } from '@coattail/local-stack';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,10 +84,28 @@ describe('coattail console against any endpoints', () => {
       quote_volume: 3_200 + i,
       event_time: Date.now(),
     }));
+    // One trade per record, and two more in one KPL-aggregated record (the producer's default).
+    const aggregated = encodeAggregated(
+      [7, 8].map((id) => ({
+        partitionKey: 'SOL-USDT',
+        data: Buffer.from(
+          JSON.stringify({
+            ...trades[0]!,
+            symbol: 'SOL-USDT',
+            price: 150,
+            quote_volume: 150,
+            event_id: `binance:SOL-USDT:${id}`,
+          }),
+        ),
+      })),
+    );
     await stack.clients.kinesis.send(
       new PutRecordsCommand({
         StreamName: 'coattail-trades',
-        Records: trades.map((t) => ({ PartitionKey: t.symbol, Data: Buffer.from(JSON.stringify(t)) })),
+        Records: [
+          ...trades.map((t) => ({ PartitionKey: t.symbol, Data: Buffer.from(JSON.stringify(t)) })),
+          { PartitionKey: 'SOL-USDT', Data: aggregated },
+        ],
       }),
     );
     await stack.clients.s3.send(
@@ -103,7 +121,7 @@ describe('coattail console against any endpoints', () => {
       .toEqual([alert.alert_id]);
     await expect
       .poll(async () => (await snapshot(url)).market.tradesSeen, { timeout: 15_000 })
-      .toEqual({ binance: 1, coinbase: 1 });
+      .toEqual({ binance: 3, coinbase: 1 });
     await expect.poll(async () => (await snapshot(url)).dlqByReason, { timeout: 15_000 }).toEqual({ parse_error: 1 });
     const last = await snapshot(url);
     expect(last.tables?.map((t) => [t.name, t.snapshots])).toContainEqual(['raw_trades', 0]);

@@ -27,6 +27,19 @@ describe('AlertBook', () => {
     expect(book.latest().map((a) => a.alert_id)).toEqual(['c', 'b']);
     expect(book.counts().WHALE).toBe(3);
   });
+
+  it('forgets ids far older than the newest alert, so a long run does not grow without bound', () => {
+    const book = new AlertBook(1, 1_000);
+    for (let i = 0; i < 50; i++) book.add([whale(`old-${i}`, i)]);
+    book.add([whale('new', 100_000)]);
+    expect(book.counts().WHALE).toBe(51);
+    // An id forgotten and read again counts again: hence rememberMs must exceed the hub's look-back.
+    book.add([whale('old-0', 0)]);
+    expect(book.counts().WHALE).toBe(52);
+    // A recent id is still known.
+    book.add([whale('new', 100_000)]);
+    expect(book.counts().WHALE).toBe(52);
+  });
 });
 
 describe('QualityTally', () => {

@@ -8,12 +8,19 @@ import type { ConsoleAlert } from '../model/snapshot.js';
 export class AlertBook {
   readonly #byId = new Map<string, ConsoleAlert>();
   readonly #counts: Record<string, number> = { WHALE: 0, VOLUME_ANOMALY: 0, SPREAD: 0 };
-  readonly #seen = new Set<string>();
+  /** Ids counted so far, with their alert time (forgotten once far older than anything a poll re-reads). */
+  readonly #seen = new Map<string, number>();
   readonly #limit: number;
+  readonly #rememberMs: number;
 
-  /** @param limit alerts kept for the feed. @default 200 */
-  constructor(limit = 200) {
+  /**
+   * @param limit alerts kept for the feed. @default 200
+   * @param rememberMs how long an id stays known after the newest alert's time; must exceed the
+   *   hub's look-back, so a re-read alert is never counted twice. @default 3_600_000 (1 h)
+   */
+  constructor(limit = 200, rememberMs = 3_600_000) {
     this.#limit = limit;
+    this.#rememberMs = rememberMs;
   }
 
   /** Adds alerts; returns how many were new. */
@@ -21,18 +28,25 @@ export class AlertBook {
     let added = 0;
     for (const alert of alerts) {
       if (!this.#seen.has(alert.alert_id)) {
-        this.#seen.add(alert.alert_id);
+        this.#seen.set(alert.alert_id, alert.alert_time);
         this.#counts[alert.alert_type] = (this.#counts[alert.alert_type] ?? 0) + 1;
         added++;
       }
       this.#byId.set(alert.alert_id, alert);
     }
+    if (this.#seen.size > 10 * this.#limit) this.#forget();
     if (this.#byId.size > this.#limit) {
       const keep = this.latest();
       this.#byId.clear();
       for (const a of keep) this.#byId.set(a.alert_id, a);
     }
     return added;
+  }
+
+  #forget(): void {
+    let newest = -Infinity;
+    for (const t of this.#seen.values()) newest = Math.max(newest, t);
+    for (const [id, t] of this.#seen) if (t < newest - this.#rememberMs) this.#seen.delete(id);
   }
 
   /** The newest alerts first (ties by id, so the order is stable between snapshots). */

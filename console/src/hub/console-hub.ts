@@ -77,7 +77,8 @@ export class ConsoleHub {
     this.sources = { ...options.sources };
     this.#log = (options.logger ?? silentLogger).child({ component: 'console' });
     this.market = new TradeAggregator(options.market);
-    this.alerts = new AlertBook();
+    // Ids are remembered well past the look-back, so an alert re-read by a poll is never counted twice.
+    this.alerts = new AlertBook(200, Math.max(3_600_000, 2 * (options.alertLookbackMs ?? 600_000)));
   }
 
   /** Folds published trades into the charts (call it from the trade path; it never waits). */
