@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { describeJobConfig } from '@coattail/stream-jobs';
+import { reconLink } from '../console/recon-link.js';
 import { runConsole } from '../console/run-console.js';
 import { port } from '../options.js';
 
@@ -10,6 +11,7 @@ interface ConsoleOptions {
   token?: string;
   databaseUrl?: string;
   reconUrl?: string;
+  reconDir?: string;
   stateDir: string;
   trades: boolean;
 }
@@ -30,6 +32,7 @@ export function registerConsole(program: Command): void {
     .option('--token <secret>', 'token every request must present, 16+ characters (default: $COATTAIL_CONSOLE_TOKEN)')
     .option('--database-url <url>', 'Postgres with the file-quality reporting tables (default: $DATABASE_URL)')
     .option('--recon-url <url>', 'link to a reconciliation dashboard (coattail recon serve)')
+    .option('--recon-dir <dir>', 'serve the reconciliation dashboard of this recon output folder and link it')
     .option('--state-dir <dir>', 'local Iceberg catalog folder (ICEBERG_CATALOG=local)', '.coattail')
     .option('--no-trades', 'do not follow the trade stream (no charts; alerts, DLQ and tables only)')
     .addHelpText(
@@ -55,6 +58,7 @@ ${describeJobConfig()}
       const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
       const token = options.token ?? process.env.COATTAIL_CONSOLE_TOKEN;
       const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+      const recon = await reconLink(options, logger);
       const running = await runConsole({
         host: options.host,
         port: options.port,
@@ -63,7 +67,7 @@ ${describeJobConfig()}
         logger,
         ...(token !== undefined ? { token } : {}),
         ...(databaseUrl !== undefined ? { databaseUrl } : {}),
-        ...(options.reconUrl !== undefined ? { reconUrl: options.reconUrl } : {}),
+        ...(recon.url !== undefined ? { reconUrl: recon.url } : {}),
       });
       console.log(
         `coattail console: ${running.server.url}${token !== undefined ? ' (add ?token=<your token> once)' : ''} (Ctrl-C to stop)`,
@@ -73,5 +77,6 @@ ${describeJobConfig()}
         process.once('SIGTERM', resolve);
       });
       await running.close();
+      await recon.server?.close();
     });
 }

@@ -5,6 +5,7 @@ import { parseJobConfig } from '@coattail/stream-jobs';
 import { port, positiveNumber } from '../options.js';
 import { renderStats } from '../up/live-view.js';
 import { DEMO_JOB_ENV, startPipeline, type PipelineStats } from '../up/pipeline.js';
+import { reconLink } from '../console/recon-link.js';
 import { upConsoleHub, type UpConsole } from '../up/up-console.js';
 
 interface UpOptions {
@@ -19,6 +20,7 @@ interface UpOptions {
   token?: string;
   databaseUrl?: string;
   reconUrl?: string;
+  reconDir?: string;
 }
 
 async function up(options: UpOptions): Promise<void> {
@@ -30,10 +32,11 @@ async function up(options: UpOptions): Promise<void> {
   console.log(
     `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector, spread-calculator and raw-archiver jobs`,
   );
+  const recon = options.console ? await reconLink(options, logger) : {};
   const ops = options.console
     ? upConsoleHub(parseJobConfig({ ...DEMO_JOB_ENV, ...process.env }), {
         logger,
-        ...(options.reconUrl !== undefined ? { reconUrl: options.reconUrl } : {}),
+        ...(recon.url !== undefined ? { reconUrl: recon.url } : {}),
       })
     : undefined;
   const pipeline = await startPipeline({
@@ -80,6 +83,7 @@ async function up(options: UpOptions): Promise<void> {
   clearInterval(timer);
   console.log('coattail up: stopping — final checkpoints');
   await opsConsole?.close();
+  await recon.server?.close();
   const summary = await pipeline.stop();
   console.log(`\ncoattail up: summary after ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(
@@ -132,6 +136,10 @@ export function registerUp(program: Command): void {
     .option('--token <secret>', 'console token, checked on every request (default: $COATTAIL_CONSOLE_TOKEN)')
     .option('--database-url <url>', 'Postgres with the file-quality reporting tables (default: $DATABASE_URL)')
     .option('--recon-url <url>', 'link the console shows to a reconciliation dashboard (coattail recon serve)')
+    .option(
+      '--recon-dir <dir>',
+      'serve the reconciliation dashboard of this recon output folder and link it from the console',
+    )
     .addHelpText(
       'after',
       '\nDemo timings (2 s volume windows, 5 s spread windows) make a minute show every alert kind;\nrun `coattail job <name>` for production defaults.',

@@ -5,10 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dlqReasons } from '@coattail/console';
+import { generateGoldenDataset, loadReconConfig, runReconciliation } from '@coattail/recon';
 import { parseJobConfig } from '@coattail/stream-jobs';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconLink } from '../console/recon-link.js';
 import { DEMO_JOB_ENV, startPipeline, type RunningPipeline } from './pipeline.js';
 import { upConsoleHub, type UpConsole } from './up-console.js';
 
@@ -38,6 +40,7 @@ describe.skipIf(!hasChromium)(title, () => {
   let ops: ReturnType<typeof upConsoleHub>;
   let opsConsole: UpConsole | undefined;
   let browser: Browser | undefined;
+  let recon: Awaited<ReturnType<typeof reconLink>> = {};
   let page: Page;
   const pageErrors: string[] = [];
 
@@ -45,10 +48,12 @@ describe.skipIf(!hasChromium)(title, () => {
     dir = await mkdtemp(join(tmpdir(), 'console-browser-'));
     process.env.CHECKPOINT_INTERVAL_MS = '1000';
     const logger = pino({ level: 'silent' });
-    ops = upConsoleHub(parseJobConfig({ ...DEMO_JOB_ENV, ...process.env }), {
-      logger,
-      reconUrl: 'http://127.0.0.1:8787/',
-    });
+    // A reconciliation's output, served as `--recon-dir` does, for the console to link to.
+    const golden = await generateGoldenDataset({ dir: join(dir, 'recon'), rows: 2_000, rate: 0.01 });
+    const reconConfig = await loadReconConfig(golden.configPath);
+    await runReconciliation(reconConfig);
+    recon = await reconLink({ reconDir: reconConfig.output.dir }, logger);
+    ops = upConsoleHub(parseJobConfig({ ...DEMO_JOB_ENV, ...process.env }), { logger, reconUrl: recon.url! });
     pipeline = await startPipeline({
       stateDir: dir,
       tradesPerSecond: 100,
@@ -66,7 +71,8 @@ describe.skipIf(!hasChromium)(title, () => {
     });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('request', (r) => {
-      if (!r.url().startsWith(opsConsole!.server.url)) pageErrors.push(`fetched ${r.url()}`);
+      if (![opsConsole!.server.url, recon.url!].some((u) => r.url().startsWith(u)))
+        pageErrors.push(`fetched ${r.url()}`);
     });
     await page.goto(`${opsConsole.server.url}?token=${TOKEN}`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
@@ -75,6 +81,7 @@ describe.skipIf(!hasChromium)(title, () => {
   afterAll(async () => {
     await browser?.close();
     await opsConsole?.close();
+    await recon.server?.close();
     await pipeline?.stop();
     await rm(dir, { recursive: true, force: true });
   }, 120_000);
@@ -174,12 +181,33 @@ describe.skipIf(!hasChromium)(title, () => {
     await expect.poll(rawRows, { timeout: 20_000 }).toBeGreaterThan(0);
     const table = await (await pipeline!.tables('raw_trades')).refresh();
     expect(await rawRows()).toBeLessThanOrEqual(Number(table.currentSnapshot()?.summary['total-records']));
-    expect(await page.getAttribute('#recon-link', 'href')).toBe('http://127.0.0.1:8787/');
+    expect(await page.getAttribute('#recon-link', 'href')).toBe(recon.url);
     expect(await page.locator('#market-BTC-USDT svg path.vwap-line').count()).toBe(1);
     // The token left the address bar once the page had it in a cookie.
     expect(page.url()).not.toContain('token=');
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'operations-console.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('is usable from the keyboard: pause freezes the page, and the link opens the reconciliation dashboard', async () => {
+    // A reload starts the tab order afresh (and the cookie alone authenticates it: the address has no token now).
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('pause');
+    await page.keyboard.press('Enter');
+    expect(await page.getAttribute('#pause', 'aria-pressed')).toBe('true');
+    const frozen = await page.getAttribute('body', 'data-seq');
+    await expect.poll(() => ops.hub.latest().seq, { timeout: 5_000 }).toBeGreaterThan(Number(frozen) + 2);
+    expect(await page.getAttribute('body', 'data-seq')).toBe(frozen);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getAttribute('body', 'data-seq')).not.toBe(frozen);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('recon-link');
+    await Promise.all([page.waitForURL(recon.url!), page.keyboard.press('Enter')]);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    expect(await page.textContent('#verdict')).toBe('NOT RECONCILED');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });
