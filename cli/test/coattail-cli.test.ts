@@ -66,6 +66,8 @@ describe('the coattail command', () => {
     dirs.push(stateDir);
     const { stdout, code } = await coattail('up', '--duration', '15', '--rate', '300', '--state-dir', stateDir);
     expect(code).toBe(0);
+    // The operations console is served on loopback and its address printed.
+    expect(stdout).toMatch(/operations console at http:\/\/127\.0\.0\.1:\d+\//);
     const published = Number(/published (\d+)/.exec(stdout.slice(stdout.indexOf('summary')))?.[1]);
     expect(published).toBeGreaterThan(1_000);
     const whales = Number(/whales (\d+)/.exec(stdout.slice(stdout.indexOf('summary')))?.[1]);

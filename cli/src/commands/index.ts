@@ -10,6 +10,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   alerts: async () => (await import('./alerts.js')).registerAlerts,
   batch: async () => (await import('./batch.js')).registerBatch,
+  console: async () => (await import('./console.js')).registerConsole,
   demo: async () => (await import('./demo.js')).registerDemo,
   dq: async () => (await import('./dq.js')).registerDq,
   iceberg: async () => (await import('./iceberg.js')).registerIceberg,

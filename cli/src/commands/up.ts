@@ -1,8 +1,12 @@
 import { Option, type Command } from 'commander';
 import pino from 'pino';
-import { positiveNumber } from '../options.js';
+import { checkListenAddress } from '@coattail/console';
+import { parseJobConfig } from '@coattail/stream-jobs';
+import { port, positiveNumber } from '../options.js';
 import { renderStats } from '../up/live-view.js';
-import { startPipeline, type PipelineStats } from '../up/pipeline.js';
+import { DEMO_JOB_ENV, startPipeline, type PipelineStats } from '../up/pipeline.js';
+import { reconLink } from '../console/recon-link.js';
+import { upConsoleHub, type UpConsole } from '../up/up-console.js';
 
 interface UpOptions {
   live?: boolean;
@@ -10,21 +14,53 @@ interface UpOptions {
   rate: number;
   stateDir: string;
   broker: 'kinesis' | 'kafka';
+  console: boolean;
+  consolePort: number;
+  consoleHost: string;
+  token?: string;
+  databaseUrl?: string;
+  reconUrl?: string;
+  reconDir?: string;
 }
 
 async function up(options: UpOptions): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const token = options.token ?? process.env.COATTAIL_CONSOLE_TOKEN;
+  // Refuse an open console before starting anything, not after the stack is up.
+  if (options.console) checkListenAddress(options.consoleHost, token);
   const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
   console.log(
     `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector, spread-calculator and raw-archiver jobs`,
   );
+  const recon = options.console ? await reconLink(options, logger) : {};
+  const ops = options.console
+    ? upConsoleHub(parseJobConfig({ ...DEMO_JOB_ENV, ...process.env }), {
+        logger,
+        ...(recon.url !== undefined ? { reconUrl: recon.url } : {}),
+      })
+    : undefined;
   const pipeline = await startPipeline({
     stateDir: options.stateDir,
     tradesPerSecond: options.rate,
     logger,
     live: options.live === true,
     broker: options.broker,
+    ...(ops ? { onPublished: (trades) => ops.hub.ingest(trades), qualityMetrics: ops.quality } : {}),
   });
+  let opsConsole: UpConsole | undefined;
+  if (ops !== undefined) {
+    const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+    opsConsole = await ops.attach(pipeline, {
+      host: options.consoleHost,
+      port: options.consolePort,
+      logger,
+      ...(token !== undefined ? { token } : {}),
+      ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    });
+    console.log(
+      `coattail up: operations console at ${opsConsole.server.url}${token !== undefined ? ' (add ?token=<your token> once)' : ''}`,
+    );
+  }
   const started = Date.now();
   let previous: { stats: PipelineStats; elapsedMs: number } | undefined;
   let stopping = false;
@@ -46,6 +82,8 @@ async function up(options: UpOptions): Promise<void> {
   });
   clearInterval(timer);
   console.log('coattail up: stopping — final checkpoints');
+  await opsConsole?.close();
+  await recon.server?.close();
   const summary = await pipeline.stop();
   console.log(`\ncoattail up: summary after ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(
@@ -87,6 +125,20 @@ export function registerUp(program: Command): void {
       )
         .choices(['kinesis', 'kafka'])
         .default('kinesis'),
+    )
+    .option('--no-console', 'do not serve the operations console')
+    .option('--console-port <port>', 'port of the operations console (0 = any free port)', port, 8790)
+    .option(
+      '--console-host <host>',
+      'interface the console listens on; anything beyond loopback needs --token (or an authenticating proxy in front of 127.0.0.1)',
+      '127.0.0.1',
+    )
+    .option('--token <secret>', 'console token, checked on every request (default: $COATTAIL_CONSOLE_TOKEN)')
+    .option('--database-url <url>', 'Postgres with the file-quality reporting tables (default: $DATABASE_URL)')
+    .option('--recon-url <url>', 'link the console shows to a reconciliation dashboard (coattail recon serve)')
+    .option(
+      '--recon-dir <dir>',
+      'serve the reconciliation dashboard of this recon output folder and link it from the console',
     )
     .addHelpText(
       'after',

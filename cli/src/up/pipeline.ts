@@ -12,12 +12,21 @@ import {
   type ExchangeSimulator,
   type ExchangeSimulatorOptions,
 } from '@coattail/producer';
+import type { QualityMetricsPublisher } from '@coattail/quality';
 import { InMemoryMetrics, type JobClient, type Logger } from '@coattail/runtime';
-import { JOB_NAMES, parseJobConfig, platformTables, runStreamJob, type JobName } from '@coattail/stream-jobs';
+import {
+  JOB_NAMES,
+  parseJobConfig,
+  platformTables,
+  runStreamJob,
+  type JobConfig,
+  type JobName,
+  type JobTrade,
+} from '@coattail/stream-jobs';
 
 /**
  * Timings of the embedded demo, so a one-minute run shows every kind of alert: 2 s volume windows
- * with 10 windows of history, 5 s spread windows, checkpoints every 5 s. Production defaults are
+ * with 10 windows of history, 5 s spread windows, checkpoints and quality metrics every 5 s. Production defaults are
  * in `coattail job --help`.
  */
 export const DEMO_JOB_ENV: Record<string, string> = {
@@ -28,6 +37,8 @@ export const DEMO_JOB_ENV: Record<string, string> = {
   OUT_OF_ORDERNESS_MS: '2000',
   IDLENESS_MS: '5000',
   STREAM_START: 'TRIM_HORIZON',
+  // The operations console shows the quality gate's figures within seconds, not once a minute.
+  QUALITY_PUBLISH_MS: '5000',
 };
 
 export interface PipelineStats {
@@ -42,6 +53,16 @@ export interface PipelineStats {
 
 export interface RunningPipeline {
   stats(): Promise<PipelineStats>;
+  /** What the operations console reads: the emulators' clients, the jobs' settings, tables and counters. */
+  readonly stack: LocalStack;
+  readonly config: JobConfig;
+  readonly tables: ReturnType<typeof platformTables>;
+  readonly jobMetrics: InMemoryMetrics;
+  readonly jobs: ReadonlyMap<JobName, JobClient>;
+  /** Trades the producer received from the exchanges. */
+  tradesPublished(): number;
+  /** The exchange simulator (undefined with `live`). */
+  readonly simulator: ExchangeSimulator | undefined;
   /** Stops reading, lets every job take its final checkpoint, and returns the final figures. */
   stop(): Promise<PipelineStats>;
 }
@@ -60,6 +81,12 @@ export interface PipelineOptions {
    * mock cluster (3 brokers, started through `kcat`; it keeps nothing between runs). @default 'kinesis'
    */
   broker?: 'kinesis' | 'kafka';
+  /** Sees every batch of trades once the broker acknowledged it (the operations console's feed). */
+  onPublished?: (trades: readonly JobTrade[]) => void;
+  /** Where the jobs' quality gates publish their metrics. @default none (the terminal belongs to the live view) */
+  qualityMetrics?: QualityMetricsPublisher;
+  /** Overrides of the simulator's settings (e.g. no random whales in a test that injects its own). */
+  simulator?: Partial<ExchangeSimulatorOptions>;
 }
 
 /** The exchange simulator `up` starts, or undefined with `live` (the real exchanges instead). */
@@ -111,7 +138,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const stack: LocalStack = await startLocalStack({ dataDir: join(stateDir, 'local-stack'), logger });
   process.env.AWS_ACCESS_KEY_ID ??= stack.credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY ??= stack.credentials.secretAccessKey;
-  const simulatorOptions = pipelineSimulatorOptions(options);
+  const defaults = pipelineSimulatorOptions(options);
+  const simulatorOptions = defaults !== undefined ? { ...defaults, ...options.simulator } : undefined;
   const simulator: ExchangeSimulator | undefined =
     simulatorOptions !== undefined ? await startExchangeSimulator(simulatorOptions) : undefined;
   // The mock cluster starts empty every run: a fresh topic keeps old checkpoints' offsets out of it.
@@ -121,9 +149,21 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     pipelineProducerEnv(simulator, { kinesisEndpoint: stack.endpoints.kinesis, region: stack.region }, kafka),
   );
   const producerMetrics = new InMemoryMetrics();
+  const brokerSink = await createSink(producerConfig, logger, producerMetrics);
+  const { onPublished } = options;
   const producer = new Producer({
     settings: producerConfig,
-    sink: await createSink(producerConfig, logger, producerMetrics),
+    sink:
+      onPublished === undefined
+        ? brokerSink
+        : {
+            kind: brokerSink.kind,
+            publish: async (trades) => {
+              await brokerSink.publish(trades);
+              onPublished(trades);
+            },
+            close: () => brokerSink.close(),
+          },
     logger,
     metrics: producerMetrics,
     onFatal: (error) => logger.error({ err: error }, 'producer failed'),
@@ -142,7 +182,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     catalogDir: join(stateDir, 'catalog'),
     logger,
     metrics: jobMetrics,
-    qualityMetrics: false as const,
+    qualityMetrics: options.qualityMetrics ?? (false as const),
   };
   const jobs = new Map<JobName, JobClient>(JOB_NAMES.map((name) => [name, runStreamJob(name, config, deps)]));
   const tables = platformTables(deps, config);
@@ -153,6 +193,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   });
 
   const pipeline: RunningPipeline = {
+    stack,
+    config,
+    tables,
+    jobMetrics,
+    jobs,
+    simulator,
+    tradesPublished: () => producer.received,
     async stats() {
       const items =
         (

@@ -49,6 +49,7 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
     clock: io.clock,
     allowedSymbols: config.ALLOWED_SYMBOLS,
     allowedExchanges: config.ALLOWED_EXCHANGES,
+    publishIntervalMs: config.QUALITY_PUBLISH_MS,
     ...(io.publisher ? { publisher: io.publisher } : {}),
   });
   // Timestamps come from the gate: only records that pass it move event time.

@@ -42,6 +42,8 @@ export const jobConfigSchema = z.object({
   WHALE_THRESHOLD: z.coerce.number().positive().default(100_000),
   SPREAD_WINDOW_MS: ms.default(30_000),
   SPREAD_THRESHOLD_PCT: z.coerce.number().positive().default(0.5),
+  /** How often the quality gate publishes RecordsProcessed/Failed/Late and QualityScore. */
+  QUALITY_PUBLISH_MS: ms.default(60_000),
   /** Where the trades come from: `kinesis` (STREAM_NAME) or `kafka` (KAFKA_TOPIC on KAFKA_BROKERS). */
   SOURCE: z.enum(['kinesis', 'kafka']).default('kinesis'),
   /** Kafka bootstrap brokers, `host:port,host:port`; required with SOURCE=kafka. */
