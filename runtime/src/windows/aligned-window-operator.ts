@@ -1,25 +1,23 @@
-import type { AggregateFunction, KeySelector, ProcessWindowFunction, WindowContext } from '../api/functions.js';
-import type { OutputTag } from '../api/output-tag.js';
 import type { OperatorInit, StreamOperator } from '../operators/operator.js';
-import type { Collector, Json, KeyValue, Timestamp } from '../types.js';
+import type { Json, KeyValue, Timestamp } from '../types.js';
 import { parseOperatorState, STATE_LAYOUT_VERSION } from '../state/state-layout.js';
-import { FireQueue, type PendingWindow } from './fire-queue.js';
 import type { AlignedWindowAssigner } from './window-assigners.js';
+import { WindowOutput, type WindowFunctionSpec } from './window-output.js';
+import { WindowTimers, type WindowTimersSnapshot } from './window-timers.js';
 
-export interface WindowOperatorSpec<IN, ACC, AGG, OUT, K extends KeyValue> {
-  keySelector: KeySelector<IN, K>;
+export interface WindowOperatorSpec<IN, ACC, AGG, OUT, K extends KeyValue> extends WindowFunctionSpec<
+  IN,
+  ACC,
+  AGG,
+  OUT,
+  K
+> {
   assigner: AlignedWindowAssigner;
-  aggregate: AggregateFunction<IN, ACC, AGG>;
-  windowFunction?: ProcessWindowFunction<AGG, OUT, K>;
-  allowedLatenessMs: number;
-  lateDataTag?: OutputTag<IN>;
 }
 
-interface WindowSnapshot {
+interface WindowSnapshot extends WindowTimersSnapshot {
   v: number;
   windows: [KeyValue, [Timestamp, Json][]][];
-  fire: [Timestamp, PendingWindow[]][];
-  cleanup: [Timestamp, PendingWindow[]][];
 }
 
 /**
@@ -36,39 +34,13 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
   spec: WindowOperatorSpec<IN, ACC, AGG, OUT, K>,
   init: OperatorInit,
 ): StreamOperator {
-  const { keySelector, assigner, aggregate: agg, windowFunction, allowedLatenessMs: lateness, lateDataTag } = spec;
+  const { keySelector, assigner, aggregate: agg, allowedLatenessMs: lateness } = spec;
   const { size, slide, windowsPerElement } = assigner;
   const state = new Map<KeyValue, Map<Timestamp, ACC>>();
-  const fire = new FireQueue();
-  const cleanup = new FireQueue();
-  const tags = { operator: init.operatorId, task: init.taskId };
-  const lateRecords = init.metrics.counter('lateRecords', tags);
-  const lateDropped = init.metrics.counter('lateRecordsDropped', tags);
-  let watermark = init.currentWatermark();
-  let emitTs = 0;
-  let window = { start: 0, end: 0 };
+  const timers = new WindowTimers(lateness);
+  const output = new WindowOutput(spec, init);
 
-  const out: Collector<OUT> = { collect: (value) => init.output.emit(value, emitTs) };
-  const context: WindowContext = {
-    get window() {
-      return window;
-    },
-    get currentWatermark() {
-      return watermark;
-    },
-    output: <X>(tag: OutputTag<X>, value: X) => init.output.emitSide(tag, value, emitTs),
-  };
-
-  function emit(key: KeyValue, start: Timestamp, acc: ACC): void {
-    emitTs = start + size - 1;
-    const result = agg.getResult(acc);
-    if (windowFunction === undefined) {
-      init.output.emit(result, emitTs);
-      return;
-    }
-    window = { start, end: start + size };
-    windowFunction(key as K, context, [result], out);
-  }
+  const emit = (key: KeyValue, start: Timestamp, acc: ACC): void => output.emit(key, start, start + size, acc);
 
   function drop(key: KeyValue, start: Timestamp): void {
     const windows = state.get(key);
@@ -77,15 +49,21 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
     if (windows.size === 0) state.delete(key);
   }
 
-  function late(value: IN, ts: Timestamp): void {
-    lateRecords.inc();
-    if (lateDataTag !== undefined) init.output.emitSide(lateDataTag, value, ts);
-    else lateDropped.inc();
+  function fire(key: KeyValue, start: Timestamp): void {
+    const windows = state.get(key);
+    const acc = windows?.get(start);
+    if (acc === undefined) return;
+    emit(key, start, acc);
+    if (lateness === 0) {
+      // As drop(), reusing the lookup: one map access per fired window instead of two.
+      windows!.delete(start);
+      if (windows!.size === 0) state.delete(key);
+    }
   }
 
   return {
     processBatch(values, timestamps) {
-      watermark = init.currentWatermark();
+      const watermark = (output.watermark = init.currentWatermark());
       const n = values.length;
       for (let i = 0; i < n; i++) {
         const value = values[i] as IN;
@@ -106,48 +84,27 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
           if (acc === undefined) {
             const created = agg.add(value, agg.createAccumulator());
             windows.set(start, created);
-            if (fireAt > watermark) fire.add(fireAt, key, start);
-            if (lateness > 0) cleanup.add(fireAt + lateness, key, start);
-            if (fireAt <= watermark) emit(key, start, created); // late but allowed: fire again with the update
+            // Late but allowed: fire again with the update.
+            if (timers.register(fireAt, key, start, watermark)) emit(key, start, created);
             continue;
           }
           const added = agg.add(value, acc);
           if (added !== acc) windows.set(start, added); // immutable accumulators (numbers) return a new value
           if (fireAt <= watermark) emit(key, start, added);
         }
-        if (windows === undefined) late(value, ts);
+        if (windows === undefined) output.late(value, ts);
       }
     },
 
     processWatermark(wm) {
-      watermark = wm;
-      for (let due = fire.pollDue(wm); due !== undefined; due = fire.pollDue(wm)) {
-        for (const [key, start] of due.windows) {
-          const windows = state.get(key);
-          const acc = windows?.get(start);
-          if (acc === undefined) continue;
-          emit(key, start, acc);
-          if (lateness === 0) {
-            // As drop(), reusing the lookup: one map access per fired window instead of two.
-            windows!.delete(start);
-            if (windows!.size === 0) state.delete(key);
-          }
-        }
-      }
-      for (let due = cleanup.pollDue(wm); due !== undefined; due = cleanup.pollDue(wm)) {
-        for (const [key, start] of due.windows) drop(key, start);
-      }
+      output.watermark = wm;
+      timers.advance(wm, fire, drop);
     },
 
     snapshotState(): Json {
       const windows: WindowSnapshot['windows'] = [];
       for (const [key, byStart] of state) windows.push([key, [...byStart].map(([s, acc]) => [s, acc as Json])]);
-      const snapshot: WindowSnapshot = {
-        v: STATE_LAYOUT_VERSION,
-        windows,
-        fire: fire.snapshot(),
-        cleanup: cleanup.snapshot(),
-      };
+      const snapshot: WindowSnapshot = { v: STATE_LAYOUT_VERSION, windows, ...timers.snapshot() };
       return snapshot as unknown as Json;
     },
 
@@ -162,8 +119,7 @@ export function alignedWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
             windows.set(start, existing !== undefined && agg.merge ? agg.merge(existing, acc as ACC) : (acc as ACC));
           }
         }
-        fire.restore(raw.fire, keep);
-        cleanup.restore(raw.cleanup, keep);
+        timers.restore(raw, keep);
       }
     },
   };

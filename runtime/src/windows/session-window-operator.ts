@@ -1,11 +1,10 @@
-import type { AggregateFunction, KeySelector, ProcessWindowFunction, WindowContext } from '../api/functions.js';
-import type { OutputTag } from '../api/output-tag.js';
 import { JobDefinitionError } from '../errors.js';
 import type { OperatorInit, StreamOperator } from '../operators/operator.js';
-import type { Collector, Json, KeyValue, Timestamp } from '../types.js';
+import type { Json, KeyValue, Timestamp } from '../types.js';
 import { parseOperatorState, STATE_LAYOUT_VERSION } from '../state/state-layout.js';
-import { FireQueue, type PendingWindow } from './fire-queue.js';
 import type { SessionWindowAssigner } from './window-assigners.js';
+import { WindowOutput, type WindowFunctionSpec } from './window-output.js';
+import { WindowTimers, type WindowTimersSnapshot } from './window-timers.js';
 
 interface Session<ACC> {
   start: Timestamp;
@@ -13,20 +12,19 @@ interface Session<ACC> {
   acc: ACC;
 }
 
-export interface SessionOperatorSpec<IN, ACC, AGG, OUT, K extends KeyValue> {
-  keySelector: KeySelector<IN, K>;
+export interface SessionOperatorSpec<IN, ACC, AGG, OUT, K extends KeyValue> extends WindowFunctionSpec<
+  IN,
+  ACC,
+  AGG,
+  OUT,
+  K
+> {
   assigner: SessionWindowAssigner;
-  aggregate: AggregateFunction<IN, ACC, AGG>;
-  windowFunction?: ProcessWindowFunction<AGG, OUT, K>;
-  allowedLatenessMs: number;
-  lateDataTag?: OutputTag<IN>;
 }
 
-interface SessionSnapshot {
+interface SessionSnapshot extends WindowTimersSnapshot {
   v: number;
   sessions: [KeyValue, [Timestamp, Timestamp, Json][]][];
-  fire: [Timestamp, PendingWindow[]][];
-  cleanup: [Timestamp, PendingWindow[]][];
 }
 
 /**
@@ -38,7 +36,7 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
   spec: SessionOperatorSpec<IN, ACC, AGG, OUT, K>,
   init: OperatorInit,
 ): StreamOperator {
-  const { keySelector, aggregate: agg, windowFunction, allowedLatenessMs: lateness, lateDataTag } = spec;
+  const { keySelector, aggregate: agg, allowedLatenessMs: lateness } = spec;
   const gap = spec.assigner.gap;
   if (agg.merge === undefined) {
     throw new JobDefinitionError(
@@ -46,32 +44,10 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
     );
   }
   const sessions = new Map<KeyValue, Session<ACC>[]>();
-  const fire = new FireQueue();
-  const cleanup = new FireQueue();
-  const tags = { operator: init.operatorId, task: init.taskId };
-  const lateRecords = init.metrics.counter('lateRecords', tags);
-  const lateDropped = init.metrics.counter('lateRecordsDropped', tags);
-  let watermark = init.currentWatermark();
-  let emitTs = 0;
-  let window = { start: 0, end: 0 };
-  const out: Collector<OUT> = { collect: (value) => init.output.emit(value, emitTs) };
-  const context: WindowContext = {
-    get window() {
-      return window;
-    },
-    get currentWatermark() {
-      return watermark;
-    },
-    output: <X>(tag: OutputTag<X>, value: X) => init.output.emitSide(tag, value, emitTs),
-  };
+  const timers = new WindowTimers(lateness);
+  const output = new WindowOutput(spec, init);
 
-  function emit(key: KeyValue, session: Session<ACC>): void {
-    emitTs = session.end - 1;
-    const result = agg.getResult(session.acc);
-    if (windowFunction === undefined) return init.output.emit(result, emitTs);
-    window = { start: session.start, end: session.end };
-    windowFunction(key as K, context, [result], out);
-  }
+  const emit = (key: KeyValue, s: Session<ACC>): void => output.emit(key, s.start, s.end, s.acc);
 
   function find(key: KeyValue, start: Timestamp, due: Timestamp): Session<ACC> | undefined {
     return sessions.get(key)?.find((s) => s.start === start && s.end - 1 === due);
@@ -85,9 +61,21 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
     else sessions.set(key, rest);
   }
 
+  function fire(key: KeyValue, start: Timestamp, due: Timestamp): void {
+    const session = find(key, start, due);
+    if (session === undefined) return; // merged into a longer session since it was queued
+    emit(key, session);
+    if (lateness === 0) remove(key, session);
+  }
+
+  function expire(key: KeyValue, start: Timestamp, cleanupAt: Timestamp): void {
+    const session = find(key, start, cleanupAt - lateness);
+    if (session !== undefined) remove(key, session);
+  }
+
   return {
     processBatch(values, timestamps) {
-      watermark = init.currentWatermark();
+      const watermark = (output.watermark = init.currentWatermark());
       for (let i = 0; i < values.length; i++) {
         const value = values[i] as IN;
         const ts = timestamps[i]!;
@@ -106,43 +94,26 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
         }
         const due = merged.end - 1;
         if (due + lateness <= watermark) {
-          lateRecords.inc();
-          if (lateDataTag !== undefined) init.output.emitSide(lateDataTag, value, ts);
-          else lateDropped.inc();
+          output.late(value, ts);
           continue;
         }
         rest.push(merged);
         sessions.set(key, rest);
-        if (due > watermark) fire.add(due, key, merged.start);
-        else emit(key, merged); // late within allowed lateness: fire again with the update
-        if (lateness > 0) cleanup.add(due + lateness, key, merged.start);
+        // Late within allowed lateness: fire again with the update.
+        if (timers.register(due, key, merged.start, watermark)) emit(key, merged);
       }
     },
 
     processWatermark(wm) {
-      watermark = wm;
-      for (let due = fire.pollDue(wm); due !== undefined; due = fire.pollDue(wm)) {
-        for (const [key, start] of due.windows) {
-          const session = find(key, start, due.time);
-          if (session === undefined) continue; // merged into a longer session since it was queued
-          emit(key, session);
-          if (lateness === 0) remove(key, session);
-        }
-      }
-      for (let due = cleanup.pollDue(wm); due !== undefined; due = cleanup.pollDue(wm)) {
-        for (const [key, start] of due.windows) {
-          const session = find(key, start, due.time - lateness);
-          if (session !== undefined) remove(key, session);
-        }
-      }
+      output.watermark = wm;
+      timers.advance(wm, fire, expire);
     },
 
     snapshotState(): Json {
       const snapshot: SessionSnapshot = {
         v: STATE_LAYOUT_VERSION,
         sessions: [...sessions].map(([key, list]) => [key, list.map((s) => [s.start, s.end, s.acc as Json])]),
-        fire: fire.snapshot(),
-        cleanup: cleanup.snapshot(),
+        ...timers.snapshot(),
       };
       return snapshot as unknown as Json;
     },
@@ -154,8 +125,7 @@ export function sessionWindowOperator<IN, ACC, AGG, OUT, K extends KeyValue>(
           const restored = list.map(([start, end, acc]) => ({ start, end, acc: acc as ACC }));
           sessions.set(key, [...(sessions.get(key) ?? []), ...restored]);
         }
-        fire.restore(raw.fire, keep);
-        cleanup.restore(raw.cleanup, keep);
+        timers.restore(raw, keep);
       }
     },
   };

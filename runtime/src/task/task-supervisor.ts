@@ -1,0 +1,104 @@
+import type { AssignedSplit } from '../checkpoint/task-checkpoint.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../observability/logger.js';
+import { backoffDelay, isRetryable } from '../retry/retry.js';
+import type { JobOptions } from './job-options.js';
+import type { Task } from './task.js';
+
+/** One task slot of the job: the current incarnation of its task and what ends it early. */
+export interface SupervisedTask {
+  task: Task;
+  /** The split, when the task reads exactly one (only those can be released on a lease move). */
+  split: AssignedSplit | undefined;
+  /** Aborted when this worker no longer owns the split: the task is released without a checkpoint. */
+  release: AbortController;
+}
+
+/**
+ * Runs a task to its end: steps it, takes periodic checkpoints, backs off when its input is idle,
+ * and restarts it from its last checkpoint after a retryable failure, up to `restartAttempts`
+ * times with a jittered back-off. A failure that is not retryable fails at once.
+ */
+export class TaskSupervisor {
+  readonly #interval: number;
+
+  constructor(
+    private readonly options: JobOptions,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly stopping: AbortSignal,
+    /** Told of each new incarnation, so the job's task map shows the latest one. */
+    private readonly onRestart: (task: Task) => void,
+  ) {
+    this.#interval = options.checkpointIntervalMs ?? 10_000;
+  }
+
+  /** Resolves once the slot's task has finished, stopped or been released; rejects when it fails for good. */
+  async drive(run: SupervisedTask, make: () => Task): Promise<void> {
+    const { options, clock, logger } = this;
+    const maxRestarts = options.restartAttempts ?? 3;
+    let restarts = 0;
+    const leaving = (): boolean => this.stopping.aborted || run.release.signal.aborted;
+    for (;;) {
+      const task = run.task;
+      try {
+        await task.open();
+        await this.#pump(task, leaving);
+        if (run.release.signal.aborted) await task.release();
+        else if (!task.done) await task.stop();
+        return;
+      } catch (error) {
+        if (run.release.signal.aborted) return void (await task.release());
+        if (!isRetryable(error)) {
+          logger.error(
+            { task: task.id, err: error },
+            'task failed with an error that is not retryable; not restarting',
+          );
+          throw error;
+        }
+        if (restarts >= maxRestarts || options.checkpointStore === undefined) throw error;
+        const delayMs = backoffDelay(
+          restarts++,
+          options.restartBackoffMs ?? 1_000,
+          options.maxRestartBackoffMs ?? 30_000,
+        );
+        logger.error(
+          { task: task.id, err: error, restart: restarts, of: maxRestarts, delayMs },
+          'task failed; restarting from its last checkpoint after a back-off',
+        );
+        await clock.sleep(delayMs, this.stopping);
+        if (leaving()) return;
+        run.task = make();
+        this.onRestart(run.task);
+      }
+    }
+  }
+
+  /** Steps an open task until its input ends or it is asked to leave. */
+  async #pump(task: Task, leaving: () => boolean): Promise<void> {
+    const { options, clock } = this;
+    const interval = this.#interval;
+    let delay = options.idlePollDelayMs ?? 20;
+    let lastCheckpoint = clock.now();
+    let sliceStart = Date.now();
+    while (!task.done && !leaving()) {
+      const result = await task.step();
+      if (result === 'done') break;
+      if (interval > 0 && clock.now() - lastCheckpoint >= interval) {
+        await task.checkpoint();
+        lastCheckpoint = clock.now();
+      }
+      if (result === 'idle') {
+        await clock.sleep(delay, this.stopping);
+        delay = Math.min(delay * 2, options.maxIdlePollDelayMs ?? 1_000);
+      } else {
+        delay = options.idlePollDelayMs ?? 20;
+        // Synchronous sources never yield: give timers and signals a turn every few ms.
+        if (Date.now() - sliceStart > 20) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = Date.now();
+        }
+      }
+    }
+  }
+}
