@@ -2,7 +2,8 @@
  * `npm run bench -w @coattail/runtime`: the trades VWAP benchmark, then Nexmark, then a dated
  * section with the figures and machine info appended to docs/benchmarks.md.
  *
- * Environment: BENCH_EVENTS (trades, default 10 M), NEXMARK_EVENTS (per query, default 10 M),
+ * Environment: BENCH_EVENTS (trades, default 10 M), NEXMARK_EVENTS (per query, default 20 M),
+ * NEXMARK_EVENT_SECONDS (event time they span, default 20), NEXMARK_QUERIES (e.g. q3,q4; default all),
  * BENCH_BATCH (maxBatchSize, default 4096), BENCH_REPEAT (best of N runs, default 3), BENCH_STATE_KEYS / BENCH_STATE_MINUTES (state
  * benchmark, default 10 000 keys / 70 min), BENCH_NOTE (a remark for the section, e.g. that the
  * machine was shared), BENCH_NO_DOCS=1 to print without appending (development runs).
@@ -12,7 +13,7 @@ import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envInt, machineInfo, mb, peakRss } from './measure.js';
-import { nexmarkBenchmark } from './nexmark.js';
+import { nexmarkOnS3 } from './nexmark.js';
 import { tradesVwapBenchmark } from './trades-vwap.js';
 
 const DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/benchmarks.md');
@@ -43,7 +44,7 @@ async function appendSection(section: string): Promise<void> {
 }
 
 const events = envInt('BENCH_EVENTS', 10_000_000);
-const nexmarkEvents = envInt('NEXMARK_EVENTS', 10_000_000);
+const nexmarkEvents = envInt('NEXMARK_EVENTS', 20_000_000);
 const batch = envInt('BENCH_BATCH', 4096);
 const load = loadavg()
   .map((l) => l.toFixed(2))
@@ -51,7 +52,7 @@ const load = loadavg()
 console.log(`machine: ${machineInfo()}; load average at start ${load}`);
 
 const trades = await tradesVwapBenchmark(events, batch, envInt('BENCH_REPEAT', 3));
-const nexmark = await nexmarkBenchmark(nexmarkEvents, batch);
+const nexmark = await nexmarkOnS3(nexmarkEvents, batch);
 
 const note = process.env.BENCH_NOTE;
 const section = [
