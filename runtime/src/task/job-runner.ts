@@ -9,6 +9,7 @@ import { noopMetrics } from '../observability/metrics.js';
 import type { JobOptions } from './job-options.js';
 import { parentUids, splitUid } from './split-runner.js';
 import { Task, type TaskStatus } from './task.js';
+import { runExchangeJob } from '../exchange/exchange-job.js';
 
 export interface JobResult {
   jobId: string;
@@ -38,6 +39,7 @@ interface Running {
  * are released without a checkpoint; the job then runs until stopped.
  */
 export function runJob(graph: JobGraph, options: JobOptions): JobClient {
+  if (options.parallelism !== undefined) return runExchangeJob(graph, options);
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? silentLogger).child({ job: options.jobId });
   const metrics = options.metrics ?? noopMetrics;
