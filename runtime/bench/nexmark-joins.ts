@@ -1,7 +1,8 @@
 /**
  * Nexmark q3, q4, q6 and q8 (the joins) as DataStream jobs on our runtime, after the Flink SQL of
  * github.com/nexmark/nexmark. One event stream keyed by a key both sides share (person id and
- * seller, auction id and bid's auction) stands in for the SQL join's two inputs.
+ * seller, auction id and bid's auction) stands in for the SQL join's two inputs. Keyed functions
+ * are passed as factories: each keyed task gets its own instance (and its own state handles).
  */
 import {
   ListStateDescriptor,
@@ -190,18 +191,18 @@ export function buildJoinQuery(name: JoinQueryName, events: DataStream<NexmarkEv
         ) as DataStream<unknown> as DataStream<Person | Auction>
       )
         .keyBy((e) => (e.type === 0 ? e.id : e.seller))
-        .process(localItems())
+        .process(localItems)
         .sinkTo(sink);
       return;
     case 'q4':
     case 'q6': {
       const changes = (events.filter((e) => e.type !== 0) as DataStream<unknown> as DataStream<Auction | Bid>)
         .keyBy((e) => (e.type === 1 ? e.id : e.auction))
-        .process(
+        .process(() =>
           name === 'q4' ? maxBidPerAuction((a) => a.category, 'running') : maxBidPerAuction((a) => a.seller, 'closed'),
         )
         .keyBy((c) => c.group);
-      (name === 'q4' ? changes.process(averagePerCategory()) : changes.process(averageOfLastTen())).sinkTo(sink);
+      (name === 'q4' ? changes.process(averagePerCategory) : changes.process(averageOfLastTen)).sinkTo(sink);
       return;
     }
     case 'q8':

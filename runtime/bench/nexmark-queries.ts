@@ -141,7 +141,7 @@ export function buildQuery(name: QueryName, events: DataStream<NexmarkEvent>, si
           for (const num of counts) out.collect({ auction, num, windowStart: ctx.window.start });
         })
         .keyBy((item) => item.windowStart)
-        .process(maxPerWindow())
+        .process(maxPerWindow)
         .sinkTo(sink);
       return;
     case 'q7':
@@ -168,6 +168,10 @@ export interface RunOptions {
   checkpointIntervalMs?: number;
   /** Receives the tasks' checkpoint duration and size gauges. */
   metrics?: Metrics;
+  /** Source splits: split `s` of `n` generates event numbers s, s + n, s + 2n, … @default 1 */
+  splits?: number;
+  /** Keyed tasks behind a keyBy exchange (the `parallelism` job option); unset: one task. */
+  parallelism?: number;
 }
 
 /** Runs one query over `count` freshly generated events; resolves when the job ends. */
@@ -177,12 +181,14 @@ export async function runQuery<T>(
   sink: Sink<T>,
   options: RunOptions = {},
 ): Promise<void> {
-  const generator = new NexmarkGenerator(1, options.eventsPerSecond);
+  const splits = options.splits ?? 1;
+  const generators = Array.from({ length: splits }, (_, s) => new NexmarkGenerator(s + 1, options.eventsPerSecond));
   const env = StreamEnvironment.create();
   const events = env.fromSource(
     new DataGeneratorSource<NexmarkEvent>({
-      generate: (i) => generator.next(i),
-      countPerSplit: count,
+      generate: (i, s) => generators[s]!.next(i * splits + s),
+      countPerSplit: Math.ceil(count / splits),
+      splits,
       name: 'nexmark',
     }),
     WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS).withTimestampAssigner(
@@ -192,7 +198,7 @@ export async function runQuery<T>(
   buildQuery(name, events, sink);
   await env.execute({
     jobId: `nexmark-${name}`,
-    tasks: 'single',
+    ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : { tasks: 'single' as const }),
     maxBatchSize: options.maxBatchSize ?? 4096,
     ...(options.checkpointStore !== undefined
       ? { checkpointStore: options.checkpointStore, checkpointIntervalMs: options.checkpointIntervalMs ?? 10_000 }

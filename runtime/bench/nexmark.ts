@@ -162,20 +162,29 @@ export async function nexmarkBenchmark(events: number, setup: NexmarkSetup): Pro
   return { events, verified, figures, markdown };
 }
 
-/** Starts the S3 emulator, runs the benchmark with checkpoints on it, and stops it. */
-export async function nexmarkOnS3(events: number, maxBatchSize: number): Promise<NexmarkReport> {
+/** Starts the S3 emulator in this process, gives `fn` checkpoint stores on it (one per prefix), and stops it. */
+export async function withS3Checkpoints<T>(
+  fn: (storeFor: (prefix: string) => CheckpointStore) => Promise<T>,
+): Promise<T> {
   const stack = await startLocalStack({ streams: [], tables: [], buckets: ['nexmark-checkpoints'] });
   try {
-    return await nexmarkBenchmark(events, {
-      eventSeconds: envInt('NEXMARK_EVENT_SECONDS', 20),
-      maxBatchSize,
-      checkpointIntervalMs: envInt('NEXMARK_CHECKPOINT_MS', 10_000),
-      checkpointStore: new S3ObjectStore({ client: stack.clients.s3, bucket: 'nexmark-checkpoints' }),
-      storeName: 'S3 (s3rver, in process)',
-    });
+    return await fn((prefix) => new S3ObjectStore({ client: stack.clients.s3, bucket: 'nexmark-checkpoints', prefix }));
   } finally {
     await stack.stop();
   }
+}
+
+/** Benchmark 2 with checkpoints on the S3 emulator. */
+export function nexmarkOnS3(events: number, maxBatchSize: number): Promise<NexmarkReport> {
+  return withS3Checkpoints((storeFor) =>
+    nexmarkBenchmark(events, {
+      eventSeconds: envInt('NEXMARK_EVENT_SECONDS', 20),
+      maxBatchSize,
+      checkpointIntervalMs: envInt('NEXMARK_CHECKPOINT_MS', 10_000),
+      checkpointStore: storeFor('nexmark'),
+      storeName: 'S3 (s3rver, in process)',
+    }),
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

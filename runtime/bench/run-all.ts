@@ -3,7 +3,7 @@
  * section with the figures and machine info appended to docs/benchmarks.md.
  *
  * Environment: BENCH_EVENTS (trades, default 10 M), NEXMARK_EVENTS (per query, default 20 M),
- * NEXMARK_EVENT_SECONDS (event time they span, default 20), NEXMARK_QUERIES (e.g. q3,q4; default all),
+ * NEXMARK_EVENT_SECONDS (event time they span, default 20), NEXMARK_QUERIES (e.g. q3,q4; default all), SCALING_EVENTS (keyBy exchange runs, default 5 M),
  * BENCH_BATCH (maxBatchSize, default 4096), BENCH_REPEAT (best of N runs, default 3), BENCH_STATE_KEYS / BENCH_STATE_MINUTES (state
  * benchmark, default 10 000 keys / 70 min), BENCH_NOTE (a remark for the section, e.g. that the
  * machine was shared), BENCH_NO_DOCS=1 to print without appending (development runs).
@@ -13,7 +13,8 @@ import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envInt, machineInfo, mb, peakRss } from './measure.js';
-import { nexmarkOnS3 } from './nexmark.js';
+import { nexmarkOnS3, withS3Checkpoints } from './nexmark.js';
+import { scalingBenchmark } from './nexmark-scaling.js';
 import { tradesVwapBenchmark } from './trades-vwap.js';
 
 const DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/benchmarks.md');
@@ -53,6 +54,9 @@ console.log(`machine: ${machineInfo()}; load average at start ${load}`);
 
 const trades = await tradesVwapBenchmark(events, batch, envInt('BENCH_REPEAT', 3));
 const nexmark = await nexmarkOnS3(nexmarkEvents, batch);
+const scaling = await withS3Checkpoints((storeFor) =>
+  scalingBenchmark(envInt('SCALING_EVENTS', 5_000_000), envInt('NEXMARK_EVENT_SECONDS', 20), storeFor),
+);
 
 const note = process.env.BENCH_NOTE;
 const section = [
@@ -68,6 +72,10 @@ const section = [
   '#### Nexmark',
   '',
   nexmark.markdown,
+  '',
+  '#### Two keyed tasks through the keyBy exchange',
+  '',
+  scaling.markdown,
 ].join('\n');
 
 console.log(`\n${section}`);
