@@ -27,13 +27,15 @@ and appends a dated section here. Sections are appended, never rewritten; the ne
 ## Runtime (@coattail/runtime)
 
 \`\`\`sh
-npm run bench -w @coattail/runtime                      # full size: 10 M trades, 10 M Nexmark events per query
-BENCH_EVENTS=1000000 NEXMARK_EVENTS=1000000 BENCH_NO_DOCS=1 npm run bench -w @coattail/runtime   # quick look
+npm run bench -w @coattail/runtime     # full size: 10 M trades, 20 M Nexmark events per query, 5 M per keyBy-exchange run
+BENCH_EVENTS=1000000 NEXMARK_EVENTS=2000000 SCALING_EVENTS=1000000 BENCH_NO_DOCS=1 npm run bench -w @coattail/runtime   # quick look
 \`\`\`
 
 Scripts live in \`runtime/bench/\`: \`trades-vwap.ts\` (runtime vs a hand-written loop vs DuckDB, plus
-keyed-state size for 10 000 keys over 1 h) and \`nexmark.ts\` (q0, q1, q2, q5, q7 beside Flink 1.13's
-published per-core throughput). Both run alone too: \`node --import tsx --expose-gc bench/nexmark.ts\`.
+keyed-state size for 10 000 keys over 1 h), \`nexmark.ts\` (q0–q8 with checkpoints every 10 s to S3 on
+s3rver, beside Flink 1.13's published per-core throughput) and \`nexmark-scaling.ts\` (keyed queries
+through the keyBy exchange, one keyed task against two). Each runs alone too:
+\`node --import tsx --expose-gc bench/nexmark.ts\`.
 `;
 
 async function appendSection(section: string): Promise<void> {

@@ -64,6 +64,8 @@ function trade(whale: boolean): UnifiedTrade {
   };
 }
 
+/** Milliseconds for a table: '—' when no whale alert was seen. */
+const ms = (value: number): string => (Number.isNaN(value) ? '—' : value.toFixed(0));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], q: number): number =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -166,7 +168,7 @@ async function offer(path: string, publisher: Publisher, watch: AlertWatch, rate
     load: loadavg()[0]!.toFixed(1),
   };
   console.log(
-    `[latency] ${path} at ${rate} trades/s offered (${published}/s acknowledged): trade → alert readable p50 ${figure.p50.toFixed(0)} ms, p99 ${figure.p99.toFixed(0)} ms, max ${figure.max.toFixed(0)} ms over ${figure.samples} whales${missing > 0 ? `, ${missing} not readable within 30 s` : ''}; baseline producer ack p50 ${figure.ackP50} ms, p99 ${figure.ackP99} ms; this process used ${cpu.toFixed(2)} cores; load ${figure.load}`,
+    `[latency] ${path} at ${rate} trades/s offered (${published}/s acknowledged): trade → alert readable p50 ${ms(figure.p50)} ms, p99 ${ms(figure.p99)} ms, max ${ms(figure.max)} ms over ${figure.samples} whales${missing > 0 ? `, ${missing} not readable within 30 s` : ''}; baseline producer ack p50 ${figure.ackP50} ms, p99 ${figure.ackP99} ms; this process used ${cpu.toFixed(2)} cores; load ${figure.load}`,
   );
   return figure;
 }
@@ -251,7 +253,7 @@ export async function latencyBenchmark(): Promise<Figure[]> {
 export function latencyMarkdown(figures: readonly Figure[]): string {
   const rows = figures.map(
     (f) =>
-      `| ${f.path} | ${f.offered.toLocaleString('en')} | ${f.published.toLocaleString('en')} | ${f.p50.toFixed(0)} | ${f.p99.toFixed(0)} | ${f.max.toFixed(0)} | ${f.samples}${f.missing > 0 ? ` (+${f.missing} missing)` : ''} | ${f.ackP50} / ${f.ackP99} | ${f.cpu.toFixed(2)} | ${f.load} |`,
+      `| ${f.path} | ${f.offered.toLocaleString('en')} | ${f.published.toLocaleString('en')} | ${ms(f.p50)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.samples}${f.missing > 0 ? ` (+${f.missing} missing)` : ''} | ${f.ackP50} / ${f.ackP99} | ${f.cpu.toFixed(2)} | ${f.load} |`,
   );
   return [
     '| path | offered trades/s | acknowledged trades/s | p50 ms | p99 ms | max ms | whales | baseline: producer ack p50 / p99 ms | CPU of the process (cores) | load (1 min) |',
