@@ -19,7 +19,7 @@
  * await env.execute({ jobId: 'count-trades' });
  */
 export { StreamEnvironment } from './api/stream-environment.js';
-export { DataStream, DataStreamSink, KeyedStream, WindowedStream } from './api/data-stream.js';
+export { DataStream, DataStreamSink, KeyedStream, WindowedStream, type KeyByOptions } from './api/data-stream.js';
 export { OutputTag } from './api/output-tag.js';
 export type {
   AggregateFunction,
@@ -78,6 +78,8 @@ export type {
 } from './checkpoint/task-checkpoint.js';
 
 export { Task, type TaskStatus, type TaskOptions } from './task/task.js';
+export { assertDistributable, planStages, type Stage, type ExchangeEdge } from './exchange/exchange-plan.js';
+export { DEFAULT_MAX_PARALLELISM, keyGroupOf, murmur3, taskOfKey, taskOfKeyGroup } from './exchange/key-groups.js';
 export { runJob, type JobClient, type JobResult } from './task/job-runner.js';
 export type { JobOptions } from './task/job-options.js';
 
@@ -101,6 +103,7 @@ export {
   SinkWriteError,
   CheckpointError,
   UserFunctionError,
+  PartitioningError,
   type ErrorDomain,
 } from './errors.js';
 export { type Collector, type Json, type KeyValue, type Timestamp, MIN_WATERMARK, MAX_WATERMARK } from './types.js';

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AggregateFunction } from '../api/functions.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import { LocalCheckpointStore } from '../checkpoint/local-checkpoint-store.js';
+import { InMemoryMetrics } from '../observability/metrics.js';
 import { CollectSink, TransactionalCollectSink } from '../sink/collect-sink.js';
 import type { Sink } from '../sink/sink.js';
 import { InMemorySource } from '../source/in-memory-source.js';
@@ -12,6 +13,7 @@ import { ValueStateDescriptor, type ValueState } from '../state/state-descriptor
 import type { JobOptions } from '../task/job-options.js';
 import { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
 import { TumblingEventTimeWindows } from '../windows/window-assigners.js';
+import { flaky } from '../testing/flaky-sink.js';
 import { latestExchangeCheckpoint } from './exchange-checkpoints.js';
 import { taskOfKey } from './key-groups.js';
 
@@ -118,29 +120,6 @@ describe('keyBy with parallelism: a shuffle between tasks', () => {
   });
 });
 
-/** A sink that fails once, at its `failAt`-th write of the whole test, the way a broker going away does. */
-function flaky<T>(inner: Sink<T>, failAt: number): Sink<T> & { failed: boolean } {
-  let writes = 0;
-  const sink = {
-    name: 'flaky',
-    failed: false,
-    createWriter: (ctx: Parameters<Sink<T>['createWriter']>[0]) => {
-      const writer = inner.createWriter(ctx);
-      return {
-        ...writer,
-        write: (values: readonly T[], timestamps: readonly number[]) => {
-          if (++writes === failAt) {
-            sink.failed = true;
-            throw new Error('connection reset by peer');
-          }
-          return writer.write(values, timestamps);
-        },
-      };
-    },
-  };
-  return sink;
-}
-
 describe('checkpoints across the exchange', () => {
   const splits = unpartitioned(3, 400);
 
@@ -195,5 +174,22 @@ describe('checkpoints across the exchange', () => {
     await expect(
       build().execute({ jobId: 'rescale', parallelism: 3, maxParallelism: 64, checkpointStore }),
     ).rejects.toThrow(/key groups/);
+  });
+
+  it('starts a finished job again without emitting or committing anything twice', async () => {
+    const checkpointStore = await store();
+    const windows = new TransactionalCollectSink<string>();
+    const counts = new TransactionalCollectSink<string>();
+    const metrics = new InMemoryMetrics();
+    const options = { jobId: 'finished', parallelism: 2, checkpointStore, checkpointIntervalMs: 0, metrics };
+    expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    // The job's state size and checkpoint duration, summed over its tasks, as benchmarks report them.
+    expect(metrics.total('checkpointsCompleted', { task: 'exchange' })).toBe(1);
+    expect(metrics.gaugeValue('checkpointBytes', { task: 'exchange' })).toBeGreaterThan(1_000);
+    expect(metrics.gaugeValue('checkpointDurationMs', { task: 'exchange' })).toBeGreaterThanOrEqual(0);
+    const first = [[...windows.committed], [...counts.committed]];
+    expect(first[0]!.length).toBeGreaterThan(0);
+    expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    expect([windows.committed, counts.committed]).toEqual(first);
   });
 });

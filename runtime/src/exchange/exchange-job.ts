@@ -59,10 +59,11 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
     const marker = await latestExchangeCheckpoint(options.checkpointStore, options.jobId);
     if (marker === undefined) return undefined;
     if (marker.maxParallelism !== maxParallelism || marker.stages !== stages.length)
-      throw new StateRestoreError(
-        options.jobId,
-        `checkpoint ${marker.checkpointId} has ${marker.stages} stages and ${marker.maxParallelism} key groups, this job ${stages.length} and ${maxParallelism}; ` +
-          'keep maxParallelism and the job\u2019s keyBys unchanged to restore (parallelism itself may change)',
+      throw new JobDefinitionError(
+        `job '${options.jobId}' cannot restore checkpoint ${marker.checkpointId}: it was taken with ${marker.maxParallelism} key groups ` +
+          `(maxParallelism) and ${marker.stages} stages, this job has ${maxParallelism} and ${stages.length}. Key groups decide which ` +
+          'task owns a key\u2019s state: keep maxParallelism and the job\u2019s keyBys as they were (parallelism itself may change), ' +
+          'or start from an empty checkpoint location.',
       );
     const load = async (taskId: string): Promise<TaskCheckpoint> => {
       const checkpoint = await storage(taskId)?.load(marker.checkpointId);
@@ -76,7 +77,15 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
     return { marker, load };
   }
 
-  async function complete(tasks: ExchangeTasks, checkpointId: number): Promise<void> {
+  const tags = { job: options.jobId, task: 'exchange' };
+  const m = {
+    duration: metrics.gauge('checkpointDurationMs', tags),
+    bytes: metrics.gauge('checkpointBytes', tags),
+    completed: metrics.counter('checkpointsCompleted', tags),
+  };
+
+  /** Every task wrote it: record it as complete, then let sinks commit. */
+  async function complete(tasks: ExchangeTasks, checkpointId: number, startedAt: number): Promise<void> {
     if (options.checkpointStore !== undefined)
       await writeExchangeCheckpoint(
         options.checkpointStore,
@@ -91,6 +100,9 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
         },
         options.retainCheckpoints ?? 3,
       );
+    m.duration.set(clock.now() - startedAt);
+    m.bytes.set(tasks.bytes(checkpointId));
+    m.completed.inc();
     for (const task of tasks.all) await task.commit();
     for (const task of tasks.all) await storage(task.id)?.prune();
     logger.info({ checkpointId }, 'checkpoint complete in every task');
@@ -113,6 +125,7 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
     });
     let nextId = (restored?.marker.checkpointId ?? 0) + 1;
     let inProgress: number | undefined;
+    let startedAt = clock.now();
     let stopAt: number | undefined;
     let lastCheckpoint = clock.now();
     let sliceStart = Date.now();
@@ -123,7 +136,7 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
         let progressed = false;
         for (const task of tasks.all) if ((await task.step()) === 'progress') progressed = true;
         if (inProgress !== undefined && tasks.written(inProgress)) {
-          await complete(tasks, inProgress);
+          await complete(tasks, inProgress, startedAt);
           if (stopAt === inProgress) break;
           inProgress = undefined;
           lastCheckpoint = clock.now();
@@ -132,14 +145,23 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
         const due = (interval > 0 && clock.now() - lastCheckpoint >= interval) || stopping.signal.aborted;
         if (inProgress === undefined && sourcesRunning && due) {
           inProgress = nextId++;
+          startedAt = clock.now();
           if (stopping.signal.aborted) stopAt = inProgress;
           for (const source of tasks.sources)
             tasks.markWritten(source.id, inProgress, await source.checkpoint(inProgress));
         }
+        if (tasks.all.every((t) => t.finished) && inProgress !== undefined) {
+          logger.warn(
+            { checkpointId: inProgress },
+            'every task finished before checkpoint completed; taking the final one',
+          );
+          inProgress = undefined;
+        }
         if (tasks.all.every((t) => t.finished) && inProgress === undefined) {
           const id = nextId++;
+          startedAt = clock.now();
           for (const task of tasks.all) tasks.markWritten(task.id, id, await task.finalCheckpoint(id));
-          await complete(tasks, id);
+          await complete(tasks, id, startedAt);
           break;
         }
         if (!progressed && stopping.signal.aborted) await new Promise((resolve) => setImmediate(resolve));

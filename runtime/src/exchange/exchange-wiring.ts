@@ -35,6 +35,8 @@ export interface ExchangeTasks {
   markWritten(taskId: string, checkpointId: number, bytes: number): void;
   /** True once every task wrote its part of the checkpoint. */
   written(checkpointId: number): boolean;
+  /** Bytes every task wrote for the checkpoint: the job's state size. */
+  bytes(checkpointId: number): number;
 }
 
 export const sourceTaskId = (split: AssignedSplit): string => `source-${splitUid(split)}`;
@@ -47,11 +49,11 @@ export const keyedTaskId = (stage: number, index: number): string => `keyed-${st
  */
 export async function buildExchangeTasks(w: ExchangeWiring): Promise<ExchangeTasks> {
   const { stages, parallelism: p, options, restored } = w;
-  const writes = new Map<number, Set<string>>();
-  const markWritten = (taskId: string, id: number): void => {
-    let set = writes.get(id);
-    if (set === undefined) writes.set(id, (set = new Set()));
-    set.add(taskId);
+  const writes = new Map<number, Map<string, number>>();
+  const markWritten = (taskId: string, id: number, bytes: number): void => {
+    let tasks = writes.get(id);
+    if (tasks === undefined) writes.set(id, (tasks = new Map<string, number>()));
+    tasks.set(taskId, bytes);
   };
   const base = (taskId: string, stage: Stage, output: ExchangeOutput | undefined) => {
     const checkpoints = w.storage(taskId);
@@ -101,7 +103,7 @@ export async function buildExchangeTasks(w: ExchangeWiring): Promise<ExchangeTas
       const task = new KeyedTask({
         ...base(keyedTaskId(s, d), stages[s]!, outputOf(into, d)),
         inputs: inputs.map((row) => row[d]!),
-        onCheckpointWritten: (id) => markWritten(keyedTaskId(s, d), id),
+        onCheckpointWritten: (id, bytes) => markWritten(keyedTaskId(s, d), id, bytes),
       });
       if (restored !== undefined) {
         const old = restored.marker.parallelism;
@@ -124,5 +126,6 @@ export async function buildExchangeTasks(w: ExchangeWiring): Promise<ExchangeTas
     all,
     markWritten,
     written: (id) => (writes.get(id)?.size ?? 0) === all.length,
+    bytes: (id) => [...(writes.get(id)?.values() ?? [])].reduce((a, b) => a + b, 0),
   };
 }

@@ -40,8 +40,23 @@ export function murmur3(text: string, seed = 0): number {
   return h >>> 0;
 }
 
-/** The key group of a key: `murmur3(String(key)) mod maxParallelism`. */
+/** MurmurHash3's finalizer over a 32-bit integer: the hash of a whole-number key. */
+function mixInt(value: number): number {
+  let h = value | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * The key group of a key: for a whole number in the 32-bit range, MurmurHash3's finalizer over
+ * it; for any other key, `murmur3(String(key))`; then `mod maxParallelism`.
+ */
 export function keyGroupOf(key: KeyValue, maxParallelism: number): number {
+  if (typeof key === 'number' && (key | 0) === key) return mixInt(key) % maxParallelism;
   return murmur3(typeof key === 'string' ? key : String(key)) % maxParallelism;
 }
 

@@ -46,6 +46,7 @@ export class KeyedTask extends StageTask {
 
   override async step(): Promise<StepResult> {
     if (this.finished) return 'done';
+    await this.inFlight.waitBelow(this.keyed.inFlightBudget);
     let progressed = false;
     const budget = this.keyed.maxBatchSize * 4;
     for (const input of this.#inputs) {
@@ -90,6 +91,7 @@ export class KeyedTask extends StageTask {
     if (live.length > 0 && counted.length === 0) return this.markIdle();
     let min = MAX_WATERMARK;
     for (const i of counted) if (i.watermark < min) min = i.watermark;
+    this.markActive();
     this.advance(min);
   }
 

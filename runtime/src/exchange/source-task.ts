@@ -63,6 +63,7 @@ export class SourceTask extends StageTask {
     if (this.finished) return 'done';
     const { clock, maxBatchSize, output, channelCapacity } = this.source;
     if (output?.congested(channelCapacity) === true) return 'idle';
+    await this.inFlight.waitBelow(this.source.inFlightBudget);
     let progressed = false;
     for (const split of [...this.#active]) {
       const polled = split.reader.poll(maxBatchSize);
@@ -85,6 +86,7 @@ export class SourceTask extends StageTask {
     this.advance(this.#watermarks.update(now));
     this.pipeline.advanceProcessingTime(now);
     if (this.#active.length > 0 && this.#active.every((s) => this.#watermarks.isIdle(splitUid(s)))) this.markIdle();
+    else this.markActive();
     if (this.#active.length === 0 && this.#pending.length === 0) {
       this.#watermarks.advanceTo(MAX_WATERMARK);
       this.finishInput(MAX_WATERMARK);

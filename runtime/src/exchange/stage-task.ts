@@ -99,6 +99,13 @@ export abstract class StageTask {
     this.options.output?.broadcast({ kind: 'watermark', watermark: this.emitted, idle: true });
   }
 
+  /** Counts again in downstream minimums once it has records after being idle. */
+  protected markActive(): void {
+    if (!this.idleSent) return;
+    this.idleSent = false;
+    this.options.output?.broadcast({ kind: 'watermark', watermark: this.emitted, idle: false });
+  }
+
   protected finishInput(final: Timestamp): void {
     this.advance(final);
     this.pipeline.endInput();

@@ -10,6 +10,8 @@ import type { JobOptions } from './job-options.js';
 import { parentUids, splitUid } from './split-runner.js';
 import { Task, type TaskStatus } from './task.js';
 import { runExchangeJob } from '../exchange/exchange-job.js';
+import { assertDistributable } from '../exchange/exchange-plan.js';
+import { PartitionCheck } from './partition-check.js';
 
 export interface JobResult {
   jobId: string;
@@ -46,6 +48,8 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
   const interval = options.checkpointIntervalMs ?? 10_000;
   const owns = options.splitFilter ?? (() => true);
   const dynamic = options.splitFilter !== undefined && options.tasks !== 'single';
+  if (options.splitFilter !== undefined) assertDistributable(graph, options.jobId);
+  const partitionCheck = new PartitionCheck();
   const stopping = new AbortController();
   const tasks = new Map<string, Task>();
   const live = new Map<string, Running>();
@@ -87,6 +91,7 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
       maxBatchSize: options.maxBatchSize ?? 1000,
       inFlightBudget: options.inFlightBudget ?? 10_000,
       adoptChildren: options.tasks === 'single',
+      partitionCheck,
       ...(seed !== undefined && child !== undefined
         ? { seed: { parents: seed, keep: keep ? (k) => keep(k, child) : () => true } }
         : {}),

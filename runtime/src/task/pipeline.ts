@@ -7,6 +7,7 @@ import { BatchOutput, type BatchReceiver } from '../operators/batch-output.js';
 import type { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { StreamOperator } from '../operators/operator.js';
 import type { SinkOperator } from '../operators/sink-operator.js';
+import type { TaskPartitionCheck } from './partition-check.js';
 import { MIN_WATERMARK, type Json, type KeyValue, type Timestamp } from '../types.js';
 
 export interface PipelineContext {
@@ -16,6 +17,8 @@ export interface PipelineContext {
   metrics: Metrics;
   logger: Logger;
   inFlight: InFlightTracker;
+  /** Checks keyed operators declared `sourcePartitioned` against the split each record came from. */
+  partitionCheck?: TaskPartitionCheck;
 }
 
 interface Stage {
@@ -70,9 +73,11 @@ export class Pipeline {
       });
       const operator = stage.operator;
       const recordsIn = ctx.metrics.counter('recordsIn', tags);
+      const check = node.keyed?.sourcePartitioned === true ? ctx.partitionCheck : undefined;
       const receive: BatchReceiver = (values, timestamps) => {
         recordsIn.inc(values.length);
         try {
+          check?.verify(node.name, node.keyed!.selector, values);
           operator.processBatch(values, timestamps);
         } catch (error) {
           if (error instanceof PlatformError) throw error;
