@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { CollectSink, type CheckpointStore } from '../src/index.js';
 import { envInt, gc, machineInfo, rate, table, timed } from './measure.js';
 import { runQuery, type QueryName } from './nexmark-queries.js';
-import { withS3Checkpoints } from './nexmark.js';
+import { checkpointCells, checkpointRecorder, withS3Checkpoints, type CheckpointRecord } from './nexmark.js';
 
 export interface ScalingFigure {
   query: QueryName;
@@ -21,6 +21,7 @@ export interface ScalingFigure {
   outputs: number;
   /** Outputs equal (as a multiset) to the `parallelism: 1` run's. */
   same: boolean;
+  checkpoints: CheckpointRecord[];
 }
 
 const SCALED: readonly QueryName[] = ['q4', 'q5', 'q8'];
@@ -45,6 +46,7 @@ export async function scalingBenchmark(
     for (const parallelism of [1, 2]) {
       gc();
       const sink = new CollectSink<unknown>();
+      const recorder = checkpointRecorder();
       const run = await timed(() =>
         runQuery(query, events, sink, {
           eventsPerSecond,
@@ -52,6 +54,7 @@ export async function scalingBenchmark(
           parallelism,
           checkpointStore: storeFor(`scaling-${query}-p${parallelism}`),
           checkpointIntervalMs: 10_000,
+          metrics: recorder.metrics,
         }),
       );
       // q4 emits a changelog whose intermediate values depend on arrival order: compare the last per category.
@@ -64,10 +67,11 @@ export async function scalingBenchmark(
         cpuMs: run.cpuMs,
         outputs: sink.values.length,
         same: print === reference,
+        checkpoints: recorder.checkpoints(),
       };
       figures.push(figure);
       console.log(
-        `[scaling] ${query} parallelism ${parallelism}: ${rate((events / run.wallMs) * 1000)} wall, CPU ${(run.cpuMs / run.wallMs).toFixed(2)} cores, ${figure.outputs} outputs${parallelism > 1 ? (figure.same ? ', same answer as one task' : ', DIFFERENT answer from one task') : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+        `[scaling] ${query} parallelism ${parallelism}: ${rate((events / run.wallMs) * 1000)} wall, CPU ${(run.cpuMs / run.wallMs).toFixed(2)} cores, ${figure.outputs} outputs, checkpoints ${checkpointCells(figure).join(' / ')}${parallelism > 1 ? (figure.same ? ', same answer as one task' : ', DIFFERENT answer from one task') : ''}; load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   }
@@ -80,6 +84,8 @@ export async function scalingBenchmark(
       `${(one!.wallMs / two!.wallMs).toFixed(2)}×`,
       `${(one!.cpuMs / one!.wallMs).toFixed(2)} / ${(two!.cpuMs / two!.wallMs).toFixed(2)}`,
       two!.same ? 'yes' : 'NO',
+      `${checkpointCells(one!)[1]} / ${checkpointCells(two!)[1]}`,
+      `${checkpointCells(one!)[2]} / ${checkpointCells(two!)[2]}`,
     ];
   });
   const markdown = [
@@ -95,6 +101,8 @@ export async function scalingBenchmark(
         'scaling',
         'CPU used (cores) 1 / 2',
         'same answer',
+        'slowest checkpoint 1 / 2',
+        'largest state 1 / 2',
       ],
       rows,
     ),

@@ -26,7 +26,7 @@ export interface QueryFigure {
   eventsPerSec: number;
   perCore: number;
   /** Checkpoints taken, the final one included, with their durations and state sizes. */
-  checkpoints: { durationMs: number; bytes: number }[];
+  checkpoints: CheckpointRecord[];
 }
 
 export interface NexmarkReport {
@@ -46,27 +46,38 @@ export interface NexmarkSetup {
   storeName: string;
 }
 
-/** Records every checkpoint's duration and size gauge of a job. */
-function checkpointRecorder(): { metrics: Metrics; checkpoints: { durationMs: number; bytes: number }[] } {
-  const checkpoints: { durationMs: number; bytes: number }[] = [];
-  let bytes = 0;
+export interface CheckpointRecord {
+  durationMs: number;
+  bytes: number;
+}
+
+/**
+ * Records every checkpoint's duration and size gauge of a job. An exchange job (`parallelism`)
+ * reports whole-job checkpoints tagged `task: 'exchange'`; only those count when present.
+ */
+export function checkpointRecorder(): { metrics: Metrics; checkpoints: () => CheckpointRecord[] } {
+  const perTask: CheckpointRecord[] = [];
+  const job: CheckpointRecord[] = [];
+  const bytes = new Map<string, number>();
   const metrics: Metrics = {
     counter: () => ({ inc: () => undefined }),
-    gauge: (name) => ({
+    gauge: (name, tags) => ({
       set: (value) => {
-        if (name === 'checkpointBytes') bytes = value;
-        if (name === 'checkpointDurationMs') checkpoints.push({ durationMs: value, bytes });
+        const task = tags?.task ?? '';
+        if (name === 'checkpointBytes') bytes.set(task, value);
+        if (name === 'checkpointDurationMs')
+          (task === 'exchange' ? job : perTask).push({ durationMs: value, bytes: bytes.get(task) ?? 0 });
       },
     }),
   };
-  return { metrics, checkpoints };
+  return { metrics, checkpoints: () => (job.length > 0 ? job : perTask) };
 }
 
 const ratio = (ours: number, flink: number | undefined): string =>
   flink === undefined ? 'n/a' : `${(ours / flink).toFixed(1)}×`;
 
 /** Periodic checkpoints (+ the final one), the slowest one's duration, the largest state written. */
-function checkpointCells(f: QueryFigure): [string, string, string] {
+export function checkpointCells(f: Pick<QueryFigure, 'checkpoints'>): [string, string, string] {
   const slowest = Math.max(0, ...f.checkpoints.map((c) => c.durationMs));
   const largest = Math.max(0, ...f.checkpoints.map((c) => c.bytes));
   return [`${Math.max(0, f.checkpoints.length - 1)} + final`, `${slowest.toFixed(0)} ms`, mb(largest)];
@@ -117,7 +128,7 @@ export async function nexmarkBenchmark(events: number, setup: NexmarkSetup): Pro
       cpuMs: run.cpuMs,
       eventsPerSec: (events / run.wallMs) * 1000,
       perCore: (events / run.cpuMs) * 1000,
-      checkpoints: recorder.checkpoints,
+      checkpoints: recorder.checkpoints(),
     };
     figures.push(figure);
     const flink = FLINK_PER_CORE[query];
