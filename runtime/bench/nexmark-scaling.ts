@@ -89,7 +89,7 @@ export async function scalingBenchmark(
     ];
   });
   const markdown = [
-    `keyBy exchange: ${events.toLocaleString('en')} events per run over ${eventSeconds} s of event time; two generator splits (source tasks) into 1 or 2 keyed tasks; checkpoints every 10 s to S3 (s3rver). ${machineInfo()}; load average at the end ${loadavg()
+    `keyBy exchange: ${events.toLocaleString('en')} events per run over ${eventSeconds} s of event time; two generator splits (source tasks) into 1 or 2 keyed tasks; checkpoints every 10 s to S3 (s3rver in a child process). ${machineInfo()}; load average at the end ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ')}.`,
     '',
