@@ -2,7 +2,8 @@
  * `npm run bench -w @coattail/runtime`: the trades VWAP benchmark, then Nexmark, then a dated
  * section with the figures and machine info appended to docs/benchmarks.md.
  *
- * Environment: BENCH_EVENTS (trades, default 10 M), NEXMARK_EVENTS (per query, default 10 M),
+ * Environment: BENCH_EVENTS (trades, default 10 M), NEXMARK_EVENTS (per query, default 20 M),
+ * NEXMARK_EVENT_SECONDS (event time they span, default 20), NEXMARK_QUERIES (e.g. q3,q4; default all), SCALING_EVENTS (keyBy exchange runs, default 5 M),
  * BENCH_BATCH (maxBatchSize, default 4096), BENCH_REPEAT (best of N runs, default 3), BENCH_STATE_KEYS / BENCH_STATE_MINUTES (state
  * benchmark, default 10 000 keys / 70 min), BENCH_NOTE (a remark for the section, e.g. that the
  * machine was shared), BENCH_NO_DOCS=1 to print without appending (development runs).
@@ -12,7 +13,8 @@ import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envInt, machineInfo, mb, peakRss } from './measure.js';
-import { nexmarkBenchmark } from './nexmark.js';
+import { nexmarkOnS3, withS3Checkpoints } from './nexmark.js';
+import { scalingBenchmark } from './nexmark-scaling.js';
 import { tradesVwapBenchmark } from './trades-vwap.js';
 
 const DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/benchmarks.md');
@@ -25,13 +27,15 @@ and appends a dated section here. Sections are appended, never rewritten; the ne
 ## Runtime (@coattail/runtime)
 
 \`\`\`sh
-npm run bench -w @coattail/runtime                      # full size: 10 M trades, 10 M Nexmark events per query
-BENCH_EVENTS=1000000 NEXMARK_EVENTS=1000000 BENCH_NO_DOCS=1 npm run bench -w @coattail/runtime   # quick look
+npm run bench -w @coattail/runtime     # full size: 10 M trades, 20 M Nexmark events per query, 5 M per keyBy-exchange run
+BENCH_EVENTS=1000000 NEXMARK_EVENTS=2000000 SCALING_EVENTS=1000000 BENCH_NO_DOCS=1 npm run bench -w @coattail/runtime   # quick look
 \`\`\`
 
 Scripts live in \`runtime/bench/\`: \`trades-vwap.ts\` (runtime vs a hand-written loop vs DuckDB, plus
-keyed-state size for 10 000 keys over 1 h) and \`nexmark.ts\` (q0, q1, q2, q5, q7 beside Flink 1.13's
-published per-core throughput). Both run alone too: \`node --import tsx --expose-gc bench/nexmark.ts\`.
+keyed-state size for 10 000 keys over 1 h), \`nexmark.ts\` (q0–q8 with checkpoints every 10 s to S3 on
+s3rver, beside Flink 1.13's published per-core throughput) and \`nexmark-scaling.ts\` (keyed queries
+through the keyBy exchange, one keyed task against two). Each runs alone too:
+\`node --import tsx --expose-gc bench/nexmark.ts\`.
 `;
 
 async function appendSection(section: string): Promise<void> {
@@ -43,7 +47,7 @@ async function appendSection(section: string): Promise<void> {
 }
 
 const events = envInt('BENCH_EVENTS', 10_000_000);
-const nexmarkEvents = envInt('NEXMARK_EVENTS', 10_000_000);
+const nexmarkEvents = envInt('NEXMARK_EVENTS', 20_000_000);
 const batch = envInt('BENCH_BATCH', 4096);
 const load = loadavg()
   .map((l) => l.toFixed(2))
@@ -51,7 +55,10 @@ const load = loadavg()
 console.log(`machine: ${machineInfo()}; load average at start ${load}`);
 
 const trades = await tradesVwapBenchmark(events, batch, envInt('BENCH_REPEAT', 3));
-const nexmark = await nexmarkBenchmark(nexmarkEvents, batch);
+const nexmark = await nexmarkOnS3(nexmarkEvents, batch);
+const scaling = await withS3Checkpoints((storeFor) =>
+  scalingBenchmark(envInt('SCALING_EVENTS', 5_000_000), envInt('NEXMARK_EVENT_SECONDS', 20), storeFor),
+);
 
 const note = process.env.BENCH_NOTE;
 const section = [
@@ -67,6 +74,10 @@ const section = [
   '#### Nexmark',
   '',
   nexmark.markdown,
+  '',
+  '#### Two keyed tasks through the keyBy exchange',
+  '',
+  scaling.markdown,
 ].join('\n');
 
 console.log(`\n${section}`);
