@@ -1,6 +1,7 @@
 import { BatchJobError } from '@coattail/batch';
 import { FileQualityError } from '@coattail/file-quality';
 import { ConnectorError } from '@coattail/connectors';
+import { ConsoleConfigError } from '@coattail/console';
 import { IcebergError } from '@coattail/iceberg';
 import { ProducerError } from '@coattail/producer';
 import { QualityError } from '@coattail/quality';
@@ -28,5 +29,13 @@ describe('one error root for the whole platform', () => {
     expect(error.name).toBe(name);
     expect(isRetryable(error)).toBe(true);
     expect(['user', 'external', 'internal']).toContain(error.domain);
+  });
+
+  it('the operations console refuses a bad setting with a platform error that is not worth retrying', () => {
+    const error = new ConsoleConfigError('--token is required off loopback');
+    expect(error).toBeInstanceOf(PlatformError);
+    expect(error.name).toBe('ConsoleConfigError');
+    expect(isRetryable(error)).toBe(false);
+    expect(error.domain).toBe('user');
   });
 });
