@@ -40,6 +40,8 @@ export interface PipelineStats {
 }
 
 export interface RunningPipeline {
+  /** The local S3 the jobs write (other commands on the same state directory read through it). */
+  s3: { s3Endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
   stats(): Promise<PipelineStats>;
   /** Stops reading, lets every job take its final checkpoint, and returns the final figures. */
   stop(): Promise<PipelineStats>;
@@ -147,6 +149,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const tables = platformTables(deps, config);
 
   const pipeline: RunningPipeline = {
+    s3: { s3Endpoint: stack.endpoints.s3, region: stack.region, ...stack.credentials },
     async stats() {
       const items =
         (
