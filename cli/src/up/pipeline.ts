@@ -41,7 +41,7 @@ export interface PipelineStats {
 
 export interface RunningPipeline {
   /** The local S3 the jobs write (other commands on the same state directory read through it). */
-  s3: { s3Endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+  s3: { s3Endpoint: string; region: string };
   stats(): Promise<PipelineStats>;
   /** Stops reading, lets every job take its final checkpoint, and returns the final figures. */
   stop(): Promise<PipelineStats>;
@@ -149,7 +149,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const tables = platformTables(deps, config);
 
   const pipeline: RunningPipeline = {
-    s3: { s3Endpoint: stack.endpoints.s3, region: stack.region, ...stack.credentials },
+    s3: { s3Endpoint: stack.endpoints.s3, region: stack.region },
     async stats() {
       const items =
         (

@@ -9,8 +9,6 @@ export const UpRecord = z.object({
   startedAt: z.string(),
   s3Endpoint: z.string().optional(),
   region: z.string().optional(),
-  accessKeyId: z.string().optional(),
-  secretAccessKey: z.string().optional(),
 });
 export type UpRecord = z.infer<typeof UpRecord>;
 
@@ -56,7 +54,7 @@ export async function runningUp(stateDir: string): Promise<UpRecord | undefined>
 
 /** The hold of one `coattail up` on its state directory. */
 export interface StateLock {
-  /** Adds what other commands need to reach the running stack (its S3 endpoint and credentials). */
+  /** Adds what other commands need to reach the running stack (its S3 endpoint; the emulators' fixed local credentials are implied). */
   publish(details: Omit<UpRecord, 'pid' | 'startedAt'>): Promise<void>;
   release(): Promise<void>;
 }
