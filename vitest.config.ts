@@ -12,18 +12,31 @@ export default defineConfig({
     outputFile: { json: 'test-results.json' },
     coverage: {
       provider: 'v8',
-      include: ['*/src/**/*.ts'],
-      exclude: ['**/*.test.ts', '**/index.ts', 'cli/src/main.ts'],
+      include: ['*/src/**/*.ts', 'infra/cdk/src/**/*.ts'],
+      // Product code only: tests, public-surface barrels and the test kits (src/testing) are left out.
+      exclude: ['**/*.test.ts', '**/index.ts', '**/src/testing/**'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      // Every package has a gate on lines and branches, set at what it reaches (rounded down), so a
+      // change that leaves code untested fails. Figures measured with each package's own tests
+      // (`npx vitest run <pkg> --coverage --coverage.include='<pkg>/src/**'`): the whole suite
+      // reaches at least as much, as other packages' tests run these sources too.
       thresholds: {
-        // The runtime must stay at or above 85 % line coverage.
-        'runtime/src/**': { lines: 85 },
-        'recon/src/**': { lines: 80 },
-        // Workflow engine: 90 % of lines overall; incremental detection fully covered, lines and branches.
-        'workflow/src/**': { lines: 90 },
+        'runtime/src/**': { lines: 94, branches: 83 },
+        'connectors/src/**': { lines: 88, branches: 70 },
+        'local-stack/src/**': { lines: 34, branches: 48 },
+        'iceberg/src/**': { lines: 70, branches: 60 },
+        'quality/src/**': { lines: 99, branches: 96 },
+        'producer/src/**': { lines: 90, branches: 82 },
+        'stream-jobs/src/**': { lines: 91, branches: 76 },
+        'batch/src/**': { lines: 60, branches: 50 },
+        'recon/src/**': { lines: 96, branches: 84 },
+        'workflow/src/**': { lines: 90, branches: 70 },
+        'cli/src/**': { lines: 30, branches: 30 },
+        'infra/cdk/src/**': { lines: 97, branches: 81 },
+        // Workflow engine: incremental detection, quality gates and lineage fully covered, lines and
+        // branches (what the workflow engine promises its users).
         'workflow/src/incremental/**': { lines: 100, branches: 100 },
-        // Quality gates and lineage: every line and branch tested (what the workflow engine promises its users).
         'workflow/src/gates/**': { lines: 100, branches: 100 },
         'workflow/src/lineage/**': { lines: 100, branches: 100 },
       },
