@@ -32,7 +32,8 @@ export default defineConfig({
         'batch/src/**': { lines: 60, branches: 50 },
         'recon/src/**': { lines: 96, branches: 84 },
         'workflow/src/**': { lines: 90, branches: 70 },
-        'cli/src/**': { lines: 30, branches: 30 },
+        // The CLI as its in-process tests reach it (the `coattail` processes other tests spawn are not measured).
+        'cli/src/**': { lines: 50, branches: 37 },
         'infra/cdk/src/**': { lines: 97, branches: 81 },
         // Workflow engine: incremental detection, quality gates and lineage fully covered, lines and
         // branches (what the workflow engine promises its users).
