@@ -20,7 +20,7 @@ const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).
 const devFiles = (/** @type {string} */ dir) =>
   (dir === 'infra/cdk'
     ? ['**']
-    : ['**/*.test.ts', 'test/**', 'bench/**', 'testing/**', 'src/testing/**', '*.config.ts']
+    : ['**/*.test.ts', '**/*.test-support.ts', 'test/**', 'bench/**', 'testing/**', 'src/testing/**', '*.config.ts']
   ).map((g) => `${dir}/${g}`);
 export const declaredImports = [
   ...workspaces.map((dir) => ({

@@ -55,15 +55,17 @@ describe('BinanceRestClient', () => {
     expect(sleeps).toEqual([]);
   });
 
-  it('retries 5xx and network-level garbage with growing backoff, and fails after maxRetries', async () => {
+  it('retries 5xx and network-level garbage with bounded, growing back-off, and fails after maxRetries', async () => {
     emulator.faults.push(
       { status: 503, body: 'Service Unavailable' },
       { status: 500, body: '{"code":-1000,"msg":"An unknown error occurred while processing the request."}' },
     );
     const client = new BinanceRestClient({ baseUrl: emulator.url, sleep, backoffMs: 100, weightLimit: 1e6 });
     expect(await client.aggTrades({ symbol: 'BTCUSDT', limit: 1 })).toHaveLength(1);
+    // Full-jitter back-off: each wait is random below a ceiling that doubles per attempt.
     expect(sleeps).toHaveLength(2);
-    expect(sleeps[1]!).toBeGreaterThanOrEqual(100);
+    expect(sleeps[0]!).toBeLessThanOrEqual(100);
+    expect(sleeps[1]!).toBeLessThanOrEqual(200);
     emulator.faults.push(...Array.from({ length: 3 }, () => ({ status: 502 })));
     const failing = new BinanceRestClient({ baseUrl: emulator.url, sleep, maxRetries: 2 });
     await expect(failing.aggTrades({ symbol: 'BTCUSDT', limit: 1 })).rejects.toMatchObject({

@@ -109,6 +109,11 @@ describe('reprocess-anomalies', () => {
       'status,alert_id,symbol,exchange,window_start,volume_original,volume_reprocessed,z_original,z_reprocessed,z_difference',
     );
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['matched', 'only_original', 'only_reprocessed']);
+    // A one-sided anomaly fills its own side's volume and z-score and leaves the other side's empty.
+    const cells = (i: number): string[] => csv[i]!.split(',');
+    const [o, r] = [comparison.onlyOriginal[0]!, comparison.onlyReprocessed[0]!];
+    expect(cells(2).slice(5)).toEqual([String(o.volume), '', String(o.z_score), '', '']);
+    expect(cells(3).slice(5)).toEqual(['', String(r.volume), '', String(r.z_score), '']);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(files.xlsx);
     expect(book.worksheets.map((w) => w.name)).toEqual([...COMPARISON_SHEETS]);

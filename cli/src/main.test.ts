@@ -2,7 +2,19 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './main.js';
 
-const COMMANDS = ['batch', 'demo', 'dq', 'iceberg', 'job', 'local-stack', 'producer', 'recon', 'up', 'workflow'];
+const COMMANDS = [
+  'alerts',
+  'batch',
+  'demo',
+  'dq',
+  'iceberg',
+  'job',
+  'local-stack',
+  'producer',
+  'recon',
+  'up',
+  'workflow',
+];
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };

@@ -1,7 +1,7 @@
 /**
  * @coattail/connectors — the runtime's connections to the outside: object stores (local folder,
  * S3), the S3 checkpoint store, Kinesis (source, writer, KPL aggregation, leases), DynamoDB (the
- * idempotent sink), the DLQ writer and Kafka. The in-process emulators live in @coattail/local-stack,
+ * idempotent sink and the alerts client), the DLQ writer and Kafka. The in-process emulators live in @coattail/local-stack,
  * which production images do not install.
  *
  * @example
@@ -21,7 +21,7 @@ export {
   type ErrorDomain,
 } from './errors.js';
 export { withRetry, backoffDelay, type RetryOptions } from './retry.js';
-export { isTransientAwsError, isThrottlingError, awsErrorName } from './aws/aws-errors.js';
+export { isTransientAwsError, isThrottlingError, awsErrorName, sdkAttempts } from './aws/aws-errors.js';
 export {
   createKinesisClient,
   createDynamoDbClient,
@@ -61,6 +61,27 @@ export {
 
 export { DynamoDbIdempotentSink, type DynamoDbIdempotentSinkOptions } from './dynamodb/idempotent-sink.js';
 export { toItem, toAttribute, fromItem, fromAttribute } from './dynamodb/marshal.js';
+export {
+  AlertsClient,
+  type AlertsClientOptions,
+  type AlertPage,
+  type AlertLookup,
+  type PageOptions,
+} from './dynamodb/alerts-client.js';
+export type { AlertQuery } from './dynamodb/alert-query.js';
+export { followAlerts, type FollowOptions, type AlertReader } from './dynamodb/alert-follower.js';
+export {
+  ALERT_KINDS,
+  alertSchema,
+  parseAlertItem,
+  type Alert,
+  type AlertKind,
+  type VolumeAnomalyAlert,
+  type WhaleAlertItem,
+  type SpreadAlertItem,
+  type MalformedAlert,
+  type ParsedAlertItem,
+} from './dynamodb/alert-schema.js';
 export { LeaseCoordinator, type LeaseCoordinatorOptions } from './leases/lease-coordinator.js';
 export { LeaseTable, SHARD_END, type Lease, type LeaseShard } from './leases/lease-table.js';
 export { kinesisLeaseShards, leaseSplitFilter, FencedCheckpointStore } from './leases/lease-integration.js';

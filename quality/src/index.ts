@@ -58,7 +58,6 @@ export {
   QUALITY_NAMESPACE,
   type CheckContext,
   type CheckSuite,
-  type EmfEnvironment,
   type InvalidRecord,
   type QualityCheck,
   type QualityMetrics,

@@ -95,3 +95,14 @@ export class SinkWriteError extends RuntimeError {
     super('SINK_WRITE', `sink '${sink}' failed: ${detail}`, { domain: 'external', retryable: true, cause });
   }
 }
+
+/**
+ * A record broke the partitioning the job declared: its key was seen in another split, so a
+ * keyed operator fused per split would give per-split partial results. Not retryable: the same
+ * records would break it again.
+ */
+export class PartitioningError extends RuntimeError {
+  constructor(message: string) {
+    super('PARTITIONING', message, { domain: 'user' });
+  }
+}

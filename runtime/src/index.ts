@@ -19,7 +19,7 @@
  * await env.execute({ jobId: 'count-trades' });
  */
 export { StreamEnvironment } from './api/stream-environment.js';
-export { DataStream, DataStreamSink, KeyedStream, WindowedStream } from './api/data-stream.js';
+export { DataStream, DataStreamSink, KeyedStream, WindowedStream, type KeyByOptions } from './api/data-stream.js';
 export { OutputTag } from './api/output-tag.js';
 export type {
   AggregateFunction,
@@ -78,12 +78,22 @@ export type {
 } from './checkpoint/task-checkpoint.js';
 
 export { Task, type TaskStatus, type TaskOptions } from './task/task.js';
+export { assertDistributable, planStages, type Stage, type ExchangeEdge } from './exchange/exchange-plan.js';
+export { DEFAULT_MAX_PARALLELISM, keyGroupOf, murmur3, taskOfKey, taskOfKeyGroup } from './exchange/key-groups.js';
 export { runJob, type JobClient, type JobResult } from './task/job-runner.js';
 export type { JobOptions } from './task/job-options.js';
 
 export { type Clock, systemClock, ManualClock } from './clock.js';
 export { backoffDelay, isRetryable, sleep, withRetry, type RetryOptions } from './retry/retry.js';
 export { type Logger, silentLogger } from './observability/logger.js';
+export {
+  emfDocument,
+  stdoutEmfWriter,
+  type EmfDocumentInput,
+  type EmfMetric,
+  type EmfUnit,
+  type EmfWriter,
+} from './observability/emf.js';
 export {
   type Metrics,
   type Counter,
@@ -101,6 +111,7 @@ export {
   SinkWriteError,
   CheckpointError,
   UserFunctionError,
+  PartitioningError,
   type ErrorDomain,
 } from './errors.js';
 export { type Collector, type Json, type KeyValue, type Timestamp, MIN_WATERMARK, MAX_WATERMARK } from './types.js';

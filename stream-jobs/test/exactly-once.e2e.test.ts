@@ -10,23 +10,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTable, fromItem, KinesisWriter, loadTableDefinitions } from '@coattail/connectors';
+import { ensureTable, KinesisWriter, loadTableDefinitions } from '@coattail/connectors';
 import { ensureBucket, startLocalStack, type LocalStack } from '@coattail/local-stack';
-import type { Row } from '@coattail/iceberg';
-import { CollectSink, InMemorySource, ManualClock, silentLogger, type Sink } from '@coattail/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertItem } from '../src/runner/table-rows.js';
-import {
-  buildJob,
-  JOB_NAMES,
-  parseJobConfig,
-  platformTables,
-  type AlertBase,
-  type Envelope,
-  type JobName,
-} from '../src/index.js';
+import { JOB_NAMES, type JobName } from '../src/index.js';
 import { scriptedTrades } from './dataset.js';
+import { rowCount, sorted, storedOutput, uninterruptedOutput, type JobOutput } from './job-output.js';
 
 const KILLS = Number(process.env.EXACTLY_ONCE_KILLS ?? 2);
 const bin = fileURLToPath(new URL('../../cli/bin/coattail.js', import.meta.url));
@@ -49,60 +38,6 @@ afterAll(async () => {
   await stack?.stop();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Rows and items as comparable strings: keys sorted, dates as Iceberg microseconds, longs as numbers. */
-const canon = (o: object): string =>
-  JSON.stringify(
-    Object.fromEntries(
-      Object.keys(o)
-        .sort()
-        .map((k) => {
-          const v = (o as Record<string, unknown>)[k];
-          return [k, v instanceof Date ? v.getTime() * 1000 : typeof v === 'bigint' ? Number(v) : v];
-        }),
-    ),
-  );
-const sorted = (xs: string[]): string[] => [...xs].sort();
-
-/** The uninterrupted run: the same job code over the same records, in memory. */
-async function expected(name: JobName): Promise<{ alerts: string[]; rows: Map<string, string[]> }> {
-  const alerts = new CollectSink<AlertBase>();
-  const rows = new Map<string, string[]>();
-  const table = <T>(tableName: string, toRow: (v: T) => Row): Sink<T> => ({
-    name: tableName,
-    createWriter: () => ({
-      write: (values) => {
-        const kept = values
-          .map(toRow)
-          .filter((r) => !(r.window_start instanceof Date && r.window_start.getTime() >= SENTINEL_WINDOWS));
-        rows.set(tableName, [...(rows.get(tableName) ?? []), ...kept.map(canon)]);
-      },
-    }),
-  });
-  const splits = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'].map((symbol) => ({
-    id: symbol,
-    records: trades
-      .filter((t) => t.symbol === symbol)
-      .map((t, i): Envelope => ({
-        split: symbol,
-        seq: String(i),
-        arrival: t.ingest_time,
-        payload: JSON.stringify(t),
-        value: t,
-      })),
-  }));
-  const env = buildJob(name, parseJobConfig({}), {
-    source: new InMemorySource(splits),
-    alerts: () => alerts,
-    table,
-    dlq: () => new CollectSink(),
-    clock: new ManualClock(START),
-  });
-  await env.execute({ jobId: name, clock: new ManualClock(START), maxBatchSize: 500 });
-  // DynamoDB keeps one item per alert_id: compare the items the alerts become.
-  const streamed = alerts.values.filter((a) => a.alert_type === 'WHALE' || a.event_time < SENTINEL_WINDOWS);
-  return { alerts: sorted(streamed.map((a) => canon(alertItem(a as Parameters<typeof alertItem>[0])))), rows };
-}
 
 function childEnv(name: JobName): NodeJS.ProcessEnv {
   return {
@@ -135,28 +70,12 @@ const exited = (child: ChildProcess): Promise<number | null> =>
     ? Promise.resolve(child.exitCode)
     : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
-async function actual(name: JobName): Promise<{ alerts: string[]; rows: Map<string, string[]> }> {
-  const items = (await stack.clients.dynamodb.send(new ScanCommand({ TableName: `alerts-${name}` }))).Items ?? [];
-  const tables = platformTables(
-    { clients: stack.clients, catalogDir: join(dir, name, 'catalog'), logger: silentLogger },
-    parseJobConfig(childEnv(name)),
-  );
-  const rows = new Map<string, string[]>();
-  for (const t of ['volume_aggregates', 'alerts', 'whale_trades', 'spreads', 'raw_trades'] as const) {
-    const table = await (await tables(t)).refresh();
-    if (table.currentSnapshot() === undefined) continue;
-    rows.set(
-      t,
-      (await table.scan().toRows()).map((r) => canon(r)),
-    );
-  }
-  return { alerts: sorted(items.map((i) => canon(fromItem(i)).replace(/,"expires_at":\d+/, ''))), rows };
-}
+const actual = (name: JobName): Promise<JobOutput> => storedOutput(stack, join(dir, name, 'catalog'), childEnv(name));
 
 describe('exactly-once under SIGKILL', () => {
   for (const name of JOB_NAMES) {
     it(`${name}: killed ${KILLS} times, it ends with exactly the output of an uninterrupted run`, async () => {
-      const want = await expected(name);
+      const want = await uninterruptedOutput(name, trades, SENTINEL_WINDOWS);
       const [definition] = (await loadTableDefinitions()).filter((d) => d.TableName === 'coattail-alerts');
       await ensureTable(stack.clients.dynamodb, definition!, `alerts-${name}`);
       for (const bucket of ['warehouse', 'checkpoints', 'raw'])
@@ -170,15 +89,13 @@ describe('exactly-once under SIGKILL', () => {
       }
       const last = start(name);
       const startedAt = Date.now();
-      const wantRows = [...want.rows.values()].reduce((n, r) => n + r.length, 0);
+      const wantRows = rowCount(want);
       const deadline = Date.now() + 45_000;
       let got = await actual(name);
       // At least a few seconds: the restarted job must be up (and past a checkpoint) before SIGTERM.
       while (
         Date.now() < deadline &&
-        (Date.now() - startedAt < 6_000 ||
-          got.alerts.length < want.alerts.length ||
-          [...got.rows.values()].reduce((n, r) => n + r.length, 0) < wantRows)
+        (Date.now() - startedAt < 6_000 || got.alerts.length < want.alerts.length || rowCount(got) < wantRows)
       ) {
         await new Promise((r) => setTimeout(r, 500));
         got = await actual(name);

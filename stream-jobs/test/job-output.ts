@@ -56,7 +56,13 @@ export async function uninterruptedOutput(
     id: symbol,
     records: trades
       .filter((t) => t.symbol === symbol)
-      .map((t, i): Envelope => ({ split: symbol, seq: String(i), arrival: t.ingest_time, payload: '', value: t })),
+      .map((t, i): Envelope => ({
+        split: symbol,
+        seq: String(i),
+        arrival: t.ingest_time,
+        payload: JSON.stringify(t),
+        value: t,
+      })),
   }));
   const start = trades[0]!.event_time;
   const env = buildJob(name, parseJobConfig({}), {

@@ -1,4 +1,5 @@
-import { BatchError, BatchJobError } from '@coattail/batch';
+import { BatchJobError } from '@coattail/batch';
+import { FileQualityError } from '@coattail/file-quality';
 import { ConnectorError } from '@coattail/connectors';
 import { IcebergError } from '@coattail/iceberg';
 import { ProducerError } from '@coattail/producer';
@@ -10,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 /** Every package's base error, built with the widest constructor the package allows. */
 const roots = {
-  BatchError: () => new BatchError('CONFIG_INVALID', 'm', { retryable: true }),
+  FileQualityError: () => new FileQualityError('CONFIG_INVALID', 'm', { retryable: true }),
   BatchJobError: () => new BatchJobError('RATE_LIMITED', 'm', { retryable: true }),
   ConnectorError: () => new ConnectorError('X', 'm', { retryable: true }),
   IcebergError: () => new IcebergError('X', 'm', { retryable: true }),

@@ -77,6 +77,61 @@ describe('lineage of orchestrated runs, event by event', () => {
     expect(JSON.stringify(memory.events[7]?.run.facets)).toMatch(/quality gate failed: g failed/);
   });
 
+  it('emits the same lineage when an outer engine runs the stages one task at a time (--stage)', async () => {
+    const { registry } = scriptedRegistry({
+      load: () => Promise.resolve({ outputs: [{ dataset: 'file://out/', rows: 3 }] }),
+    });
+    const memory = createMemoryTransport();
+    // Each task is its own process in production: its own orchestrator and lineage listener, one run store.
+    const first = await testOrchestrator(registry, {
+      listeners: [lineageListener(createLineageEmitter({ transport: memory }))],
+    });
+    const plain = { ...def, stages: def.stages.map(({ gates: _, ...s }) => s) };
+    const pipeline = loaded(plain, registry, '/data');
+    expect((await first.orchestrator.runOneStage(pipeline, 'load', { runId: 'exec-7' })).status).toBe('SUCCEEDED');
+    const { Orchestrator } = await import('../src/orchestrator/orchestrator.js');
+    const second = new Orchestrator({
+      store: first.store,
+      registry,
+      listeners: [lineageListener(createLineageEmitter({ transport: memory }))],
+    });
+    expect((await second.runOneStage(pipeline, 'check', { runId: 'exec-7' })).status).toBe('SUCCEEDED');
+    for (const e of memory.events) expect(runEventSchema.safeParse(e).error).toBeUndefined();
+    expect(memory.events.map((e) => `${e.job.name} ${e.eventType}`)).toEqual([
+      'p START',
+      'p.load START',
+      'p.load COMPLETE',
+      'p.check START',
+      'p.check COMPLETE',
+      'p COMPLETE',
+    ]);
+    const runId = lineageRunId('exec-7');
+    expect(new Set(memory.events.filter((e) => e.job.name === 'p').map((e) => e.run.runId))).toEqual(new Set([runId]));
+    for (const e of memory.events.filter((e) => e.job.name !== 'p'))
+      expect(e.run.facets).toMatchObject({ parent: { run: { runId } } });
+    expect(memory.events[2]?.outputs?.[0]).toMatchObject({ namespace: 'file', name: '/data/out/' });
+    expect((await first.store.getRun('exec-7'))?.status).toBe('SUCCEEDED');
+  });
+
+  it('ends the run as failed, in lineage and the run store, when a stage task fails', async () => {
+    const { registry } = scriptedRegistry({ load: () => Promise.reject(new Error('disk full')) });
+    const memory = createMemoryTransport();
+    const { orchestrator, store } = await testOrchestrator(registry, {
+      listeners: [lineageListener(createLineageEmitter({ transport: memory }))],
+    });
+    const plain = { ...def, stages: def.stages.map(({ gates: _, ...s }) => s) };
+    expect((await orchestrator.runOneStage(loaded(plain, registry, '/data'), 'load', { runId: 'exec-8' })).status).toBe(
+      'FAILED',
+    );
+    expect(memory.events.map((e) => `${e.job.name} ${e.eventType}`)).toEqual([
+      'p START',
+      'p.load START',
+      'p.load FAIL',
+      'p FAIL',
+    ]);
+    expect(await store.getRun('exec-8')).toMatchObject({ status: 'FAILED', error: 'load: disk full' });
+  });
+
   it('names datasets and runs the way lineage backends join them', () => {
     expect(lineageDatasetUri('file://out/x.parquet', '/data')).toBe('file:///data/out/x.parquet');
     expect(lineageDatasetUri('file:///abs/dir/', '/data')).toBe('file:///abs/dir/');

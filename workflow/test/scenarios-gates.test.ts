@@ -32,6 +32,7 @@ async function copyTo(ctx: StageContext, name: string, from: string[]): Promise<
 
 function chain(gate: GateConfigInput) {
   const seenByLoad: Record<string, unknown>[][] = [];
+  const seenByName: Record<string, unknown>[][] = [];
   const { registry, calls } = scriptedRegistry({
     extract: async (ctx) => {
       const dir = join(ctx.baseDir, 'out');
@@ -44,6 +45,10 @@ function chain(gate: GateConfigInput) {
     load: async (ctx) => {
       const files = ctx.upstream.get('clean')?.outputs?.[0]?.files ?? [];
       seenByLoad.push(await duck.rows(`SELECT * FROM read_parquet(['${files.join("','")}']) ORDER BY event_id`));
+      // The way most stages read: the dataset by its name, not the files upstream reported.
+      seenByName.push(
+        await duck.rows(`SELECT * FROM '${join(ctx.baseDir, 'out', 'clean.parquet')}' ORDER BY event_id`),
+      );
       return { summary: 'loaded' };
     },
   });
@@ -55,7 +60,7 @@ function chain(gate: GateConfigInput) {
       { id: 'load', type: 'scripted', dependsOn: ['clean'] },
     ],
   };
-  return { registry, calls, definition, seenByLoad };
+  return { registry, calls, definition, seenByLoad, seenByName };
 }
 
 const rules: GateConfigInput['rules'] = [
@@ -77,12 +82,14 @@ describe('quality gates between stages of a run', () => {
   });
 
   it('a quarantining gate sets the failing rows aside with their rules and hands downstream only the passing rows', async () => {
-    const { registry, definition, seenByLoad } = chain({ name: 'prices', action: 'quarantine', rules });
+    const { registry, definition, seenByLoad, seenByName } = chain({ name: 'prices', action: 'quarantine', rules });
     const baseDir = await tempDir();
     const { orchestrator, events } = await testOrchestrator(registry, { gates: duckDbGateEvaluator(evaluateGate) });
     const summary = await orchestrator.run(loaded(definition, registry, baseDir));
     expect(summary.status).toBe('SUCCEEDED');
-    expect(seenByLoad[0]?.map((r) => r.event_id)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e9']);
+    const passing = ['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e9'];
+    expect(seenByLoad[0]?.map((r) => r.event_id)).toEqual(passing);
+    expect(seenByName[0]?.map((r) => r.event_id)).toEqual(passing);
     const quarantine = join(baseDir, '.coattail', 'quarantine', 'gated', 'clean', `prices-${summary.runId}.parquet`);
     const set = await duck.rows(`SELECT event_id, ${FAILED_RULES_COLUMN} AS why FROM '${quarantine}' ORDER BY 1`);
     expect(set).toEqual([
@@ -92,6 +99,44 @@ describe('quality gates between stages of a run', () => {
     const end = events.find((e) => e.type === 'stage-end' && e.stage.id === 'clean');
     expect(end?.type === 'stage-end' && end.gates?.[0]?.result.status).toBe('quarantined');
     expect(summary.stages.clean?.result).toMatchObject({ outputs: [{ rows: 8 }] });
+  });
+
+  it("a quarantining gate writes the failing rows to the gate's quarantineDataset and names it as an output of the stage", async () => {
+    const { registry, definition, seenByName } = chain({
+      name: 'prices',
+      action: 'quarantine',
+      rules,
+      quarantineDataset: 'file://quarantine/prices/',
+    });
+    const baseDir = await tempDir();
+    const { orchestrator, events } = await testOrchestrator(registry, { gates: duckDbGateEvaluator(evaluateGate) });
+    const summary = await orchestrator.run(loaded(definition, registry, baseDir));
+    expect(summary.status).toBe('SUCCEEDED');
+    expect(seenByName[0]).toHaveLength(8);
+    const quarantine = join(baseDir, 'quarantine', 'prices', `prices-${summary.runId}.parquet`);
+    expect(await duck.rows(`SELECT event_id FROM '${quarantine}' ORDER BY 1`)).toEqual([
+      { event_id: 'e7' },
+      { event_id: 'e8' },
+    ]);
+    const end = events.find((e) => e.type === 'stage-end' && e.stage.id === 'clean');
+    expect(end?.type === 'stage-end' && end.result?.outputs).toEqual([
+      expect.objectContaining({ dataset: 'file://out/clean.parquet', rows: 8 }),
+      { dataset: 'file://quarantine/prices/', rows: 2, files: [quarantine], location: quarantine },
+    ]);
+  });
+
+  it('a quarantineDataset that is not a file:// folder fails the gate with the reason', async () => {
+    const { registry, definition } = chain({
+      name: 'prices',
+      action: 'quarantine',
+      rules,
+      quarantineDataset: 's3://bucket/quarantine/',
+    });
+    const { orchestrator } = await testOrchestrator(registry, { gates: duckDbGateEvaluator(evaluateGate) });
+    const summary = await orchestrator.run(loaded(definition, registry, await tempDir()));
+    expect(summary.stages.clean?.reason).toMatch(
+      /gate evaluation failed: gate 'prices' of stage 'clean': quarantineDataset 's3:\/\/bucket\/quarantine\/' must be a file:\/\/ folder/,
+    );
   });
 
   it('a warning gate records the broken rule and lets every row through', async () => {

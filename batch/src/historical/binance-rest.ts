@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '@coattail/runtime';
+import { backoffDelay, silentLogger, type Logger } from '@coattail/runtime';
 import { z } from 'zod';
 import { BatchJobError, BinanceApiError } from './errors.js';
 
@@ -48,7 +48,7 @@ export interface BinanceRestClientOptions {
   maxRetries?: number;
   /** A `Retry-After` longer than this fails the load instead of waiting. @default 300000 */
   maxRetryAfterMs?: number;
-  /** First 5xx backoff, doubled per attempt, capped at 30 s. @default 500 */
+  /** Ceiling of the first 5xx back-off (full jitter), doubled per attempt, capped at 30 s. @default 500 */
   backoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -177,9 +177,9 @@ export class BinanceRestClient {
     await this.#o.sleep(waitMs);
   }
 
+  /** The platform's retry policy: full-jitter back-off, doubling from `backoffMs`, capped at 30 s. */
   #backoff(attempt: number): number {
-    const base = Math.min(30_000, this.#o.backoffMs * 2 ** attempt);
-    return Math.round(base * (0.5 + Math.random() / 2));
+    return backoffDelay(attempt, this.#o.backoffMs, 30_000);
   }
 
   #readWeight(headers: Headers): void {

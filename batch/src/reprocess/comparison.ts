@@ -101,8 +101,7 @@ export function compareAnomalies(
 }
 
 type Cell = string | number;
-const CSV_HEADER = [
-  'status',
+const MATCHED_HEADER = [
   'alert_id',
   'symbol',
   'exchange',
@@ -113,6 +112,21 @@ const CSV_HEADER = [
   'z_reprocessed',
   'z_difference',
 ];
+const SIDE_HEADER = ['alert_id', 'symbol', 'exchange', 'window_start', 'volume', 'z_score'];
+
+/** A matched anomaly's cells, in `MATCHED_HEADER` order (the CSV and the workbook share it). */
+const matchedRow = (m: MatchedAnomaly): Cell[] => [
+  m.alert_id,
+  m.symbol,
+  m.exchange,
+  m.window_start,
+  m.volume_original,
+  m.volume_reprocessed,
+  m.z_original,
+  m.z_reprocessed,
+  m.z_difference,
+];
+const sideRow = (a: ComparedAnomaly): Cell[] => [a.alert_id, a.symbol, a.exchange, a.window_start, a.volume, a.z_score];
 
 function csvCell(v: Cell): string {
   const s = String(v);
@@ -121,45 +135,25 @@ function csvCell(v: Cell): string {
 
 /** One CSV line per anomaly: `matched`, `only_original` or `only_reprocessed`, with both sides' figures. */
 export function comparisonCsv(c: AnomalyComparison): string {
-  const lines: Cell[][] = [
-    ...c.matched.map((m) => [
-      'matched',
-      m.alert_id,
-      m.symbol,
-      m.exchange,
-      m.window_start,
-      m.volume_original,
-      m.volume_reprocessed,
-      m.z_original,
-      m.z_reprocessed,
-      m.z_difference,
-    ]),
-    ...c.onlyOriginal.map((o) => [
-      'only_original',
-      o.alert_id,
-      o.symbol,
-      o.exchange,
-      o.window_start,
-      o.volume,
-      '',
-      o.z_score,
-      '',
-      '',
-    ]),
-    ...c.onlyReprocessed.map((a) => [
-      'only_reprocessed',
-      a.alert_id,
-      a.symbol,
-      a.exchange,
-      a.window_start,
-      '',
-      a.volume,
-      '',
-      a.z_score,
-      '',
-    ]),
+  // A one-sided anomaly fills its own side's volume and z-score columns and leaves the other side's empty.
+  const oneSided = (status: string, a: ComparedAnomaly, original: boolean): Cell[] => [
+    status,
+    a.alert_id,
+    a.symbol,
+    a.exchange,
+    a.window_start,
+    original ? a.volume : '',
+    original ? '' : a.volume,
+    original ? a.z_score : '',
+    original ? '' : a.z_score,
+    '',
   ];
-  return [CSV_HEADER, ...lines].map((l) => l.map(csvCell).join(',')).join('\n') + '\n';
+  const lines: Cell[][] = [
+    ...c.matched.map((m) => ['matched', ...matchedRow(m)]),
+    ...c.onlyOriginal.map((o) => oneSided('only_original', o, true)),
+    ...c.onlyReprocessed.map((a) => oneSided('only_reprocessed', a, false)),
+  ];
+  return [['status', ...MATCHED_HEADER], ...lines].map((l) => l.map(csvCell).join(',')).join('\n') + '\n';
 }
 
 /** Sheet names of the workbook, in order. */
@@ -188,37 +182,6 @@ function sheet(book: ExcelJS.Workbook, name: string, header: string[], rows: Cel
 export function comparisonWorkbook(c: AnomalyComparison, context: Record<string, string | number>): ExcelJS.Workbook {
   const book = new ExcelJS.Workbook();
   book.creator = '@coattail/batch';
-  const side = ['alert_id', 'symbol', 'exchange', 'window_start', 'volume', 'z_score'];
-  const matchedHeader = [
-    'alert_id',
-    'symbol',
-    'exchange',
-    'window_start',
-    'volume_original',
-    'volume_reprocessed',
-    'z_original',
-    'z_reprocessed',
-    'z_difference',
-  ];
-  const matchedRow = (m: MatchedAnomaly): Cell[] => [
-    m.alert_id,
-    m.symbol,
-    m.exchange,
-    m.window_start,
-    m.volume_original,
-    m.volume_reprocessed,
-    m.z_original,
-    m.z_reprocessed,
-    m.z_difference,
-  ];
-  const sideRow = (a: ComparedAnomaly): Cell[] => [
-    a.alert_id,
-    a.symbol,
-    a.exchange,
-    a.window_start,
-    a.volume,
-    a.z_score,
-  ];
   sheet(
     book,
     'Summary',
@@ -231,10 +194,10 @@ export function comparisonWorkbook(c: AnomalyComparison, context: Record<string,
       [`z-score differences (> ${c.tolerance})`, c.zScoreDifferences.length],
     ],
   );
-  sheet(book, 'Matched', matchedHeader, c.matched.map(matchedRow));
-  sheet(book, 'Only original', side, c.onlyOriginal.map(sideRow));
-  sheet(book, 'Only reprocessed', side, c.onlyReprocessed.map(sideRow));
-  sheet(book, 'Z-score differences', matchedHeader, c.zScoreDifferences.map(matchedRow));
+  sheet(book, 'Matched', MATCHED_HEADER, c.matched.map(matchedRow));
+  sheet(book, 'Only original', SIDE_HEADER, c.onlyOriginal.map(sideRow));
+  sheet(book, 'Only reprocessed', SIDE_HEADER, c.onlyReprocessed.map(sideRow));
+  sheet(book, 'Z-score differences', MATCHED_HEADER, c.zScoreDifferences.map(matchedRow));
   return book;
 }
 

@@ -13,7 +13,7 @@ import {
   replayEventsFile,
   startWebhookServer,
   type FileQualityConfig,
-} from '@coattail/batch';
+} from '@coattail/file-quality';
 import {
   EMPTY_SCHEMA_DEFINITION,
   assessFile,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PlatformError } from '@coattail/runtime';
-import { runningUp } from '../up/state-lock.js';
+import { findRunningStack } from '../up/stack-file.js';
 
 /** A command-line mistake or missing precondition, with what to do about it. */
 export class IcebergCommandError extends PlatformError {
@@ -20,10 +20,10 @@ export async function localWarehouseEndpoint(
 ): Promise<{ endpoint: string; from: 'environment' | 'coattail up' }> {
   const fromEnv = env.COATTAIL_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL;
   if (fromEnv !== undefined) return { endpoint: fromEnv, from: 'environment' };
-  const up = await runningUp(stateDir);
-  if (up?.s3Endpoint !== undefined) {
-    if (up.region !== undefined) env.AWS_REGION ??= up.region;
-    return { endpoint: up.s3Endpoint, from: 'coattail up' };
+  const up = await findRunningStack(stateDir);
+  if (up.status === 'running') {
+    env.AWS_REGION ??= up.stack.region;
+    return { endpoint: up.stack.endpoints.s3, from: 'coattail up' };
   }
   throw new IcebergCommandError(
     `no coattail up is running on ${stateDir}, and COATTAIL_S3_ENDPOINT is not set: the local tables live in ` +

@@ -8,6 +8,7 @@ type Register = (program: Command) => void;
  * package that adds a command exports a `register*` function and gets one line here.
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
+  alerts: async () => (await import('./alerts.js')).registerAlerts,
   batch: async () => (await import('./batch.js')).registerBatch,
   demo: async () => (await import('./demo.js')).registerDemo,
   dq: async () => (await import('./dq.js')).registerDq,

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { positiveNumber } from '../options.js';
 import { renderStats } from '../up/live-view.js';
 import { startPipeline, type PipelineStats } from '../up/pipeline.js';
-import { lockStateDir, type StateLock } from '../up/state-lock.js';
+import { lockStateDir } from '../up/state-lock.js';
 
 interface UpOptions {
   live?: boolean;
@@ -18,13 +18,13 @@ async function up(options: UpOptions): Promise<void> {
   // One `up` per state directory: a second one says who holds it instead of failing in the emulators' stores.
   const lock = await lockStateDir(options.stateDir);
   try {
-    await run(options, logger, lock);
+    await run(options, logger);
   } finally {
     await lock.release();
   }
 }
 
-async function run(options: UpOptions, logger: pino.Logger, lock: StateLock): Promise<void> {
+async function run(options: UpOptions, logger: pino.Logger): Promise<void> {
   const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
   console.log(
     `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector, spread-calculator and raw-archiver jobs`,
@@ -36,7 +36,6 @@ async function run(options: UpOptions, logger: pino.Logger, lock: StateLock): Pr
     live: options.live === true,
     broker: options.broker,
   });
-  await lock.publish(pipeline.s3);
   const started = Date.now();
   let previous: { stats: PipelineStats; elapsedMs: number } | undefined;
   let stopping = false;

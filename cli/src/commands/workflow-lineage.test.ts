@@ -47,6 +47,14 @@ describe('coattail workflow lineage after the daily chain', () => {
       expect(scored.files.length).toBeGreaterThan(0);
       expect(scored.files.every((f) => f.score === 100)).toBe(true);
       expect(run).toContain(`lineage: ${join(stateDir, 'lineage', 'events.jsonl')}`);
+      // The trades themselves (historicalTrades pages), not aggregates: 2 h less the last half second (the range ends at 01:59:59.000) at the replay's 2 trades/s.
+      const [record] = await readdir(join(stateDir, 'workflow', 'runs'));
+      const stored = JSON.parse(await readFile(join(stateDir, 'workflow', 'runs', record!), 'utf8')) as {
+        stages: Record<string, { result?: { summary?: string } }>;
+      };
+      expect(stored.stages['historical-load']?.result?.summary).toMatch(
+        /^14399 trades loaded from historicalTrades pages of the local Binance replay/,
+      );
       expect(process.exitCode).toBe(exitCode);
 
       const upstream = await coattail(
@@ -59,7 +67,7 @@ describe('coattail workflow lineage after the daily chain', () => {
       expect(upstream.split('\n')).toEqual([
         'upstream of iceberg://coattail.anomalies_reprocessed:',
         '  dataset iceberg://coattail.raw_trades',
-        '  dataset https://api.binance.com api/v3/aggTrades',
+        '  dataset https://api.binance.com api/v3/historicalTrades',
         '  stage   daily.reprocess-anomalies',
         '  stage   daily.historical-load',
       ]);
@@ -67,7 +75,7 @@ describe('coattail workflow lineage after the daily chain', () => {
       const json = JSON.parse(
         await coattail(
           'lineage',
-          'https://api.binance.com/api/v3/aggTrades',
+          'https://api.binance.com/api/v3/historicalTrades',
           '--downstream',
           '--json',
           '--state-dir',

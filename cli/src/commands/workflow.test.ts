@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -65,4 +65,46 @@ describe('coattail workflow', () => {
       program().parseAsync(['node', 'coattail', 'workflow', 'export', 'p.yaml', '--target', 'airflow']),
     ).rejects.toThrow(/Allowed choices are step-functions/);
   });
+
+  it('records the lineage of a stage run on its own (--stage, what Step Functions tasks call) like a whole run', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'wf-cli-'));
+    await mkdir(join(root, 'landed'));
+    await writeFile(join(root, 'landed', 'a.csv'), 'id,price\nx,1\n');
+    await writeFile(
+      join(root, 'p.yaml'),
+      'pipeline: tasks\nstages:\n  - { id: score, type: file-quality, inputs: [file://landed/], outputs: [file://reports/] }\n',
+    );
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const stateDir = join(root, 'state');
+    try {
+      await program().parseAsync([
+        'node',
+        'coattail',
+        'workflow',
+        'run',
+        join(root, 'p.yaml'),
+        '--stage',
+        'score',
+        '--run-id',
+        'exec-1',
+        '--state-dir',
+        stateDir,
+      ]);
+      expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toContain('stage score of run exec-1: SUCCEEDED');
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+    const events = (await readFile(join(stateDir, 'lineage', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { eventType: string; job: { name: string } });
+    expect(events.map((e) => `${e.job.name} ${e.eventType}`)).toEqual([
+      'tasks START',
+      'tasks.score START',
+      'tasks.score COMPLETE',
+      'tasks COMPLETE',
+    ]);
+  }, 60_000);
 });

@@ -3,6 +3,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalStack } from '@coattail/local-stack';
 import { startLocalStack, startMockKafkaCluster } from '../local-stack-loader.js';
+import { removeStackFile, writeStackFile } from './stack-file.js';
 import {
   createSink,
   loadConfig,
@@ -40,8 +41,6 @@ export interface PipelineStats {
 }
 
 export interface RunningPipeline {
-  /** The local S3 the jobs write (other commands on the same state directory read through it). */
-  s3: { s3Endpoint: string; region: string };
   stats(): Promise<PipelineStats>;
   /** Stops reading, lets every job take its final checkpoint, and returns the final figures. */
   stop(): Promise<PipelineStats>;
@@ -147,9 +146,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   };
   const jobs = new Map<JobName, JobClient>(JOB_NAMES.map((name) => [name, runStreamJob(name, config, deps)]));
   const tables = platformTables(deps, config);
+  await writeStackFile(stateDir, {
+    region: stack.region,
+    endpoints: stack.endpoints,
+    alertsTable: config.ALERTS_TABLE,
+  });
 
   const pipeline: RunningPipeline = {
-    s3: { s3Endpoint: stack.endpoints.s3, region: stack.region },
     async stats() {
       const items =
         (
@@ -189,6 +192,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       const final = await pipeline.stats();
       await simulator?.close();
       await cluster?.stop();
+      await removeStackFile(stateDir);
       await stack.stop();
       return final;
     },

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { PlatformError } from '@coattail/runtime';
 import { z } from 'zod';
 
-/** What a running `coattail up` records in its state directory: who holds it and where its S3 answers. */
+/**
+ * Which `coattail up` holds a state directory, taken before anything opens the emulators' stores
+ * there (where it serves them, once started, is in stack.json: see ./stack-file.ts).
+ */
 export const UpRecord = z.object({
   pid: z.number().int().positive(),
   startedAt: z.string(),
-  s3Endpoint: z.string().optional(),
-  region: z.string().optional(),
 });
 export type UpRecord = z.infer<typeof UpRecord>;
 
@@ -54,8 +55,6 @@ export async function runningUp(stateDir: string): Promise<UpRecord | undefined>
 
 /** The hold of one `coattail up` on its state directory. */
 export interface StateLock {
-  /** Adds what other commands need to reach the running stack (its S3 endpoint; the emulators' fixed local credentials are implied). */
-  publish(details: Omit<UpRecord, 'pid' | 'startedAt'>): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -77,10 +76,6 @@ export async function lockStateDir(stateDir: string, pid = process.pid): Promise
     await write('w');
   }
   return {
-    async publish(details) {
-      Object.assign(record, details);
-      await write('w');
-    },
     async release() {
       const current = await runningUp(stateDir);
       if (current === undefined || current.pid === pid) await rm(path, { force: true });

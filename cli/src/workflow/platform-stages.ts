@@ -19,13 +19,21 @@ const loadParams = z
     /** `replay` serves deterministic trades from a local replay of the REST API; else a base URL. @default replay */
     source: z.string().default('replay'),
     /**
-     * Which Binance REST endpoint: `aggTrades` (what the local replay serves) or `rest`
-     * (`historicalTrades`). @default aggTrades
+     * Which Binance REST pages: `rest` (`historicalTrades`, the trades themselves) or `aggTrades`
+     * (aggregates). @default the endpoint the stage's declared input names, else rest
      */
-    endpoint: z.enum(['aggTrades', 'rest']).default('aggTrades'),
+    endpoint: z.enum(['aggTrades', 'rest']).optional(),
     chunkRows: z.number().int().positive().default(200_000),
   })
   .strict();
+
+/**
+ * The REST pages a historical load reads, from the dataset its definition declares as input:
+ * `…/api/v3/aggTrades` loads aggregates, anything else (`…/api/v3/historicalTrades`) trades.
+ */
+export function restEndpointOf(inputs: readonly string[]): 'rest' | 'aggTrades' {
+  return inputs.some((uri) => /\/api\/v3\/aggTrades\/?$/.test(uri)) ? 'aggTrades' : 'rest';
+}
 
 /**
  * The platform's batch work as workflow stages. They live in the CLI, which may import every
@@ -95,9 +103,11 @@ export function platformStageTypes(catalogOptions: { stateDir: string; warehouse
     },
     {
       name: 'historical-load',
-      description: 'loads Binance aggTrades into iceberg://coattail.raw_trades (incremental by covered range)',
+      description:
+        'loads Binance REST trade pages (historicalTrades) into iceberg://coattail.raw_trades (incremental by covered range)',
       async run(ctx) {
         const p = loadParams.parse(ctx.stage.params);
+        const endpoint = p.endpoint ?? restEndpointOf(ctx.inputs.map((i) => i.uri));
         const { BinanceRestClient, runHistoricalLoad } = await import('@coattail/batch');
         const replay = p.source === 'replay' ? await startBinanceReplay() : undefined;
         try {
@@ -110,7 +120,7 @@ export function platformStageTypes(catalogOptions: { stateDir: string; warehouse
             startTime: p.from,
             endTime: p.to,
             chunkRows: p.chunkRows,
-            source: p.endpoint,
+            source: endpoint,
             logger: logger(),
           });
           const table = await catalog.loadTable('coattail.raw_trades');
@@ -124,7 +134,7 @@ export function platformStageTypes(catalogOptions: { stateDir: string; warehouse
                 location: table.metadataLocation,
               },
             ],
-            summary: `${rows} trades loaded from ${replay ? 'the local Binance replay' : p.source} (${client.stats.requests} pages)`,
+            summary: `${rows} ${endpoint === 'rest' ? 'trades' : 'aggregates'} loaded from ${endpoint === 'rest' ? 'historicalTrades' : 'aggTrades'} pages of ${replay ? 'the local Binance replay' : p.source} (${client.stats.requests} requests)`,
             metrics: { rows, requests: client.stats.requests },
           };
         } finally {

@@ -36,12 +36,21 @@ const NETWORK_CODES = new Set([
 interface AwsLikeError {
   name?: string;
   code?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
   $retryable?: unknown;
 }
 
 function shape(error: unknown): AwsLikeError {
   return typeof error === 'object' && error !== null ? error : {};
+}
+
+/**
+ * How many attempts the AWS SDK made before giving up on a call (its own retries included), for
+ * `withRetry`'s `attemptsUsed`: the platform's retries then add to the SDK's instead of multiplying them.
+ */
+export function sdkAttempts(error: unknown): number {
+  const attempts = shape(error).$metadata?.attempts;
+  return typeof attempts === 'number' && Number.isFinite(attempts) && attempts >= 1 ? Math.floor(attempts) : 1;
 }
 
 /** The AWS error name (`ConditionalCheckFailedException`, ...), or undefined for non-AWS errors. */

@@ -9,7 +9,7 @@ import {
   type SinkContext,
   type SinkWriter,
 } from '@coattail/runtime';
-import { awsErrorName, isTransientAwsError } from '../aws/aws-errors.js';
+import { awsErrorName, isTransientAwsError, sdkAttempts } from '../aws/aws-errors.js';
 import { ConnectorConfigError, PeerUnavailableError } from '../errors.js';
 import { withRetry } from '../retry.js';
 import { toItem } from './marshal.js';
@@ -128,6 +128,7 @@ class IdempotentWriter<T> implements SinkWriter<T> {
         baseMs: 50,
         maxMs: 5_000,
         retryable: isTransientAwsError,
+        attemptsUsed: sdkAttempts,
         onRetry: (error, attempt, delayMs) => {
           this.#m.throttled.inc();
           this.#log.debug({ err: error, attempt, delayMs }, 'PutItem throttled or failed; retrying');

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { Counter, Gauge, Logger, SplitBatch, SplitDescriptor, SplitReader, Timestamp } from '@coattail/runtime';
 import { awsErrorName, isThrottlingError, isTransientAwsError } from '../aws/aws-errors.js';
-import { backoffDelay, withRetry } from '../retry.js';
+import { backoffDelay } from '../retry.js';
 import { deaggregate } from './kpl-aggregation.js';
 import { listAllShards, shardToSplit, type ShardMeta } from './shards.js';
 
@@ -191,9 +191,8 @@ export class ShardReader<T> implements SplitReader<T> {
   }
 
   async #end(): Promise<void> {
-    const shards = await withRetry(() => listAllShards(this.s.client, this.s.streamName), {
-      retryable: isTransientAwsError,
-    });
+    // listAllShards retries each page itself; wrapping it again would multiply the attempts.
+    const shards = await listAllShards(this.s.client, this.s.streamName);
     const children = shards
       .filter((s) => s.ParentShardId === this.split.id || s.AdjacentParentShardId === this.split.id)
       .map((s) => shardToSplit(s, true));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
 import type { KeyValue, SplitDescriptor } from '@coattail/runtime';
-import { isTransientAwsError } from '../aws/aws-errors.js';
+import { isTransientAwsError, sdkAttempts } from '../aws/aws-errors.js';
 import { withRetry } from '../retry.js';
 
 /** What a Kinesis split carries in `meta`: its hash-key range, and whether it was found at a parent's end. */
@@ -23,6 +23,7 @@ export async function listAllShards(client: KinesisClient, streamName: string): 
       () => client.send(new ListShardsCommand(token === undefined ? { StreamName: streamName } : { NextToken: token })),
       {
         retryable: isTransientAwsError,
+        attemptsUsed: sdkAttempts,
       },
     );
     shards.push(...(out.Shards ?? []));

@@ -5,7 +5,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { awsErrorName, isTransientAwsError } from '../aws/aws-errors.js';
+import { awsErrorName, isTransientAwsError, sdkAttempts } from '../aws/aws-errors.js';
 import { withRetry } from '../retry.js';
 
 /** The checkpoint value of a shard whose records were all processed. */
@@ -57,7 +57,13 @@ export class LeaseTable {
   ) {}
 
   async #send<T>(fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, { attempts: 6, baseMs: 50, maxMs: 2_000, retryable: isTransientAwsError });
+    return withRetry(fn, {
+      attempts: 6,
+      baseMs: 50,
+      maxMs: 2_000,
+      retryable: isTransientAwsError,
+      attemptsUsed: sdkAttempts,
+    });
   }
 
   /** Creates a lease for each shard that has none (a conditional put: concurrent workers agree). */

@@ -1,4 +1,6 @@
 import { describeCheckpointStoreContract } from '@coattail/runtime/testing';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../aws/aws-clients.js';
 import { PeerUnavailableError } from '../errors.js';
@@ -69,5 +71,26 @@ describe('S3ObjectStore', () => {
     expect(error).toBeInstanceOf(PeerUnavailableError);
     expect((error as PeerUnavailableError).retryable).toBe(true);
     client.destroy();
+  });
+
+  it("counts the SDK's own retries against its budget: a failing S3 sees the budget in requests, not budget × SDK attempts", async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.writeHead(503, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>ServiceUnavailable</Code><Message>down</Message></Error>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = createS3Client({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 3 });
+    const store = new S3ObjectStore({ client, bucket: 'store', retry: { attempts: 6, baseMs: 1, maxMs: 2 } });
+    try {
+      await expect(store.get('x')).rejects.toBeInstanceOf(PeerUnavailableError);
+      // Two SDK calls of 3 attempts each use the budget of 6; wrapping blindly would make 18 requests.
+      expect(requests).toBe(6);
+    } finally {
+      client.destroy();
+      server.close();
+    }
   });
 });

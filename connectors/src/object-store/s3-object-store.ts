@@ -6,7 +6,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { silentLogger, type Logger } from '@coattail/runtime';
-import { awsErrorName, isTransientAwsError } from '../aws/aws-errors.js';
+import { awsErrorName, isTransientAwsError, sdkAttempts } from '../aws/aws-errors.js';
 import { PeerUnavailableError } from '../errors.js';
 import { withRetry, type RetryOptions } from '../retry.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -124,6 +124,7 @@ export class S3ObjectStore implements ObjectStore {
       return await withRetry(fn, {
         ...this.#retry,
         retryable: isTransientAwsError,
+        attemptsUsed: sdkAttempts,
         onRetry: (error, attempt, delayMs) =>
           this.#log.warn({ operation, attempt, delayMs, err: error }, 'S3 call failed; retrying'),
       });

@@ -3,6 +3,7 @@ import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '@coattail/runtime';
 import { IcebergError } from '../errors.js';
 
 /** Options of {@link GenerationLock}. */
@@ -83,7 +84,7 @@ export class GenerationLock {
             `table '${this.options.name}' stayed locked for ${this.options.timeoutMs} ms by ${await this.owner(seen.max)}; if no writer is running, remove ${join(this.dir, `${seen.max}.lock`)}`,
             { domain: 'external', retryable: true },
           );
-        await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
+        await sleep(1 + backoffDelay(attempt, 4, 50));
       }
     } catch (error) {
       heldHere.delete(token);

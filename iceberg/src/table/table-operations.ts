@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@coattail/runtime';
+import { backoffDelay, type Logger } from '@coattail/runtime';
 import { formatIdentifier, type MetadataPointerStore, type TableIdentifier } from '../catalog/pointer-store.js';
 import { CommitConflictError, NoSuchTableError } from '../errors.js';
 import type { FileIO } from '../io/file-io.js';
@@ -14,7 +14,7 @@ export type AttemptResult<T> =
 export interface CommitRetryOptions {
   /** Attempts after the first. @default 8 (table property `commit.retry.num-retries` overrides) */
   retries?: number;
-  /** First backoff; doubles per attempt, with jitter. @default 20 */
+  /** Ceiling of the first back-off; doubles per attempt, full jitter (the platform's retry policy). @default 20 */
   minWaitMs?: number;
   /** @default 2000 */
   maxWaitMs?: number;
@@ -115,7 +115,7 @@ export class TableOperations {
           { table: formatIdentifier(this.identifier), attempt: n + 1 },
           'commit conflict, retrying on refreshed metadata',
         );
-        await sleep(Math.min(maxWait, minWait * 2 ** n) * (0.5 + Math.random()));
+        await sleep(backoffDelay(n, minWait, maxWait));
       }
     }
   }

@@ -109,7 +109,6 @@ export class CoattailStack extends Stack {
           WAREHOUSE_BUCKET: names.warehouseBucket,
           CHECKPOINT_BUCKET: names.checkpointBucket,
           CHECKPOINT_INTERVAL_MS: '60000',
-          AWS_EMF_ENVIRONMENT: 'ECS',
           LOG_LEVEL: 'info',
         },
         cpu: 1024,

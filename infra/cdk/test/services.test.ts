@@ -1,4 +1,4 @@
-import { compileKeyPattern, loadFileQualityConfig, matchKey } from '@coattail/batch';
+import { compileKeyPattern, loadFileQualityConfig, matchKey } from '@coattail/file-quality';
 import { PRODUCER_ENV_VARS, loadConfig } from '@coattail/producer';
 import { jobConfigSchema, parseJobConfig } from '@coattail/stream-jobs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { DEPLOYED_JOBS } from '../src/access.js';
 import { containerOf, envOf, synthesize, text, type Synthesized } from './template.js';
 
 /** Variables a job's process reads besides the job configuration: the SDK's region, the metrics environment, logging, the catalog choice. */
-const PLATFORM_VARS = new Set(['AWS_REGION', 'AWS_EMF_ENVIRONMENT', 'LOG_LEVEL', 'ICEBERG_CATALOG']);
+const PLATFORM_VARS = new Set(['AWS_REGION', 'LOG_LEVEL', 'ICEBERG_CATALOG']);
 
 let s: Synthesized;
 beforeAll(async () => {

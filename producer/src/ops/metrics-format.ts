@@ -1,4 +1,4 @@
-import type { InMemoryMetrics } from '@coattail/runtime';
+import { emfDocument, type InMemoryMetrics } from '@coattail/runtime';
 
 /** A series key of {@link InMemoryMetrics} (`name{k=v,...}`) split into name and tags. */
 export function splitSeries(key: string): { name: string; tags: Record<string, string> } {
@@ -56,22 +56,15 @@ export function emfDocuments(
   }
   if (Object.keys(extra).length > 0) groups.set('extra', { tags: {}, values: extra });
   return [...groups.values()].map(({ tags, values }) =>
-    JSON.stringify({
-      _aws: {
-        Timestamp: now,
-        CloudWatchMetrics: [
-          {
-            Namespace: 'CoatTail/Producer',
-            Dimensions: [Object.keys(tags)],
-            Metrics: Object.keys(values).map((Name) => ({
-              Name,
-              Unit: Name.endsWith('Ms') ? 'Milliseconds' : 'Count',
-            })),
-          },
-        ],
-      },
-      ...tags,
-      ...values,
+    emfDocument({
+      namespace: 'CoatTail/Producer',
+      timestamp: now,
+      dimensions: tags,
+      metrics: Object.entries(values).map(([name, value]) => ({
+        name,
+        value,
+        unit: name.endsWith('Ms') ? 'Milliseconds' : 'Count',
+      })),
     }),
   );
 }

@@ -1,5 +1,5 @@
 import { ManualClock } from '@coattail/runtime';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataQualityChecker } from './data-quality-checker.js';
 import { emfQualityPublisher } from './quality-metrics-publisher.js';
 import { tradeChecks, type RawTradeRecord } from './trade-checks.js';
@@ -120,13 +120,10 @@ describe('DataQualityChecker with the trade checks', () => {
 });
 
 describe('emfQualityPublisher', () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it('writes CloudWatch embedded-metric events in the CryptoPulse/Quality namespace, per job and per check', async () => {
     const lines: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
     const result = checker().validate([trade(), trade({ price: 0 })]);
-    await emfQualityPublisher({ environment: 'Local' }).publish('whales', result.metrics);
+    await emfQualityPublisher({ write: (line) => lines.push(line) }).publish('whales', result.metrics);
     const events = lines.map(
       (l) =>
         JSON.parse(l) as {

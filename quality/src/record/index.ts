@@ -17,9 +17,4 @@ export {
   type ValidationResult,
 } from './data-quality-checker.js';
 export { tradeChecks, tradeCheckSuite, type RawTradeRecord, type TradeCheckOptions } from './trade-checks.js';
-export {
-  emfQualityPublisher,
-  QUALITY_NAMESPACE,
-  type EmfEnvironment,
-  type QualityMetricsPublisher,
-} from './quality-metrics-publisher.js';
+export { emfQualityPublisher, QUALITY_NAMESPACE, type QualityMetricsPublisher } from './quality-metrics-publisher.js';

@@ -25,7 +25,7 @@ import type {
   ProcessWindowFunction,
   ReduceFunction,
 } from './functions.js';
-import type { GraphNode } from './graph.js';
+import type { GraphNode, KeyedInput } from './graph.js';
 import type { OutputTag } from './output-tag.js';
 import type { StreamGraphBuilder } from './stream-graph-builder.js';
 
@@ -68,9 +68,14 @@ export class DataStream<T> {
     return this.#then<R>('process', (init) => processOperator(fn, init));
   }
 
-  /** Partitions by key for keyed state, timers and windows. Keys must be strings or numbers. */
-  keyBy<K extends KeyValue>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
-    return new KeyedStream<T, K>(this.builder, this.node, keySelector);
+  /**
+   * Partitions by key for keyed state, timers and windows. Keys must be strings or numbers. With
+   * the `parallelism` job option the records are shuffled by key to the keyed tasks; declare
+   * `{ sourcePartitioned: true }` when the source is already partitioned by this key (tasks per
+   * split need no shuffle then, and the runtime fails on the first record that breaks the claim).
+   */
+  keyBy<K extends KeyValue>(keySelector: KeySelector<T, K>, options: KeyByOptions = {}): KeyedStream<T, K> {
+    return new KeyedStream<T, K>(this.builder, this.node, keySelector, options.sourcePartitioned ?? false);
   }
 
   /** Merges streams of the same type. */
@@ -131,19 +136,34 @@ export class DataStreamSink {
   }
 }
 
+export interface KeyByOptions {
+  /** The source's splits are partitioned by this key (no key in two splits). @default false */
+  sourcePartitioned?: boolean;
+}
+
 /**
- * A stream partitioned by key. Keyed operators are fused with the key selector: the producer
- * partitions by symbol, so keys are split-aligned and no shuffle is needed (ARCHITECTURE.md).
+ * A stream partitioned by key. Each keyed operator records its key selector on its input; the
+ * runner either fuses it per split (`sourcePartitioned`, or one task) or shuffles through the
+ * exchange (`parallelism`). See runtime/README.md, "keyBy".
  */
 export class KeyedStream<T, K extends KeyValue> {
   constructor(
     private readonly builder: StreamGraphBuilder,
     private readonly parent: GraphNode,
     readonly keySelector: KeySelector<T, K>,
+    readonly sourcePartitioned = false,
   ) {}
 
+  /** @internal What the keyed operators' graph nodes record about their input. */
+  get keyed(): KeyedInput {
+    return {
+      selector: this.keySelector as KeyedInput['selector'],
+      sourcePartitioned: this.sourcePartitioned,
+    };
+  }
+
   window(assigner: WindowAssigner): WindowedStream<T, K> {
-    return new WindowedStream<T, K>(this.builder, this.parent, this.keySelector, assigner);
+    return new WindowedStream<T, K>(this.builder, this.parent, this.keySelector, assigner, this.keyed);
   }
 
   /**
@@ -158,6 +178,7 @@ export class KeyedStream<T, K extends KeyValue> {
     const node = this.builder.add({
       kind: 'keyed-process',
       inputs: [{ node: this.parent }],
+      keyed: this.keyed,
       create: (init) => keyedProcessOperator(this.keySelector, typeof fn === 'function' ? fn() : fn, init),
     });
     return new DataStream<R>(this.builder, node);
@@ -190,6 +211,7 @@ export class WindowedStream<T, K extends KeyValue> {
     private readonly parent: GraphNode,
     private readonly keySelector: KeySelector<T, K>,
     private readonly assigner: WindowAssigner,
+    private readonly keyed: KeyedInput,
   ) {}
 
   /** Keeps fired windows for `ms` more of event time; late records update them and re-fire. @default 0 */
@@ -226,6 +248,7 @@ export class WindowedStream<T, K extends KeyValue> {
     const node = this.builder.add({
       kind: `window-${assigner.kind}`,
       inputs: [{ node: this.parent }],
+      keyed: this.keyed,
       create:
         assigner.kind === 'session'
           ? (init) => sessionWindowOperator({ ...spec, assigner }, init)

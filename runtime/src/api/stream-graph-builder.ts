@@ -1,5 +1,5 @@
 import { JobDefinitionError } from '../errors.js';
-import type { GraphInput, GraphNode, JobGraph, SourceBinding } from './graph.js';
+import type { GraphInput, GraphNode, JobGraph, KeyedInput, SourceBinding } from './graph.js';
 
 interface NodeSpec {
   kind: string;
@@ -7,6 +7,7 @@ interface NodeSpec {
   source?: SourceBinding;
   create?: GraphNode['create'];
   isSink?: boolean;
+  keyed?: KeyedInput;
 }
 
 /** Collects graph nodes in creation (topological) order and keeps their ids unique. */
@@ -24,6 +25,7 @@ export class StreamGraphBuilder {
       ...(spec.source ? { source: spec.source } : {}),
       ...(spec.create ? { create: spec.create } : {}),
       isSink: spec.isSink ?? false,
+      ...(spec.keyed ? { keyed: spec.keyed } : {}),
     };
     this.#ids.add(id);
     this.#nodes.push(node);

@@ -69,6 +69,11 @@ export class TaskCheckpoints {
     return undefined;
   }
 
+  /** One checkpoint by id, or undefined when it is missing or incomplete. */
+  load(id: number): Promise<TaskCheckpoint | undefined> {
+    return this.#read(id);
+  }
+
   /** Removes all but the newest `retain` complete checkpoints, and incomplete ones older than them. */
   async prune(): Promise<void> {
     const complete = await this.#completeIds();

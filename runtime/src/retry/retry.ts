@@ -17,6 +17,12 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /** Which errors deserve another attempt. @default {@link isRetryable} */
   retryable?: (error: unknown) => boolean;
+  /**
+   * How many attempts a failure stands for. A client that retries by itself (the AWS SDK makes up to
+   * 3 attempts per call and says how many in the error's `$metadata.attempts`) reports them here, so
+   * they count against `attempts` instead of multiplying it. @default one per failure
+   */
+  attemptsUsed?: (error: unknown) => number;
   /** Called before each wait, e.g. to log or count. */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** Where waits happen; a `ManualClock` makes tests instant. @default systemClock */
@@ -56,7 +62,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * Runs `operation` until it succeeds, the error is not retryable, or attempts run out (then the
- * last error is thrown).
+ * last error is thrown). `operation` gets the number of its call, 1 for the first.
  *
  * @example
  * const page = await withRetry(() => fetchPage(url), { attempts: 5, onRetry: (e, n, ms) => log.warn({ n, ms }, 'retrying') });
@@ -65,13 +71,15 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
   const attempts = options.attempts ?? 8;
   const retryable = options.retryable ?? isRetryable;
   const clock = options.clock ?? systemClock;
-  for (let attempt = 1; ; attempt++) {
+  let used = 0;
+  for (let call = 1; ; call++) {
     try {
-      return await operation(attempt);
+      return await operation(call);
     } catch (error) {
-      if (attempt >= attempts || options.signal?.aborted === true || !retryable(error)) throw error;
-      const delay = backoffDelay(attempt - 1, options.baseMs ?? 50, options.maxMs ?? 5_000);
-      options.onRetry?.(error, attempt, delay);
+      used += Math.max(1, options.attemptsUsed?.(error) ?? 1);
+      if (used >= attempts || options.signal?.aborted === true || !retryable(error)) throw error;
+      const delay = backoffDelay(used - 1, options.baseMs ?? 50, options.maxMs ?? 5_000);
+      options.onRetry?.(error, used, delay);
       await clock.sleep(delay, options.signal);
     }
   }

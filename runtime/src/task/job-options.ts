@@ -34,6 +34,18 @@ export interface JobOptions {
    * children; for Kinesis it maps a key to the child whose hash-key range holds it.
    */
   stateKeyFilter?: (key: KeyValue, child: SplitDescriptor) => boolean;
+  /**
+   * Keyed tasks after every keyBy. Set, the job runs as an exchange: a source task per split
+   * hashes records by key (key groups, see `maxParallelism`) into channels to this many keyed
+   * tasks in this process, with watermarks and checkpoint barriers aligned across the channels.
+   * Unset, keyed operators run inside each split's task. See runtime/README.md, "keyBy".
+   */
+  parallelism?: number;
+  /**
+   * Key groups: the most keyed tasks the job's state can ever be spread over. Fixed for the life
+   * of a job's checkpoints; `parallelism` may change between restarts. @default 128
+   */
+  maxParallelism?: number;
   /** Most records taken from one split per poll. @default 1000 */
   maxBatchSize?: number;
   /** Records in flight to asynchronous sinks above which a task stops polling. @default 10_000 */

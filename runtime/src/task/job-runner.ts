@@ -9,6 +9,9 @@ import { noopMetrics } from '../observability/metrics.js';
 import type { JobOptions } from './job-options.js';
 import { parentUids, splitUid } from './split-runner.js';
 import { Task, type TaskStatus } from './task.js';
+import { runExchangeJob } from '../exchange/exchange-job.js';
+import { assertDistributable } from '../exchange/exchange-plan.js';
+import { PartitionCheck } from './partition-check.js';
 
 export interface JobResult {
   jobId: string;
@@ -38,12 +41,15 @@ interface Running {
  * are released without a checkpoint; the job then runs until stopped.
  */
 export function runJob(graph: JobGraph, options: JobOptions): JobClient {
+  if (options.parallelism !== undefined) return runExchangeJob(graph, options);
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? silentLogger).child({ job: options.jobId });
   const metrics = options.metrics ?? noopMetrics;
   const interval = options.checkpointIntervalMs ?? 10_000;
   const owns = options.splitFilter ?? (() => true);
   const dynamic = options.splitFilter !== undefined && options.tasks !== 'single';
+  if (options.splitFilter !== undefined) assertDistributable(graph, options.jobId);
+  const partitionCheck = new PartitionCheck();
   const stopping = new AbortController();
   const tasks = new Map<string, Task>();
   const live = new Map<string, Running>();
@@ -85,6 +91,7 @@ export function runJob(graph: JobGraph, options: JobOptions): JobClient {
       maxBatchSize: options.maxBatchSize ?? 1000,
       inFlightBudget: options.inFlightBudget ?? 10_000,
       adoptChildren: options.tasks === 'single',
+      partitionCheck,
       ...(seed !== undefined && child !== undefined
         ? { seed: { parents: seed, keep: keep ? (k) => keep(k, child) : () => true } }
         : {}),

@@ -7,6 +7,7 @@ import { BatchOutput, type BatchReceiver } from '../operators/batch-output.js';
 import type { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { StreamOperator } from '../operators/operator.js';
 import type { SinkOperator } from '../operators/sink-operator.js';
+import type { TaskPartitionCheck } from './partition-check.js';
 import { MIN_WATERMARK, type Json, type KeyValue, type Timestamp } from '../types.js';
 
 export interface PipelineContext {
@@ -16,6 +17,8 @@ export interface PipelineContext {
   metrics: Metrics;
   logger: Logger;
   inFlight: InFlightTracker;
+  /** Checks keyed operators declared `sourcePartitioned` against the split each record came from. */
+  partitionCheck?: TaskPartitionCheck;
 }
 
 interface Stage {
@@ -37,9 +40,16 @@ export class Pipeline {
   readonly #stages: Stage[] = [];
   readonly #sourceOutputs = new Map<string, BatchOutput>();
 
-  constructor(graph: JobGraph, ctx: PipelineContext) {
-    const outputs = new Map<string, BatchOutput>();
+  readonly #outputs = new Map<string, BatchOutput>();
+
+  /**
+   * `only`: instantiate only these nodes (one stage of an exchange job). An input from outside
+   * the stage becomes an entry point named after the receiving node, fed with `push`.
+   */
+  constructor(graph: JobGraph, ctx: PipelineContext, only?: ReadonlySet<string>) {
+    const outputs = this.#outputs;
     for (const node of graph.nodes) {
+      if (only !== undefined && !only.has(node.id)) continue;
       const tags = { job: ctx.jobId, task: ctx.taskId, operator: node.id };
       const output = new BatchOutput(ctx.metrics.counter('recordsOut', tags));
       outputs.set(node.id, output);
@@ -63,9 +73,11 @@ export class Pipeline {
       });
       const operator = stage.operator;
       const recordsIn = ctx.metrics.counter('recordsIn', tags);
+      const check = node.keyed?.sourcePartitioned === true ? ctx.partitionCheck : undefined;
       const receive: BatchReceiver = (values, timestamps) => {
         recordsIn.inc(values.length);
         try {
+          check?.verify(node.name, node.keyed!.selector, values);
           operator.processBatch(values, timestamps);
         } catch (error) {
           if (error instanceof PlatformError) throw error;
@@ -73,12 +85,27 @@ export class Pipeline {
         }
         output.flush();
       };
-      for (const input of node.inputs) outputs.get(input.node.id)!.connect(receive, input.tag);
+      for (const input of node.inputs) {
+        const upstream = outputs.get(input.node.id);
+        if (upstream !== undefined) upstream.connect(receive, input.tag);
+        else {
+          const entry = new BatchOutput(ctx.metrics.counter('exchangeIn', tags));
+          entry.connect(receive);
+          this.#sourceOutputs.set(node.id, entry);
+        }
+      }
       this.#stages.push(stage);
     }
   }
 
-  /** Feeds a batch read by a source node into the pipeline. */
+  /** Where a node's records go: an exchange connects its partitioner here. */
+  outputOf(nodeId: string): BatchOutput {
+    const output = this.#outputs.get(nodeId);
+    if (output === undefined) throw new RuntimeError('GRAPH', `node '${nodeId}' is not in this pipeline`);
+    return output;
+  }
+
+  /** Feeds a batch read by a source node (or received for a keyed node of this stage) into the pipeline. */
   push(sourceNodeId: string, values: readonly unknown[], timestamps: readonly Timestamp[]): void {
     this.#sourceOutputs.get(sourceNodeId)!.emitBatch(values, timestamps);
   }

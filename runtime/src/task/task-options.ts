@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { KeyValue } from '../types.js';
+import type { PartitionCheck } from './partition-check.js';
 
 /**
  * A task's lifecycle. Done states: FINISHED (input exhausted), HANDED_OFF (splits passed to
@@ -28,6 +29,8 @@ export interface TaskOptions {
   inFlightBudget: number;
   /** Children of ended splits are read by this task (true) or handed to the runner for tasks of their own. */
   adoptChildren: boolean;
+  /** Shared by the job's tasks in this worker: which split each key of a `sourcePartitioned` keyBy came from. */
+  partitionCheck?: PartitionCheck;
   /** For a child split's first start: its parents' final checkpoints and which keys to take. */
   seed?: { parents: readonly TaskCheckpoint[]; keep: (key: KeyValue) => boolean };
 }

@@ -1,10 +1,12 @@
 import type { AssignedSplit, TaskCheckpoint } from '../checkpoint/task-checkpoint.js';
 import { IllegalStateError } from '../errors.js';
+import { backoffDelay } from '../retry/retry.js';
 import type { Logger } from '../observability/logger.js';
 import { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { SplitPosition } from '../source/source.js';
 import { MAX_WATERMARK, MIN_WATERMARK, type Timestamp } from '../types.js';
 import { SplitWatermarks } from '../watermarks/split-watermarks.js';
+import { PartitionCheck, type TaskPartitionCheck } from './partition-check.js';
 import { Pipeline } from './pipeline.js';
 import { SinkCommitter } from './sink-committer.js';
 import { assignTimestamps, isPromise, openSplit, parentUids, splitUid, type ActiveSplit } from './split-runner.js';
@@ -12,6 +14,7 @@ import type { TaskOptions, TaskStatus } from './task-options.js';
 import { taskMetrics, type TaskMetrics } from './task-metrics.js';
 
 export type { TaskOptions, TaskStatus } from './task-options.js';
+const DONE = new Set<TaskStatus>(['FINISHED', 'HANDED_OFF', 'STOPPED', 'RELEASED']);
 
 /**
  * Runs the job graph over a set of splits: polls them in a fixed order, assigns timestamps,
@@ -24,6 +27,7 @@ export class Task {
   #committer!: SinkCommitter;
   readonly #inFlight = new InFlightTracker();
   readonly #watermarks = new SplitWatermarks();
+  readonly #partitions: TaskPartitionCheck;
   #emitted: Timestamp = MIN_WATERMARK;
   #active: ActiveSplit[] = [];
   #pending: AssignedSplit[] = [];
@@ -37,6 +41,7 @@ export class Task {
   constructor(private readonly options: TaskOptions) {
     this.#log = options.logger.child({ task: options.taskId });
     this.#m = taskMetrics(options.metrics, { job: options.jobId, task: options.taskId });
+    this.#partitions = (options.partitionCheck ?? new PartitionCheck()).forTask();
   }
 
   get id(): string {
@@ -49,12 +54,7 @@ export class Task {
     return this.#emitted;
   }
   get done(): boolean {
-    return (
-      this.#status === 'FINISHED' ||
-      this.#status === 'HANDED_OFF' ||
-      this.#status === 'STOPPED' ||
-      this.#status === 'RELEASED'
-    );
+    return DONE.has(this.#status);
   }
   /** Children of this task's ended splits, for the runner to start elsewhere. */
   get handedOff(): readonly AssignedSplit[] {
@@ -76,6 +76,7 @@ export class Task {
       metrics,
       logger: this.#log,
       inFlight: this.#inFlight,
+      partitionCheck: this.#partitions,
     });
     this.#committer = new SinkCommitter(this.#pipeline.sinks(), this.#log);
     const restored = await this.options.checkpoints?.latest();
@@ -127,7 +128,9 @@ export class Task {
         const generator = this.#watermarks.generator(splitUid(split))!;
         const timestamps = assignTimestamps(split, batch, generator, now);
         this.#watermarks.touch(splitUid(split), now);
+        this.#partitions.reading(split.descriptor.id, split.descriptor.parents, split.position, batch.position ?? null);
         this.#pipeline.push(split.source, batch.records, timestamps);
+        this.#partitions.done();
         progressed = true;
       }
       if (batch.position !== undefined) split.position = batch.position;
@@ -227,6 +230,7 @@ export class Task {
     this.#active = this.#active.filter((s) => s !== split);
     this.#watermarks.remove(splitUid(split));
     this.#ended.add(splitUid(split));
+    this.#partitions.ended(split.descriptor.id);
     await split.reader.close?.();
     this.#log.info({ split: split.descriptor.id, children: children.map((c) => c.id) }, 'split ended');
     for (const child of children) {
@@ -277,7 +281,7 @@ export class Task {
       if (await this.checkpoint(status)) return;
       if (attempt >= 10)
         throw new IllegalStateError(`task '${this.id}' could not write its final checkpoint after ${attempt} attempts`);
-      await this.options.clock.sleep(Math.min(200 * 2 ** attempt, 5_000));
+      await this.options.clock.sleep(backoffDelay(attempt, 200, 5_000));
     }
   }
 

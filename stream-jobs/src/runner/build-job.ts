@@ -1,7 +1,15 @@
 import type { DlqEntry } from '@coattail/connectors';
 import type { Row, TableName } from '@coattail/iceberg';
 import type { QualityMetricsPublisher } from '@coattail/quality';
-import { OutputTag, StreamEnvironment, WatermarkStrategy, type Clock, type Sink, type Source } from '@coattail/runtime';
+import {
+  assertDistributable,
+  OutputTag,
+  StreamEnvironment,
+  WatermarkStrategy,
+  type Clock,
+  type Sink,
+  type Source,
+} from '@coattail/runtime';
 import type { AlertBase, JobTrade } from '../model/records.js';
 import { rawTradeRow } from '../raw-archiver/raw-archiver.js';
 import { spreadPipeline } from '../spread/spread-calculator.js';
@@ -97,5 +105,8 @@ export function buildJob(name: JobName, config: JobConfig, io: JobIo): StreamEnv
       break;
     }
   }
+  // Tasks are leased per shard/partition across ECS tasks: a keyBy that is not the source's
+  // partition key would split a key's state between workers, so such a job is not built.
+  assertDistributable(env.getJobGraph(), name);
   return env;
 }

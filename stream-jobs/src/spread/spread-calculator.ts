@@ -79,7 +79,7 @@ export function spreadPipeline(
   options: SpreadOptions,
 ): { spreads: DataStream<SpreadRecord>; alerts: DataStream<SpreadAlert>; late: DataStream<JobTrade> } {
   const spreads = trades
-    .keyBy((t) => t.symbol)
+    .keyBy((t) => t.symbol, { sourcePartitioned: true }) // the producer's partition key
     .window(TumblingEventTimeWindows.of(options.windowMs))
     .sideOutputLateData(options.lateTag)
     .aggregate(vwapByExchange, toSpread(options.thresholdPct))

@@ -16,14 +16,15 @@ export function volumeAnomalyPipeline(
   trades: DataStream<JobTrade>,
   options: VolumeAnomalyOptions,
 ): { aggregates: DataStream<VolumeAggregate>; alerts: DataStream<AnomalyAlert>; late: DataStream<JobTrade> } {
+  // Trades are partitioned by symbol (the producer's partition key), so (symbol, exchange) is too.
   const aggregates = trades
-    .keyBy(symbolExchangeKey)
+    .keyBy(symbolExchangeKey, { sourcePartitioned: true })
     .window(TumblingEventTimeWindows.of(options.windowMs))
     .sideOutputLateData(options.lateTag)
     .aggregate(volumeStats, toVolumeAggregate)
     .uid('volume-windows');
   const alerts = aggregates
-    .keyBy(symbolExchangeKey)
+    .keyBy(symbolExchangeKey, { sourcePartitioned: true })
     .process(() => rollingZScore(options)) // a factory: one function (and state handle) per task
     .uid('volume-zscore');
   return { aggregates, alerts, late: aggregates.getSideOutput(options.lateTag) };

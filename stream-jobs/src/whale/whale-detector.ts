@@ -78,7 +78,7 @@ export function whaleDetector(options: WhaleOptions): KeyedProcessFunction<strin
 export function whalePipeline(trades: DataStream<JobTrade>, options: WhaleOptions): { alerts: DataStream<WhaleAlert> } {
   return {
     alerts: trades
-      .keyBy(symbolExchangeKey)
+      .keyBy(symbolExchangeKey, { sourcePartitioned: true }) // trades are partitioned by symbol
       .process(() => whaleDetector(options))
       .uid('whale-detector'),
   };

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rulesFromSchemaDefinition } from './definition-rules.js';
 import { GateConfigError } from './errors.js';
-import { isRowRule, parseGateConfig, ruleId, type GateConfig, type GateRule, type RowRule } from './gate-config.js';
+import { isRowRule, parseGateConfig, type GateConfig, type RowRule } from './gate-config.js';
 import {
   describeInput,
   filesOf,
@@ -13,10 +13,11 @@ import {
   type InputColumn,
 } from './gate-input.js';
 import type { GateResult, RuleResult } from './gate-result.js';
+import { bindTerms, measure, measureEach, plan, type Measures, type Planned } from './plan-measure.js';
 import { writeQuarantine, type FailingRowRule } from './quarantine.js';
 import { rowRuleResult } from './row-results.js';
-import { duplicateCountTerm, duplicateScreenTerm, failureExpression, uniqueWindow } from './rule-sql.js';
-import { checkFreshness, checkRowCount, checkSchema, freshnessTerm } from './table-rules.js';
+import { duplicateCountTerm, failureExpression, uniqueWindow } from './rule-sql.js';
+import { checkFreshness, checkRowCount, checkSchema } from './table-rules.js';
 
 /** Options of {@link evaluateGate}. */
 export interface EvaluateGateOptions {
@@ -24,79 +25,13 @@ export interface EvaluateGateOptions {
   quarantinePath?: string;
   /** Parquet file the passing rows of a `quarantine` gate are written to. @default not written */
   passedPath?: string;
+  /**
+   * A `quarantine` gate replaces each input file with its own passing rows (same path and
+   * format), so readers of the dataset see only what passed. Files only. @default false
+   */
+  passedInPlace?: boolean;
   /** The clock freshness rules read, in epoch milliseconds. @default Date.now() */
   now?: number;
-}
-
-interface Planned {
-  readonly rule: GateRule;
-  readonly id: string;
-  /** Aggregate term computing the rule's measure, absent for schema and row_count rules. */
-  readonly term?: string;
-  readonly error?: string;
-}
-
-function missingColumns(rule: GateRule, columns: readonly InputColumn[]): string | undefined {
-  const names = new Set(columns.map((c) => c.name));
-  const wanted = rule.type === 'unique' ? rule.columns : 'column' in rule ? [rule.column] : [];
-  const missing = wanted.filter((c) => !names.has(c));
-  if (missing.length === 0) return undefined;
-  return `column(s) ${missing.map((c) => `'${c}'`).join(', ')} not in the input (it has ${[...names].join(', ')})`;
-}
-
-function plan(rule: GateRule, columns: readonly InputColumn[]): Planned {
-  const id = ruleId(rule);
-  const missing = missingColumns(rule, columns);
-  if (missing !== undefined) return { rule, id, error: missing };
-  if (rule.type === 'unique') return { rule, id, term: duplicateScreenTerm(rule.columns) };
-  if (isRowRule(rule)) return { rule, id, term: `count(*) FILTER (WHERE ${failureExpression(rule, columns, '')})` };
-  if (rule.type === 'freshness') return { rule, id, term: freshnessTerm(rule, columns) };
-  return { rule, id };
-}
-
-/** Binds each term alone so one bad predicate is named instead of failing the whole gate opaquely. */
-async function bindTerms(connection: DuckDBConnection, from: string, planned: Planned[]): Promise<Planned[]> {
-  const out: Planned[] = [];
-  for (const p of planned) {
-    if (p.term === undefined) {
-      out.push(p);
-      continue;
-    }
-    try {
-      await connection.prepare(`SELECT ${p.term} FROM ${from}`);
-      out.push(p);
-    } catch (error) {
-      out.push({ rule: p.rule, id: p.id, error: `cannot be evaluated: ${firstLine(error)}` });
-    }
-  }
-  return out;
-}
-
-type Measures = { rowCount: number; values: Map<string, number | null>; errors: Map<string, string> };
-
-async function measure(connection: DuckDBConnection, from: string, planned: readonly Planned[]): Promise<Measures> {
-  const withTerms = planned.filter((p): p is Planned & { term: string } => p.term !== undefined && !p.error);
-  const terms = withTerms.map((p, i) => `${p.term} AS t${i}`);
-  const reader = await connection.runAndReadAll(`SELECT ${['count(*) AS n', ...terms].join(', ')} FROM ${from}`);
-  const row = reader.getRowObjectsJson()[0]!;
-  const values = new Map<string, number | null>();
-  withTerms.forEach((p, i) => values.set(p.id, row[`t${i}`] === null ? null : Number(row[`t${i}`])));
-  return { rowCount: Number(row.n), values, errors: new Map() };
-}
-
-/** After the combined query failed on readable input: one query per rule names the culprit(s). */
-async function measureEach(connection: DuckDBConnection, from: string, planned: readonly Planned[]): Promise<Measures> {
-  const result = await measure(connection, from, []);
-  for (const p of planned) {
-    if (p.term === undefined || p.error !== undefined) continue;
-    try {
-      const one = await measure(connection, from, [p]);
-      result.values.set(p.id, one.values.get(p.id)!);
-    } catch (error) {
-      result.errors.set(p.id, `cannot be evaluated: ${firstLine(error)}`);
-    }
-  }
-  return result;
 }
 
 function errorResult(p: Planned, error: string, rowCount: number): RuleResult {
@@ -207,6 +142,8 @@ export async function evaluateGate(
     throw new GateConfigError(
       `gate '${gate.name}' quarantines failing rows: pass quarantinePath, where they are written`,
     );
+  if (options.passedInPlace === true && input.format === 'relation')
+    throw new GateConfigError(`gate '${gate.name}': passedInPlace rewrites files, and a relation has none`);
   const base = { gate: gate.name, action: gate.action };
   const done = (): number => performance.now() - started;
   const failed = (reasons: string[], rowCount = 0, rules: RuleResult[] = []): GateResult => ({
@@ -275,7 +212,11 @@ export async function evaluateGate(
       gate.name,
       failingRowRules(broken, planned, columns),
       quarantinePath!,
-      options.passedPath,
+      input.format !== 'relation' && options.passedInPlace === true
+        ? { inPlace: input }
+        : options.passedPath === undefined
+          ? undefined
+          : { path: options.passedPath },
     );
   } catch (error) {
     return failed(
@@ -293,7 +234,9 @@ export async function evaluateGate(
     quarantinedCount,
     passedCount: n - quarantinedCount,
     quarantineLocation: quarantinePath!,
-    ...(options.passedPath === undefined ? {} : { passedLocation: options.passedPath }),
+    ...(options.passedInPlace === true || options.passedPath === undefined
+      ? {}
+      : { passedLocation: options.passedPath }),
     durationMs: done(),
   };
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuck, tradesQuery, type DuckFixture } from '../../test/duck.js';
@@ -117,6 +118,60 @@ describe('quality gate actions', () => {
     );
     expect(result).toMatchObject({ status: 'quarantined', quarantinedCount: 2, passedCount: 98 });
     expect(result).not.toHaveProperty('passedLocation');
+  });
+
+  it('can move failing rows out of the files themselves, so a reader of the dataset by name sees only passing rows', async () => {
+    // Two files of one dataset; file b repeats an id of file a (a duplicate across files) and has a negative price.
+    const a = await duck.write('inplace-a.parquet', `SELECT 'e' || i AS event_id, 1.0 + i AS price FROM range(5) t(i)`);
+    const b = await duck.write(
+      'inplace-b.parquet',
+      `SELECT * FROM (VALUES ('e1', 9.0), ('e7', -1.0), ('e8', 2.0)) t(event_id, price)`,
+    );
+    const quarantinePath = join(duck.dir, 'q-inplace', 'x.parquet');
+    const result = await evaluateGate(
+      duck.connection,
+      { name: 'prices', action: 'quarantine', rules: [rules[1]!, rules[2]!] },
+      { format: 'parquet', paths: [a, b] },
+      { quarantinePath, passedInPlace: true, passedPath: join(duck.dir, 'unused.parquet') },
+    );
+    expect(result).toMatchObject({ status: 'quarantined', quarantinedCount: 2, passedCount: 6 });
+    expect(result).not.toHaveProperty('passedLocation');
+    const left = await duck.rows(`SELECT event_id FROM read_parquet(['${a}', '${b}']) ORDER BY event_id`);
+    expect(left.map((r) => r.event_id)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4', 'e8']);
+    // Each file keeps its own rows, and no helper column.
+    const [inA, inB] = [
+      await duck.rows(`SELECT count(*) AS n FROM '${a}'`),
+      await duck.rows(`SELECT count(*) AS n FROM '${b}'`),
+    ];
+    expect(Number(inA[0]!.n) + Number(inB[0]!.n)).toBe(6);
+    expect(Number(inB[0]!.n)).toBeLessThanOrEqual(2);
+    expect((await duck.rows(`DESCRIBE SELECT * FROM '${b}'`)).map((c) => c.column_name)).toEqual(['event_id', 'price']);
+  });
+
+  it('rewrites CSV files in place as CSV with their delimiter', async () => {
+    const csv = join(duck.dir, 'inplace.csv');
+    await duck.connection.run(
+      `COPY (SELECT * FROM (VALUES ('x', 1.5), ('y', -2.0)) t(id, price)) TO '${csv}' (FORMAT csv, HEADER true, DELIMITER ';')`,
+    );
+    const result = await evaluateGate(
+      duck.connection,
+      { name: 'csv', action: 'quarantine', rules: [{ type: 'bounds', column: 'price', min: 0 }] },
+      { format: 'csv', paths: [csv], delimiter: ';' },
+      { quarantinePath: join(duck.dir, 'q-csv', 'x.parquet'), passedInPlace: true },
+    );
+    expect(result).toMatchObject({ status: 'quarantined', quarantinedCount: 1 });
+    expect(await readFile(csv, 'utf8')).toBe('id;price\nx;1.5\n');
+  });
+
+  it('refuses to rewrite a relation in place: it has no files', async () => {
+    await expect(
+      evaluateGate(
+        duck.connection,
+        { name: 'r', action: 'quarantine', rules: [{ type: 'not_null', column: 'k' }] },
+        { format: 'relation', relation: '(SELECT 1 AS k)' },
+        { quarantinePath: join(duck.dir, 'q-r', 'x.parquet'), passedInPlace: true },
+      ),
+    ).rejects.toThrow(/passedInPlace rewrites files, and a relation has none/);
   });
 
   it('fails a quarantine gate when a table rule breaks, since removing rows cannot repair it', async () => {

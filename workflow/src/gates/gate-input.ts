@@ -28,14 +28,18 @@ export interface InputColumn {
   readonly type: string;
 }
 
-/** The FROM item that reads one or more of the input's files (all of them by default). */
-export function fromItem(input: GateInput, paths: readonly string[] = filesOf(input)): string {
+/**
+ * The FROM item that reads one or more of the input's files (all of them by default), with the
+ * path of each row's file in `fileColumn` when one is named.
+ */
+export function fromItem(input: GateInput, paths: readonly string[] = filesOf(input), fileColumn?: string): string {
   const list = `[${paths.map(quoteLiteral).join(', ')}]`;
+  const file = fileColumn === undefined ? '' : `, filename = ${quoteLiteral(fileColumn)}`;
   switch (input.format) {
     case 'parquet':
-      return `read_parquet(${list}, union_by_name = true)`;
+      return `read_parquet(${list}, union_by_name = true${file})`;
     case 'csv':
-      return `read_csv(${list}, header = true, union_by_name = true, delim = ${quoteLiteral(input.delimiter)})`;
+      return `read_csv(${list}, header = true, union_by_name = true, delim = ${quoteLiteral(input.delimiter)}${file})`;
     case 'relation':
       return input.relation;
   }

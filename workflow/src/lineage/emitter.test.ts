@@ -3,6 +3,7 @@ import type { GateResult } from '../gates/gate-result.js';
 import { createLineageEmitter, DEFAULT_PRODUCER } from './emitter.js';
 import { OPENLINEAGE_SCHEMA_URL, runEventSchema, type RunEvent } from './openlineage-schema.js';
 import { createMemoryTransport } from './transports/memory-transport.js';
+import type { LineageTransport } from './transports/transport.js';
 
 function setup() {
   const transport = createMemoryTransport();
@@ -93,6 +94,7 @@ describe('lineage emitter', () => {
       ],
     });
     await emitter.runCompleted(run);
+    await emitter.flush(); // events reach the transport in the background
 
     expect(events.map((e) => `${e.eventType} ${e.job.name}`)).toEqual([
       'START daily',
@@ -157,6 +159,7 @@ describe('lineage emitter', () => {
     await emitter.runFailed(run, stackless);
     await emitter.runFailed(run, 'plain text');
     await emitter.runAborted(run);
+    await emitter.flush();
     expect(events.map((e) => e.eventType)).toEqual([
       'START',
       'START',
@@ -185,6 +188,7 @@ describe('lineage emitter', () => {
     const stage = await emitter.stageStarted(run, { stage: 's' });
     await emitter.gateEvaluated(stage, 'file:///out/trades.parquet', passed);
     await emitter.gateEvaluated(stage, 'file:///out/trades.parquet', { ...passed, action: 'fail', status: 'failed' });
+    await emitter.flush();
     const checks = events.slice(2);
     expect(checks.map((e) => `${e.eventType} ${e.job.name}`)).toEqual([
       'START p.s.gate.trades_clean',
@@ -211,6 +215,55 @@ describe('lineage emitter', () => {
       severity: 'error',
     });
     expect(checks[3]!.run.facets?.errorMessage?.message).toBe('not_null(price): 1 of 10 row(s) break');
+  });
+
+  it('does not hold the run up while the transport works, keeps the order, and waits only when too many events queue up', async () => {
+    const taken: string[] = [];
+    let open: () => void = () => undefined;
+    let gate = new Promise<void>((resolve) => (open = resolve));
+    const slow: LineageTransport = {
+      emit: async (e) => {
+        await gate;
+        taken.push(`${e.job.name} ${e.eventType}`);
+      },
+      flush: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const emitter = createLineageEmitter({ transport: slow, maxPending: 2 });
+    const run = await emitter.runStarted({ pipeline: 'p' }); // returns with its event still queued
+    await emitter.stageStarted(run, { stage: 's' });
+    let third = false;
+    const waiting = emitter.runCompleted(run).then(() => (third = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect([taken, third]).toEqual([[], false]); // two queued: the third call waits
+    open();
+    gate = Promise.resolve();
+    await waiting;
+    await emitter.flush();
+    expect(taken).toEqual(['p START', 'p.s START', 'p COMPLETE']);
+  });
+
+  it('reports a transport failure at flush, once, and still hands on the events after it', async () => {
+    const taken: string[] = [];
+    let fail = true;
+    const flaky: LineageTransport = {
+      emit: (e) => {
+        if (fail) {
+          fail = false;
+          return Promise.reject(new Error('disk full'));
+        }
+        taken.push(String(e.eventType));
+        return Promise.resolve();
+      },
+      flush: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const emitter = createLineageEmitter({ transport: flaky });
+    const run = await emitter.runStarted({ pipeline: 'p' });
+    await emitter.runCompleted(run);
+    await expect(emitter.flush()).rejects.toThrow('disk full');
+    await expect(emitter.close()).resolves.toBeUndefined();
+    expect(taken).toEqual(['COMPLETE']);
   });
 
   it('stamps the default producer and passes flush and close to the transport', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GateResult } from '../gates/gate-result.js';
 import { datasetId, type DatasetId } from './dataset-name.js';
+import { orderedHandoff } from './handoff.js';
 import { FacetFactory } from './facets.js';
 import { OPENLINEAGE_SCHEMA_URL, type LineageDataset, type RunEvent, type RunEventType } from './openlineage-schema.js';
 import type { LineageTransport } from './transports/transport.js';
@@ -16,6 +17,12 @@ export interface LineageEmitterOptions {
   clock?: () => Date;
   /** @default crypto.randomUUID */
   newRunId?: () => string;
+  /**
+   * Events built but not yet taken by the transport before an emitting call waits for it
+   * (back-pressure). Below that, a call returns as soon as its event is built: the transport
+   * works off the run's critical path. @default 256
+   */
+  maxPending?: number;
 }
 
 /** The producer URI stamped on events unless another is given. */
@@ -61,7 +68,9 @@ export interface StageRunRef extends PipelineRunRef {
 /**
  * Emits OpenLineage RunEvents for pipeline runs, stage runs and gate checks. The orchestrator
  * calls it at each transition; nothing here touches data, so lineage is tested by calling the
- * methods. Every event is awaited into the transport (back-pressure).
+ * methods. Events go to the transport in emission order, in the background: a call waits only
+ * when `maxPending` events are still queued (back-pressure). `flush` and `close` wait for
+ * everything, and report a transport failure met on the way.
  */
 export interface LineageEmitter {
   runStarted(info: {
@@ -69,6 +78,11 @@ export interface LineageEmitter {
     runId?: string;
     nominalTime?: { start: Date; end?: Date };
   }): Promise<PipelineRunRef>;
+  /**
+   * A pipeline run another process started (a stage task of an outer engine): its reference,
+   * so this process's stage events name it as their parent, without a second START.
+   */
+  runAttached(info: { pipeline: string; runId: string; nominalTime?: { start: Date; end?: Date } }): PipelineRunRef;
   runCompleted(run: PipelineRunRef): Promise<void>;
   runFailed(run: PipelineRunRef, error: unknown): Promise<void>;
   runAborted(run: PipelineRunRef): Promise<void>;
@@ -99,6 +113,8 @@ export function createLineageEmitter(options: LineageEmitterOptions): LineageEmi
   const clock = options.clock ?? (() => new Date());
   const newRunId = options.newRunId ?? randomUUID;
   const facets = new FacetFactory(producer);
+  const maxPending = options.maxPending ?? 256;
+  const { send, settle } = orderedHandoff((event: RunEvent) => options.transport.emit(event), maxPending);
 
   const jobType = (kind: string) => ({
     jobType: { ...facets.head('jobType'), processingType: 'BATCH', integration: 'COATTAIL', jobType: kind },
@@ -199,7 +215,7 @@ export function createLineageEmitter(options: LineageEmitterOptions): LineageEmi
       inputs: body.inputs ?? [],
       outputs: body.outputs ?? [],
     } as RunEvent;
-    await options.transport.emit(event);
+    await send(event);
   }
 
   const errorFacet = (error: unknown) => {
@@ -218,13 +234,16 @@ export function createLineageEmitter(options: LineageEmitterOptions): LineageEmi
     outputs: stage.outputs.map(dataset),
   });
 
+  const attached: LineageEmitter['runAttached'] = (info) => ({
+    runId: info.runId,
+    job: { namespace, name: info.pipeline },
+    ...(info.nominalTime === undefined ? {} : { nominalTime: info.nominalTime }),
+  });
+
   return {
+    runAttached: attached,
     async runStarted(info) {
-      const run: PipelineRunRef = {
-        runId: info.runId ?? newRunId(),
-        job: { namespace, name: info.pipeline },
-        ...(info.nominalTime === undefined ? {} : { nominalTime: info.nominalTime }),
-      };
+      const run = attached({ ...info, runId: info.runId ?? newRunId() });
       await emit('START', run, 'PIPELINE');
       return run;
     },
@@ -273,7 +292,7 @@ export function createLineageEmitter(options: LineageEmitterOptions): LineageEmi
         });
       else await emit('COMPLETE', check, 'QUALITY_GATE', { inputs: [input] });
     },
-    flush: () => options.transport.flush(),
-    close: () => options.transport.close(),
+    flush: () => settle(() => options.transport.flush()),
+    close: () => settle(() => options.transport.close()),
   };
 }

@@ -58,8 +58,13 @@ export interface StoragePlan {
 const ASSUMED_RATIO = 0.25;
 const DEFAULT_ROW_GROUP = 122_880;
 const MAX_ROW_GROUP = 1_048_576;
-/** Smallest row group worth its footer entry and page headers when queries filter. */
-const MIN_FILTERED_ROW_GROUP = 16_384;
+/**
+ * Smallest row group when queries filter: every row group adds statistics to the footer that each
+ * query reads. Measured on the file-quality shape (20 000 rows a day, a one-day filter), groups of
+ * 20 480 rows made that query slower than DuckDB's default file; 61 440 (half the default) read
+ * fewer rows than the default without the footer growing past what pruning saves.
+ */
+const MIN_FILTERED_ROW_GROUP = 61_440;
 const MiB = 1024 * 1024;
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -111,7 +116,7 @@ export function planStorage(profile: DatasetProfile, input: PlanOptions = {}): S
       filterColumns.reduce((n, c) => n * Math.max(c.distinct, 1), 1),
     );
     rowGroupSize = Math.min(MAX_ROW_GROUP, Math.max(MIN_FILTERED_ROW_GROUP, Math.ceil(rows / runs)));
-    rowGroupReason = `filtered on ${filterColumns.map((c) => c.name).join(', ')}: about one row group per combination of their values (${fmt(rows / runs)} rows) so min/max statistics skip the others, never below 16 384 rows`;
+    rowGroupReason = `filtered on ${filterColumns.map((c) => c.name).join(', ')}: about one row group per combination of their values (${fmt(rows / runs)} rows) so min/max statistics skip the others, never below 61 440 rows (more row groups cost every query their footer entries)`;
   }
   decisions.push({ setting: 'row group', value: `${fmt(rowGroupSize)} rows`, reason: rowGroupReason });
 

@@ -6,7 +6,14 @@ import type { PartitionWindow } from '../windows/partitions.js';
 
 /** What happens during a run, in order; listeners turn these into progress lines and lineage events. */
 export type RunEvent =
-  | { type: 'run-start'; run: RunRecord; resumed: boolean; partition?: PartitionWindow }
+  | {
+      type: 'run-start';
+      run: RunRecord;
+      resumed: boolean;
+      partition?: PartitionWindow;
+      /** The run was started by another process (a stage task of an outer engine): continue it, do not announce it again. */
+      attach?: boolean;
+    }
   | { type: 'stage-start'; run: RunRecord; stage: StageDefinition; attempt: number }
   | { type: 'stage-progress'; run: RunRecord; stage: StageDefinition; message: string; fraction?: number }
   | { type: 'stage-retry'; run: RunRecord; stage: StageDefinition; attempt: number; delayMs: number; error: string }

@@ -68,11 +68,12 @@ export function lineageListener(emitter: LineageEmitter): RunListener {
     switch (event.type) {
       case 'run-start': {
         const nominalTime = nominal(event.partition);
-        const ref = await emitter.runStarted({
+        const info = {
           pipeline: event.run.pipeline,
           runId: lineageRunId(event.run.runId),
           ...(nominalTime ? { nominalTime } : {}),
-        });
+        };
+        const ref = event.attach === true ? emitter.runAttached(info) : await emitter.runStarted(info);
         runs.set(event.run.runId, ref);
         return;
       }

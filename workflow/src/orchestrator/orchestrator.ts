@@ -11,6 +11,7 @@ import { parsePartitionKey, type PartitionWindow } from '../windows/partitions.j
 import { errorText } from './attempts.js';
 import type { GateEvaluator, RunEvent, RunListener } from './events.js';
 import { defaultSleep, runStage, type StageRunnerDeps } from './stage-runner.js';
+import { runStageTask, UNPARTITIONED } from './stage-task.js';
 
 /** How the orchestrator is wired; every field but `store` and `registry` is optional. */
 export interface OrchestratorOptions {
@@ -49,8 +50,6 @@ export interface RunSummary {
   /** Every output reported by a stage that succeeded in this run or before a resume. */
   outputs: OutputReport[];
 }
-
-const UNPARTITIONED = '*';
 
 /**
  * Runs pipelines as DAGs: up to `concurrency` stages at once, each when its dependencies have
@@ -138,47 +137,15 @@ export class Orchestrator {
    * export: one ECS task per stage, the execution name as run id). The run record is created by
    * the first stage task; upstream results come from it. No partition lock: the outer engine runs
    * each execution once, and stages of one wave must record into the run side by side.
+   * Listeners (lineage, progress) see the run start with the first stage task and end with the
+   * task whose stage fails or completes the run.
    */
   async runOneStage(
     pipeline: LoadedPipeline,
     stageId: string,
     options: RunOptions & { runId: string },
   ): Promise<StageRunRecord> {
-    const def = pipeline.definition;
-    const stage = def.stages.find((s) => s.id === stageId);
-    if (!stage)
-      throw new WorkflowUsageError(
-        `pipeline '${def.pipeline}' has no stage '${stageId}' (stages: ${def.stages.map((s) => s.id).join(', ')})`,
-      );
-    let run = await this.#o.store.getRun(options.runId);
-    if (!run) {
-      await this.#o.store
-        .createRun({
-          runId: options.runId,
-          pipeline: def.pipeline,
-          partition: options.partition?.key ?? UNPARTITIONED,
-          status: 'RUNNING',
-          startedAt: new Date().toISOString(),
-          source: pipeline.source,
-          baseDir: pipeline.baseDir,
-          definition: JSON.parse(JSON.stringify(def)) as Record<string, unknown>,
-          stages: Object.fromEntries(def.stages.map((s) => [s.id, { status: 'PENDING', attempts: [] }])),
-        })
-        .catch(() => undefined); // another stage task of the same wave created it first
-      run = await this.#o.store.getRun(options.runId);
-    }
-    if (!run) throw new WorkflowUsageError(`run ${options.runId} could not be created in ${this.#o.store.location}`);
-    const upstream = new Map(stage.dependsOn.map((d) => [d, (run.stages[d]?.result ?? {}) as StageResult]));
-    const done = await runStage(this.#deps(), {
-      run,
-      def,
-      stage,
-      record: run.stages[stageId] ?? { status: 'PENDING', attempts: [] },
-      upstream,
-      partition: options.partition,
-      signal: options.signal ?? new AbortController().signal,
-    });
-    return done.record;
+    return runStageTask(this.#deps(), pipeline, stageId, options);
   }
 
   async #emit(event: RunEvent): Promise<void> {

@@ -12,7 +12,7 @@ export function progressPrinter(out: { write(text: string): unknown }, clock: ()
       case 'run-start':
         started.set(e.run.runId, clock());
         out.write(
-          `${stamp()} ${e.resumed ? 'resuming' : 'starting'} ${e.run.pipeline} run ${e.run.runId}${e.run.partition === '*' ? '' : ` partition ${e.run.partition}`} (${Object.keys(e.run.stages).length} stages)\n`,
+          `${stamp()} ${e.attach ? 'continuing' : e.resumed ? 'resuming' : 'starting'} ${e.run.pipeline} run ${e.run.runId}${e.run.partition === '*' ? '' : ` partition ${e.run.partition}`} (${Object.keys(e.run.stages).length} stages)\n`,
         );
         return;
       case 'stage-start':

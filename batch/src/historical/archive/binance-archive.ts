@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { silentLogger, type Logger } from '@coattail/runtime';
+import { backoffDelay, silentLogger, type Logger } from '@coattail/runtime';
 import { BatchJobError } from '../errors.js';
 import type { FetchedTrade } from '../trade-pages.js';
 import { parseArchiveLine } from './archive-csv.js';
@@ -185,7 +185,7 @@ export class BinanceArchiveClient {
           domain: 'external',
           retryable: true,
         });
-      const waitMs = Math.min(30_000, this.#o.backoffMs * 2 ** attempt);
+      const waitMs = backoffDelay(attempt, this.#o.backoffMs, 30_000);
       this.stats.retries++;
       this.#log.warn({ url, failure, waitMs }, 'retrying an archive download');
       await this.#o.sleep(waitMs);

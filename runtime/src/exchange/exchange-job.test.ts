@@ -1,0 +1,195 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AggregateFunction } from '../api/functions.js';
+import { StreamEnvironment } from '../api/stream-environment.js';
+import { LocalCheckpointStore } from '../checkpoint/local-checkpoint-store.js';
+import { InMemoryMetrics } from '../observability/metrics.js';
+import { CollectSink, TransactionalCollectSink } from '../sink/collect-sink.js';
+import type { Sink } from '../sink/sink.js';
+import { InMemorySource } from '../source/in-memory-source.js';
+import { ValueStateDescriptor, type ValueState } from '../state/state-descriptors.js';
+import type { JobOptions } from '../task/job-options.js';
+import { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
+import { TumblingEventTimeWindows } from '../windows/window-assigners.js';
+import { flaky } from '../testing/flaky-sink.js';
+import { latestExchangeCheckpoint } from './exchange-checkpoints.js';
+import { taskOfKey } from './key-groups.js';
+
+interface Ev {
+  key: string;
+  t: number;
+  v: number;
+}
+const sum: AggregateFunction<Ev, number, number> = {
+  createAccumulator: () => 0,
+  add: (e, n) => n + e.v,
+  getResult: (n) => n,
+  merge: (a, b) => a + b,
+};
+
+/** Splits that are NOT partitioned by key: every key appears in every split, out of order within bounds. */
+function unpartitioned(splits: number, perSplit: number, keys = 12): Ev[][] {
+  return Array.from({ length: splits }, (_, s) =>
+    Array.from({ length: perSplit }, (_, i) => ({
+      key: `k${(i * 7 + s) % keys}`,
+      t: i * 100 + ((i * 37 + s) % 5) * 20,
+      v: s + i,
+    })),
+  );
+}
+
+/** Windowed sums per key, and a total per key from keyed state and a timer: two keyed operators after one source. */
+function job(splits: Ev[][], windows: Sink<string>, counts: Sink<string>): StreamEnvironment {
+  return jobOn(new InMemorySource(splits.map((records, i) => ({ id: `s${i}`, records }))), windows, counts);
+}
+
+function jobOn(source: InMemorySource<Ev>, windows: Sink<string>, counts: Sink<string>): StreamEnvironment {
+  const env = StreamEnvironment.create();
+  const events = env.fromSource(
+    source,
+    WatermarkStrategy.forBoundedOutOfOrderness<Ev>(100).withTimestampAssigner((e) => e.t),
+  );
+  events
+    .keyBy((e) => e.key)
+    .window(TumblingEventTimeWindows.of(1_000))
+    .aggregate(sum, (key, ctx, [total], out) => out.collect(`${key}@${ctx.window.start}=${total}`))
+    .uid('sums')
+    .sinkTo(windows)
+    .uid('sums-sink');
+  events
+    .keyBy((e) => e.key)
+    .process<string>(() => {
+      let n: ValueState<number>;
+      return {
+        open: (ctx) => void (n = ctx.getState(new ValueStateDescriptor<number>('n', 0))),
+        processElement: (e, ctx) => {
+          n.update(n.value()! + e.v);
+          ctx.timerService().registerEventTimeTimer(1e12); // fires at the end of input
+        },
+        onTimer: (_ts, ctx, out) => out.collect(`${ctx.getCurrentKey()}#${n.value()}`),
+      };
+    })
+    .uid('counts')
+    .sinkTo(counts)
+    .uid('counts-sink');
+  return env;
+}
+
+const dirs: string[] = [];
+async function store(): Promise<LocalCheckpointStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'exchange-'));
+  dirs.push(dir);
+  return new LocalCheckpointStore(dir);
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function run(splits: Ev[][], options: Omit<JobOptions, 'jobId'>) {
+  const windows = new CollectSink<string>();
+  const counts = new CollectSink<string>();
+  await job(splits, windows, counts).execute({ jobId: 'exchange', checkpointIntervalMs: 0, ...options });
+  return { windows, counts };
+}
+
+describe('keyBy with parallelism: a shuffle between tasks', () => {
+  const splits = unpartitioned(3, 400);
+
+  it('gives every key the result of a single-task run although no split is partitioned by key', async () => {
+    const single = await run(splits, { tasks: 'single' });
+    const shuffled = await run(splits, { parallelism: 2, maxBatchSize: 16 });
+    expect(shuffled.windows.values.sort()).toEqual(single.windows.values.sort());
+    expect(shuffled.counts.values.sort()).toEqual(single.counts.values.sort());
+    expect(single.windows.values.length).toBeGreaterThan(100);
+    // Fused per split instead, each key's sums would be split three ways: the shuffle is what makes it right.
+    const perSplit = await run(splits, {});
+    expect(perSplit.windows.values.sort()).not.toEqual(single.windows.values.sort());
+  });
+
+  it('sends each key to the one task owning its key group', async () => {
+    const { windows } = await run(splits, { parallelism: 3 });
+    const tasksOf = new Map<string, Set<string>>();
+    for (const r of windows.records) {
+      const key = r.value.split('@')[0]!;
+      tasksOf.set(key, (tasksOf.get(key) ?? new Set()).add(r.taskId));
+    }
+    expect(new Set(windows.records.map((r) => r.taskId)).size).toBeGreaterThan(1);
+    for (const [key, tasks] of tasksOf) expect([...tasks]).toEqual([`keyed-1-${taskOfKey(key, 3)}`]);
+  });
+});
+
+describe('checkpoints across the exchange', () => {
+  const splits = unpartitioned(3, 400);
+
+  it('restarts every task from the last complete checkpoint and commits each result once', async () => {
+    const expected = await run(splits, { tasks: 'single' });
+    const checkpointStore = await store();
+    const read: string[] = [];
+    const recording = Object.assign(Object.create(checkpointStore) as LocalCheckpointStore, {
+      get: (key: string) => (read.push(key), checkpointStore.get(key)),
+    });
+    const windows = new TransactionalCollectSink<string>();
+    const counts = new TransactionalCollectSink<string>();
+    const failing = flaky(windows, 40);
+    await job(splits, failing, counts).execute({
+      jobId: 'crash',
+      parallelism: 2,
+      maxBatchSize: 8,
+      checkpointStore: recording,
+      checkpointIntervalMs: 1,
+      restartBackoffMs: 1,
+    });
+    expect(failing.failed).toBe(true);
+    expect(read.some((k) => /_exchange\/chk-\d+\.json$/.test(k))).toBe(true); // restored from a checkpoint, not the start
+    expect([...windows.committed].sort()).toEqual(expected.windows.values.sort());
+    expect([...counts.committed].sort()).toEqual(expected.counts.values.sort());
+  });
+
+  it('stops with an aligned checkpoint and resumes with another parallelism, keys moving by key group', async () => {
+    const all = unpartitioned(2, 600);
+    const expected = await run(all, { tasks: 'single' });
+    const source = new InMemorySource(
+      all.map((records, i) => ({ id: `s${i}`, records: records.slice(0, 250), open: true })),
+    );
+    const checkpointStore = await store();
+    const windows = new TransactionalCollectSink<string>();
+    const counts = new TransactionalCollectSink<string>();
+    const build = () => jobOn(source, windows, counts);
+    const first = build().executeAsync({ jobId: 'rescale', parallelism: 2, checkpointStore, checkpointIntervalMs: 0 });
+    while ((source.polls.get('s1') ?? 0) < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await first.stop()).status).toBe('STOPPED');
+    expect((await latestExchangeCheckpoint(checkpointStore, 'rescale'))?.parallelism).toBe(2);
+    all.forEach((records, i) => (source.push(`s${i}`, ...records.slice(250)), source.close(`s${i}`)));
+    const second = await build().execute({
+      jobId: 'rescale',
+      parallelism: 3,
+      checkpointStore,
+      checkpointIntervalMs: 0,
+    });
+    expect(second.status).toBe('FINISHED');
+    expect([...windows.committed].sort()).toEqual(expected.windows.values.sort());
+    expect([...counts.committed].sort()).toEqual(expected.counts.values.sort());
+    await expect(
+      build().execute({ jobId: 'rescale', parallelism: 3, maxParallelism: 64, checkpointStore }),
+    ).rejects.toThrow(/key groups/);
+  });
+
+  it('starts a finished job again without emitting or committing anything twice', async () => {
+    const checkpointStore = await store();
+    const windows = new TransactionalCollectSink<string>();
+    const counts = new TransactionalCollectSink<string>();
+    const metrics = new InMemoryMetrics();
+    const options = { jobId: 'finished', parallelism: 2, checkpointStore, checkpointIntervalMs: 0, metrics };
+    expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    // The job's state size and checkpoint duration, summed over its tasks, as benchmarks report them.
+    expect(metrics.total('checkpointsCompleted', { task: 'exchange' })).toBe(1);
+    expect(metrics.gaugeValue('checkpointBytes', { task: 'exchange' })).toBeGreaterThan(1_000);
+    expect(metrics.gaugeValue('checkpointDurationMs', { task: 'exchange' })).toBeGreaterThanOrEqual(0);
+    const first = [[...windows.committed], [...counts.committed]];
+    expect(first[0]!.length).toBeGreaterThan(0);
+    expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    expect([windows.committed, counts.committed]).toEqual(first);
+  });
+});
