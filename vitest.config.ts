@@ -26,13 +26,14 @@ export default defineConfig({
         'local-stack/src/**': { lines: 34, branches: 48 },
         'iceberg/src/**': { lines: 92, branches: 77 },
         'quality/src/**': { lines: 99, branches: 96 },
+        'file-quality/src/**': { lines: 96, branches: 84 },
         'producer/src/**': { lines: 90, branches: 82 },
         'stream-jobs/src/**': { lines: 91, branches: 76 },
-        'batch/src/**': { lines: 95, branches: 81 },
+        'batch/src/**': { lines: 94, branches: 77 },
         'recon/src/**': { lines: 96, branches: 84 },
         'workflow/src/**': { lines: 97, branches: 89 },
         // The CLI as its in-process tests reach it (the `coattail` processes other tests spawn are not measured).
-        'cli/src/**': { lines: 50, branches: 37 },
+        'cli/src/**': { lines: 60, branches: 50 },
         'infra/cdk/src/**': { lines: 97, branches: 81 },
         // Workflow engine: incremental detection, quality gates and lineage fully covered, lines and
         // branches (what the workflow engine promises its users).
