@@ -23,7 +23,8 @@ export default defineConfig({
       thresholds: {
         'runtime/src/**': { lines: 94, branches: 83 },
         'connectors/src/**': { lines: 89, branches: 76 },
-        'local-stack/src/**': { lines: 34, branches: 48 },
+        // The emulators as the tests that run on them reach them (connectors, local-stack, tests/kafka-mock).
+        'local-stack/src/**': { lines: 95, branches: 75 },
         'iceberg/src/**': { lines: 92, branches: 77 },
         'quality/src/**': { lines: 99, branches: 96 },
         'file-quality/src/**': { lines: 96, branches: 84 },
