@@ -10,18 +10,35 @@ export default defineConfig({
     outputFile: { json: 'test-results.json' },
     coverage: {
       provider: 'v8',
-      include: ['*/src/**/*.ts'],
-      exclude: ['**/*.test.ts', '**/index.ts', 'cli/src/main.ts'],
+      include: ['*/src/**/*.ts', 'infra/cdk/src/**/*.ts'],
+      // Product code only: tests and their support files, public-surface barrels and the test kits
+      // (src/testing) are left out.
+      exclude: ['**/*.test.ts', '**/*.test-support.ts', '**/index.ts', '**/src/testing/**'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      // Every package has a gate on lines and branches, set at what it reaches (rounded down), so a
+      // change that leaves code untested fails. Figures measured with each package's own tests
+      // (`npx vitest run <pkg> --coverage --coverage.include='<pkg>/src/**'`): the whole suite
+      // reaches at least as much, as other packages' tests run these sources too.
       thresholds: {
-        // The runtime must stay at or above 85 % line coverage.
-        'runtime/src/**': { lines: 85 },
-        'recon/src/**': { lines: 80 },
-        // Workflow engine: 90 % of lines overall; incremental detection fully covered, lines and branches.
-        'workflow/src/**': { lines: 90 },
+        'runtime/src/**': { lines: 94, branches: 83 },
+        'connectors/src/**': { lines: 89, branches: 76 },
+        // The emulators as the tests that run on them reach them (connectors, local-stack, tests/kafka-mock).
+        'local-stack/src/**': { lines: 95, branches: 75 },
+        'iceberg/src/**': { lines: 92, branches: 77 },
+        'quality/src/**': { lines: 99, branches: 96 },
+        'file-quality/src/**': { lines: 96, branches: 84 },
+        'producer/src/**': { lines: 90, branches: 82 },
+        'stream-jobs/src/**': { lines: 91, branches: 76 },
+        'batch/src/**': { lines: 94, branches: 77 },
+        'recon/src/**': { lines: 96, branches: 84 },
+        'workflow/src/**': { lines: 97, branches: 89 },
+        // The CLI as its in-process tests reach it (the `coattail` processes other tests spawn are not measured).
+        'cli/src/**': { lines: 60, branches: 50 },
+        'infra/cdk/src/**': { lines: 97, branches: 81 },
+        // Workflow engine: incremental detection, quality gates and lineage fully covered, lines and
+        // branches (what the workflow engine promises its users).
         'workflow/src/incremental/**': { lines: 100, branches: 100 },
-        // Quality gates and lineage: every line and branch tested (what the workflow engine promises its users).
         'workflow/src/gates/**': { lines: 100, branches: 100 },
         'workflow/src/lineage/**': { lines: 100, branches: 100 },
       },

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local emulator of Binance's `/api/v3/aggTrades` and `/api/v3/historicalTrades` on 127.0.0.1,
- * for the loader's tests and benchmark: the real payload shapes (see
- * shared/fixtures/exchange/binance_rest_*.json), `fromId` / `startTime` / `endTime` / `limit`
+ * for the loader's tests and benchmark: the documented payload shapes (see
+ * test/fixtures/binance-rest/), `fromId` / `startTime` / `endTime` / `limit`
  * semantics as documented (inclusive, oldest first, limit ≤ 1000), request weights (4 and 25)
  * counted per window and reported in `x-mbx-used-weight(-1m)`, 429 + `Retry-After` past the limit,
  * and `{"code","msg"}` error bodies. Trades are computed from their index, so 5 M of them cost no

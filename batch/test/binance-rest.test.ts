@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchJobError, BinanceApiError, BinanceRestClient } from '../src/historical/index.js';
 import { startBinanceEmulator, type BinanceEmulator } from './binance-emulator.js';
 import { T0 } from './historical-helpers.js';
 
-// The recorded REST payloads live beside the repository (shared/fixtures/exchange, third-party data).
-const FIXTURES = new URL('../../../shared/fixtures/exchange/', import.meta.url);
-const fixturesPresent = existsSync(FIXTURES);
+// Our own REST pages in Binance's documented shapes (fixtures/binance-rest/README.md).
+const FIXTURES = new URL('./fixtures/binance-rest/', import.meta.url);
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
 const TOO_MUCH_WEIGHT =
   '{"code":-1003,"msg":"Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API."}';
@@ -75,27 +74,21 @@ describe('BinanceRestClient', () => {
     });
   });
 
-  it.skipIf(!fixturesPresent)(
-    '(needs shared/fixtures) surfaces the documented error bodies as errors naming the request, without retrying',
-    async () => {
-      const examples = (
-        fixture('binance_rest_errors.json') as {
-          examples: { http_status: number; body?: { code: number; msg: string } }[];
-        }
-      ).examples.filter((e) => e.http_status === 400 && e.body);
-      const client = new BinanceRestClient({ baseUrl: emulator.url, sleep, weightLimit: 1e6 });
-      for (const example of examples) {
-        emulator.faults.push({ status: 400, body: JSON.stringify(example.body) });
-        const error = await client.aggTrades({ symbol: 'BTCUSDT', limit: 1 }).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(BinanceApiError);
-        expect((error as Error).message).toBe(
-          `Binance refused GET /api/v3/aggTrades?symbol=BTCUSDT&limit=1: ${example.body!.code} ${example.body!.msg} (HTTP 400)`,
-        );
-        expect(error).toMatchObject({ domain: 'user', retryable: false });
-      }
-      expect(sleeps).toEqual([]);
-    },
-  );
+  it('surfaces the documented error bodies as errors naming the request, without retrying', async () => {
+    const bodies = fixture('errors-400.json') as { code: number; msg: string }[];
+    expect(bodies.length).toBeGreaterThan(0);
+    const client = new BinanceRestClient({ baseUrl: emulator.url, sleep, weightLimit: 1e6 });
+    for (const body of bodies) {
+      emulator.faults.push({ status: 400, body: JSON.stringify(body) });
+      const error = await client.aggTrades({ symbol: 'BTCUSDT', limit: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BinanceApiError);
+      expect((error as Error).message).toBe(
+        `Binance refused GET /api/v3/aggTrades?symbol=BTCUSDT&limit=1: ${body.code} ${body.msg} (HTTP 400)`,
+      );
+      expect(error).toMatchObject({ domain: 'user', retryable: false });
+    }
+    expect(sleeps).toEqual([]);
+  });
 
   it('refuses a payload whose shape is not the documented one', async () => {
     emulator.faults.push({ status: 200, body: '[{"a":1,"p":60000.5}]' });
@@ -118,29 +111,30 @@ describe('BinanceRestClient', () => {
     expect(client.stats.lastUsedWeight).toBeLessThanOrEqual(32);
   });
 
-  it.skipIf(!fixturesPresent)(
-    '(needs shared/fixtures) parses the recorded aggTrades and historicalTrades responses',
-    async () => {
-      const agg = JSON.stringify(fixture('binance_rest_aggTrades_response_BTCUSDT_2021-10-22.json'));
-      const hist = JSON.stringify(fixture('binance_rest_historicalTrades_response_BTCUSDT_2021-10-22.json'));
-      emulator.faults.push({ status: 200, body: agg }, { status: 200, body: hist });
-      const client = new BinanceRestClient({ baseUrl: emulator.url, sleep });
-      expect((await client.aggTrades({ symbol: 'BTCUSDT' }))[0]).toEqual({
-        a: 966492862,
-        p: '60759.60000000',
-        q: '0.00841000',
-        f: 1111480471,
-        l: 1111480471,
-        T: 1634944096633,
-        m: false,
-      });
-      expect((await client.historicalTrades({ symbol: 'BTCUSDT' }))[0]).toEqual({
-        id: 1111471896,
-        price: '60814.78000000',
-        qty: '0.00034000',
-        time: 1634943219887,
-        isBuyerMaker: true,
-      });
-    },
-  );
+  it('parses aggTrades and historicalTrades pages in the documented shapes', async () => {
+    const agg = JSON.stringify(fixture('aggTrades-BTCUSDT.json'));
+    const hist = JSON.stringify(fixture('historicalTrades-BTCUSDT.json'));
+    emulator.faults.push({ status: 200, body: agg }, { status: 200, body: hist });
+    const client = new BinanceRestClient({ baseUrl: emulator.url, sleep });
+    const aggregates = await client.aggTrades({ symbol: 'BTCUSDT' });
+    expect(aggregates).toHaveLength(3);
+    expect(aggregates[1]).toEqual({
+      a: 412000101,
+      p: '60812.35000000',
+      q: '0.40000000',
+      f: 1110493101,
+      l: 1110493103,
+      T: 1634943660411,
+      m: true,
+    });
+    const trades = await client.historicalTrades({ symbol: 'BTCUSDT' });
+    expect(trades.map((t) => t.id)).toEqual([1110493100, 1110493101, 1110493102]);
+    expect(trades[0]).toEqual({
+      id: 1110493100,
+      price: '60812.34000000',
+      qty: '0.01250000',
+      time: 1634943660125,
+      isBuyerMaker: false,
+    });
+  });
 });

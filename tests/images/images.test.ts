@@ -1,13 +1,13 @@
 /**
  * The container images, built without a Docker engine (none runs on these machines): the
  * Dockerfiles are built into folders by ./local-build.ts — every COPY (through .dockerignore) and
- * RUN, the npm install included — and the result is started the way ECS starts it. The base image
- * is this machine's Node 20 standing in for node:20-slim. USER and --chown are applied: the images
+ * RUN, the npm ci included — and the result is started the way ECS starts it. The base image
+ * is this machine's Node standing in for node:24-slim. USER and --chown are applied: the images
  * run with the uid and gid of a user of the same name on this machine, as they will on Fargate. What
  * is checked is that the image's files, dependencies, command, health check and stop signal work,
  * and that its user can write what it must and nothing else.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import {
   runImage,
   type LocalImage,
 } from './local-build.js';
+import { parseDockerfile } from './dockerfile.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // The build's npm install may use this machine's npm cache (CI has just filled it).
@@ -96,6 +97,24 @@ describe('.dockerignore patterns', () => {
     expect(ignorePattern('.git').test('producer/.git')).toBe(false);
     expect(ignorePattern('**/*.log').test('a/b/c.log')).toBe(true);
     expect(ignorePattern('*.log').test('a/c.log')).toBe(false);
+  });
+});
+
+describe.each(['producer/Dockerfile', 'infra/jobs/Dockerfile'])('%s as written', (file) => {
+  it('builds on a maintained Node LTS and installs exactly the lockfile (npm ci)', async () => {
+    const steps = parseDockerfile(await readFile(join(ROOT, file), 'utf8'), file);
+    const stages = new Set(steps.flatMap((s) => (s.op === 'FROM' && s.alias ? [s.alias] : [])));
+    const bases = steps.flatMap((s) => (s.op === 'FROM' && !stages.has(s.image) ? [s.image] : []));
+    expect(bases.length).toBeGreaterThan(0);
+    for (const image of bases) {
+      // Even majors are the LTS lines; Node 20 reached its end of life in April 2026.
+      const major = Number(/^node:(\d+)/.exec(image)?.[1]);
+      expect(major % 2 === 0 && major >= 22, `${file}: FROM ${image}`).toBe(true);
+    }
+    const runs = steps.flatMap((s) => (s.op === 'RUN' ? [s.command.join(' ')] : []));
+    const installs = runs.filter((r) => /\bnpm (ci|install|i)\b/.test(r));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) expect(install).toMatch(/\bnpm ci\b/);
   });
 });
 

@@ -3,9 +3,9 @@
  * machines): every stage gets a root folder, COPY copies from the build context (filtered by
  * .dockerignore) or from an earlier stage's root, RUN runs in the stage's WORKDIR, and the last
  * stage becomes a runnable image. USER and --chown are applied with this machine's users of the
- * same names (created when missing, as node:20-slim has them): RUN steps and the started image run
+ * same names (created when missing, as node:24-slim has them): RUN steps and the started image run
  * with the user's uid and gid, copied files get the owner asked for. What this cannot check, and
- * says so: the base image (`node:20-slim` is stood in for by this machine's Node 20; its files
+ * says so: the base image (`node:24-slim` is stood in for by this machine's Node; its files
  * outside the build folder are this machine's) and the layer cache.
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { snapshotId } from '../options.js';
+import { explainLoadFailure, localWarehouseEndpoint, readableRows } from './iceberg-cli.js';
 import { registerMaintain } from './iceberg-maintain.js';
 
 interface IcebergOptions {
@@ -10,16 +11,21 @@ interface IcebergOptions {
   asOf?: string;
 }
 
-/** Opens the platform catalog the jobs write: ICEBERG_CATALOG (local under --state-dir, or Glue) and the S3 endpoints in the environment. */
+/**
+ * Opens the platform catalog the jobs write: ICEBERG_CATALOG (local under --state-dir, or Glue). The
+ * local catalog's files are read from COATTAIL_S3_ENDPOINT or, unset, from the S3 of the
+ * `coattail up` running on --state-dir.
+ */
 async function openTable(name: string, options: IcebergOptions) {
   const [{ createS3Client, endpointsFromEnv, S3ObjectStore }, { openCatalog }, { parseJobConfig }] = await Promise.all([
     import('@coattail/connectors'),
     import('@coattail/iceberg'),
     import('@coattail/stream-jobs'),
   ]);
-  const endpoint = endpointsFromEnv().s3;
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const config = parseJobConfig(process.env);
+  const warehouse = config.ICEBERG_CATALOG === 'local' ? await localWarehouseEndpoint(options.stateDir) : undefined;
+  const endpoint = warehouse?.endpoint ?? endpointsFromEnv().s3;
   const catalog = openCatalog(config, {
     store: new S3ObjectStore({
       client: createS3Client(endpoint ? { endpoint } : {}),
@@ -29,9 +35,15 @@ async function openTable(name: string, options: IcebergOptions) {
     localDir: join(options.stateDir, 'catalog'),
     logger,
   });
+  const id = name.includes('.') ? name : `coattail.${name}`;
   return {
     catalog,
-    table: name === '' ? undefined : await catalog.loadTable(name.includes('.') ? name : `coattail.${name}`),
+    table:
+      name === ''
+        ? undefined
+        : await catalog.loadTable(id).catch((error: unknown) => {
+            throw explainLoadFailure(error, id, options.stateDir, warehouse);
+          }),
   };
 }
 
@@ -121,7 +133,14 @@ export function registerIceberg(program: Command): void {
     .action(async (name: string, sql: string | undefined, options: IcebergOptions) => {
       const all = { ...iceberg.opts<IcebergOptions>(), ...options };
       const { table } = await openTable(name, all);
-      print(await table!.scan(scanOptions(all)).sql(sql ?? 'SELECT * FROM t LIMIT 20'));
+      const scan = table!.scan(scanOptions(all));
+      const query = sql ?? 'SELECT * FROM t LIMIT 20';
+      // The column types of the answer, so time columns print as ISO strings, not raw microseconds.
+      const types = await scan
+        .sql(`DESCRIBE ${query}`)
+        .then((rows) => new Map(rows.map((r) => [String(r.column_name), String(r.column_type)])))
+        .catch(() => new Map<string, string>());
+      print(readableRows(await scan.sql(query), types));
     });
   registerMaintain(iceberg, async (name) => (await openTable(name, iceberg.opts<IcebergOptions>())).table!);
 }

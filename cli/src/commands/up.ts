@@ -7,6 +7,7 @@ import { renderStats } from '../up/live-view.js';
 import { DEMO_JOB_ENV, startPipeline, type PipelineStats } from '../up/pipeline.js';
 import { reconLink } from '../console/recon-link.js';
 import { upConsoleHub, type UpConsole } from '../up/up-console.js';
+import { lockStateDir } from '../up/state-lock.js';
 
 interface UpOptions {
   live?: boolean;
@@ -28,6 +29,16 @@ async function up(options: UpOptions): Promise<void> {
   const token = options.token ?? process.env.COATTAIL_CONSOLE_TOKEN;
   // Refuse an open console before starting anything, not after the stack is up.
   if (options.console) checkListenAddress(options.consoleHost, token);
+  // One `up` per state directory: a second one says who holds it instead of failing in the emulators' stores.
+  const lock = await lockStateDir(options.stateDir);
+  try {
+    await run(options, logger, token);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function run(options: UpOptions, logger: pino.Logger, token: string | undefined): Promise<void> {
   const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
   console.log(
     `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector, spread-calculator and raw-archiver jobs`,

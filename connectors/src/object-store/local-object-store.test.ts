@@ -8,6 +8,7 @@ import { LocalObjectStore } from './local-object-store.js';
 describeCheckpointStoreContract(
   'LocalObjectStore',
   async () => new LocalObjectStore(await mkdtemp(join(tmpdir(), 'objects-'))),
+  { describe, it },
 );
 
 describe('LocalObjectStore', () => {

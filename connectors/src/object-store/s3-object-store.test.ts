@@ -18,6 +18,7 @@ afterAll(() => stack.stop());
 describeCheckpointStoreContract(
   'S3ObjectStore on s3rver',
   () => new S3ObjectStore({ client: stack.clients.s3, bucket: 'store', prefix: `contract-${n++}` }),
+  { describe, it },
 );
 
 describe('S3ObjectStore', () => {

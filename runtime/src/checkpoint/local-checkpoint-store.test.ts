@@ -8,6 +8,7 @@ import { LocalCheckpointStore } from './local-checkpoint-store.js';
 describeCheckpointStoreContract(
   'LocalCheckpointStore',
   async () => new LocalCheckpointStore(await mkdtemp(join(tmpdir(), 'chk-'))),
+  { describe, it },
 );
 
 describe('LocalCheckpointStore', () => {

@@ -3,6 +3,6 @@
  * metrics, and the contract suite every CheckpointStore implementation must pass.
  */
 export { OperatorHarness, type HarnessRecord, type HarnessOptions } from './operator-harness.js';
-export { describeCheckpointStoreContract } from './checkpoint-store-contract.js';
+export { describeCheckpointStoreContract, type TestRunner } from './checkpoint-store-contract.js';
 export { ManualClock } from '../clock.js';
 export { InMemoryMetrics } from '../observability/metrics.js';
