@@ -20,22 +20,25 @@ export default defineConfig({
       // change that leaves code untested fails. Figures measured with each package's own tests
       // (`npx vitest run <pkg> --coverage --coverage.include='<pkg>/src/**'`): the whole suite
       // reaches at least as much, as other packages' tests run these sources too.
+      // Each package's gate sits about a point under what the whole suite reached on 2026-12-07
+      // (timing-dependent branches move by a fraction of a point between runs).
       thresholds: {
-        'runtime/src/**': { lines: 94, branches: 83 },
-        'connectors/src/**': { lines: 89, branches: 76 },
+        'runtime/src/**': { lines: 94, branches: 86 },
+        'connectors/src/**': { lines: 93, branches: 80 },
         // The emulators as the tests that run on them reach them (connectors, local-stack, tests/kafka-mock).
-        'local-stack/src/**': { lines: 95, branches: 75 },
-        'iceberg/src/**': { lines: 92, branches: 77 },
-        'quality/src/**': { lines: 99, branches: 96 },
-        'file-quality/src/**': { lines: 96, branches: 84 },
-        'producer/src/**': { lines: 90, branches: 82 },
-        'stream-jobs/src/**': { lines: 91, branches: 76 },
-        'batch/src/**': { lines: 94, branches: 77 },
-        'recon/src/**': { lines: 96, branches: 84 },
-        'workflow/src/**': { lines: 97, branches: 89 },
+        'local-stack/src/**': { lines: 96, branches: 77 },
+        'iceberg/src/**': { lines: 92, branches: 79 },
+        'quality/src/**': { lines: 99, branches: 98 },
+        'file-quality/src/**': { lines: 95, branches: 83 },
+        'producer/src/**': { lines: 90, branches: 81 },
+        'stream-jobs/src/**': { lines: 92, branches: 76 },
+        'batch/src/**': { lines: 93, branches: 77 },
+        'recon/src/**': { lines: 94, branches: 82 },
+        'workflow/src/**': { lines: 96, branches: 88 },
+        'console/src/**': { lines: 96, branches: 84 },
         // The CLI as its in-process tests reach it (the `coattail` processes other tests spawn are not measured).
-        'cli/src/**': { lines: 60, branches: 50 },
-        'infra/cdk/src/**': { lines: 97, branches: 81 },
+        'cli/src/**': { lines: 60, branches: 48 },
+        'infra/cdk/src/**': { lines: 96, branches: 80 },
         // Workflow engine: incremental detection, quality gates and lineage fully covered, lines and
         // branches (what the workflow engine promises its users).
         'workflow/src/incremental/**': { lines: 100, branches: 100 },
