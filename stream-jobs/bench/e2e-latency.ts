@@ -20,12 +20,15 @@ import { kcatInstalled, MockKafkaCluster, startLocalStack, type LocalStack } fro
 import { KafkaTradeSink, KinesisTradeSink, Publisher, type TradeSink, type UnifiedTrade } from '@coattail/producer';
 import { silentLogger } from '@coattail/runtime';
 import { parseJobConfig, runStreamJob, type KafkaClient } from '../src/index.js';
+import { StageClock } from './latency-stages.js';
 
 const RATES = (process.env.LATENCY_RATES ?? '1000,20000').split(',').map(Number);
 const SECONDS = Number(process.env.LATENCY_SECONDS ?? 20);
 const WHALES_PER_SECOND = 20;
 const SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'] as const;
 const ALERTS_TABLE = 'coattail-alerts';
+/** Per-stage timestamps of every whale (see latency-stages.ts). */
+const stages = new StageClock();
 
 interface Figure {
   path: string;
@@ -41,6 +44,8 @@ interface Figure {
   /** CPU used by this process while offering, in cores (1 = one core busy). */
   cpu: number;
   load: string;
+  /** p50/p99 per stage. */
+  breakdown: string;
 }
 
 let tradeId = Date.now() * 100;
@@ -83,6 +88,7 @@ class AlertWatch {
 
   expect(eventId: string): void {
     this.#waiting.set(`whale:${eventId}`, performance.now());
+    stages.push(eventId);
   }
 
   get outstanding(): number {
@@ -118,6 +124,7 @@ class AlertWatch {
           const sent = id === undefined ? undefined : this.#waiting.get(id);
           if (sent === undefined) continue;
           this.latencies.push(now - sent);
+          stages.seen(id!.slice('whale:'.length));
           this.#waiting.delete(id!);
         }
       }
@@ -130,6 +137,7 @@ class AlertWatch {
 async function offer(path: string, publisher: Publisher, watch: AlertWatch, rate: number): Promise<Figure> {
   watch.latencies.length = 0;
   publisher.latency.reset();
+  stages.reset();
   const published0 = publisher.published;
   const cpu0 = process.cpuUsage();
   const start = performance.now();
@@ -166,9 +174,10 @@ async function offer(path: string, publisher: Publisher, watch: AlertWatch, rate
     ackP99: publisher.latency.percentile(0.99),
     cpu,
     load: loadavg()[0]!.toFixed(1),
+    breakdown: stages.breakdown(),
   };
   console.log(
-    `[latency] ${path} at ${rate} trades/s offered (${published}/s acknowledged): trade → alert readable p50 ${ms(figure.p50)} ms, p99 ${ms(figure.p99)} ms, max ${ms(figure.max)} ms over ${figure.samples} whales${missing > 0 ? `, ${missing} not readable within 30 s` : ''}; baseline producer ack p50 ${figure.ackP50} ms, p99 ${figure.ackP99} ms; this process used ${cpu.toFixed(2)} cores; load ${figure.load}`,
+    `[latency] ${path} at ${rate} trades/s offered (${published}/s acknowledged): trade → alert readable p50 ${ms(figure.p50)} ms, p99 ${ms(figure.p99)} ms, max ${ms(figure.max)} ms over ${figure.samples} whales${missing > 0 ? `, ${missing} not readable within 30 s` : ''}; baseline producer ack p50 ${figure.ackP50} ms, p99 ${figure.ackP99} ms; this process used ${cpu.toFixed(2)} cores; load ${figure.load}\n[latency]   stages: ${figure.breakdown}`,
   );
   return figure;
 }
@@ -183,14 +192,20 @@ async function measurePath(
 ): Promise<Figure[]> {
   const dir = await mkdtemp(join(tmpdir(), 'latency-bench-'));
   const config = parseJobConfig({ CHECKPOINT_INTERVAL_MS: '10000', LOG_LEVEL: 'error', ...env });
+  const clients = {
+    ...stack.clients,
+    kinesis: stages.kinesis(stack.clients.kinesis),
+    dynamodb: stages.dynamodb(stack.clients.dynamodb),
+  };
   const job = runStreamJob('whale-detector', config, {
-    clients: stack.clients,
+    clients,
+    metrics: stages.metrics(),
     catalogDir: join(dir, 'catalog'),
     logger: silentLogger,
     qualityMetrics: false,
-    ...(kafka !== undefined ? { kafka } : {}),
+    ...(kafka !== undefined ? { kafka: stages.kafka(kafka) } : {}),
   });
-  const publisher = new Publisher({ sink });
+  const publisher = new Publisher({ sink: stages.sink(sink) });
   publisher.start();
   const watch = new AlertWatch(stack);
   try {

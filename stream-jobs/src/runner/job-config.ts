@@ -54,6 +54,18 @@ export const jobConfigSchema = z.object({
   KAFKA_GROUP_ID: z.string().default(''),
   /** A worker silent this long leaves the group and its partitions move to the others. */
   KAFKA_SESSION_TIMEOUT_MS: ms.default(30_000),
+  /**
+   * Longest a broker holds a Kafka fetch open while a partition has nothing new: a trade produced
+   * meanwhile waits at most this long before the job sees it (a broker that answers as soon as data
+   * arrives never waits it out). Lower is faster alerts for more idle fetches.
+   */
+  KAFKA_FETCH_MAX_WAIT_MS: ms.default(50),
+  /**
+   * Ceiling of a task's back-off while its input has nothing new (starting at 5 ms, doubled per
+   * empty poll): a record that arrives during the back-off waits up to this long. Alerting is
+   * real-time, so it is kept short; an idle task costs a few wake-ups a second.
+   */
+  IDLE_POLL_MAX_MS: ms.default(50),
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;

@@ -46,6 +46,7 @@ export function kafkaJobInput(job: string, config: JobConfig, log: Logger, kafka
     deserialize: decodeKafkaEnvelope,
     fromBeginning: config.STREAM_START === 'TRIM_HORIZON',
     consumer: {
+      maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
       sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
       // kafkajs wants heartbeats well inside the session timeout.
       heartbeatInterval: Math.max(100, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),

@@ -131,6 +131,7 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       splitFilter: kafka.splitFilter,
       splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS,
       checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+      ...idlePolls(config),
       clock,
       logger: log,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
@@ -168,6 +169,7 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       ? { splitFilter: leaseSplitFilter(deps.leases), splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS }
       : {}),
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+    ...idlePolls(config),
     // Keys start with the symbol, the producer's partition key: a reshard hands each child its symbols.
     stateKeyFilter: kinesisStateKeyFilter((key) => String(key).split('|')[0]!),
     clock,
@@ -188,6 +190,11 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
     },
     tasks: () => client.tasks(),
   };
+}
+
+/** A task with nothing new to read polls again within IDLE_POLL_MAX_MS: alerts wait no longer than that. */
+function idlePolls(config: JobConfig): { idlePollDelayMs: number; maxIdlePollDelayMs: number } {
+  return { idlePollDelayMs: Math.min(5, config.IDLE_POLL_MAX_MS), maxIdlePollDelayMs: config.IDLE_POLL_MAX_MS };
 }
 
 /** True when `error` (or one of its causes) is the Kafka fence refusing a partition this worker no longer holds. */
