@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { processAlive } from './state-lock.js';
 
 /**
  * `coattail up` (what `npm start` runs) starts its emulators on free ports, so other commands
@@ -39,16 +40,6 @@ export async function removeStackFile(stateDir: string): Promise<void> {
   if (found.status !== 'absent' && found.stack.pid === process.pid) await rm(found.file, { force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The `coattail up` running on `stateDir`, if any. */
 export async function findRunningStack(stateDir: string): Promise<StackLookup> {
   const file = join(stateDir, STACK_FILE);
@@ -60,5 +51,5 @@ export async function findRunningStack(stateDir: string): Promise<StackLookup> {
   }
   const parsed = stackFileSchema.safeParse(json);
   if (!parsed.success) return { status: 'absent', file };
-  return { status: alive(parsed.data.pid) ? 'running' : 'stale', stack: parsed.data, file };
+  return { status: processAlive(parsed.data.pid) ? 'running' : 'stale', stack: parsed.data, file };
 }

@@ -29,12 +29,12 @@ export class StateDirInUseError extends PlatformError {
 
 const FILE = 'up.json';
 
-function alive(pid: number): boolean {
+/** Whether process `pid` is alive (EPERM: it exists but belongs to someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
@@ -50,7 +50,7 @@ export async function runningUp(stateDir: string): Promise<UpRecord | undefined>
     return undefined;
   }
   const parsed = UpRecord.safeParse(json);
-  return parsed.success && alive(parsed.data.pid) ? parsed.data : undefined;
+  return parsed.success && processAlive(parsed.data.pid) ? parsed.data : undefined;
 }
 
 /** The hold of one `coattail up` on its state directory. */
