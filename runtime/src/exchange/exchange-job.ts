@@ -6,6 +6,7 @@ import { JobDefinitionError, StateRestoreError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { noopMetrics } from '../observability/metrics.js';
 import { backoffDelay, isRetryable } from '../retry/retry.js';
+import { IdlePacer } from '../task/idle-pacer.js';
 import type { JobOptions } from '../task/job-options.js';
 import type { JobClient, JobResult } from '../task/job-runner.js';
 import { parentUids, splitUid } from '../task/split-runner.js';
@@ -128,8 +129,7 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
     let startedAt = clock.now();
     let stopAt: number | undefined;
     let lastCheckpoint = clock.now();
-    let sliceStart = Date.now();
-    let delay = options.idlePollDelayMs ?? 20;
+    const pacer = new IdlePacer(clock, options);
     try {
       for (const task of tasks.all) await task.recommit();
       for (;;) {
@@ -165,16 +165,8 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
           break;
         }
         if (!progressed && stopping.signal.aborted) await new Promise((resolve) => setImmediate(resolve));
-        else if (!progressed) {
-          await clock.sleep(delay, stopping.signal);
-          delay = Math.min(delay * 2, options.maxIdlePollDelayMs ?? 1_000);
-        } else {
-          delay = options.idlePollDelayMs ?? 20;
-          if (Date.now() - sliceStart > 20) {
-            await new Promise((resolve) => setImmediate(resolve));
-            sliceStart = Date.now();
-          }
-        }
+        else if (!progressed) await pacer.idle(stopping.signal);
+        else await pacer.busy();
       }
     } finally {
       for (const task of tasks.all) await task.close().catch(() => undefined);

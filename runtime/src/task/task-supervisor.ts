@@ -2,6 +2,7 @@ import type { AssignedSplit } from '../checkpoint/task-checkpoint.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
 import { backoffDelay, isRetryable } from '../retry/retry.js';
+import { IdlePacer } from './idle-pacer.js';
 import type { JobOptions } from './job-options.js';
 import type { Task } from './task.js';
 
@@ -78,9 +79,8 @@ export class TaskSupervisor {
   async #pump(task: Task, leaving: () => boolean): Promise<void> {
     const { options, clock } = this;
     const interval = this.#interval;
-    let delay = options.idlePollDelayMs ?? 20;
+    const pacer = new IdlePacer(clock, options);
     let lastCheckpoint = clock.now();
-    let sliceStart = Date.now();
     while (!task.done && !leaving()) {
       const result = await task.step();
       if (result === 'done') break;
@@ -88,17 +88,8 @@ export class TaskSupervisor {
         await task.checkpoint();
         lastCheckpoint = clock.now();
       }
-      if (result === 'idle') {
-        await clock.sleep(delay, this.stopping);
-        delay = Math.min(delay * 2, options.maxIdlePollDelayMs ?? 1_000);
-      } else {
-        delay = options.idlePollDelayMs ?? 20;
-        // Synchronous sources never yield: give timers and signals a turn every few ms.
-        if (Date.now() - sliceStart > 20) {
-          await new Promise((resolve) => setImmediate(resolve));
-          sliceStart = Date.now();
-        }
-      }
+      if (result === 'idle') await pacer.idle(this.stopping);
+      else await pacer.busy();
     }
   }
 }
