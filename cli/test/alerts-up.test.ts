@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startLocalStack } from '@coattail/local-stack';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readUpState } from '../src/up/up-state.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/coattail.js', import.meta.url));
@@ -44,17 +45,9 @@ describe('coattail alerts against the running npm start', () => {
     up.stdout.on('data', (d: Buffer) => (summary += d.toString()));
     const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
     try {
-      // While it runs: found through <state-dir>/stack.json, no endpoint given.
-      for (let i = 0; i < 600; i++) {
-        if (
-          await access(join(stateDir, 'stack.json')).then(
-            () => true,
-            () => false,
-          )
-        )
-          break;
+      // While it runs: found through <state-dir>/up.json once it names the endpoints, no endpoint given.
+      for (let i = 0; i < 600 && (await readUpState(stateDir)).status !== 'running'; i++)
         await new Promise((r) => setTimeout(r, 100));
-      }
       let during: Line[] = [];
       while (during.length === 0) {
         await new Promise((r) => setTimeout(r, 3_000));
@@ -62,6 +55,8 @@ describe('coattail alerts against the running npm start', () => {
       }
       expect(new Set(during.map((a) => a.alert_id)).size).toBe(during.length);
       expect(await exited).toBe(0);
+      // A clean stop leaves no state file: the next run, and every reader, see no npm start there.
+      expect((await readUpState(stateDir)).status).toBe('absent');
 
       // After the stop: the same DynamoDB data, served again, against the run's own summary.
       const counts = /anomalies (\d+), whales (\d+), spreads (\d+)/.exec(summary)!.slice(1).map(Number);

@@ -15,9 +15,10 @@ beforeAll(async () => {
     dynamodb: 'http://127.0.0.1:7002',
     s3: 'http://127.0.0.1:7003',
   };
+  const stack = { region: 'eu-west-1', endpoints, alertsTable: 'demo-alerts' };
   await writeFile(
-    join(running, 'stack.json'),
-    JSON.stringify({ pid: process.pid, startedAt: '', region: 'eu-west-1', endpoints, alertsTable: 'demo-alerts' }),
+    join(running, 'up.json'),
+    JSON.stringify({ pid: process.pid, startedAt: '', phase: 'running', stack }),
   );
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -55,7 +56,16 @@ describe('where coattail alerts reads, first match wins', () => {
 
   it('tells the user what to do when nothing is configured and nothing runs', async () => {
     await expect(openAlerts({ stateDir: dir }, {})).rejects.toThrow(
-      /no running npm start found .*`npm start`.*--endpoint URL.*--aws/,
+      /no running npm start found \(no .*up\.json\).*`npm start`.*--endpoint URL.*--aws/,
+    );
+  });
+
+  it('tells the user to wait while the npm start is still starting its emulators', async () => {
+    const starting = join(dir, 'starting');
+    await mkdir(starting);
+    await writeFile(join(starting, 'up.json'), JSON.stringify({ pid: process.pid, startedAt: '', phase: 'starting' }));
+    await expect(openAlerts({ stateDir: starting }, {})).rejects.toThrow(
+      `the npm start running on ${starting} (pid ${process.pid}) is starting: its emulators do not serve yet; run this again in a moment`,
     );
   });
 

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AlertsClient, createDynamoDbClient, endpointsFromEnv, type MalformedAlert } from '@coattail/connectors';
-import { findRunningStack } from '../up/stack-file.js';
+import { readUpState } from '../up/up-state.js';
 
 /** Where `coattail alerts` reads: the options every subcommand takes. */
 export interface ConnectionOptions {
@@ -37,10 +37,17 @@ const HOW_TO_POINT =
   'give a DynamoDB endpoint with --endpoint URL (or COATTAIL_DYNAMODB_ENDPOINT), ' +
   'or read real DynamoDB with --aws (credentials from the default chain)';
 
+/** What to do about a running npm start whose emulators do not serve. */
+const NOT_SERVING = {
+  starting:
+    'its emulators do not serve yet; run this again in a moment (a run of an earlier coattail version never says where they serve: restart it)',
+  stopping: `its emulators are going away: ${HOW_TO_POINT}`,
+} as const;
+
 /**
  * Picks the alerts table to read, in this order: `--endpoint`; the endpoint variables every other
  * command honours (`COATTAIL_DYNAMODB_ENDPOINT`, `AWS_ENDPOINT_URL`); `--aws`; the `npm start`
- * running on `--state-dir` (its `stack.json`); real AWS when the environment is configured for it.
+ * running on `--state-dir` (its `up.json`); real AWS when the environment is configured for it.
  * Otherwise it fails, saying how to point it somewhere.
  */
 export async function openAlerts(
@@ -55,19 +62,31 @@ export async function openAlerts(
   if (endpoint !== undefined) origin = options.endpoint !== undefined ? '--endpoint' : 'from the environment';
   else if (options.aws === true) origin = 'AWS';
   else {
-    const found = await findRunningStack(options.stateDir);
-    if (found.status === 'running') {
-      endpoint = found.stack.endpoints.dynamodb;
-      region ??= found.stack.region;
-      tableName ??= found.stack.alertsTable;
-      origin = `the npm start running on ${options.stateDir}, pid ${found.stack.pid}`;
-    } else if (found.status === 'stale')
-      throw new Error(
-        `the npm start that wrote ${found.file} (pid ${found.stack.pid}, started ${found.stack.startedAt}) is no longer running: ${HOW_TO_POINT}`,
-      );
-    else if (AWS_HINTS.some((name) => env[name] !== undefined && env[name] !== '')) origin = 'AWS';
-    else
-      throw new Error(`no running npm start found (no ${found.file}) and no DynamoDB endpoint given: ${HOW_TO_POINT}`);
+    const found = await readUpState(options.stateDir);
+    switch (found.status) {
+      case 'running':
+        endpoint = found.stack.endpoints.dynamodb;
+        region ??= found.stack.region;
+        tableName ??= found.stack.alertsTable;
+        origin = `the npm start running on ${options.stateDir}, pid ${found.state.pid}`;
+        break;
+      case 'starting':
+      case 'stopping':
+        throw new Error(
+          `the npm start running on ${options.stateDir} (pid ${found.state.pid}) is ${found.status}: ${NOT_SERVING[found.status]}`,
+        );
+      case 'stale':
+        throw new Error(
+          `the npm start that wrote ${found.file} (pid ${found.state.pid}, started ${found.state.startedAt}) is no longer running: ${HOW_TO_POINT}`,
+        );
+      case 'absent':
+      case 'unreadable':
+        if (!AWS_HINTS.some((name) => env[name] !== undefined && env[name] !== ''))
+          throw new Error(
+            `no running npm start found (${found.status === 'absent' ? 'no' : 'unreadable'} ${found.file}) and no DynamoDB endpoint given: ${HOW_TO_POINT}`,
+          );
+        origin = 'AWS';
+    }
   }
   const table = tableName ?? 'coattail-alerts';
   const dynamodb: DynamoDBClient = createDynamoDbClient({

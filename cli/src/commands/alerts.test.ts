@@ -190,13 +190,13 @@ describe('coattail alerts show', () => {
 });
 
 describe('where coattail alerts reads', () => {
-  it('finds the running npm start through the stack file in --state-dir', async () => {
+  it('finds the running npm start through the state file in --state-dir', async () => {
     const state = join(dir, 'running');
     await mkdir(state);
-    const stackFile = { pid: process.pid, startedAt: new Date().toISOString(), region: stack.region };
+    const running = { pid: process.pid, startedAt: new Date().toISOString(), phase: 'running' };
     await writeFile(
-      join(state, 'stack.json'),
-      JSON.stringify({ ...stackFile, endpoints: stack.endpoints, alertsTable: table }),
+      join(state, 'up.json'),
+      JSON.stringify({ ...running, stack: { region: stack.region, endpoints: stack.endpoints, alertsTable: table } }),
     );
     const { out } = await alerts('list', '--state-dir', state, '--limit', '1000', '-f', 'jsonl');
     expect(out).toHaveLength(60);
@@ -208,10 +208,13 @@ describe('where coattail alerts reads', () => {
     const none = await alerts('list', '--state-dir', state);
     expect(none.error?.message).toMatch(/no running npm start found .* start the platform with `npm start`/);
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', 'console.log(process.pid)']);
-    const stackFile = { pid: Number(stdout), startedAt: '2026-12-07T10:00:00Z', region: 'us-east-1' };
+    const dead = { pid: Number(stdout), startedAt: '2026-12-07T10:00:00Z', phase: 'running' };
     const endpoints = { kinesis: 'http://127.0.0.1:1', dynamodb: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:1' };
-    await writeFile(join(state, 'stack.json'), JSON.stringify({ ...stackFile, endpoints, alertsTable: table }));
+    await writeFile(
+      join(state, 'up.json'),
+      JSON.stringify({ ...dead, stack: { region: 'us-east-1', endpoints, alertsTable: table } }),
+    );
     const stale = await alerts('list', '--state-dir', state);
-    expect(stale.error?.message).toMatch(/the npm start that wrote .*stack\.json \(pid \d+.*\) is no longer running/);
+    expect(stale.error?.message).toMatch(/the npm start that wrote .*up\.json \(pid \d+.*\) is no longer running/);
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PlatformError } from '@coattail/runtime';
-import { findRunningStack } from '../up/stack-file.js';
+import { readUpState } from '../up/up-state.js';
 
 /** A command-line mistake or missing precondition, with what to do about it. */
 export class IcebergCommandError extends PlatformError {
@@ -20,7 +20,7 @@ export async function localWarehouseEndpoint(
 ): Promise<{ endpoint: string; from: 'environment' | 'coattail up' }> {
   const fromEnv = env.COATTAIL_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL;
   if (fromEnv !== undefined) return { endpoint: fromEnv, from: 'environment' };
-  const up = await findRunningStack(stateDir);
+  const up = await readUpState(stateDir);
   if (up.status === 'running') {
     env.AWS_REGION ??= up.stack.region;
     return { endpoint: up.stack.endpoints.s3, from: 'coattail up' };

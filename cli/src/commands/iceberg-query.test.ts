@@ -6,7 +6,7 @@ import { IcebergCatalog, LocalPointerStore, defineSchema } from '@coattail/icebe
 import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../main.js';
-import { removeStackFile, writeStackFile } from '../up/stack-file.js';
+import { lockStateDir } from '../up/up-state.js';
 import { isoFromDays, isoFromMicros, readableRows } from './iceberg-cli.js';
 
 describe('time values as a reader checks them', () => {
@@ -90,7 +90,8 @@ describe('coattail iceberg query on the tables of a local run', () => {
   });
 
   it('reads through the S3 of the coattail up running on the state directory, timestamps as ISO strings', async () => {
-    await writeStackFile(state, { region: stack.region, endpoints: stack.endpoints, alertsTable: 'coattail-alerts' });
+    const up = await lockStateDir(state);
+    await up.publish({ region: stack.region, endpoints: stack.endpoints, alertsTable: 'coattail-alerts' });
     try {
       await coattail(['query', 'spreads']);
       expect(errors).toEqual([]);
@@ -98,7 +99,7 @@ describe('coattail iceberg query on the tables of a local run', () => {
       await coattail(['query', 'spreads', 'SELECT max(event_time) AS latest, count(*) AS n FROM t']);
       expect(tables.at(-1)).toEqual([{ latest: '2021-10-22T23:01:00.125123Z', n: '1' }]);
     } finally {
-      await removeStackFile(state);
+      await up.release();
     }
   }, 60_000);
 

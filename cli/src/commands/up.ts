@@ -7,7 +7,7 @@ import { renderStats } from '../up/live-view.js';
 import { DEMO_JOB_ENV, startPipeline, type PipelineStats } from '../up/pipeline.js';
 import { reconLink } from '../console/recon-link.js';
 import { upConsoleHub, type UpConsole } from '../up/up-console.js';
-import { lockStateDir } from '../up/state-lock.js';
+import { lockStateDir, type StateLock } from '../up/up-state.js';
 
 interface UpOptions {
   live?: boolean;
@@ -31,14 +31,20 @@ async function up(options: UpOptions): Promise<void> {
   if (options.console) checkListenAddress(options.consoleHost, token);
   // One `up` per state directory: a second one says who holds it instead of failing in the emulators' stores.
   const lock = await lockStateDir(options.stateDir);
+  for (const notice of lock.replaced) console.log(`coattail up: ${notice}`);
   try {
-    await run(options, logger, token);
+    await run(options, logger, token, lock);
   } finally {
     await lock.release();
   }
 }
 
-async function run(options: UpOptions, logger: pino.Logger, token: string | undefined): Promise<void> {
+async function run(
+  options: UpOptions,
+  logger: pino.Logger,
+  token: string | undefined,
+  announce: StateLock,
+): Promise<void> {
   const exchanges = options.live === true ? 'live Binance + Coinbase feeds' : 'exchange simulator';
   console.log(
     `coattail up: local ${options.broker === 'kafka' ? 'Kafka (librdkafka mock cluster)' : 'Kinesis'}/DynamoDB/S3, ${exchanges}, producer, volume-anomaly, whale-detector, spread-calculator and raw-archiver jobs`,
@@ -56,6 +62,7 @@ async function run(options: UpOptions, logger: pino.Logger, token: string | unde
     logger,
     live: options.live === true,
     broker: options.broker,
+    announce,
     ...(ops ? { onPublished: (trades) => ops.hub.ingest(trades), qualityMetrics: ops.quality } : {}),
   });
   let opsConsole: UpConsole | undefined;

@@ -3,7 +3,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalStack } from '@coattail/local-stack';
 import { startLocalStack, startMockKafkaCluster } from '../local-stack-loader.js';
-import { removeStackFile, writeStackFile } from './stack-file.js';
+import type { StackAnnouncer } from './up-state.js';
 import {
   createSink,
   loadConfig,
@@ -87,6 +87,8 @@ export interface PipelineOptions {
   qualityMetrics?: QualityMetricsPublisher;
   /** Overrides of the simulator's settings (e.g. no random whales in a test that injects its own). */
   simulator?: Partial<ExchangeSimulatorOptions>;
+  /** Told where the emulators serve once the jobs run, and before they stop (`coattail up`'s state file). @default none */
+  announce?: StackAnnouncer;
 }
 
 /** The exchange simulator `up` starts, or undefined with `live` (the real exchanges instead). */
@@ -186,7 +188,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   };
   const jobs = new Map<JobName, JobClient>(JOB_NAMES.map((name) => [name, runStreamJob(name, config, deps)]));
   const tables = platformTables(deps, config);
-  await writeStackFile(stateDir, {
+  await options.announce?.publish({
     region: stack.region,
     endpoints: stack.endpoints,
     alertsTable: config.ALERTS_TABLE,
@@ -239,7 +241,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       const final = await pipeline.stats();
       await simulator?.close();
       await cluster?.stop();
-      await removeStackFile(stateDir);
+      await options.announce?.withdraw();
       await stack.stop();
       return final;
     },
