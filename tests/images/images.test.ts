@@ -15,16 +15,11 @@ import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { startExchangeSimulator, type ExchangeSimulator } from '@coattail/producer';
 import { readTrades } from '@coattail/producer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildLocally,
-  healthcheck,
-  ignorePattern,
-  installedPackages,
-  resolveUser,
-  runImage,
-  type LocalImage,
-} from './local-build.js';
 import { parseDockerfile } from './dockerfile.js';
+import { ignorePattern } from './dockerignore.js';
+import { resolveUser } from './image-user.js';
+import { buildLocally } from './local-build.js';
+import { healthcheck, installedPackages, runImage, type LocalImage } from './local-image.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // The build's npm install may use this machine's npm cache (CI has just filled it).

@@ -8,69 +8,14 @@
  * says so: the base image (`node:24-slim` is stood in for by this machine's Node; its files
  * outside the build folder are this machine's) and the layer cache.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { parseDockerfile, type Instruction } from './dockerfile.js';
-
-/** A user of the image, as uid and gid on this machine. */
-export interface ImageUser {
-  name: string;
-  uid: number;
-  gid: number;
-}
-
-function idOf(flag: '-u' | '-g', name: string): number | undefined {
-  const r = spawnSync('id', [flag, name], { encoding: 'utf8' });
-  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
-}
-
-/**
- * Resolves a USER (`name` or `name:group`, or numeric) to this machine's uid and gid, creating a
- * system user of that name when there is none (the base image has it; this machine may not).
- */
-export function resolveUser(spec: string): ImageUser {
-  const [name = spec, group] = spec.split(':');
-  if (/^\d+$/.test(name)) return { name, uid: Number(name), gid: Number(group ?? name) };
-  if (idOf('-u', name) === undefined) {
-    const r = spawnSync(
-      'useradd',
-      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name],
-      {
-        encoding: 'utf8',
-      },
-    );
-    if (r.status !== 0 && idOf('-u', name) === undefined)
-      throw new Error(`the image runs as '${name}', which this machine lacks and could not create: ${r.stderr}`);
-  }
-  const gid = group === undefined ? idOf('-g', name) : /^\d+$/.test(group) ? Number(group) : idOf('-g', group);
-  return { name, uid: idOf('-u', name)!, gid: gid ?? idOf('-g', name)! };
-}
-
-/** spawn options that drop to the image's user (none for root or no USER). */
-function asUser(user: string | undefined): { uid?: number; gid?: number } {
-  if (user === undefined || user === 'root' || user === '0') return {};
-  const { uid, gid } = resolveUser(user);
-  return { uid, gid };
-}
-
-/** The last stage of a build: where its files are and how it runs. */
-export interface LocalImage {
-  /** The image's `/`. */
-  root: string;
-  workdir: string;
-  env: Record<string, string>;
-  user: string | undefined;
-  entrypoint: string[];
-  cmd: string[];
-  healthcheck: string[] | undefined;
-  stopSignal: NodeJS.Signals;
-  /** Host path of a path inside the image. */
-  path(inImage: string): string;
-  /** Deletes the build folder (every stage). */
-  remove(): Promise<void>;
-}
+import { loadDockerignore } from './dockerignore.js';
+import { asUser, resolveUser } from './image-user.js';
+import type { LocalImage } from './local-image.js';
 
 interface Stage {
   root: string;
@@ -81,35 +26,6 @@ interface Stage {
   cmd: string[];
   healthcheck?: string[];
   stopSignal: NodeJS.Signals;
-}
-
-/** A .dockerignore pattern (`*`, `?`, `**`) as a regular expression; matching a folder matches its subtree. */
-export function ignorePattern(pattern: string): RegExp {
-  const segments = posix.normalize(pattern.replace(/^\/+/, '')).replace(/\/+$/, '').split('/');
-  const body = segments
-    .map((seg, i) => {
-      const last = i === segments.length - 1;
-      if (seg === '**') return last ? '.*' : '(?:[^/]+/)*';
-      return (
-        seg
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '[^/]*')
-          .replace(/\?/g, '[^/]') + (last ? '' : '/')
-      );
-    })
-    .join('');
-  return new RegExp(`^${body}(?:/.*)?$`);
-}
-
-/** `.dockerignore` as a predicate on context-relative paths (`!` re-includes; the last match wins). */
-export async function loadDockerignore(context: string): Promise<(path: string) => boolean> {
-  const text = await readFile(join(context, '.dockerignore'), 'utf8').catch(() => '');
-  const rules = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => ({ negate: l.startsWith('!'), re: ignorePattern(l.replace(/^!/, '')) }));
-  return (path) => rules.reduce((ignored, r) => (r.re.test(path) ? !r.negate : ignored), false);
 }
 
 const inside = (root: string, p: string): string => join(root, p.replace(/^\/+/, ''));
@@ -272,44 +188,4 @@ async function buildInto(out: string, dockerfile: string, context: string, optio
     path: (p) => inside(last.root, posix.resolve(last.workdir, p)),
     remove: () => rm(out, { recursive: true, force: true }),
   };
-}
-
-/** Starts the image's entrypoint + command (or `args` in place of CMD) as a child process, as the image's USER. */
-export function runImage(
-  image: LocalImage,
-  options: { env?: Record<string, string>; args?: string[]; entrypoint?: string[] } = {},
-): ReturnType<typeof spawn> {
-  const [cmd, ...args] = [...(options.entrypoint ?? image.entrypoint), ...(options.args ?? image.cmd)];
-  if (cmd === undefined) throw new Error('the image has neither ENTRYPOINT nor CMD');
-  return spawn(cmd, args, {
-    cwd: image.path('.'),
-    // Only what a container has: its image's ENV and what the task definition passes.
-    env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: image.root, ...image.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...asUser(image.user),
-  });
-}
-
-/** Runs the HEALTHCHECK command once; resolves its exit code. */
-export function healthcheck(image: LocalImage, env: Record<string, string> = {}): Promise<number | null> {
-  const [cmd, ...args] = image.healthcheck ?? [];
-  if (cmd === undefined) throw new Error('the image has no HEALTHCHECK');
-  const child = spawn(cmd, args, {
-    cwd: image.path('.'),
-    env: { PATH: process.env.PATH ?? '', ...image.env, ...env },
-    stdio: 'ignore',
-    ...asUser(image.user),
-  });
-  return new Promise((resolve) => child.on('exit', resolve));
-}
-
-/** Package folder names under an image's node_modules (scoped ones as `@scope/name`). */
-export async function installedPackages(image: LocalImage): Promise<Set<string>> {
-  const base = image.path('node_modules');
-  const names = new Set<string>();
-  for (const entry of await readdir(base)) {
-    if (entry.startsWith('@')) for (const sub of await readdir(join(base, entry))) names.add(`${entry}/${sub}`);
-    else if (!entry.startsWith('.')) names.add(entry);
-  }
-  return names;
 }
