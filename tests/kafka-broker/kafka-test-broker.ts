@@ -11,44 +11,14 @@
  */
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { ConsumerGroup, ErrorCode } from './group-coordinator.js';
+import { ConsumerGroup } from './group-coordinator.js';
+import { GROUP_REQUESTS } from './group-requests.js';
+import { API, VERSIONS, type BrokerContext, type RequestHandler } from './kafka-api.js';
 import { Partition } from './partition-log.js';
+import { TOPIC_REQUESTS } from './topic-requests.js';
 import { WireReader, WireWriter } from './wire.js';
 
-const API = {
-  Produce: 0,
-  Fetch: 1,
-  ListOffsets: 2,
-  Metadata: 3,
-  OffsetCommit: 8,
-  OffsetFetch: 9,
-  FindCoordinator: 10,
-  JoinGroup: 11,
-  Heartbeat: 12,
-  LeaveGroup: 13,
-  SyncGroup: 14,
-  ApiVersions: 18,
-  CreateTopics: 19,
-  InitProducerId: 22,
-} as const;
-/** The one version of each API this fixture speaks (ApiVersions itself: 0 to 2). */
-const VERSIONS: Record<number, number> = {
-  0: 3,
-  1: 4,
-  2: 1,
-  3: 1,
-  8: 2,
-  9: 1,
-  10: 0,
-  11: 1,
-  12: 0,
-  13: 0,
-  14: 0,
-  18: 2,
-  19: 0,
-  22: 0,
-};
-const OFFSET_OUT_OF_RANGE = 1;
+const HANDLERS: Record<number, RequestHandler> = { ...TOPIC_REQUESTS, ...GROUP_REQUESTS };
 
 export interface KafkaTestBrokerOptions {
   /** @default 0 (a free port) */
@@ -72,7 +42,26 @@ export class KafkaTestBroker {
   /** Produce responses lost so far (see {@link loseProduceResponses}). */
   lostProduceResponses = 0;
 
-  constructor(private readonly options: KafkaTestBrokerOptions = {}) {}
+  /** What the request handlers see of this broker. */
+  readonly #context: BrokerContext;
+
+  constructor(private readonly options: KafkaTestBrokerOptions = {}) {
+    this.#context = {
+      port: () => this.#port,
+      defaultPartitions: options.defaultPartitions ?? 1,
+      hasTopic: (name) => this.#topics.has(name),
+      createTopic: (name, partitions) => this.createTopic(name, partitions),
+      topicNames: () => [...this.#topics.keys()],
+      partitions: (topic) => this.#topics.get(topic) ?? [],
+      partition: (topic, index) => this.#topics.get(topic)?.[index],
+      nextProducerId: () => this.#producerIds++,
+      group: (id) => {
+        let g = this.#groups.get(id);
+        if (g === undefined) this.#groups.set(id, (g = new ConsumerGroup(id, options.initialRebalanceDelayMs ?? 100)));
+        return g;
+      },
+    };
+  }
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.#port}`];
@@ -165,236 +154,10 @@ export class KafkaTestBroker {
     }
     if (VERSIONS[apiKey] !== version)
       throw new Error(`kafka test broker: API ${apiKey} v${version} is not implemented`);
-    await this.#body(apiKey, r, w, clientId);
+    const handler = HANDLERS[apiKey];
+    if (handler === undefined) throw new Error(`kafka test broker: API ${apiKey} is not implemented`);
+    await handler(r, w, this.#context, clientId);
     return w.finish();
-  }
-
-  #partition(topic: string, index: number): Partition | undefined {
-    return this.#topics.get(topic)?.[index];
-  }
-
-  #group(id: string): ConsumerGroup {
-    let g = this.#groups.get(id);
-    if (g === undefined) this.#groups.set(id, (g = new ConsumerGroup(id, this.options.initialRebalanceDelayMs ?? 100)));
-    return g;
-  }
-
-  async #body(apiKey: number, r: WireReader, w: WireWriter, clientId: string): Promise<void> {
-    switch (apiKey) {
-      case API.Metadata: {
-        const requested = r.array((x) => x.string());
-        for (const t of requested ?? []) this.createTopic(t, this.options.defaultPartitions ?? 1);
-        const names = requested ?? [...this.#topics.keys()];
-        w.array([0], (o) => o.int32(0).string('127.0.0.1').int32(this.#port).string(null)).int32(0);
-        w.array(names, (o, name) => {
-          const parts = this.#topics.get(name) ?? [];
-          o.int16(parts.length === 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : 0)
-            .string(name)
-            .bool(false);
-          o.array(
-            parts.map((_, i) => i),
-            (p, i) =>
-              p
-                .int16(0)
-                .int32(i)
-                .int32(0)
-                .array([0], (q, n) => q.int32(n))
-                .array([0], (q, n) => q.int32(n)),
-          );
-        });
-        return;
-      }
-      case API.CreateTopics: {
-        const topics = r.array((x) => {
-          const name = x.string();
-          const partitions = x.int32();
-          x.int16();
-          x.array((y) => [y.int32(), y.array((z) => z.int32())]);
-          x.array((y) => [y.string(), y.nullableString()]);
-          return { name, partitions };
-        });
-        w.array(topics ?? [], (o, t) =>
-          o
-            .string(t.name)
-            .int16(this.createTopic(t.name, Math.max(1, t.partitions)) ? 0 : ErrorCode.TOPIC_ALREADY_EXISTS),
-        );
-        return;
-      }
-      case API.Produce: {
-        r.nullableString();
-        r.int16();
-        r.int32();
-        const topics =
-          r.array((x) => ({
-            name: x.string(),
-            parts: x.array((y) => ({ index: y.int32(), records: y.bytes() })) ?? [],
-          })) ?? [];
-        w.array(topics, (o, t) =>
-          o.string(t.name).array(t.parts, (p, part) => {
-            if (!this.#topics.has(t.name)) this.createTopic(t.name, this.options.defaultPartitions ?? 1);
-            const partition = this.#partition(t.name, part.index);
-            if (partition === undefined)
-              return void p.int32(part.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1n).int64(-1n);
-            p.int32(part.index)
-              .int16(0)
-              .int64(partition.append(part.records ?? Buffer.alloc(0)))
-              .int64(-1n);
-          }),
-        );
-        w.int32(0);
-        return;
-      }
-      case API.Fetch: {
-        r.int32();
-        const maxWait = r.int32();
-        r.int32();
-        r.int32();
-        r.int8();
-        const topics =
-          r.array((x) => ({
-            name: x.string(),
-            parts: x.array((y) => ({ index: y.int32(), offset: y.int64(), maxBytes: y.int32() })) ?? [],
-          })) ?? [];
-        const hasData = (): boolean =>
-          topics.some((t) => t.parts.some((p) => (this.#partition(t.name, p.index)?.next ?? 0n) > p.offset));
-        if (!hasData() && maxWait > 0)
-          await this.#waitForData(
-            topics.flatMap((t) => t.parts.map((p) => this.#partition(t.name, p.index))),
-            maxWait,
-          );
-        w.int32(0).array(topics, (o, t) =>
-          o.string(t.name).array(t.parts, (p, part) => {
-            const partition = this.#partition(t.name, part.index);
-            const error =
-              partition === undefined
-                ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-                : part.offset > partition.next
-                  ? OFFSET_OUT_OF_RANGE
-                  : 0;
-            const hw = partition?.next ?? -1n;
-            p.int32(part.index)
-              .int16(error)
-              .int64(hw)
-              .int64(hw)
-              .array([], () => undefined);
-            p.bytes(error === 0 ? partition!.read(part.offset, part.maxBytes) : Buffer.alloc(0));
-          }),
-        );
-        return;
-      }
-      case API.ListOffsets: {
-        r.int32();
-        const topics =
-          r.array((x) => ({
-            name: x.string(),
-            parts: x.array((y) => ({ index: y.int32(), time: y.int64() })) ?? [],
-          })) ?? [];
-        w.array(topics, (o, t) =>
-          o.string(t.name).array(t.parts, (p, part) => {
-            const partition = this.#partition(t.name, part.index);
-            if (partition === undefined)
-              return void p.int32(part.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1n).int64(-1n);
-            // -1 = latest, -2 = earliest; by-timestamp lookups answer the log end (enough for the fixture).
-            p.int32(part.index)
-              .int16(0)
-              .int64(-1n)
-              .int64(part.time === -2n ? (partition.batches[0]?.base ?? 0n) : partition.next);
-          }),
-        );
-        return;
-      }
-      case API.InitProducerId:
-        // Idempotent producers only (no transactions): a fresh id, epoch 0.
-        r.nullableString();
-        r.int32();
-        w.int32(0).int16(0).int64(this.#producerIds++).int16(0);
-        return;
-      case API.FindCoordinator:
-        r.string();
-        w.int16(0).int32(0).string('127.0.0.1').int32(this.#port);
-        return;
-      case API.JoinGroup: {
-        const groupId = r.string();
-        const sessionTimeoutMs = r.int32();
-        const rebalanceTimeoutMs = r.int32();
-        const memberId = r.string();
-        r.string();
-        const protocols = r.array((x) => ({ name: x.string(), metadata: x.bytes() ?? Buffer.alloc(0) })) ?? [];
-        const res = await this.#group(groupId).join({
-          memberId,
-          clientId,
-          sessionTimeoutMs,
-          rebalanceTimeoutMs,
-          protocols,
-        });
-        w.int16(res.errorCode).int32(res.generationId).string(res.protocol).string(res.leaderId).string(res.memberId);
-        w.array(res.members, (o, m) => o.string(m.memberId).bytes(m.metadata));
-        return;
-      }
-      case API.SyncGroup: {
-        const groupId = r.string();
-        const generationId = r.int32();
-        const memberId = r.string();
-        const assignments = r.array((x) => ({ memberId: x.string(), assignment: x.bytes() ?? Buffer.alloc(0) })) ?? [];
-        const res = await this.#group(groupId).sync({ generationId, memberId, assignments });
-        w.int16(res.errorCode).bytes(res.assignment);
-        return;
-      }
-      case API.Heartbeat: {
-        const groupId = r.string();
-        const generationId = r.int32();
-        w.int16(this.#group(groupId).heartbeat(generationId, r.string()));
-        return;
-      }
-      case API.LeaveGroup: {
-        const groupId = r.string();
-        w.int16(this.#group(groupId).leave(r.string()));
-        return;
-      }
-      case API.OffsetCommit: {
-        const group = this.#group(r.string());
-        r.int32();
-        r.string();
-        r.int64();
-        const topics =
-          r.array((x) => ({
-            name: x.string(),
-            parts: x.array((y) => ({ index: y.int32(), offset: y.int64(), meta: y.nullableString() })) ?? [],
-          })) ?? [];
-        for (const t of topics) for (const p of t.parts) group.offsets.set(`${t.name}/${p.index}`, p.offset);
-        w.array(topics, (o, t) => o.string(t.name).array(t.parts, (p, part) => p.int32(part.index).int16(0)));
-        return;
-      }
-      case API.OffsetFetch: {
-        const group = this.#group(r.string());
-        const topics = r.array((x) => ({ name: x.string(), parts: x.array((y) => y.int32()) ?? [] })) ?? [];
-        w.array(topics, (o, t) =>
-          o.string(t.name).array(t.parts, (p, index) =>
-            p
-              .int32(index)
-              .int64(group.offsets.get(`${t.name}/${index}`) ?? -1n)
-              .string('')
-              .int16(0),
-          ),
-        );
-        return;
-      }
-      default:
-        throw new Error(`kafka test broker: API ${apiKey} is not implemented`);
-    }
-  }
-
-  async #waitForData(partitions: (Partition | undefined)[], maxWaitMs: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, maxWaitMs);
-      const live = partitions.filter((p): p is Partition => p !== undefined);
-      function done(): void {
-        clearTimeout(timer);
-        for (const p of live) p.waiters.delete(done);
-        resolve();
-      }
-      for (const p of live) p.waiters.add(done);
-    });
   }
 }
 
