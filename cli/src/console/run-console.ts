@@ -1,16 +1,6 @@
 import { join } from 'node:path';
+import { ConsoleHub, serveConsole, tailKinesis, type ConsoleServer } from '@coattail/console';
 import {
-  ConsoleHub,
-  dlqReasons,
-  alertsSource,
-  fileQualityScores,
-  icebergTables,
-  serveConsole,
-  tailKinesis,
-  type ConsoleServer,
-} from '@coattail/console';
-import {
-  AlertsClient,
   createDynamoDbClient,
   createKinesisClient,
   createS3Client,
@@ -21,6 +11,7 @@ import { NoSuchTableError, openCatalog, TABLES, type TableName } from '@coattail
 import type { Logger } from '@coattail/runtime';
 import { parseJobConfig } from '@coattail/stream-jobs';
 import { marketOptionsFor } from '../up/up-console.js';
+import { storeSources } from './store-sources.js';
 
 /** Options of `coattail console`. */
 export interface ConsoleCommandOptions {
@@ -75,16 +66,16 @@ export async function runConsole(options: ConsoleCommandOptions): Promise<Runnin
       throw error;
     }
   };
-  const fileQuality = options.databaseUrl !== undefined ? fileQualityScores(options.databaseUrl) : undefined;
+  const stores = storeSources({
+    dynamodb: clients.dynamodb,
+    s3: clients.s3,
+    config,
+    openTable,
+    ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+    logger: options.logger,
+  });
   const hub = new ConsoleHub({
-    sources: {
-      alerts: alertsSource(
-        new AlertsClient({ client: clients.dynamodb, tableName: config.ALERTS_TABLE, logger: options.logger }),
-      ),
-      tables: icebergTables(openTable),
-      dlq: dlqReasons(clients.s3, config.RAW_BUCKET),
-      ...(fileQuality ? { fileQuality: () => fileQuality.read() } : {}),
-    },
+    sources: stores.sources,
     symbols: config.ALLOWED_SYMBOLS,
     market: marketOptionsFor(config),
     ...(options.reconUrl !== undefined ? { reconUrl: options.reconUrl } : {}),
@@ -109,6 +100,7 @@ export async function runConsole(options: ConsoleCommandOptions): Promise<Runnin
   }).catch(async (error: unknown) => {
     hub.stop();
     await tail?.stop();
+    await stores.close();
     throw error;
   });
   return {
@@ -118,7 +110,7 @@ export async function runConsole(options: ConsoleCommandOptions): Promise<Runnin
       hub.stop();
       await server.close();
       await tail?.stop();
-      await fileQuality?.close();
+      await stores.close();
       for (const client of Object.values(clients)) client.destroy();
     },
   };

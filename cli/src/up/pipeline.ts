@@ -69,6 +69,14 @@ export interface RunningPipeline {
 
 const PIPELINE_SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'];
 
+/** How far the slowest task's watermark is behind now; undefined before any task has one. */
+export function watermarkLagMs(jobs: ReadonlyMap<JobName, JobClient>, now = Date.now()): number | undefined {
+  const watermarks = [...jobs.values()]
+    .flatMap((j) => [...j.tasks().values()].map((t) => t.watermark))
+    .filter((w) => w > 0);
+  return watermarks.length > 0 ? now - Math.min(...watermarks) : undefined;
+}
+
 /** Options of {@link startPipeline}. */
 export interface PipelineOptions {
   stateDir: string;
@@ -220,9 +228,6 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         counts[name] = Number(snapshot?.summary['total-records'] ?? 0);
       }
       const dlq = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: config.RAW_BUCKET, Prefix: 'dlq/' }));
-      const watermarks = [...jobs.values()]
-        .flatMap((j) => [...j.tasks().values()].map((t) => t.watermark))
-        .filter((w) => w > 0);
       return {
         // Live: what the exchanges sent us is what was "generated".
         tradesGenerated:
@@ -232,7 +237,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         tables: counts,
         dlqObjects: dlq.KeyCount ?? 0,
         checkpoints: jobMetrics.total('checkpointsCompleted'),
-        watermarkLagMs: watermarks.length > 0 ? Date.now() - Math.min(...watermarks) : undefined,
+        watermarkLagMs: watermarkLagMs(jobs),
       };
     },
     async stop() {

@@ -1,18 +1,8 @@
-import {
-  ConsoleHub,
-  dlqReasons,
-  alertsSource,
-  fileQualityScores,
-  icebergTables,
-  QualityTally,
-  serveConsole,
-  type ConsoleServer,
-  type PipelineHealth,
-} from '@coattail/console';
-import { AlertsClient } from '@coattail/connectors';
+import { ConsoleHub, QualityTally, serveConsole, type ConsoleServer, type PipelineHealth } from '@coattail/console';
 import type { Logger } from '@coattail/runtime';
 import type { JobConfig } from '@coattail/stream-jobs';
-import type { RunningPipeline } from './pipeline.js';
+import { storeSources } from '../console/store-sources.js';
+import { watermarkLagMs, type RunningPipeline } from './pipeline.js';
 
 /** Where and how `up` serves the operations console. */
 export interface UpConsoleOptions {
@@ -55,15 +45,12 @@ export function upConsoleHub(config: JobConfig, options: Pick<UpConsoleOptions, 
   let pipeline: RunningPipeline | undefined;
   const health = (): PipelineHealth => {
     if (pipeline === undefined) return { quality: quality.view() };
-    const watermarks = [...pipeline.jobs.values()]
-      .flatMap((j) => [...j.tasks().values()].map((t) => t.watermark))
-      .filter((w) => w > 0);
     return {
       tradesPublished: pipeline.tradesPublished(),
       recordsRead: pipeline.jobMetrics.total('kinesisRecordsRead'),
       alertsWritten: pipeline.jobMetrics.total('dynamoItemsWritten'),
       checkpoints: pipeline.jobMetrics.total('checkpointsCompleted'),
-      watermarkLagMs: watermarks.length > 0 ? Date.now() - Math.min(...watermarks) : null,
+      watermarkLagMs: watermarkLagMs(pipeline.jobs) ?? null,
       quality: quality.view(),
     };
   };
@@ -81,15 +68,15 @@ export function upConsoleHub(config: JobConfig, options: Pick<UpConsoleOptions, 
     attach: async (running: RunningPipeline, serve: Omit<UpConsoleOptions, 'reconUrl'>): Promise<UpConsole> => {
       pipeline = running;
       const { clients } = running.stack;
-      const fileQuality = serve.databaseUrl !== undefined ? fileQualityScores(serve.databaseUrl) : undefined;
-      Object.assign(hub.sources, {
-        alerts: alertsSource(
-          new AlertsClient({ client: clients.dynamodb, tableName: running.config.ALERTS_TABLE, logger: serve.logger }),
-        ),
-        tables: icebergTables(running.tables),
-        dlq: dlqReasons(clients.s3, running.config.RAW_BUCKET),
-        ...(fileQuality ? { fileQuality: () => fileQuality.read() } : {}),
+      const stores = storeSources({
+        dynamodb: clients.dynamodb,
+        s3: clients.s3,
+        config: running.config,
+        openTable: running.tables,
+        ...(serve.databaseUrl !== undefined ? { databaseUrl: serve.databaseUrl } : {}),
+        logger: serve.logger,
       });
+      Object.assign(hub.sources, stores.sources);
       hub.start();
       const listen = (port: number | undefined) =>
         serveConsole({
@@ -111,7 +98,7 @@ export function upConsoleHub(config: JobConfig, options: Pick<UpConsoleOptions, 
         close: async () => {
           hub.stop();
           await server.close();
-          await fileQuality?.close();
+          await stores.close();
         },
       };
     },
