@@ -1,16 +1,11 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { S3ObjectStore } from '@coattail/connectors';
 import { startLocalStack, type LocalStack } from '@coattail/local-stack';
-import { defineSchema, openCatalog } from '@coattail/iceberg';
+import { openCatalog } from '@coattail/iceberg';
 import { startFakeGlueServer, type FakeGlueServer } from '@coattail/iceberg/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const CLI = new URL('../../bin/coattail.js', import.meta.url).pathname;
+import { CLI, createPeopleTable, reconRun, run, warehouseEnv, warehouseStore } from './warehouse.test-support.js';
 
 // AWS Glue cannot run here (no emulator on npm; moto and LocalStack are Python): the CLI's real
 // @aws-sdk/client-glue client talks to a fake Glue endpoint on loopback with Glue's VersionId rules.
@@ -25,29 +20,12 @@ describe('the CLI on the shared Glue catalog (fake Glue endpoint, s3rver)', () =
       startFakeGlueServer({ databases: ['coattail'] }),
       mkdtemp(join(tmpdir(), 'cli-glue-')),
     ]);
-    env = {
-      ...process.env,
-      LOG_LEVEL: 'error',
-      ICEBERG_CATALOG: 'glue',
-      GLUE_ENDPOINT: glue.endpoint,
-      COATTAIL_S3_ENDPOINT: stack.endpoints.s3,
-      AWS_ACCESS_KEY_ID: stack.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: stack.credentials.secretAccessKey,
-      AWS_REGION: stack.region,
-    };
+    env = warehouseEnv(stack, { ICEBERG_CATALOG: 'glue', GLUE_ENDPOINT: glue.endpoint });
     const catalog = openCatalog(
       { ICEBERG_CATALOG: 'glue', GLUE_ENDPOINT: glue.endpoint },
-      {
-        store: new S3ObjectStore({ client: stack.clients.s3, bucket: 'coattail-warehouse' }),
-        cacheDir: join(dir, 'cache'),
-      },
+      { store: warehouseStore(stack), cacheDir: join(dir, 'cache') },
     );
-    const schema = defineSchema([
-      { name: 'id', type: 'long', required: true },
-      { name: 'name', type: 'string' },
-    ]);
-    const table = await catalog.createTable('coattail.people', { schema });
-    await table.append(Array.from({ length: 50 }, (_, i) => ({ id: BigInt(i), name: `p${i}` })));
+    await createPeopleTable(catalog, 50);
   }, 60_000);
   afterAll(async () => {
     await Promise.all([stack.stop(), glue.close(), rm(dir, { recursive: true, force: true })]);
@@ -74,16 +52,11 @@ describe('the CLI on the shared Glue catalog (fake Glue endpoint, s3rver)', () =
       primaryKey: 'id',
       output: { dir: 'out', excel: false },
     };
-    await writeFile(join(dir, 'recon.json'), JSON.stringify(config));
-    const exit = await run(process.execPath, [CLI, 'recon', 'run', '--config', join(dir, 'recon.json')], { env }).then(
-      () => 0,
-      (error: { code: number }) => error.code,
-    );
-    expect(exit).toBe(2);
-    const result = JSON.parse(await readFile(join(dir, 'out', 'result.json'), 'utf8')) as {
+    const { exit, result } = await reconRun<{
       rowCount: { source: number; target: number };
       keys: { sourceOnly: number; targetOnly: number };
-    };
+    }>(dir, config, env);
+    expect(exit).toBe(2);
     expect(result.rowCount).toMatchObject({ source: 50, target: 49 });
     expect(result.keys).toMatchObject({ sourceOnly: 1, targetOnly: 0 });
   }, 60_000);

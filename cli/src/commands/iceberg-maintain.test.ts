@@ -1,15 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { S3ObjectStore } from '@coattail/connectors';
 import { startLocalStack, type LocalStack } from '@coattail/local-stack';
-import { IcebergCatalog, LocalPointerStore, defineSchema } from '@coattail/iceberg';
+import { IcebergCatalog, LocalPointerStore } from '@coattail/iceberg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const CLI = new URL('../../bin/coattail.js', import.meta.url).pathname;
+import {
+  CLI,
+  createPeopleTable,
+  run,
+  WAREHOUSE_BUCKET,
+  warehouseEnv,
+  warehouseStore,
+} from './warehouse.test-support.js';
 
 describe('coattail iceberg maintain on a table in an S3 warehouse (s3rver)', () => {
   let stack: LocalStack;
@@ -24,16 +26,8 @@ describe('coattail iceberg maintain on a table in an S3 warehouse (s3rver)', () 
   });
 
   const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    const env = {
-      ...process.env,
-      LOG_LEVEL: 'error',
-      COATTAIL_S3_ENDPOINT: stack.endpoints.s3,
-      AWS_ACCESS_KEY_ID: stack.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: stack.credentials.secretAccessKey,
-      AWS_REGION: stack.region,
-    };
     return run(process.execPath, [CLI, 'iceberg', '--state-dir', join(dir, 'state'), 'maintain', ...args], {
-      env,
+      env: warehouseEnv(stack),
     }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => error,
@@ -43,7 +37,7 @@ describe('coattail iceberg maintain on a table in an S3 warehouse (s3rver)', () 
   /** Backdates every object of the warehouse bucket, as if written days ago (s3rver reports file times). */
   async function ageWarehouse(days: number): Promise<void> {
     const past = new Date(Date.now() - days * 86_400_000);
-    const bucket = join(dir, 'stack', 's3', 'coattail-warehouse');
+    const bucket = join(dir, 'stack', 's3', WAREHOUSE_BUCKET);
     for (const entry of await readdir(bucket, { recursive: true }))
       if (entry.endsWith('._S3rver_object')) await utimes(join(bucket, entry), past, past);
   }
@@ -51,14 +45,10 @@ describe('coattail iceberg maintain on a table in an S3 warehouse (s3rver)', () 
   it('lists in a dry run, then compacts, expires and deletes the orphan a killed writer left', async () => {
     const catalog = new IcebergCatalog({
       pointers: new LocalPointerStore(join(dir, 'state', 'catalog')),
-      store: new S3ObjectStore({ client: stack.clients.s3, bucket: 'coattail-warehouse' }),
+      store: warehouseStore(stack),
       cacheDir: join(dir, 'cache'),
     });
-    const schema = defineSchema([
-      { name: 'id', type: 'long', required: true },
-      { name: 'name', type: 'string' },
-    ]);
-    const table = await catalog.createTable('coattail.people', { schema });
+    const table = await createPeopleTable(catalog);
     for (let b = 0; b < 3; b++)
       await table.append(Array.from({ length: 10 }, (_, i) => ({ id: BigInt(b * 10 + i), name: `p${i}` })));
     const [orphan] = await table.writeDataFiles([{ id: 999n, name: 'never committed' }]);
