@@ -1,19 +1,21 @@
 /**
  * The page's SVG charts, inlined: a price/VWAP line chart with alert markers and a bar chart
  * with threshold lines (spread % per window, z-score per window). Small on purpose: no charting
- * library, nothing fetched. Text goes in only through textContent/setAttribute.
+ * library, nothing fetched. Text goes in only through textContent/setAttribute (`Charts.dress`,
+ * which the page script builds its HTML elements with too).
  */
 export const CHART_SCRIPT = String.raw`
 var Charts = (function () {
   'use strict';
   var NS = 'http://www.w3.org/2000/svg';
   var W = 440, H = 150, L = 58, R = 8, T = 8, B = 18;
-  function svg(tag, attrs, text) {
-    var e = document.createElementNS(NS, tag);
-    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
-    if (text !== undefined) e.textContent = text;
+  // Attributes and text go in only through setAttribute/textContent: data never becomes markup.
+  function dress(e, attrs, text) {
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
+  function svg(tag, attrs, text) { return dress(document.createElementNS(NS, tag), attrs, text); }
   function frame(label, height) {
     var s = svg('svg', { width: '100%', viewBox: '0 0 ' + W + ' ' + (height || H), role: 'img', 'aria-label': label, 'class': 'chart' });
     s.appendChild(svg('title', {}, label));
@@ -81,6 +83,6 @@ var Charts = (function () {
     });
     return s;
   }
-  return { priceChart: priceChart, barChart: barChart, fmt: fmt, clock: clock };
+  return { priceChart: priceChart, barChart: barChart, fmt: fmt, clock: clock, dress: dress };
 })();
 `;

@@ -10,12 +10,8 @@ export const CONSOLE_SCRIPT = String.raw`
   var KIND = { WHALE: 'whale', VOLUME_ANOMALY: 'volume anomaly', SPREAD: 'spread' };
   var COLOR = { WHALE: '#c0392b', VOLUME_ANOMALY: '#7d3c98', SPREAD: '#d68910' };
   function $(id) { return document.getElementById(id); }
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
+  function el(tag, attrs, text) { return Charts.dress(document.createElement(tag), attrs, text); }
+  function stamp(t) { return new Date(t).toISOString().slice(0, 19).replace('T', ' '); }
   function num(n) { return n === undefined || n === null ? '–' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 2 }); }
   function row(cells, attrs) {
     var tr = el('tr', attrs);
@@ -35,7 +31,7 @@ export const CONSOLE_SCRIPT = String.raw`
     fill('alerts-body', s.alerts.filter(function (a) {
       return (!kind || a.alert_type === kind) && (!symbol || a.symbol === symbol);
     }).map(function (a) {
-      var tr = row([{ text: new Date(a.alert_time).toISOString().slice(0, 19).replace('T', ' ') }, { text: KIND[a.alert_type] },
+      var tr = row([{ text: stamp(a.alert_time) }, { text: KIND[a.alert_type] },
         { text: a.symbol }, { text: a.exchange || '' }, { text: detail(a) }], { 'data-alert-id': a.alert_id, 'data-kind': a.alert_type });
       tr.children[1].className = 'kind ' + a.alert_type;
       return tr;
@@ -106,7 +102,7 @@ export const CONSOLE_SCRIPT = String.raw`
   function renderTables(s) {
     fill('tables-body', (s.tables || []).map(function (t) {
       return row([{ th: 1, text: t.name }, { num: 1, text: num(t.snapshots) }, { num: 1, text: num(t.rows) },
-        { text: t.lastCommitMs ? new Date(t.lastCommitMs).toISOString().slice(0, 19).replace('T', ' ') : '–' }], { 'data-table': t.name });
+        { text: t.lastCommitMs ? stamp(t.lastCommitMs) : '–' }], { 'data-table': t.name });
     }));
     fill('fq-body', s.fileQuality === null ? [row([{ text: 'not configured (start with --database-url or DATABASE_URL)' }])]
       : s.fileQuality.map(function (f) {
@@ -120,7 +116,7 @@ export const CONSOLE_SCRIPT = String.raw`
     fill('errors', errors);
     var link = $('recon-link');
     if (s.reconUrl) { link.href = s.reconUrl; link.hidden = false; } else link.hidden = true;
-    $('updated').textContent = 'updated ' + new Date(s.at).toISOString().slice(11, 19) + ' UTC';
+    $('updated').textContent = 'updated ' + Charts.clock(s.at) + ' UTC';
     document.body.setAttribute('data-seq', String(s.seq));
     document.body.setAttribute('data-ready', 'true');
   }
