@@ -1,8 +1,19 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BINANCE_WS_URL, COINBASE_WS_URL, loadConfig } from '@coattail/producer';
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../main.js';
 import { pipelineProducerEnv, pipelineSimulatorOptions } from '../up/pipeline.js';
+import { readUpState, UP_STATE_FILE } from '../up/up-state.js';
 import { registerUp } from './up.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
 
 const help = (): string => {
   const program = new Command('coattail');
@@ -57,4 +68,50 @@ describe('coattail up --broker kafka', () => {
     expect(config).toMatchObject({ sink: 'kafka', kafkaTopic: 'trades-1' });
     expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
   });
+});
+
+describe('coattail up on a state directory a killed run left behind', () => {
+  it('says it replaced the dead run, names its endpoints while it runs, and leaves no state file after a clean stop', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'coattail-up-stale-'));
+    try {
+      const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+      await new Promise((resolve) => child.once('exit', resolve));
+      const file = join(dir, UP_STATE_FILE);
+      await writeFile(file, JSON.stringify({ pid: child.pid, startedAt: '2026-12-07T10:00:00Z' }));
+      const lines: string[] = [];
+      vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+      const run = main([
+        'node',
+        'coattail',
+        'up',
+        '--state-dir',
+        dir,
+        '--duration',
+        '1',
+        '--no-console',
+        '--rate',
+        '20',
+      ]);
+      // While it runs, the file names this process and the emulators' endpoints.
+      let seen = await readUpState(dir);
+      for (let i = 0; i < 600 && seen.status !== 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = await readUpState(dir);
+      }
+      expect(seen).toMatchObject({
+        status: 'running',
+        state: { pid: process.pid },
+        stack: { endpoints: { dynamodb: expect.stringMatching(/^http:\/\//) as string } },
+      });
+      await run;
+      expect(process.exitCode).toBeUndefined();
+      expect(lines[0]).toBe(
+        `coattail up: replaced ${file}: the coattail up it names (pid ${child.pid}, started 2026-12-07T10:00:00Z) is no longer running`,
+      );
+      expect(lines.some((l) => /^\ncoattail up: summary after/.test(l))).toBe(true);
+      expect(await readdir(dir)).not.toContain(UP_STATE_FILE);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
