@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rulesFromSchemaDefinition } from './definition-rules.js';
 import { GateConfigError } from './errors.js';
+import { proveFromFooters } from './footer-proofs.js';
 import { isRowRule, parseGateConfig, type GateConfig, type RowRule } from './gate-config.js';
 import {
   describeInput,
@@ -32,6 +33,12 @@ export interface EvaluateGateOptions {
   passedInPlace?: boolean;
   /** The clock freshness rules read, in epoch milliseconds. @default Date.now() */
   now?: number;
+  /**
+   * Proves `not_null` and `bounds` rules from Parquet footer statistics where they are exact, and
+   * scans only for the rest; results are the same as with a full scan. `false` reads every rule's
+   * columns. @default true
+   */
+  footerStatistics?: boolean;
 }
 
 function errorResult(p: Planned, error: string, rowCount: number): RuleResult {
@@ -170,18 +177,26 @@ export async function evaluateGate(
     from,
     rules.map((r) => plan(r, columns)),
   );
+  const proofs =
+    options.footerStatistics === false ? undefined : await proveFromFooters(connection, input, planned, columns);
+  const scanned = planned.filter((p) => proofs?.proven.has(p.id) !== true);
   let measures: Measures;
   try {
-    measures = await measure(connection, from, planned);
+    // When the footers prove every rule that needs rows, no row is read at all.
+    measures =
+      proofs !== undefined && scanned.every((p) => p.term === undefined)
+        ? { rowCount: proofs.rowCount, values: new Map(), errors: new Map() }
+        : await measure(connection, from, scanned);
   } catch {
     const unreadable = await unreadableFiles(connection, input, columns);
     if (unreadable.length > 0) return failed(unreadable);
     try {
-      measures = await measureEach(connection, from, planned);
+      measures = await measureEach(connection, from, scanned);
     } catch (error) {
       return failed([`cannot read the input: ${firstLine(error)}`]);
     }
   }
+  for (const id of proofs?.proven ?? []) measures.values.set(id, 0);
   const n = measures.rowCount;
   const results = await ruleResults(connection, from, planned, columns, measures, options.now ?? Date.now());
   const errored = results.filter((r) => r.error !== undefined);
