@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parquetWriteFile } from 'hyparquet-writer';
@@ -244,6 +244,23 @@ describe('gate rules proven from Parquet footers', () => {
     expect(await proven([doubles, integers], rules)).toEqual([]);
     const result = await bothWays(rules, { format: 'parquet', paths: [doubles, integers] });
     expect(result.rules.map((r) => r.failedCount)).toEqual([1, 1]);
+  });
+
+  it('does not trust the footer for a column DuckDB reads from a key=value folder', async () => {
+    const folder = join(duck.dir, 'qty=99');
+    await mkdir(folder);
+    const path = join(folder, 'part.parquet');
+    await duck.connection.run(`COPY (SELECT 5::BIGINT AS qty, 1.5::DOUBLE AS price) TO '${path}' (FORMAT parquet)`);
+    const rules: GateRuleInput[] = [
+      { type: 'bounds', column: 'qty', min: 1, max: 9 },
+      { type: 'bounds', column: 'price', min: 0 },
+    ];
+    expect(await proven([path], rules)).toEqual(['bounds(price)']);
+    const result = await bothWays(rules, { format: 'parquet', paths: [path] });
+    expect(result.rules.map((r) => [r.id, r.failedCount])).toEqual([
+      ['bounds(qty)', 1],
+      ['bounds(price)', 0],
+    ]);
   });
 
   it('leaves CSV files, relations and unreadable footers to the scan', async () => {

@@ -39,12 +39,27 @@ function monotoneBounds(rule: BoundsRule, type: string): boolean {
   return TIMESTAMP_TYPES.has(type) && bounds.every((b) => typeof b === 'string' && !Number.isNaN(Date.parse(b)));
 }
 
+/**
+ * The columns DuckDB reads from `key=value` folders (hive partitioning): they hold the folder's
+ * value in place of any column of that name in the file, so the footer does not describe them.
+ */
+function partitionKeys(files: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const file of files)
+    for (const folder of file.split(/[\\/]/).slice(0, -1)) {
+      const match = /^([^=]+)=/.exec(folder);
+      if (match !== null) keys.add(match[1]!.toLowerCase());
+    }
+  return keys;
+}
+
 /** A top-level column of the files: the DuckDB types and Parquet physical types it has across them. */
 interface Leaf {
   readonly types: Set<string>;
   readonly physical: Set<string>;
 }
 
+const fileRows = z.array(z.object({ file_name: z.string(), num_rows: z.string() }));
 const schemaRows = z.array(
   z.object({
     file_name: z.string(),
@@ -110,27 +125,36 @@ export async function proveFromFooters(
   columns: readonly InputColumn[],
 ): Promise<FooterProofs | undefined> {
   if (input.format !== 'parquet') return undefined;
-  const files = `[${input.paths.map(quoteLiteral).join(', ')}]`;
-  let leaves: Map<string, Leaf> | undefined;
-  let rowCount: number;
   try {
-    const meta = (
-      await connection.runAndReadAll(`SELECT sum(num_rows) AS n FROM parquet_file_metadata(${files})`)
-    ).getRowObjectsJson()[0]!;
-    rowCount = Number(meta.n);
-    leaves = await flatColumns(connection, files);
+    return await readProofs(connection, `[${input.paths.map(quoteLiteral).join(', ')}]`, planned, columns);
   } catch {
-    return undefined; // an unreadable footer: the scan names the file
+    return undefined; // a footer DuckDB cannot read: the scan reads the rows and names the file
   }
+}
+
+async function readProofs(
+  connection: DuckDBConnection,
+  files: string,
+  planned: readonly Planned[],
+  columns: readonly InputColumn[],
+): Promise<FooterProofs> {
+  const meta = fileRows.parse(
+    (
+      await connection.runAndReadAll(`SELECT file_name, num_rows FROM parquet_file_metadata(${files})`)
+    ).getRowObjectsJson(),
+  );
+  const rowCount = meta.reduce((sum, f) => sum + Number(f.num_rows), 0);
+  const leaves = await flatColumns(connection, files);
   const proven = new Set<string>();
   if (leaves === undefined) return { rowCount, proven };
+  const partitioned = partitionKeys(meta.map((f) => f.file_name));
 
   const terms: { id: string; term: string }[] = [];
   for (const p of planned) {
     const rule = p.rule;
     if (p.error !== undefined || (rule.type !== 'not_null' && rule.type !== 'bounds')) continue;
     const type = columns.find((c) => c.name === rule.column)!.type;
-    const leaf = leaves.get(rule.column);
+    const leaf = partitioned.has(rule.column.toLowerCase()) ? undefined : leaves.get(rule.column);
     // Every file must hold the column as the type the scan reads, so no value is converted.
     if (leaf === undefined || leaf.types.size !== 1 || !leaf.types.has(type)) continue;
     const term = proofTerm(rule, type, leaf);
