@@ -120,10 +120,10 @@ function failingRowRules(broken: readonly RuleResult[], planned: readonly Planne
  * Evaluates a quality gate over a stage's output inside DuckDB: the Parquet footers prove the
  * rules their statistics can (see {@link proveFromFooters}), one aggregate pass measures every
  * other rule; a `quarantine` gate then copies the failing rows (with the ids of the rules they
- * broke) to a quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad predicate, a
- * missing column — come back as a {@link GateResult}; only a misdeclared gate or call throws
- * ({@link GateConfigError}). A rule that cannot be evaluated fails the gate whatever its action:
- * an unchecked rule must not pass silently.
+ * broke) to a quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad
+ * predicate, a missing column — come back as a {@link GateResult}; only a misdeclared gate or call
+ * throws ({@link GateConfigError}). A rule that cannot be evaluated fails the gate whatever its
+ * action: an unchecked rule must not pass silently.
  *
  * @example
  * const result = await evaluateGate(connection, { name: 'trades', action: 'quarantine', rules: [
