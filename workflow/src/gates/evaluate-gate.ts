@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rulesFromSchemaDefinition } from './definition-rules.js';
+import { screenDuplicates } from './duplicate-screen.js';
 import { GateConfigError } from './errors.js';
 import { proveFromFooters } from './footer-proofs.js';
-import { isRowRule, parseGateConfig, type GateConfig, type RowRule } from './gate-config.js';
+import { isRowRule, parseGateConfig, type GateConfig, type GateRule, type RowRule } from './gate-config.js';
 import {
   describeInput,
   filesOf,
@@ -68,6 +69,18 @@ async function openFailure(connection: DuckDBConnection, input: GateInput, error
   return reasons.length > 0 ? reasons : [`cannot read the input: ${firstLine(error)}`];
 }
 
+/**
+ * A `unique` rule's screen, a pass of its own: its key's hashes compared in this process
+ * ({@link screenDuplicates}), or in DuckDB past the keys that screen holds. Above 0, the exact
+ * count runs.
+ */
+async function uniqueScreen(connection: DuckDBConnection, from: string, p: Planned, rowCount: number) {
+  const rule = p.rule as Extract<GateRule, { type: 'unique' }>;
+  const outcome = await screenDuplicates(connection, from, rule.columns, rowCount);
+  if (outcome === 'too_many') return (await measure(connection, from, [p])).values.get(p.id)!;
+  return outcome === 'candidate' ? 1 : 0;
+}
+
 async function ruleResults(
   connection: DuckDBConnection,
   from: string,
@@ -119,8 +132,9 @@ function failingRowRules(broken: readonly RuleResult[], planned: readonly Planne
 /**
  * Evaluates a quality gate over a stage's output inside DuckDB: the Parquet footers prove the
  * rules their statistics can (see {@link proveFromFooters}), one aggregate pass measures every
- * other rule; a `quarantine` gate then copies the failing rows (with the ids of the rules they
- * broke) to a quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad
+ * other rule but `unique`, whose keys' hashes are screened in a pass of their own
+ * ({@link screenDuplicates}; exact counts run only when two hashes are equal); a `quarantine` gate
+ * then copies the failing rows (with the ids of the rules they broke) to a quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad
  * predicate, a missing column — come back as a {@link GateResult}; only a misdeclared gate or call
  * throws ({@link GateConfigError}). A rule that cannot be evaluated fails the gate whatever its
  * action: an unchecked rule must not pass silently.
@@ -181,13 +195,16 @@ export async function evaluateGate(
   const proofs =
     options.footerStatistics === false ? undefined : await proveFromFooters(connection, input, planned, columns);
   const scanned = planned.filter((p) => proofs?.proven.has(p.id) !== true);
+  const screened = scanned.filter((p) => p.rule.type === 'unique' && p.term !== undefined);
+  const aggregated = scanned.filter((p) => !screened.includes(p));
   let measures: Measures;
   try {
     // When the footers prove every rule that needs rows, no row is read at all.
     measures =
-      proofs !== undefined && scanned.every((p) => p.term === undefined)
+      proofs !== undefined && aggregated.every((p) => p.term === undefined)
         ? { rowCount: proofs.rowCount, values: new Map(), errors: new Map() }
-        : await measure(connection, from, scanned);
+        : await measure(connection, from, aggregated);
+    for (const p of screened) measures.values.set(p.id, await uniqueScreen(connection, from, p, measures.rowCount));
   } catch {
     const unreadable = await unreadableFiles(connection, input, columns);
     if (unreadable.length > 0) return failed(unreadable);
