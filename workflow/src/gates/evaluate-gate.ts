@@ -130,14 +130,15 @@ function failingRowRules(broken: readonly RuleResult[], planned: readonly Planne
 }
 
 /**
- * Evaluates a quality gate over a stage's output inside DuckDB: the Parquet footers prove the
- * rules their statistics can (see {@link proveFromFooters}), one aggregate pass measures every
- * other rule but `unique`, whose keys' hashes are screened in a pass of their own
- * ({@link screenDuplicates}; exact counts run only when two hashes are equal); a `quarantine` gate
- * then copies the failing rows (with the ids of the rules they broke) to a quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad
- * predicate, a missing column — come back as a {@link GateResult}; only a misdeclared gate or call
- * throws ({@link GateConfigError}). A rule that cannot be evaluated fails the gate whatever its
- * action: an unchecked rule must not pass silently.
+ * Evaluates a quality gate over a stage's output inside DuckDB: the Parquet footers prove the rules
+ * their statistics can (see {@link proveFromFooters}), one aggregate pass measures every other rule
+ * but a Parquet input's `unique` rules, whose keys' hashes are screened in a pass of their own
+ * ({@link screenDuplicates}; exact counts run only when a screen sees two equal hashes); a
+ * `quarantine` gate then copies the failing rows (with the ids of the rules they broke) to a
+ * quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad predicate, a
+ * missing column — come back as a {@link GateResult}; only a misdeclared gate or call throws
+ * ({@link GateConfigError}). A rule that cannot be evaluated fails the gate whatever its action: an
+ * unchecked rule must not pass silently.
  *
  * @example
  * const result = await evaluateGate(connection, { name: 'trades', action: 'quarantine', rules: [
@@ -195,7 +196,10 @@ export async function evaluateGate(
   const proofs =
     options.footerStatistics === false ? undefined : await proveFromFooters(connection, input, planned, columns);
   const scanned = planned.filter((p) => proofs?.proven.has(p.id) !== true);
-  const screened = scanned.filter((p) => p.rule.type === 'unique' && p.term !== undefined);
+  // Parquet reads a key column alone; a second pass over CSV or a relation (a view, a query) would
+  // parse or compute every row again, so their keys are screened in the shared scan.
+  const screened =
+    input.format === 'parquet' ? scanned.filter((p) => p.rule.type === 'unique' && p.term !== undefined) : [];
   const aggregated = scanned.filter((p) => !screened.includes(p));
   let measures: Measures;
   try {
