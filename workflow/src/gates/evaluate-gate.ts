@@ -1,7 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rulesFromSchemaDefinition } from './definition-rules.js';
+import { screenDuplicates } from './duplicate-screen.js';
 import { GateConfigError } from './errors.js';
-import { isRowRule, parseGateConfig, type GateConfig, type RowRule } from './gate-config.js';
+import { proveFromFooters } from './footer-proofs.js';
+import { isRowRule, parseGateConfig, type GateConfig, type GateRule, type RowRule } from './gate-config.js';
 import {
   describeInput,
   filesOf,
@@ -32,6 +34,12 @@ export interface EvaluateGateOptions {
   passedInPlace?: boolean;
   /** The clock freshness rules read, in epoch milliseconds. @default Date.now() */
   now?: number;
+  /**
+   * Proves `not_null` and `bounds` rules from Parquet footer statistics where they are exact, and
+   * scans only for the rest; results are the same as with a full scan. `false` reads every rule's
+   * columns. @default true
+   */
+  footerStatistics?: boolean;
 }
 
 function errorResult(p: Planned, error: string, rowCount: number): RuleResult {
@@ -59,6 +67,18 @@ async function openFailure(connection: DuckDBConnection, input: GateInput, error
     }
   }
   return reasons.length > 0 ? reasons : [`cannot read the input: ${firstLine(error)}`];
+}
+
+/**
+ * A `unique` rule's screen, a pass of its own: its key's hashes compared in this process
+ * ({@link screenDuplicates}), or in DuckDB past the keys that screen holds. Above 0, the exact
+ * count runs.
+ */
+async function uniqueScreen(connection: DuckDBConnection, from: string, p: Planned, rowCount: number) {
+  const rule = p.rule as Extract<GateRule, { type: 'unique' }>;
+  const outcome = await screenDuplicates(connection, from, rule.columns, rowCount);
+  if (outcome === 'too_many') return (await measure(connection, from, [p])).values.get(p.id)!;
+  return outcome === 'candidate' ? 1 : 0;
 }
 
 async function ruleResults(
@@ -110,12 +130,15 @@ function failingRowRules(broken: readonly RuleResult[], planned: readonly Planne
 }
 
 /**
- * Evaluates a quality gate over a stage's output inside DuckDB: one aggregate pass measures every
- * rule; a `quarantine` gate then copies the failing rows (with the ids of the rules they broke)
- * to a quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad predicate, a
+ * Evaluates a quality gate over a stage's output inside DuckDB: the Parquet footers prove the rules
+ * their statistics can (see {@link proveFromFooters}), one aggregate pass measures every other rule
+ * but a Parquet input's `unique` rules, whose keys' hashes are screened in a pass of their own
+ * ({@link screenDuplicates}; exact counts run only when a screen sees two equal hashes); a
+ * `quarantine` gate then copies the failing rows (with the ids of the rules they broke) to a
+ * quarantine dataset. Expected outcomes — broken rules, unreadable files, a bad predicate, a
  * missing column — come back as a {@link GateResult}; only a misdeclared gate or call throws
- * ({@link GateConfigError}). A rule that cannot be evaluated fails the gate whatever its action:
- * an unchecked rule must not pass silently.
+ * ({@link GateConfigError}). A rule that cannot be evaluated fails the gate whatever its action: an
+ * unchecked rule must not pass silently.
  *
  * @example
  * const result = await evaluateGate(connection, { name: 'trades', action: 'quarantine', rules: [
@@ -170,18 +193,32 @@ export async function evaluateGate(
     from,
     rules.map((r) => plan(r, columns)),
   );
+  const proofs =
+    options.footerStatistics === false ? undefined : await proveFromFooters(connection, input, planned, columns);
+  const scanned = planned.filter((p) => proofs?.proven.has(p.id) !== true);
+  // Parquet reads a key column alone; a second pass over CSV or a relation (a view, a query) would
+  // parse or compute every row again, so their keys are screened in the shared scan.
+  const screened =
+    input.format === 'parquet' ? scanned.filter((p) => p.rule.type === 'unique' && p.term !== undefined) : [];
+  const aggregated = scanned.filter((p) => !screened.includes(p));
   let measures: Measures;
   try {
-    measures = await measure(connection, from, planned);
+    // When the footers prove every rule that needs rows, no row is read at all.
+    measures =
+      proofs !== undefined && aggregated.every((p) => p.term === undefined)
+        ? { rowCount: proofs.rowCount, values: new Map(), errors: new Map() }
+        : await measure(connection, from, aggregated);
+    for (const p of screened) measures.values.set(p.id, await uniqueScreen(connection, from, p, measures.rowCount));
   } catch {
     const unreadable = await unreadableFiles(connection, input, columns);
     if (unreadable.length > 0) return failed(unreadable);
     try {
-      measures = await measureEach(connection, from, planned);
+      measures = await measureEach(connection, from, scanned);
     } catch (error) {
       return failed([`cannot read the input: ${firstLine(error)}`]);
     }
   }
+  for (const id of proofs?.proven ?? []) measures.values.set(id, 0);
   const n = measures.rowCount;
   const results = await ruleResults(connection, from, planned, columns, measures, options.now ?? Date.now());
   const errored = results.filter((r) => r.error !== undefined);

@@ -178,6 +178,15 @@ describe('gate error paths', () => {
     expect(reasons).toEqual([expect.stringMatching(new RegExp(`^cannot read ${corrupted}: `))]);
   });
 
+  it('names a corrupted file that only a unique rule reads rows of', async () => {
+    const corrupted = await corruptPages('corrupt-unique.parquet');
+    const gate = { name: 'g', action: 'warn', rules: [{ type: 'unique', columns: ['event_id'] }] };
+    const reasons = reasonsOf(
+      await evaluateGate(duck.connection, gate, { format: 'parquet', paths: [trades, corrupted] }),
+    );
+    expect(reasons).toEqual([expect.stringMatching(new RegExp(`^cannot read ${corrupted}: `))]);
+  });
+
   it('fails a schema rule it cannot evaluate on a corrupted column', async () => {
     const corrupted = await corruptPages('corrupt-2.parquet');
     const result = await evaluateGate(

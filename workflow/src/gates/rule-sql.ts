@@ -39,7 +39,16 @@ export const CAST_TYPE: Record<ColumnType, string> = {
   timestamp: 'TIMESTAMP',
 };
 
-function boundsFailure(col: string, type: string, min: string | number | undefined, max: string | number | undefined) {
+/**
+ * The failure test of a `bounds` rule on `col` (an SQL expression of DuckDB type `type`): TRUE for
+ * a value outside the bounds, or one that cannot be compared with them.
+ */
+export function boundsFailure(
+  col: string,
+  type: string,
+  min: string | number | undefined,
+  max: string | number | undefined,
+): string {
   const sample = (min ?? max)!;
   // Numbers compare as numbers (values of a text column that are not numbers fail: mixed types),
   // ISO dates as timestamps, anything else as text.
