@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { extname } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { JobGraph } from '../../api/graph.js';
@@ -11,6 +12,7 @@ import type { JobResult } from '../../task/job-runner.js';
 import type { Timestamp } from '../../types.js';
 import type { ExchangeCheckpoint } from '../exchange-checkpoints.js';
 import { keyedTaskId, sourceTaskPlan } from '../exchange-wiring.js';
+import { runThread } from './thread-runner.js';
 import {
   TaskThreadError,
   serveStoreCall,
@@ -36,7 +38,35 @@ export interface ThreadedRun {
   recordComplete(checkpointId: number, startedAt: number, sourceTasks: string[], bytes: number): Promise<void>;
 }
 
-type Event = (FromWorker & { from: number }) | { type: 'exit'; from: number; code: number } | { type: 'wake' };
+type Event = (FromWorker & { from: number }) | { type: 'wake' };
+
+/** A started thread, as the coordinator sees it: a Worker, or a loop on this thread. */
+interface ThreadHandle {
+  postMessage(message: ToWorker): void;
+  on(event: 'message', listener: (message: FromWorker) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): Promise<unknown>;
+}
+
+function startWorker(init: ThreadInit, transferList: MessagePort[]): ThreadHandle {
+  return new Worker(workerCode(), { eval: true, workerData: init, transferList, execArgv: workerExecArgv() });
+}
+
+/** A thread's loop on this thread; its exit is a message, so it comes after everything the loop said. */
+function startHere(init: ThreadInit): ThreadHandle {
+  const { port1, port2 } = new MessageChannel();
+  const events = new EventEmitter();
+  port1.on('message', (message: FromWorker) =>
+    message.type === 'exit' ? events.emit('exit', message.code) : events.emit('message', message),
+  );
+  const done = runThread(init, port2).then(() => port2.postMessage({ type: 'exit', code: 0 } satisfies FromWorker));
+  return {
+    postMessage: (message) => port1.postMessage(message),
+    on: (event: string, listener: (arg: never) => void) => events.on(event, listener as (arg: unknown) => void),
+    terminate: async () => (port1.close(), await done),
+  };
+}
 
 /** The worker's entry, in the language this module runs in (TypeScript from source, JavaScript once built). */
 const entry = new URL(`./thread-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
@@ -116,12 +146,13 @@ export async function runOnThreads(r: ThreadedRun): Promise<JobResult> {
       nodes: r.graph.nodes.map((n) => n.id),
       links,
     };
-    const worker = new Worker(workerCode(), {
-      eval: true,
-      workerData: init,
-      transferList: links.map(([, port]) => port),
-      execArgv: workerExecArgv(),
-    });
+    const worker =
+      r.threads.sameThread === true
+        ? startHere(init)
+        : startWorker(
+            init,
+            links.map(([, port]) => port),
+          );
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'store')
         void serveStoreCall(store!, message).then((reply) => worker.postMessage(reply satisfies ToWorker));

@@ -21,6 +21,11 @@ export interface ExchangeThreads {
     /** Structured-cloneable arguments of the factory (plain data: numbers, strings, arrays, objects). */
     args?: Json;
   };
+  /**
+   * Runs every thread's loop on the calling thread instead, over the same channels and protocol:
+   * no parallelism, but breakpoints work and coverage is measured (for debugging and tests).
+   */
+  sameThread?: boolean;
 }
 
 /** What the coordinator hands a worker thread when it starts. */
@@ -68,6 +73,7 @@ export type FromWorker =
   | { type: 'committed'; id: number }
   | { type: 'closed'; tasks: { id: string; watermark: Timestamp }[] }
   | { type: 'error'; message: string; name: string; retryable: boolean }
+  | { type: 'exit'; code: number }
   | ({ type: 'store'; reqId: number } & StoreOp);
 
 /**

@@ -21,11 +21,12 @@ afterEach(async () => {
 
 const module = new URL('./threads.test-support.ts', import.meta.url).href;
 
-/** The job on `count` worker threads, its sinks writing to `args.dir`. */
+/** The job on `count` worker threads (or their loops on this thread), its sinks writing to `args.dir`. */
 function onThreads(
   args: KeyedJobArgs,
   count: number,
   options: Omit<JobOptions, 'jobId' | 'threads'> & { jobId?: string },
+  sameThread = false,
 ) {
   const { heartbeat: _, ...main } = args;
   return keyedJob(main).executeAsync({
@@ -33,7 +34,7 @@ function onThreads(
     parallelism: 2,
     checkpointIntervalMs: 0,
     ...options,
-    threads: { count, job: { module, export: 'keyedJob', args: { ...args } } },
+    threads: { count, job: { module, export: 'keyedJob', args: { ...args } }, sameThread },
   });
 }
 
@@ -44,10 +45,13 @@ async function expected(splits: number, perSplit: number): Promise<string[]> {
   return sink.values.sort();
 }
 
-describe('keyBy exchange on worker threads', () => {
+describe.each([
+  { where: 'worker threads', sameThread: false },
+  { where: 'their loops on this thread', sameThread: true },
+])('keyBy exchange on $where', ({ sameThread }) => {
   it('gives the same answer as the tasks on one thread, from tasks on two threads', async () => {
     const dir = await tmp();
-    const result = await onThreads({ splits: 3, perSplit: 400, dir }, 2, { maxBatchSize: 16 }).done;
+    const result = await onThreads({ splits: 3, perSplit: 400, dir }, 2, { maxBatchSize: 16 }, sameThread).done;
     expect(result.status).toBe('FINISHED');
     const written = await readJsonFiles<string>(dir);
     expect(written.map((w) => w.value).sort()).toEqual(await expected(3, 400));
@@ -55,6 +59,7 @@ describe('keyBy exchange on worker threads', () => {
     // Both keyed tasks wrote, each from a worker thread of its own.
     const writers = new Set(written.map((w) => /^(keyed-1-\d)\.[^.]+\.t(\d+)\./.exec(w.file)!.slice(1, 3).join('@')));
     expect([...writers].sort()).toHaveLength(2);
+    if (sameThread) return;
     expect(new Set([...writers].map((w) => w.split('@')[1])).size).toBe(2);
     expect([...writers].every((w) => w.split('@')[1] !== '0')).toBe(true);
   });
@@ -63,14 +68,20 @@ describe('keyBy exchange on worker threads', () => {
     const dir = await tmp();
     const checkpointStore = new LocalCheckpointStore(await tmp());
     const args = { splits: 2, perSplit: 600, dir };
-    const first = onThreads({ ...args, upTo: 250, open: true }, 2, { checkpointStore, checkpointIntervalMs: 20 });
+    const first = onThreads(
+      { ...args, upTo: 250, open: true },
+      2,
+      { checkpointStore, checkpointIntervalMs: 20 },
+      sameThread,
+    );
     while ((await latestExchangeCheckpoint(checkpointStore, 'threads')) === undefined)
       await new Promise((resolve) => setTimeout(resolve, 10));
     expect((await first.stop()).status).toBe('STOPPED');
     const stoppedAt = (await latestExchangeCheckpoint(checkpointStore, 'threads'))!.checkpointId;
     const before = (await readJsonFiles<string>(dir)).length;
     expect(before).toBeGreaterThan(0); // the first run committed output: the second must not repeat it
-    const second = await onThreads(args, 2, { checkpointStore }).done;
+    // Resumed on one thread, the other way: the checkpoint does not depend on the threads.
+    const second = await onThreads(args, 1, { checkpointStore }, !sameThread).done;
     expect(second.status).toBe('FINISHED');
     // It went on from the stop's checkpoint: one more checkpoint, the final one.
     expect((await latestExchangeCheckpoint(checkpointStore, 'threads'))!.checkpointId).toBe(stoppedAt + 1);
@@ -81,10 +92,17 @@ describe('keyBy exchange on worker threads', () => {
     const dir = await tmp();
     const checkpointStore = new LocalCheckpointStore(await tmp());
     await expect(
-      onThreads({ splits: 2, perSplit: 200, dir, failOn: 'k5' }, 2, { checkpointStore, restartBackoffMs: 1 }).done,
+      onThreads(
+        { splits: 2, perSplit: 200, dir, failOn: 'k5' },
+        2,
+        { checkpointStore, restartBackoffMs: 1 },
+        sameThread,
+      ).done,
     ).rejects.toThrow(/no records of k5 wanted/);
   });
+});
 
+describe('worker threads of an exchange job', () => {
   it('fails the job when a thread cannot build it from its module', async () => {
     const job = keyedJob({ splits: 1, perSplit: 10, dir: await tmp() });
     await expect(

@@ -1,0 +1,12 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CollectSink } from '../src/index.js';
+import { runQuery } from './nexmark-queries.js';
+const n = Number(process.env.N ?? 1000000);
+const t = Number(process.env.T ?? 2);
+const dir = await mkdtemp(join(tmpdir(), 'q-'));
+const c0 = process.cpuUsage(); const t0 = performance.now();
+await runQuery(process.env.Q as 'q5' ?? 'q5', n, new CollectSink(), { eventsPerSecond: n / 20, splits: 2, parallelism: Number(process.env.P ?? 2), ...(t > 0 ? { threads: { count: t, dir } } : {}) });
+const w = performance.now() - t0; const c = process.cpuUsage(c0);
+console.log(`${process.env.Q} t=${t}: ${(n / w * 1000).toFixed(0)}/s wall ${w.toFixed(0)} ms cpu ${((c.user + c.system) / 1000).toFixed(0)} ms`);
