@@ -138,6 +138,7 @@ export async function buildExchangeTasks(w: ExchangeWiring): Promise<ExchangeTas
       splits,
       shared,
       channelCapacity: Math.max(4 * (options.maxBatchSize ?? 1000), 4096),
+      ...(w.placement ? { threaded: true } : {}),
     });
     task.open(restored && restored.marker.sourceTasks.includes(taskId) ? await restored.load(taskId) : undefined);
     sources.push(task);

@@ -31,6 +31,8 @@ export interface KeyedJobArgs {
   failOn?: string;
   /** A file the thread appends to every few ms while it lives. */
   heartbeat?: string;
+  /** The splits end into one child split (a merge of all of them). */
+  merge?: boolean;
 }
 
 /** Splits NOT partitioned by key: every key in every split, out of order within bounds. */
@@ -54,13 +56,18 @@ const sum: AggregateFunction<Ev, number, number> = {
 /** Windowed sums per key, and a total per key from keyed state and a timer. */
 export function keyedJobOn(
   records: Ev[][],
-  args: Pick<KeyedJobArgs, 'upTo' | 'open' | 'failOn'>,
+  args: Pick<KeyedJobArgs, 'upTo' | 'open' | 'failOn' | 'merge'>,
   windows: Sink<string>,
   counts: Sink<string>,
 ): StreamEnvironment {
-  const source = new InMemorySource(
-    records.map((r, i) => ({ id: `s${i}`, records: r.slice(0, args.upTo ?? r.length), open: args.open === true })),
-  );
+  const splits = records.map((r, i) => ({
+    id: `s${i}`,
+    records: r.slice(0, args.upTo ?? r.length),
+    open: args.open === true,
+    ...(args.merge === true ? { children: ['merged'] } : {}),
+  }));
+  const merged = { id: 'merged', records: [] as Ev[], parents: splits.map((s) => s.id) };
+  const source = new InMemorySource(args.merge === true ? [...splits, merged] : splits);
   const env = StreamEnvironment.create();
   const events = env.fromSource(
     source,

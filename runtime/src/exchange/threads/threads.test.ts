@@ -103,6 +103,13 @@ describe.each([
 });
 
 describe('worker threads of an exchange job', () => {
+  it('refuses a split that merges splits, whose parents may end on different threads', async () => {
+    const dir = await tmp();
+    await expect(onThreads({ splits: 2, perSplit: 50, dir, merge: true }, 2, {}, true).done).rejects.toThrow(
+      /merges several splits .* Run this job without threads/,
+    );
+  });
+
   it('fails the job when a thread cannot build it from its module', async () => {
     const job = keyedJob({ splits: 1, perSplit: 10, dir: await tmp() });
     await expect(
