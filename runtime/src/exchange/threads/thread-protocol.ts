@@ -114,6 +114,12 @@ export class PortCheckpointStore implements CheckpointStore {
     else waiting?.reject(new CheckpointError(message.message));
   }
 
+  /** The coordinator is gone: no answer will come. */
+  abandon(): void {
+    for (const waiting of this.#waiting.values()) waiting.reject(new CheckpointError('the job coordinator went away'));
+    this.#waiting.clear();
+  }
+
   #call(op: StoreOp): Promise<unknown> {
     const reqId = this.#next++;
     return new Promise((resolve, reject) => {

@@ -43,7 +43,11 @@ export async function runThread(init: ThreadInit, control: ControlPort): Promise
     else commands.push(message);
     wakeUp();
   });
-  control.on('close', () => (commands.push({ type: 'close' }), wakeUp()));
+  control.on('close', () => {
+    store?.abandon();
+    commands.push({ type: 'close' });
+    wakeUp();
+  });
   try {
     await run(init, {
       post,

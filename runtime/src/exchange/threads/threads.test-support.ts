@@ -2,7 +2,7 @@
  * A keyed job as a module, the way a job is given to the `threads` option: every thread imports
  * it and builds the same graph from the same arguments.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import type { AggregateFunction } from '../../api/functions.js';
 import { StreamEnvironment } from '../../api/stream-environment.js';
 import type { Sink } from '../../sink/sink.js';
@@ -33,6 +33,32 @@ export interface KeyedJobArgs {
   heartbeat?: string;
   /** The splits end into one child split (a merge of all of them). */
   merge?: boolean;
+  /**
+   * The window sink fails once (a retryable error, as a broker going away) at its 20th write on
+   * some thread, leaving this file behind so that no thread fails again after the restart.
+   */
+  crashOnce?: string;
+}
+
+/** `inner`, failing once at its 20th write in this thread unless `marker` exists. */
+function crashingOnce<T>(inner: Sink<T>, marker: string): Sink<T> {
+  let writes = 0;
+  return {
+    name: inner.name,
+    createWriter: (ctx) => {
+      const writer = inner.createWriter(ctx);
+      return {
+        ...writer,
+        write: (values, timestamps) => {
+          if (++writes === 20 && !existsSync(marker)) {
+            writeFileSync(marker, '');
+            throw new Error('connection reset by peer');
+          }
+          return writer.write(values, timestamps);
+        },
+      };
+    },
+  };
 }
 
 /** Splits NOT partitioned by key: every key in every split, out of order within bounds. */
@@ -107,5 +133,6 @@ export function keyedJob(args: KeyedJobArgs): StreamEnvironment {
     setInterval(() => appendFileSync(file, '.'), 5).unref();
   }
   const sink = new JsonFilesSink<string>(args.dir, { exactlyOnce: true });
-  return keyedJobOn(unpartitioned(args.splits, args.perSplit), args, sink, sink);
+  const windows = args.crashOnce === undefined ? sink : crashingOnce(sink, args.crashOnce);
+  return keyedJobOn(unpartitioned(args.splits, args.perSplit), args, windows, sink);
 }

@@ -88,6 +88,17 @@ describe.each([
     expect((await readJsonFiles<string>(dir)).map((w) => w.value).sort()).toEqual(await expected(2, 600));
   });
 
+  it('restarts every thread from the last complete checkpoint after a failure, committing each result once', async () => {
+    const dir = await tmp();
+    const crashOnce = join(await tmp(), 'crashed');
+    const checkpointStore = new LocalCheckpointStore(await tmp());
+    const args = { splits: 3, perSplit: 400, dir, crashOnce };
+    const options = { checkpointStore, checkpointIntervalMs: 1, maxBatchSize: 8, restartBackoffMs: 1 };
+    expect((await onThreads(args, 2, options, sameThread).done).status).toBe('FINISHED');
+    expect(await stat(crashOnce)).toBeDefined(); // it did fail once
+    expect((await readJsonFiles<string>(dir)).map((w) => w.value).sort()).toEqual(await expected(3, 400));
+  });
+
   it('fails the job with the message of a user function that threw on a worker thread', async () => {
     const dir = await tmp();
     const checkpointStore = new LocalCheckpointStore(await tmp());
