@@ -14,6 +14,7 @@ import {
   type CheckpointStore,
   type DataStream,
   type KeyedProcessFunction,
+  type Logger,
   type Metrics,
   type Sink,
   type ValueState,
@@ -179,6 +180,8 @@ export interface RunOptions {
    * its output as JSON files to `dir` (the `sink` given to runQuery then gets nothing).
    */
   threads?: { count: number; dir: string };
+  /** The job's logger (the exchange logs its checkpoints and when its threads are ready). */
+  logger?: Logger;
 }
 
 const runArgs = (o: RunOptions): { eventsPerSecond?: number; splits?: number } => ({
@@ -253,5 +256,6 @@ export async function runQuery<T>(
       ? { checkpointStore: options.checkpointStore, checkpointIntervalMs: options.checkpointIntervalMs ?? 10_000 }
       : { checkpointIntervalMs: 0 }),
     ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
 }

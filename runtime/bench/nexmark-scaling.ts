@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Logger } from '../src/index.js';
 import { readJsonFiles } from '../src/testing/index.js';
 import { CollectSink, type CheckpointStore } from '../src/index.js';
 import { envInt, gc, machineInfo, rate, table, timed } from './measure.js';
@@ -25,6 +26,8 @@ export interface ScalingFigure {
   parallelism: number;
   /** Worker threads running the tasks; 0: all on the main thread. */
   threads: number;
+  /** Wall time until every thread had built the job and restored its tasks (in `wallMs`). */
+  threadStartMs: number | undefined;
   wallMs: number;
   cpuMs: number;
   outputs: number;
@@ -67,6 +70,16 @@ export async function scalingBenchmark(
       const sink = new CollectSink<unknown>();
       const recorder = checkpointRecorder();
       const dir = threads > 0 ? await mkdtemp(join(tmpdir(), 'nexmark-scaling-')) : undefined;
+      let threadStartMs: number | undefined;
+      const logger: Logger = {
+        child: () => logger,
+        debug: () => undefined,
+        info: (obj) => {
+          if ('startMs' in obj && typeof obj.startMs === 'number') threadStartMs = obj.startMs;
+        },
+        warn: () => undefined,
+        error: () => undefined,
+      };
       const run = await timed(() =>
         runQuery(query, events, sink, {
           eventsPerSecond,
@@ -76,6 +89,7 @@ export async function scalingBenchmark(
           checkpointStore: storeFor(`scaling-${query}-p${parallelism}-t${threads}`),
           checkpointIntervalMs: 10_000,
           metrics: recorder.metrics,
+          logger,
         }),
       );
       const values = dir !== undefined ? (await readJsonFiles<unknown>(dir)).map((r) => r.value) : sink.values;
@@ -87,6 +101,7 @@ export async function scalingBenchmark(
         query,
         parallelism,
         threads,
+        threadStartMs,
         wallMs: run.wallMs,
         cpuMs: run.cpuMs,
         outputs: values.length,
@@ -95,7 +110,7 @@ export async function scalingBenchmark(
       };
       figures.push(figure);
       console.log(
-        `[scaling] ${query} ${label({ parallelism, threads })}: ${rate((events / run.wallMs) * 1000)} wall, CPU ${(run.cpuMs / run.wallMs).toFixed(2)} cores, ${figure.outputs} outputs, checkpoints ${checkpointCells(figure).join(' / ')}${parallelism > 1 || threads > 0 ? (figure.same ? ', same answer as the baseline' : ', DIFFERENT answer from the baseline') : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+        `[scaling] ${query} ${label({ parallelism, threads })}: ${rate((events / run.wallMs) * 1000)} wall${threadStartMs !== undefined ? ` (threads ready after ${threadStartMs} ms)` : ''}, CPU ${(run.cpuMs / run.wallMs).toFixed(2)} cores, ${figure.outputs} outputs, checkpoints ${checkpointCells(figure).join(' / ')}${parallelism > 1 || threads > 0 ? (figure.same ? ', same answer as the baseline' : ', DIFFERENT answer from the baseline') : ''}; load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   }
@@ -105,7 +120,9 @@ export async function scalingBenchmark(
       const f = figures.find((x) => x.query === query && x.parallelism === r.parallelism && x.threads === r.threads)!;
       return [
         query,
-        label(r) + (f === base ? ' (baseline)' : ''),
+        label(r) +
+          (f === base ? ' (baseline)' : '') +
+          (f.threadStartMs !== undefined ? `, ready after ${(f.threadStartMs / 1000).toFixed(1)} s` : ''),
         rate((events / f.wallMs) * 1000),
         `${(base.wallMs / f.wallMs).toFixed(2)}×`,
         (f.cpuMs / f.wallMs).toFixed(2),

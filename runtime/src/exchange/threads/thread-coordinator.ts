@@ -234,7 +234,10 @@ export async function runOnThreads(r: ThreadedRun): Promise<JobResult> {
   let startedAt = r.clock.now();
   let stopAt: number | undefined;
   try {
+    const starting = r.clock.now();
     await pump(() => ready === count);
+    // Starting a thread loads the job's modules again (through tsx from TypeScript sources).
+    r.logger.info({ threads: count, startMs: r.clock.now() - starting }, 'worker threads ready');
     let lastCheckpoint = r.clock.now();
     for (;;) {
       if (inProgress !== undefined && isWritten(inProgress)) {
