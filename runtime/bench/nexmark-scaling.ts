@@ -1,7 +1,8 @@
 /**
  * Benchmark 3: the keyed Nexmark queries through the keyBy exchange, two generator splits (two
  * source tasks, the same events in every run) into one keyed task (`parallelism: 1`, every task on
- * the main thread: the baseline), two keyed tasks on the main thread (`parallelism: 2`), and two
+ * the main thread: the baseline), two keyed tasks on the main thread (`parallelism: 2`), every task
+ * on one worker thread (`threads: 1`: what a thread costs, no record crossing threads), and two
  * keyed tasks on two worker threads (`parallelism: 2, threads: 2`: thread i runs source task i and
  * keyed task i), one after the other for each query in the same run. Scaling factor = events/s
  * (wall) of a run ÷ the baseline's; each run's answer is checked against the baseline's (same
@@ -43,10 +44,12 @@ const SCALED: readonly QueryName[] = ['q4', 'q5', 'q8'];
 const RUNS = [
   { parallelism: 1, threads: 0 },
   { parallelism: 2, threads: 0 },
+  // Both keyed tasks on one worker thread: what a thread costs without records crossing threads.
+  { parallelism: 2, threads: 1 },
   { parallelism: 2, threads: 2 },
 ] as const;
 const label = (r: { parallelism: number; threads: number }): string =>
-  `parallelism ${r.parallelism} on ${r.threads === 0 ? 'the main thread' : `${r.threads} threads`}`;
+  `parallelism ${r.parallelism} on ${r.threads === 0 ? 'the main thread' : r.threads === 1 ? '1 worker thread' : `${r.threads} threads`}`;
 
 /** Orders outputs so runs with different task interleavings compare equal. */
 const fingerprint = (values: readonly unknown[]): string =>
