@@ -89,6 +89,7 @@ export class TaskThreadError extends RuntimeError {
 /** The job's checkpoint store as seen from a worker thread: every call goes to the coordinator's store. */
 export class PortCheckpointStore implements CheckpointStore {
   #next = 0;
+  #gone = false;
   readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly post: (message: FromWorker) => void) {}
@@ -114,13 +115,15 @@ export class PortCheckpointStore implements CheckpointStore {
     else waiting?.reject(new CheckpointError(message.message));
   }
 
-  /** The coordinator is gone: no answer will come. */
+  /** The coordinator is gone: no answer will come, to calls made so far or later. */
   abandon(): void {
+    this.#gone = true;
     for (const waiting of this.#waiting.values()) waiting.reject(new CheckpointError('the job coordinator went away'));
     this.#waiting.clear();
   }
 
   #call(op: StoreOp): Promise<unknown> {
+    if (this.#gone) return Promise.reject(new CheckpointError('the job coordinator went away'));
     const reqId = this.#next++;
     return new Promise((resolve, reject) => {
       this.#waiting.set(reqId, { resolve, reject });
