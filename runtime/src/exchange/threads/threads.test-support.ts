@@ -29,6 +29,8 @@ export interface KeyedJobArgs {
   dir: string;
   /** The keyed function throws on this key. */
   failOn?: string;
+  /** The keyed function ends its thread (process.exit in a worker) on this key. */
+  exitOn?: string;
   /** A file the thread appends to every few ms while it lives. */
   heartbeat?: string;
   /** The splits end into one child split (a merge of all of them). */
@@ -82,7 +84,7 @@ const sum: AggregateFunction<Ev, number, number> = {
 /** Windowed sums per key, and a total per key from keyed state and a timer. */
 export function keyedJobOn(
   records: Ev[][],
-  args: Pick<KeyedJobArgs, 'upTo' | 'open' | 'failOn' | 'merge'>,
+  args: Pick<KeyedJobArgs, 'upTo' | 'open' | 'failOn' | 'exitOn' | 'merge'>,
   windows: Sink<string>,
   counts: Sink<string>,
 ): StreamEnvironment {
@@ -114,6 +116,7 @@ export function keyedJobOn(
         open: (ctx) => void (n = ctx.getState(new ValueStateDescriptor<number>('n', 0))),
         processElement: (e, ctx) => {
           if (e.key === args.failOn) throw new Error(`no records of ${e.key} wanted`);
+          if (e.key === args.exitOn) process.exit(3);
           n.update(n.value()! + e.v);
           ctx.timerService().registerEventTimeTimer(1e12); // fires at the end of input
         },

@@ -128,6 +128,13 @@ describe('worker threads of an exchange job', () => {
     ).rejects.toThrow(/has no function export 'nope'/);
   });
 
+  it('fails the job when a worker thread exits under it', async () => {
+    const dir = await tmp();
+    await expect(onThreads({ splits: 2, perSplit: 200, dir, exitOn: 'k5' }, 2, {}).done).rejects.toThrow(
+      /worker thread \d of job 'threads' exited \(code 3\)/,
+    );
+  });
+
   it('ends its worker threads when stopped', async () => {
     const dir = await tmp();
     const heartbeat = join(dir, 'heartbeat');
