@@ -14,10 +14,13 @@ import {
   type CheckpointStore,
   type DataStream,
   type KeyedProcessFunction,
+  type Logger,
   type Metrics,
   type Sink,
   type ValueState,
+  type Json,
 } from '../src/index.js';
+import { JsonFilesSink } from '../src/testing/index.js';
 import { NexmarkGenerator, type Bid, type NexmarkEvent } from './nexmark-generator.js';
 import { buildJoinQuery } from './nexmark-joins.js';
 
@@ -172,15 +175,27 @@ export interface RunOptions {
   splits?: number;
   /** Keyed tasks behind a keyBy exchange (the `parallelism` job option); unset: one task. */
   parallelism?: number;
+  /**
+   * The exchange's tasks on this many worker threads (the `threads` job option), each writing
+   * its output as JSON files to `dir` (the `sink` given to runQuery then gets nothing).
+   */
+  threads?: { count: number; dir: string };
+  /** The job's logger (the exchange logs its checkpoints and when its threads are ready). */
+  logger?: Logger;
 }
 
-/** Runs one query over `count` freshly generated events; resolves when the job ends. */
-export async function runQuery<T>(
+const runArgs = (o: RunOptions): { eventsPerSecond?: number; splits?: number } => ({
+  ...(o.eventsPerSecond !== undefined ? { eventsPerSecond: o.eventsPerSecond } : {}),
+  ...(o.splits !== undefined ? { splits: o.splits } : {}),
+});
+
+/** A query's job over `count` generated events into `sink`. */
+export function queryJob(
   name: QueryName,
   count: number,
-  sink: Sink<T>,
-  options: RunOptions = {},
-): Promise<void> {
+  sink: Sink<unknown>,
+  options: Pick<RunOptions, 'eventsPerSecond' | 'splits'>,
+): StreamEnvironment {
   const splits = options.splits ?? 1;
   const generators = Array.from({ length: splits }, (_, s) => new NexmarkGenerator(s + 1, options.eventsPerSecond));
   const env = StreamEnvironment.create();
@@ -196,13 +211,51 @@ export async function runQuery<T>(
     ),
   );
   buildQuery(name, events, sink);
+  return env;
+}
+
+/** {@link queryJob} as worker threads build it: its output goes to JSON files in `dir`. */
+export function nexmarkFilesJob(args: {
+  query: QueryName;
+  count: number;
+  dir: string;
+  eventsPerSecond?: number;
+  splits?: number;
+}): StreamEnvironment {
+  return queryJob(args.query, args.count, new JsonFilesSink<Json>(args.dir), args);
+}
+
+/** Runs one query over `count` freshly generated events; resolves when the job ends. */
+export async function runQuery<T>(
+  name: QueryName,
+  count: number,
+  sink: Sink<T>,
+  options: RunOptions = {},
+): Promise<void> {
+  const env =
+    options.threads === undefined
+      ? queryJob(name, count, sink, options)
+      : nexmarkFilesJob({ query: name, count, dir: options.threads.dir, ...runArgs(options) });
   await env.execute({
     jobId: `nexmark-${name}`,
+    ...(options.threads !== undefined
+      ? {
+          threads: {
+            count: options.threads.count,
+            job: {
+              module: import.meta.url,
+              export: 'nexmarkFilesJob',
+              args: { query: name, count, dir: options.threads.dir, ...runArgs(options) },
+            },
+          },
+        }
+      : {}),
     ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : { tasks: 'single' as const }),
     maxBatchSize: options.maxBatchSize ?? 4096,
     ...(options.checkpointStore !== undefined
       ? { checkpointStore: options.checkpointStore, checkpointIntervalMs: options.checkpointIntervalMs ?? 10_000 }
       : { checkpointIntervalMs: 0 }),
     ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
 }

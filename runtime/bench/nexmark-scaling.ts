@@ -1,13 +1,23 @@
 /**
  * Benchmark 3: the keyed Nexmark queries through the keyBy exchange, two generator splits (two
- * source tasks, the same events in every run) into one keyed task (`parallelism: 1`) against two
- * keyed tasks (`parallelism: 2`), in the same run. Scaling factor = events/s (wall) with 2 ÷ with 1; each run's answer is checked
- * against the one-task run's (same outputs, any order). Checkpoints every 10 s to S3 (s3rver), as
- * in benchmark 2. The goal is ≥ 1.7× on two cores.
- * Run: `NEXMARK_EVENTS=5000000 node --import tsx --expose-gc bench/nexmark-scaling.ts`.
+ * source tasks, the same events in every run) into one keyed task (`parallelism: 1`, every task on
+ * the main thread: the baseline), two keyed tasks on the main thread (`parallelism: 2`), every task
+ * on one worker thread (`threads: 1`: what a thread costs, no record crossing threads), and two
+ * keyed tasks on two worker threads (`parallelism: 2, threads: 2`: thread i runs source task i and
+ * keyed task i), one after the other for each query in the same run. Scaling factor = events/s
+ * (wall) of a run ÷ the baseline's; each run's answer is checked against the baseline's (same
+ * outputs, any order). Checkpoints every 10 s to S3 (s3rver), as in benchmark 2. The goal is
+ * ≥ 1.7× on two cores. CPU used = process CPU time (every thread) ÷ wall time; CPU per event = process
+ * CPU time ÷ events (what a loaded machine changes least).
+ * Run: `NEXMARK_EVENTS=5000000 node --import tsx --expose-gc bench/nexmark-scaling.ts`
+ * (`NEXMARK_SCALING_QUERIES=q5,q8` for a subset).
  */
-import { loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Logger } from '../src/index.js';
+import { readJsonFiles } from '../src/testing/index.js';
 import { CollectSink, type CheckpointStore } from '../src/index.js';
 import { envInt, gc, machineInfo, rate, table, timed } from './measure.js';
 import { runQuery, type QueryName } from './nexmark-queries.js';
@@ -16,6 +26,10 @@ import { checkpointCells, checkpointRecorder, withS3Checkpoints, type Checkpoint
 export interface ScalingFigure {
   query: QueryName;
   parallelism: number;
+  /** Worker threads running the tasks; 0: all on the main thread. */
+  threads: number;
+  /** Wall time until every thread had built the job and restored its tasks (in `wallMs`). */
+  threadStartMs: number | undefined;
   wallMs: number;
   cpuMs: number;
   outputs: number;
@@ -25,6 +39,17 @@ export interface ScalingFigure {
 }
 
 const SCALED: readonly QueryName[] = ['q4', 'q5', 'q8'];
+
+/** The runs of each query, the baseline first. */
+const RUNS = [
+  { parallelism: 1, threads: 0 },
+  { parallelism: 2, threads: 0 },
+  // Both keyed tasks on one worker thread: what a thread costs without records crossing threads.
+  { parallelism: 2, threads: 1 },
+  { parallelism: 2, threads: 2 },
+] as const;
+const label = (r: { parallelism: number; threads: number }): string =>
+  `parallelism ${r.parallelism} on ${r.threads === 0 ? 'the main thread' : r.threads === 1 ? '1 worker thread' : `${r.threads} threads`}`;
 
 /** Orders outputs so runs with different task interleavings compare equal. */
 const fingerprint = (values: readonly unknown[]): string =>
@@ -41,68 +66,93 @@ export async function scalingBenchmark(
 ): Promise<{ figures: ScalingFigure[]; markdown: string }> {
   const figures: ScalingFigure[] = [];
   const eventsPerSecond = events / eventSeconds;
-  for (const query of SCALED) {
+  const queries = (process.env.NEXMARK_SCALING_QUERIES?.split(',') as QueryName[] | undefined) ?? SCALED;
+  for (const query of queries) {
     let reference: string | undefined;
-    for (const parallelism of [1, 2]) {
+    for (const { parallelism, threads } of RUNS) {
       gc();
       const sink = new CollectSink<unknown>();
       const recorder = checkpointRecorder();
+      const dir = threads > 0 ? await mkdtemp(join(tmpdir(), 'nexmark-scaling-')) : undefined;
+      let threadStartMs: number | undefined;
+      const logger: Logger = {
+        child: () => logger,
+        debug: () => undefined,
+        info: (obj) => {
+          if ('startMs' in obj && typeof obj.startMs === 'number') threadStartMs = obj.startMs;
+        },
+        warn: () => undefined,
+        error: () => undefined,
+      };
       const run = await timed(() =>
         runQuery(query, events, sink, {
           eventsPerSecond,
           splits: 2,
           parallelism,
-          checkpointStore: storeFor(`scaling-${query}-p${parallelism}`),
+          ...(dir !== undefined ? { threads: { count: threads, dir } } : {}),
+          checkpointStore: storeFor(`scaling-${query}-p${parallelism}-t${threads}`),
           checkpointIntervalMs: 10_000,
           metrics: recorder.metrics,
+          logger,
         }),
       );
+      const values = dir !== undefined ? (await readJsonFiles<unknown>(dir)).map((r) => r.value) : sink.values;
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
       // q4 emits a changelog whose intermediate values depend on arrival order: compare the last per category.
-      const print = fingerprint(query === 'q4' ? lastPerGroup(sink.values) : sink.values);
+      const print = fingerprint(query === 'q4' ? lastPerGroup(values) : values);
       reference ??= print;
       const figure = {
         query,
         parallelism,
+        threads,
+        threadStartMs,
         wallMs: run.wallMs,
         cpuMs: run.cpuMs,
-        outputs: sink.values.length,
+        outputs: values.length,
         same: print === reference,
         checkpoints: recorder.checkpoints(),
       };
       figures.push(figure);
       console.log(
-        `[scaling] ${query} parallelism ${parallelism}: ${rate((events / run.wallMs) * 1000)} wall, CPU ${(run.cpuMs / run.wallMs).toFixed(2)} cores, ${figure.outputs} outputs, checkpoints ${checkpointCells(figure).join(' / ')}${parallelism > 1 ? (figure.same ? ', same answer as one task' : ', DIFFERENT answer from one task') : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+        `[scaling] ${query} ${label({ parallelism, threads })}: ${rate((events / run.wallMs) * 1000)} wall${threadStartMs !== undefined ? ` (threads ready after ${threadStartMs} ms)` : ''}, CPU ${(run.cpuMs / run.wallMs).toFixed(2)} cores, ${figure.outputs} outputs, checkpoints ${checkpointCells(figure).join(' / ')}${parallelism > 1 || threads > 0 ? (figure.same ? ', same answer as the baseline' : ', DIFFERENT answer from the baseline') : ''}; load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   }
-  const rows = SCALED.map((query) => {
-    const [one, two] = [1, 2].map((p) => figures.find((f) => f.query === query && f.parallelism === p)!);
-    return [
-      query,
-      rate((events / one!.wallMs) * 1000),
-      rate((events / two!.wallMs) * 1000),
-      `${(one!.wallMs / two!.wallMs).toFixed(2)}×`,
-      `${(one!.cpuMs / one!.wallMs).toFixed(2)} / ${(two!.cpuMs / two!.wallMs).toFixed(2)}`,
-      two!.same ? 'yes' : 'NO',
-      `${checkpointCells(one!)[1]} / ${checkpointCells(two!)[1]}`,
-      `${checkpointCells(one!)[2]} / ${checkpointCells(two!)[2]}`,
-    ];
+  const rows = queries.flatMap((query) => {
+    const base = figures.find((f) => f.query === query && f.parallelism === 1)!;
+    return RUNS.map((r) => {
+      const f = figures.find((x) => x.query === query && x.parallelism === r.parallelism && x.threads === r.threads)!;
+      return [
+        query,
+        label(r) +
+          (f === base ? ' (baseline)' : '') +
+          (f.threadStartMs !== undefined ? `, ready after ${(f.threadStartMs / 1000).toFixed(1)} s` : ''),
+        rate((events / f.wallMs) * 1000),
+        `${(base.wallMs / f.wallMs).toFixed(2)}×`,
+        (f.cpuMs / f.wallMs).toFixed(2),
+        ((f.cpuMs * 1000) / events).toFixed(2),
+        f === base ? '—' : f.same ? 'yes' : 'NO',
+        checkpointCells(f)[1],
+        checkpointCells(f)[2],
+      ];
+    });
   });
   const markdown = [
-    `keyBy exchange: ${events.toLocaleString('en')} events per run over ${eventSeconds} s of event time; two generator splits (source tasks) into 1 or 2 keyed tasks; checkpoints every 10 s to S3 (s3rver in a child process). ${machineInfo()}; load average at the end ${loadavg()
+    `keyBy exchange: ${events.toLocaleString('en')} events per run over ${eventSeconds} s of event time; two generator splits (source tasks) into 1 or 2 keyed tasks, on the main thread or on 2 worker threads; checkpoints every 10 s to S3 (s3rver in a child process). ${machineInfo()}; load average at the end ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ')}.`,
     '',
     table(
       [
         'query',
-        'parallelism 1 events/s (baseline)',
-        'parallelism 2 events/s',
+        'tasks',
+        'events/s',
         'scaling',
-        'CPU used (cores) 1 / 2',
+        'CPU used (cores)',
+        'CPU µs per event',
         'same answer',
-        'slowest checkpoint 1 / 2',
-        'largest state 1 / 2',
+        'slowest checkpoint',
+        'largest state',
       ],
       rows,
     ),

@@ -14,8 +14,16 @@ export type ChannelEvent =
   | { kind: 'barrier'; checkpointId: number }
   | { kind: 'end' };
 
+/** The sending end of a channel: a {@link Channel} in this thread, or one into another thread. */
+export interface ChannelSender {
+  readonly name: string;
+  /** Records sent and not yet taken by the receiving task: what backpressure looks at. */
+  readonly bufferedRecords: number;
+  send(event: ChannelEvent): void;
+}
+
 /** A FIFO from one upstream task to one downstream task, counting the records it buffers. */
-export class Channel {
+export class Channel implements ChannelSender {
   #queue: ChannelEvent[] = [];
   #head = 0;
   #records = 0;
@@ -56,7 +64,7 @@ export class Channel {
  */
 export class ExchangeOutput {
   constructor(
-    readonly channels: readonly Channel[],
+    readonly channels: readonly ChannelSender[],
     private readonly maxParallelism: number,
   ) {}
 

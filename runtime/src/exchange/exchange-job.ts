@@ -14,10 +14,12 @@ import { latestExchangeCheckpoint, writeExchangeCheckpoint, type ExchangeCheckpo
 import { planStages } from './exchange-plan.js';
 import { DEFAULT_MAX_PARALLELISM } from './key-groups.js';
 import { buildExchangeTasks, type ExchangeTasks } from './exchange-wiring.js';
+import { runOnThreads } from './threads/thread-coordinator.js';
 
 /**
  * Runs a job whose keyBys shuffle: one source task per split (stage 0), `parallelism` keyed tasks
- * after every keyBy, connected by channels, all in this process. A coordinator triggers aligned
+ * after every keyBy, connected by channels, all in this process: on this thread, or with the
+ * `threads` option on worker threads (see threads/thread-coordinator.ts). A coordinator triggers aligned
  * checkpoints at the source tasks; a checkpoint is complete once every task wrote it, and only
  * then do sinks commit. Restore loads one complete checkpoint in every task.
  */
@@ -85,8 +87,13 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
     completed: metrics.counter('checkpointsCompleted', tags),
   };
 
-  /** Every task wrote it: record it as complete, then let sinks commit. */
-  async function complete(tasks: ExchangeTasks, checkpointId: number, startedAt: number): Promise<void> {
+  /** Every task wrote it: record it as complete (sinks may commit it from then on). */
+  async function recordComplete(
+    checkpointId: number,
+    startedAt: number,
+    sourceTasks: string[],
+    bytes: number,
+  ): Promise<void> {
     if (options.checkpointStore !== undefined)
       await writeExchangeCheckpoint(
         options.checkpointStore,
@@ -95,15 +102,25 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
           checkpointId,
           parallelism,
           maxParallelism,
-          sourceTasks: tasks.sources.map((t) => t.id),
+          sourceTasks,
           stages: stages.length,
           createdAt: clock.now(),
         },
         options.retainCheckpoints ?? 3,
       );
     m.duration.set(clock.now() - startedAt);
-    m.bytes.set(tasks.bytes(checkpointId));
+    m.bytes.set(bytes);
     m.completed.inc();
+  }
+
+  /** Every task wrote it: record it as complete, then let sinks commit. */
+  async function complete(tasks: ExchangeTasks, checkpointId: number, startedAt: number): Promise<void> {
+    await recordComplete(
+      checkpointId,
+      startedAt,
+      tasks.sources.map((t) => t.id),
+      tasks.bytes(checkpointId),
+    );
     for (const task of tasks.all) await task.commit();
     for (const task of tasks.all) await storage(task.id)?.prune();
     logger.info({ checkpointId }, 'checkpoint complete in every task');
@@ -111,6 +128,21 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
 
   async function attempt(): Promise<JobResult> {
     const restored = await restoreInfo();
+    if (options.threads !== undefined)
+      return runOnThreads({
+        graph,
+        options,
+        threads: options.threads,
+        stages: stages.length,
+        parallelism,
+        maxParallelism,
+        roots: await roots(),
+        marker: restored?.marker,
+        clock,
+        logger,
+        stopping: stopping.signal,
+        recordComplete,
+      });
     const tasks = await buildExchangeTasks({
       graph,
       options,

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SplitDescriptor } from '../source/source.js';
+import type { ExchangeThreads } from '../exchange/threads/thread-protocol.js';
 import type { KeyValue } from '../types.js';
 
 /** How a job runs in this worker. Every field but `jobId` has a default. */
@@ -41,6 +42,12 @@ export interface JobOptions {
    * Unset, keyed operators run inside each split's task. See runtime/README.md, "keyBy".
    */
   parallelism?: number;
+  /**
+   * Runs the exchange's tasks on worker threads instead of this one (needs `parallelism`): every
+   * thread builds the job from a module, as Flink ships the job to its task managers. See
+   * runtime/README.md, "keyBy on worker threads". @default all tasks on this thread
+   */
+  threads?: ExchangeThreads;
   /**
    * Key groups: the most keyed tasks the job's state can ever be spread over. Fixed for the life
    * of a job's checkpoints; `parallelism` may change between restarts. @default 128

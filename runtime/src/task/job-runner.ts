@@ -17,7 +17,7 @@ export type { JobClient, JobResult } from './job-client.js';
  * are released without a checkpoint; the job then runs until stopped.
  */
 export function runJob(graph: JobGraph, options: JobOptions): JobClient {
-  if (options.parallelism !== undefined) return runExchangeJob(graph, options);
+  if (options.parallelism !== undefined || options.threads !== undefined) return runExchangeJob(graph, options);
   if (options.splitFilter !== undefined) assertDistributable(graph, options.jobId);
   const run = new JobRun(graph, options, {
     clock: options.clock ?? systemClock,

@@ -6,3 +6,4 @@ export { OperatorHarness, type HarnessRecord, type HarnessOptions } from './oper
 export { describeCheckpointStoreContract, type TestRunner } from './checkpoint-store-contract.js';
 export { ManualClock } from '../clock.js';
 export { InMemoryMetrics } from '../observability/metrics.js';
+export { JsonFilesSink, readJsonFiles } from './json-files-sink.js';

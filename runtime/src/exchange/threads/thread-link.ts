@@ -1,0 +1,115 @@
+import type { MessagePort } from 'node:worker_threads';
+import { Channel, type ChannelEvent, type ChannelSender } from '../channel.js';
+
+/** What two threads of an exchange job send each other: channel events in batches, and acks. */
+type LinkMessage = { events: [string, ChannelEvent[]][] } | { acks: [string, number][] };
+
+/**
+ * The sending end of a channel into another thread. Events wait here until the thread's link is
+ * flushed (once per pass of the task loop), then cross as one message per batch of channels.
+ * Records count as buffered until the receiving task took them and said so (an ack), so
+ * backpressure works as with a channel in this thread.
+ */
+export class RemoteChannel implements ChannelSender {
+  #out: ChannelEvent[] = [];
+  #sent = 0;
+  #acked = 0;
+
+  constructor(readonly name: string) {}
+
+  get bufferedRecords(): number {
+    return this.#sent - this.#acked;
+  }
+
+  send(event: ChannelEvent): void {
+    this.#out.push(event);
+    if (event.kind === 'records') this.#sent += event.values.length;
+  }
+
+  /** The events sent since the last flush. */
+  drain(): ChannelEvent[] | undefined {
+    if (this.#out.length === 0) return undefined;
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+
+  ack(records: number): void {
+    this.#acked += records;
+  }
+}
+
+/** The receiving end of a channel from another thread: counts what its task took, for acks. */
+export class InboundChannel extends Channel {
+  #taken = 0;
+
+  override take(): ChannelEvent | undefined {
+    const event = super.take();
+    if (event?.kind === 'records') this.#taken += event.values.length;
+    return event;
+  }
+
+  /** Records taken since the last call. */
+  takeAcks(): number {
+    const taken = this.#taken;
+    this.#taken = 0;
+    return taken;
+  }
+}
+
+/**
+ * The channels between this thread and one other, over one MessagePort (FIFO, so each channel
+ * keeps its order). Ends are created on first use by either the wiring or an arriving message,
+ * as the other thread may start sending before this one built its tasks.
+ */
+export class ThreadLink {
+  readonly #senders = new Map<string, RemoteChannel>();
+  readonly #receivers = new Map<string, InboundChannel>();
+
+  constructor(
+    private readonly port: MessagePort,
+    onMessage: () => void,
+  ) {
+    port.on('message', (message: LinkMessage) => {
+      if ('events' in message) {
+        for (const [name, events] of message.events) {
+          const channel = this.receiver(name);
+          for (const event of events) channel.send(event);
+        }
+      } else for (const [name, records] of message.acks) this.sender(name).ack(records);
+      onMessage();
+    });
+  }
+
+  sender(name: string): RemoteChannel {
+    let channel = this.#senders.get(name);
+    if (channel === undefined) this.#senders.set(name, (channel = new RemoteChannel(name)));
+    return channel;
+  }
+
+  receiver(name: string): InboundChannel {
+    let channel = this.#receivers.get(name);
+    if (channel === undefined) this.#receivers.set(name, (channel = new InboundChannel(name)));
+    return channel;
+  }
+
+  /** Sends what the tasks of this thread sent into the other one, and acks what they took from it. */
+  flush(): void {
+    const events: [string, ChannelEvent[]][] = [];
+    for (const [name, channel] of this.#senders) {
+      const out = channel.drain();
+      if (out !== undefined) events.push([name, out]);
+    }
+    if (events.length > 0) this.port.postMessage({ events } satisfies LinkMessage);
+    const acks: [string, number][] = [];
+    for (const [name, channel] of this.#receivers) {
+      const taken = channel.takeAcks();
+      if (taken > 0) acks.push([name, taken]);
+    }
+    if (acks.length > 0) this.port.postMessage({ acks } satisfies LinkMessage);
+  }
+
+  close(): void {
+    this.port.close();
+  }
+}
