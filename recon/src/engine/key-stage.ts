@@ -40,20 +40,30 @@ async function buildKeyStage(ctx: ReconContext): Promise<void> {
 
 async function findSuspects(ctx: ReconContext): Promise<void> {
   const k = keyAliases(ctx).join(', ');
-  // `nk` is the side for a key with a NULL part (NULL otherwise): such keys group per side only.
+  const grouped = `${SUSPECTS_TABLE}_grouped`;
   const rows = (view: string, src: boolean): string =>
-    `SELECT ${k}, h, ${src} AS src, CASE WHEN ${anyKeyNull(ctx)} THEN ${src} END AS nk
-     FROM (${keyedSelect(ctx, view, [`${rowHashExpr(ctx)} AS h`])})`;
+    `SELECT ${k}, h, ${src} AS src FROM (${keyedSelect(ctx, view, [`${rowHashExpr(ctx)} AS h`])})`;
   // One row a side with equal hashes is the only clean case: count 2, one of them from the
-  // source, and the two hashes XOR to zero.
+  // source, and the two hashes XOR to zero. A key with a NULL part never matches: its group
+  // (both sides' rows, grouped together here) is always kept and split per side below, which
+  // costs less than grouping every row by its side as well (measured at 1 M rows).
+  await ctx.session.run(
+    `CREATE OR REPLACE TEMP TABLE ${grouped} AS
+     SELECT ${k}, sn, n - sn AS tn FROM (
+       SELECT ${k}, count(*) AS n, count(*) FILTER (WHERE src) AS sn, bit_xor(h) AS x
+       FROM (${rows(SOURCE_VIEW, true)} UNION ALL ${rows(TARGET_VIEW, false)})
+       GROUP BY ${k})
+     WHERE ${anyKeyNull(ctx)} OR NOT (n = 2 AND sn = 1 AND x = 0)`,
+  );
+  // `nk` names the side of a NULL-keyed group (NULL for every other key).
+  const nullKey = anyKeyNull(ctx);
   await ctx.session.run(
     `CREATE OR REPLACE TEMP TABLE ${SUSPECTS_TABLE} AS
-     SELECT ${k}, nk, sn, n - sn AS tn FROM (
-       SELECT ${k}, nk, count(*) AS n, count(*) FILTER (WHERE src) AS sn, bit_xor(h) AS x
-       FROM (${rows(SOURCE_VIEW, true)} UNION ALL ${rows(TARGET_VIEW, false)})
-       GROUP BY ${k}, nk)
-     WHERE NOT (n = 2 AND sn = 1 AND x = 0)`,
+     SELECT ${k}, CASE WHEN ${nullKey} THEN true END AS nk, sn, CASE WHEN ${nullKey} THEN 0 ELSE tn END AS tn
+     FROM ${grouped} WHERE NOT (${nullKey}) OR sn > 0
+     UNION ALL SELECT ${k}, false AS nk, 0 AS sn, tn FROM ${grouped} WHERE (${nullKey}) AND tn > 0`,
   );
+  await ctx.session.run(`DROP TABLE ${grouped}`);
 }
 
 async function classifySuspects(ctx: ReconContext): Promise<void> {
