@@ -4,7 +4,8 @@ import { toCount, toText, type JsonRow } from './duck-session.js';
 import { differsExpr, normalizedExpr, recordKeyExpr, renderedExpr } from './expressions.js';
 import { KEY_ISSUES_TABLE, ensureKeyStage, keyAliases } from './key-stage.js';
 import { keyCounts } from './primary-key.js';
-import { ORDINAL, SOURCE_VIEW, TARGET_VIEW, type ReconContext } from './recon-context.js';
+import { ORDINAL, type ReconContext } from './recon-context.js';
+import { SUSPECT_ROWS } from './suspect-rows.js';
 
 /** Cell-level mismatches: (k0.., record_key, column_name, source_value, target_value); k0.. order the exports. */
 export const MISMATCH_TABLE = '__recon_mismatches';
@@ -23,7 +24,8 @@ const DIFF_TABLE = '__recon_diff';
  * Layer 5b — hash comparison of all non-key columns, then per-column attribution.
  *
  * Pairs whose row hashes are equal match (the hash covers normalized values, so it is
- * type-insensitive and NULL-safe). Only pairs whose hashes differ are read again, joined on
+ * type-insensitive and NULL-safe). Only pairs whose hashes differ are read again (from the rows the
+ * key stage gathered for them, see {@link SUSPECT_ROWS}), joined on
  * the key, and each column is tested with its tolerance and normalization; a pair is a
  * mismatch when at least one column differs. Cells that differ land in {@link MISMATCH_TABLE}.
  *
@@ -41,11 +43,13 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   // key stage): the fetched first rows' hashes, the same expression as the key stage's, decide it.
   const rowHash =
     policy === 'first' && cols.length > 0 ? [`hash(${cols.map((_, i) => `v${i}`).join(', ')}) AS hv`] : [];
-  const values = (side: 'source' | 'target'): string[] =>
-    cols.flatMap((c, i) => [
-      `${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`,
-      `${renderedExpr(`y.${quoteIdent(c.name)}`, side === 'source' ? c.sourceType : c.targetType, ctx.config.normalize)} AS r${i}`,
-    ]);
+  // Raw values travel with the normalized ones and are rendered as report text only in the cells
+  // that differ: rendering every column of every candidate (numbers to text) cost more than the
+  // comparison itself (measured at 1 M rows).
+  const values = cols.flatMap((c, i) => [
+    `${normalizedExpr(c, ctx.config.normalize, 'y')} AS v${i}`,
+    `y.${quoteIdent(c.name)} AS r${i}`,
+  ]);
   // `first` fetches the row at each key's first position (recorded by the key stage): an equality
   // in the semi join, measured 2× cheaper than numbering the rows of every candidate key with a
   // window; `all` pairs every row with every row.
@@ -53,7 +57,7 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
     policy === 'first' ? ` AND y.${ORDINAL} = c.${side === 'source' ? 's_first' : 't_first'}` : '';
   const norm = (view: string, side: 'source' | 'target'): string =>
     `SELECT *${rowHash.map((h) => `, ${h}`).join('')} FROM (
-       SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values(side)].join(', ')}
+       SELECT ${[...k.map((a, i) => `y.__recon_k${i} AS ${a}`), ...values].join(', ')}
        FROM (SELECT x.*, ${keyExprs.join(', ')} FROM ${view} x) y
        SEMI JOIN c ON ${k.map((a, i) => `y.__recon_k${i} = c.${a}`).join(' AND ')}${firstAt(side)})`;
   const paired = policy === 'exclude' ? 'sn = 1 AND tn = 1' : 'sn > 0 AND tn > 0';
@@ -69,14 +73,16 @@ export async function hashComparison(ctx: ReconContext, sampleSize = 100): Promi
   await ctx.session.run(
     `CREATE OR REPLACE TEMP TABLE ${DIFF_TABLE} AS
      WITH c AS (${candidates}),
-       s AS (${norm(SOURCE_VIEW, 'source')}),
-       t AS (${norm(TARGET_VIEW, 'target')})
+       s AS (${norm(SUSPECT_ROWS.source, 'source')}),
+       t AS (${norm(SUSPECT_ROWS.target, 'target')})
      SELECT ${[...k.map((a) => `s.${a} AS ${a}`), `${rowHash.length > 0 ? 's.hv <> t.hv' : 'true'} AS hd`, ...diffCols].join(', ')} FROM s JOIN t ${using}`,
   );
   const key = recordKeyExpr(k);
+  const render = (column: string, type: string): string => renderedExpr(column, type, ctx.config.normalize);
   const cells = cols.map(
     (c, i) =>
-      `SELECT ${k.join(', ')}, ${key} AS record_key, ${quoteLiteral(c.name)} AS column_name, rs${i} AS source_value, rt${i} AS target_value FROM ${DIFF_TABLE} WHERE d${i}`,
+      `SELECT ${k.join(', ')}, ${key} AS record_key, ${quoteLiteral(c.name)} AS column_name,
+        ${render(`rs${i}`, c.sourceType)} AS source_value, ${render(`rt${i}`, c.targetType)} AS target_value FROM ${DIFF_TABLE} WHERE d${i}`,
   );
   const empty = `SELECT ${k.map((a) => `NULL AS ${a}`).join(', ')}, NULL::VARCHAR AS record_key, NULL::VARCHAR AS column_name, NULL::VARCHAR AS source_value, NULL::VARCHAR AS target_value WHERE false`;
   await ctx.session.run(

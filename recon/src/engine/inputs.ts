@@ -39,6 +39,8 @@ export interface Relation {
   format: ResolvedFormat | 'iceberg';
   /** For a CSV with declared column types: the same read without them (what the sniffer infers). */
   inferredSql?: string;
+  /** For Parquet: the file, folder glob or glob read, whose footers carry per-row-group statistics. */
+  parquetLocation?: string;
 }
 
 /** Builds the DuckDB table expression for an input, detecting the format when asked to. */
@@ -48,7 +50,8 @@ export async function resolveRelation(input: InputConfig): Promise<Relation> {
     return { sql: await resolver.relationSql(input), format: 'iceberg' };
   }
   const { format, location } = await resolveLocation(input);
-  if (format === 'parquet') return { sql: `read_parquet(${quoteLiteral(location)}, union_by_name = true)`, format };
+  if (format === 'parquet')
+    return { sql: `read_parquet(${quoteLiteral(location)}, union_by_name = true)`, format, parquetLocation: location };
   const sql = csvRelationSql(location, input.csv, true);
   if (Object.keys(input.csv.columns).length === 0) return { sql, format };
   return { sql, format, inferredSql: csvRelationSql(location, input.csv, false) };
