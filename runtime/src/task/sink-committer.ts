@@ -8,6 +8,8 @@ interface CommitInFlight {
   checkpointId: number;
   done: Promise<void>;
   settled: boolean;
+  /** Waited for `commitTimeoutMs` once already: later waits give up at once. */
+  overdue?: boolean;
   failure?: { error: unknown };
 }
 
@@ -123,12 +125,14 @@ export class SinkCommitter {
   async #wait(): Promise<boolean> {
     const behind = this.#behind;
     if (behind === undefined || behind.settled) return true;
+    if (behind.overdue === true) return false;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.commitTimeoutMs);
     });
     try {
-      return (await Promise.race([behind.done, timedOut])) !== 'timeout';
+      behind.overdue = (await Promise.race([behind.done, timedOut])) === 'timeout';
+      return !behind.overdue;
     } finally {
       clearTimeout(timer);
     }
