@@ -11,7 +11,8 @@
  * acknowledged the batch), the floor under any end-to-end figure.
  *
  *   npm run bench:latency -w @coattail/stream-jobs
- *   (LATENCY_RATES=1000,20000 LATENCY_SECONDS=20 LATENCY_PATHS=kinesis,kafka LATENCY_EMULATORS=process)
+ *   (LATENCY_RATES=1000,20000 LATENCY_SECONDS=20 LATENCY_PATHS=kinesis,kafka LATENCY_EMULATORS=process
+ *    LATENCY_COMMITS=behind,at-checkpoint LATENCY_REPEAT=1)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,6 +30,9 @@ const RATES = (process.env.LATENCY_RATES ?? '1000,20000').split(',').map(Number)
 const SECONDS = Number(process.env.LATENCY_SECONDS ?? 20);
 const PATHS = (process.env.LATENCY_PATHS ?? 'kinesis,kafka').split(',');
 const IN_PROCESS = process.env.LATENCY_EMULATORS === 'in-process';
+/** The job's SINK_COMMIT modes to compare (`behind`, `at-checkpoint`), alternated. */
+const COMMITS = (process.env.LATENCY_COMMITS ?? 'behind').split(',');
+const REPEAT = Number(process.env.LATENCY_REPEAT ?? 1);
 const WHALES_PER_SECOND = 20;
 const SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'] as const;
 /** Per-stage timestamps of every whale (see latency-stages.ts). */
@@ -193,35 +197,44 @@ async function measurePath(
 export async function latencyBenchmark(): Promise<Figure[]> {
   const stack: Stack = IN_PROCESS ? await startLocalStack() : await startStackProcess();
   const figures: Figure[] = [];
+  // Each SINK_COMMIT mode runs a fresh job; with several, they alternate, LATENCY_REPEAT rounds.
+  const runs = Array.from({ length: REPEAT }, () => COMMITS).flat();
+  const label = (path: string, commit: string): string => (COMMITS.length > 1 ? `${path}, commit ${commit}` : path);
   try {
-    // KPL aggregation per symbol, as the producer's default (KINESIS_AGGREGATION) publishes.
-    const kinesisSink = new KinesisTradeSink({
-      client: stack.clients.kinesis,
-      streamName: 'coattail-trades',
-      aggregation: true,
-    });
     if (PATHS.includes('kinesis'))
-      figures.push(...(await measurePath('Kinesis (kinesalite)', stack, kinesisSink, { STREAM_START: 'LATEST' })));
+      for (const commit of runs) {
+        // KPL aggregation per symbol, as the producer's default (KINESIS_AGGREGATION) publishes.
+        const sink = new KinesisTradeSink({
+          client: stack.clients.kinesis,
+          streamName: 'coattail-trades',
+          aggregation: true,
+        });
+        const env = { STREAM_START: 'LATEST', SINK_COMMIT: commit };
+        figures.push(...(await measurePath(label('Kinesis (kinesalite)', commit), stack, sink, env)));
+      }
     if (!PATHS.includes('kafka')) return figures;
     if (!kcatInstalled()) console.log('[latency] kcat is not installed: the Kafka path is not measured');
     else {
       const cluster = await MockKafkaCluster.start(3);
       try {
-        const topic = `latency-${Date.now()}`;
-        await cluster.partitions(cluster.kafka('latency-meta'), topic);
-        const producer = cluster.kafka('coattail-producer').producer({ idempotent: true, maxInFlightRequests: 1 });
-        await producer.connect();
-        const env = {
-          SOURCE: 'kafka',
-          KAFKA_BROKERS: cluster.brokers.join(','),
-          KAFKA_TOPIC: topic,
-          KAFKA_GROUP_ID: `${topic}-whales`,
-          KAFKA_SESSION_TIMEOUT_MS: '6000',
-        };
-        const sink = new KafkaTradeSink(producer, topic);
-        figures.push(
-          ...(await measurePath('Kafka (librdkafka mock, 3 brokers)', stack, sink, env, cluster.kafka('job'))),
-        );
+        for (const commit of runs) {
+          // A topic per run: the job's checkpoints are per partition, and a new run starts afresh.
+          const topic = `latency-${Date.now()}`;
+          await cluster.partitions(cluster.kafka('latency-meta'), topic);
+          const producer = cluster.kafka('coattail-producer').producer({ idempotent: true, maxInFlightRequests: 1 });
+          await producer.connect();
+          const env = {
+            SOURCE: 'kafka',
+            KAFKA_BROKERS: cluster.brokers.join(','),
+            KAFKA_TOPIC: topic,
+            KAFKA_GROUP_ID: `${topic}-whales`,
+            KAFKA_SESSION_TIMEOUT_MS: '6000',
+            SINK_COMMIT: commit,
+          };
+          const path = label('Kafka (librdkafka mock, 3 brokers)', commit);
+          const sink = new KafkaTradeSink(producer, topic);
+          figures.push(...(await measurePath(path, stack, sink, env, cluster.kafka(`job-${topic}`))));
+        }
       } finally {
         await cluster.stop();
       }

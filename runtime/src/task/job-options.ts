@@ -20,6 +20,11 @@ export interface JobOptions {
    * commits it again; a release gives the commit up with a warning. @default 60_000
    */
   commitTimeoutMs?: number;
+  /**
+   * Periodic checkpoints commit sinks behind the task (true) or before it reads on (false: records
+   * read meanwhile wait for the commit). Exactly once either way. @default true
+   */
+  commitBehind?: boolean;
   /** Complete checkpoints kept per task. @default 3 */
   retainCheckpoints?: number;
   /**
