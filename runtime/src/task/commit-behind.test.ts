@@ -57,7 +57,36 @@ async function gatedTask(commitTimeoutMs?: number) {
   return { task, sink, source };
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+const tick = (ms = 5): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, ok: () => boolean): Promise<void> {
+  for (const end = Date.now() + 10_000; !ok(); await tick())
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+}
+
+/** A job whose periodic checkpoints' commits hang until the test opens the sink's gate. */
+function gatedJob(commitBehind: boolean | undefined) {
+  const sink = new GatedSink();
+  const source = new InMemorySource<number>([{ id: 's', records: [1], open: true }]);
+  const read: number[] = [];
+  const env = StreamEnvironment.create();
+  env
+    .fromSource(source, WatermarkStrategy.noWatermarks<number>())
+    .map((n) => {
+      read.push(n);
+      return n;
+    })
+    .sinkTo(sink)
+    .uid('sink');
+  const job = env.executeAsync({
+    jobId: 'gated',
+    checkpointIntervalMs: 20,
+    idlePollDelayMs: 1,
+    maxIdlePollDelayMs: 5,
+    ...(commitBehind === undefined ? {} : { commitBehind }),
+  });
+  return { sink, source, read, job };
+}
 
 describe('sink commits behind the task', () => {
   it('lets the task read on while a checkpoint commits, and commits checkpoints in order', async () => {
@@ -137,5 +166,24 @@ describe('sink commits behind the task', () => {
     sink.open();
     await release;
     expect(sink.committed).toEqual([1, 2]);
+  });
+
+  it('keeps a job reading while a periodic commit runs by default, and holds it with commitBehind: false', async () => {
+    for (const commitBehind of [undefined, false]) {
+      const { sink, source, read, job } = gatedJob(commitBehind);
+      await until('a periodic commit to start', () => sink.started.length > 0);
+      source.push('s', 2);
+      if (commitBehind === undefined)
+        await until('the record pushed during the commit to be read', () => read.includes(2));
+      else {
+        await tick(200);
+        expect(read).toEqual([1]);
+      }
+      sink.gated = false;
+      sink.open();
+      await until('the record to be read', () => read.includes(2));
+      await job.stop();
+      expect(sink.committed).toEqual([1, 2]);
+    }
   });
 });
