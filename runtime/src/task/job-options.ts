@@ -22,7 +22,9 @@ export interface JobOptions {
   commitTimeoutMs?: number;
   /**
    * Periodic checkpoints commit sinks behind the task (true) or before it reads on (false: records
-   * read meanwhile wait for the commit). Exactly once either way. @default true
+   * read meanwhile wait for the commit). Exactly once either way. Tasks of a job with
+   * `parallelism` (the keyBy exchange) commit once every task completed the checkpoint, as before.
+   * @default true
    */
   commitBehind?: boolean;
   /** Complete checkpoints kept per task. @default 3 */
