@@ -44,16 +44,16 @@ export class StageClock {
     if (s !== undefined && s[stage] === undefined) s[stage] = performance.now();
   }
 
-  /** Marks every whale found in `payloads` (trade JSON) as `stage`. */
+  /** Marks every whale found in `payloads` (trade JSON, or KPL aggregates of many trades) as `stage`. */
   #markPayloads(payloads: Iterable<Uint8Array | Buffer | null | undefined>, stage: 'read'): void {
     for (const p of payloads) {
       if (p == null) continue;
       const buf = Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-      const at = buf.indexOf('"event_id":"');
-      if (at < 0) continue;
-      const end = buf.indexOf('"', at + 12);
-      const id = buf.toString('utf8', at + 12, end);
-      if (this.stamps.has(id)) this.#mark(id, stage);
+      for (let at = buf.indexOf('"event_id":"'); at >= 0; at = buf.indexOf('"event_id":"', at + 12)) {
+        const end = buf.indexOf('"', at + 12);
+        const id = buf.toString('utf8', at + 12, end);
+        if (this.stamps.has(id)) this.#mark(id, stage);
+      }
     }
   }
 
