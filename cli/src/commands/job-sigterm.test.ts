@@ -82,7 +82,8 @@ describe('coattail job stopped by SIGTERM at any moment of its start-up', () => 
   }, 60_000);
 
   it('takes a final checkpoint when the signal comes as the job starts its tasks', async () => {
-    const r = await signalAt('stream job running', []);
+    // The first task has opened (its splits assigned, nothing read yet): a stop must checkpoint it.
+    const r = await signalAt('task running', []);
     expect(r, r.out.slice(-2000)).toMatchObject({ code: 0, signal: null });
     expect(r.out).toContain('"msg":"stream job stopped"');
     const listed = await stack.clients.s3.send(

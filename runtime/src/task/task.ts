@@ -120,6 +120,7 @@ export class Task {
       }
     }
     this.#status = 'RUNNING';
+    this.#log.debug({ task: taskId, splits: this.options.splits.length }, 'task running');
   }
 
   /** One round: poll every active split once, then advance the watermark and processing time. */
