@@ -8,7 +8,9 @@
  * (wall) of a run ÷ the baseline's; each run's answer is checked against the baseline's (same
  * outputs, any order). Checkpoints every 10 s to S3 (s3rver), as in benchmark 2. The goal is
  * ≥ 1.7× on two cores. CPU used = process CPU time (every thread) ÷ wall time; CPU per event = process
- * CPU time ÷ events (what a loaded machine changes least).
+ * CPU time ÷ events (what a loaded machine changes least); of which after the threads were ready =
+ * the CPU time from the moment every thread had built its tasks, ÷ events (the baseline starts no
+ * thread; a thread ready before the others may already have processed some events by then).
  * Run: `NEXMARK_EVENTS=5000000 node --import tsx --expose-gc bench/nexmark-scaling.ts`
  * (`NEXMARK_SCALING_QUERIES=q5,q8` for a subset).
  */
@@ -30,6 +32,8 @@ export interface ScalingFigure {
   threads: number;
   /** Wall time until every thread had built the job and restored its tasks (in `wallMs`). */
   threadStartMs: number | undefined;
+  /** Process CPU time until then (in `cpuMs`): starting the threads, before any event. */
+  threadStartCpuMs: number | undefined;
   wallMs: number;
   cpuMs: number;
   outputs: number;
@@ -75,11 +79,17 @@ export async function scalingBenchmark(
       const recorder = checkpointRecorder();
       const dir = threads > 0 ? await mkdtemp(join(tmpdir(), 'nexmark-scaling-')) : undefined;
       let threadStartMs: number | undefined;
+      let threadStartCpuMs: number | undefined;
+      const cpuAtStart = process.cpuUsage();
       const logger: Logger = {
         child: () => logger,
         debug: () => undefined,
         info: (obj) => {
-          if ('startMs' in obj && typeof obj.startMs === 'number') threadStartMs = obj.startMs;
+          if ('startMs' in obj && typeof obj.startMs === 'number') {
+            threadStartMs = obj.startMs;
+            const cpu = process.cpuUsage(cpuAtStart);
+            threadStartCpuMs = (cpu.user + cpu.system) / 1000;
+          }
         },
         warn: () => undefined,
         error: () => undefined,
@@ -106,6 +116,7 @@ export async function scalingBenchmark(
         parallelism,
         threads,
         threadStartMs,
+        threadStartCpuMs,
         wallMs: run.wallMs,
         cpuMs: run.cpuMs,
         outputs: values.length,
@@ -131,6 +142,9 @@ export async function scalingBenchmark(
         `${(base.wallMs / f.wallMs).toFixed(2)}×`,
         (f.cpuMs / f.wallMs).toFixed(2),
         ((f.cpuMs * 1000) / events).toFixed(2),
+        f.threadStartCpuMs === undefined
+          ? '—'
+          : `${(((f.cpuMs - f.threadStartCpuMs) * 1000) / events).toFixed(2)} (start: ${(f.threadStartCpuMs / 1000).toFixed(1)} s)`,
         f === base ? '—' : f.same ? 'yes' : 'NO',
         checkpointCells(f)[1],
         checkpointCells(f)[2],
@@ -150,6 +164,7 @@ export async function scalingBenchmark(
         'scaling',
         'CPU used (cores)',
         'CPU µs per event',
+        'of which after the threads were ready',
         'same answer',
         'slowest checkpoint',
         'largest state',
