@@ -25,7 +25,8 @@ export interface JobOptions {
    * Periodic checkpoints commit sinks behind the task (true) or before it reads on (false: records
    * read meanwhile wait for the commit). Exactly once either way. Tasks of a job with
    * `parallelism` (the keyBy exchange) commit once every task completed the checkpoint, as before.
-   * @default true
+   * Off by default until a stop during a consumer-group rebalance has been shown never to wait on it.
+   * @default false
    */
   commitBehind?: boolean;
   /** Complete checkpoints kept per task. @default 3 */

@@ -89,7 +89,7 @@ export class TaskSupervisor {
       if (result === 'done') break;
       if (interval > 0 && clock.now() - lastCheckpoint >= interval) {
         // Sinks commit behind the task, so records read meanwhile are not held up by the commit.
-        await task.checkpoint('running', options.commitBehind === false ? 'await' : 'behind');
+        await task.checkpoint('running', options.commitBehind === true ? 'behind' : 'await');
         lastCheckpoint = clock.now();
       }
       if (result === 'idle') await pacer.idle(this.stopping);

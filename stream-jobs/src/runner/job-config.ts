@@ -71,7 +71,7 @@ export const jobConfigSchema = z.object({
    * or `at-checkpoint`, before it reads on (records read then wait for the commit). Exactly once
    * either way.
    */
-  SINK_COMMIT: z.enum(['behind', 'at-checkpoint']).default('behind'),
+  SINK_COMMIT: z.enum(['behind', 'at-checkpoint']).default('at-checkpoint'),
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;
