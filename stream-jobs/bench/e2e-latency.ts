@@ -31,7 +31,7 @@ const SECONDS = Number(process.env.LATENCY_SECONDS ?? 20);
 const PATHS = (process.env.LATENCY_PATHS ?? 'kinesis,kafka').split(',');
 const IN_PROCESS = process.env.LATENCY_EMULATORS === 'in-process';
 /** The job's SINK_COMMIT modes to compare (`behind`, `at-checkpoint`), alternated. */
-const COMMITS = (process.env.LATENCY_COMMITS ?? 'behind').split(',');
+const COMMITS = (process.env.LATENCY_COMMITS ?? 'at-checkpoint').split(',');
 const REPEAT = Number(process.env.LATENCY_REPEAT ?? 1);
 const WHALES_PER_SECOND = 20;
 const SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'] as const;
