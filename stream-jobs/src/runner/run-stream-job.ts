@@ -131,7 +131,6 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       splitFilter: kafka.splitFilter,
       splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS,
       checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
-      commitBehind: config.SINK_COMMIT === 'behind',
       ...idlePolls(config),
       clock,
       logger: log,
@@ -170,7 +169,6 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       ? { splitFilter: leaseSplitFilter(deps.leases), splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS }
       : {}),
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
-    commitBehind: config.SINK_COMMIT === 'behind',
     ...idlePolls(config),
     // Keys start with the symbol, the producer's partition key: a reshard hands each child its symbols.
     stateKeyFilter: kinesisStateKeyFilter((key) => String(key).split('|')[0]!),
