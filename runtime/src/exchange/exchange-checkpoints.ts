@@ -1,5 +1,7 @@
+import type { TaskCheckpoints } from '../checkpoint/checkpoint-storage.js';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
-import { CheckpointError } from '../errors.js';
+import type { TaskCheckpoint } from '../checkpoint/task-checkpoint.js';
+import { CheckpointError, StateRestoreError } from '../errors.js';
 
 /**
  * The job-level record of a checkpoint of an exchange job, written once every task has written
@@ -44,6 +46,21 @@ export async function latestExchangeCheckpoint(
   if (newest === undefined) return undefined;
   const body = await store.get(newest);
   return body === undefined ? undefined : (JSON.parse(Buffer.from(body).toString('utf8')) as ExchangeCheckpoint);
+}
+
+/** Loads a task's part of the complete checkpoint `marker`; a part that is missing fails the restore. */
+export async function loadTaskPart(
+  storage: TaskCheckpoints | undefined,
+  marker: ExchangeCheckpoint,
+  taskId: string,
+): Promise<TaskCheckpoint> {
+  const checkpoint = await storage?.load(marker.checkpointId);
+  if (checkpoint === undefined)
+    throw new StateRestoreError(
+      taskId,
+      `checkpoint ${marker.checkpointId} of the job is complete but this task's part is missing`,
+    );
+  return checkpoint;
 }
 
 /** The job's checkpoint records, oldest first (ids are zero-padded, so names sort by id). */

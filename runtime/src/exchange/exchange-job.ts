@@ -2,7 +2,7 @@ import type { JobGraph } from '../api/graph.js';
 import { TaskCheckpoints } from '../checkpoint/checkpoint-storage.js';
 import type { AssignedSplit, TaskCheckpoint } from '../checkpoint/task-checkpoint.js';
 import { systemClock } from '../clock.js';
-import { JobDefinitionError, StateRestoreError } from '../errors.js';
+import { JobDefinitionError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { noopMetrics } from '../observability/metrics.js';
 import { backoffDelay, isRetryable } from '../retry/retry.js';
@@ -10,7 +10,12 @@ import { IdlePacer } from '../task/idle-pacer.js';
 import type { JobOptions } from '../task/job-options.js';
 import type { JobClient, JobResult } from '../task/job-runner.js';
 import { parentUids, splitUid } from '../task/split-runner.js';
-import { latestExchangeCheckpoint, writeExchangeCheckpoint, type ExchangeCheckpoint } from './exchange-checkpoints.js';
+import {
+  latestExchangeCheckpoint,
+  loadTaskPart,
+  writeExchangeCheckpoint,
+  type ExchangeCheckpoint,
+} from './exchange-checkpoints.js';
 import { planStages } from './exchange-plan.js';
 import { DEFAULT_MAX_PARALLELISM } from './key-groups.js';
 import { buildExchangeTasks, type ExchangeTasks } from './exchange-wiring.js';
@@ -68,15 +73,7 @@ export function runExchangeJob(graph: JobGraph, options: JobOptions): JobClient 
           'task owns a key\u2019s state: keep maxParallelism and the job\u2019s keyBys as they were (parallelism itself may change), ' +
           'or start from an empty checkpoint location.',
       );
-    const load = async (taskId: string): Promise<TaskCheckpoint> => {
-      const checkpoint = await storage(taskId)?.load(marker.checkpointId);
-      if (checkpoint === undefined)
-        throw new StateRestoreError(
-          taskId,
-          `checkpoint ${marker.checkpointId} of the job is complete but this task's part is missing`,
-        );
-      return checkpoint;
-    };
+    const load = (taskId: string): Promise<TaskCheckpoint> => loadTaskPart(storage(taskId), marker, taskId);
     return { marker, load };
   }
 

@@ -1,11 +1,12 @@
 import type { JobGraph } from '../../api/graph.js';
 import { TaskCheckpoints } from '../../checkpoint/checkpoint-storage.js';
 import { systemClock } from '../../clock.js';
-import { JobDefinitionError, StateRestoreError } from '../../errors.js';
+import { JobDefinitionError } from '../../errors.js';
 import { silentLogger } from '../../observability/logger.js';
 import { noopMetrics } from '../../observability/metrics.js';
 import { isRetryable } from '../../retry/retry.js';
 import { Channel } from '../channel.js';
+import { loadTaskPart } from '../exchange-checkpoints.js';
 import { planStages } from '../exchange-plan.js';
 import { buildExchangeTasks, keyedTaskId, sourceTaskPlan, type TaskPlacement } from '../exchange-wiring.js';
 import { ThreadLink } from './thread-link.js';
@@ -150,15 +151,7 @@ async function run(init: ThreadInit, loop: Loop): Promise<void> {
         ? undefined
         : {
             marker,
-            load: async (taskId) => {
-              const checkpoint = await storage(taskId)?.load(marker.checkpointId);
-              if (checkpoint === undefined)
-                throw new StateRestoreError(
-                  taskId,
-                  `checkpoint ${marker.checkpointId} of the job is complete but this task's part is missing`,
-                );
-              return checkpoint;
-            },
+            load: (taskId) => loadTaskPart(storage(taskId), marker, taskId),
           },
   });
   const reported = new Set<string>();
