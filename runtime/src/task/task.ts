@@ -37,7 +37,6 @@ export class Task {
   #lastCheckpoint: TaskCheckpoint | undefined;
   readonly #log: Logger;
   readonly #m: TaskMetrics;
-
   constructor(private readonly options: TaskOptions) {
     this.#log = options.logger.child({ task: options.taskId });
     this.#m = taskMetrics(options.metrics, { job: options.jobId, task: options.taskId });
@@ -111,7 +110,7 @@ export class Task {
       }
     }
     this.#status = 'RUNNING';
-    this.#log.debug({ task: taskId, splits: this.options.splits.length }, 'task running');
+    this.#log.debug({ splits: this.options.splits.length }, 'task running');
   }
 
   /** One round: poll every active split once, then advance the watermark and processing time. */
