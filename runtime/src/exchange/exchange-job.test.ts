@@ -2,80 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AggregateFunction } from '../api/functions.js';
-import { StreamEnvironment } from '../api/stream-environment.js';
 import { LocalCheckpointStore } from '../checkpoint/local-checkpoint-store.js';
 import { InMemoryMetrics } from '../observability/metrics.js';
 import { CollectSink, TransactionalCollectSink } from '../sink/collect-sink.js';
-import type { Sink } from '../sink/sink.js';
-import { InMemorySource } from '../source/in-memory-source.js';
-import { ValueStateDescriptor, type ValueState } from '../state/state-descriptors.js';
 import type { JobOptions } from '../task/job-options.js';
-import { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
-import { TumblingEventTimeWindows } from '../windows/window-assigners.js';
 import { flaky } from '../testing/flaky-sink.js';
 import { latestExchangeCheckpoint } from './exchange-checkpoints.js';
 import { taskOfKey } from './key-groups.js';
-
-interface Ev {
-  key: string;
-  t: number;
-  v: number;
-}
-const sum: AggregateFunction<Ev, number, number> = {
-  createAccumulator: () => 0,
-  add: (e, n) => n + e.v,
-  getResult: (n) => n,
-  merge: (a, b) => a + b,
-};
-
-/** Splits that are NOT partitioned by key: every key appears in every split, out of order within bounds. */
-function unpartitioned(splits: number, perSplit: number, keys = 12): Ev[][] {
-  return Array.from({ length: splits }, (_, s) =>
-    Array.from({ length: perSplit }, (_, i) => ({
-      key: `k${(i * 7 + s) % keys}`,
-      t: i * 100 + ((i * 37 + s) % 5) * 20,
-      v: s + i,
-    })),
-  );
-}
-
-/** Windowed sums per key, and a total per key from keyed state and a timer: two keyed operators after one source. */
-function job(splits: Ev[][], windows: Sink<string>, counts: Sink<string>): StreamEnvironment {
-  return jobOn(new InMemorySource(splits.map((records, i) => ({ id: `s${i}`, records }))), windows, counts);
-}
-
-function jobOn(source: InMemorySource<Ev>, windows: Sink<string>, counts: Sink<string>): StreamEnvironment {
-  const env = StreamEnvironment.create();
-  const events = env.fromSource(
-    source,
-    WatermarkStrategy.forBoundedOutOfOrderness<Ev>(100).withTimestampAssigner((e) => e.t),
-  );
-  events
-    .keyBy((e) => e.key)
-    .window(TumblingEventTimeWindows.of(1_000))
-    .aggregate(sum, (key, ctx, [total], out) => out.collect(`${key}@${ctx.window.start}=${total}`))
-    .uid('sums')
-    .sinkTo(windows)
-    .uid('sums-sink');
-  events
-    .keyBy((e) => e.key)
-    .process<string>(() => {
-      let n: ValueState<number>;
-      return {
-        open: (ctx) => void (n = ctx.getState(new ValueStateDescriptor<number>('n', 0))),
-        processElement: (e, ctx) => {
-          n.update(n.value()! + e.v);
-          ctx.timerService().registerEventTimeTimer(1e12); // fires at the end of input
-        },
-        onTimer: (_ts, ctx, out) => out.collect(`${ctx.getCurrentKey()}#${n.value()}`),
-      };
-    })
-    .uid('counts')
-    .sinkTo(counts)
-    .uid('counts-sink');
-  return env;
-}
+import { keyedJobFrom, keyedJobOn, keyedSource, unpartitioned, type Ev } from './threads/threads.test-support.js';
 
 const dirs: string[] = [];
 async function store(): Promise<LocalCheckpointStore> {
@@ -90,7 +24,7 @@ afterEach(async () => {
 async function run(splits: Ev[][], options: Omit<JobOptions, 'jobId'>) {
   const windows = new CollectSink<string>();
   const counts = new CollectSink<string>();
-  await job(splits, windows, counts).execute({ jobId: 'exchange', checkpointIntervalMs: 0, ...options });
+  await keyedJobOn(splits, {}, windows, counts).execute({ jobId: 'exchange', checkpointIntervalMs: 0, ...options });
   return { windows, counts };
 }
 
@@ -133,7 +67,7 @@ describe('checkpoints across the exchange', () => {
     const windows = new TransactionalCollectSink<string>();
     const counts = new TransactionalCollectSink<string>();
     const failing = flaky(windows, 40);
-    await job(splits, failing, counts).execute({
+    await keyedJobOn(splits, {}, failing, counts).execute({
       jobId: 'crash',
       parallelism: 2,
       maxBatchSize: 8,
@@ -150,13 +84,11 @@ describe('checkpoints across the exchange', () => {
   it('stops with an aligned checkpoint and resumes with another parallelism, keys moving by key group', async () => {
     const all = unpartitioned(2, 600);
     const expected = await run(all, { tasks: 'single' });
-    const source = new InMemorySource(
-      all.map((records, i) => ({ id: `s${i}`, records: records.slice(0, 250), open: true })),
-    );
+    const source = keyedSource(all, { upTo: 250, open: true });
     const checkpointStore = await store();
     const windows = new TransactionalCollectSink<string>();
     const counts = new TransactionalCollectSink<string>();
-    const build = () => jobOn(source, windows, counts);
+    const build = () => keyedJobFrom(source, {}, windows, counts);
     const first = build().executeAsync({ jobId: 'rescale', parallelism: 2, checkpointStore, checkpointIntervalMs: 0 });
     while ((source.polls.get('s1') ?? 0) < 3) await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await first.stop()).status).toBe('STOPPED');
@@ -182,14 +114,14 @@ describe('checkpoints across the exchange', () => {
     const counts = new TransactionalCollectSink<string>();
     const metrics = new InMemoryMetrics();
     const options = { jobId: 'finished', parallelism: 2, checkpointStore, checkpointIntervalMs: 0, metrics };
-    expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    expect((await keyedJobOn(splits, {}, windows, counts).execute(options)).status).toBe('FINISHED');
     // The job's state size and checkpoint duration, summed over its tasks, as benchmarks report them.
     expect(metrics.total('checkpointsCompleted', { task: 'exchange' })).toBe(1);
     expect(metrics.gaugeValue('checkpointBytes', { task: 'exchange' })).toBeGreaterThan(1_000);
     expect(metrics.gaugeValue('checkpointDurationMs', { task: 'exchange' })).toBeGreaterThanOrEqual(0);
     const first = [[...windows.committed], [...counts.committed]];
     expect(first[0]!.length).toBeGreaterThan(0);
-    expect((await job(splits, windows, counts).execute(options)).status).toBe('FINISHED');
+    expect((await keyedJobOn(splits, {}, windows, counts).execute(options)).status).toBe('FINISHED');
     expect([windows.committed, counts.committed]).toEqual(first);
   });
 });

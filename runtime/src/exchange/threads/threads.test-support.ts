@@ -1,6 +1,7 @@
 /**
  * A keyed job as a module, the way a job is given to the `threads` option: every thread imports
- * it and builds the same graph from the same arguments.
+ * it and builds the same graph from the same arguments. The exchange's tests on one thread run the
+ * same job (`keyedJobOn`, `keyedJobFrom`), so both compare against one definition.
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import type { AggregateFunction } from '../../api/functions.js';
@@ -81,13 +82,8 @@ const sum: AggregateFunction<Ev, number, number> = {
   merge: (a, b) => a + b,
 };
 
-/** Windowed sums per key, and a total per key from keyed state and a timer. */
-export function keyedJobOn(
-  records: Ev[][],
-  args: Pick<KeyedJobArgs, 'upTo' | 'open' | 'failOn' | 'exitOn' | 'merge'>,
-  windows: Sink<string>,
-  counts: Sink<string>,
-): StreamEnvironment {
+/** One split per array of records, as `args` asks (how many read, open, merged at their end). */
+export function keyedSource(records: Ev[][], args: Pick<KeyedJobArgs, 'upTo' | 'open' | 'merge'>): InMemorySource<Ev> {
   const splits = records.map((r, i) => ({
     id: `s${i}`,
     records: r.slice(0, args.upTo ?? r.length),
@@ -95,7 +91,26 @@ export function keyedJobOn(
     ...(args.merge === true ? { children: ['merged'] } : {}),
   }));
   const merged = { id: 'merged', records: [] as Ev[], parents: splits.map((s) => s.id) };
-  const source = new InMemorySource(args.merge === true ? [...splits, merged] : splits);
+  return new InMemorySource(args.merge === true ? [...splits, merged] : splits);
+}
+
+/** Windowed sums per key, and a total per key from keyed state and a timer. */
+export function keyedJobOn(
+  records: Ev[][],
+  args: Pick<KeyedJobArgs, 'upTo' | 'open' | 'failOn' | 'exitOn' | 'merge'>,
+  windows: Sink<string>,
+  counts: Sink<string>,
+): StreamEnvironment {
+  return keyedJobFrom(keyedSource(records, args), args, windows, counts);
+}
+
+/** The same job on a source the caller holds (to push records into it between runs). */
+export function keyedJobFrom(
+  source: InMemorySource<Ev>,
+  args: Pick<KeyedJobArgs, 'failOn' | 'exitOn'>,
+  windows: Sink<string>,
+  counts: Sink<string>,
+): StreamEnvironment {
   const env = StreamEnvironment.create();
   const events = env.fromSource(
     source,
