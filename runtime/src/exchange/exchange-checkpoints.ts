@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { TaskCheckpoints } from '../checkpoint/checkpoint-storage.js';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import type { TaskCheckpoint } from '../checkpoint/task-checkpoint.js';
 import { CheckpointError, StateRestoreError } from '../errors.js';
+import { listIssues } from '../zod-issues.js';
 
 /**
  * The job-level record of a checkpoint of an exchange job, written once every task has written
@@ -17,6 +19,16 @@ export interface ExchangeCheckpoint {
   stages: number;
   createdAt: number;
 }
+
+/** A marker is read back from the checkpoint store, which anyone with access to it may have changed. */
+const exchangeCheckpointSchema: z.ZodType<ExchangeCheckpoint> = z.object({
+  checkpointId: z.number().int().nonnegative(),
+  parallelism: z.number().int().positive(),
+  maxParallelism: z.number().int().positive(),
+  sourceTasks: z.array(z.string()),
+  stages: z.number().int().nonnegative(),
+  createdAt: z.number(),
+});
 
 const PREFIX = (jobId: string): string => `${encodeURIComponent(jobId)}/_exchange/`;
 const key = (jobId: string, id: number): string => `${PREFIX(jobId)}chk-${String(id).padStart(10, '0')}.json`;
@@ -45,7 +57,29 @@ export async function latestExchangeCheckpoint(
   const newest = (await markers(store, jobId)).at(-1);
   if (newest === undefined) return undefined;
   const body = await store.get(newest);
-  return body === undefined ? undefined : (JSON.parse(Buffer.from(body).toString('utf8')) as ExchangeCheckpoint);
+  return body === undefined ? undefined : parseMarker(newest, Buffer.from(body).toString('utf8'));
+}
+
+/**
+ * A marker that is not JSON or not of this shape fails the restore, naming the key and what is
+ * wrong: restoring from a guess could load tasks' state under the wrong key groups. Not
+ * retryable, since a restart reads the same bytes.
+ */
+function parseMarker(key: string, text: string): ExchangeCheckpoint {
+  const corrupt = (what: string, cause?: unknown): CheckpointError =>
+    new CheckpointError(
+      `checkpoint marker '${key}' is corrupt (${what}): repair or delete it to restore from the checkpoint before it`,
+      { retryable: false, ...(cause === undefined ? {} : { cause }) },
+    );
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw corrupt('not JSON', cause);
+  }
+  const parsed = exchangeCheckpointSchema.safeParse(raw);
+  if (!parsed.success) throw corrupt(listIssues(parsed.error));
+  return parsed.data;
 }
 
 /** Loads a task's part of the complete checkpoint `marker`; a part that is missing fails the restore. */

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalCheckpointStore } from '../checkpoint/local-checkpoint-store.js';
+import { CheckpointError } from '../errors.js';
 import { InMemoryMetrics } from '../observability/metrics.js';
 import { CollectSink, TransactionalCollectSink } from '../sink/collect-sink.js';
 import type { JobOptions } from '../task/job-options.js';
 import { flaky } from '../testing/flaky-sink.js';
-import { latestExchangeCheckpoint } from './exchange-checkpoints.js';
+import { latestExchangeCheckpoint, writeExchangeCheckpoint, type ExchangeCheckpoint } from './exchange-checkpoints.js';
 import { taskOfKey } from './key-groups.js';
 import { keyedJobFrom, keyedJobOn, keyedSource, unpartitioned, type Ev } from './threads/threads.test-support.js';
 
@@ -123,5 +124,67 @@ describe('checkpoints across the exchange', () => {
     expect(first[0]!.length).toBeGreaterThan(0);
     expect((await keyedJobOn(splits, {}, windows, counts).execute(options)).status).toBe('FINISHED');
     expect([windows.committed, counts.committed]).toEqual(first);
+  });
+});
+
+const marker: ExchangeCheckpoint = {
+  checkpointId: 7,
+  parallelism: 2,
+  maxParallelism: 128,
+  sourceTasks: ['source-0'],
+  stages: 1,
+  createdAt: 1_700_000_000_000,
+};
+const KEY = 'job/_exchange/chk-0000000007.json';
+
+async function caught(promise: Promise<unknown>): Promise<CheckpointError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CheckpointError);
+  return error as CheckpointError;
+}
+
+describe('the marker of a complete exchange checkpoint', () => {
+  it('reads back the newest marker as written', async () => {
+    const s = await store();
+    await writeExchangeCheckpoint(s, 'job', { ...marker, checkpointId: 6 }, 3);
+    await writeExchangeCheckpoint(s, 'job', marker, 3);
+    expect(await latestExchangeCheckpoint(s, 'job')).toEqual(marker);
+  });
+
+  it('fails naming the key when the marker is not JSON, and does not ask for a retry', async () => {
+    const s = await store();
+    await s.put(KEY, Buffer.from('{"checkpointId": 7, "paral'));
+    const error = await caught(latestExchangeCheckpoint(s, 'job'));
+    expect(error.message).toContain(`'${KEY}'`);
+    expect(error.message).toMatch(/corrupt \(not JSON\)/);
+    expect(error.retryable).toBe(false);
+  });
+
+  it('fails naming the key and each wrong field when the marker has another shape', async () => {
+    const s = await store();
+    const { stages: _dropped, ...withoutStages } = marker;
+    await s.put(KEY, Buffer.from(JSON.stringify({ ...withoutStages, parallelism: 'two' })));
+    const error = await caught(latestExchangeCheckpoint(s, 'job'));
+    expect(error.message).toContain(`'${KEY}'`);
+    expect(error.message).toMatch(/parallelism: .*number/);
+    expect(error.message).toMatch(/stages: /);
+  });
+
+  it('fails a job restoring from a corrupt marker instead of restoring from a guess', async () => {
+    const checkpointStore = await store();
+    await checkpointStore.put(KEY, Buffer.from('null'));
+    const sink = new CollectSink<string>();
+    await expect(
+      keyedJobOn(unpartitioned(2, 20), {}, sink, sink).execute({
+        jobId: 'job',
+        parallelism: 2,
+        checkpointStore,
+        restartBackoffMs: 1,
+      }),
+    ).rejects.toThrow(/checkpoint marker '.*chk-0000000007\.json' is corrupt/);
+    expect(sink.values).toEqual([]);
   });
 });

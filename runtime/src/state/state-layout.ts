@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StateRestoreError } from '../errors.js';
+import { listIssues } from '../zod-issues.js';
 import type { Json } from '../types.js';
 
 /**
@@ -72,11 +73,7 @@ export function parseOperatorState<K extends StateLayoutKind>(
   }
   const parsed = layouts[kind].safeParse(raw);
   if (!parsed.success) {
-    const differences = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new StateRestoreError(operatorId, `its state is not ${kind} operator state (${differences})`);
+    throw new StateRestoreError(operatorId, `its state is not ${kind} operator state (${listIssues(parsed.error)})`);
   }
   return parsed.data as OperatorStateOf<K>;
 }
