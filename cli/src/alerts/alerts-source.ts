@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AlertsClient, createDynamoDbClient, endpointsFromEnv, type MalformedAlert } from '@coattail/connectors';
-import { readUpState } from '../up/up-state.js';
+import { findStack } from '../up/running-stack.js';
 
 /** Where `coattail alerts` reads: the options every subcommand takes. */
 export interface ConnectionOptions {
@@ -22,27 +22,10 @@ export interface AlertsConnection {
   close(): void;
 }
 
-/** Signs that this process is meant to talk to AWS: a region, profile, key or task role. */
-const AWS_HINTS = [
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'ECS_CONTAINER_METADATA_URI_V4',
-];
-
 const HOW_TO_POINT =
   'start the platform with `npm start` in another terminal (or pass --state-dir where it keeps its state), ' +
   'give a DynamoDB endpoint with --endpoint URL (or COATTAIL_DYNAMODB_ENDPOINT), ' +
   'or read real DynamoDB with --aws (credentials from the default chain)';
-
-/** What to do about a running npm start whose emulators do not serve. */
-const NOT_SERVING = {
-  starting:
-    'its emulators do not serve yet; run this again in a moment (a run of an earlier coattail version never says where they serve: restart it)',
-  stopping: `its emulators are going away: ${HOW_TO_POINT}`,
-} as const;
 
 /**
  * Picks the alerts table to read, in this order: `--endpoint`; the endpoint variables every other
@@ -62,31 +45,18 @@ export async function openAlerts(
   if (endpoint !== undefined) origin = options.endpoint !== undefined ? '--endpoint' : 'from the environment';
   else if (options.aws === true) origin = 'AWS';
   else {
-    const found = await readUpState(options.stateDir);
-    switch (found.status) {
-      case 'running':
-        endpoint = found.stack.endpoints.dynamodb;
-        region ??= found.stack.region;
-        tableName ??= found.stack.alertsTable;
-        origin = `the npm start running on ${options.stateDir}, pid ${found.state.pid}`;
-        break;
-      case 'starting':
-      case 'stopping':
-        throw new Error(
-          `the npm start running on ${options.stateDir} (pid ${found.state.pid}) is ${found.status}: ${NOT_SERVING[found.status]}`,
-        );
-      case 'stale':
-        throw new Error(
-          `the npm start that wrote ${found.file} (pid ${found.state.pid}, started ${found.state.startedAt}) is no longer running: ${HOW_TO_POINT}`,
-        );
-      case 'absent':
-      case 'unreadable':
-        if (!AWS_HINTS.some((name) => env[name] !== undefined && env[name] !== ''))
-          throw new Error(
-            `no running npm start found (${found.status === 'absent' ? 'no' : 'unreadable'} ${found.file}) and no DynamoDB endpoint given: ${HOW_TO_POINT}`,
-          );
-        origin = 'AWS';
+    const found = await findStack({
+      stateDir: options.stateDir,
+      env,
+      missing: 'no DynamoDB endpoint given',
+      howToPoint: HOW_TO_POINT,
+    });
+    if (found.kind === 'up') {
+      endpoint = found.stack.endpoints.dynamodb;
+      region ??= found.stack.region;
+      tableName ??= found.stack.alertsTable;
     }
+    origin = found.origin;
   }
   const table = tableName ?? 'coattail-alerts';
   const dynamodb: DynamoDBClient = createDynamoDbClient({

@@ -33,13 +33,17 @@ export function registerConsole(program: Command): void {
     .option('--database-url <url>', 'Postgres with the file-quality reporting tables (default: $DATABASE_URL)')
     .option('--recon-url <url>', 'link to a reconciliation dashboard (coattail recon serve)')
     .option('--recon-dir <dir>', 'serve the reconciliation dashboard of this recon output folder and link it')
-    .option('--state-dir <dir>', 'local Iceberg catalog folder (ICEBERG_CATALOG=local)', '.coattail')
+    .option(
+      '--state-dir <dir>',
+      'where npm start keeps its state: its running stack is read when no endpoint is set, and the local Iceberg catalog (ICEBERG_CATALOG=local)',
+      '.coattail',
+    )
     .option('--no-trades', 'do not follow the trade stream (no charts; alerts, DLQ and tables only)')
     .addHelpText(
       'after',
       `
 Examples:
-  coattail console                                   # local stack endpoints from the environment, http://127.0.0.1:8790/
+  coattail console                                   # the npm start running on .coattail, http://127.0.0.1:8790/
   COATTAIL_CONSOLE_TOKEN=$(openssl rand -hex 16) coattail console --host 0.0.0.0
                                                      # remote use: open http://<host>:8790/?token=<token> once
 
@@ -49,7 +53,8 @@ another interface with --token: every request, the event stream included, must t
 "Authorization: Bearer <token>", ?token=<token> (the page keeps it in an HttpOnly cookie) or that
 cookie. Put TLS in front of it: the token is a bearer secret.
 
-Endpoints: COATTAIL_KINESIS_ENDPOINT, COATTAIL_DYNAMODB_ENDPOINT, COATTAIL_S3_ENDPOINT (unset: real AWS).
+Endpoints: COATTAIL_KINESIS_ENDPOINT, COATTAIL_DYNAMODB_ENDPOINT, COATTAIL_S3_ENDPOINT (or AWS_ENDPOINT_URL);
+unset: the npm start running on --state-dir (its up.json), else real AWS when AWS is configured.
 Catalog: ICEBERG_CATALOG=local (under --state-dir) or glue. Windows and thresholds as the jobs':
 ${describeJobConfig()}
 `,
@@ -70,7 +75,7 @@ ${describeJobConfig()}
         ...(recon.url !== undefined ? { reconUrl: recon.url } : {}),
       });
       console.log(
-        `coattail console: ${running.server.url}${token !== undefined ? ' (add ?token=<your token> once)' : ''} (Ctrl-C to stop)`,
+        `coattail console: ${running.server.url}${token !== undefined ? ' (add ?token=<your token> once)' : ''}, reading ${running.origin} (Ctrl-C to stop)`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

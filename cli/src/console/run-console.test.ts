@@ -10,6 +10,7 @@ import type { LocalStack } from '@coattail/local-stack';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack } from '../local-stack-loader.js';
+import { lockStateDir } from '../up/up-state.js';
 import { runConsole, type RunningConsole } from './run-console.js';
 
 const logger = pino({ level: 'silent' });
@@ -41,6 +42,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 }, 60_000);
 
+/** A whale alert as the detector writes it: 100 at 3,200 on `exchange`. */
+function whale(exchange: string, symbol: string, tradeId: number, now: number) {
+  return {
+    alert_id: `whale:${exchange}:${symbol}:${tradeId}`,
+    alert_type: 'WHALE',
+    symbol,
+    alert_time: now,
+    event_time: now,
+    event_id: `${exchange}:${symbol}:${tradeId}`,
+    trade_id: tradeId,
+    exchange,
+    side: 'sell',
+    price: 3_200,
+    quantity: 100,
+    quote_volume: 320_000,
+    threshold: 100_000,
+    size_vs_avg: null,
+    vwap_1m: null,
+    price_vs_vwap_pct: null,
+  };
+}
+
 async function snapshot(url: string): Promise<ConsoleSnapshot> {
   return (await (await fetch(`${url}api/snapshot`)).json()) as ConsoleSnapshot;
 }
@@ -49,24 +72,7 @@ describe('coattail console against any endpoints', () => {
   it('shows the alerts table, the trade stream and the DLQ of the endpoints it is given, skipping a malformed alert', async () => {
     running = await runConsole({ host: '127.0.0.1', port: 0, stateDir: dir, logger, env });
     const now = Date.now();
-    const alert = {
-      alert_id: 'whale:coinbase:ETH-USDT:42',
-      alert_type: 'WHALE',
-      symbol: 'ETH-USDT',
-      alert_time: now,
-      event_time: now,
-      event_id: 'coinbase:ETH-USDT:42',
-      trade_id: 42,
-      exchange: 'coinbase',
-      side: 'sell',
-      price: 3_200,
-      quantity: 100,
-      quote_volume: 320_000,
-      threshold: 100_000,
-      size_vs_avg: null,
-      vwap_1m: null,
-      price_vs_vwap_pct: null,
-    };
+    const alert = whale('coinbase', 'ETH-USDT', 42, now);
     const put = (item: Record<string, unknown>) =>
       stack.clients.dynamodb.send(
         new PutItemCommand({ TableName: 'coattail-alerts', Item: toItem(item as Parameters<typeof toItem>[0]) }),
@@ -132,6 +138,43 @@ describe('coattail console against any endpoints', () => {
   it('refuses to listen beyond loopback without a token', async () => {
     await expect(runConsole({ host: '0.0.0.0', port: 0, stateDir: dir, logger, env, trades: false })).rejects.toThrow(
       ConsoleConfigError,
+    );
+  });
+});
+
+describe('where coattail console reads', () => {
+  // Job settings only: no endpoint and no sign of AWS, as in a fresh terminal beside `npm start`.
+  const bare = { SPREAD_WINDOW_MS: '5000', ANOMALY_WINDOW_MS: '2000' };
+
+  it('finds the running npm start through the state file in --state-dir', async () => {
+    const state = join(dir, 'running');
+    const up = await lockStateDir(state);
+    await up.publish({ region: stack.region, endpoints: stack.endpoints, alertsTable: 'coattail-alerts' });
+    const alert = whale('binance', 'BTC-USDT', 7, Date.now());
+    await stack.clients.dynamodb.send(
+      new PutItemCommand({ TableName: 'coattail-alerts', Item: toItem(alert as Parameters<typeof toItem>[0]) }),
+    );
+    try {
+      const found = await runConsole({ host: '127.0.0.1', port: 0, stateDir: state, logger, env: bare, trades: false });
+      try {
+        expect(found.origin).toBe(`the npm start running on ${state}, pid ${process.pid}`);
+        await expect
+          .poll(async () => (await snapshot(found.server.url)).alerts.map((a) => a.alert_id), { timeout: 15_000 })
+          .toContain(alert.alert_id);
+        expect((await snapshot(found.server.url)).errors).toEqual({});
+      } finally {
+        await found.close();
+      }
+    } finally {
+      await up.release();
+    }
+  }, 60_000);
+
+  it('says what to do when npm start is not running there and nothing else is configured', async () => {
+    await expect(
+      runConsole({ host: '127.0.0.1', port: 0, stateDir: join(dir, 'none'), logger, env: bare, trades: false }),
+    ).rejects.toThrow(
+      /no running npm start found \(no .*up\.json\) and no endpoints set: start the platform with `npm start`/,
     );
   });
 });

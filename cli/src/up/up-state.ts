@@ -8,10 +8,10 @@ import { z } from 'zod';
  * `coattail up` (what `npm start` runs) keeps one file in its state directory while it runs,
  * `<state-dir>/up.json`: which process holds the directory (taken before anything opens the
  * emulators' stores there) and, once its emulators are up, where they serve (they start on free
- * ports, so other commands cannot guess them). `coattail alerts` and `coattail iceberg` find the
- * running stack there. Every write goes to a temporary file renamed over it, so a reader never
- * sees half a file; a clean stop removes it, and a run that was killed leaves it behind for the
- * next run to take over.
+ * ports, so other commands cannot guess them). `coattail alerts`, `coattail console` and
+ * `coattail iceberg` find the running stack there. Every write goes to a temporary file renamed
+ * over it, so a reader never sees half a file; a clean stop removes it, and a run that was killed
+ * leaves it behind for the next run to take over.
  *
  * Earlier versions wrote two files: `up.json` with only `pid` and `startedAt`, and `stack.json`
  * with the endpoints. Such an `up.json` reads as a run that has not published its endpoints yet
