@@ -84,6 +84,7 @@ export { runJob, type JobClient, type JobResult } from './task/job-runner.js';
 export type { JobOptions } from './task/job-options.js';
 
 export { type Clock, systemClock, ManualClock } from './clock.js';
+export { processAlive } from './process-alive.js';
 export { backoffDelay, isRetryable, sleep, withRetry, type RetryOptions } from './retry/retry.js';
 export { type Logger, silentLogger } from './observability/logger.js';
 export {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PlatformError } from '@coattail/runtime';
+import { PlatformError, processAlive } from '@coattail/runtime';
 import { z } from 'zod';
 
 /**
@@ -66,16 +66,6 @@ export class StateDirInUseError extends PlatformError {
       `already running (pid ${pid}) on the state directory ${stateDir}: stop that coattail up (Ctrl-C, or kill ${pid}) or pass another --state-dir`,
       { domain: 'user' },
     );
-  }
-}
-
-/** Whether process `pid` is alive (EPERM: it exists but belongs to someone else). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

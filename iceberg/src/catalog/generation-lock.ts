@@ -3,7 +3,7 @@ import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay } from '@coattail/runtime';
+import { backoffDelay, processAlive } from '@coattail/runtime';
 import { IcebergError } from '../errors.js';
 
 /** Options of {@link GenerationLock}. */
@@ -182,14 +182,4 @@ export class GenerationLock {
 
 function ignoreMissing(error: unknown): void {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-}
-
-/** Whether a process of this host runs (signal 0 checks without signalling; EPERM means it runs as another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -2,19 +2,11 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { processAlive } from '@coattail/runtime';
 import { z } from 'zod';
 import type { RunLock } from './types.js';
 
 const lockSchema = z.object({ owner: z.string(), pid: z.number(), host: z.string(), acquiredAt: z.string() });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * An exclusive lock file created with O_EXCL: the first process to create it holds the lock. The
@@ -36,7 +28,7 @@ export async function tryFileLock(path: string, owner: string): Promise<RunLock 
     const raw = await readFile(path, 'utf8').catch(() => '');
     const held = lockSchema.safeParse(raw === '' ? undefined : JSON.parse(raw));
     // An unreadable lock is one whose writer died between create and write.
-    if (held.success && (held.data.host !== hostname() || alive(held.data.pid)))
+    if (held.success && (held.data.host !== hostname() || processAlive(held.data.pid)))
       return { heldBy: `${held.data.owner} (pid ${held.data.pid} on ${held.data.host} since ${held.data.acquiredAt})` };
     await rm(path, { force: true });
   }
