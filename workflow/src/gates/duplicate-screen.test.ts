@@ -71,7 +71,7 @@ describe('screenDuplicates', () => {
     expect(await screenDuplicates(duck.connection, from(distinct), ['event_id'], 5000, { maxKeys: 4999 })).toBe(
       'too_many',
     );
-    // A row count that undercounts the keys: the screen stops once it holds more than its limit.
+    // A row count that undercounts the keys: the screen does not take on more keys than its limit.
     expect(await screenDuplicates(duck.connection, from(distinct), ['event_id'], 100, { maxKeys: 3000 })).toBe(
       'too_many',
     );

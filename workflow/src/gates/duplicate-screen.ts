@@ -4,7 +4,8 @@ import { quoteIdent } from './sql-text.js';
 
 /**
  * Above this many keys a `unique` rule is screened inside DuckDB (which can spill to disk) rather
- * than in this process, whose screen holds about 10 bytes per key: ~250 MB at the limit.
+ * than in this process: the screen holds about 10 bytes per key and DuckDB's result of the hashes
+ * another 8 while it is read, ~450 MB at the limit.
  */
 export const SCREEN_MAX_KEYS = 25_000_000;
 
@@ -113,10 +114,12 @@ export interface ScreenOptions {
 }
 
 /**
- * Screens a `unique` key for duplicates: DuckDB streams each row's 64-bit `hash()` of the key
- * (NULL keys hash alike, as `PARTITION BY` groups them) and the hashes are compared here, read
- * straight from the result's vectors. Equal keys have equal hashes, so `distinct` proves the key
- * unique; `candidate` only says the exact count must run.
+ * Screens a `unique` key for duplicates: DuckDB computes each row's 64-bit `hash()` of the key
+ * (NULL keys hash alike, as `PARTITION BY` groups them) into one materialized result, and the
+ * hashes are compared here, read straight from the result's vectors chunk by chunk without waiting
+ * on DuckDB between chunks (a streamed result costs an asynchronous fetch per 2 048 rows). Equal keys
+ * have equal hashes, so `distinct` proves the key unique; `candidate` only says the exact count must
+ * run.
  */
 export async function screenDuplicates(
   connection: DuckDBConnection,
@@ -128,15 +131,14 @@ export async function screenDuplicates(
   const maxKeys = options.maxKeys ?? SCREEN_MAX_KEYS;
   if (expectedKeys > maxKeys) return 'too_many';
   const keyHash = options.keyHash ?? `hash(${columns.map(quoteIdent).join(', ')})`;
-  const result = await connection.stream(`SELECT ${keyHash} FROM ${from}`);
-  const screen = new HashScreen(expectedKeys);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) break;
+  const result = await connection.run(`SELECT ${keyHash} FROM ${from}`);
+  if (result.rowCount > maxKeys) return 'too_many';
+  const screen = new HashScreen(result.rowCount);
+  for (let i = 0; i < result.chunkCount; i++) {
+    const chunk = result.getChunk(i);
     // hash() is UBIGINT and never NULL: the vector's data are the hashes, read in place as words.
     const bytes = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, 0), chunk.rowCount * 8);
     screen.add(new Uint32Array(bytes.buffer, bytes.byteOffset, chunk.rowCount * 2));
-    if (screen.count > maxKeys) return 'too_many';
   }
   return screen.hasEqualPair() ? 'candidate' : 'distinct';
 }
