@@ -116,7 +116,7 @@ describe('dictionary pages of Parquet column chunks', () => {
     // The footer's length ends inside a page: the walk overshoots it.
     const overshoot = [...dictionary, ...dataPage(8)];
     expect(await dictionaryOf(overshoot, 'UNCOMPRESSED', overshoot.length - 1)).toBeUndefined();
-    expect(await dictionaryOf([...dictionary, ...dataPage(8)], 'ZSTD')).toBeUndefined();
+    expect(await dictionaryOf([...dictionary, ...dataPage(8)], 'LZ4_RAW')).toBeUndefined();
     // A dictionary whose bytes are not the size its header gives.
     const sizes: Field[] = [
       [1, 'i32', 2],

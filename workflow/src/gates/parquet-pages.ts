@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
 import { snappyUncompress } from 'hyparquet';
 
 /** A field of a Thrift struct as a page header holds it: a number, a flag, bytes or a nested struct. */
@@ -127,6 +128,8 @@ export function decompress(codec: string, bytes: Uint8Array, size: number): Uint
       return gunzipSync(bytes);
     case 'BROTLI':
       return brotliDecompressSync(bytes);
+    case 'ZSTD':
+      return zstdDecompress(bytes, new Uint8Array(size));
     default:
       return undefined;
   }
