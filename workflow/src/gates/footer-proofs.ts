@@ -115,10 +115,11 @@ function proofTerm(rule: NotNullRule | BoundsRule, type: string, leaf: Leaf): st
  * Proves rules from the Parquet footers instead of reading rows, as Iceberg and Delta readers skip
  * data: `not_null` where every row group counts 0 nulls, `bounds` where every row group's minimum
  * and maximum lie within the bounds (or the group holds only nulls), `allowed_values` on text where
- * every column chunk's dictionary holds allowed values only ({@link proveFromDictionaries}). Only statistics that are
- * present for every row group of every file are trusted, min/max only in their typed form
- * (`min_value`/`max_value`) and only for numbers, dates and timestamps; a rule the footers do not
- * prove is left to the scan, which then counts its failures exactly. Nested files prove nothing.
+ * every column chunk's dictionary holds allowed values only ({@link proveFromDictionaries}). Only
+ * statistics that are present for every row group of every file are trusted, min/max only in their
+ * typed form (`min_value`/`max_value`) and only for numbers, dates and timestamps; a rule the
+ * footers do not prove is left to the scan, which then counts its failures exactly. Nested files
+ * prove nothing.
  */
 export async function proveFromFooters(
   connection: DuckDBConnection,
