@@ -61,6 +61,17 @@ describe('screenDuplicates', () => {
     expect(await screenDuplicates(duck.connection, from(distinct), ['exchange', 'side'], 5000)).toBe('candidate');
   });
 
+  it('gives the same verdicts when the hashes are streamed, as they are for more keys than it materializes', async () => {
+    const streamed = { materializeMaxKeys: 0 };
+    expect(await screenDuplicates(duck.connection, from(distinct), ['event_id'], 5000, streamed)).toBe('distinct');
+    expect(await screenDuplicates(duck.connection, from(repeated), ['event_id'], 5000, streamed)).toBe('candidate');
+    // A row count that undercounts the keys: the screen stops once it holds more than its limit.
+    expect(
+      await screenDuplicates(duck.connection, from(distinct), ['event_id'], 100, { ...streamed, maxKeys: 3000 }),
+    ).toBe('too_many');
+    expect(await duck.rows(`SELECT count(*)::INTEGER AS n FROM ${from(distinct)}`)).toEqual([{ n: 5000 }]);
+  });
+
   it('reports a collision of distinct keys as a candidate only', async () => {
     expect(
       await screenDuplicates(duck.connection, from(distinct), ['event_id'], 5000, { keyHash: '42::UBIGINT' }),
@@ -71,7 +82,7 @@ describe('screenDuplicates', () => {
     expect(await screenDuplicates(duck.connection, from(distinct), ['event_id'], 5000, { maxKeys: 4999 })).toBe(
       'too_many',
     );
-    // A row count that undercounts the keys: the screen stops once it holds more than its limit.
+    // A row count that undercounts the keys: the screen does not take on more keys than its limit.
     expect(await screenDuplicates(duck.connection, from(distinct), ['event_id'], 100, { maxKeys: 3000 })).toBe(
       'too_many',
     );

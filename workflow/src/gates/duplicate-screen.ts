@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import { quoteIdent } from './sql-text.js';
 
@@ -7,6 +7,13 @@ import { quoteIdent } from './sql-text.js';
  * than in this process, whose screen holds about 10 bytes per key: ~250 MB at the limit.
  */
 export const SCREEN_MAX_KEYS = 25_000_000;
+
+/**
+ * Up to this many keys the hashes come from one materialized result, read without an asynchronous
+ * fetch per 2 048 rows, which DuckDB holds while the screen reads it (~11 bytes per key: with the
+ * screen's ~10, ~250 MB at this limit); above it they are streamed, and only the screen holds them.
+ */
+export const MATERIALIZE_MAX_KEYS = 12_000_000;
 
 /** 2^8 partitions of the hashes by their top bits: each one's set stays small enough for the CPU caches. */
 const PARTITION_BITS = 8;
@@ -108,14 +115,18 @@ export class HashScreen {
 export interface ScreenOptions {
   /** Most keys screened in this process. @default SCREEN_MAX_KEYS */
   maxKeys?: number;
+  /** Most keys whose hashes are read from a materialized result rather than streamed. @default MATERIALIZE_MAX_KEYS */
+  materializeMaxKeys?: number;
   /** SQL giving each row's UBIGINT hash of its key. @default DuckDB's `hash()` of the key columns */
   keyHash?: string;
 }
 
 /**
- * Screens a `unique` key for duplicates: DuckDB streams each row's 64-bit `hash()` of the key
+ * Screens a `unique` key for duplicates: DuckDB computes each row's 64-bit `hash()` of the key
  * (NULL keys hash alike, as `PARTITION BY` groups them) and the hashes are compared here, read
- * straight from the result's vectors. Equal keys have equal hashes, so `distinct` proves the key
+ * straight from the result's vectors; up to {@link MATERIALIZE_MAX_KEYS} keys from one materialized
+ * result, chunk by chunk without waiting on DuckDB between chunks (a streamed result costs an
+ * asynchronous fetch per 2 048 rows). Equal keys have equal hashes, so `distinct` proves the key
  * unique; `candidate` only says the exact count must run.
  */
 export async function screenDuplicates(
@@ -128,15 +139,27 @@ export async function screenDuplicates(
   const maxKeys = options.maxKeys ?? SCREEN_MAX_KEYS;
   if (expectedKeys > maxKeys) return 'too_many';
   const keyHash = options.keyHash ?? `hash(${columns.map(quoteIdent).join(', ')})`;
-  const result = await connection.stream(`SELECT ${keyHash} FROM ${from}`);
+  const sql = `SELECT ${keyHash} FROM ${from}`;
   const screen = new HashScreen(expectedKeys);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) break;
+  const add = (chunk: DuckDBDataChunk): void => {
     // hash() is UBIGINT and never NULL: the vector's data are the hashes, read in place as words.
     const bytes = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, 0), chunk.rowCount * 8);
     screen.add(new Uint32Array(bytes.buffer, bytes.byteOffset, chunk.rowCount * 2));
-    if (screen.count > maxKeys) return 'too_many';
+  };
+  if (expectedKeys <= (options.materializeMaxKeys ?? MATERIALIZE_MAX_KEYS)) {
+    const result = await connection.run(sql);
+    if (result.rowCount > maxKeys) return 'too_many';
+    for (let i = 0; i < result.chunkCount; i++) add(result.getChunk(i));
+  } else {
+    const result = await connection.stream(sql);
+    for (
+      let chunk = await result.fetchChunk();
+      chunk !== null && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      add(chunk);
+      if (screen.count > maxKeys) return 'too_many';
+    }
   }
   return screen.hasEqualPair() ? 'candidate' : 'distinct';
 }

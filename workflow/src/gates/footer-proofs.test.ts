@@ -105,7 +105,7 @@ describe('gate rules proven from Parquet footers', () => {
     const spy = recording(duck.connection);
     const rules = [
       { type: 'not_null', column: 'event_id' },
-      { type: 'allowed_values', column: 'side', values: ['buy', 'sell'] },
+      { type: 'regex', column: 'side', pattern: 'buy|sell' },
     ];
     const result = await evaluateGate(spy.connection, { name: 'trades', rules }, { format: 'parquet', paths: [path] });
     expect(result.status).toBe('passed');

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
+import { proveFromDictionaries, type DictionaryCandidate } from './dictionary-proofs.js';
 import type { GateRule } from './gate-config.js';
 import type { GateInput, InputColumn } from './gate-input.js';
 import type { Planned } from './plan-measure.js';
@@ -113,10 +114,12 @@ function proofTerm(rule: NotNullRule | BoundsRule, type: string, leaf: Leaf): st
 /**
  * Proves rules from the Parquet footers instead of reading rows, as Iceberg and Delta readers skip
  * data: `not_null` where every row group counts 0 nulls, `bounds` where every row group's minimum
- * and maximum lie within the bounds (or the group holds only nulls). Only statistics that are
- * present for every row group of every file are trusted, min/max only in their typed form
- * (`min_value`/`max_value`) and only for numbers, dates and timestamps; a rule the footers do not
- * prove is left to the scan, which then counts its failures exactly. Nested files prove nothing.
+ * and maximum lie within the bounds (or the group holds only nulls), `allowed_values` on text where
+ * every column chunk's dictionary holds allowed values only ({@link proveFromDictionaries}). Only
+ * statistics that are present for every row group of every file are trusted, min/max only in their
+ * typed form (`min_value`/`max_value`) and only for numbers, dates and timestamps; a rule the
+ * footers do not prove is left to the scan, which then counts its failures exactly. Nested files
+ * prove nothing.
  */
 export async function proveFromFooters(
   connection: DuckDBConnection,
@@ -150,16 +153,25 @@ async function readProofs(
   const partitioned = partitionKeys(meta.map((f) => f.file_name));
 
   const terms: { id: string; term: string }[] = [];
+  const dictionaries: DictionaryCandidate[] = [];
   for (const p of planned) {
     const rule = p.rule;
-    if (p.error !== undefined || (rule.type !== 'not_null' && rule.type !== 'bounds')) continue;
+    if (p.error !== undefined || (rule.type !== 'not_null' && rule.type !== 'bounds' && rule.type !== 'allowed_values'))
+      continue;
     const type = columns.find((c) => c.name === rule.column)!.type;
     const leaf = partitioned.has(rule.column.toLowerCase()) ? undefined : leaves.get(rule.column);
     // Every file must hold the column as the type the scan reads, so no value is converted.
     if (leaf === undefined || leaf.types.size !== 1 || !leaf.types.has(type)) continue;
+    if (rule.type === 'allowed_values') {
+      // Text compares as the scan compares it (`CAST(… AS VARCHAR) IN (…)`): the dictionary's UTF-8 bytes.
+      if (type === 'VARCHAR' && leaf.physical.size === 1 && leaf.physical.has('BYTE_ARRAY'))
+        dictionaries.push({ id: p.id, column: rule.column, allowed: new Set(rule.values.map(String)) });
+      continue;
+    }
     const term = proofTerm(rule, type, leaf);
     if (term !== undefined) terms.push({ id: p.id, term });
   }
+  for (const id of await proveFromDictionaries(connection, files, dictionaries)) proven.add(id);
   if (terms.length === 0) return { rowCount, proven };
   const row = (
     await connection.runAndReadAll(
