@@ -7,15 +7,24 @@
  */
 import { loadavg } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
+import { EventEncoder, type EncodedEvents } from '../src/exchange/threads/event-codec.js';
+import { EventDecoder } from '../src/exchange/threads/event-decoder.js';
 import { NexmarkGenerator } from './nexmark-generator.js';
 
 const BATCH = 2_048;
 const BATCHES = 300;
 const generator = new NexmarkGenerator(1, 50_000);
-const values = Array.from({ length: BATCH }, (_, i) => generator.next(i));
-const timestamps = values.map((e) => e.dateTime);
+// Fresh events in every batch, as in a job (repeated objects would flatter a codec's string table).
+const batches = Array.from({ length: BATCHES }, (_, b) => {
+  const values = Array.from({ length: BATCH }, (_, i) => generator.next(b * BATCH + i));
+  return { values, timestamps: values.map((e) => e.dateTime) };
+});
 
-async function measure(name: string, encode: () => unknown, decode: (message: unknown) => number): Promise<void> {
+async function measure(
+  name: string,
+  encode: (batch: number) => object | string,
+  decode: (message: unknown) => number,
+): Promise<void> {
   const { port1, port2 } = new MessageChannel();
   let received = 0;
   const cpu0 = process.cpuUsage();
@@ -25,7 +34,10 @@ async function measure(name: string, encode: () => unknown, decode: (message: un
       if (decode(message) !== BATCH) throw new Error(`${name}: a batch arrived incomplete`);
       if (++received === BATCHES) resolve();
     });
-    for (let i = 0; i < BATCHES; i++) port1.postMessage(encode());
+    for (let i = 0; i < BATCHES; i++) {
+      const message = encode(i);
+      port1.postMessage(message, message instanceof Object && 'bytes' in message ? [message.bytes as ArrayBuffer] : []);
+    }
   });
   const cpu = process.cpuUsage(cpu0);
   const events = BATCH * BATCHES;
@@ -37,13 +49,24 @@ async function measure(name: string, encode: () => unknown, decode: (message: un
 
 for (let round = 1; round <= 3; round++) {
   await measure(
-    'structured clone (the exchange)',
-    () => ({ kind: 'records', values, timestamps }),
+    'structured clone',
+    (b) => ({ kind: 'records', ...batches[b]! }),
     (m) => (m as { values: unknown[] }).values.length,
   );
   await measure(
     'JSON string',
-    () => JSON.stringify({ kind: 'records', values, timestamps }),
+    (b) => JSON.stringify({ kind: 'records', ...batches[b]! }),
     (m) => (JSON.parse(m as string) as { values: unknown[] }).values.length,
+  );
+  const encoder = new EventEncoder();
+  const decoder = new EventDecoder();
+  await measure(
+    'binary codec (the exchange)',
+    (b) => encoder.encode([['c', [{ kind: 'records', edge: 'e', ...batches[b]! }]]]),
+    (m) => {
+      let n = 0;
+      decoder.decode(m as EncodedEvents, (_c, e) => (n += e.kind === 'records' ? e.values.length : 0));
+      return n;
+    },
   );
 }
