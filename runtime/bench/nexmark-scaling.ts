@@ -12,7 +12,8 @@
  * the CPU time from the moment every thread had built its tasks, ÷ events (the baseline starts no
  * thread; a thread ready before the others may already have processed some events by then). The
  * threads start from one bundle of the job built by esbuild (`NEXMARK_THREAD_BUNDLE=0`: each
- * loads it through tsx); esbuild runs in a process of its own, whose CPU is not counted here.
+ * loads it through tsx); esbuild runs in a process of its own, whose CPU is not counted here. Records
+ * cross threads as bytes (`NEXMARK_THREAD_RECORDS=clone`: by structured clone).
  * Run: `NEXMARK_EVENTS=5000000 node --import tsx --expose-gc bench/nexmark-scaling.ts`
  * (`NEXMARK_SCALING_QUERIES=q5,q8` for a subset of the queries, `NEXMARK_SCALING_RUNS=2/2` for the
  * baseline and two threads only). Pinned to cores (`taskset -c 0` for one core, `taskset -c 0,1` for
@@ -58,6 +59,8 @@ const RUNS = [
 ] as const;
 /** Worker threads start from one bundle of the job (`threads.bundle`) unless `NEXMARK_THREAD_BUNDLE=0`. */
 const BUNDLE = process.env.NEXMARK_THREAD_BUNDLE !== '0';
+/** Records cross threads as bytes (`threads.records`) unless `NEXMARK_THREAD_RECORDS=clone`. */
+const RECORDS = process.env.NEXMARK_THREAD_RECORDS === 'clone' ? 'clone' : 'bytes';
 
 /**
  * The runs `NEXMARK_SCALING_RUNS` names, as `parallelism/threads` (`1/0,2/2`: the baseline and two
@@ -70,7 +73,9 @@ function selectedRuns(): readonly { parallelism: number; threads: number }[] {
 }
 const label = (r: { parallelism: number; threads: number }): string =>
   `parallelism ${r.parallelism} on ${r.threads === 0 ? 'the main thread' : r.threads === 1 ? '1 worker thread' : `${r.threads} threads`}` +
-  (r.threads > 0 ? (BUNDLE ? ' (started from one bundle)' : ' (each compiling the job through tsx)') : '');
+  (r.threads > 0
+    ? ` (${BUNDLE ? 'started from one bundle' : 'each compiling the job through tsx'}${r.threads > 1 ? `, records crossing ${RECORDS === 'bytes' ? 'as bytes' : 'by structured clone'}` : ''})`
+    : '');
 
 /** Orders outputs so runs with different task interleavings compare equal. */
 const fingerprint = (values: readonly unknown[]): string =>
@@ -116,7 +121,7 @@ export async function scalingBenchmark(
           eventsPerSecond,
           splits: 2,
           parallelism,
-          ...(dir !== undefined ? { threads: { count: threads, dir, bundle: BUNDLE } } : {}),
+          ...(dir !== undefined ? { threads: { count: threads, dir, bundle: BUNDLE, records: RECORDS } } : {}),
           checkpointStore: storeFor(`scaling-${query}-p${parallelism}-t${threads}`),
           checkpointIntervalMs: 10_000,
           metrics: recorder.metrics,

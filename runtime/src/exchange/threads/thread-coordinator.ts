@@ -81,6 +81,7 @@ export async function runOnThreads(r: ThreadedRun): Promise<JobResult> {
       index,
       threads: count,
       job: r.threads.job,
+      ...(r.threads.records !== undefined ? { records: r.threads.records } : {}),
       jobId: r.options.jobId,
       parallelism: r.parallelism,
       maxParallelism: r.maxParallelism,

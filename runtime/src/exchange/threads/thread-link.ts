@@ -7,7 +7,7 @@ import { EventDecoder } from './event-decoder.js';
  * What two threads of an exchange job send each other: channel events in batches (as bytes, see
  * event-codec.ts), and acks.
  */
-type LinkMessage = { events: EncodedEvents } | { acks: [string, number][] };
+type LinkMessage = { events: EncodedEvents } | { cloned: [string, ChannelEvent[]][] } | { acks: [string, number][] };
 
 /**
  * The sending end of a channel into another thread. Events wait here until the thread's link is
@@ -76,10 +76,14 @@ export class ThreadLink {
   constructor(
     private readonly port: MessagePort,
     onMessage: () => void,
+    /** How records cross: see `ExchangeThreads.records`. */
+    private readonly records: 'bytes' | 'clone' = 'bytes',
   ) {
     port.on('message', (message: LinkMessage) => {
       if ('events' in message) this.#decoder.decode(message.events, (name, event) => this.receiver(name).send(event));
-      else for (const [name, records] of message.acks) this.sender(name).ack(records);
+      else if ('cloned' in message) {
+        for (const [name, events] of message.cloned) for (const event of events) this.receiver(name).send(event);
+      } else for (const [name, records] of message.acks) this.sender(name).ack(records);
       onMessage();
     });
   }
@@ -103,7 +107,8 @@ export class ThreadLink {
       const out = channel.drain();
       if (out !== undefined) events.push([name, out]);
     }
-    if (events.length > 0) {
+    if (events.length > 0 && this.records === 'clone') this.port.postMessage({ cloned: events } satisfies LinkMessage);
+    else if (events.length > 0) {
       const encoded = this.#encoder.encode(events);
       this.port.postMessage({ events: encoded } satisfies LinkMessage, [encoded.bytes]);
     }

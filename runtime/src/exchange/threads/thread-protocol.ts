@@ -34,6 +34,12 @@ export interface ExchangeThreads {
    * to itself must leave this off. No effect on JavaScript. @default false
    */
   bundle?: boolean;
+  /**
+   * How records cross threads: `bytes`, flat records written by a codec learnt from their keys
+   * (anything else structured-cloned), or `clone`, every batch structured-cloned as an object graph.
+   * Both deliver the same values. @default 'bytes'
+   */
+  records?: 'bytes' | 'clone';
 }
 
 /** What the coordinator hands a worker thread when it starts. */
@@ -41,6 +47,7 @@ export interface ThreadInit {
   index: number;
   threads: number;
   job: ExchangeThreads['job'];
+  records?: ExchangeThreads['records'];
   jobId: string;
   parallelism: number;
   maxParallelism: number;

@@ -120,7 +120,9 @@ async function run(init: ThreadInit, loop: Loop): Promise<void> {
   const graph = await buildGraph(init);
   const stages = planStages(graph);
   const owner = owners(init, [...sourceTaskPlan(init.roots, init.marker).keys()], stages.length);
-  const links = new Map(init.links.map(([peer, port]) => [peer, new ThreadLink(port, wakeUp)]));
+  const links = new Map(
+    init.links.map(([peer, port]) => [peer, new ThreadLink(port, wakeUp, init.records ?? 'bytes')]),
+  );
   const here = (taskId: string): boolean => owner.get(taskId) === init.index;
   const placement: TaskPlacement = {
     owns: here,

@@ -177,4 +177,20 @@ describe('worker threads of an exchange job', () => {
       }),
     ).rejects.toThrow(/has no function export 'nope'/);
   });
+
+  it('gives the same answer with records crossing threads by structured clone', async () => {
+    const dir = await tmp();
+    const result = await keyedJob({ splits: 3, perSplit: 400, dir }).executeAsync({
+      jobId: 'cloned',
+      parallelism: 2,
+      maxBatchSize: 16,
+      threads: {
+        count: 2,
+        job: { module, export: 'keyedJob', args: { splits: 3, perSplit: 400, dir } },
+        records: 'clone',
+      },
+    }).done;
+    expect(result.status).toBe('FINISHED');
+    expect((await readJsonFiles<string>(dir)).map((w) => w.value).sort()).toEqual(await expected(3, 400));
+  });
 });
