@@ -8,10 +8,8 @@ export const enum Tag {
   Float64 = 5,
   String = 6,
   BigInt = 7,
-  /** A string this link sent before: its index in the link's string table. */
+  /** A string of the link's string table, by its index. */
   KnownString = 8,
-  /** A string to add to the link's string table. */
-  NewString = 9,
   /** A flat record of a shape (its keys) the link knows. */
   Shaped = 10,
   /** The next value of the message's structured clones. */
@@ -95,12 +93,25 @@ export class ByteWriter {
     this.pos += this.#buffer.write(value, this.pos, n * 2, 'utf16le');
   }
 
-  /** A copy of what was written, to transfer, and a fresh start. */
-  take(): ArrayBuffer {
-    const out = new ArrayBuffer(this.pos);
-    new Uint8Array(out).set(this.#buffer.subarray(0, this.pos));
+  /** Makes room for a 32-bit number written later by {@link patchUint32}; its position. */
+  reserveUint32(): number {
+    this.ensure(4);
+    this.pos += 4;
+    return this.pos - 4;
+  }
+
+  patchUint32(at: number, value: number): void {
+    this.#view.setUint32(at, value, true);
+  }
+
+  /** A copy of what `first` and then this wrote, to transfer, and a fresh start for both. */
+  takeAfter(first: ByteWriter): ArrayBuffer {
+    const out = new Uint8Array(first.pos + this.pos);
+    out.set(first.#buffer.subarray(0, first.pos));
+    out.set(this.#buffer.subarray(0, this.pos), first.pos);
+    first.pos = 0;
     this.pos = 0;
-    return out;
+    return out.buffer;
   }
 }
 
@@ -132,6 +143,12 @@ export class ByteReader {
       if (b < 0x80) return value;
       shift += 7;
     }
+  }
+
+  uint32(): number {
+    const value = this.#view.getUint32(this.pos, true);
+    this.pos += 4;
+    return value;
   }
 
   int32(): number {

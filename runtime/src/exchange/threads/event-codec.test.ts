@@ -1,20 +1,24 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import type { ChannelEvent } from '../channel.js';
+import type { ChannelEvent, PendingRecords } from '../channel.js';
 import { EventEncoder, type EncodedEvents } from './event-codec.js';
 import { EventDecoder } from './event-decoder.js';
 
 type Batch = [string, ChannelEvent[]][];
 
-/** Sends `batches` through a real MessagePort as a thread link does (bytes moved, clones cloned). */
+/**
+ * Sends `batches` through a real MessagePort as a thread link does (bytes moved, clones cloned),
+ * and decodes the batches of records only once everything arrived, the last first: a task may take
+ * them much later, and channels in any order.
+ */
 async function cross(batches: Batch[]): Promise<Batch[]> {
   const { port1, port2 } = new MessageChannel();
   const encoder = new EventEncoder();
   const decoder = new EventDecoder();
-  const received: Batch[] = [];
+  const received: [string, (ChannelEvent | PendingRecords)[]][][] = [];
   const done = new Promise<void>((resolve) =>
     port2.on('message', (message: EncodedEvents) => {
-      const batch: Batch = [];
+      const batch: [string, (ChannelEvent | PendingRecords)[]][] = [];
       decoder.decode(message, (channel, event) => {
         const last = batch.at(-1);
         if (last?.[0] === channel) last[1].push(event);
@@ -30,7 +34,13 @@ async function cross(batches: Batch[]): Promise<Batch[]> {
   }
   await done;
   port1.close();
-  return received;
+  const opened = new Map<PendingRecords, ChannelEvent>();
+  for (const batch of [...received].reverse())
+    for (const [, events] of [...batch].reverse())
+      for (const event of [...events].reverse()) if (event.kind === 'pending') opened.set(event, event.open());
+  return received.map((batch) =>
+    batch.map(([channel, events]) => [channel, events.map((e) => (e.kind === 'pending' ? opened.get(e)! : e))]),
+  );
 }
 
 const records = (values: unknown[], edge = 'e1'): ChannelEvent => ({

@@ -6,8 +6,17 @@ import { ByteWriter, Tag } from './byte-buffers.js';
  * cannot hold (anything but primitives and flat records of primitives), structured-cloned in order.
  */
 export interface EncodedEvents {
+  /** What the receiving side learns first (names, shapes, strings: `defsBytes` bytes), then the events. */
   bytes: ArrayBuffer;
+  defsBytes: number;
   clones: unknown[];
+}
+
+/** What the receiving side learns from a message before its events, each added to its table. */
+export const enum Def {
+  Name = 0,
+  Shape = 1,
+  String = 2,
 }
 
 export const enum EventTag {
@@ -73,6 +82,11 @@ function writerFor(keys: string[]): EncoderShape['write'] {
  */
 export class EventEncoder {
   readonly w = new ByteWriter();
+  /**
+   * Names, shapes and strings the other side learns from this message, ahead of its events, so
+   * that it can decode a batch of records when its task takes it, in any order.
+   */
+  readonly #defs = new ByteWriter();
   #clones: unknown[] = [];
   readonly #names = new Map<string, number>();
   readonly #shapes = new Map<string, EncoderShape>();
@@ -94,8 +108,14 @@ export class EventEncoder {
             this.#name(event.edge);
             const n = event.values.length;
             w.varint(n);
+            // The batch's length in bytes and its number of clones, so that the other side can skip it.
+            const length = w.reserveUint32();
+            const cloned = w.reserveUint32();
+            const clonesBefore = this.#clones.length;
             for (let i = 0; i < n; i++) w.float64(event.timestamps[i]!);
             for (let i = 0; i < n; i++) this.#record(event.values[i]);
+            w.patchUint32(length, w.pos - length - 8);
+            w.patchUint32(cloned, this.#clones.length - clonesBefore);
             break;
           }
           case 'watermark':
@@ -114,14 +134,16 @@ export class EventEncoder {
     }
     const clones = this.#clones;
     this.#clones = [];
-    return { bytes: w.take(), clones };
+    const defsBytes = this.#defs.pos;
+    return { bytes: w.takeAfter(this.#defs), defsBytes, clones };
   }
 
   #name(name: string): void {
     const id = this.#names.get(name);
     if (id !== undefined) return this.w.varint(id);
     this.w.varint(this.#names.size);
-    this.w.string(name);
+    this.#defs.byte(Def.Name);
+    this.#defs.string(name);
     this.#names.set(name, this.#names.size);
   }
 
@@ -132,18 +154,21 @@ export class EventEncoder {
       const shape = this.#shapeOf(value);
       if (shape !== undefined) {
         const start = this.w.pos;
+        const defsStart = this.#defs.pos;
         const announced = shape.id === undefined;
-        this.w.byte(Tag.Shaped);
         if (announced) {
           shape.id = this.#shapeCount++;
-          this.w.varint(shape.id);
-          this.w.varint(shape.keys.length);
-          for (const key of shape.keys) this.w.string(key);
-        } else this.w.varint(shape.id!);
+          this.#defs.byte(Def.Shape);
+          this.#defs.varint(shape.keys.length);
+          for (const key of shape.keys) this.#defs.string(key);
+        }
+        this.w.byte(Tag.Shaped);
+        this.w.varint(shape.id!);
         this.#added.length = 0;
         if (shape.write(value, this, shape.slots)) return;
         // A field is an object (or cannot be cloned at all): the whole record goes as a clone.
         this.w.pos = start;
+        this.#defs.pos = defsStart;
         if (announced) {
           shape.id = undefined;
           this.#shapeCount--;
@@ -219,10 +244,12 @@ export class EventEncoder {
       w.byte(Tag.KnownString);
       w.varint(id);
     } else if (this.#strings.size < MAX_TABLE) {
+      w.byte(Tag.KnownString);
+      w.varint(this.#strings.size);
       this.#strings.set(value, this.#strings.size);
       this.#added.push(value);
-      w.byte(Tag.NewString);
-      w.string(value);
+      this.#defs.byte(Def.String);
+      this.#defs.string(value);
     } else {
       w.byte(Tag.String);
       w.string(value);

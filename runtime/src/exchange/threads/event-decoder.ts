@@ -1,6 +1,6 @@
-import type { ChannelEvent } from '../channel.js';
+import type { ChannelEvent, PendingRecords } from '../channel.js';
 import { ByteReader, Tag } from './byte-buffers.js';
-import { EventTag, type EncodedEvents } from './event-codec.js';
+import { Def, EventTag, type EncodedEvents } from './event-codec.js';
 
 /** Builds a record of a shape from its keys: an object literal, so every record gets the same hidden class at once. */
 function builderFor(keys: string[]): (decoder: EventDecoder) => object {
@@ -9,7 +9,29 @@ function builderFor(keys: string[]): (decoder: EventDecoder) => object {
   return new Function('d', `return { ${body} };`) as (decoder: EventDecoder) => object;
 }
 
-/** Reads what one link's `EventEncoder` (event-codec.ts) wrote, message after message. */
+/** A batch of records as it arrived, decoded when its task takes it. */
+class EncodedBatch implements PendingRecords {
+  readonly kind = 'pending';
+
+  constructor(
+    private readonly decoder: EventDecoder,
+    readonly reader: ByteReader,
+    readonly at: number,
+    readonly edge: string,
+    readonly count: number,
+    readonly clones: unknown[],
+    readonly firstClone: number,
+  ) {}
+
+  open(): ChannelEvent {
+    return this.decoder.records(this);
+  }
+}
+
+/**
+ * Reads what one link's `EventEncoder` (event-codec.ts) wrote, message after message: what each
+ * message teaches (names, shapes, strings) at once, its batches of records when they are opened.
+ */
 export class EventDecoder {
   readonly #names: string[] = [];
   readonly #shapes: ((decoder: EventDecoder) => object)[] = [];
@@ -18,44 +40,68 @@ export class EventDecoder {
   #clones: unknown[] = [];
   #nextClone = 0;
 
-  decode(message: EncodedEvents, deliver: (channel: string, event: ChannelEvent) => void): void {
-    const r = (this.#r = new ByteReader(message.bytes));
-    this.#clones = message.clones;
-    this.#nextClone = 0;
+  decode(message: EncodedEvents, deliver: (channel: string, event: ChannelEvent | PendingRecords) => void): void {
+    const r = new ByteReader(message.bytes);
+    this.#learn(r, message.defsBytes);
+    let clone = 0;
     while (!r.done) {
-      const channel = this.#name();
+      const channel = this.#names[r.varint()]!;
       const count = r.varint();
-      for (let e = 0; e < count; e++) deliver(channel, this.#event());
-    }
-    this.#clones = [];
-  }
-
-  #event(): ChannelEvent {
-    const r = this.#r;
-    const tag = r.byte() as EventTag;
-    switch (tag) {
-      case EventTag.Records: {
-        const edge = this.#name();
-        const n = r.varint();
-        const timestamps = new Array<number>(n);
-        for (let i = 0; i < n; i++) timestamps[i] = r.float64();
-        const values = new Array<unknown>(n);
-        for (let i = 0; i < n; i++) values[i] = this.value();
-        return { kind: 'records', edge, values, timestamps };
+      for (let e = 0; e < count; e++) {
+        const tag = r.byte() as EventTag;
+        switch (tag) {
+          case EventTag.Records: {
+            const edge = this.#names[r.varint()]!;
+            const n = r.varint();
+            const length = r.uint32();
+            const clones = r.uint32();
+            deliver(channel, new EncodedBatch(this, r, r.pos, edge, n, message.clones, clone));
+            r.pos += length;
+            clone += clones;
+            break;
+          }
+          case EventTag.Watermark:
+            deliver(channel, { kind: 'watermark', watermark: r.float64(), idle: r.byte() === 1 });
+            break;
+          case EventTag.Barrier:
+            deliver(channel, { kind: 'barrier', checkpointId: r.float64() });
+            break;
+          case EventTag.End:
+            deliver(channel, { kind: 'end' });
+        }
       }
-      case EventTag.Watermark:
-        return { kind: 'watermark', watermark: r.float64(), idle: r.byte() === 1 };
-      case EventTag.Barrier:
-        return { kind: 'barrier', checkpointId: r.float64() };
-      case EventTag.End:
-        return { kind: 'end' };
     }
   }
 
-  #name(): string {
-    const id = this.#r.varint();
-    if (id === this.#names.length) this.#names.push(this.#r.string());
-    return this.#names[id]!;
+  #learn(r: ByteReader, end: number): void {
+    while (r.pos < end) {
+      const def = r.byte() as Def;
+      switch (def) {
+        case Def.Name:
+          this.#names.push(r.string());
+          break;
+        case Def.Shape:
+          this.#shapes.push(builderFor(Array.from({ length: r.varint() }, () => r.string())));
+          break;
+        case Def.String:
+          this.#strings.push(r.string());
+      }
+    }
+  }
+
+  /** The records of a batch, decoded. */
+  records(batch: EncodedBatch): ChannelEvent {
+    const r = (this.#r = batch.reader);
+    r.pos = batch.at;
+    this.#clones = batch.clones;
+    this.#nextClone = batch.firstClone;
+    const n = batch.count;
+    const timestamps = new Array<number>(n);
+    for (let i = 0; i < n; i++) timestamps[i] = r.float64();
+    const values = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) values[i] = this.value();
+    this.#clones = [];
+    return { kind: 'records', edge: batch.edge, values, timestamps };
   }
 
   /** The next value: a primitive, a record, or the next clone. */
@@ -80,19 +126,8 @@ export class EventDecoder {
         return BigInt(r.string());
       case Tag.KnownString:
         return this.#strings[r.varint()];
-      case Tag.NewString: {
-        const s = r.string();
-        this.#strings.push(s);
-        return s;
-      }
-      case Tag.Shaped: {
-        const id = r.varint();
-        if (id === this.#shapes.length) {
-          const keys = Array.from({ length: r.varint() }, () => r.string());
-          this.#shapes.push(builderFor(keys));
-        }
-        return this.#shapes[id]!(this);
-      }
+      case Tag.Shaped:
+        return this.#shapes[r.varint()]!(this);
       case Tag.Cloned:
         return this.#clones[this.#nextClone++];
     }
