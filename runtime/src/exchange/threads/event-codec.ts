@@ -32,6 +32,7 @@ const MIN_HIT_RATE = 0.5;
 const TRIAL = 256;
 const MAX_TABLE = 100_000;
 const MAX_TABLE_STRING = 256;
+const RECENT_SHAPES = 8;
 
 /** A record field's use of the string table. */
 interface Slot {
@@ -91,7 +92,8 @@ export class EventEncoder {
   readonly #names = new Map<string, number>();
   readonly #shapes = new Map<string, EncoderShape>();
   #shapeCount = 0;
-  #last: EncoderShape | undefined;
+  /** The shapes of the latest records, the latest first: a stream mixing a few shapes finds each here. */
+  readonly #recent: EncoderShape[] = [];
   readonly #strings = new Map<string, number>();
   /** Strings added to the table by the record being written, taken out again if it is cloned instead. */
   readonly #added: string[] = [];
@@ -181,9 +183,18 @@ export class EventEncoder {
   }
 
   #shapeOf(value: object): EncoderShape | undefined {
-    const last = this.#last;
-    if (last !== undefined && Object.getPrototypeOf(value) === Object.prototype && hasKeys(value, last.keys))
-      return last;
+    if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    const recent = this.#recent;
+    for (let i = 0; i < recent.length; i++) {
+      const shape = recent[i]!;
+      if (hasKeys(value, shape.keys)) {
+        if (i > 0) {
+          recent[i] = recent[0]!;
+          recent[0] = shape;
+        }
+        return shape;
+      }
+    }
     const keys = keysOf(value);
     if (keys === undefined) return undefined;
     const id = keys.join('\0');
@@ -192,7 +203,9 @@ export class EventEncoder {
       const slots = keys.map(() => ({ lookups: 0, hits: 0, useTable: true }));
       this.#shapes.set(id, (shape = { keys, id: undefined, slots, write: writerFor(keys) }));
     }
-    return (this.#last = shape);
+    recent.unshift(shape);
+    if (recent.length > RECENT_SHAPES) recent.pop();
+    return shape;
   }
 
   /** Writes a primitive (a record's field when `slot` is given); false for anything else. */
