@@ -177,9 +177,11 @@ export interface RunOptions {
   parallelism?: number;
   /**
    * The exchange's tasks on this many worker threads (the `threads` job option), each writing
-   * its output as JSON files to `dir` (the `sink` given to runQuery then gets nothing).
+   * its output as JSON files to `dir` (the `sink` given to runQuery then gets nothing); `bundle`:
+   * the threads start from one bundle of the job (the `threads.bundle` job option); `records`: how
+   * records cross threads (`threads.records`).
    */
-  threads?: { count: number; dir: string };
+  threads?: { count: number; dir: string; bundle?: boolean; records?: 'bytes' | 'clone' };
   /** The job's logger (the exchange logs its checkpoints and when its threads are ready). */
   logger?: Logger;
 }
@@ -247,6 +249,8 @@ export async function runQuery<T>(
               export: 'nexmarkFilesJob',
               args: { query: name, count, dir: options.threads.dir, ...runArgs(options) },
             },
+            bundle: options.threads.bundle ?? false,
+            ...(options.threads.records !== undefined ? { records: options.threads.records } : {}),
           },
         }
       : {}),

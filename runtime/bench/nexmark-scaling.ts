@@ -10,12 +10,17 @@
  * ≥ 1.7× on two cores. CPU used = process CPU time (every thread) ÷ wall time; CPU per event = process
  * CPU time ÷ events (what a loaded machine changes least); of which after the threads were ready =
  * the CPU time from the moment every thread had built its tasks, ÷ events (the baseline starts no
- * thread; a thread ready before the others may already have processed some events by then).
+ * thread; a thread ready before the others may already have processed some events by then). The
+ * threads start from one bundle of the job built by esbuild (`NEXMARK_THREAD_BUNDLE=0`: each
+ * loads it through tsx); esbuild runs in a process of its own, whose CPU is not counted here. Records
+ * cross threads as bytes (`NEXMARK_THREAD_RECORDS=clone`: by structured clone).
  * Run: `NEXMARK_EVENTS=5000000 node --import tsx --expose-gc bench/nexmark-scaling.ts`
- * (`NEXMARK_SCALING_QUERIES=q5,q8` for a subset).
+ * (`NEXMARK_SCALING_QUERIES=q5,q8` for a subset of the queries, `NEXMARK_SCALING_RUNS=2/2` for the
+ * baseline and two threads only). Pinned to cores (`taskset -c 0` for one core, `taskset -c 0,1` for
+ * two), the table's header says how many cores the process may run on.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../src/index.js';
@@ -52,8 +57,25 @@ const RUNS = [
   { parallelism: 2, threads: 1 },
   { parallelism: 2, threads: 2 },
 ] as const;
+/** Worker threads start from one bundle of the job (`threads.bundle`) unless `NEXMARK_THREAD_BUNDLE=0`. */
+const BUNDLE = process.env.NEXMARK_THREAD_BUNDLE !== '0';
+/** Records cross threads as bytes (`threads.records`) unless `NEXMARK_THREAD_RECORDS=clone`. */
+const RECORDS = process.env.NEXMARK_THREAD_RECORDS === 'clone' ? 'clone' : 'bytes';
+
+/**
+ * The runs `NEXMARK_SCALING_RUNS` names, as `parallelism/threads` (`1/0,2/2`: the baseline and two
+ * threads); the baseline always runs, first. Unset: all of {@link RUNS}.
+ */
+function selectedRuns(): readonly { parallelism: number; threads: number }[] {
+  const wanted = process.env.NEXMARK_SCALING_RUNS?.split(',').map((r) => r.trim());
+  if (wanted === undefined) return RUNS;
+  return RUNS.filter((r) => r.parallelism === 1 || wanted.includes(`${r.parallelism}/${r.threads}`));
+}
 const label = (r: { parallelism: number; threads: number }): string =>
-  `parallelism ${r.parallelism} on ${r.threads === 0 ? 'the main thread' : r.threads === 1 ? '1 worker thread' : `${r.threads} threads`}`;
+  `parallelism ${r.parallelism} on ${r.threads === 0 ? 'the main thread' : r.threads === 1 ? '1 worker thread' : `${r.threads} threads`}` +
+  (r.threads > 0
+    ? ` (${BUNDLE ? 'started from one bundle' : 'each compiling the job through tsx'}${r.threads > 1 ? `, records crossing ${RECORDS === 'bytes' ? 'as bytes' : 'by structured clone'}` : ''})`
+    : '');
 
 /** Orders outputs so runs with different task interleavings compare equal. */
 const fingerprint = (values: readonly unknown[]): string =>
@@ -73,7 +95,7 @@ export async function scalingBenchmark(
   const queries = (process.env.NEXMARK_SCALING_QUERIES?.split(',') as QueryName[] | undefined) ?? SCALED;
   for (const query of queries) {
     let reference: string | undefined;
-    for (const { parallelism, threads } of RUNS) {
+    for (const { parallelism, threads } of selectedRuns()) {
       gc();
       const sink = new CollectSink<unknown>();
       const recorder = checkpointRecorder();
@@ -99,7 +121,7 @@ export async function scalingBenchmark(
           eventsPerSecond,
           splits: 2,
           parallelism,
-          ...(dir !== undefined ? { threads: { count: threads, dir } } : {}),
+          ...(dir !== undefined ? { threads: { count: threads, dir, bundle: BUNDLE, records: RECORDS } } : {}),
           checkpointStore: storeFor(`scaling-${query}-p${parallelism}-t${threads}`),
           checkpointIntervalMs: 10_000,
           metrics: recorder.metrics,
@@ -131,7 +153,7 @@ export async function scalingBenchmark(
   }
   const rows = queries.flatMap((query) => {
     const base = figures.find((f) => f.query === query && f.parallelism === 1)!;
-    return RUNS.map((r) => {
+    return selectedRuns().map((r) => {
       const f = figures.find((x) => x.query === query && x.parallelism === r.parallelism && x.threads === r.threads)!;
       return [
         query,
@@ -152,7 +174,7 @@ export async function scalingBenchmark(
     });
   });
   const markdown = [
-    `keyBy exchange: ${events.toLocaleString('en')} events per run over ${eventSeconds} s of event time; two generator splits (source tasks) into 1 or 2 keyed tasks, on the main thread or on 2 worker threads; checkpoints every 10 s to S3 (s3rver in a child process). ${machineInfo()}; load average at the end ${loadavg()
+    `keyBy exchange: ${events.toLocaleString('en')} events per run over ${eventSeconds} s of event time; two generator splits (source tasks) into 1 or 2 keyed tasks, on the main thread or on 2 worker threads; checkpoints every 10 s to S3 (s3rver in a child process). ${machineInfo()}, of which this process may run on ${availableParallelism()}; load average at the end ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ')}.`,
     '',

@@ -14,6 +14,16 @@ export type ChannelEvent =
   | { kind: 'barrier'; checkpointId: number }
   | { kind: 'end' };
 
+/**
+ * Records that crossed from another thread and are decoded only when their task takes them (see
+ * threads/event-decoder.ts): until then they cost bytes, not objects.
+ */
+export interface PendingRecords {
+  readonly kind: 'pending';
+  readonly count: number;
+  open(): ChannelEvent;
+}
+
 /** The sending end of a channel: a {@link Channel} in this thread, or one into another thread. */
 export interface ChannelSender {
   readonly name: string;
@@ -24,7 +34,7 @@ export interface ChannelSender {
 
 /** A FIFO from one upstream task to one downstream task, counting the records it buffers. */
 export class Channel implements ChannelSender {
-  #queue: ChannelEvent[] = [];
+  #queue: (ChannelEvent | PendingRecords)[] = [];
   #head = 0;
   #records = 0;
 
@@ -35,19 +45,23 @@ export class Channel implements ChannelSender {
     return this.#records;
   }
 
-  send(event: ChannelEvent): void {
+  send(event: ChannelEvent | PendingRecords): void {
     this.#queue.push(event);
     if (event.kind === 'records') this.#records += event.values.length;
+    else if (event.kind === 'pending') this.#records += event.count;
   }
 
   peek(): ChannelEvent | undefined {
-    return this.#queue[this.#head];
+    const event = this.#queue[this.#head];
+    if (event?.kind !== 'pending') return event;
+    return (this.#queue[this.#head] = event.open());
   }
 
   take(): ChannelEvent | undefined {
-    const event = this.#queue[this.#head];
+    let event = this.#queue[this.#head];
     if (event === undefined) return undefined;
     this.#head++;
+    if (event.kind === 'pending') event = event.open();
     if (event.kind === 'records') this.#records -= event.values.length;
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);

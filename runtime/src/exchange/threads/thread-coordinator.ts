@@ -10,7 +10,8 @@ import type { JobResult } from '../../task/job-runner.js';
 import type { Timestamp } from '../../types.js';
 import type { ExchangeCheckpoint } from '../exchange-checkpoints.js';
 import { keyedTaskId, sourceTaskPlan } from '../exchange-wiring.js';
-import { startHere, startWorker } from './thread-start.js';
+import { bundledWorkerCode } from './thread-bundle.js';
+import { runsFromTypeScript, startHere, startWorker } from './thread-start.js';
 import {
   TaskThreadError,
   serveStoreCall,
@@ -49,6 +50,8 @@ export async function runOnThreads(r: ThreadedRun): Promise<JobResult> {
   const count = r.threads.count;
   if (!Number.isInteger(count) || count < 1)
     throw new JobDefinitionError(`threads.count must be a whole number of at least 1, got ${count}`);
+  const starting = r.clock.now();
+  const code = await workerCode(r);
   const sourceIds = [...sourceTaskPlan(r.roots, r.marker).keys()];
   const keyedIds = Array.from({ length: r.stages - 1 }, (_, s) =>
     Array.from({ length: r.parallelism }, (_, d) => keyedTaskId(s + 1, d)),
@@ -78,6 +81,7 @@ export async function runOnThreads(r: ThreadedRun): Promise<JobResult> {
       index,
       threads: count,
       job: r.threads.job,
+      ...(r.threads.records !== undefined ? { records: r.threads.records } : {}),
       jobId: r.options.jobId,
       parallelism: r.parallelism,
       maxParallelism: r.maxParallelism,
@@ -94,6 +98,7 @@ export async function runOnThreads(r: ThreadedRun): Promise<JobResult> {
         : startWorker(
             init,
             links.map(([, port]) => port),
+            code,
           );
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'store')
@@ -176,9 +181,9 @@ export async function runOnThreads(r: ThreadedRun): Promise<JobResult> {
   let startedAt = r.clock.now();
   let stopAt: number | undefined;
   try {
-    const starting = r.clock.now();
     await pump(() => ready === count);
-    // Starting a thread loads the job's modules again (through tsx from TypeScript sources).
+    // Starting a thread loads the job's modules again (through tsx from TypeScript sources, or
+    // from the bundle built above).
     r.logger.info({ threads: count, startMs: r.clock.now() - starting }, 'worker threads ready');
     let lastCheckpoint = r.clock.now();
     for (;;) {
@@ -240,4 +245,18 @@ function pick(o: JobOptions): Partial<ThreadInit> {
   if (o.idlePollDelayMs !== undefined) out.idlePollDelayMs = o.idlePollDelayMs;
   if (o.maxIdlePollDelayMs !== undefined) out.maxIdlePollDelayMs = o.maxIdlePollDelayMs;
   return out;
+}
+
+/** The bundle's code when asked for and the job runs from TypeScript; undefined: each thread loads it through tsx. */
+async function workerCode(r: ThreadedRun): Promise<string | undefined> {
+  if (r.threads.bundle !== true || r.threads.sameThread === true || !runsFromTypeScript()) return undefined;
+  try {
+    return await bundledWorkerCode(r.threads.job.module);
+  } catch (error) {
+    r.logger.warn(
+      { error: error instanceof Error ? error.message : String(error) },
+      'the job could not be bundled for its worker threads: each thread compiles it through tsx instead',
+    );
+    return undefined;
+  }
 }

@@ -1,8 +1,13 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Channel, type ChannelEvent, type ChannelSender } from '../channel.js';
+import { EventEncoder, type EncodedEvents } from './event-codec.js';
+import { EventDecoder } from './event-decoder.js';
 
-/** What two threads of an exchange job send each other: channel events in batches, and acks. */
-type LinkMessage = { events: [string, ChannelEvent[]][] } | { acks: [string, number][] };
+/**
+ * What two threads of an exchange job send each other: channel events in batches (as bytes, see
+ * event-codec.ts), and acks.
+ */
+type LinkMessage = { events: EncodedEvents } | { cloned: [string, ChannelEvent[]][] } | { acks: [string, number][] };
 
 /**
  * The sending end of a channel into another thread. Events wait here until the thread's link is
@@ -65,17 +70,19 @@ export class InboundChannel extends Channel {
 export class ThreadLink {
   readonly #senders = new Map<string, RemoteChannel>();
   readonly #receivers = new Map<string, InboundChannel>();
+  readonly #encoder = new EventEncoder();
+  readonly #decoder = new EventDecoder();
 
   constructor(
     private readonly port: MessagePort,
     onMessage: () => void,
+    /** How records cross: see `ExchangeThreads.records`. */
+    private readonly records: 'bytes' | 'clone' = 'bytes',
   ) {
     port.on('message', (message: LinkMessage) => {
-      if ('events' in message) {
-        for (const [name, events] of message.events) {
-          const channel = this.receiver(name);
-          for (const event of events) channel.send(event);
-        }
+      if ('events' in message) this.#decoder.decode(message.events, (name, event) => this.receiver(name).send(event));
+      else if ('cloned' in message) {
+        for (const [name, events] of message.cloned) for (const event of events) this.receiver(name).send(event);
       } else for (const [name, records] of message.acks) this.sender(name).ack(records);
       onMessage();
     });
@@ -100,7 +107,11 @@ export class ThreadLink {
       const out = channel.drain();
       if (out !== undefined) events.push([name, out]);
     }
-    if (events.length > 0) this.port.postMessage({ events } satisfies LinkMessage);
+    if (events.length > 0 && this.records === 'clone') this.port.postMessage({ cloned: events } satisfies LinkMessage);
+    else if (events.length > 0) {
+      const encoded = this.#encoder.encode(events);
+      this.port.postMessage({ events: encoded } satisfies LinkMessage, [encoded.bytes]);
+    }
     const acks: [string, number][] = [];
     for (const [name, channel] of this.#receivers) {
       const taken = channel.takeAcks();

@@ -89,8 +89,16 @@ function owners(init: ThreadInit, sourceIds: readonly string[], stages: number):
   return owner;
 }
 
+/** Job modules already loaded in this thread (a bundle started it), by the address the job gives. */
+const preloaded = new Map<string, Record<string, unknown>>();
+
+/** Makes `module` the job module at address `address` in this thread, instead of importing it. */
+export function preloadJobModule(address: string, module: Record<string, unknown>): void {
+  preloaded.set(address, module);
+}
+
 async function buildGraph(init: ThreadInit): Promise<JobGraph> {
-  const module = (await import(init.job.module)) as Record<string, unknown>;
+  const module = preloaded.get(init.job.module) ?? ((await import(init.job.module)) as Record<string, unknown>);
   const factory = module[init.job.export];
   if (typeof factory !== 'function')
     throw new JobDefinitionError(`job module ${init.job.module} has no function export '${init.job.export}'`);
@@ -112,7 +120,9 @@ async function run(init: ThreadInit, loop: Loop): Promise<void> {
   const graph = await buildGraph(init);
   const stages = planStages(graph);
   const owner = owners(init, [...sourceTaskPlan(init.roots, init.marker).keys()], stages.length);
-  const links = new Map(init.links.map(([peer, port]) => [peer, new ThreadLink(port, wakeUp)]));
+  const links = new Map(
+    init.links.map(([peer, port]) => [peer, new ThreadLink(port, wakeUp, init.records ?? 'bytes')]),
+  );
   const here = (taskId: string): boolean => owner.get(taskId) === init.index;
   const placement: TaskPlacement = {
     owns: here,

@@ -13,9 +13,13 @@ export interface ThreadHandle {
   terminate(): Promise<unknown>;
 }
 
-export function startWorker(init: ThreadInit, transferList: MessagePort[]): ThreadHandle {
-  return new Worker(workerCode(), { eval: true, workerData: init, transferList, execArgv: workerExecArgv() });
+/** Starts a worker thread running `code` (by default the entry, see {@link workerCode}). */
+export function startWorker(init: ThreadInit, transferList: MessagePort[], code = workerCode()): ThreadHandle {
+  return new Worker(code, { eval: true, workerData: init, transferList, execArgv: workerExecArgv() });
 }
+
+/** True when this module, hence the thread entry, runs from TypeScript source. */
+export const runsFromTypeScript = (): boolean => entry.pathname.endsWith('.ts');
 
 /** A thread's loop on this thread; its exit is a message, so it comes after everything the loop said. */
 export function startHere(init: ThreadInit): ThreadHandle {

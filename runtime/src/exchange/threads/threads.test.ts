@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -145,5 +145,52 @@ describe('worker threads of an exchange job', () => {
     const size = (await stat(heartbeat)).size;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await stat(heartbeat)).size).toBe(size);
+  });
+
+  it('gives the same answer when its threads start from one bundle of the job, built when it starts', async () => {
+    const dir = await tmp();
+    const before = Date.now();
+    const { heartbeat: _, ...main } = { splits: 3, perSplit: 400, dir, heartbeat: undefined };
+    const result = await keyedJob(main).executeAsync({
+      jobId: 'bundled',
+      parallelism: 2,
+      maxBatchSize: 16,
+      threads: { count: 2, job: { module, export: 'keyedJob', args: { splits: 3, perSplit: 400, dir } }, bundle: true },
+    }).done;
+    expect(result.status).toBe('FINISHED');
+    const written = await readJsonFiles<string>(dir);
+    expect(written.map((w) => w.value).sort()).toEqual(await expected(3, 400));
+    const bundles = await readdir(join(tmpdir(), 'coattail-threads'));
+    const fresh = await Promise.all(
+      bundles.map(async (b) => (await stat(join(tmpdir(), 'coattail-threads', b))).mtimeMs),
+    );
+    expect(fresh.some((mtime) => mtime >= before - 1_000)).toBe(true);
+  });
+
+  it('fails the job when a thread started from a bundle cannot build it', async () => {
+    const job = keyedJob({ splits: 1, perSplit: 10, dir: await tmp() });
+    await expect(
+      job.execute({
+        jobId: 'bad',
+        parallelism: 2,
+        threads: { count: 2, job: { module, export: 'nope' }, bundle: true },
+      }),
+    ).rejects.toThrow(/has no function export 'nope'/);
+  });
+
+  it('gives the same answer with records crossing threads by structured clone', async () => {
+    const dir = await tmp();
+    const result = await keyedJob({ splits: 3, perSplit: 400, dir }).executeAsync({
+      jobId: 'cloned',
+      parallelism: 2,
+      maxBatchSize: 16,
+      threads: {
+        count: 2,
+        job: { module, export: 'keyedJob', args: { splits: 3, perSplit: 400, dir } },
+        records: 'clone',
+      },
+    }).done;
+    expect(result.status).toBe('FINISHED');
+    expect((await readJsonFiles<string>(dir)).map((w) => w.value).sort()).toEqual(await expected(3, 400));
   });
 });
