@@ -131,6 +131,7 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       splitFilter: kafka.splitFilter,
       splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS,
       checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+      commitBehind: config.SINK_COMMIT === 'behind',
       ...idlePolls(config),
       clock,
       logger: log,
@@ -169,6 +170,7 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       ? { splitFilter: leaseSplitFilter(deps.leases), splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS }
       : {}),
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+    commitBehind: config.SINK_COMMIT === 'behind',
     ...idlePolls(config),
     // Keys start with the symbol, the producer's partition key: a reshard hands each child its symbols.
     stateKeyFilter: kinesisStateKeyFilter((key) => String(key).split('|')[0]!),
