@@ -36,6 +36,8 @@ export interface TaskCheckpointerOptions {
 export class TaskCheckpointer {
   #next = 1;
   #last: TaskCheckpoint | undefined;
+  /** Why the last checkpoint could not be written, if it could not. */
+  #writeFailure: unknown;
 
   constructor(private readonly o: TaskCheckpointerOptions) {}
 
@@ -73,6 +75,7 @@ export class TaskCheckpointer {
         m.bytes.set(await checkpoints.write(checkpoint));
       } catch (error) {
         m.failed.inc();
+        this.#writeFailure = error;
         this.o.logger.warn({ checkpointId, err: error }, 'checkpoint failed; pre-commits are kept for the next one');
         return false;
       }
@@ -92,8 +95,10 @@ export class TaskCheckpointer {
     for (let attempt = 1; ; attempt++) {
       if (await this.take(status, 'await')) return;
       if (attempt >= 10)
+        // The store's last refusal is the cause (a Kafka partition the group moved away, say).
         throw new IllegalStateError(
           `task '${this.o.taskId}' could not write its final checkpoint after ${attempt} attempts`,
+          this.#writeFailure,
         );
       await this.o.clock.sleep(backoffDelay(attempt, 200, 5_000));
     }
