@@ -34,8 +34,8 @@ export class RuntimeError extends PlatformError {}
 
 /** An operation was called in a lifecycle state that does not allow it; the message names the state. */
 export class IllegalStateError extends RuntimeError {
-  constructor(message: string) {
-    super('ILLEGAL_STATE', message, { domain: 'user' });
+  constructor(message: string, cause?: unknown) {
+    super('ILLEGAL_STATE', message, { domain: 'user', ...(cause === undefined ? {} : { cause }) });
   }
 }
 

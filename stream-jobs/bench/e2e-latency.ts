@@ -12,7 +12,7 @@
  *
  *   npm run bench:latency -w @coattail/stream-jobs
  *   (LATENCY_RATES=1000,20000 LATENCY_SECONDS=20 LATENCY_PATHS=kinesis,kafka LATENCY_EMULATORS=process
- *    LATENCY_REPEAT=1)
+ *    LATENCY_COMMITS=behind,at-checkpoint LATENCY_REPEAT=1)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ const RATES = (process.env.LATENCY_RATES ?? '1000,20000').split(',').map(Number)
 const SECONDS = Number(process.env.LATENCY_SECONDS ?? 20);
 const PATHS = (process.env.LATENCY_PATHS ?? 'kinesis,kafka').split(',');
 const IN_PROCESS = process.env.LATENCY_EMULATORS === 'in-process';
+/** The job's SINK_COMMIT modes to compare (`behind`, `at-checkpoint`), alternated. */
+const COMMITS = (process.env.LATENCY_COMMITS ?? 'at-checkpoint').split(',');
 const REPEAT = Number(process.env.LATENCY_REPEAT ?? 1);
 const WHALES_PER_SECOND = 20;
 const SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'] as const;
@@ -195,27 +197,27 @@ async function measurePath(
 export async function latencyBenchmark(): Promise<Figure[]> {
   const stack: Stack = IN_PROCESS ? await startLocalStack() : await startStackProcess();
   const figures: Figure[] = [];
-  // Each round runs a fresh job (LATENCY_REPEAT rounds per path).
-  const runs = Array.from({ length: REPEAT }, (_, i) => i + 1);
-  const label = (path: string, round: number): string => (REPEAT > 1 ? `${path}, run ${round}` : path);
+  // Each SINK_COMMIT mode runs a fresh job; with several, they alternate, LATENCY_REPEAT rounds.
+  const runs = Array.from({ length: REPEAT }, () => COMMITS).flat();
+  const label = (path: string, commit: string): string => (COMMITS.length > 1 ? `${path}, commit ${commit}` : path);
   try {
     if (PATHS.includes('kinesis'))
-      for (const round of runs) {
+      for (const commit of runs) {
         // KPL aggregation per symbol, as the producer's default (KINESIS_AGGREGATION) publishes.
         const sink = new KinesisTradeSink({
           client: stack.clients.kinesis,
           streamName: 'coattail-trades',
           aggregation: true,
         });
-        const env = { STREAM_START: 'LATEST' };
-        figures.push(...(await measurePath(label('Kinesis (kinesalite)', round), stack, sink, env)));
+        const env = { STREAM_START: 'LATEST', SINK_COMMIT: commit };
+        figures.push(...(await measurePath(label('Kinesis (kinesalite)', commit), stack, sink, env)));
       }
     if (!PATHS.includes('kafka')) return figures;
     if (!kcatInstalled()) console.log('[latency] kcat is not installed: the Kafka path is not measured');
     else {
       const cluster = await MockKafkaCluster.start(3);
       try {
-        for (const round of runs) {
+        for (const commit of runs) {
           // A topic per run: the job's checkpoints are per partition, and a new run starts afresh.
           const topic = `latency-${Date.now()}`;
           await cluster.partitions(cluster.kafka('latency-meta'), topic);
@@ -227,8 +229,9 @@ export async function latencyBenchmark(): Promise<Figure[]> {
             KAFKA_TOPIC: topic,
             KAFKA_GROUP_ID: `${topic}-whales`,
             KAFKA_SESSION_TIMEOUT_MS: '6000',
+            SINK_COMMIT: commit,
           };
-          const path = label('Kafka (librdkafka mock, 3 brokers)', round);
+          const path = label('Kafka (librdkafka mock, 3 brokers)', commit);
           const sink = new KafkaTradeSink(producer, topic);
           figures.push(...(await measurePath(path, stack, sink, env, cluster.kafka(`job-${topic}`))));
         }

@@ -12,6 +12,7 @@ import {
 import { ConnectorConfigError } from '../errors.js';
 import { fencedByAssignment } from './kafka-fence.js';
 import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
+import { groupConsumer } from './group-consumer.js';
 import { PartitionBuffer } from './partition-buffer.js';
 
 export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
@@ -52,9 +53,15 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   #assigned = new Set<number>();
   #rebalancing = false;
   #open = 0;
+  #closed = false;
+  readonly #closing: Promise<void>;
+  #markClosed: () => void = () => undefined;
 
   constructor(options: KafkaSourceOptions<T>) {
     this.#o = options;
+    this.#closing = new Promise<void>((resolve) => {
+      this.#markClosed = resolve;
+    });
     this.name = `kafka:${options.topic}`;
     this.#log = (options.logger ?? silentLogger).child({
       component: 'kafka-source',
@@ -79,9 +86,10 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     return fencedByAssignment(store, this.#o.topic, (p) => this.#assigned.has(p) && !this.#rebalancing);
   }
 
-  /** Joins the group (once) and returns the partitions assigned to this worker as splits. */
+  /** Joins the group (once) and returns this worker's partitions as splits; `close()` ends a wait for the join. */
   async listSplits(): Promise<readonly SplitDescriptor[]> {
-    await (this.#started ??= this.#start());
+    if (this.#closed) return [];
+    await Promise.race([(this.#started ??= this.#start()), this.#closing]);
     return this.assignment.map((p) => ({ id: `${this.#o.topic}-${p}`, meta: { topic: this.#o.topic, partition: p } }));
   }
 
@@ -149,8 +157,10 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
-  /** Leaves the group and disconnects. */
+  /** Leaves the group and disconnects, also while still joining (a closed source never rejoins). */
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#markClosed();
     const consumer = this.#consumer;
     this.#consumer = undefined;
     if (consumer !== undefined) await consumer.disconnect();
@@ -201,7 +211,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   }
 
   async #start(): Promise<void> {
-    const consumer = this.#o.kafka.consumer({ groupId: this.#o.groupId, maxWaitTimeInMs: 250, ...this.#o.consumer });
+    const consumer = groupConsumer(this.#o, () => this.#closed);
     this.#consumer = consumer;
     const joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.REBALANCING, () => {

@@ -14,6 +14,21 @@ export interface JobOptions {
   checkpointStore?: CheckpointStore;
   /** Processing time between periodic checkpoints of a task; 0 takes only final ones. @default 10_000 */
   checkpointIntervalMs?: number;
+  /**
+   * Periodic checkpoints commit their sinks behind the task (it reads on meanwhile); the next
+   * checkpoint, stopping and releasing a split wait for that commit at most this long (ms). A
+   * checkpoint that waits longer fails the task, which restarts from its last checkpoint and
+   * commits it again; a release gives the commit up with a warning. @default 60_000
+   */
+  commitTimeoutMs?: number;
+  /**
+   * Periodic checkpoints commit sinks behind the task (true) or before it reads on (false: records
+   * read meanwhile wait for the commit). Exactly once either way. Tasks of a job with
+   * `parallelism` (the keyBy exchange) commit once every task completed the checkpoint, as before.
+   * Off by default until a stop during a consumer-group rebalance has been shown never to wait on it.
+   * @default false
+   */
+  commitBehind?: boolean;
   /** Complete checkpoints kept per task. @default 3 */
   retainCheckpoints?: number;
   /**

@@ -68,7 +68,10 @@ export class JobRun {
   }
 
   async execute(): Promise<JobResult> {
-    const all = await this.#listSplits();
+    // Listing can wait long (a Kafka consumer first joins its group, which may not happen while the
+    // group is unsettled): a stop meanwhile ends the run at once, with no task started.
+    const all = await this.#unlessStopped(this.#listSplits());
+    if (all === undefined) return this.#result();
     if (this.options.tasks === 'single')
       this.#launch(
         'task-0',
@@ -151,6 +154,21 @@ export class JobRun {
     return all;
   }
 
+  /** `work`'s result, or undefined as soon as the job is stopped (a later failure of `work` is then ignored). */
+  #unlessStopped<T>(work: Promise<T>): Promise<T | undefined> {
+    const stopping = this.#stopping.signal;
+    work.catch(() => undefined);
+    if (stopping.aborted) return Promise.resolve(undefined);
+    return new Promise<T | undefined>((resolve, reject) => {
+      const stopped = (): void => resolve(undefined);
+      stopping.addEventListener('abort', stopped, { once: true });
+      work
+        .then(resolve, reject)
+        .finally(() => stopping.removeEventListener('abort', stopped))
+        .catch(() => undefined);
+    });
+  }
+
   /** Dynamic assignment: release what is no longer ours, queue what is new. */
   async #rediscover(): Promise<void> {
     for (const run of this.#live.values()) {
@@ -159,7 +177,9 @@ export class JobRun {
         run.release.abort();
       }
     }
-    this.#assignment.discovered(await this.#listSplits());
+    const listed = await this.#unlessStopped(this.#listSplits());
+    if (listed === undefined) return;
+    this.#assignment.discovered(listed);
     await this.#assignment.startReady();
   }
 }

@@ -61,6 +61,7 @@ export class TaskFactory {
       maxBatchSize: options.maxBatchSize ?? 1000,
       inFlightBudget: options.inFlightBudget ?? 10_000,
       adoptChildren: options.tasks === 'single',
+      ...(options.commitTimeoutMs !== undefined ? { commitTimeoutMs: options.commitTimeoutMs } : {}),
       partitionCheck: this.#partitionCheck,
       ...(seed !== undefined && child !== undefined
         ? { seed: { parents: seed, keep: keep ? (k) => keep(k, child) : () => true } }

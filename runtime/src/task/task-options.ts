@@ -29,6 +29,8 @@ export interface TaskOptions {
   inFlightBudget: number;
   /** Children of ended splits are read by this task (true) or handed to the runner for tasks of their own. */
   adoptChildren: boolean;
+  /** Longest wait for a sink commit running behind the task (see `JobOptions.commitTimeoutMs`). @default 60_000 */
+  commitTimeoutMs?: number;
   /** Shared by the job's tasks in this worker: which split each key of a `sourcePartitioned` keyBy came from. */
   partitionCheck?: PartitionCheck;
   /** For a child split's first start: its parents' final checkpoints and which keys to take. */

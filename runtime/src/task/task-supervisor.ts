@@ -50,6 +50,9 @@ export class TaskSupervisor {
         return;
       } catch (error) {
         if (run.release.signal.aborted) return void (await task.release());
+        // A commit still running behind the failed task ends (or is given up) before its successor
+        // opens and commits the same checkpoint again, and before the job reports it stopped.
+        await task.quiesce();
         if (!isRetryable(error)) {
           logger.error(
             { task: task.id, err: error },
@@ -85,7 +88,8 @@ export class TaskSupervisor {
       const result = await task.step();
       if (result === 'done') break;
       if (interval > 0 && clock.now() - lastCheckpoint >= interval) {
-        await task.checkpoint();
+        // Sinks commit behind the task, so records read meanwhile are not held up by the commit.
+        await task.checkpoint('running', options.commitBehind === true ? 'behind' : 'await');
         lastCheckpoint = clock.now();
       }
       if (result === 'idle') await pacer.idle(this.stopping);

@@ -1,6 +1,5 @@
 import type { AssignedSplit, TaskCheckpoint } from '../checkpoint/task-checkpoint.js';
 import { IllegalStateError } from '../errors.js';
-import { backoffDelay } from '../retry/retry.js';
 import type { Logger } from '../observability/logger.js';
 import { InFlightTracker } from '../operators/in-flight-tracker.js';
 import type { SplitPosition } from '../source/source.js';
@@ -9,6 +8,7 @@ import { SplitWatermarks } from '../watermarks/split-watermarks.js';
 import { PartitionCheck, type TaskPartitionCheck } from './partition-check.js';
 import { Pipeline } from './pipeline.js';
 import { SinkCommitter } from './sink-committer.js';
+import { TaskCheckpointer, type TaskState } from './task-checkpointer.js';
 import { assignTimestamps, isPromise, openSplit, parentUids, splitUid, type ActiveSplit } from './split-runner.js';
 import type { TaskOptions, TaskStatus } from './task-options.js';
 import { taskMetrics, type TaskMetrics } from './task-metrics.js';
@@ -33,8 +33,7 @@ export class Task {
   #pending: AssignedSplit[] = [];
   #handedOff: AssignedSplit[] = [];
   readonly #ended = new Set<string>();
-  #checkpointId = 1;
-  #lastCheckpoint: TaskCheckpoint | undefined;
+  #checkpointer!: TaskCheckpointer;
   readonly #log: Logger;
   readonly #m: TaskMetrics;
   constructor(private readonly options: TaskOptions) {
@@ -61,7 +60,7 @@ export class Task {
   }
   /** The last checkpoint taken (in memory, whether or not a store is configured). */
   get lastCheckpoint(): TaskCheckpoint | undefined {
-    return this.#lastCheckpoint;
+    return this.#pipeline === undefined ? undefined : this.#checkpointer.last;
   }
 
   /** Builds the pipeline and restores the newest checkpoint, or seeds a child from its parents. */
@@ -77,14 +76,24 @@ export class Task {
       inFlight: this.#inFlight,
       partitionCheck: this.#partitions,
     });
-    this.#committer = new SinkCommitter(this.#pipeline.sinks(), this.#log);
+    this.#committer = new SinkCommitter(this.#pipeline.sinks(), this.#log, this.options.commitTimeoutMs);
+    this.#checkpointer = new TaskCheckpointer({
+      jobId,
+      taskId,
+      clock,
+      checkpoints: this.options.checkpoints,
+      logger: this.#log,
+      metrics: this.#m,
+      inFlight: this.#inFlight,
+      committer: this.#committer,
+      state: () => this.#state(),
+    });
     const restored = await this.options.checkpoints?.latest();
     if (restored !== undefined) {
       this.#log.info({ checkpointId: restored.checkpointId, status: restored.status }, 'restoring from checkpoint');
       this.#committer.restore(restored.committables);
       await this.#committer.commitAll();
-      this.#checkpointId = restored.checkpointId + 1;
-      this.#lastCheckpoint = restored;
+      this.#checkpointer.restored(restored);
       this.#handedOff = restored.handedOff;
       if (restored.status !== 'running') {
         this.#status = restored.status === 'finished' ? 'FINISHED' : 'HANDED_OFF';
@@ -117,6 +126,7 @@ export class Task {
   async step(): Promise<'progress' | 'idle' | 'done'> {
     if (this.done) return 'done';
     this.#expect('step', 'RUNNING');
+    this.#committer.throwIfCommitFailed();
     const { clock, maxBatchSize, inFlightBudget } = this.options;
     await this.#inFlight.waitBelow(inFlightBudget);
     let progressed = false;
@@ -153,59 +163,28 @@ export class Task {
   }
 
   /**
-   * Takes a checkpoint: waits for in-flight writes, pre-commits sinks, writes state then
-   * manifest, then commits sinks. Returns false (and keeps the pre-commits for next time) when
-   * the store cannot be written.
+   * Takes a checkpoint: waits for the previous checkpoint's commit and in-flight writes,
+   * pre-commits sinks, writes state then manifest, then commits sinks — awaited, or with `commit:
+   * 'behind'` started without waiting (the task reads on; the next checkpoint, `stop` and `release`
+   * wait for it, at most `commitTimeoutMs`). Returns false (and keeps the pre-commits for next
+   * time) when the store cannot be written.
    */
-  async checkpoint(status: TaskCheckpoint['status'] = 'running'): Promise<boolean> {
-    const { clock, checkpoints, jobId, taskId } = this.options;
-    const started = clock.now();
-    const checkpointId = this.#checkpointId++;
-    await this.#inFlight.drain();
-    await this.#committer.prepare(checkpointId);
-    const checkpoint: TaskCheckpoint = {
-      version: 1,
-      jobId,
-      taskId,
-      checkpointId,
-      createdAt: started,
-      watermark: this.#emitted,
-      splits: this.#active.map((s) => ({
-        source: s.source,
-        descriptor: s.descriptor,
-        position: s.position,
-        watermark: this.#watermarks.splitWatermark(splitUid(s)),
-      })),
-      endedSplits: [...this.#ended],
-      pendingSplits: this.#pending,
-      handedOff: this.#handedOff,
-      operators: this.#pipeline.snapshot(),
-      committables: this.#committer.snapshot(),
-      status,
-    };
-    if (checkpoints !== undefined) {
-      try {
-        this.#m.bytes.set(await checkpoints.write(checkpoint));
-      } catch (error) {
-        this.#m.failed.inc();
-        this.#log.warn({ checkpointId, err: error }, 'checkpoint failed; pre-commits are kept for the next one');
-        return false;
-      }
-    }
-    this.#lastCheckpoint = checkpoint;
-    await this.#committer.commitAll();
-    this.#m.completed.inc();
-    this.#m.duration.set(clock.now() - started);
-    await checkpoints
-      ?.prune()
-      .catch((error: unknown) => this.#log.warn({ err: error }, 'pruning old checkpoints failed'));
-    return true;
+  async checkpoint(
+    status: TaskCheckpoint['status'] = 'running',
+    commit: 'await' | 'behind' = 'await',
+  ): Promise<boolean> {
+    return this.#checkpointer.take(status, commit);
+  }
+
+  /** Waits (bounded) for a commit running behind this task; for a task given up (released, or failed and replaced). */
+  async quiesce(): Promise<void> {
+    await this.#committer?.quiesce();
   }
 
   /** Stops reading: takes a last checkpoint so a restart resumes here, and closes. */
   async stop(): Promise<void> {
     if (this.done || this.#status === 'CREATED') return;
-    await this.#checkpointUntilDurable('running');
+    await this.#checkpointer.untilDurable('running');
     this.#status = 'STOPPED';
     await this.#close();
   }
@@ -217,7 +196,25 @@ export class Task {
   async release(): Promise<void> {
     if (this.done) return;
     this.#status = 'RELEASED';
-    if (this.#pipeline !== undefined) await this.#close();
+    if (this.#pipeline === undefined) return;
+    await this.quiesce();
+    await this.#close();
+  }
+
+  #state(): TaskState {
+    return {
+      watermark: this.#emitted,
+      splits: this.#active.map((s) => ({
+        source: s.source,
+        descriptor: s.descriptor,
+        position: s.position,
+        watermark: this.#watermarks.splitWatermark(splitUid(s)),
+      })),
+      endedSplits: [...this.#ended],
+      pendingSplits: this.#pending,
+      handedOff: this.#handedOff,
+      operators: this.#pipeline.snapshot(),
+    };
   }
 
   #start(split: AssignedSplit, position: SplitPosition | undefined, watermark?: Timestamp): void {
@@ -271,18 +268,9 @@ export class Task {
       this.#advanceTo(MAX_WATERMARK);
       this.#pipeline.endInput();
     }
-    await this.#checkpointUntilDurable(handingOff ? 'handed-off' : 'finished');
+    await this.#checkpointer.untilDurable(handingOff ? 'handed-off' : 'finished');
     this.#status = handingOff ? 'HANDED_OFF' : 'FINISHED';
     await this.#close();
-  }
-
-  async #checkpointUntilDurable(status: TaskCheckpoint['status']): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      if (await this.checkpoint(status)) return;
-      if (attempt >= 10)
-        throw new IllegalStateError(`task '${this.id}' could not write its final checkpoint after ${attempt} attempts`);
-      await this.options.clock.sleep(backoffDelay(attempt, 200, 5_000));
-    }
   }
 
   async #close(): Promise<void> {

@@ -66,6 +66,12 @@ export const jobConfigSchema = z.object({
    * real-time, so it is kept short; an idle task costs a few wake-ups a second.
    */
   IDLE_POLL_MAX_MS: ms.default(50),
+  /**
+   * When a checkpoint's Iceberg appends run: `behind` the job, which reads and alerts on meanwhile,
+   * or `at-checkpoint`, before it reads on (records read then wait for the commit). Exactly once
+   * either way.
+   */
+  SINK_COMMIT: z.enum(['behind', 'at-checkpoint']).default('at-checkpoint'),
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;

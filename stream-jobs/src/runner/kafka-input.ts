@@ -1,5 +1,5 @@
 import { KafkaSource, createKafkaClient, type KafkaRecord, type KafkaSourceOptions } from '@coattail/connectors';
-import type { CheckpointStore, Logger, SplitDescriptor } from '@coattail/runtime';
+import type { CheckpointStore, JobClient, JobResult, Logger, SplitDescriptor } from '@coattail/runtime';
 import type { JobConfig } from './job-config.js';
 import type { Envelope } from './quality-gate.js';
 
@@ -55,4 +55,51 @@ export function kafkaJobInput(job: string, config: JobConfig, log: Logger, kafka
     logger: log,
   });
   return { source, splitFilter: source.owns, fence: (store) => source.fence(store) };
+}
+
+/**
+ * The client of a job reading Kafka. Its consumer leaves the group once the job is over, even if
+ * it never had a partition to read (the source closes itself only with its last reader): else the
+ * process stays up. A stop waits for a rebalance under way to settle first (the fence refuses
+ * checkpoints meanwhile), and a stop whose final checkpoint was refused because the group moved
+ * the partition away ends as stopped: the new owner resumes from the previous checkpoint, so
+ * stopping without this one loses nothing.
+ */
+export function kafkaJobClient(
+  job: JobClient,
+  source: Pick<KafkaSource<Envelope>, 'settled' | 'close'>,
+  o: { sessionTimeoutMs: number; logger: Logger; flush: () => Promise<void> },
+): JobClient {
+  let stopping = false;
+  const done = job.done
+    .catch((error: unknown): JobResult => {
+      if (!stopping || !partitionMoved(error)) throw error;
+      o.logger.warn({ err: error }, 'stopped without a final checkpoint of a partition the group moved away');
+      const tasks = [...job.tasks().values()].map((t) => ({ id: t.id, status: t.status, watermark: t.watermark }));
+      return { jobId: job.jobId, status: 'STOPPED', tasks };
+    })
+    .then(async (result) => {
+      await o.flush();
+      return result;
+    })
+    .finally(() =>
+      source.close().catch((error: unknown) => o.logger.warn({ err: error }, 'leaving the consumer group failed')),
+    );
+  const stop = async (): Promise<JobResult> => {
+    stopping = true;
+    await source.settled(o.sessionTimeoutMs);
+    // Whatever the runner's stop says, the outcome is `done`'s: a moved partition is a stop, not a failure.
+    return job.stop().then(
+      () => done,
+      () => done,
+    );
+  };
+  return { jobId: job.jobId, done, stop, tasks: () => job.tasks() };
+}
+
+/** True when `error` (or one of its causes) is the Kafka fence refusing a partition this worker no longer holds. */
+function partitionMoved(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause)
+    if ((e as { code?: unknown }).code === 'KAFKA_PARTITION_NOT_ASSIGNED') return true;
+  return false;
 }

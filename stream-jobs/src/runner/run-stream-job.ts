@@ -13,12 +13,12 @@ import {
 } from '@coattail/connectors';
 import { openCatalog, TABLES, tablePartitionSpec, tableSchema, type Table, type TableName } from '@coattail/iceberg';
 import { emfQualityPublisher, type QualityMetricsPublisher } from '@coattail/quality';
-import { systemClock, type Clock, type JobClient, type JobResult, type Logger, type Metrics } from '@coattail/runtime';
+import { systemClock, type Clock, type JobClient, type Logger, type Metrics } from '@coattail/runtime';
 import type { AlertBase } from '../model/records.js';
 import { IcebergSink } from '../sinks/iceberg-sink.js';
 import { buildJob, type JobName } from './build-job.js';
 import type { JobConfig } from './job-config.js';
-import { kafkaJobInput, type KafkaClient } from './kafka-input.js';
+import { kafkaJobClient, kafkaJobInput, type KafkaClient } from './kafka-input.js';
 import { decodeEnvelope, type QualityGate } from './quality-gate.js';
 import { ALERT_TTL_MS, alertItem } from './table-rows.js';
 
@@ -131,36 +131,19 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       splitFilter: kafka.splitFilter,
       splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS,
       checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+      commitBehind: config.SINK_COMMIT === 'behind',
       ...idlePolls(config),
       clock,
       logger: log,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
-    // The consumer leaves the group once the job is over, even if it never had a partition to
-    // read (the source closes itself only with its last reader): else the process stays up.
-    let stopping = false;
-    const done = job.done
-      .catch((error: unknown): JobResult => {
-        // A final checkpoint refused because the group moved the partition away: the new owner
-        // resumes from the previous checkpoint, so stopping without this one loses nothing.
-        if (!stopping || !partitionMoved(error)) throw error;
-        log.warn({ err: error }, 'stopped without a final checkpoint of a partition the group moved away');
-        const tasks = [...job.tasks().values()].map((t) => ({ id: t.id, status: t.status, watermark: t.watermark }));
-        return { jobId: job.jobId, status: 'STOPPED', tasks };
-      })
-      .then(async (result) => {
+    return kafkaJobClient(job, kafka.source, {
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      logger: log,
+      flush: async () => {
         await gate?.flush();
-        return result;
-      })
-      .finally(() =>
-        kafka.source.close().catch((error: unknown) => log.warn({ err: error }, 'leaving the consumer group failed')),
-      );
-    const stop = async (): Promise<JobResult> => {
-      stopping = true;
-      await kafka.source.settled(config.KAFKA_SESSION_TIMEOUT_MS);
-      return job.stop().finally(() => done);
-    };
-    return { jobId: job.jobId, done, stop, tasks: () => job.tasks() };
+      },
+    });
   }
   const client = env.executeAsync({
     jobId: name,
@@ -169,6 +152,7 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
       ? { splitFilter: leaseSplitFilter(deps.leases), splitDiscoveryIntervalMs: config.SPLIT_DISCOVERY_MS }
       : {}),
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+    commitBehind: config.SINK_COMMIT === 'behind',
     ...idlePolls(config),
     // Keys start with the symbol, the producer's partition key: a reshard hands each child its symbols.
     stateKeyFilter: kinesisStateKeyFilter((key) => String(key).split('|')[0]!),
@@ -195,11 +179,4 @@ export function runStreamJob(name: JobName, config: JobConfig, deps: StreamJobDe
 /** A task with nothing new to read polls again within IDLE_POLL_MAX_MS: alerts wait no longer than that. */
 function idlePolls(config: JobConfig): { idlePollDelayMs: number; maxIdlePollDelayMs: number } {
   return { idlePollDelayMs: Math.min(5, config.IDLE_POLL_MAX_MS), maxIdlePollDelayMs: config.IDLE_POLL_MAX_MS };
-}
-
-/** True when `error` (or one of its causes) is the Kafka fence refusing a partition this worker no longer holds. */
-function partitionMoved(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause)
-    if ((e as { code?: unknown }).code === 'KAFKA_PARTITION_NOT_ASSIGNED') return true;
-  return false;
 }

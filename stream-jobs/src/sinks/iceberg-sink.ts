@@ -30,12 +30,25 @@ export class IcebergSink<T> implements Sink<T> {
   createWriter(context: SinkContext): SinkWriter<T> {
     let staged: Row[] = [];
     let table: Promise<Table> | undefined;
-    const load = (): Promise<Table> => (table ??= this.options.table());
+    const load = (): Promise<Table> => {
+      if (table === undefined) {
+        const loading = this.options.table();
+        table = loading;
+        // A failed load is tried again by the next checkpoint rather than remembered.
+        loading.catch(() => {
+          if (table === loading) table = undefined;
+        });
+      }
+      return table;
+    };
     // Checkpoint ids are per task, so the task is part of the operator identity.
     const operatorId = `${context.operatorId}@${context.taskId}`;
     return {
       write: (values) => {
         for (const v of values) staged.push(this.options.toRow(v));
+        // Open (or create) the table with the first row, in the background: the first checkpoint
+        // would otherwise hold the task up for it (a second and more for a new table).
+        if (table === undefined && staged.length > 0) void load();
       },
       prepareCommit: async (): Promise<Json> => {
         if (staged.length === 0) return { files: [] };

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { StreamEnvironment } from '../api/stream-environment.js';
+import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import { IllegalStateError, RuntimeError } from '../errors.js';
+import { CollectSink } from '../sink/collect-sink.js';
+import { InMemorySource } from '../source/in-memory-source.js';
+import { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
+import { taskFor } from './task-test-kit.js';
+
+/** A store that refuses every manifest as a fenced store does once the split went to another worker. */
+class RefusingStore implements CheckpointStore {
+  readonly objects = new Map<string, Uint8Array>();
+  put(key: string, body: Uint8Array): Promise<void> {
+    if (key.endsWith('_manifest.json'))
+      return Promise.reject(new RuntimeError('SPLIT_MOVED', `${key}: the split is not ours`, { retryable: true }));
+    this.objects.set(key, body);
+    return Promise.resolve();
+  }
+  get(key: string): Promise<Uint8Array | undefined> {
+    return Promise.resolve(this.objects.get(key));
+  }
+  list(prefix: string): Promise<string[]> {
+    return Promise.resolve([...this.objects.keys()].filter((k) => k.startsWith(prefix)));
+  }
+  delete(keys: readonly string[]): Promise<void> {
+    for (const k of keys) this.objects.delete(k);
+    return Promise.resolve();
+  }
+}
+
+const causes = (error: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) chain.push(e);
+  return chain;
+};
+
+describe('a final checkpoint the store keeps refusing', () => {
+  it('fails the stop with the store’s refusal as its cause, so a caller can tell why', async () => {
+    const env = StreamEnvironment.create();
+    const source = new InMemorySource<number>([{ id: 's', records: [1, 2], open: true }]);
+    env.fromSource(source, WatermarkStrategy.noWatermarks<number>()).sinkTo(new CollectSink<number>());
+    const { task } = await taskFor(env.getJobGraph(), { store: new RefusingStore() });
+    await task.open();
+    await task.step();
+    const stopped = await task.stop().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(stopped).toBeInstanceOf(IllegalStateError);
+    expect((stopped as Error).message).toMatch(/could not write its final checkpoint after 10 attempts/);
+    expect(causes(stopped).map((e) => (e as { code?: string }).code)).toContain('SPLIT_MOVED');
+  });
+});
