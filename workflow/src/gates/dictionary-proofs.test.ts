@@ -2,14 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provenRules, recording } from './proofs.test-support.js';
 import { openDuck, type DuckFixture } from '../../test/duck.js';
 import { localPath, proveFromDictionaries } from './dictionary-proofs.js';
 import { evaluateGate } from './evaluate-gate.js';
-import { parseGateConfig, type GateRuleInput } from './gate-config.js';
-import { describeInput, fromItem, gateInputSchema } from './gate-input.js';
+import type { GateRuleInput } from './gate-config.js';
 import type { GateResult } from './gate-result.js';
-import { proveFromFooters } from './footer-proofs.js';
-import { plan } from './plan-measure.js';
 
 let duck: DuckFixture;
 beforeAll(async () => {
@@ -35,33 +33,14 @@ const rules: GateRuleInput[] = [
 
 /** The ids of the rules the files' footers and dictionaries prove. */
 async function proven(paths: string[], gateRules: GateRuleInput[] = rules): Promise<string[]> {
-  const input = gateInputSchema.parse({ format: 'parquet', paths });
-  const columns = await describeInput(duck.connection, fromItem(input));
-  const gate = parseGateConfig({ name: 'g', rules: gateRules });
-  const proofs = await proveFromFooters(
-    duck.connection,
-    input,
-    gate.rules.map((r) => plan(r, columns)),
-    columns,
-  );
-  return [...proofs!.proven].sort();
+  return provenRules(duck.connection, paths, gateRules);
 }
 
 const withoutTime = ({ durationMs: _, ...rest }: GateResult) => rest;
 
 /** The gate's result with proofs and with a full scan, which must agree, and the SQL the first ran. */
 async function bothWays(paths: string[], gateRules: GateRuleInput[] = rules) {
-  const sql: string[] = [];
-  const spy = new Proxy(duck.connection, {
-    get(target, key) {
-      const value: unknown = Reflect.get(target, key, target);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (typeof args[0] === 'string') sql.push(args[0]);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
+  const { connection: spy, sql } = recording(duck.connection);
   const gate = { name: 'trades', action: 'warn', rules: gateRules };
   const proved = await evaluateGate(spy, gate, { format: 'parquet', paths });
   const scanned = await evaluateGate(duck.connection, gate, { format: 'parquet', paths }, { footerStatistics: false });

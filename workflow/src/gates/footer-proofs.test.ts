@@ -1,15 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provenRules, recording } from './proofs.test-support.js';
 import { openDuck, type DuckFixture } from '../../test/duck.js';
 import { evaluateGate, type EvaluateGateOptions } from './evaluate-gate.js';
-import { parseGateConfig, type GateRuleInput } from './gate-config.js';
-import { describeInput, fromItem, gateInputSchema, type GateInputOptions } from './gate-input.js';
+import type { GateRuleInput } from './gate-config.js';
+import { gateInputSchema, type GateInputOptions } from './gate-input.js';
 import type { GateResult } from './gate-result.js';
 import { proveFromFooters } from './footer-proofs.js';
-import { plan } from './plan-measure.js';
 
 let duck: DuckFixture;
 
@@ -29,22 +28,6 @@ beforeAll(async () => {
 });
 afterAll(() => duck.close());
 
-/** The SQL a connection is asked to run, to see which queries read rows. */
-function recording(connection: DuckDBConnection): { connection: DuckDBConnection; sql: string[] } {
-  const sql: string[] = [];
-  const proxy = new Proxy(connection, {
-    get(target, key) {
-      const value: unknown = Reflect.get(target, key, target);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (typeof args[0] === 'string') sql.push(args[0]);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { connection: proxy, sql };
-}
-
 const withoutTime = ({ durationMs: _, ...rest }: GateResult) => rest;
 
 /** The gate's result with footer proofs and with a full scan, which must agree. */
@@ -58,16 +41,7 @@ async function bothWays(rules: GateRuleInput[], input: GateInputOptions, options
 
 /** The ids of the rules the footers of `paths` prove. */
 async function proven(paths: string[], rules: GateRuleInput[]): Promise<string[]> {
-  const input = gateInputSchema.parse({ format: 'parquet', paths });
-  const columns = await describeInput(duck.connection, fromItem(input));
-  const gate = parseGateConfig({ name: 'g', rules });
-  const proofs = await proveFromFooters(
-    duck.connection,
-    input,
-    gate.rules.map((r) => plan(r, columns)),
-    columns,
-  );
-  return [...proofs!.proven].sort();
+  return provenRules(duck.connection, paths, rules);
 }
 
 describe('gate rules proven from Parquet footers', () => {
