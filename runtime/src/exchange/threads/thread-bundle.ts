@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,7 +35,8 @@ const installedPackagesOutside: Plugin = {
  * from one bundle: the runtime's thread loop and the job module, compiled to JavaScript once (by
  * esbuild, when the job starts) instead of by tsx in every thread, which costs each thread about
  * half a second of CPU. The bundle is kept in the temporary directory under a name derived from its
- * content, so a job started again with the same code reuses it.
+ * content and written again by every attempt of a job (its threads import it within seconds);
+ * bundles no attempt has written for a day are removed then, so old code does not pile up there.
  */
 export async function bundledWorkerCode(jobModule: string): Promise<string> {
   // esbuild is loaded here, on the thread starting the job, and never in a worker thread.
@@ -68,5 +69,30 @@ export async function bundledWorkerCode(jobModule: string): Promise<string> {
   const partial = `${file}.${process.pid}.${Date.now()}`;
   await writeFile(partial, code);
   await rename(partial, file);
+  await removeStaleBundles(dir, Date.now());
   return `import(${JSON.stringify(pathToFileURL(file).href)});`;
+}
+
+/** Bundles (and half-written ones) in `dir` last written this long ago are removed. */
+export const STALE_BUNDLE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the files in `dir` last written more than {@link STALE_BUNDLE_MS} before `now`. Best
+ * effort: a file another job removes first, or one that cannot be removed, is left to the next job.
+ */
+export async function removeStaleBundles(dir: string, now: number): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [])) {
+    const path = join(dir, name);
+    const written = await stat(path).then(
+      (s) => (s.isFile() ? s.mtimeMs : undefined),
+      () => undefined,
+    );
+    if (written === undefined || now - written <= STALE_BUNDLE_MS) continue;
+    await rm(path, { force: true }).then(
+      () => void removed++,
+      () => undefined,
+    );
+  }
+  return removed;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -150,6 +150,12 @@ describe('worker threads of an exchange job', () => {
   it('gives the same answer when its threads start from one bundle of the job, built when it starts', async () => {
     const dir = await tmp();
     const before = Date.now();
+    // A bundle no job has written for two days: starting the job removes it.
+    const bundleDir = join(tmpdir(), 'coattail-threads');
+    const stale = join(bundleDir, `stale-${process.pid}-${before}.mjs`);
+    await mkdir(bundleDir, { recursive: true });
+    await writeFile(stale, 'export {};');
+    await utimes(stale, new Date(before - 2 * 86_400_000), new Date(before - 2 * 86_400_000));
     const { heartbeat: _, ...main } = { splits: 3, perSplit: 400, dir, heartbeat: undefined };
     const result = await keyedJob(main).executeAsync({
       jobId: 'bundled',
@@ -165,6 +171,7 @@ describe('worker threads of an exchange job', () => {
       bundles.map(async (b) => (await stat(join(tmpdir(), 'coattail-threads', b))).mtimeMs),
     );
     expect(fresh.some((mtime) => mtime >= before - 1_000)).toBe(true);
+    expect(bundles).not.toContain(`stale-${process.pid}-${before}.mjs`);
   });
 
   it('fails the job when a thread started from a bundle cannot build it', async () => {
