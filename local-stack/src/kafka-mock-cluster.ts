@@ -36,11 +36,14 @@ export class MockKafkaCluster {
       throw new Error('kcat is not installed: the Kafka mock-cluster tests need it (apt-get install -y kcat)');
     }
     // A consumer of a throw-away topic keeps kcat (and with it the mock cluster) alive; `-d mock`
-    // makes it log the cluster's bootstrap servers.
+    // makes it log the cluster's bootstrap servers. In a process group of its own, so a Ctrl-C in
+    // the terminal reaches only this process, which stops its jobs (final checkpoints included)
+    // before the cluster. kcat still ends with this process: its debug log never stops, and the
+    // first write after this process is gone ends it (broken pipe).
     const child = spawn(
       'kcat',
       ['-b', 'mock', '-X', `test.mock.num.brokers=${brokers}`, '-d', 'mock', '-C', '-q', '-t', '__mock_keepalive'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
     const servers = await new Promise<string[]>((resolve, reject) => {
       let text = '';
@@ -67,6 +70,11 @@ export class MockKafkaCluster {
       proxies.set(id++, proxy);
     }
     return new MockKafkaCluster(child, proxies);
+  }
+
+  /** The process id of the `kcat` process that holds the cluster (undefined once it has ended). */
+  get pid(): number | undefined {
+    return this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
   }
 
   /** Bootstrap addresses (the proxies). */
