@@ -21,8 +21,10 @@ const DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/benchma
 
 const HEADER = `# Benchmarks
 
-Each benchmark is a script that prints its figures beside a baseline measured in the same run
-and appends a dated section here. Sections are appended, never rewritten; the newest is last.
+Each benchmark is a script that prints its figures beside a baseline measured in the same run.
+Sections are never rewritten, and each carries the date and time of its run: go by those for the
+order. Scripts append their sections in the order they ran (\`npm run bench\` in a package); a
+section filed by hand under its package's heading sits above the older runs it supersedes.
 
 ## Runtime (@coattail/runtime)
 
