@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CheckpointError } from '../errors.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { CheckpointManifest, TaskCheckpoint } from './task-checkpoint.js';
+import { parseManifest, parseTaskCheckpoint } from './task-checkpoint-schema.js';
 
 const MANIFEST = '_manifest.json';
 
@@ -106,9 +107,10 @@ export class TaskCheckpoints {
     const dir = this.#dir(id);
     const manifestBytes = await this.store.get(`${dir}${MANIFEST}`);
     if (manifestBytes === undefined) return undefined;
-    const manifest = JSON.parse(Buffer.from(manifestBytes).toString('utf8')) as CheckpointManifest;
+    const manifest = parseManifest(`${dir}${MANIFEST}`, manifestBytes);
     const body = await this.store.get(manifest.stateKey);
+    // Written before its manifest: missing or different, the checkpoint never completed.
     if (body === undefined || sha256(body) !== manifest.sha256) return undefined;
-    return JSON.parse(Buffer.from(body).toString('utf8')) as TaskCheckpoint;
+    return parseTaskCheckpoint(manifest.stateKey, body, manifest);
   }
 }
