@@ -75,13 +75,13 @@ describe('allowed_values proven from Parquet dictionary pages', () => {
     expect(scans[0]).not.toContain('"exchange"');
   });
 
-  it('scans where a column is not dictionary-encoded, not text, or compressed with a codec read only through DuckDB (LZ4)', async () => {
+  it('scans where a column is not dictionary-encoded, or compressed with a codec read only through DuckDB (LZ4)', async () => {
     const plain = await write('dict-plain.parquet', tradesSql);
     const ids: GateRuleInput[] = [
       { type: 'allowed_values', column: 'event_id', values: ['T1'] },
       { type: 'allowed_values', column: 'venue', values: [0, 1, 2] },
     ];
-    expect(await proven([plain], ids)).toEqual([]);
+    expect(await proven([plain], ids)).toEqual(['allowed_values(venue)']); // integers too: dictionary-encoded
     const { result } = await bothWays([plain], ids);
     expect(result.rules.map((r) => r.failedCount)).toEqual([9999, 0]);
     const lz4 = await write('dict-lz4.parquet', tradesSql, ', COMPRESSION lz4_raw');
@@ -115,7 +115,7 @@ describe('dictionary pages the footer points at', () => {
     const connection = { runAndReadAll: () => Promise.resolve({ getRowObjectsJson: () => rows.map(edit) }) };
     return connection as unknown as DuckDBConnection;
   }
-  const side = [{ id: 'side', column: 'side', allowed: new Set(['buy', 'sell']) }];
+  const side = [{ id: 'side', column: 'side', physical: 'BYTE_ARRAY' as const, allowed: new Set(['buy', 'sell']) }];
 
   it('finds the dictionary at the data page offset where the footer gives no usable dictionary offset', async () => {
     const path = await write('dict-offsets.parquet', tradesSql);

@@ -1,15 +1,85 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { chunkDictionary } from './parquet-pages.js';
+import type { GateRule } from './gate-config.js';
+import { chunkDictionary, plainIntegers, plainStrings, type PlainDecoder } from './parquet-pages.js';
 import { quoteLiteral } from './sql-text.js';
 
-/** An `allowed_values` rule on a text column that every file holds as a Parquet string column. */
+/** The Parquet physical types whose PLAIN dictionaries are read here. */
+type DictionaryPhysical = 'BYTE_ARRAY' | 'INT32' | 'INT64';
+
+/**
+ * An `allowed_values` rule on a column every file holds as one Parquet physical type: text the
+ * scan compares as text, or signed integers it compares as numbers.
+ */
 export interface DictionaryCandidate {
   readonly id: string;
   readonly column: string;
-  /** The allowed values as the scan compares them: text. */
-  readonly allowed: ReadonlySet<string>;
+  readonly physical: DictionaryPhysical;
+  /** The allowed values as the scan compares them: text, or exact integers. */
+  readonly allowed: ReadonlySet<string | bigint>;
+}
+
+const decoders: Record<DictionaryPhysical, PlainDecoder<string | bigint>> = {
+  BYTE_ARRAY: plainStrings,
+  INT32: (bytes, count) => plainIntegers(bytes, count, 4),
+  INT64: (bytes, count) => plainIntegers(bytes, count, 8),
+};
+
+/** How every file stores a column: its Parquet physical types and whether each annotates it as a plain signed integer. */
+export interface StoredColumn {
+  readonly physical: ReadonlySet<string>;
+  /** No converted or logical type, or only signed `INT(8|16|32|64)` ones, in every file. */
+  readonly signedInteger: boolean;
+}
+
+/** The values DuckDB's signed integer types hold, as the scan reads an INT32/INT64 column. */
+const INTEGER_RANGE: Record<string, bigint> = {
+  TINYINT: 2n ** 7n,
+  SMALLINT: 2n ** 15n,
+  INTEGER: 2n ** 31n,
+  BIGINT: 2n ** 63n,
+};
+
+/** Whether a converted and a logical type, as `parquet_schema` reports them, leave an INT32/INT64 a plain signed integer. */
+export function signedIntegerAnnotation(converted: string, logical: string): boolean {
+  return (
+    ['', 'INT_8', 'INT_16', 'INT_32', 'INT_64'].includes(converted) &&
+    (logical === '' || (logical.startsWith('IntType(') && logical.endsWith(', isSigned=1)')))
+  );
+}
+
+/**
+ * The dictionary proof an `allowed_values` rule can have on a column of DuckDB type `type`, or
+ * undefined when its dictionaries could not compare as the scan does. Text compares as the scan
+ * compares it (`CAST(… AS VARCHAR) IN (…)`): the dictionary's UTF-8 bytes. Signed integers stored
+ * as INT32/INT64, under a rule of numbers only, compare as numbers (`col IN (…)`): exactly, as big
+ * integers, so a value beyond 2^53 is never taken for its neighbour; an allowed number that is not
+ * an integer (or prints with an exponent, beyond every 64-bit integer), or lies outside the column
+ * type's range, is equal to no entry. Decimals, dates,
+ * times, timestamps, unsigned integers, floats and rules mixing text and numbers are scanned.
+ */
+export function dictionaryCandidate(
+  id: string,
+  rule: Extract<GateRule, { type: 'allowed_values' }>,
+  type: string,
+  stored: StoredColumn,
+): DictionaryCandidate | undefined {
+  const [physical, ...others] = stored.physical;
+  if (others.length > 0) return undefined;
+  if (type === 'VARCHAR' && physical === 'BYTE_ARRAY')
+    return { id, column: rule.column, physical, allowed: new Set(rule.values.map(String)) };
+  const range = INTEGER_RANGE[type];
+  if (range === undefined || !stored.signedInteger || (physical !== 'INT32' && physical !== 'INT64')) return undefined;
+  const allowed = new Set<bigint>();
+  for (const v of rule.values) {
+    if (typeof v !== 'number') return undefined; // the scan compares text
+    // The scan writes the number as JavaScript prints it (`String(v)`), and DuckDB reads that
+    // literal: 2 ** 63 prints as 9223372036854776000, so that, not 2 ** 63, is what a row equals.
+    const literal = String(v);
+    if (/^-?\d+$/.test(literal) && BigInt(literal) >= -range && BigInt(literal) < range) allowed.add(BigInt(literal));
+  }
+  return { id, column: rule.column, physical, allowed };
 }
 
 const bigint = z.union([z.string(), z.number()]).transform(Number);
@@ -34,7 +104,8 @@ export function localPath(fileName: string): string | undefined {
 }
 
 /**
- * Proves `allowed_values` rules on text columns from the Parquet dictionary pages, without reading
+ * Proves `allowed_values` rules on text and integer columns ({@link dictionaryCandidate}) from the
+ * Parquet dictionary pages, without reading
  * a row: where every data page of every column chunk of the column is dictionary-encoded, each
  * row's value is an entry of its chunk's dictionary (or null, which passes), so a dictionary of
  * allowed entries only proves the rule. A dictionary holding an entry not allowed proves nothing
@@ -61,8 +132,11 @@ export async function proveFromDictionaries(
   );
   const handles = new Map<string, FileHandle>();
   try {
-    const entries = new Map<string, Set<string> | undefined>();
-    for (const column of columns) entries.set(column, await columnEntries(chunks, column, handles));
+    // Every candidate of a column holds it as the same physical type, the one all files store.
+    const physical = new Map(candidates.map((c) => [c.column, c.physical]));
+    const entries = new Map<string, Set<string | bigint> | undefined>();
+    for (const column of columns)
+      entries.set(column, await columnEntries(chunks, column, decoders[physical.get(column)!], handles));
     return candidates
       .filter((c) => {
         const seen = entries.get(c.column);
@@ -80,12 +154,13 @@ export async function proveFromDictionaries(
 async function columnEntries(
   chunks: z.output<typeof chunkRows>,
   column: string,
+  decode: PlainDecoder<string | bigint>,
   handles: Map<string, FileHandle>,
-): Promise<Set<string> | undefined> {
+): Promise<Set<string | bigint> | undefined> {
   const mine = chunks.filter((c) => c.path_in_schema === column);
   // Every row group of every file must hold the column, as the chunk the scan would read.
   if (mine.length === 0 || mine.length !== mine[0]!.groups) return undefined;
-  const seen = new Set<string>();
+  const seen = new Set<string | bigint>();
   for (const c of mine) {
     const path = localPath(c.file_name);
     if (path === undefined) return undefined;
@@ -97,11 +172,11 @@ async function columnEntries(
       dictionaryAt !== null && dictionaryAt > 0 && dictionaryAt < c.data_page_offset
         ? dictionaryAt
         : c.data_page_offset;
-    const values = await chunkDictionary(file, {
-      start,
-      length: c.total_compressed_size,
-      codec: c.compression,
-    });
+    const values = await chunkDictionary(
+      file,
+      { start, length: c.total_compressed_size, codec: c.compression },
+      decode,
+    );
     if (values === undefined) return undefined;
     for (const v of values) seen.add(v);
   }

@@ -1,6 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { proveFromDictionaries, type DictionaryCandidate } from './dictionary-proofs.js';
+import {
+  dictionaryCandidate,
+  proveFromDictionaries,
+  signedIntegerAnnotation,
+  type DictionaryCandidate,
+  type StoredColumn,
+} from './dictionary-proofs.js';
 import type { GateRule } from './gate-config.js';
 import type { GateInput, InputColumn } from './gate-input.js';
 import type { Planned } from './plan-measure.js';
@@ -55,9 +61,10 @@ function partitionKeys(files: readonly string[]): Set<string> {
 }
 
 /** A top-level column of the files: the DuckDB types and Parquet physical types it has across them. */
-interface Leaf {
+interface Leaf extends StoredColumn {
   readonly types: Set<string>;
   readonly physical: Set<string>;
+  signedInteger: boolean;
 }
 
 const fileRows = z.array(z.object({ file_name: z.string(), num_rows: z.string() }));
@@ -66,6 +73,8 @@ const schemaRows = z.array(
     file_name: z.string(),
     name: z.string(),
     type: z.string(),
+    converted_type: z.string(),
+    logical_type: z.string(),
     duckdb_type: z.string(),
     is_group: z.boolean(),
   }),
@@ -76,7 +85,8 @@ async function flatColumns(connection: DuckDBConnection, files: string): Promise
   const schema = schemaRows.parse(
     (
       await connection.runAndReadAll(
-        `SELECT file_name, name, coalesce(type, '') AS type, coalesce(duckdb_type, '') AS duckdb_type, ` +
+        `SELECT file_name, name, coalesce(type, '') AS type, coalesce(converted_type, '') AS converted_type, ` +
+          `coalesce(logical_type, '') AS logical_type, coalesce(duckdb_type, '') AS duckdb_type, ` +
           `num_children IS NOT NULL AS is_group FROM parquet_schema(${files})`,
       )
     ).getRowObjectsJson(),
@@ -86,9 +96,10 @@ async function flatColumns(connection: DuckDBConnection, files: string): Promise
   if (new Set(groups.map((r) => r.file_name)).size !== groups.length) return undefined;
   const leaves = new Map<string, Leaf>();
   for (const r of schema.filter((s) => !s.is_group)) {
-    const leaf = leaves.get(r.name) ?? { types: new Set<string>(), physical: new Set<string>() };
+    const leaf = leaves.get(r.name) ?? { types: new Set<string>(), physical: new Set<string>(), signedInteger: true };
     leaf.types.add(r.duckdb_type);
     leaf.physical.add(r.type);
+    leaf.signedInteger &&= signedIntegerAnnotation(r.converted_type, r.logical_type);
     leaves.set(r.name, leaf);
   }
   return leaves;
@@ -114,8 +125,8 @@ function proofTerm(rule: NotNullRule | BoundsRule, type: string, leaf: Leaf): st
 /**
  * Proves rules from the Parquet footers instead of reading rows, as Iceberg and Delta readers skip
  * data: `not_null` where every row group counts 0 nulls, `bounds` where every row group's minimum
- * and maximum lie within the bounds (or the group holds only nulls), `allowed_values` on text where
- * every column chunk's dictionary holds allowed values only ({@link proveFromDictionaries}). Only
+ * and maximum lie within the bounds (or the group holds only nulls), `allowed_values` on text or
+ * signed integers where every column chunk's dictionary holds allowed values only ({@link proveFromDictionaries}). Only
  * statistics that are present for every row group of every file are trusted, min/max only in their
  * typed form (`min_value`/`max_value`) and only for numbers, dates and timestamps; a rule the
  * footers do not prove is left to the scan, which then counts its failures exactly. Nested files
@@ -163,9 +174,8 @@ async function readProofs(
     // Every file must hold the column as the type the scan reads, so no value is converted.
     if (leaf === undefined || leaf.types.size !== 1 || !leaf.types.has(type)) continue;
     if (rule.type === 'allowed_values') {
-      // Text compares as the scan compares it (`CAST(… AS VARCHAR) IN (…)`): the dictionary's UTF-8 bytes.
-      if (type === 'VARCHAR' && leaf.physical.size === 1 && leaf.physical.has('BYTE_ARRAY'))
-        dictionaries.push({ id: p.id, column: rule.column, allowed: new Set(rule.values.map(String)) });
+      const candidate = dictionaryCandidate(p.id, rule, type, leaf);
+      if (candidate !== undefined) dictionaries.push(candidate);
       continue;
     }
     const term = proofTerm(rule, type, leaf);

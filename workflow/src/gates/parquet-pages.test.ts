@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuck, type DuckFixture } from '../../test/duck.js';
-import { chunkDictionary, decompress, plainStrings } from './parquet-pages.js';
+import { chunkDictionary, decompress, plainIntegers, plainStrings } from './parquet-pages.js';
 
 let duck: DuckFixture;
 beforeAll(async () => {
@@ -89,7 +89,7 @@ async function dictionaryOf(bytes: number[], codec = 'UNCOMPRESSED', length = by
   await writeFile(path, Uint8Array.from(bytes));
   const file = await open(path, 'r');
   try {
-    return await chunkDictionary(file, { start: 0, length, codec });
+    return await chunkDictionary(file, { start: 0, length, codec }, plainStrings);
   } finally {
     await file.close();
   }
@@ -162,5 +162,19 @@ describe('page decompression and PLAIN dictionaries', () => {
     expect(plainStrings(bytes, 4)).toBeUndefined(); // a length prefix missing
     expect(plainStrings(Uint8Array.from([9, 0, 0, 0, 0x61]), 1)).toBeUndefined(); // a value cut short
     expect(() => plainStrings(Uint8Array.from([1, 0, 0, 0, 0xff]), 1)).toThrow(); // not UTF-8
+  });
+
+  it('decodes INT32 and INT64 dictionaries as exact signed integers, past 2^53 included', () => {
+    const int32 = Buffer.alloc(12);
+    [-7, 0, 2147483647].forEach((v, i) => int32.writeInt32LE(v, i * 4));
+    expect(plainIntegers(int32, 3, 4)).toEqual([-7n, 0n, 2147483647n]);
+    const int64 = Buffer.alloc(16);
+    [-(2n ** 63n), 2n ** 53n + 1n].forEach((v, i) => int64.writeBigInt64LE(v, i * 8));
+    expect(plainIntegers(int64, 2, 8)).toEqual([-(2n ** 63n), 9007199254740993n]);
+    // A page read from the middle of a buffer decodes from its own first byte.
+    expect(plainIntegers(Buffer.concat([Buffer.from([1]), int32]).subarray(1), 3, 4)).toEqual([-7n, 0n, 2147483647n]);
+    expect(plainIntegers(int32, 2, 4)).toBeUndefined(); // bytes left over
+    expect(plainIntegers(int64, 3, 8)).toBeUndefined(); // values missing
+    expect(plainIntegers(int32, 2, 8)).toBeUndefined(); // 12 bytes hold no two INT64 values
   });
 });

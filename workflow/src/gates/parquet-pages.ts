@@ -153,14 +153,34 @@ export function plainStrings(bytes: Uint8Array, count: number): string[] | undef
 }
 
 /**
- * Every value a text column chunk can hold, from its dictionary page alone: defined only when the
- * chunk starts with a PLAIN dictionary page and every data page after it is dictionary-encoded, so
- * each row's value is an entry of that dictionary (or null). Walks the page headers from the
- * footer's offsets to the chunk's end, reading no data page. Undefined for anything else (a PLAIN
- * data page, no dictionary, an index page, a codec not read here); throws on bytes that are not
- * page headers.
+ * The integers of a PLAIN-encoded dictionary of INT32 (`width` 4) or INT64 (`width` 8) values,
+ * little-endian and signed, as exact big integers; undefined when the bytes do not hold exactly `count`.
  */
-export async function chunkDictionary(file: FileHandle, chunk: ChunkLocation): Promise<string[] | undefined> {
+export function plainIntegers(bytes: Uint8Array, count: number, width: 4 | 8): bigint[] | undefined {
+  if (bytes.length !== count * width) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values: bigint[] = [];
+  for (let at = 0; at < bytes.length; at += width)
+    values.push(width === 4 ? BigInt(view.getInt32(at, true)) : view.getBigInt64(at, true));
+  return values;
+}
+
+/** Decodes a PLAIN dictionary page's bytes holding `count` values, or undefined when they do not. */
+export type PlainDecoder<T> = (bytes: Uint8Array, count: number) => T[] | undefined;
+
+/**
+ * Every value a column chunk can hold, from its dictionary page alone, decoded by `decode`: defined
+ * only when the chunk starts with a PLAIN dictionary page and every data page after it is
+ * dictionary-encoded, so each row's value is an entry of that dictionary (or null). Walks the page
+ * headers from the footer's offsets to the chunk's end, reading no data page. Undefined for anything
+ * else (a PLAIN data page, no dictionary, an index page, a codec not read here); throws on bytes
+ * that are not page headers.
+ */
+export async function chunkDictionary<T>(
+  file: FileHandle,
+  chunk: ChunkLocation,
+  decode: PlainDecoder<T>,
+): Promise<T[] | undefined> {
   const end = chunk.start + chunk.length;
   const first = await pageAt(file, chunk.start, end);
   const dictionary = first.header.get(7);
@@ -178,5 +198,5 @@ export async function chunkDictionary(file: FileHandle, chunk: ChunkLocation): P
   const size = Number(first.header.get(2));
   const bytes = decompress(chunk.codec, await readAt(file, first.dataAt, first.next - first.dataAt), size);
   if (bytes?.length !== size) return undefined;
-  return plainStrings(bytes, Number(dictionary.get(1)));
+  return decode(bytes, Number(dictionary.get(1)));
 }

@@ -1,7 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { expect } from 'vitest';
+import { evaluateGate } from './evaluate-gate.js';
 import { proveFromFooters } from './footer-proofs.js';
 import { parseGateConfig, type GateRuleInput } from './gate-config.js';
 import { describeInput, fromItem, gateInputSchema } from './gate-input.js';
+import type { GateResult } from './gate-result.js';
 import { plan } from './plan-measure.js';
 
 /** The ids of the rules that the footers (and dictionaries) of the Parquet files `paths` prove. */
@@ -36,4 +39,19 @@ export function recording(connection: DuckDBConnection): { connection: DuckDBCon
     },
   });
   return { connection: proxy, sql };
+}
+
+const withoutTime = ({ durationMs: _, ...rest }: GateResult) => rest;
+
+/**
+ * A warn gate over Parquet files evaluated with proofs and with a full scan, whose results must be
+ * equal: the result with proofs, and the row scans it ran (none when every rule was proven).
+ */
+export async function provenAndScanned(connection: DuckDBConnection, paths: string[], rules: GateRuleInput[]) {
+  const { connection: spy, sql } = recording(connection);
+  const gate = { name: 'g', action: 'warn', rules };
+  const proved = await evaluateGate(spy, gate, { format: 'parquet', paths });
+  const scanned = await evaluateGate(connection, gate, { format: 'parquet', paths }, { footerStatistics: false });
+  expect(withoutTime(proved)).toEqual(withoutTime(scanned));
+  return { result: proved, scans: sql.filter((s) => /count\(\*\) AS n/.test(s)) };
 }
