@@ -7,13 +7,19 @@ import { tradesSql } from './bench-data.js';
 
 // Gate validation throughput on one core: the gate over a Parquet file of trades, with footer
 // statistics proving what they can and with a full scan, against the same rules written by hand as
-// one DuckDB aggregate over every row.
+// one DuckDB aggregate over every row. GATE_BENCH_ROWS sets the trades (5 million by default);
+// GATE_BENCH_NUMERIC=1 adds an INTEGER venue column (0–3, dictionary-encoded) and an
+// `allowed_values` rule of numbers on it to every rule set but the footer-only one.
 const ROWS = Number(process.env.GATE_BENCH_ROWS ?? 5_000_000);
+const NUMERIC = process.env.GATE_BENCH_NUMERIC === '1';
 const dir = await mkdtemp(join(tmpdir(), 'coattail-gate-bench-'));
 const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
 const connection = await instance.connect();
 const path = join(dir, 'trades.parquet');
-await connection.run(`COPY (${tradesSql(ROWS)}) TO '${path}' (FORMAT parquet)`);
+const rowsSql = NUMERIC
+  ? `SELECT *, CAST(hash(event_id) % 4 AS INTEGER) AS venue FROM (${tradesSql(ROWS)})`
+  : tradesSql(ROWS);
+await connection.run(`COPY (${rowsSql}) TO '${path}' (FORMAT parquet)`);
 
 const gate = {
   name: 'trades',
@@ -26,6 +32,7 @@ const gate = {
     { type: 'bounds', column: 'quantity', min: 0 },
     { type: 'allowed_values', column: 'side', values: ['buy', 'sell'] },
     { type: 'allowed_values', column: 'exchange', values: ['binance', 'coinbase'] },
+    ...(NUMERIC ? [{ type: 'allowed_values', column: 'venue', values: [0, 1, 2, 3] }] : []),
     { type: 'sql', predicate: 'abs(quote_volume - price * quantity) <= 1e-6 * quote_volume + 1e-8' },
     { type: 'row_count', min: 1 },
     { type: 'unique', columns: ['event_id'] },
@@ -34,7 +41,7 @@ const gate = {
 const plain = `SELECT count(*),
   count(*) FILTER (WHERE event_id IS NULL), count(*) FILTER (WHERE symbol IS NULL), count(*) FILTER (WHERE price IS NULL),
   count(*) FILTER (WHERE price < 0), count(*) FILTER (WHERE quantity < 0),
-  count(*) FILTER (WHERE side NOT IN ('buy', 'sell')), count(*) FILTER (WHERE exchange NOT IN ('binance', 'coinbase')),
+  count(*) FILTER (WHERE side NOT IN ('buy', 'sell')), count(*) FILTER (WHERE exchange NOT IN ('binance', 'coinbase')),${NUMERIC ? ' count(*) FILTER (WHERE venue NOT IN (0, 1, 2, 3)),' : ''}
   count(*) FILTER (WHERE NOT (abs(quote_volume - price * quantity) <= 1e-6 * quote_volume + 1e-8)),
   count(event_id) - count(DISTINCT event_id)
   FROM read_parquet('${path}')`;
@@ -56,15 +63,16 @@ const rate = (ms: number) => `${(((ROWS / ms) * 1000) / 1e6).toFixed(1)} M recor
 const show = (t: Timing) =>
   `${rate(median(t.cpu))} per CPU-second (${median(t.cpu).toFixed(0)} ms CPU), ${rate(median(t.wall))} wall (${median(t.wall).toFixed(0)} ms)`;
 
+const venue = NUMERIC ? ' and allowed_values(venue) on INTEGER' : '';
 const footerOnly = new Set(['not_null', 'bounds', 'row_count']);
 const notNullAndBounds = `SELECT count(*),
   count(*) FILTER (WHERE event_id IS NULL), count(*) FILTER (WHERE symbol IS NULL), count(*) FILTER (WHERE price IS NULL),
   count(*) FILTER (WHERE price < 0), count(*) FILTER (WHERE quantity < 0)
   FROM read_parquet('${path}')`;
 for (const [label, rules, sql] of [
-  ['all rules incl. unique(event_id)', gate.rules, plain],
+  [`all rules incl. unique(event_id)${venue}`, gate.rules, plain],
   [
-    'without unique(event_id)',
+    `without unique(event_id)${venue}`,
     gate.rules.filter((r) => r.type !== 'unique'),
     plain.replace(',\n  count(event_id) - count(DISTINCT event_id)', ''),
   ],
