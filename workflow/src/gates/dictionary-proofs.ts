@@ -56,8 +56,8 @@ export function signedIntegerAnnotation(converted: string, logical: string): boo
  * as INT32/INT64, under a rule of numbers only, compare as numbers (`col IN (…)`): exactly, as big
  * integers, so a value beyond 2^53 is never taken for its neighbour; an allowed number that is not
  * an integer (or prints with an exponent, beyond every 64-bit integer), or lies outside the column
- * type's range, is equal to no entry. Decimals, dates,
- * times, timestamps, unsigned integers, floats and rules mixing text and numbers are scanned.
+ * type's range, is equal to no entry. Decimals, dates, times, timestamps, unsigned integers, floats
+ * and rules mixing text and numbers are scanned.
  */
 export function dictionaryCandidate(
   id: string,
@@ -105,13 +105,13 @@ export function localPath(fileName: string): string | undefined {
 
 /**
  * Proves `allowed_values` rules on text and integer columns ({@link dictionaryCandidate}) from the
- * Parquet dictionary pages, without reading
- * a row: where every data page of every column chunk of the column is dictionary-encoded, each
- * row's value is an entry of its chunk's dictionary (or null, which passes), so a dictionary of
- * allowed entries only proves the rule. A dictionary holding an entry not allowed proves nothing
- * (that entry may be used by no row) and the scan counts the failures exactly, as it does for a
- * chunk with a PLAIN data page, a file without the column, a codec not read here, a remote file or
- * pages that cannot be read. Returns the ids of the proven rules.
+ * Parquet dictionary pages, without reading a row: where every data page of every column chunk of
+ * the column is dictionary-encoded, each row's value is an entry of its chunk's dictionary (or
+ * null, which passes), so a dictionary of allowed entries only proves the rule. A dictionary
+ * holding an entry not allowed proves nothing (that entry may be used by no row) and the scan
+ * counts the failures exactly, as it does for a chunk with a PLAIN data page, a file without the
+ * column, a codec not read here, a remote file or pages that cannot be read. Returns the ids of the
+ * proven rules.
  */
 export async function proveFromDictionaries(
   connection: DuckDBConnection,

@@ -36,9 +36,9 @@ export interface EvaluateGateOptions {
   now?: number;
   /**
    * Proves `not_null` and `bounds` rules from Parquet footer statistics where they are exact, and
-   * `allowed_values` on text and signed integers from the column chunks' dictionary pages where every data page uses
-   * them, and scans only for the rest; results are the same as with a full scan. `false` reads
-   * every rule's columns. @default true
+   * `allowed_values` on text and signed integers from the column chunks' dictionary pages where
+   * every data page uses them, and scans only for the rest; results are the same as with a full
+   * scan. `false` reads every rule's columns. @default true
    */
   footerStatistics?: boolean;
 }
