@@ -11,7 +11,7 @@ import {
 } from '@coattail/runtime';
 import { ConnectorConfigError } from '../errors.js';
 import { ShardReader, type KinesisPosition, type KinesisRecord, type KinesisStart } from './shard-reader.js';
-import { listAllShards, shardToSplit } from './shards.js';
+import { listAllShards, shardMetaOf, shardToSplit } from './shards.js';
 
 /** How a {@link KinesisSource} reads. Every field but `client` and `streamName` has a default. */
 export interface KinesisSourceOptions<T> {
@@ -77,6 +77,7 @@ export class KinesisSource<T = KinesisRecord> implements Source<T> {
     const o = this.#o;
     const metrics = o.metrics ?? noopMetrics;
     const tags = { stream: o.streamName, shard: split.id };
+    shardMetaOf(split); // a restored split whose meta is not a shard's fails here, before any read
     return new ShardReader<T>(split, parsePosition(position, split.id), {
       client: o.client,
       streamName: o.streamName,
