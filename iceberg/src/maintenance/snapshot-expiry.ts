@@ -18,7 +18,7 @@ export async function reachableFiles(io: FileIO, snapshots: readonly Snapshot[])
       files.add(m.manifestPath);
       if (seenManifests.has(m.manifestPath)) continue;
       seenManifests.add(m.manifestPath);
-      for (const e of (await readManifest(await io.read(m.manifestPath))).entries)
+      for (const e of (await readManifest(await io.read(m.manifestPath), m.manifestPath)).entries)
         if (e.status !== 2) files.add(e.dataFile.filePath);
     }
   }
