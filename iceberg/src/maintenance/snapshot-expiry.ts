@@ -14,7 +14,7 @@ export async function reachableFiles(io: FileIO, snapshots: readonly Snapshot[])
     const list = s['manifest-list'];
     if (!list) continue;
     files.add(list);
-    for (const m of await readManifestList(await io.read(list))) {
+    for (const m of await readManifestList(await io.read(list), list)) {
       files.add(m.manifestPath);
       if (seenManifests.has(m.manifestPath)) continue;
       seenManifests.add(m.manifestPath);

@@ -117,6 +117,11 @@ describe('manifest lists', () => {
     };
     const bytes = await writeManifestList({ snapshotId: bigSnapshotId, sequenceNumber: 7 }, [m]);
     expect(await readManifestList(bytes)).toEqual([m]);
+    // Cut short, it is refused naming the list rather than read as fewer manifests.
+    const list = 's3://bucket/t/metadata/snap-7.avro';
+    await expect(readManifestList(bytes.subarray(0, bytes.length - 20), list)).rejects.toThrow(
+      `${list}: not a readable Avro file (truncated: `,
+    );
     const file = await decodeAvroFile(bytes);
     expect(file.metadata).toMatchObject({
       'snapshot-id': bigSnapshotId.toString(),

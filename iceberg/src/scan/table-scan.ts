@@ -103,7 +103,7 @@ export class TableScan {
     if (!listUri) return { tasks: [], deletes: [] };
     const tasks: FileScanTask[] = [];
     const deletes: DeleteFileTask[] = [];
-    const listed = await readManifestList(await this.io.read(listUri));
+    const listed = await readManifestList(await this.io.read(listUri), listUri);
     const manifests = listed.filter((m) => m.content === 0);
     this.stats.manifestsTotal = manifests.length;
     for (const m of listed.filter((l) => l.content === 1)) {

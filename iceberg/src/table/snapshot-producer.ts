@@ -24,7 +24,7 @@ import type { AttemptResult } from './table-operations.js';
 export async function currentManifests(io: FileIO, metadata: TableMetadata): Promise<ManifestFile[]> {
   const snapshot = currentSnapshot(metadata);
   if (!snapshot?.['manifest-list']) return [];
-  const listed = await readManifestList(await io.read(snapshot['manifest-list']));
+  const listed = await readManifestList(await io.read(snapshot['manifest-list']), snapshot['manifest-list']);
   return Promise.all(listed.map(async (m) => (m.countsMissing ? countEntries(m, await io.read(m.manifestPath)) : m)));
 }
 
