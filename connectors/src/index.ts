@@ -54,6 +54,7 @@ export type { KinesisRecord, KinesisStart, KinesisPosition } from './kinesis/sha
 export {
   kinesisHashKey,
   shardHoldsKey,
+  shardMetaOf,
   kinesisStateKeyFilter,
   listAllShards,
   type ShardMeta,

@@ -4,7 +4,13 @@ export type ReconErrorDomain = 'user' | 'external' | 'internal';
 
 /** Stable codes programs can switch on. */
 export type ReconErrorCode =
-  'CONFIG_INVALID' | 'INPUT_UNREADABLE' | 'INPUT_UNSUPPORTED' | 'FILTER_INVALID' | 'ENGINE_FAILED' | 'REPORT_FAILED';
+  | 'CONFIG_INVALID'
+  | 'INPUT_UNREADABLE'
+  | 'INPUT_UNSUPPORTED'
+  | 'FILTER_INVALID'
+  | 'ENGINE_FAILED'
+  | 'REPORT_FAILED'
+  | 'RESULT_INVALID';
 
 export interface ReconErrorOptions {
   domain?: ReconErrorDomain;
@@ -38,6 +44,28 @@ export class ReconInputError extends ReconError {
     super(
       'INPUT_UNREADABLE',
       `${side} input '${location}' cannot be read${detail}. Check the path and the format in the config.`,
+      {
+        domain: 'user',
+        cause,
+      },
+    );
+  }
+}
+
+/**
+ * A stored result (result.json, suite.json) that is not JSON or not of the shape this build
+ * writes; the message names the file and what is wrong. Showing a guess could report a
+ * reconciliation that did not happen, so nothing of it is served.
+ */
+export class ReconResultFileError extends ReconError {
+  constructor(
+    readonly file: string,
+    what: string,
+    cause?: unknown,
+  ) {
+    super(
+      'RESULT_INVALID',
+      `${file} is not a reconciliation result this build can read (${what}): run the reconciliation again to rewrite it`,
       {
         domain: 'user',
         cause,

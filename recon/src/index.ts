@@ -55,4 +55,12 @@ export { serveDashboard, type DashboardOptions, type DashboardServer } from './d
 export { quoteIdent, quoteLiteral, quoteLiteralList } from './sql/quote.js';
 export type * from './result/types.js';
 export type * from './result/suite-types.js';
-export { ReconError, ReconConfigError, ReconInputError, type ReconErrorCode, type ReconErrorDomain } from './errors.js';
+export {
+  ReconError,
+  ReconConfigError,
+  ReconInputError,
+  ReconResultFileError,
+  type ReconErrorCode,
+  type ReconErrorDomain,
+} from './errors.js';
+export { readReconResult, readSuiteResult } from './result/read-result.js';

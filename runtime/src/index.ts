@@ -115,4 +115,5 @@ export {
   PartitioningError,
   type ErrorDomain,
 } from './errors.js';
+export { listIssues } from './zod-issues.js';
 export { type Collector, type Json, type KeyValue, type Timestamp, MIN_WATERMARK, MAX_WATERMARK } from './types.js';

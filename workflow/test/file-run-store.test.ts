@@ -49,4 +49,16 @@ describe('embedded run store', () => {
     await expect(store.getRun('bad')).rejects.toThrow(/bad.json is not a run record/);
     expect(store.location).toMatch(/^file:\/\//);
   });
+
+  it('names the file when a run or state file is not JSON', async () => {
+    const dir = await tempDir('wf-store-');
+    const store = new FileRunStore(dir);
+    await store.createRun(sampleRun('r1'));
+    await writeFile(join(dir, 'runs', 'r1.json'), '{"runId": "r1", "pipe');
+    await expect(store.getRun('r1')).rejects.toThrow(/runs\/r1\.json is not JSON .*; repair or delete it/);
+    await store.putState('p', 'k', { done: true });
+    expect(await store.getState('p', 'k')).toEqual({ done: true });
+    await writeFile(join(dir, 'state', 'p', 'k.json'), 'undefined');
+    await expect(store.getState('p', 'k')).rejects.toThrow(/state\/p\/k\.json is not JSON/);
+  });
 });

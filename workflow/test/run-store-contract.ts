@@ -49,6 +49,28 @@ export function describeRunStoreContract(name: string, open: () => Promise<RunSt
       await store.close();
     });
 
+    it('hands a stored stage result back as written, and refuses one of another shape naming the run and the field', async () => {
+      const store = await open();
+      await store.createRun(sampleRun('r1'));
+      const result = {
+        outputs: [{ dataset: 'file://out/', rows: 3, files: ['out/part-0.parquet'], format: 'parquet' as const }],
+        summary: '3 rows',
+        metrics: { rowsRead: 3 },
+        // A key a stage added beyond StageResult is kept, since the record is written back as read.
+        partitionsDone: ['2026-12-07'],
+      };
+      await store.putStage('r1', 'a', { status: 'SUCCEEDED', result, attempts: [] });
+      expect((await store.getRun('r1'))?.stages.a?.result).toEqual(result);
+      await store.createRun(sampleRun('r2'));
+      // What downstream stages (a quality gate reading `files`) would otherwise get as a guess.
+      const damaged = { outputs: [{ dataset: 'file://out/', files: 'out/part-0.parquet' }] };
+      await store.putStage('r2', 'a', { status: 'SUCCEEDED', result: damaged as never, attempts: [] });
+      await expect(store.getRun('r2')).rejects.toThrow(
+        /r2.* is (not a run record|unreadable): stages\.a\.result\.outputs\.0\.files: /,
+      );
+      await store.close();
+    });
+
     it('keeps state by pipeline and key and lists keys by prefix', async () => {
       const store = await open();
       await store.putState('p', 'incremental/a/s3://b/in/', { mode: 'content-hash', hash: 'h' });

@@ -1,4 +1,7 @@
 import type { Table } from '@coattail/iceberg';
+import { listIssues } from '@coattail/runtime';
+import { z } from 'zod';
+import { BatchJobError } from './errors.js';
 
 /** An inclusive range of epoch milliseconds. */
 export type TimeRange = readonly [start: number, end: number];
@@ -56,17 +59,38 @@ export function readCoverage(
     s = s['parent-snapshot-id'] === undefined ? undefined : byId.get(s['parent-snapshot-id'])
   ) {
     const value = s.summary[key];
-    if (value !== undefined) return parseRanges(value);
+    if (value !== undefined) return parseCoverage(value, `snapshot ${s['snapshot-id']}'s summary '${key}'`);
   }
   return [];
 }
 
-function parseRanges(value: string): TimeRange[] {
-  const parsed: unknown = JSON.parse(value);
-  if (!Array.isArray(parsed)) return [];
-  return parsed.filter(
-    (r): r is [number, number] => Array.isArray(r) && r.length === 2 && r.every((n) => Number.isSafeInteger(n)),
-  );
+const rangesSchema = z.array(
+  z
+    .tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])
+    .refine(([start, end]) => end >= start, { message: 'a range must not end before it starts' }),
+);
+
+/**
+ * The ranges a snapshot summary records as loaded (`where` names the snapshot and key for the
+ * error). A value of another shape fails: read as less than it says, the loader would load those
+ * ranges again and duplicate their trades; read as more, it would leave holes.
+ */
+export function parseCoverage(value: string, where: string): TimeRange[] {
+  const refuse = (what: string, cause?: unknown): BatchJobError =>
+    new BatchJobError(
+      'COVERAGE_INVALID',
+      `${where} is not a list of loaded time ranges (${what}): repair the table's snapshot summary before loading again`,
+      { domain: 'external', retryable: false, cause },
+    );
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch (cause) {
+    throw refuse('not JSON', cause);
+  }
+  const parsed = rangesSchema.safeParse(raw);
+  if (!parsed.success) throw refuse(listIssues(parsed.error));
+  return parsed.data;
 }
 
 /** Formats a range for humans: ISO times, inclusive. */

@@ -11,7 +11,8 @@ export type BatchJobErrorCode =
   | 'INVALID_RESPONSE'
   | 'INVALID_REQUEST'
   | 'SNAPSHOT_NOT_FOUND'
-  | 'ARCHIVE_CHECKSUM_MISMATCH';
+  | 'ARCHIVE_CHECKSUM_MISMATCH'
+  | 'COVERAGE_INVALID';
 
 /**
  * Base error of the batch jobs: a stable `code`, a `domain` for triage, a `retryable` hint and

@@ -11,7 +11,7 @@ import {
 } from '@coattail/runtime';
 import { ConnectorConfigError } from '../errors.js';
 import { ShardReader, type KinesisPosition, type KinesisRecord, type KinesisStart } from './shard-reader.js';
-import { listAllShards, shardToSplit } from './shards.js';
+import { listAllShards, shardMetaOf, shardToSplit } from './shards.js';
 
 /** How a {@link KinesisSource} reads. Every field but `client` and `streamName` has a default. */
 export interface KinesisSourceOptions<T> {
@@ -47,13 +47,20 @@ export interface KinesisSourceOptions<T> {
  * A Kinesis stream as a runtime `Source`: one split per shard (parents named, so children start
  * after their parents end), de-aggregating KPL records, reporting `millisBehindLatest` per shard.
  *
+ * `deserialize` should not throw and should not cast: parse the bytes and keep what did not parse
+ * (with why) for a dead-letter queue downstream, as the jobs' quality gate does; a throw fails the
+ * task on every replay of the record, a cast lets a record of another shape into the job.
+ *
  * @example
- * const source = new KinesisSource({
- *   client: createKinesisClient(),
- *   streamName: 'coattail-trades',
- *   deserialize: (r) => JSON.parse(Buffer.from(r.data).toString()) as Trade,
- * });
- * env.fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<Trade>(5_000).withTimestampAssigner((t) => t.event_time));
+ * const decode = (r: KinesisRecord): { trade?: Trade; error?: string } => {
+ *   try {
+ *     const parsed = tradeSchema.safeParse(JSON.parse(Buffer.from(r.data).toString('utf8')));
+ *     return parsed.success ? { trade: parsed.data } : { error: parsed.error.message };
+ *   } catch (error) {
+ *     return { error: String(error) };
+ *   }
+ * };
+ * const source = new KinesisSource({ client: createKinesisClient(), streamName: 'coattail-trades', deserialize: decode });
  */
 export class KinesisSource<T = KinesisRecord> implements Source<T> {
   readonly name: string;
@@ -77,6 +84,7 @@ export class KinesisSource<T = KinesisRecord> implements Source<T> {
     const o = this.#o;
     const metrics = o.metrics ?? noopMetrics;
     const tags = { stream: o.streamName, shard: split.id };
+    shardMetaOf(split); // a restored split whose meta is not a shard's fails here, before any read
     return new ShardReader<T>(split, parsePosition(position, split.id), {
       client: o.client,
       streamName: o.streamName,

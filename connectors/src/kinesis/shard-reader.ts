@@ -9,7 +9,7 @@ import type { Counter, Gauge, Logger, SplitBatch, SplitDescriptor, SplitReader, 
 import { awsErrorName, isThrottlingError, isTransientAwsError } from '../aws/aws-errors.js';
 import { backoffDelay } from '../retry.js';
 import { deaggregate } from './kpl-aggregation.js';
-import { listAllShards, shardToSplit, type ShardMeta } from './shards.js';
+import { listAllShards, shardMetaOf, shardToSplit } from './shards.js';
 
 /** One user record read from Kinesis (de-aggregated when it was written in the KPL format). */
 export interface KinesisRecord {
@@ -116,8 +116,7 @@ export class ShardReader<T> implements SplitReader<T> {
     const base = { StreamName: this.s.streamName, ShardId: this.split.id };
     if (this.#lastSequence !== undefined)
       return { ...base, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: this.#lastSequence };
-    const start =
-      (this.split.meta as Partial<ShardMeta> | undefined)?.afterParent === true ? 'TRIM_HORIZON' : this.s.start;
+    const start = shardMetaOf(this.split).afterParent === true ? 'TRIM_HORIZON' : this.s.start;
     if (start === 'TRIM_HORIZON' || start === 'LATEST') return { ...base, ShardIteratorType: start };
     return { ...base, ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(start.atTimestamp) };
   }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
-import type { KeyValue, SplitDescriptor } from '@coattail/runtime';
+import { listIssues, type KeyValue, type SplitDescriptor } from '@coattail/runtime';
+import { z } from 'zod';
 import { isTransientAwsError, sdkAttempts } from '../aws/aws-errors.js';
+import { ConnectorError } from '../errors.js';
 import { withRetry } from '../retry.js';
 
 /** What a Kinesis split carries in `meta`: its hash-key range, and whether it was found at a parent's end. */
@@ -43,6 +45,34 @@ export function shardToSplit(shard: Shard, afterParent = false): SplitDescriptor
   return { id: shard.ShardId!, ...(parents.length > 0 ? { parents } : {}), meta: meta as SplitDescriptor['meta'] };
 }
 
+const hashKey = z.string().regex(/^\d+$/, 'must be a decimal hash key');
+const shardMetaSchema = z
+  .object({
+    startingHashKey: hashKey.optional(),
+    endingHashKey: hashKey.optional(),
+    afterParent: z.boolean().optional(),
+  })
+  .refine((m) => (m.startingHashKey === undefined) === (m.endingHashKey === undefined), {
+    message: 'a hash-key range needs both its start and its end',
+  });
+
+/**
+ * What a split's `meta` says of its shard (as listed, or as restored from a checkpoint); none for a
+ * split without meta. Meta of another shape fails naming the split: read as no range, the shard's
+ * children would each take all of their parent's state.
+ */
+export function shardMetaOf(split: SplitDescriptor): z.infer<typeof shardMetaSchema> {
+  if (split.meta === undefined || split.meta === null) return {};
+  const parsed = shardMetaSchema.safeParse(split.meta);
+  if (!parsed.success)
+    throw new ConnectorError(
+      'SPLIT_META_INVALID',
+      `split '${split.id}' does not carry a Kinesis shard's meta (${listIssues(parsed.error)}); it was not written by this connector`,
+      { domain: 'internal', retryable: false },
+    );
+  return parsed.data;
+}
+
 /** The 128-bit hash Kinesis routes a partition key by: MD5 of its UTF-8 bytes, as an unsigned integer. */
 export function kinesisHashKey(partitionKey: string): bigint {
   return BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`);
@@ -50,8 +80,8 @@ export function kinesisHashKey(partitionKey: string): bigint {
 
 /** True when `partitionKey` routes to the shard described by `split` (its meta's hash-key range). */
 export function shardHoldsKey(split: SplitDescriptor, partitionKey: string): boolean {
-  const meta = split.meta as Partial<ShardMeta> | undefined;
-  if (meta?.startingHashKey === undefined || meta.endingHashKey === undefined) return true;
+  const meta = shardMetaOf(split);
+  if (meta.startingHashKey === undefined || meta.endingHashKey === undefined) return true;
   const h = kinesisHashKey(partitionKey);
   return h >= BigInt(meta.startingHashKey) && h <= BigInt(meta.endingHashKey);
 }

@@ -1,8 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointError, LocalCheckpointStore } from '@coattail/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeaseLostError } from '../errors.js';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConnectorError, LeaseLostError } from '../errors.js';
 import { ensureTable, loadTableDefinitions } from '../dynamodb/table-definitions.js';
 import { startLocalStack, type LocalStack } from '@coattail/local-stack';
 import { LeaseCoordinator } from './lease-coordinator.js';
+import { FencedCheckpointStore } from './lease-integration.js';
 import { SHARD_END, type LeaseShard } from './lease-table.js';
 
 let stack: LocalStack;
@@ -111,5 +117,57 @@ describe('LeaseCoordinator', () => {
     await a.stop();
     await b.runRound();
     expect(b.held().size).toBe(2);
+  });
+
+  it('refuses a lease item it cannot read, naming the table, the item and the attribute, instead of leasing from a guess', async () => {
+    const table = await leaseTable();
+    const a = worker(table, 'a', shards('s0', 's1'));
+    await a.runRound();
+    await a.stop();
+    // s1's counter written as text: read as 0 it would break the fencing.
+    await stack.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          leaseKey: { S: 's1' },
+          leaseCounter: { S: 'seven' },
+          checkpoint: { S: 'TRIM_HORIZON' },
+          parentShardIds: { L: [] },
+          ownerSwitchesSinceCheckpoint: { N: '0' },
+        },
+      }),
+    );
+    const b = worker(table, 'b', shards('s0', 's1'));
+    const error = await b.runRound().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).code).toBe('LEASE_INVALID');
+    expect((error as Error).message).toContain(`lease table '${table}': item 's1' is not a lease (leaseCounter:`);
+    expect((error as ConnectorError).retryable).toBe(false);
+    expect(b.held().size).toBe(0);
+  });
+
+  it('fences a task state only when it can read its status: a state of another shape is refused before it is written', async () => {
+    const table = await leaseTable();
+    const a = worker(table, 'a', shards('s0'));
+    await a.runRound();
+    const dir = await mkdtemp(join(tmpdir(), 'fenced-'));
+    try {
+      const inner = new LocalCheckpointStore(dir);
+      const store = new FencedCheckpointStore(inner, a);
+      const state = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value));
+      await expect(store.put('job/s0/chk-1/state.json', state({ status: 'paused' }))).rejects.toThrow(
+        /checkpoint state 'job\/s0\/chk-1\/state\.json' cannot be fenced on its lease \(status: /,
+      );
+      await expect(store.put('job/s0/chk-1/state.json', Buffer.from('{"status":'))).rejects.toBeInstanceOf(
+        CheckpointError,
+      );
+      expect(await inner.list('job/')).toEqual([]);
+      await store.put('job/s0/chk-2/state.json', state({ status: 'finished' }));
+      await store.put('job/s0/chk-2/_manifest.json', state({}));
+      expect((await a.table.list()).find((l) => l.leaseKey === 's0')?.checkpoint).toBe(SHARD_END);
+    } finally {
+      await a.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

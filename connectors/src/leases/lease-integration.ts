@@ -1,8 +1,43 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { CheckpointStore, SplitDescriptor } from '@coattail/runtime';
+import {
+  CheckpointError,
+  listIssues,
+  type CheckpointStore,
+  type SplitDescriptor,
+  type TaskCheckpoint,
+} from '@coattail/runtime';
+import { z } from 'zod';
 import { listAllShards } from '../kinesis/shards.js';
 import type { LeaseCoordinator } from './lease-coordinator.js';
 import { SHARD_END, type LeaseShard } from './lease-table.js';
+
+/** What the fence needs of a task's checkpoint state: whether its shard ended. */
+const taskStatusSchema: z.ZodType<Pick<TaskCheckpoint, 'status'>> = z.object({
+  status: z.enum(['running', 'finished', 'handed-off']),
+});
+
+/**
+ * The status of the task state about to be written under `key`, or a non-retryable error naming
+ * the key: recording a guess in the lease (SHARD_END for a shard still running, or the reverse)
+ * would hand the shard's children their parent's records twice or never.
+ */
+function taskStatus(key: string, body: Uint8Array): TaskCheckpoint['status'] {
+  const refuse = (what: string, cause?: unknown): CheckpointError =>
+    new CheckpointError(`checkpoint state '${key}' cannot be fenced on its lease (${what})`, {
+      retryable: false,
+      domain: 'internal',
+      ...(cause === undefined ? {} : { cause }),
+    });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch (cause) {
+    throw refuse('not JSON', cause);
+  }
+  const parsed = taskStatusSchema.safeParse(raw);
+  if (!parsed.success) throw refuse(listIssues(parsed.error));
+  return parsed.data.status;
+}
 
 /** The shards of a Kinesis stream, for {@link LeaseCoordinator}'s `listShards`. */
 export function kinesisLeaseShards(client: KinesisClient, streamName: string): () => Promise<LeaseShard[]> {
@@ -40,8 +75,7 @@ export class FencedCheckpointStore implements CheckpointStore {
     if (match !== null) {
       const shardId = decodeURIComponent(match[1]!);
       if (match[3] === 'state') {
-        const { status } = JSON.parse(Buffer.from(body).toString()) as { status?: string };
-        this.#status.set(shardId, status ?? 'running');
+        this.#status.set(shardId, taskStatus(key, body));
       } else {
         // Not held (never taken, or lost): checkpoint() refuses with LeaseLostError.
         // Race window, accepted: the fence is checked here and the manifest written just after, so

@@ -5,7 +5,11 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { listIssues, type Json } from '@coattail/runtime';
+import { z } from 'zod';
 import { awsErrorName, isTransientAwsError, sdkAttempts } from '../aws/aws-errors.js';
+import { fromItem } from '../dynamodb/marshal.js';
+import { ConnectorError } from '../errors.js';
 import { withRetry } from '../retry.js';
 
 /** The checkpoint value of a shard whose records were all processed. */
@@ -32,17 +36,38 @@ export interface LeaseShard {
   endingHashKey?: string;
 }
 
-function parse(item: Record<string, AttributeValue>): Lease {
-  return {
-    leaseKey: item.leaseKey!.S!,
-    ...(item.leaseOwner?.S !== undefined ? { leaseOwner: item.leaseOwner.S } : {}),
-    leaseCounter: Number(item.leaseCounter?.N ?? '0'),
-    checkpoint: item.checkpoint?.S ?? 'TRIM_HORIZON',
-    parentShardIds: item.parentShardIds?.L?.map((v) => v.S!) ?? [],
-    ...(item.startingHashKey?.S !== undefined ? { startingHashKey: item.startingHashKey.S } : {}),
-    ...(item.endingHashKey?.S !== undefined ? { endingHashKey: item.endingHashKey.S } : {}),
-    ownerSwitchesSinceCheckpoint: Number(item.ownerSwitchesSinceCheckpoint?.N ?? '0'),
-  };
+const leaseSchema: z.ZodType<Lease> = z.object({
+  leaseKey: z.string().min(1),
+  leaseOwner: z.string().min(1).optional(),
+  leaseCounter: z.number().int().nonnegative(),
+  checkpoint: z.string().min(1),
+  parentShardIds: z.array(z.string().min(1)),
+  startingHashKey: z.string().regex(/^\d+$/).optional(),
+  endingHashKey: z.string().regex(/^\d+$/).optional(),
+  ownerSwitchesSinceCheckpoint: z.number().int().nonnegative(),
+});
+
+/**
+ * A lease item as {@link LeaseTable.createMissing} and the fenced updates write it, or a
+ * non-retryable error naming the table, the item and what is wrong. A lease read from a guess
+ * (a counter of 0, no parents) would break the fencing or lease a child before its parents ended.
+ */
+function parse(tableName: string, item: Record<string, AttributeValue>): Lease {
+  const refuse = (what: string, cause?: unknown): ConnectorError =>
+    new ConnectorError(
+      'LEASE_INVALID',
+      `lease table '${tableName}': item '${item.leaseKey?.S ?? '(no leaseKey)'}' is not a lease (${what}); repair or delete it`,
+      { domain: 'external', retryable: false, cause },
+    );
+  let json: Json;
+  try {
+    json = fromItem(item);
+  } catch (cause) {
+    throw refuse(cause instanceof Error ? cause.message : String(cause), cause);
+  }
+  const parsed = leaseSchema.safeParse(json);
+  if (!parsed.success) throw refuse(listIssues(parsed.error));
+  return parsed.data;
 }
 
 /**
@@ -108,7 +133,7 @@ export class LeaseTable {
       const page = await this.#send(() =>
         this.client.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: from })),
       );
-      out.push(...(page.Items ?? []).map(parse));
+      out.push(...(page.Items ?? []).map((item) => parse(this.tableName, item)));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
     return out;

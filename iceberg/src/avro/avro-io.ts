@@ -73,13 +73,28 @@ export async function decodeAvroFile<T = Record<string, unknown>>(bytes: Uint8Ar
   const records: T[] = [];
   let metadata: Record<string, string> = {};
   let schema: unknown;
+  let sawHeader = false;
+  // The decoder's input buffer (avsc internals, as encodeAvroFile uses the encoder's).
+  const pending = (decoder as unknown as { _tap: { buf: Buffer; pos: number } })._tap;
   const done = new Promise<void>((resolve, reject) => {
     decoder.on('metadata', (_type: unknown, _codec: unknown, header: { meta: Record<string, Buffer> }) => {
+      sawHeader = true;
       metadata = Object.fromEntries(Object.entries(header.meta).map(([k, v]) => [k, v.toString('utf8')]));
       schema = JSON.parse(metadata['avro.schema'] ?? 'null');
     });
     decoder.on('data', (record: T) => records.push(record));
-    decoder.on('end', () => resolve());
+    // avsc ends without an error on bytes too short for a header, and on a last block cut short
+    // (its bytes wait in the decoder for more that never come): read as fewer records, a truncated
+    // manifest would silently drop data files from the table.
+    decoder.on('end', () => {
+      if (!sawHeader) return reject(new InvalidMetadataError('not a readable Avro file (no Avro header)'));
+      const left = pending.buf.length - pending.pos;
+      if (left > 0)
+        return reject(
+          new InvalidMetadataError(`not a readable Avro file (truncated: ${left} bytes of an incomplete block)`),
+        );
+      resolve();
+    });
     decoder.on('error', (error: unknown) => reject(new InvalidMetadataError('not a readable Avro file', error)));
   });
   decoder.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CommitConflictError, NoSuchTableError, TableAlreadyExistsError } from '../errors.js';
+import { listIssues } from '@coattail/runtime';
+import { CommitConflictError, InvalidMetadataError, NoSuchTableError, TableAlreadyExistsError } from '../errors.js';
 import { GenerationLock } from './generation-lock.js';
 import { formatIdentifier, type MetadataPointerStore, type TableIdentifier } from './pointer-store.js';
 
-const pointerSchema = z.object({ metadataLocation: z.string(), previousMetadataLocation: z.string().optional() });
+const pointerSchema = z.object({
+  metadataLocation: z.string().min(1),
+  previousMetadataLocation: z.string().min(1).optional(),
+});
 
 /** Options of {@link LocalPointerStore}. */
 export interface LocalPointerStoreOptions {
@@ -44,12 +48,29 @@ export class LocalPointerStore implements MetadataPointerStore {
   }
 
   private async read(id: TableIdentifier): Promise<z.infer<typeof pointerSchema> | undefined> {
+    const file = this.path(id);
+    let text: string;
     try {
-      return pointerSchema.parse(JSON.parse(await readFile(this.path(id), 'utf8')));
+      text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+    // A pointer of another shape would open the table at the wrong metadata, or none.
+    const invalid = (what: string, cause?: unknown): InvalidMetadataError =>
+      new InvalidMetadataError(
+        `catalog pointer ${file} of table '${formatIdentifier(id)}' is not readable (${what}): repair it or drop the table`,
+        cause,
+      );
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (cause) {
+      throw invalid('not JSON', cause);
+    }
+    const parsed = pointerSchema.safeParse(raw);
+    if (!parsed.success) throw invalid(listIssues(parsed.error));
+    return parsed.data;
   }
 
   private async write(id: TableIdentifier, pointer: z.infer<typeof pointerSchema>): Promise<void> {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CommitConflictError } from '../errors.js';
+import { CommitConflictError, InvalidMetadataError } from '../errors.js';
 import { LocalObjectStore } from '@coattail/connectors';
 import { FakeGlue } from '../testing/fake-glue.js';
 import { describePointerStoreContract } from '../../test/pointer-store-contract.js';
@@ -118,5 +118,24 @@ describe('LocalPointerStore locks', () => {
     } finally {
       live.kill('SIGKILL');
     }
+  });
+});
+
+describe('LocalPointerStore pointer files', () => {
+  it('refuses a pointer file it cannot read, naming the file, the table and the field', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pointers-'));
+    const store = new LocalPointerStore(root);
+    const id = { namespace: 'coattail', name: 'raw_trades' };
+    await store.create(id, 's3://lake/raw_trades/metadata/00001.metadata.json');
+    expect(await store.get(id)).toBe('s3://lake/raw_trades/metadata/00001.metadata.json');
+    await mkdir(join(root, 'coattail'), { recursive: true });
+    await writeFile(join(root, 'coattail', 'raw_trades.json'), JSON.stringify({ metadata: 's3://lake/x.json' }));
+    const error = await store.get(id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidMetadataError);
+    expect((error as Error).message).toContain(
+      `catalog pointer ${join(root, 'coattail', 'raw_trades.json')} of table 'coattail.raw_trades' is not readable (metadataLocation: `,
+    );
+    await writeFile(join(root, 'coattail', 'raw_trades.json'), '{"metadataLocation": "s3://');
+    await expect(store.get(id)).rejects.toThrow(/is not readable \(not JSON\)/);
   });
 });

@@ -14,11 +14,11 @@ export async function reachableFiles(io: FileIO, snapshots: readonly Snapshot[])
     const list = s['manifest-list'];
     if (!list) continue;
     files.add(list);
-    for (const m of await readManifestList(await io.read(list))) {
+    for (const m of await readManifestList(await io.read(list), list)) {
       files.add(m.manifestPath);
       if (seenManifests.has(m.manifestPath)) continue;
       seenManifests.add(m.manifestPath);
-      for (const e of (await readManifest(await io.read(m.manifestPath))).entries)
+      for (const e of (await readManifest(await io.read(m.manifestPath), m.manifestPath)).entries)
         if (e.status !== 2) files.add(e.dataFile.filePath);
     }
   }

@@ -1,3 +1,4 @@
+import { listIssues } from '@coattail/runtime';
 import { z } from 'zod';
 import { decodeAvroFile, encodeAvroFile } from '../avro/avro-io.js';
 import { projectAllByFieldId } from '../avro/field-ids.js';
@@ -111,14 +112,17 @@ const manifestFileRecord = z.object({
  * resolved by field id, so lists written by the Java library (`added_data_files_count`, ...) read
  * the same as ours.
  */
-export async function readManifestList(bytes: Uint8Array): Promise<ManifestFile[]> {
-  const file = await decodeAvroFile(bytes);
+export async function readManifestList(bytes: Uint8Array, location = 'manifest list'): Promise<ManifestFile[]> {
+  let file: Awaited<ReturnType<typeof decodeAvroFile>>;
+  try {
+    file = await decodeAvroFile(bytes);
+  } catch (cause) {
+    throw new InvalidMetadataError(`${location}: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+  }
   return projectAllByFieldId(file.records, file.schema, manifestFileSchema).map((raw) => {
     const parsed = manifestFileRecord.safeParse(raw);
     if (!parsed.success)
-      throw new InvalidMetadataError(
-        `invalid manifest list entry: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
+      throw new InvalidMetadataError(`${location}: invalid manifest list entry: ${listIssues(parsed.error)}`);
     const r = parsed.data;
     return {
       manifestPath: r.manifest_path,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAvroFile } from '../avro/avro-io.js';
+import type avro from 'avsc';
+import { decodeAvroFile, encodeAvroFile } from '../avro/avro-io.js';
+import { InvalidMetadataError } from '../errors.js';
 import { defineSchema } from '../schema/schema.js';
 import { definePartitionSpec } from '../spec/partition-spec.js';
 import { toBinary } from '../spec/values.js';
@@ -115,11 +117,70 @@ describe('manifest lists', () => {
     };
     const bytes = await writeManifestList({ snapshotId: bigSnapshotId, sequenceNumber: 7 }, [m]);
     expect(await readManifestList(bytes)).toEqual([m]);
+    // Cut short, it is refused naming the list rather than read as fewer manifests.
+    const list = 's3://bucket/t/metadata/snap-7.avro';
+    await expect(readManifestList(bytes.subarray(0, bytes.length - 20), list)).rejects.toThrow(
+      `${list}: not a readable Avro file (truncated: `,
+    );
     const file = await decodeAvroFile(bytes);
     expect(file.metadata).toMatchObject({
       'snapshot-id': bigSnapshotId.toString(),
       'sequence-number': '7',
       'format-version': '2',
     });
+  });
+});
+
+describe('a manifest this library cannot read', () => {
+  const location = 's3://bucket/t/metadata/a-m0.avro';
+  type Field = { name: string; type: unknown };
+
+  /** The manifest of `entry`, re-encoded after `change` edits its writer schema, records and header. */
+  async function altered(
+    change: (
+      partitionFields: Field[],
+      records: { data_file: { partition: Record<string, unknown> } }[],
+      header: Record<string, string>,
+    ) => void,
+  ): Promise<Uint8Array> {
+    const file = await decodeAvroFile(await writeManifest(schema, spec, [entry]));
+    const writer = structuredClone(file.schema) as { fields: Field[] };
+    const dataFile = writer.fields.find((f) => f.name === 'data_file')!.type as { fields: Field[] };
+    const partition = dataFile.fields.find((f) => f.name === 'partition')!.type as { fields: Field[] };
+    const records = file.records as { data_file: { partition: Record<string, unknown> } }[];
+    // The Avro header keys are the encoder's to write (from `writer`); the rest is Iceberg's.
+    const header = Object.fromEntries(Object.entries(file.metadata).filter(([k]) => !k.startsWith('avro.')));
+    change(partition.fields, records, header);
+    return encodeAvroFile(writer as unknown as avro.Schema, records, header);
+  }
+
+  it('is refused naming the manifest, the partition field and the data file when a partition value is not one', async () => {
+    const bytes = await altered((fields, records) => {
+      fields[1]!.type = ['null', { type: 'record', name: 'bucket_wrapper', fields: [{ name: 'v', type: 'int' }] }];
+      records[0]!.data_file.partition.symbol_bucket = { v: 3 };
+    });
+    const error = await readManifest(bytes, location).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidMetadataError);
+    expect((error as Error).message).toBe(
+      `${location}: partition field 'symbol_bucket' of ${entry.dataFile.filePath} holds a record, not a partition value`,
+    );
+  });
+
+  it('is refused naming the manifest when its header or its bytes cannot be read', async () => {
+    const header = await altered((_f, _r, h) => (h['partition-spec'] = '[{"name": "sym'));
+    await expect(readManifest(header, location)).rejects.toThrow(
+      `${location}: its header has a partition-spec that is not JSON`,
+    );
+    const badSpec = await altered((_f, _r, h) => (h['partition-spec'] = '[{"name": 7}]'));
+    await expect(readManifest(badSpec, location)).rejects.toThrow(
+      /its header has an invalid partition-spec \(.*0\.name: Invalid input/,
+    );
+    await expect(readManifest(new Uint8Array([1, 2, 3]), location)).rejects.toThrow(
+      `${location}: not a readable Avro file (no Avro header)`,
+    );
+    const whole = await writeManifest(schema, spec, [entry]);
+    await expect(readManifest(whole.subarray(0, whole.length - 20), location)).rejects.toThrow(
+      `${location}: not a readable Avro file`,
+    );
   });
 });

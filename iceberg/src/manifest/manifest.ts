@@ -1,3 +1,4 @@
+import { listIssues } from '@coattail/runtime';
 import { z } from 'zod';
 import { decodeAvroFile, encodeAvroFile } from '../avro/avro-io.js';
 import { BY_FIELD_ID, projectAllByFieldId } from '../avro/field-ids.js';
@@ -105,6 +106,14 @@ export async function writeManifest(
   return encodeAvroFile(manifestEntrySchema(bound), records, headerMetadata(schema, spec));
 }
 
+const isIcebergValue = (v: unknown): v is IcebergValue =>
+  typeof v === 'boolean' ||
+  typeof v === 'number' ||
+  typeof v === 'bigint' ||
+  typeof v === 'string' ||
+  v instanceof Uint8Array;
+const describe = (v: unknown): string => (Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a record' : typeof v);
+
 const avroLong = z.union([z.bigint(), z.number()]).transform((v) => Number(v));
 const avroMap = <T extends z.ZodType>(value: T) => z.array(z.object({ key: z.number(), value })).nullish();
 const bytes = z.instanceof(Uint8Array);
@@ -147,24 +156,37 @@ const readerEntrySchema = withPartitionType(manifestEntrySchema([]), BY_FIELD_ID
  * Reads a data or delete manifest written by this library or any other v1/v2 writer. Every field,
  * partition values included, is resolved by field id, so writers' naming differences do not matter.
  */
-export async function readManifest(bytesIn: Uint8Array): Promise<Manifest> {
-  const file = await decodeAvroFile(bytesIn);
-  const specFields = z.array(partitionFieldSchema).safeParse(JSON.parse(file.metadata['partition-spec'] ?? '[]'));
-  if (!specFields.success) throw new InvalidMetadataError('manifest header has an invalid partition-spec');
+export async function readManifest(bytesIn: Uint8Array, location = 'manifest'): Promise<Manifest> {
+  const invalid = (what: string, cause?: unknown): InvalidMetadataError =>
+    new InvalidMetadataError(`${location}: ${what}`, cause);
+  let file: Awaited<ReturnType<typeof decodeAvroFile>>;
+  try {
+    file = await decodeAvroFile(bytesIn);
+  } catch (cause) {
+    throw invalid(cause instanceof Error ? cause.message : String(cause), cause);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(file.metadata['partition-spec'] ?? '[]');
+  } catch (cause) {
+    throw invalid('its header has a partition-spec that is not JSON', cause);
+  }
+  const specFields = z.array(partitionFieldSchema).safeParse(spec);
+  if (!specFields.success) throw invalid(`its header has an invalid partition-spec (${listIssues(specFields.error)})`);
   const names = specFields.data.map((f) => f.name);
   const ids = specFields.data.map((f) => String(f['field-id']));
   const entries = projectAllByFieldId(file.records, file.schema, readerEntrySchema).map((raw) => {
     const parsed = entryRecord.safeParse(raw);
-    if (!parsed.success)
-      throw new InvalidMetadataError(
-        `invalid manifest entry: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
+    if (!parsed.success) throw invalid(`invalid manifest entry: ${listIssues(parsed.error)}`);
     const r = parsed.data;
     const d = r.data_file;
     const partition = ids.map((id, i) => {
       // Writers that gave partition fields no field-id are matched by name (BY_FIELD_ID keeps their names).
       const v = d.partition[id] ?? d.partition[names[i]!];
-      return v === undefined || v === null ? null : (v as IcebergValue);
+      if (v === undefined || v === null) return null;
+      if (isIcebergValue(v)) return v;
+      // A spec-conformant writer declares a primitive type for every partition field.
+      throw invalid(`partition field '${names[i]}' of ${d.file_path} holds ${describe(v)}, not a partition value`);
     });
     const entry: ManifestEntry = {
       status: r.status,

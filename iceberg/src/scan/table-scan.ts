@@ -103,11 +103,11 @@ export class TableScan {
     if (!listUri) return { tasks: [], deletes: [] };
     const tasks: FileScanTask[] = [];
     const deletes: DeleteFileTask[] = [];
-    const listed = await readManifestList(await this.io.read(listUri));
+    const listed = await readManifestList(await this.io.read(listUri), listUri);
     const manifests = listed.filter((m) => m.content === 0);
     this.stats.manifestsTotal = manifests.length;
     for (const m of listed.filter((l) => l.content === 1)) {
-      const manifest = await readManifest(await this.io.read(m.manifestPath));
+      const manifest = await readManifest(await this.io.read(m.manifestPath), m.manifestPath);
       for (const entry of manifest.entries) {
         if (entry.status === 2) continue;
         const dataSequenceNumber = entry.sequenceNumber ?? m.sequenceNumber;
@@ -120,7 +120,7 @@ export class TableScan {
       this.stats.filesTotal += live;
       if (!manifestMayMatch(bound, m.partitions, this.predicates)) continue;
       this.stats.manifestsScanned++;
-      const manifest = await readManifest(await this.io.read(m.manifestPath));
+      const manifest = await readManifest(await this.io.read(m.manifestPath), m.manifestPath);
       for (const entry of manifest.entries) {
         if (entry.status === 2) continue;
         if (

@@ -24,12 +24,12 @@ import type { AttemptResult } from './table-operations.js';
 export async function currentManifests(io: FileIO, metadata: TableMetadata): Promise<ManifestFile[]> {
   const snapshot = currentSnapshot(metadata);
   if (!snapshot?.['manifest-list']) return [];
-  const listed = await readManifestList(await io.read(snapshot['manifest-list']));
+  const listed = await readManifestList(await io.read(snapshot['manifest-list']), snapshot['manifest-list']);
   return Promise.all(listed.map(async (m) => (m.countsMissing ? countEntries(m, await io.read(m.manifestPath)) : m)));
 }
 
 async function countEntries(m: ManifestFile, bytes: Uint8Array): Promise<ManifestFile> {
-  const { entries } = await readManifest(bytes);
+  const { entries } = await readManifest(bytes, m.manifestPath);
   const of = (status: number): ManifestEntry[] => entries.filter((e) => e.status === status);
   const rows = (list: ManifestEntry[]): number => list.reduce((n, e) => n + e.dataFile.recordCount, 0);
   return {
@@ -127,7 +127,7 @@ export async function rewriteForRemoval(
       out.push(m);
       continue;
     }
-    const manifest = await readManifest(await io.read(m.manifestPath));
+    const manifest = await readManifest(await io.read(m.manifestPath), m.manifestPath);
     const live = manifest.entries.filter((e) => e.status !== 2);
     if (!live.some((e) => removed.has(e.dataFile.filePath))) {
       out.push(m);
@@ -184,7 +184,7 @@ export async function validateNoNewDeletes(
   known: ReadonlySet<string>,
 ): Promise<void> {
   for (const m of manifests.filter((l) => l.content !== 0)) {
-    const { entries } = await readManifest(await io.read(m.manifestPath));
+    const { entries } = await readManifest(await io.read(m.manifestPath), m.manifestPath);
     const added = entries.find((e) => e.status !== 2 && !known.has(e.dataFile.filePath));
     if (added)
       throw new ValidationError(

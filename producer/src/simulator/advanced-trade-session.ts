@@ -1,3 +1,4 @@
+import { advancedTradeRequestSchema, memberOf, parseClientRequest } from './client-request-schema.js';
 import type { SimTrade } from './market.js';
 
 /** Trades per product in the snapshot that answers a `market_trades` subscribe. */
@@ -37,21 +38,19 @@ export class AdvancedTradeSession {
 
   /** Reads one client frame. */
   onMessage(text: string): void {
-    let req: { type?: unknown; product_ids?: unknown; channel?: unknown };
-    try {
-      req = JSON.parse(text) as typeof req;
-    } catch {
-      return this.#error('Malformed JSON');
+    const parsed = parseClientRequest(text, advancedTradeRequestSchema);
+    if (!parsed.ok) {
+      if (parsed.problem === 'not-json') return this.#error('Malformed JSON');
+      const type = memberOf(parsed.raw, 'type');
+      return this.#error(type === 'subscribe' ? parsed.issues : `${String(type)} is not a valid message type`);
     }
-    if (req.type !== 'subscribe') return this.#error(`${String(req.type)} is not a valid message type`);
+    const req = parsed.value;
     if (req.channel === 'heartbeats') {
       this.heartbeats = true;
       return this.#ctx.send(this.#envelope('subscriptions', [{ subscriptions: this.#subscriptions() }]));
     }
-    if (req.channel !== 'market_trades') return this.#error(`channel ${String(req.channel)} is not supported`);
-    const products = Array.isArray(req.product_ids)
-      ? req.product_ids.filter((p): p is string => typeof p === 'string')
-      : [];
+    if (req.channel !== 'market_trades') return this.#error(`channel ${req.channel} is not supported`);
+    const products = req.product_ids ?? [];
     const bad = products.find((p) => this.#ctx.symbolOf(p) === undefined);
     if (bad !== undefined) {
       this.#error(`${bad} is not a valid product`);

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Exchange } from '../models.js';
 import type { AdvancedTradeSession } from './advanced-trade-session.js';
+import { binanceRequestSchema, coinbaseRequestSchema, memberOf, parseClientRequest } from './client-request-schema.js';
 
 /** One client connection of the simulator. */
 export interface Session {
@@ -38,16 +39,28 @@ export function onBinanceRequest(s: Session, text: string, ctx: RequestContext):
   s.inbound = s.inbound.filter((t) => now - t < 1_000);
   s.inbound.push(now);
   if (s.inbound.length > 5) return s.ws.close(1008, 'too many messages per second');
-  let req: { method?: unknown; params?: unknown; id?: unknown };
-  try {
-    req = JSON.parse(text) as typeof req;
-  } catch {
-    return ctx.send(s, '{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}');
+  const parsed = parseClientRequest(text, binanceRequestSchema);
+  if (!parsed.ok) {
+    if (parsed.problem === 'not-json')
+      return ctx.send(s, '{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}');
+    const method = memberOf(parsed.raw, 'method');
+    const id = memberOf(parsed.raw, 'id');
+    const msg =
+      method === 'SUBSCRIBE' || method === 'UNSUBSCRIBE'
+        ? `Invalid request: ${parsed.issues}`
+        : 'Invalid request: unknown variant';
+    return ctx.send(
+      s,
+      JSON.stringify({
+        code: 2,
+        msg,
+        id: typeof id === 'number' || typeof id === 'string' || id === null ? id : undefined,
+      }),
+    );
   }
-  if (req.method !== 'SUBSCRIBE' && req.method !== 'UNSUBSCRIBE')
-    return ctx.send(s, JSON.stringify({ code: 2, msg: 'Invalid request: unknown variant', id: req.id }));
-  for (const p of Array.isArray(req.params) ? req.params : []) {
-    const symbol = typeof p === 'string' && p.endsWith('@trade') ? ctx.fromBinance(p.slice(0, -6)) : undefined;
+  const req = parsed.value;
+  for (const p of req.params) {
+    const symbol = p.endsWith('@trade') ? ctx.fromBinance(p.slice(0, -6)) : undefined;
     if (symbol === undefined) continue;
     if (req.method === 'SUBSCRIBE') s.symbols.add(symbol);
     else s.symbols.delete(symbol);
@@ -57,27 +70,17 @@ export function onBinanceRequest(s: Session, text: string, ctx: RequestContext):
 
 /** Coinbase Exchange `subscribe`: `subscriptions` ack, a `last_match` per product, `error` for unknown products. */
 export function onCoinbaseRequest(s: Session, text: string, ctx: RequestContext): void {
-  let req: { type?: unknown; product_ids?: unknown; channels?: unknown };
-  try {
-    req = JSON.parse(text) as typeof req;
-  } catch {
-    return ctx.send(s, JSON.stringify({ type: 'error', message: 'Malformed JSON', reason: 'invalid character' }));
+  const parsed = parseClientRequest(text, coinbaseRequestSchema);
+  if (!parsed.ok) {
+    if (parsed.problem === 'not-json')
+      return ctx.send(s, JSON.stringify({ type: 'error', message: 'Malformed JSON', reason: 'invalid character' }));
+    const type = memberOf(parsed.raw, 'type');
+    const reason = type === 'subscribe' ? parsed.issues : `${String(type)} is not a valid message type`;
+    return ctx.send(s, JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason }));
   }
-  if (req.type !== 'subscribe')
-    return ctx.send(
-      s,
-      JSON.stringify({
-        type: 'error',
-        message: 'Failed to subscribe',
-        reason: `${String(req.type)} is not a valid message type`,
-      }),
-    );
-  const products = Array.isArray(req.product_ids)
-    ? req.product_ids.filter((p): p is string => typeof p === 'string')
-    : [];
-  const channels = Array.isArray(req.channels)
-    ? req.channels.map((c: unknown) => (typeof c === 'string' ? c : (c as { name?: string }).name))
-    : [];
+  const req = parsed.value;
+  const products = req.product_ids ?? [];
+  const channels = (req.channels ?? []).map((c) => (typeof c === 'string' ? c : c.name));
   if (channels.length === 0)
     return ctx.send(s, '{"type":"error","message":"Failed to subscribe","reason":"No channels provided"}');
   const bad = products.find((p) => ctx.symbolOfProduct(p) === undefined);

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '@coattail/runtime';
 import { describeError } from '../errors.js';
 import { REPORT_FILES } from '../reports/write-reports.js';
+import { readReconResult } from '../result/read-result.js';
 import type { ReconResult } from '../result/types.js';
 import { MismatchPages, pageQuerySchema } from './mismatch-pages.js';
 import { dashboardHtml } from './page-html.js';
@@ -46,8 +47,7 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     if (opened === undefined) pages.set(dir, (opened = MismatchPages.open(dir)));
     return opened;
   };
-  const loadResult = async (dir: string): Promise<ReconResult> =>
-    JSON.parse(await readFile(join(dir, REPORT_FILES.result), 'utf8')) as ReconResult;
+  const loadResult = (dir: string): Promise<ReconResult> => readReconResult(join(dir, REPORT_FILES.result));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readSuiteResult } from '../result/read-result.js';
 import type { SuiteResult } from '../result/suite-types.js';
 import type { ReconResult } from '../result/types.js';
 import { SUITE_FILES } from '../suite/run-suite.js';
@@ -38,7 +38,7 @@ export class SuiteTables {
 
   private async suite(): Promise<SuiteResult | null> {
     try {
-      return JSON.parse(await readFile(join(this.dir, SUITE_FILES.result), 'utf8')) as SuiteResult;
+      return await readSuiteResult(join(this.dir, SUITE_FILES.result));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The fields of a unified trade the jobs read. The producer's `UnifiedTrade` satisfies it; the
  * jobs depend on this narrow shape, not on the producer package.
@@ -14,6 +16,24 @@ export interface JobTrade {
   /** Exchange trade time, epoch ms: the event time of every job. */
   readonly event_time: number;
 }
+
+/**
+ * A decoded stream record as {@link JobTrade}, after the quality gate's checks passed: the fields
+ * they leave unchecked (a quote volume that is absent or text, an event id that is not a string)
+ * would otherwise reach the windows and tables as a guess (a NaN volume). Other fields (the
+ * producer's `ingest_time`) are kept. No transforms: this runs once per record.
+ */
+export const jobTradeSchema: z.ZodType<JobTrade> = z.looseObject({
+  event_id: z.string().min(1),
+  exchange: z.string(),
+  symbol: z.string(),
+  price: z.number(),
+  quantity: z.number(),
+  quote_volume: z.number().nonnegative(),
+  side: z.enum(['buy', 'sell']).optional(),
+  trade_id: z.number().int().nonnegative().optional(),
+  event_time: z.number(),
+});
 
 /** One 60 s window of one symbol on one exchange (Iceberg `volume_aggregates`). */
 export interface VolumeAggregate {

@@ -94,3 +94,36 @@ describe('quality metrics of the gate', () => {
     expect(publisher.published).toEqual([expect.objectContaining({ RecordsProcessed: 2, RecordsPassed: 2 })]);
   });
 });
+
+describe('the gate in front of the jobs', () => {
+  it('routes a trade whose fields are not a trade’s to the DLQ naming the field, and passes well-formed ones', async () => {
+    const dlq = new CollectSink<DlqEntry>();
+    const table = <T>(name: string): Sink<T> => ({ name, createWriter: () => ({ write: () => undefined }) });
+    const env = buildJob('volume-anomaly', parseJobConfig({}), {
+      source: new InMemorySource([
+        {
+          id: 'shard-0',
+          records: [
+            envelope(t({ event_time: NOW - 2_000 }), 1),
+            // Passes every ERROR check (no quote volume is only a WARN), but would sum to a NaN volume.
+            envelope({ ...t({ event_time: NOW - 1_500 }), quote_volume: undefined }, 2),
+            envelope({ ...t({ event_time: NOW - 1_200 }), quote_volume: '100' }, 3),
+            envelope({ ...t({ event_time: NOW - 1_000 }), event_id: 42 }, 4),
+            envelope({ ...t({ event_time: NOW - 900 }), ingest_time: NOW - 800 }, 5),
+          ],
+        },
+      ]),
+      alerts: () => new CollectSink<AlertBase>(),
+      table,
+      dlq: () => dlq,
+      clock: new ManualClock(NOW),
+      onQualityGate: () => undefined,
+    });
+    await env.execute({ jobId: 'volume-anomaly', tasks: 'single', clock: new ManualClock(NOW), maxBatchSize: 1 });
+    expect(dlq.values.map((d) => [d.sequenceNumber, d.reason, d.detail])).toEqual([
+      ['2', 'validity_schema', expect.stringMatching(/^quote_volume: /) as unknown],
+      ['3', 'validity_schema', expect.stringMatching(/^quote_volume: /) as unknown],
+      ['4', 'validity_schema', expect.stringMatching(/^event_id: /) as unknown],
+    ]);
+  });
+});

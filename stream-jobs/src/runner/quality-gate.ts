@@ -7,8 +7,15 @@ import {
   type TradeCheckOptions,
 } from '@coattail/quality';
 import type { DlqEntry } from '@coattail/connectors';
-import { MIN_WATERMARK, OutputTag, type Clock, type ProcessFunction, type TimestampAssigner } from '@coattail/runtime';
-import type { JobTrade } from '../model/records.js';
+import {
+  MIN_WATERMARK,
+  OutputTag,
+  listIssues,
+  type Clock,
+  type ProcessFunction,
+  type TimestampAssigner,
+} from '@coattail/runtime';
+import { jobTradeSchema, type JobTrade } from '../model/records.js';
 import { rejectedEntry, rememberSource } from './dlq-entries.js';
 
 /** A record as read from the stream: where it came from, its payload, and the decoded value or why not. */
@@ -78,8 +85,9 @@ export interface TradeGate {
 }
 
 /**
- * Builds the gate: records that are not JSON objects, that fail an ERROR check, or whose
- * `event_time` is not a number go to the DLQ side output with the rules they failed; WARN
+ * Builds the gate: records that are not JSON objects, that fail an ERROR check, whose
+ * `event_time` is not a number, or whose other fields are not a {@link JobTrade}'s
+ * (`validity_schema`, e.g. no quote volume) go to the DLQ side output with the rules they failed; WARN
  * failures are counted and the record passes. Counts are published as the quality metrics once
  * per interval: when a record arrives after the interval, by a timer when the stream has gone
  * quiet, and on {@link TradeGate.flush} when the job stops, so the last partial interval is never
@@ -129,7 +137,12 @@ export function tradeGate(options: QualityGateOptions): TradeGate {
       const detail = `event_time must be epoch milliseconds, got ${JSON.stringify(time)}`;
       return { pass: false, reason: 'validity_event_time', rules: ['validity_event_time'], detail, warnings };
     }
-    return { pass: true, trade: e.value as JobTrade, warnings };
+    const trade = jobTradeSchema.safeParse(e.value);
+    if (!trade.success) {
+      const detail = listIssues(trade.error);
+      return { pass: false, reason: 'validity_schema', rules: ['validity_schema'], detail, warnings };
+    }
+    return { pass: true, trade: trade.data, warnings };
   };
   return {
     timestamps: (e) => {

@@ -9,6 +9,7 @@ import {
   ManualClock,
   StreamEnvironment,
   WatermarkStrategy,
+  type Json,
 } from '@coattail/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IcebergSink } from './iceberg-sink.js';
@@ -86,5 +87,20 @@ describe('IcebergSink', () => {
     expect(await t.maxCommittedCheckpointId('j', 'o@t')).toBe(7);
     expect(await t.scan().toRows()).toHaveLength(1);
     expect(await writer.prepareCommit!(8)).toEqual({ files: [] });
+  });
+
+  it('refuses to commit files restored from a checkpoint it cannot read, and leaves the table as it was', async () => {
+    const { table } = await fixture();
+    const sink = new IcebergSink<R>({ table, toRow: (r) => ({ ...r }) });
+    const writer = sink.createWriter({ jobId: 'j', taskId: 't', operatorId: 'o' });
+    await writer.write([{ id: 1, symbol: 'BTC-USDT' }], [0]);
+    const committable = (await writer.prepareCommit!(7)) as { files: Record<string, Json>[] };
+    const damaged = { files: committable.files.map((f) => ({ ...f, recordCount: -1 })) };
+    await expect(writer.commit!(damaged, 7)).rejects.toThrow(
+      /Iceberg sink 'o@t': the files prepared by checkpoint 7 are not what this sink writes \(files\.0\.recordCount/,
+    );
+    expect((await table()).snapshots()).toHaveLength(0);
+    await writer.commit!(committable, 7);
+    expect(await (await (await table()).refresh()).scan().toRows()).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import type { Row, Table } from '@coattail/iceberg';
 import type { Json, Sink, SinkContext, SinkWriter } from '@coattail/runtime';
-import { decodeDataFile, encodeDataFile } from './data-file-codec.js';
+import { decodeCommittable, encodeDataFile } from './data-file-codec.js';
 
 export interface IcebergSinkOptions<T> {
   /** Loads (or creates) the table; called once per writer, lazily. */
@@ -61,7 +61,7 @@ export class IcebergSink<T> implements Sink<T> {
         return { files: files.map(encodeDataFile) };
       },
       commit: async (committable, checkpointId) => {
-        const files = ((committable as { files?: Json[] }).files ?? []).map(decodeDataFile);
+        const files = decodeCommittable(committable, operatorId, checkpointId);
         if (files.length === 0) return;
         await (await load()).commitAppend(files, { checkpoint: { jobId: context.jobId, operatorId, checkpointId } });
       },

@@ -61,7 +61,7 @@ export async function runStageTask(
   const partition = options.partition ? { partition: options.partition } : {};
   await deps.emit({ type: 'run-start', run, resumed: !created, ...(created ? {} : { attach: true }), ...partition });
   const known = run;
-  const upstream = new Map(stage.dependsOn.map((d) => [d, (known.stages[d]?.result ?? {}) as StageResult]));
+  const upstream = new Map<string, StageResult>(stage.dependsOn.map((d) => [d, known.stages[d]?.result ?? {}]));
   const done = await runStage(deps, {
     run,
     def,

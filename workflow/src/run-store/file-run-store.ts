@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { listIssues } from '@coattail/runtime';
 import { RunStoreError } from '../errors.js';
 import { readFileIfExists, writeFileAtomic } from './atomic-file.js';
 import { tryFileLock } from './file-lock.js';
@@ -46,11 +47,9 @@ export class FileRunStore implements RunStore {
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const text = await readFileIfExists(this.#runPath(runId));
     if (text === undefined) return undefined;
-    const parsed = runRecordSchema.safeParse(JSON.parse(text));
+    const parsed = runRecordSchema.safeParse(this.#json(this.#runPath(runId), text));
     if (!parsed.success)
-      throw new RunStoreError(
-        `run file ${this.#runPath(runId)} is not a run record: ${parsed.error.issues[0]?.message}`,
-      );
+      throw new RunStoreError(`run file ${this.#runPath(runId)} is not a run record: ${listIssues(parsed.error)}`);
     return parsed.data;
   }
 
@@ -90,7 +89,16 @@ export class FileRunStore implements RunStore {
 
   async getState(pipeline: string, key: string): Promise<unknown> {
     const text = await readFileIfExists(this.#statePath(pipeline, key));
-    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+    return text === undefined ? undefined : this.#json(this.#statePath(pipeline, key), text);
+  }
+
+  /** Parsed JSON, or a {@link RunStoreError} naming the file (the caller's schema checks the shape). */
+  #json(file: string, text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new RunStoreError(`${file} is not JSON (${(cause as Error).message}); repair or delete it`, { cause });
+    }
   }
 
   async putState(pipeline: string, key: string, value: unknown): Promise<void> {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { listIssues } from '@coattail/runtime';
 import { RunStoreError } from '../errors.js';
 import { migrateWorkflowSchema, WORKFLOW_DDL_DIR } from './postgres-migrate.js';
 import { runRecordSchema, type RunLock, type RunRecord, type RunStore, type StageRunRecord } from './types.js';
@@ -188,9 +189,7 @@ export class PostgresRunStore implements RunStore {
       };
       const parsed = runRecordSchema.safeParse(record);
       if (!parsed.success)
-        throw new RunStoreError(
-          `run ${r.run_id} in ${this.location} is unreadable: ${parsed.error.issues[0]?.message}`,
-        );
+        throw new RunStoreError(`run ${r.run_id} in ${this.location} is unreadable: ${listIssues(parsed.error)}`);
       return parsed.data;
     });
   }

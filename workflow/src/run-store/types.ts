@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stageResultSchema } from '../stages/stage-result-schema.js';
 
 /** Lifecycle of a run. ABORTED runs (cancelled, e.g. SIGTERM) and FAILED runs can be resumed. */
 export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -25,7 +26,7 @@ export const stageRunSchema = z.object({
   /** Why a stage was skipped or failed, in words. */
   reason: z.string().optional(),
   /** The stage's result (outputs, summary, metrics) once it succeeded; what resume hands downstream. */
-  result: jsonRecord.optional(),
+  result: stageResultSchema.optional(),
   attempts: z.array(attemptSchema).default([]),
 });
 
