@@ -13,6 +13,7 @@ import { ConnectorConfigError } from '../errors.js';
 import { fencedByAssignment } from './kafka-fence.js';
 import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
 import { groupConsumer } from './group-consumer.js';
+import { GroupMembership } from './group-membership.js';
 import { PartitionBuffer } from './partition-buffer.js';
 
 export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
@@ -48,6 +49,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   readonly #buffers = new Map<number, PartitionBuffer<T>>();
   readonly #log: Logger;
   #consumer: Consumer | undefined;
+  #membership: GroupMembership | undefined;
   #started: Promise<void> | undefined;
   /** The partitions of the last completed join; empty before the first. */
   #assigned = new Set<number>();
@@ -95,8 +97,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
 
   createReader(split: SplitDescriptor, position: SplitPosition | undefined): SplitReader<T> {
     const partition = (split.meta as { partition?: number } | undefined)?.partition;
-    const consumer = this.#consumer;
-    if (typeof partition !== 'number' || consumer === undefined)
+    if (typeof partition !== 'number' || this.#consumer === undefined)
       throw new ConnectorConfigError(
         `split ${split.id} is not a partition of ${this.#o.topic} assigned to this worker`,
       );
@@ -109,14 +110,22 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
           `checkpointed position of ${split.id} is not a Kafka offset: ${JSON.stringify(position)}`,
         );
       b.clear(BigInt(offset));
-      consumer.seek({ topic: this.#o.topic, partition, offset });
+      this.#seek(partition, b.next);
     } else if (b.fetched) {
-      // This process read the partition before (for a reader that is gone): go back to the configured start.
+      // This process read the partition before (for a reader that is gone): go back to the configured
+      // start. Nothing is taken in until that offset is known and sought, else records fetched from
+      // where kafkajs stood would be buffered ahead of it.
       b.clear(-1n);
-      ready = this.#offsets(partition).then(({ low, high }) => {
-        b.next = this.#o.fromBeginning === false ? high : low;
-        this.#consumer?.seek({ topic: this.#o.topic, partition, offset: String(b.next) });
-      });
+      b.starting = true;
+      ready = this.#offsets(partition)
+        .then(({ low, high }) => {
+          b.next = this.#o.fromBeginning === false ? high : low;
+          this.#seek(partition, b.next);
+        })
+        .finally(() => {
+          b.starting = false;
+          this.#release(partition, b);
+        });
     }
     if (this.#o.stopAtEnd === true) {
       ready = ready
@@ -157,13 +166,18 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
-  /** Leaves the group and disconnects, also while still joining (a closed source never rejoins). */
+  /**
+   * Leaves the group and disconnects (a closed source never rejoins). While the consumer is
+   * joining, it leaves once that join ends (see `GroupMembership`), so a closed source never
+   * keeps partitions in the group.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     this.#markClosed();
-    const consumer = this.#consumer;
+    const membership = this.#membership;
     this.#consumer = undefined;
-    if (consumer !== undefined) await consumer.disconnect();
+    this.#membership = undefined;
+    await membership?.leave();
   }
 
   #take(partition: number, b: PartitionBuffer<T>, max: number): SplitBatch<T> {
@@ -186,10 +200,30 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     return batch;
   }
 
-  /** Resumes fetching a partition once nothing holds it back. */
+  /** Resumes fetching a partition once nothing holds it back (and pauses it while something does). */
   #release(partition: number, b: PartitionBuffer<T>): void {
     b.held = b.held && !b.reader;
-    if (!b.held && !b.paused) this.#consumer?.resume([{ topic: this.#o.topic, partitions: [partition] }]);
+    const tp = [{ topic: this.#o.topic, partitions: [partition] }];
+    this.#call(b.blocked ? 'pause' : 'resume', (c) => (b.blocked ? c.pause(tp) : c.resume(tp)));
+  }
+
+  #seek(partition: number, offset: bigint): void {
+    this.#call('seek', (c) => c.seek({ topic: this.#o.topic, partition, offset: String(offset) }));
+  }
+
+  /**
+   * Flow control on the consumer. kafkajs refuses it between a crash of its consumer and the
+   * restart (it has no consumer group then); the restarted consumer starts with nothing paused or
+   * sought, and its join re-applies both for every partition (`#onAssignment`).
+   */
+  #call(what: string, act: (consumer: Consumer) => void): void {
+    const consumer = this.#consumer;
+    if (consumer === undefined) return;
+    try {
+      act(consumer);
+    } catch (error) {
+      this.#log.debug({ err: error }, `${what} deferred to the next join: the consumer is restarting`);
+    }
   }
 
   #buffer(partition: number): PartitionBuffer<T> {
@@ -213,6 +247,8 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   async #start(): Promise<void> {
     const consumer = groupConsumer(this.#o, () => this.#closed);
     this.#consumer = consumer;
+    const { rebalanceTimeout = 60_000, sessionTimeout = 30_000 } = this.#o.consumer ?? {};
+    this.#membership = new GroupMembership(consumer, this.#log, rebalanceTimeout + sessionTimeout);
     const joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.REBALANCING, () => {
         this.#rebalancing = true;
@@ -225,6 +261,8 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning ?? true });
+    // Closed meanwhile: never start a consumer that `close()` could no longer stop.
+    if (this.#closed) return;
     await consumer.run({ autoCommit: false, eachBatch: (payload) => Promise.resolve(this.#onBatch(payload)) });
     await joined;
   }
@@ -248,16 +286,13 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     }
     for (const p of partitions) {
       const b = this.#buffer(p);
-      if (gained.includes(p) && !b.reader) {
-        b.held = true;
-        this.#consumer?.pause([{ topic: this.#o.topic, partitions: [p] }]);
-        continue;
-      }
+      if (gained.includes(p) && !b.reader) b.held = true;
       // Kept, or regained while its old reader is still open: carry on where the reader is.
-      if (b.next >= 0n) this.#consumer?.seek({ topic: this.#o.topic, partition: p, offset: String(b.next) });
+      else if (b.next >= 0n) this.#seek(p, b.next);
+      // Paused or resumed again, whatever kafkajs remembers: a consumer it restarted remembers nothing.
       this.#release(p, b);
     }
-    if (lost.length > 0) this.#consumer?.pause([{ topic: this.#o.topic, partitions: lost }]);
+    if (lost.length > 0) this.#call('pause', (c) => c.pause([{ topic: this.#o.topic, partitions: lost }]));
     this.#assigned = next;
     this.#rebalancing = false;
     this.#log.info({ partitions: this.assignment, gained, lost }, 'joined the consumer group');
@@ -269,32 +304,11 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     b.fetched = true;
     // Fetched before a seek that is not applied yet (it would leave a gap), or for a partition
     // that was lost or is waiting for its reader: dropped.
-    if (payload.isStale() || !this.#assigned.has(batch.partition) || b.held) return;
-    const deserialize = this.#o.deserialize ?? ((r: KafkaRecord) => r as T);
-    for (const m of batch.messages) {
-      const offset = BigInt(m.offset);
-      if (offset < b.next) continue;
-      b.next = offset + 1n;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.headers ?? {}))
-        if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-      b.records.push(
-        deserialize({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key,
-          value: m.value,
-          timestamp: Number(m.timestamp),
-          headers,
-        }),
-      );
-      b.offsets.push(offset);
-      b.timestamps.push(Number(m.timestamp));
-    }
+    if (payload.isStale() || !this.#assigned.has(batch.partition) || b.held || b.starting) return;
+    b.append(batch, this.#o.deserialize ?? ((r: KafkaRecord) => r as T));
     if (!b.paused && b.records.length >= (this.#o.maxBufferedPerPartition ?? 10_000)) {
       b.paused = true;
-      this.#consumer?.pause([{ topic: this.#o.topic, partitions: [batch.partition] }]);
+      this.#release(batch.partition, b);
     }
   }
 }

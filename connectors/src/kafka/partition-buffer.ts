@@ -1,4 +1,6 @@
+import type { Batch } from 'kafkajs';
 import type { Timestamp } from '@coattail/runtime';
+import type { KafkaRecord } from './kafka-source-options.js';
 
 /** What the Kafka source holds for one assigned partition: fetched records not yet polled, and its flow control. */
 export class PartitionBuffer<T> {
@@ -11,15 +13,41 @@ export class PartitionBuffer<T> {
   paused = false;
   /** Paused because nothing may be fetched yet: assigned, but no reader has said where to start. */
   held = false;
+  /** Paused while a reader without a position looks up where the partition starts. */
+  starting = false;
   reader = false;
   /** kafkajs fetched this partition in this process (and moved its own position past what it fetched). */
   fetched = false;
   end: bigint | undefined;
+
+  /** Nothing may be fetched for this partition now. */
+  get blocked(): boolean {
+    return this.held || this.paused || this.starting;
+  }
 
   clear(next: bigint): void {
     this.records = [];
     this.offsets = [];
     this.timestamps = [];
     this.next = next;
+  }
+
+  /** Buffers a fetched batch's records from `next` on (what a seek or a re-fetch repeats is dropped). */
+  append(batch: Batch, deserialize: (record: KafkaRecord) => T): void {
+    for (const m of batch.messages) {
+      const offset = BigInt(m.offset);
+      if (offset < this.next) continue;
+      this.next = offset + 1n;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(m.headers ?? {}))
+        if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+      const timestamp = Number(m.timestamp);
+      const { topic, partition } = batch;
+      this.records.push(
+        deserialize({ topic, partition, offset: m.offset, key: m.key, value: m.value, timestamp, headers }),
+      );
+      this.offsets.push(offset);
+      this.timestamps.push(timestamp);
+    }
   }
 }
