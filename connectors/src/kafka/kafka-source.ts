@@ -85,7 +85,9 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
 
   /** `store`, refusing to complete checkpoints of partitions this worker does not hold (see the class notes). */
   fence(store: CheckpointStore): CheckpointStore {
-    return fencedByAssignment(store, this.#o.topic, (p) => this.#assigned.has(p) && !this.#rebalancing);
+    return fencedByAssignment(store, this.#o.topic, (p) =>
+      this.#rebalancing ? 'rebalancing' : this.#assigned.has(p) ? undefined : 'not-assigned',
+    );
   }
 
   /** Joins the group (once) and returns this worker's partitions as splits; `close()` ends a wait for the join. */
