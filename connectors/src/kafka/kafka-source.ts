@@ -14,6 +14,7 @@ import { fencedByAssignment } from './kafka-fence.js';
 import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
 import { groupConsumer } from './group-consumer.js';
 import { GroupMembership } from './group-membership.js';
+import { GroupSession } from './group-session.js';
 import { PartitionBuffer } from './partition-buffer.js';
 
 export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
@@ -54,6 +55,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   /** The partitions of the last completed join; empty before the first. */
   #assigned = new Set<number>();
   #rebalancing = false;
+  #session: GroupSession | undefined;
   #open = 0;
   #closed = false;
   readonly #closing: Promise<void>;
@@ -86,7 +88,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   /** `store`, refusing to complete checkpoints of partitions this worker does not hold (see the class notes). */
   fence(store: CheckpointStore): CheckpointStore {
     return fencedByAssignment(store, this.#o.topic, (p) =>
-      this.#rebalancing ? 'rebalancing' : this.#assigned.has(p) ? undefined : 'not-assigned',
+      this.#unsettled ? 'rebalancing' : this.#assigned.has(p) ? undefined : 'not-assigned',
     );
   }
 
@@ -144,9 +146,10 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     return {
       poll: async (max) => {
         await ready;
-        // Between a rebalance's start and its end, and after losing the partition, hand out
-        // nothing: the task idles until the runtime releases it (or the partition comes back).
-        if (this.#rebalancing || !this.#assigned.has(partition)) return { records: [] };
+        // Between a rebalance's start and its end, while the session may have lapsed, and after
+        // losing the partition, hand out nothing: the task idles until the runtime releases it
+        // (or the partition comes back).
+        if (this.#unsettled || !this.#assigned.has(partition)) return { records: [] };
         return this.#take(partition, b, max);
       },
       close: async () => {
@@ -164,7 +167,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
    */
   async settled(timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
-    while (this.#rebalancing && this.#consumer !== undefined && Date.now() < until)
+    while (this.#unsettled && this.#consumer !== undefined && Date.now() < until)
       await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
@@ -200,6 +203,11 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     const next = last !== undefined ? last + 1n : b.next;
     if (b.end !== undefined && b.records.length === 0 && next >= b.end) batch.end = { children: [] };
     return batch;
+  }
+
+  /** A rebalance is under way, or the group may have evicted this worker (see `GroupSession`). */
+  get #unsettled(): boolean {
+    return this.#rebalancing || (this.#session?.lapsed ?? false);
   }
 
   /** Resumes fetching a partition once nothing holds it back (and pauses it while something does). */
@@ -251,6 +259,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     this.#consumer = consumer;
     const { rebalanceTimeout = 60_000, sessionTimeout = 30_000 } = this.#o.consumer ?? {};
     this.#membership = new GroupMembership(consumer, this.#log, rebalanceTimeout + sessionTimeout);
+    this.#session = new GroupSession(consumer, sessionTimeout);
     const joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.REBALANCING, () => {
         this.#rebalancing = true;
