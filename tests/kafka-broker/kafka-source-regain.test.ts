@@ -104,3 +104,44 @@ describe('a Kafka source whose partitions the group takes away and gives back wh
     }
   }, 60_000);
 });
+
+describe('a Kafka source whose last open reader is of a partition it lost and got back', () => {
+  it('stays in the group when that reader closes (its task was released, the job goes on)', async () => {
+    const topic = `${TOPIC}-release`;
+    const group = `${GROUP}-release`;
+    broker.createTopic(topic, 2);
+    const source = new KafkaSource<KafkaRecord>({ kafka, topic, groupId: group, consumer: CONSUMER });
+    const splits = await source.listSplits();
+    const readers = new Map(
+      splits.map((s) => [(s.meta as { partition: number }).partition, source.createReader(s, undefined)]),
+    );
+    const other = kafka.consumer({ groupId: group, ...CONSUMER });
+    try {
+      let otherHolds: number[] = [];
+      other.on(other.events.GROUP_JOIN, (e) => {
+        otherHolds = e.payload.memberAssignment[topic] ?? [];
+      });
+      await other.connect();
+      await other.subscribe({ topic, fromBeginning: true });
+      await other.run({ autoCommit: false, eachBatch: () => Promise.resolve() });
+      await waitFor(
+        'the group to split the partitions',
+        () => otherHolds.length === 1 && source.assignment.length === 1,
+      );
+      const [kept] = source.assignment;
+      const lost = otherHolds[0]!;
+      // The task of the kept partition ends; the runtime released the lost one's task, which is
+      // still closing when the other member leaves and the group gives the partition back.
+      await readers.get(kept!)!.close?.();
+      await other.disconnect();
+      await waitFor('the source to hold both partitions again', () => source.assignment.length === 2);
+      await readers.get(lost)!.close?.();
+
+      await new Promise((r) => setTimeout(r, 500));
+      expect(source.assignment).toEqual([0, 1]);
+      expect((await source.listSplits()).map((s) => s.id)).toEqual([`${topic}-0`, `${topic}-1`]);
+    } finally {
+      await source.close();
+    }
+  }, 60_000);
+});

@@ -141,6 +141,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
         });
     }
     b.reader = true;
+    b.lostWhileRead = false;
     this.#release(partition, b);
     this.#open++;
     return {
@@ -154,8 +155,9 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       },
       close: async () => {
         b.reader = false;
-        // A released task (its partition went to another worker) must not take the consumer down.
-        if (--this.#open === 0 && this.#assigned.has(partition)) await this.close();
+        // A released task (its partition went to another worker) must not take the consumer down,
+        // also when the group gave the partition back before the task was done closing.
+        if (--this.#open === 0 && this.#assigned.has(partition) && !b.lostWhileRead) await this.close();
       },
     };
   }
@@ -294,6 +296,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       b.paused = false;
       b.held = true;
       b.end = undefined;
+      b.lostWhileRead = b.reader;
     }
     for (const p of partitions) {
       const b = this.#buffer(p);

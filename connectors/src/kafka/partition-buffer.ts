@@ -16,6 +16,8 @@ export class PartitionBuffer<T> {
   /** Paused while a reader without a position looks up where the partition starts. */
   starting = false;
   reader = false;
+  /** The group took the partition away while its reader was open: that reader's close is a release, not the job's end. */
+  lostWhileRead = false;
   /** kafkajs fetched this partition in this process (and moved its own position past what it fetched). */
   fetched = false;
   end: bigint | undefined;
