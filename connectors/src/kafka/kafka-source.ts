@@ -15,7 +15,7 @@ import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js'
 import { groupConsumer } from './group-consumer.js';
 import { GroupMembership } from './group-membership.js';
 import { GroupSession } from './group-session.js';
-import { PartitionBuffer } from './partition-buffer.js';
+import { PartitionBuffer, partitionOffsets } from './partition-buffer.js';
 
 export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
 
@@ -29,8 +29,9 @@ export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js'
  * The source follows the group's rebalances: run the job with `splitFilter: source.owns` (and a
  * short `splitDiscoveryIntervalMs`) and the checkpoint store wrapped by `source.fence(store)`.
  * A worker joining or leaving the group moves partitions; the runtime then releases the tasks of
- * partitions this worker lost (without a checkpoint: the fence refuses them once the partition is
- * gone, or while the group rebalances) and starts tasks for the ones it gained, each restored from
+ * partitions this worker lost (without a checkpoint: the fence refuses them for good once the
+ * partition is gone, and for now while the group rebalances or this worker's session may have
+ * lapsed, see `GroupSession`) and starts tasks for the ones it gained, each restored from
  * the last completed checkpoint of that partition's task, whichever worker wrote it. A partition
  * that never had a checkpoint starts as `fromBeginning` says. The handover is at least once for
  * records a losing worker read after its last checkpoint; with a two-phase-commit sink those
@@ -121,7 +122,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
       // where kafkajs stood would be buffered ahead of it.
       b.clear(-1n);
       b.starting = true;
-      ready = this.#offsets(partition)
+      ready = partitionOffsets(this.#o.kafka, this.#o.topic, partition)
         .then(({ low, high }) => {
           b.next = this.#o.fromBeginning === false ? high : low;
           this.#seek(partition, b.next);
@@ -133,7 +134,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     }
     if (this.#o.stopAtEnd === true) {
       ready = ready
-        .then(() => this.#offsets(partition))
+        .then(() => partitionOffsets(this.#o.kafka, this.#o.topic, partition))
         .then(({ low, high }) => {
           b.end = high;
           // Nothing read yet: the split starts at the earliest (or latest) offset, so an empty range ends at once.
@@ -188,22 +189,11 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   }
 
   #take(partition: number, b: PartitionBuffer<T>, max: number): SplitBatch<T> {
-    const n = Math.min(max, b.records.length);
-    const records = b.records.splice(0, n);
-    const timestamps = b.timestamps.splice(0, n);
-    const offsets = b.offsets.splice(0, n);
+    const batch = b.take(max);
     if (b.paused && b.records.length < (this.#o.maxBufferedPerPartition ?? 10_000) / 2) {
       b.paused = false;
       this.#release(partition, b);
     }
-    const last = offsets.at(-1);
-    const batch: SplitBatch<T> = {
-      records,
-      timestamps,
-      ...(last !== undefined ? { position: { offset: String(last + 1n) } } : {}),
-    };
-    const next = last !== undefined ? last + 1n : b.next;
-    if (b.end !== undefined && b.records.length === 0 && next >= b.end) batch.end = { children: [] };
     return batch;
   }
 
@@ -242,18 +232,6 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     let b = this.#buffers.get(partition);
     if (b === undefined) this.#buffers.set(partition, (b = new PartitionBuffer<T>()));
     return b;
-  }
-
-  async #offsets(partition: number): Promise<{ low: bigint; high: bigint }> {
-    const admin = this.#o.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.#o.topic);
-      const o = offsets.find((x) => x.partition === partition);
-      return { low: BigInt(o?.low ?? '0'), high: BigInt(o?.high ?? '0') };
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   async #start(): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Batch } from 'kafkajs';
-import type { Timestamp } from '@coattail/runtime';
+import type { Batch, Kafka } from 'kafkajs';
+import type { SplitBatch, Timestamp } from '@coattail/runtime';
 import type { KafkaRecord } from './kafka-source-options.js';
 
 /** What the Kafka source holds for one assigned partition: fetched records not yet polled, and its flow control. */
@@ -51,5 +51,38 @@ export class PartitionBuffer<T> {
       this.offsets.push(offset);
       this.timestamps.push(timestamp);
     }
+  }
+
+  /** Hands out up to `max` buffered records, with the position after the last and, past `end`, the split's end. */
+  take(max: number): SplitBatch<T> {
+    const n = Math.min(max, this.records.length);
+    const records = this.records.splice(0, n);
+    const timestamps = this.timestamps.splice(0, n);
+    const last = this.offsets.splice(0, n).at(-1);
+    const batch: SplitBatch<T> = {
+      records,
+      timestamps,
+      ...(last !== undefined ? { position: { offset: String(last + 1n) } } : {}),
+    };
+    const next = last !== undefined ? last + 1n : this.next;
+    if (this.end !== undefined && this.records.length === 0 && next >= this.end) batch.end = { children: [] };
+    return batch;
+  }
+}
+
+/** The earliest and the log-end offset of one partition. */
+export async function partitionOffsets(
+  kafka: Kafka,
+  topic: string,
+  partition: number,
+): Promise<{ low: bigint; high: bigint }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const o = offsets.find((x) => x.partition === partition);
+    return { low: BigInt(o?.low ?? '0'), high: BigInt(o?.high ?? '0') };
+  } finally {
+    await admin.disconnect();
   }
 }
