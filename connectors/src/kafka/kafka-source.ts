@@ -164,9 +164,9 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   }
 
   /**
-   * Resolves once no group rebalance is under way (at once when none is), or after `timeoutMs`.
-   * A worker stopping waits for it first: its final checkpoint is refused while the group
-   * rebalances, as the partitions it holds may be moving.
+   * Resolves once no group rebalance is under way and this worker's session is confirmed (at once
+   * when so), or after `timeoutMs`. A worker stopping waits for it first: its final checkpoint is
+   * refused meanwhile, as the partitions it holds may be moving.
    */
   async settled(timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
