@@ -40,7 +40,7 @@ async function write(values: readonly string[]): Promise<void> {
 }
 
 describe('a Kafka source whose partitions the group takes away and gives back while their readers are open', () => {
-  it('reads every record of every partition once, in order, also one that was paused with a full buffer', async () => {
+  it('revokes the old reader of a partition it got back, and a new reader from that position reads every record once, in order', async () => {
     broker.createTopic(TOPIC, 2);
     const source = new KafkaSource<KafkaRecord>({
       kafka,
@@ -85,8 +85,21 @@ describe('a Kafka source whose partitions the group takes away and gives back wh
         'the group to split the partitions',
         () => otherHolds.length === 1 && source.assignment.length === 1,
       );
+      const lost = otherHolds[0]!;
+      const lostSplit = splits.find((s) => (s.meta as { partition: number }).partition === lost)!;
       await other.disconnect();
       await waitFor('the source to hold both partitions again', () => source.assignment.length === 2);
+
+      // The other member may have read and checkpointed the partition meanwhile: its old reader
+      // gets nothing and the runtime is told to release its task (the kept partition reads on).
+      expect(source.owns(lostSplit)).toBe(false);
+      expect((await readers.get(lost)!.poll(100)).records).toEqual([]);
+      expect(source.owns(splits.find((s) => s !== lostSplit)!)).toBe(true);
+      // Released; the new task starts from the partition's checkpoint, here where the old reader stood.
+      await readers.get(lost)!.close?.();
+      expect(source.owns(lostSplit)).toBe(true);
+      const position = { offset: String(read.get(lost)!.length) };
+      readers.set(lost, source.createReader(lostSplit, position));
 
       await write(Array.from({ length: 40 }, (_, i) => `second-${i}`));
       const ends = broker.endOffsets(TOPIC);

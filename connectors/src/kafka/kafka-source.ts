@@ -56,6 +56,8 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   /** The partitions of the last completed join; empty before the first. */
   #assigned = new Set<number>();
   #rebalancing = false;
+  /** This worker's member id in the group as of the last completed join. */
+  #memberId: string | undefined;
   #session: GroupSession | undefined;
   #open = 0;
   #closed = false;
@@ -80,16 +82,20 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     return [...this.#assigned].sort((a, b) => a - b);
   }
 
-  /** The runtime's `splitFilter`: true for the splits of partitions assigned to this worker. */
+  /**
+   * The runtime's `splitFilter`: true for the splits of partitions assigned to this worker, except
+   * one whose reader from before it was lost is still open (see `#onAssignment`): the runtime then
+   * releases that reader's task and starts a new one from the partition's latest checkpoint.
+   */
   readonly owns = (split: SplitDescriptor): boolean => {
     const partition = (split.meta as { partition?: unknown } | undefined)?.partition;
-    return typeof partition === 'number' && this.#assigned.has(partition);
+    return typeof partition === 'number' && this.#holds(partition);
   };
 
   /** `store`, refusing to complete checkpoints of partitions this worker does not hold (see the class notes). */
   fence(store: CheckpointStore): CheckpointStore {
     return fencedByAssignment(store, this.#o.topic, (p) =>
-      this.#unsettled ? 'rebalancing' : this.#assigned.has(p) ? undefined : 'not-assigned',
+      this.#unsettled ? 'rebalancing' : this.#holds(p) ? undefined : 'not-assigned',
     );
   }
 
@@ -143,6 +149,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     }
     b.reader = true;
     b.lostWhileRead = false;
+    b.revoked = false;
     this.#release(partition, b);
     this.#open++;
     return {
@@ -151,11 +158,12 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
         // Between a rebalance's start and its end, while the session may have lapsed, and after
         // losing the partition, hand out nothing: the task idles until the runtime releases it
         // (or the partition comes back).
-        if (this.#unsettled || !this.#assigned.has(partition)) return { records: [] };
+        if (this.#unsettled || !this.#holds(partition)) return { records: [] };
         return this.#take(partition, b, max);
       },
       close: async () => {
         b.reader = false;
+        b.revoked = false;
         // A released task (its partition went to another worker) must not take the consumer down,
         // also when the group gave the partition back before the task was done closing.
         if (--this.#open === 0 && this.#assigned.has(partition) && !b.lostWhileRead) await this.close();
@@ -197,6 +205,10 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     return batch;
   }
 
+  #holds(partition: number): boolean {
+    return this.#assigned.has(partition) && this.#buffers.get(partition)?.revoked !== true;
+  }
+
   /** A rebalance is under way, or the group may have evicted this worker (see `GroupSession`). */
   get #unsettled(): boolean {
     return this.#rebalancing || (this.#session?.lapsed ?? false);
@@ -204,7 +216,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
 
   /** Resumes fetching a partition once nothing holds it back (and pauses it while something does). */
   #release(partition: number, b: PartitionBuffer<T>): void {
-    b.held = b.held && !b.reader;
+    b.held = b.held && (!b.reader || b.revoked);
     const tp = [{ topic: this.#o.topic, partitions: [partition] }];
     this.#call(b.blocked ? 'pause' : 'resume', (c) => (b.blocked ? c.pause(tp) : c.resume(tp)));
   }
@@ -246,7 +258,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
         this.#log.info({ partitions: this.assignment }, 'group rebalancing: handing out nothing until it settles');
       });
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        this.#onAssignment(e.payload.memberAssignment[this.#o.topic] ?? []);
+        this.#onAssignment(e.payload.memberAssignment[this.#o.topic] ?? [], e.payload.memberId);
         resolve();
       });
     });
@@ -263,11 +275,20 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
    * Lost partitions drop what they buffered, back to what their reader handed out. Kept ones are
    * sought to where their buffer stands: after a rebalance kafkajs would otherwise start them again
    * from the group's committed offset. Gained ones are held until a reader says where to start.
+   *
+   * A partition gained while a reader of it from before it was lost is still open is revoked from
+   * that reader: another worker may have read and checkpointed it meanwhile, past where the reader
+   * stands, so carrying on would commit those records twice. A new member id means this worker
+   * was out of the group (evicted after its session lapsed, or kafkajs restarted its consumer),
+   * possibly for whole generations it never saw: every partition it held counts as lost then.
    */
-  #onAssignment(partitions: readonly number[]): void {
+  #onAssignment(partitions: readonly number[], memberId: string): void {
+    const rejoined = this.#memberId !== undefined && memberId !== this.#memberId;
+    this.#memberId = memberId;
+    const before = rejoined ? new Set<number>() : this.#assigned;
     const next = new Set(partitions);
-    const lost = [...this.#assigned].filter((p) => !next.has(p));
-    const gained = partitions.filter((p) => !this.#assigned.has(p));
+    const lost = [...this.#assigned].filter((p) => !next.has(p) || rejoined);
+    const gained = partitions.filter((p) => !before.has(p));
     for (const p of lost) {
       const b = this.#buffer(p);
       b.clear(b.offsets[0] ?? b.next);
@@ -278,13 +299,17 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     }
     for (const p of partitions) {
       const b = this.#buffer(p);
-      if (gained.includes(p) && !b.reader) b.held = true;
-      // Kept, or regained while its old reader is still open: carry on where the reader is.
+      if (gained.includes(p)) {
+        b.held = true;
+        b.revoked = b.reader;
+      }
+      // Kept: carry on where the reader is.
       else if (b.next >= 0n) this.#seek(p, b.next);
       // Paused or resumed again, whatever kafkajs remembers: a consumer it restarted remembers nothing.
       this.#release(p, b);
     }
-    if (lost.length > 0) this.#call('pause', (c) => c.pause([{ topic: this.#o.topic, partitions: lost }]));
+    const gone = lost.filter((p) => !next.has(p));
+    if (gone.length > 0) this.#call('pause', (c) => c.pause([{ topic: this.#o.topic, partitions: gone }]));
     this.#assigned = next;
     this.#rebalancing = false;
     this.#log.info({ partitions: this.assignment, gained, lost }, 'joined the consumer group');
@@ -296,7 +321,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     b.fetched = true;
     // Fetched before a seek that is not applied yet (it would leave a gap), or for a partition
     // that was lost or is waiting for its reader: dropped.
-    if (payload.isStale() || !this.#assigned.has(batch.partition) || b.held || b.starting) return;
+    if (payload.isStale() || !this.#holds(batch.partition) || b.held || b.starting) return;
     b.append(batch, this.#o.deserialize ?? ((r: KafkaRecord) => r as T));
     if (!b.paused && b.records.length >= (this.#o.maxBufferedPerPartition ?? 10_000)) {
       b.paused = true;

@@ -18,6 +18,8 @@ export class PartitionBuffer<T> {
   reader = false;
   /** The group took the partition away while its reader was open: that reader's close is a release, not the job's end. */
   lostWhileRead = false;
+  /** Assigned again while the reader from before it was lost is open: that reader gets nothing, its task is released. */
+  revoked = false;
   /** kafkajs fetched this partition in this process (and moved its own position past what it fetched). */
   fetched = false;
   end: bigint | undefined;
