@@ -13,7 +13,9 @@ import { ConnectorConfigError } from '../errors.js';
 import { fencedByAssignment } from './kafka-fence.js';
 import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
 import { groupConsumer } from './group-consumer.js';
-import { PartitionBuffer } from './partition-buffer.js';
+import { GroupMembership } from './group-membership.js';
+import { GroupSession } from './group-session.js';
+import { PartitionBuffer, partitionOffsets } from './partition-buffer.js';
 
 export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
 
@@ -27,8 +29,9 @@ export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js'
  * The source follows the group's rebalances: run the job with `splitFilter: source.owns` (and a
  * short `splitDiscoveryIntervalMs`) and the checkpoint store wrapped by `source.fence(store)`.
  * A worker joining or leaving the group moves partitions; the runtime then releases the tasks of
- * partitions this worker lost (without a checkpoint: the fence refuses them once the partition is
- * gone, or while the group rebalances) and starts tasks for the ones it gained, each restored from
+ * partitions this worker lost (without a checkpoint: the fence refuses them for good once the
+ * partition is gone, and for now while the group rebalances or this worker's session may have
+ * lapsed, see `GroupSession`) and starts tasks for the ones it gained, each restored from
  * the last completed checkpoint of that partition's task, whichever worker wrote it. A partition
  * that never had a checkpoint starts as `fromBeginning` says. The handover is at least once for
  * records a losing worker read after its last checkpoint; with a two-phase-commit sink those
@@ -48,10 +51,14 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   readonly #buffers = new Map<number, PartitionBuffer<T>>();
   readonly #log: Logger;
   #consumer: Consumer | undefined;
+  #membership: GroupMembership | undefined;
   #started: Promise<void> | undefined;
   /** The partitions of the last completed join; empty before the first. */
   #assigned = new Set<number>();
   #rebalancing = false;
+  /** This worker's member id in the group as of the last completed join. */
+  #memberId: string | undefined;
+  #session: GroupSession | undefined;
   #open = 0;
   #closed = false;
   readonly #closing: Promise<void>;
@@ -75,15 +82,21 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     return [...this.#assigned].sort((a, b) => a - b);
   }
 
-  /** The runtime's `splitFilter`: true for the splits of partitions assigned to this worker. */
+  /**
+   * The runtime's `splitFilter`: true for the splits of partitions assigned to this worker, except
+   * one whose reader from before it was lost is still open (see `#onAssignment`): the runtime then
+   * releases that reader's task and starts a new one from the partition's latest checkpoint.
+   */
   readonly owns = (split: SplitDescriptor): boolean => {
     const partition = (split.meta as { partition?: unknown } | undefined)?.partition;
-    return typeof partition === 'number' && this.#assigned.has(partition);
+    return typeof partition === 'number' && this.#holds(partition);
   };
 
   /** `store`, refusing to complete checkpoints of partitions this worker does not hold (see the class notes). */
   fence(store: CheckpointStore): CheckpointStore {
-    return fencedByAssignment(store, this.#o.topic, (p) => this.#assigned.has(p) && !this.#rebalancing);
+    return fencedByAssignment(store, this.#o.topic, (p) =>
+      this.#unsettled ? 'rebalancing' : this.#holds(p) ? undefined : 'not-assigned',
+    );
   }
 
   /** Joins the group (once) and returns this worker's partitions as splits; `close()` ends a wait for the join. */
@@ -95,8 +108,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
 
   createReader(split: SplitDescriptor, position: SplitPosition | undefined): SplitReader<T> {
     const partition = (split.meta as { partition?: number } | undefined)?.partition;
-    const consumer = this.#consumer;
-    if (typeof partition !== 'number' || consumer === undefined)
+    if (typeof partition !== 'number' || this.#consumer === undefined)
       throw new ConnectorConfigError(
         `split ${split.id} is not a partition of ${this.#o.topic} assigned to this worker`,
       );
@@ -109,18 +121,26 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
           `checkpointed position of ${split.id} is not a Kafka offset: ${JSON.stringify(position)}`,
         );
       b.clear(BigInt(offset));
-      consumer.seek({ topic: this.#o.topic, partition, offset });
+      this.#seek(partition, b.next);
     } else if (b.fetched) {
-      // This process read the partition before (for a reader that is gone): go back to the configured start.
+      // This process read the partition before (for a reader that is gone): go back to the configured
+      // start. Nothing is taken in until that offset is known and sought, else records fetched from
+      // where kafkajs stood would be buffered ahead of it.
       b.clear(-1n);
-      ready = this.#offsets(partition).then(({ low, high }) => {
-        b.next = this.#o.fromBeginning === false ? high : low;
-        this.#consumer?.seek({ topic: this.#o.topic, partition, offset: String(b.next) });
-      });
+      b.starting = true;
+      ready = partitionOffsets(this.#o.kafka, this.#o.topic, partition)
+        .then(({ low, high }) => {
+          b.next = this.#o.fromBeginning === false ? high : low;
+          this.#seek(partition, b.next);
+        })
+        .finally(() => {
+          b.starting = false;
+          this.#release(partition, b);
+        });
     }
     if (this.#o.stopAtEnd === true) {
       ready = ready
-        .then(() => this.#offsets(partition))
+        .then(() => partitionOffsets(this.#o.kafka, this.#o.topic, partition))
         .then(({ low, high }) => {
           b.end = high;
           // Nothing read yet: the split starts at the earliest (or latest) offset, so an empty range ends at once.
@@ -128,68 +148,96 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
         });
     }
     b.reader = true;
+    b.lostWhileRead = false;
+    b.revoked = false;
     this.#release(partition, b);
     this.#open++;
     return {
       poll: async (max) => {
         await ready;
-        // Between a rebalance's start and its end, and after losing the partition, hand out
-        // nothing: the task idles until the runtime releases it (or the partition comes back).
-        if (this.#rebalancing || !this.#assigned.has(partition)) return { records: [] };
+        // Between a rebalance's start and its end, while the session may have lapsed, and after
+        // losing the partition, hand out nothing: the task idles until the runtime releases it
+        // (or the partition comes back).
+        if (this.#unsettled || !this.#holds(partition)) return { records: [] };
         return this.#take(partition, b, max);
       },
       close: async () => {
         b.reader = false;
-        // A released task (its partition went to another worker) must not take the consumer down.
-        if (--this.#open === 0 && this.#assigned.has(partition)) await this.close();
+        b.revoked = false;
+        // A released task (its partition went to another worker) must not take the consumer down,
+        // also when the group gave the partition back before the task was done closing.
+        if (--this.#open === 0 && this.#assigned.has(partition) && !b.lostWhileRead) await this.close();
       },
     };
   }
 
   /**
-   * Resolves once no group rebalance is under way (at once when none is), or after `timeoutMs`.
-   * A worker stopping waits for it first: its final checkpoint is refused while the group
-   * rebalances, as the partitions it holds may be moving.
+   * Resolves once no group rebalance is under way and this worker's session is confirmed (at once
+   * when so), or after `timeoutMs`. A worker stopping waits for it first: its final checkpoint is
+   * refused meanwhile, as the partitions it holds may be moving.
    */
   async settled(timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
-    while (this.#rebalancing && this.#consumer !== undefined && Date.now() < until)
+    while (this.#unsettled && this.#consumer !== undefined && Date.now() < until)
       await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
-  /** Leaves the group and disconnects, also while still joining (a closed source never rejoins). */
+  /**
+   * Leaves the group and disconnects (a closed source never rejoins). While the consumer is
+   * joining, it leaves once that join ends (see `GroupMembership`), so a closed source never
+   * keeps partitions in the group.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     this.#markClosed();
-    const consumer = this.#consumer;
+    const membership = this.#membership;
     this.#consumer = undefined;
-    if (consumer !== undefined) await consumer.disconnect();
+    this.#membership = undefined;
+    await membership?.leave();
   }
 
   #take(partition: number, b: PartitionBuffer<T>, max: number): SplitBatch<T> {
-    const n = Math.min(max, b.records.length);
-    const records = b.records.splice(0, n);
-    const timestamps = b.timestamps.splice(0, n);
-    const offsets = b.offsets.splice(0, n);
+    const batch = b.take(max);
     if (b.paused && b.records.length < (this.#o.maxBufferedPerPartition ?? 10_000) / 2) {
       b.paused = false;
       this.#release(partition, b);
     }
-    const last = offsets.at(-1);
-    const batch: SplitBatch<T> = {
-      records,
-      timestamps,
-      ...(last !== undefined ? { position: { offset: String(last + 1n) } } : {}),
-    };
-    const next = last !== undefined ? last + 1n : b.next;
-    if (b.end !== undefined && b.records.length === 0 && next >= b.end) batch.end = { children: [] };
     return batch;
   }
 
-  /** Resumes fetching a partition once nothing holds it back. */
+  #holds(partition: number): boolean {
+    return this.#assigned.has(partition) && this.#buffers.get(partition)?.revoked !== true;
+  }
+
+  /** A rebalance is under way, or the group may have evicted this worker (see `GroupSession`). */
+  get #unsettled(): boolean {
+    return this.#rebalancing || (this.#session?.lapsed ?? false);
+  }
+
+  /** Resumes fetching a partition once nothing holds it back (and pauses it while something does). */
   #release(partition: number, b: PartitionBuffer<T>): void {
-    b.held = b.held && !b.reader;
-    if (!b.held && !b.paused) this.#consumer?.resume([{ topic: this.#o.topic, partitions: [partition] }]);
+    b.held = b.held && (!b.reader || b.revoked);
+    const tp = [{ topic: this.#o.topic, partitions: [partition] }];
+    this.#call(b.blocked ? 'pause' : 'resume', (c) => (b.blocked ? c.pause(tp) : c.resume(tp)));
+  }
+
+  #seek(partition: number, offset: bigint): void {
+    this.#call('seek', (c) => c.seek({ topic: this.#o.topic, partition, offset: String(offset) }));
+  }
+
+  /**
+   * Flow control on the consumer. kafkajs refuses it between a crash of its consumer and the
+   * restart (it has no consumer group then); the restarted consumer starts with nothing paused or
+   * sought, and its join re-applies both for every partition (`#onAssignment`).
+   */
+  #call(what: string, act: (consumer: Consumer) => void): void {
+    const consumer = this.#consumer;
+    if (consumer === undefined) return;
+    try {
+      act(consumer);
+    } catch (error) {
+      this.#log.debug({ err: error }, `${what} deferred to the next join: the consumer is restarting`);
+    }
   }
 
   #buffer(partition: number): PartitionBuffer<T> {
@@ -198,33 +246,26 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     return b;
   }
 
-  async #offsets(partition: number): Promise<{ low: bigint; high: bigint }> {
-    const admin = this.#o.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.#o.topic);
-      const o = offsets.find((x) => x.partition === partition);
-      return { low: BigInt(o?.low ?? '0'), high: BigInt(o?.high ?? '0') };
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   async #start(): Promise<void> {
     const consumer = groupConsumer(this.#o, () => this.#closed);
     this.#consumer = consumer;
+    const { rebalanceTimeout = 60_000, sessionTimeout = 30_000 } = this.#o.consumer ?? {};
+    this.#membership = new GroupMembership(consumer, this.#log, rebalanceTimeout + sessionTimeout);
+    this.#session = new GroupSession(consumer, sessionTimeout);
     const joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.REBALANCING, () => {
         this.#rebalancing = true;
         this.#log.info({ partitions: this.assignment }, 'group rebalancing: handing out nothing until it settles');
       });
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        this.#onAssignment(e.payload.memberAssignment[this.#o.topic] ?? []);
+        this.#onAssignment(e.payload.memberAssignment[this.#o.topic] ?? [], e.payload.memberId);
         resolve();
       });
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning ?? true });
+    // Closed meanwhile: never start a consumer that `close()` could no longer stop.
+    if (this.#closed) return;
     await consumer.run({ autoCommit: false, eachBatch: (payload) => Promise.resolve(this.#onBatch(payload)) });
     await joined;
   }
@@ -234,30 +275,41 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
    * Lost partitions drop what they buffered, back to what their reader handed out. Kept ones are
    * sought to where their buffer stands: after a rebalance kafkajs would otherwise start them again
    * from the group's committed offset. Gained ones are held until a reader says where to start.
+   *
+   * A partition gained while a reader of it from before it was lost is still open is revoked from
+   * that reader: another worker may have read and checkpointed it meanwhile, past where the reader
+   * stands, so carrying on would commit those records twice. A new member id means this worker
+   * was out of the group (evicted after its session lapsed, or kafkajs restarted its consumer),
+   * possibly for whole generations it never saw: every partition it held counts as lost then.
    */
-  #onAssignment(partitions: readonly number[]): void {
+  #onAssignment(partitions: readonly number[], memberId: string): void {
+    const rejoined = this.#memberId !== undefined && memberId !== this.#memberId;
+    this.#memberId = memberId;
+    const before = rejoined ? new Set<number>() : this.#assigned;
     const next = new Set(partitions);
-    const lost = [...this.#assigned].filter((p) => !next.has(p));
-    const gained = partitions.filter((p) => !this.#assigned.has(p));
+    const lost = [...this.#assigned].filter((p) => !next.has(p) || rejoined);
+    const gained = partitions.filter((p) => !before.has(p));
     for (const p of lost) {
       const b = this.#buffer(p);
       b.clear(b.offsets[0] ?? b.next);
       b.paused = false;
       b.held = true;
       b.end = undefined;
+      b.lostWhileRead = b.reader;
     }
     for (const p of partitions) {
       const b = this.#buffer(p);
-      if (gained.includes(p) && !b.reader) {
+      if (gained.includes(p)) {
         b.held = true;
-        this.#consumer?.pause([{ topic: this.#o.topic, partitions: [p] }]);
-        continue;
+        b.revoked = b.reader;
       }
-      // Kept, or regained while its old reader is still open: carry on where the reader is.
-      if (b.next >= 0n) this.#consumer?.seek({ topic: this.#o.topic, partition: p, offset: String(b.next) });
+      // Kept: carry on where the reader is.
+      else if (b.next >= 0n) this.#seek(p, b.next);
+      // Paused or resumed again, whatever kafkajs remembers: a consumer it restarted remembers nothing.
       this.#release(p, b);
     }
-    if (lost.length > 0) this.#consumer?.pause([{ topic: this.#o.topic, partitions: lost }]);
+    const gone = lost.filter((p) => !next.has(p));
+    if (gone.length > 0) this.#call('pause', (c) => c.pause([{ topic: this.#o.topic, partitions: gone }]));
     this.#assigned = next;
     this.#rebalancing = false;
     this.#log.info({ partitions: this.assignment, gained, lost }, 'joined the consumer group');
@@ -269,32 +321,11 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     b.fetched = true;
     // Fetched before a seek that is not applied yet (it would leave a gap), or for a partition
     // that was lost or is waiting for its reader: dropped.
-    if (payload.isStale() || !this.#assigned.has(batch.partition) || b.held) return;
-    const deserialize = this.#o.deserialize ?? ((r: KafkaRecord) => r as T);
-    for (const m of batch.messages) {
-      const offset = BigInt(m.offset);
-      if (offset < b.next) continue;
-      b.next = offset + 1n;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.headers ?? {}))
-        if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-      b.records.push(
-        deserialize({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key,
-          value: m.value,
-          timestamp: Number(m.timestamp),
-          headers,
-        }),
-      );
-      b.offsets.push(offset);
-      b.timestamps.push(Number(m.timestamp));
-    }
+    if (payload.isStale() || !this.#holds(batch.partition) || b.held || b.starting) return;
+    b.append(batch, this.#o.deserialize ?? ((r: KafkaRecord) => r as T));
     if (!b.paused && b.records.length >= (this.#o.maxBufferedPerPartition ?? 10_000)) {
       b.paused = true;
-      this.#consumer?.pause([{ topic: this.#o.topic, partitions: [batch.partition] }]);
+      this.#release(batch.partition, b);
     }
   }
 }

@@ -90,14 +90,19 @@ export class TaskCheckpointer {
     return true;
   }
 
-  /** A final checkpoint (stop, end of input, hand-off), committed before it returns; retried with back-off. */
+  /**
+   * A final checkpoint (stop, end of input, hand-off), committed before it returns; retried with
+   * back-off while the store's refusal is retryable. A refusal that is not (the split belongs to
+   * another worker now) fails at once: no retry could ever complete it.
+   */
   async untilDurable(status: TaskCheckpoint['status']): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (await this.take(status, 'await')) return;
-      if (attempt >= 10)
+      const final = refusedForGood(this.#writeFailure);
+      if (attempt >= 10 || final)
         // The store's last refusal is the cause (a Kafka partition the group moved away, say).
         throw new IllegalStateError(
-          `task '${this.o.taskId}' could not write its final checkpoint after ${attempt} attempts`,
+          `task '${this.o.taskId}' could not write its final checkpoint after ${attempt} attempt${attempt === 1 ? '' : 's'}${final ? ' (the store refuses it for good)' : ''}`,
           this.#writeFailure,
         );
       await this.o.clock.sleep(backoffDelay(attempt, 200, 5_000));
@@ -109,4 +114,15 @@ export class TaskCheckpointer {
       ?.prune()
       .catch((error: unknown) => this.o.logger.warn({ err: error }, 'pruning old checkpoints failed'));
   }
+}
+
+/**
+ * True when the store's refusal, or any cause under it, says it is not retryable. The checkpoint
+ * storage wraps every store failure in a retryable error (most are passing); the store's own
+ * verdict underneath decides (a fence refusing a split that another worker owns now).
+ */
+function refusedForGood(error: unknown): boolean {
+  for (let e: unknown = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause)
+    if ((e as { retryable?: unknown }).retryable === false) return true;
+  return false;
 }

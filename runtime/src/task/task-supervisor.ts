@@ -71,6 +71,11 @@ export class TaskSupervisor {
           'task failed; restarting from its last checkpoint after a back-off',
         );
         await clock.sleep(delayMs, this.stopping);
+        // Released during the back-off (the split went to another worker): the failed task is
+        // released, so the job knows the split is free and starts it again once this worker owns
+        // it again. Returning without it left the failed task in the job as running, and the split
+        // never read here again.
+        if (run.release.signal.aborted) return void (await task.release());
         if (leaving()) return;
         run.task = make();
         this.onRestart(run.task);

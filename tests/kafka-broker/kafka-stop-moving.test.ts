@@ -1,0 +1,127 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { StreamEnvironment, TransactionalCollectSink, WatermarkStrategy } from '@coattail/runtime';
+import { KafkaSource, KafkaWriter, LocalObjectStore } from '@coattail/connectors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaTestBroker } from './kafka-test-broker.js';
+
+// A worker stopped right after the group moved some of its partitions to another worker, before
+// it released their tasks: those tasks' final checkpoints are refused by the fence, for good.
+// On the protocol fixture for its short session timeouts (see README.md).
+let broker: KafkaTestBroker;
+let kafka: Kafka;
+beforeAll(async () => {
+  broker = await new KafkaTestBroker().start();
+  kafka = new Kafka({
+    clientId: 'stop-moving-test',
+    brokers: broker.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5, initialRetryTime: 50 },
+  });
+});
+afterAll(() => broker.stop());
+
+const TOPIC = 'trades-stop-moving';
+type Read = { p: number; o: string; i: number };
+
+async function waitFor(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A worker of the job: it notices partitions it lost only every `discoveryMs`. */
+function startWorker(store: LocalObjectStore, sink: TransactionalCollectSink<Read>, discoveryMs: number) {
+  const source = new KafkaSource<Read>({
+    kafka,
+    topic: TOPIC,
+    groupId: 'stop-moving-group',
+    deserialize: (r) => ({ p: r.partition, o: r.offset, i: (JSON.parse(r.value!.toString()) as { i: number }).i }),
+    consumer: { maxWaitTimeInMs: 50, heartbeatInterval: 100, sessionTimeout: 10_000, rebalanceTimeout: 5_000 },
+  });
+  const env = StreamEnvironment.create();
+  env.fromSource(source, WatermarkStrategy.noWatermarks()).sinkTo(sink);
+  const job = env.executeAsync({
+    jobId: 'kafka-stop-moving',
+    checkpointStore: source.fence(store),
+    splitFilter: source.owns,
+    splitDiscoveryIntervalMs: discoveryMs,
+    checkpointIntervalMs: 150,
+    idlePollDelayMs: 5,
+    maxIdlePollDelayMs: 50,
+  });
+  const running = (): number => [...job.tasks().values()].filter((t) => t.status === 'RUNNING').length;
+  return { source, job, running };
+}
+
+const codes = (error: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) chain.push((e as { code?: unknown }).code);
+  return chain;
+};
+
+describe('a Kafka worker stopped while the group moves its partitions away', () => {
+  it('stops at once, without retrying checkpoints it can never complete, and loses or repeats nothing', async () => {
+    broker.createTopic(TOPIC, 4);
+    const store = new LocalObjectStore(await mkdtemp(join(tmpdir(), 'kafka-stop-moving-')));
+    const sink = new TransactionalCollectSink<Read>();
+    const writer = new KafkaWriter({ kafka, topic: TOPIC });
+    let written = 0;
+    const write = async (count: number): Promise<void> => {
+      const batch = Array.from({ length: count }, (_, j) => written + j);
+      written += count;
+      await writer.write(batch.map((i) => ({ key: `k${i}`, value: JSON.stringify({ i }) })));
+    };
+    await write(200);
+
+    const a = startWorker(store, sink, 60_000);
+    await waitFor('worker a to read all four partitions', () => a.running() === 4);
+    await waitFor("worker a's first records to be committed", () => sink.committed.length > 0);
+    await write(100);
+    const b = startWorker(store, sink, 100);
+    await waitFor(
+      'the group to split the partitions',
+      () => a.source.assignment.length === 2 && b.source.assignment.length === 2,
+    );
+    // Worker a still runs the tasks of the two partitions it lost: its next discovery is a minute away.
+    expect(a.running()).toBe(4);
+
+    const started = Date.now();
+    const outcome = await a.job
+      .stop()
+      .then(
+        () => a.job.done,
+        () => a.job.done,
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const tookMs = Date.now() - started;
+    await a.source.close();
+    // Ten attempts with back-off took about 26 s; the kept partitions' checkpoints are all that is left.
+    expect(tookMs).toBeLessThan(5_000);
+    expect(codes(outcome)).toContain('KAFKA_PARTITION_NOT_ASSIGNED');
+
+    // Worker b takes every partition and resumes each from its last completed checkpoint.
+    await waitFor('worker b to read all four partitions', () => b.source.assignment.length === 4 && b.running() === 4);
+    await write(100);
+    await writer.close();
+    await waitFor('every record to be committed', () => sink.committed.length >= written);
+    await b.job.stop();
+    await b.source.close();
+    const ends = broker.endOffsets(TOPIC);
+    for (const p of [0, 1, 2, 3]) {
+      const offsets = sink.committed
+        .filter((r) => r.p === p)
+        .map((r) => BigInt(r.o))
+        .sort((x, y) => (x < y ? -1 : 1));
+      expect(offsets).toEqual(Array.from({ length: Number(ends[p]!) }, (_, o) => BigInt(o)));
+    }
+    expect(sink.committed).toHaveLength(written);
+  }, 60_000);
+});
