@@ -34,5 +34,10 @@ export interface KafkaSourceOptions<T> {
   maxBufferedPerPartition?: number;
   /** Extra kafkajs consumer settings (session timeout, fetch sizes). */
   consumer?: Partial<ConsumerConfig>;
+  /**
+   * Back-off of joining the group again after a crash kafkajs does not restart from (see
+   * `CrashRejoin`): first delay, doubled per failed attempt up to the maximum. @default 500 ms, 30 s
+   */
+  rejoin?: { initialDelayMs?: number; maxDelayMs?: number };
   logger?: Logger;
 }

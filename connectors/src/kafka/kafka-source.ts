@@ -12,6 +12,7 @@ import {
 import { ConnectorConfigError } from '../errors.js';
 import { fencedByAssignment } from './kafka-fence.js';
 import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
+import { CrashRejoin } from './crash-rejoin.js';
 import { groupConsumer } from './group-consumer.js';
 import { GroupMembership } from './group-membership.js';
 import { GroupSession } from './group-session.js';
@@ -52,6 +53,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   readonly #log: Logger;
   #consumer: Consumer | undefined;
   #membership: GroupMembership | undefined;
+  #rejoin: CrashRejoin | undefined;
   #started: Promise<void> | undefined;
   /** The partitions of the last completed join; empty before the first. */
   #assigned = new Set<number>();
@@ -193,6 +195,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
     const membership = this.#membership;
     this.#consumer = undefined;
     this.#membership = undefined;
+    this.#rejoin?.cancel();
     await membership?.leave();
   }
 
@@ -262,11 +265,20 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
         resolve();
       });
     });
+    const run = (): Promise<void> =>
+      consumer.run({ autoCommit: false, eachBatch: (payload) => Promise.resolve(this.#onBatch(payload)) });
+    this.#rejoin = new CrashRejoin({
+      consumer,
+      log: this.#log,
+      closed: () => this.#closed,
+      run,
+      ...this.#o.rejoin,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning ?? true });
     // Closed meanwhile: never start a consumer that `close()` could no longer stop.
     if (this.#closed) return;
-    await consumer.run({ autoCommit: false, eachBatch: (payload) => Promise.resolve(this.#onBatch(payload)) });
+    await run();
     await joined;
   }
 
