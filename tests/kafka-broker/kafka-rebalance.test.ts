@@ -1,28 +1,16 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { StreamEnvironment, TransactionalCollectSink, WatermarkStrategy, type JobClient } from '@coattail/runtime';
 import { KafkaSource, KafkaWriter, LocalObjectStore } from '@coattail/connectors';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaTestBroker } from './kafka-test-broker.js';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBroker, waitFor } from './fixture-kit.js';
 
 // kafkajs talks to a Kafka wire-protocol test fixture here (no Kafka broker can be installed on
 // these machines): its group coordinator rebalances on join and leave, answers heartbeats with
 // REBALANCE_IN_PROGRESS and hands out generations as Kafka's does. Production points the same
 // source at Kafka, MSK or Redpanda.
-let broker: KafkaTestBroker;
-let kafka: Kafka;
-beforeAll(async () => {
-  broker = await new KafkaTestBroker().start();
-  kafka = new Kafka({
-    clientId: 'rebalance-test',
-    brokers: broker.brokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 50 },
-  });
-});
-afterAll(() => broker.stop());
+const fixture = useFixtureBroker('rebalance-test');
 
 const TOPIC = 'trades-rebalance';
 const PARTITIONS = [0, 1, 2, 3];
@@ -33,14 +21,6 @@ type Read = { p: number; o: string; i: number };
 interface Consumed {
   worker: string;
   p: number;
-}
-
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 interface Worker {
@@ -59,7 +39,7 @@ function startWorker(
   consumed: Consumed[],
 ): Worker {
   const source = new KafkaSource<Read>({
-    kafka,
+    kafka: fixture.kafka(),
     topic: TOPIC,
     groupId: 'rebalance-group',
     deserialize: (r) => ({ p: r.partition, o: r.offset, i: (JSON.parse(r.value!.toString()) as { i: number }).i }),
@@ -98,14 +78,14 @@ function startWorker(
 
 describe('Kafka source following consumer-group rebalances (kafkajs against the protocol fixture)', () => {
   it('splits partitions with a worker that joins, takes them back when it leaves, and commits every record exactly once', async () => {
-    broker.createTopic(TOPIC, PARTITIONS.length);
+    fixture.broker().createTopic(TOPIC, PARTITIONS.length);
     const store = new LocalObjectStore(await mkdtemp(join(tmpdir(), 'kafka-rebalance-')));
     // One transactional sink behind both workers, as one external table would be: a record counts
     // once its checkpoint completes, so what a worker read after its last checkpoint and then lost
     // must be read again by the new owner, and nothing may be committed twice.
     const sink = new TransactionalCollectSink<Read>();
     const consumed: Consumed[] = [];
-    const writer = new KafkaWriter({ kafka, topic: TOPIC });
+    const writer = new KafkaWriter({ kafka: fixture.kafka(), topic: TOPIC });
     let written = 0;
     const write = async (count: number): Promise<void> => {
       const batch = Array.from({ length: count }, (_, j) => written + j);
@@ -167,7 +147,7 @@ describe('Kafka source following consumer-group rebalances (kafkajs against the 
     producing = false;
     await producer;
     await writer.close();
-    const ends = broker.endOffsets(TOPIC);
+    const ends = fixture.broker().endOffsets(TOPIC);
     expect(ends.reduce((x, y) => x + y, 0n)).toBe(BigInt(written));
     await waitFor('every record to be committed', () => sink.committed.length >= written);
     await a.job.stop();

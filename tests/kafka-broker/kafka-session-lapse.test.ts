@@ -1,32 +1,20 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { KafkaSource, KafkaWriter, LocalObjectStore, type KafkaRecord } from '@coattail/connectors';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaTestBroker } from './kafka-test-broker.js';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBroker } from './fixture-kit.js';
 
 // A worker whose process stood still for longer than its session timeout (paused, starved): the
 // group coordinator may have evicted it and given its partitions to another worker, which it
 // learns only from its next heartbeat. On the protocol fixture, for its short session timeouts.
-let broker: KafkaTestBroker;
-let kafka: Kafka;
-beforeAll(async () => {
-  broker = await new KafkaTestBroker().start();
-  kafka = new Kafka({
-    clientId: 'session-lapse-test',
-    brokers: broker.brokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 50 },
-  });
-});
-afterAll(() => broker.stop());
+const fixture = useFixtureBroker('session-lapse-test');
 
 const TOPIC = 'trades-session-lapse';
 const SESSION_MS = 1_000;
 
 async function write(from: number, count: number): Promise<void> {
-  const writer = new KafkaWriter({ kafka, topic: TOPIC });
+  const writer = new KafkaWriter({ kafka: fixture.kafka(), topic: TOPIC });
   const values = Array.from({ length: count }, (_, j) => from + j);
   await writer.write(values.map((i) => ({ key: 'k', value: String(i) })));
   await writer.close();
@@ -40,9 +28,9 @@ function standStill(ms: number): void {
 
 describe('a Kafka worker that stood still for longer than its session timeout', () => {
   it('hands out nothing and completes no checkpoint until the group confirms its partitions, then reads on', async () => {
-    broker.createTopic(TOPIC, 1);
+    fixture.broker().createTopic(TOPIC, 1);
     const source = new KafkaSource<KafkaRecord>({
-      kafka,
+      kafka: fixture.kafka(),
       topic: TOPIC,
       groupId: 'session-lapse-group',
       consumer: { maxWaitTimeInMs: 50, heartbeatInterval: 100, sessionTimeout: SESSION_MS, rebalanceTimeout: 2_000 },

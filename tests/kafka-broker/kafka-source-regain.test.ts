@@ -1,39 +1,19 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { KafkaSource, KafkaWriter, type KafkaRecord } from '@coattail/connectors';
 import type { SplitReader } from '@coattail/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaTestBroker } from './kafka-test-broker.js';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBroker, waitFor } from './fixture-kit.js';
 
 // Partitions taken away and given back by the group while their readers stay open (the runtime
 // had not yet released their tasks), among them a partition paused because its buffer was full.
 // On the protocol fixture, for its short session timeouts and exact partition counts.
-let broker: KafkaTestBroker;
-let kafka: Kafka;
-beforeAll(async () => {
-  broker = await new KafkaTestBroker().start();
-  kafka = new Kafka({
-    clientId: 'regain-test',
-    brokers: broker.brokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 50 },
-  });
-});
-afterAll(() => broker.stop());
+const fixture = useFixtureBroker('regain-test');
 
 const TOPIC = 'trades-regain';
 const GROUP = 'regain-group';
 const CONSUMER = { maxWaitTimeInMs: 50, heartbeatInterval: 100, sessionTimeout: 5_000, rebalanceTimeout: 2_000 };
 
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function write(values: readonly string[]): Promise<void> {
-  const writer = new KafkaWriter({ kafka, topic: TOPIC });
+  const writer = new KafkaWriter({ kafka: fixture.kafka(), topic: TOPIC });
   // One key per partition of the two: the producer's default partitioner spreads k0..k9.
   await writer.write(values.map((v, i) => ({ key: `k${i % 10}`, value: v })));
   await writer.close();
@@ -41,9 +21,9 @@ async function write(values: readonly string[]): Promise<void> {
 
 describe('a Kafka source whose partitions the group takes away and gives back while their readers are open', () => {
   it('revokes the old reader of a partition it got back, and a new reader from that position reads every record once, in order', async () => {
-    broker.createTopic(TOPIC, 2);
+    fixture.broker().createTopic(TOPIC, 2);
     const source = new KafkaSource<KafkaRecord>({
-      kafka,
+      kafka: fixture.kafka(),
       topic: TOPIC,
       groupId: GROUP,
       maxBufferedPerPartition: 5,
@@ -62,7 +42,7 @@ describe('a Kafka source whose partitions the group takes away and gives back wh
       const batch = await readers.get(partition)!.poll(max);
       read.get(partition)!.push(...batch.records.map((r) => r.offset));
     };
-    const other = kafka.consumer({ groupId: GROUP, ...CONSUMER });
+    const other = fixture.kafka().consumer({ groupId: GROUP, ...CONSUMER });
     try {
       await write(Array.from({ length: 40 }, (_, i) => `first-${i}`));
       // Each partition is read a little, then left alone: its buffer fills and it is paused, so the
@@ -102,7 +82,7 @@ describe('a Kafka source whose partitions the group takes away and gives back wh
       readers.set(lost, source.createReader(lostSplit, position));
 
       await write(Array.from({ length: 40 }, (_, i) => `second-${i}`));
-      const ends = broker.endOffsets(TOPIC);
+      const ends = fixture.broker().endOffsets(TOPIC);
       expect(ends.every((end) => end > 0n)).toBe(true);
       const until = Date.now() + 30_000;
       while ([0, 1].some((p) => read.get(p)!.length < Number(ends[p]!)) && Date.now() < until) {
@@ -122,13 +102,13 @@ describe('a Kafka source whose last open reader is of a partition it lost and go
   it('stays in the group when that reader closes (its task was released, the job goes on)', async () => {
     const topic = `${TOPIC}-release`;
     const group = `${GROUP}-release`;
-    broker.createTopic(topic, 2);
-    const source = new KafkaSource<KafkaRecord>({ kafka, topic, groupId: group, consumer: CONSUMER });
+    fixture.broker().createTopic(topic, 2);
+    const source = new KafkaSource<KafkaRecord>({ kafka: fixture.kafka(), topic, groupId: group, consumer: CONSUMER });
     const splits = await source.listSplits();
     const readers = new Map(
       splits.map((s) => [(s.meta as { partition: number }).partition, source.createReader(s, undefined)]),
     );
-    const other = kafka.consumer({ groupId: group, ...CONSUMER });
+    const other = fixture.kafka().consumer({ groupId: group, ...CONSUMER });
     try {
       let otherHolds: number[] = [];
       other.on(other.events.GROUP_JOIN, (e) => {

@@ -1,43 +1,23 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { StreamEnvironment, TransactionalCollectSink, WatermarkStrategy } from '@coattail/runtime';
 import { KafkaSource, KafkaWriter, LocalObjectStore } from '@coattail/connectors';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaTestBroker } from './kafka-test-broker.js';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBroker, waitFor } from './fixture-kit.js';
 
 // A worker stopped right after the group moved some of its partitions to another worker, before
 // it released their tasks: those tasks' final checkpoints are refused by the fence, for good.
 // On the protocol fixture for its short session timeouts (see README.md).
-let broker: KafkaTestBroker;
-let kafka: Kafka;
-beforeAll(async () => {
-  broker = await new KafkaTestBroker().start();
-  kafka = new Kafka({
-    clientId: 'stop-moving-test',
-    brokers: broker.brokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 50 },
-  });
-});
-afterAll(() => broker.stop());
+const fixture = useFixtureBroker('stop-moving-test');
 
 const TOPIC = 'trades-stop-moving';
 type Read = { p: number; o: string; i: number };
 
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A worker of the job: it notices partitions it lost only every `discoveryMs`. */
 function startWorker(store: LocalObjectStore, sink: TransactionalCollectSink<Read>, discoveryMs: number) {
   const source = new KafkaSource<Read>({
-    kafka,
+    kafka: fixture.kafka(),
     topic: TOPIC,
     groupId: 'stop-moving-group',
     deserialize: (r) => ({ p: r.partition, o: r.offset, i: (JSON.parse(r.value!.toString()) as { i: number }).i }),
@@ -66,10 +46,10 @@ const codes = (error: unknown): unknown[] => {
 
 describe('a Kafka worker stopped while the group moves its partitions away', () => {
   it('stops at once, without retrying checkpoints it can never complete, and loses or repeats nothing', async () => {
-    broker.createTopic(TOPIC, 4);
+    fixture.broker().createTopic(TOPIC, 4);
     const store = new LocalObjectStore(await mkdtemp(join(tmpdir(), 'kafka-stop-moving-')));
     const sink = new TransactionalCollectSink<Read>();
-    const writer = new KafkaWriter({ kafka, topic: TOPIC });
+    const writer = new KafkaWriter({ kafka: fixture.kafka(), topic: TOPIC });
     let written = 0;
     const write = async (count: number): Promise<void> => {
       const batch = Array.from({ length: count }, (_, j) => written + j);
@@ -114,7 +94,7 @@ describe('a Kafka worker stopped while the group moves its partitions away', () 
     await waitFor('every record to be committed', () => sink.committed.length >= written);
     await b.job.stop();
     await b.source.close();
-    const ends = broker.endOffsets(TOPIC);
+    const ends = fixture.broker().endOffsets(TOPIC);
     for (const p of [0, 1, 2, 3]) {
       const offsets = sink.committed
         .filter((r) => r.p === p)

@@ -1,6 +1,7 @@
-import { kcatInstalled, MockKafkaCluster } from '@coattail/local-stack';
+import { MockKafkaCluster } from '@coattail/local-stack';
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOnMockCluster, SESSION, waitFor } from './mock-cluster.test-support.js';
 import { KafkaSource } from './kafka-source.js';
 
 /**
@@ -9,17 +10,7 @@ import { KafkaSource } from './kafka-source.js';
  * gives it are read by no worker while its process lives. On librdkafka's mock cluster (4
  * partitions a topic); runs wherever kcat is installed, and always in CI.
  */
-const run = kcatInstalled() || process.env.CI === 'true';
-const SESSION = { sessionTimeout: 3_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 };
 let cluster: MockKafkaCluster;
-
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A plain kafkajs member of `groupId` and the partitions of `topic` it holds now. */
 async function member(groupId: string, topic: string): Promise<{ consumer: Consumer; held: () => number[] }> {
@@ -34,7 +25,7 @@ async function member(groupId: string, topic: string): Promise<{ consumer: Consu
   return { consumer, held: () => held };
 }
 
-describe.skipIf(!run)('a Kafka source closed while its consumer joins the group (mock cluster)', () => {
+describe.skipIf(!runOnMockCluster)('a Kafka source closed while its consumer joins the group (mock cluster)', () => {
   beforeAll(async () => {
     cluster = await MockKafkaCluster.start(3);
   }, 60_000);

@@ -1,0 +1,37 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll } from 'vitest';
+import { KafkaTestBroker } from './kafka-test-broker.js';
+
+/**
+ * Starts the protocol fixture for the test file (before its tests, stopped after them) and returns
+ * getters for it and for a quiet kafkajs client of it with short retries.
+ */
+export function useFixtureBroker(clientId: string): { broker: () => KafkaTestBroker; kafka: () => Kafka } {
+  let broker: KafkaTestBroker | undefined;
+  let kafka: Kafka | undefined;
+  beforeAll(async () => {
+    broker = await new KafkaTestBroker().start();
+    kafka = new Kafka({
+      clientId,
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5, initialRetryTime: 50 },
+    });
+  });
+  afterAll(() => broker?.stop());
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error('the Kafka fixture is not started: call useFixtureBroker at the top of the file');
+    return value;
+  };
+  return { broker: () => started(broker), kafka: () => started(kafka) };
+}
+
+/** Polls `ok` every 20 ms until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
