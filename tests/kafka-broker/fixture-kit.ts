@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { KafkaSource } from '@coattail/connectors';
 import { afterAll, beforeAll } from 'vitest';
 import { KafkaTestBroker } from './kafka-test-broker.js';
 
@@ -34,4 +35,19 @@ export async function waitFor(what: string, ok: () => boolean, timeoutMs = 20_00
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A record as the rebalance tests read it: its partition, offset and the number it carries. */
+// A type alias, not an interface: the transactional sink takes JSON values only.
+export type Read = { p: number; o: string; i: number };
+
+/** A worker's source of `topic` in `groupId`, reading {@link Read}s, with short fetch waits and heartbeats. */
+export function readSource(kafka: Kafka, topic: string, groupId: string): KafkaSource<Read> {
+  return new KafkaSource<Read>({
+    kafka,
+    topic,
+    groupId,
+    deserialize: (r) => ({ p: r.partition, o: r.offset, i: (JSON.parse(r.value!.toString()) as { i: number }).i }),
+    consumer: { maxWaitTimeInMs: 50, heartbeatInterval: 100, sessionTimeout: 10_000, rebalanceTimeout: 5_000 },
+  });
 }

@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamEnvironment, TransactionalCollectSink, WatermarkStrategy, type JobClient } from '@coattail/runtime';
-import { KafkaSource, KafkaWriter, LocalObjectStore } from '@coattail/connectors';
+import { type KafkaSource, KafkaWriter, LocalObjectStore } from '@coattail/connectors';
 import { describe, expect, it } from 'vitest';
-import { useFixtureBroker, waitFor } from './fixture-kit.js';
+import { readSource, useFixtureBroker, waitFor, type Read } from './fixture-kit.js';
 
 // kafkajs talks to a Kafka wire-protocol test fixture here (no Kafka broker can be installed on
 // these machines): its group coordinator rebalances on join and leave, answers heartbeats with
@@ -16,8 +16,6 @@ const TOPIC = 'trades-rebalance';
 const PARTITIONS = [0, 1, 2, 3];
 const ids = (partitions: readonly number[]): string[] => partitions.map((p) => `${TOPIC}-${p}`);
 
-// A type alias, not an interface: the transactional sink takes JSON values only.
-type Read = { p: number; o: string; i: number };
 interface Consumed {
   worker: string;
   p: number;
@@ -38,13 +36,7 @@ function startWorker(
   sink: TransactionalCollectSink<Read>,
   consumed: Consumed[],
 ): Worker {
-  const source = new KafkaSource<Read>({
-    kafka: fixture.kafka(),
-    topic: TOPIC,
-    groupId: 'rebalance-group',
-    deserialize: (r) => ({ p: r.partition, o: r.offset, i: (JSON.parse(r.value!.toString()) as { i: number }).i }),
-    consumer: { maxWaitTimeInMs: 50, heartbeatInterval: 100, sessionTimeout: 10_000, rebalanceTimeout: 5_000 },
-  });
+  const source = readSource(fixture.kafka(), TOPIC, 'rebalance-group');
   const env = StreamEnvironment.create();
   env
     .fromSource(source, WatermarkStrategy.noWatermarks())

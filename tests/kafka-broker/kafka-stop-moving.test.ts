@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamEnvironment, TransactionalCollectSink, WatermarkStrategy } from '@coattail/runtime';
-import { KafkaSource, KafkaWriter, LocalObjectStore } from '@coattail/connectors';
+import { KafkaWriter, LocalObjectStore } from '@coattail/connectors';
 import { describe, expect, it } from 'vitest';
-import { useFixtureBroker, waitFor } from './fixture-kit.js';
+import { readSource, useFixtureBroker, waitFor, type Read } from './fixture-kit.js';
 
 // A worker stopped right after the group moved some of its partitions to another worker, before
 // it released their tasks: those tasks' final checkpoints are refused by the fence, for good.
@@ -12,17 +12,10 @@ import { useFixtureBroker, waitFor } from './fixture-kit.js';
 const fixture = useFixtureBroker('stop-moving-test');
 
 const TOPIC = 'trades-stop-moving';
-type Read = { p: number; o: string; i: number };
 
 /** A worker of the job: it notices partitions it lost only every `discoveryMs`. */
 function startWorker(store: LocalObjectStore, sink: TransactionalCollectSink<Read>, discoveryMs: number) {
-  const source = new KafkaSource<Read>({
-    kafka: fixture.kafka(),
-    topic: TOPIC,
-    groupId: 'stop-moving-group',
-    deserialize: (r) => ({ p: r.partition, o: r.offset, i: (JSON.parse(r.value!.toString()) as { i: number }).i }),
-    consumer: { maxWaitTimeInMs: 50, heartbeatInterval: 100, sessionTimeout: 10_000, rebalanceTimeout: 5_000 },
-  });
+  const source = readSource(fixture.kafka(), TOPIC, 'stop-moving-group');
   const env = StreamEnvironment.create();
   env.fromSource(source, WatermarkStrategy.noWatermarks()).sinkTo(sink);
   const job = env.executeAsync({
