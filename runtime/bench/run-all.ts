@@ -36,7 +36,7 @@ BENCH_EVENTS=1000000 NEXMARK_EVENTS=2000000 SCALING_EVENTS=1000000 BENCH_NO_DOCS
 Scripts live in \`runtime/bench/\`: \`trades-vwap.ts\` (runtime vs a hand-written loop vs DuckDB, plus
 keyed-state size for 10 000 keys over 1 h), \`nexmark.ts\` (q0–q8 with checkpoints every 10 s to S3 on
 s3rver, beside Flink 1.13's published per-core throughput) and \`nexmark-scaling.ts\` (keyed queries
-through the keyBy exchange, one keyed task against two). Each runs alone too:
+through the keyBy exchange, one keyed task on one core against two on two cores). Each runs alone too:
 \`node --import tsx --expose-gc bench/nexmark.ts\`.
 `;
 
