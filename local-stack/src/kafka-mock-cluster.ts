@@ -72,9 +72,9 @@ export class MockKafkaCluster {
     return new MockKafkaCluster(child, proxies);
   }
 
-  /** The process id of the `kcat` process that holds the cluster (undefined once it has ended). */
+  /** The process id of the `kcat` process that holds the cluster. */
   get pid(): number | undefined {
-    return this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+    return this.child.pid;
   }
 
   /** Bootstrap addresses (the proxies). */

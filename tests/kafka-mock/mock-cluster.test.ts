@@ -45,4 +45,8 @@ describe.skipIf(!runMockClusterTests)('librdkafka mock cluster behind the metada
     await consumer.disconnect();
     expect(seen.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
+
+  it('names the brokers it has when asked to stop one it does not', async () => {
+    await expect(cluster.stopBroker(9)).rejects.toThrow('the mock cluster has no broker 9 (brokers 1..3)');
+  });
 });
