@@ -12,11 +12,10 @@ import {
 import { ConnectorConfigError } from '../errors.js';
 import { fencedByAssignment } from './kafka-fence.js';
 import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
-import { CrashRejoin } from './crash-rejoin.js';
-import { groupConsumer } from './group-consumer.js';
-import { GroupMembership } from './group-membership.js';
-import { GroupSession } from './group-session.js';
-import { PartitionBuffer, partitionOffsets } from './partition-buffer.js';
+import { GroupConnection } from './group-consumer.js';
+import type { GroupSession } from './group-session.js';
+import { PartitionBuffer } from './partition-buffer.js';
+import { startReader } from './reader-start.js';
 
 export type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.js';
 
@@ -51,9 +50,8 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   readonly #o: KafkaSourceOptions<T>;
   readonly #buffers = new Map<number, PartitionBuffer<T>>();
   readonly #log: Logger;
-  #consumer: Consumer | undefined;
-  #membership: GroupMembership | undefined;
-  #rejoin: CrashRejoin | undefined;
+  /** The consumer group membership; undefined before the first listing and once closed. */
+  #group: GroupConnection | undefined;
   #started: Promise<void> | undefined;
   /** The partitions of the last completed join; empty before the first. */
   #assigned = new Set<number>();
@@ -110,45 +108,21 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
 
   createReader(split: SplitDescriptor, position: SplitPosition | undefined): SplitReader<T> {
     const partition = (split.meta as { partition?: number } | undefined)?.partition;
-    if (typeof partition !== 'number' || this.#consumer === undefined)
+    if (typeof partition !== 'number' || this.#group === undefined)
       throw new ConnectorConfigError(
         `split ${split.id} is not a partition of ${this.#o.topic} assigned to this worker`,
       );
     const b = this.#buffer(partition);
-    let ready: Promise<void> = Promise.resolve();
-    if (position !== undefined && position !== null) {
-      const offset = (position as { offset?: unknown }).offset;
-      if (typeof offset !== 'string')
-        throw new ConnectorConfigError(
-          `checkpointed position of ${split.id} is not a Kafka offset: ${JSON.stringify(position)}`,
-        );
-      b.clear(BigInt(offset));
-      this.#seek(partition, b.next);
-    } else if (b.fetched) {
-      // This process read the partition before (for a reader that is gone): go back to the configured
-      // start. Nothing is taken in until that offset is known and sought, else records fetched from
-      // where kafkajs stood would be buffered ahead of it.
-      b.clear(-1n);
-      b.starting = true;
-      ready = partitionOffsets(this.#o.kafka, this.#o.topic, partition)
-        .then(({ low, high }) => {
-          b.next = this.#o.fromBeginning === false ? high : low;
-          this.#seek(partition, b.next);
-        })
-        .finally(() => {
-          b.starting = false;
-          this.#release(partition, b);
-        });
-    }
-    if (this.#o.stopAtEnd === true) {
-      ready = ready
-        .then(() => partitionOffsets(this.#o.kafka, this.#o.topic, partition))
-        .then(({ low, high }) => {
-          b.end = high;
-          // Nothing read yet: the split starts at the earliest (or latest) offset, so an empty range ends at once.
-          if (b.next < 0n) b.next = this.#o.fromBeginning === false ? high : low;
-        });
-    }
+    const ready = startReader(b, position, {
+      kafka: this.#o.kafka,
+      topic: this.#o.topic,
+      partition,
+      splitId: split.id,
+      fromBeginning: this.#o.fromBeginning,
+      stopAtEnd: this.#o.stopAtEnd,
+      seek: (offset) => this.#seek(partition, offset),
+      release: () => this.#release(partition, b),
+    });
     b.reader = true;
     b.lostWhileRead = false;
     b.revoked = false;
@@ -180,7 +154,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
    */
   async settled(timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
-    while (this.#unsettled && this.#consumer !== undefined && Date.now() < until)
+    while (this.#unsettled && this.#group !== undefined && Date.now() < until)
       await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
@@ -192,11 +166,9 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   async close(): Promise<void> {
     this.#closed = true;
     this.#markClosed();
-    const membership = this.#membership;
-    this.#consumer = undefined;
-    this.#membership = undefined;
-    this.#rejoin?.cancel();
-    await membership?.leave();
+    const group = this.#group;
+    this.#group = undefined;
+    await group?.leave();
   }
 
   #take(partition: number, b: PartitionBuffer<T>, max: number): SplitBatch<T> {
@@ -234,7 +206,7 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
    * sought, and its join re-applies both for every partition (`#onAssignment`).
    */
   #call(what: string, act: (consumer: Consumer) => void): void {
-    const consumer = this.#consumer;
+    const consumer = this.#group?.consumer;
     if (consumer === undefined) return;
     try {
       act(consumer);
@@ -250,36 +222,17 @@ export class KafkaSource<T = KafkaRecord> implements Source<T> {
   }
 
   async #start(): Promise<void> {
-    const consumer = groupConsumer(this.#o, () => this.#closed);
-    this.#consumer = consumer;
-    const { rebalanceTimeout = 60_000, sessionTimeout = 30_000 } = this.#o.consumer ?? {};
-    this.#membership = new GroupMembership(consumer, this.#log, rebalanceTimeout + sessionTimeout);
-    this.#session = new GroupSession(consumer, sessionTimeout);
-    const joined = new Promise<void>((resolve) => {
-      consumer.on(consumer.events.REBALANCING, () => {
+    const group = new GroupConnection(this.#o, this.#log, () => this.#closed, {
+      onRebalancing: () => {
         this.#rebalancing = true;
         this.#log.info({ partitions: this.assignment }, 'group rebalancing: handing out nothing until it settles');
-      });
-      consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        this.#onAssignment(e.payload.memberAssignment[this.#o.topic] ?? [], e.payload.memberId);
-        resolve();
-      });
+      },
+      onJoin: (partitions, memberId) => this.#onAssignment(partitions, memberId),
+      onBatch: (payload) => this.#onBatch(payload),
     });
-    const run = (): Promise<void> =>
-      consumer.run({ autoCommit: false, eachBatch: (payload) => Promise.resolve(this.#onBatch(payload)) });
-    this.#rejoin = new CrashRejoin({
-      consumer,
-      log: this.#log,
-      closed: () => this.#closed,
-      run,
-      ...this.#o.rejoin,
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning ?? true });
-    // Closed meanwhile: never start a consumer that `close()` could no longer stop.
-    if (this.#closed) return;
-    await run();
-    await joined;
+    this.#group = group;
+    this.#session = group.session;
+    await group.start();
   }
 
   /**
