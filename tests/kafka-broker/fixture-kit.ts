@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaSource } from '@coattail/connectors';
+import { KafkaSource, KafkaWriter } from '@coattail/connectors';
 import { afterAll, beforeAll } from 'vitest';
 import { KafkaTestBroker } from './kafka-test-broker.js';
 
@@ -50,4 +50,25 @@ export function readSource(kafka: Kafka, topic: string, groupId: string): KafkaS
     deserialize: (r) => ({ p: r.partition, o: r.offset, i: (JSON.parse(r.value!.toString()) as { i: number }).i }),
     consumer: { maxWaitTimeInMs: 50, heartbeatInterval: 100, sessionTimeout: 10_000, rebalanceTimeout: 5_000 },
   });
+}
+
+/**
+ * A writer of numbered records `{ i }` to `topic`, one key per number, counting on from where its
+ * last call stopped; `written()` says how many so far, `close()` ends it.
+ */
+export function numberedWriter(
+  kafka: Kafka,
+  topic: string,
+): { write: (count: number) => Promise<void>; written: () => number; close: () => Promise<void> } {
+  const writer = new KafkaWriter({ kafka, topic });
+  let written = 0;
+  return {
+    write: async (count) => {
+      const batch = Array.from({ length: count }, (_, j) => written + j);
+      written += count;
+      await writer.write(batch.map((i) => ({ key: `k${i}`, value: JSON.stringify({ i }) })));
+    },
+    written: () => written,
+    close: () => writer.close(),
+  };
 }

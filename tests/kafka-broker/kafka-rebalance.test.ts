@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamEnvironment, TransactionalCollectSink, WatermarkStrategy, type JobClient } from '@coattail/runtime';
-import { type KafkaSource, KafkaWriter, LocalObjectStore } from '@coattail/connectors';
+import { type KafkaSource, LocalObjectStore } from '@coattail/connectors';
 import { describe, expect, it } from 'vitest';
-import { readSource, useFixtureBroker, waitFor, type Read } from './fixture-kit.js';
+import { numberedWriter, readSource, useFixtureBroker, waitFor, type Read } from './fixture-kit.js';
 
 // kafkajs talks to a Kafka wire-protocol test fixture here (no Kafka broker can be installed on
 // these machines): its group coordinator rebalances on join and leave, answers heartbeats with
@@ -77,13 +77,8 @@ describe('Kafka source following consumer-group rebalances (kafkajs against the 
     // must be read again by the new owner, and nothing may be committed twice.
     const sink = new TransactionalCollectSink<Read>();
     const consumed: Consumed[] = [];
-    const writer = new KafkaWriter({ kafka: fixture.kafka(), topic: TOPIC });
-    let written = 0;
-    const write = async (count: number): Promise<void> => {
-      const batch = Array.from({ length: count }, (_, j) => written + j);
-      written += count;
-      await writer.write(batch.map((i) => ({ key: `k${i}`, value: JSON.stringify({ i }) })));
-    };
+    const writer = numberedWriter(fixture.kafka(), TOPIC);
+    const { write } = writer;
     await write(200);
     let producing = true;
     const producer = (async () => {
@@ -140,13 +135,15 @@ describe('Kafka source following consumer-group rebalances (kafkajs against the 
     await producer;
     await writer.close();
     const ends = fixture.broker().endOffsets(TOPIC);
-    expect(ends.reduce((x, y) => x + y, 0n)).toBe(BigInt(written));
-    await waitFor('every record to be committed', () => sink.committed.length >= written);
+    expect(ends.reduce((x, y) => x + y, 0n)).toBe(BigInt(writer.written()));
+    await waitFor('every record to be committed', () => sink.committed.length >= writer.written());
     await a.job.stop();
     await a.source.close();
 
-    expect(sink.committed).toHaveLength(written);
-    expect(sink.committed.map((r) => r.i).sort((x, y) => x - y)).toEqual(Array.from({ length: written }, (_, i) => i));
+    expect(sink.committed).toHaveLength(writer.written());
+    expect(sink.committed.map((r) => r.i).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: writer.written() }, (_, i) => i),
+    );
     // Every partition's offsets, each once: nothing skipped on a handover, nothing committed twice.
     for (const p of PARTITIONS) {
       const offsets = sink.committed

@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamEnvironment, TransactionalCollectSink, WatermarkStrategy } from '@coattail/runtime';
-import { KafkaWriter, LocalObjectStore } from '@coattail/connectors';
+import { LocalObjectStore } from '@coattail/connectors';
 import { describe, expect, it } from 'vitest';
-import { readSource, useFixtureBroker, waitFor, type Read } from './fixture-kit.js';
+import { numberedWriter, readSource, useFixtureBroker, waitFor, type Read } from './fixture-kit.js';
 
 // A worker stopped right after the group moved some of its partitions to another worker, before
 // it released their tasks: those tasks' final checkpoints are refused by the fence, for good.
@@ -42,13 +42,8 @@ describe('a Kafka worker stopped while the group moves its partitions away', () 
     fixture.broker().createTopic(TOPIC, 4);
     const store = new LocalObjectStore(await mkdtemp(join(tmpdir(), 'kafka-stop-moving-')));
     const sink = new TransactionalCollectSink<Read>();
-    const writer = new KafkaWriter({ kafka: fixture.kafka(), topic: TOPIC });
-    let written = 0;
-    const write = async (count: number): Promise<void> => {
-      const batch = Array.from({ length: count }, (_, j) => written + j);
-      written += count;
-      await writer.write(batch.map((i) => ({ key: `k${i}`, value: JSON.stringify({ i }) })));
-    };
+    const writer = numberedWriter(fixture.kafka(), TOPIC);
+    const { write } = writer;
     await write(200);
 
     const a = startWorker(store, sink, 60_000);
@@ -84,7 +79,7 @@ describe('a Kafka worker stopped while the group moves its partitions away', () 
     await waitFor('worker b to read all four partitions', () => b.source.assignment.length === 4 && b.running() === 4);
     await write(100);
     await writer.close();
-    await waitFor('every record to be committed', () => sink.committed.length >= written);
+    await waitFor('every record to be committed', () => sink.committed.length >= writer.written());
     await b.job.stop();
     await b.source.close();
     const ends = fixture.broker().endOffsets(TOPIC);
@@ -95,6 +90,6 @@ describe('a Kafka worker stopped while the group moves its partitions away', () 
         .sort((x, y) => (x < y ? -1 : 1));
       expect(offsets).toEqual(Array.from({ length: Number(ends[p]!) }, (_, o) => BigInt(o)));
     }
-    expect(sink.committed).toHaveLength(written);
+    expect(sink.committed).toHaveLength(writer.written());
   }, 60_000);
 });
